@@ -1,0 +1,9 @@
+namespace EdgeAgent.Capture;
+
+public enum CameraState
+{
+    Starting,
+    Connected,
+    Reconnecting,
+    Failing,
+}

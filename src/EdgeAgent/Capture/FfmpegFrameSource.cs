@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAgent.Capture;
+
+/// <summary>
+/// Runs Debian's <c>ffmpeg</c> as a child process that decodes a network stream or a file to raw BGR24
+/// frames on its stdout. OpenCvSharp's bundled FFmpeg cannot open network streams, so this is the path
+/// for RTSP, HTTP and MJPEG cameras. The child is killed when enumeration stops.
+/// </summary>
+public sealed partial class FfmpegFrameSource(FfmpegSourceSettings settings, ILogger logger) : IFrameSource
+{
+    public string Describe() => $"ffmpeg {RedactUrl(settings.Url)} -> {settings.Width}x{settings.Height}";
+
+    public async IAsyncEnumerable<RawFrame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var process = new Process { StartInfo = BuildStartInfo(settings) };
+        process.Start();
+        _ = DrainStandardErrorAsync(process, cancellationToken);
+        try
+        {
+            var frameBytes = settings.Width * settings.Height * 3;
+            var stdout = process.StandardOutput.BaseStream;
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var pixels = new byte[frameBytes];
+                try
+                {
+                    await stdout.ReadExactlyAsync(pixels, cancellationToken);
+                }
+                catch (EndOfStreamException)
+                {
+                    yield break;
+                }
+
+                yield return new RawFrame(pixels, settings.Width, settings.Height);
+            }
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+    }
+
+    internal static ProcessStartInfo BuildStartInfo(FfmpegSourceSettings settings)
+    {
+        var info = new ProcessStartInfo(settings.FfmpegPath)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        var args = info.ArgumentList;
+        foreach (var a in new[] { "-hide_banner", "-nostdin", "-loglevel", "error" })
+        {
+            args.Add(a);
+        }
+
+        var isFile = !settings.Url.Contains("://", StringComparison.Ordinal);
+        if (isFile)
+        {
+            // Replay a file at its native rate, over and over, like a live camera.
+            args.Add("-re");
+            args.Add("-stream_loop");
+            args.Add("-1");
+        }
+        else
+        {
+            // Keep decoder latency low: no input buffering beyond what decoding needs.
+            args.Add("-fflags");
+            args.Add("nobuffer");
+            args.Add("-flags");
+            args.Add("low_delay");
+        }
+
+        if (settings.Url.StartsWith("rtsp", StringComparison.OrdinalIgnoreCase))
+        {
+            args.Add("-rtsp_transport");
+            args.Add(settings.RtspTransport);
+        }
+
+        if (!string.IsNullOrEmpty(settings.HardwareAcceleration))
+        {
+            args.Add("-hwaccel");
+            args.Add(settings.HardwareAcceleration);
+        }
+
+        args.Add("-i");
+        args.Add(settings.Url);
+        args.Add("-an");
+        args.Add("-vf");
+        args.Add($"scale={settings.Width}:{settings.Height}");
+        args.Add("-f");
+        args.Add("rawvideo");
+        args.Add("-pix_fmt");
+        args.Add("bgr24");
+        args.Add("pipe:1");
+        return info;
+    }
+
+    private async Task DrainStandardErrorAsync(Process process, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await process.StandardError.ReadLineAsync(cancellationToken) is { } line)
+            {
+                Log.FfmpegError(logger, Describe(), line);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (InvalidOperationException)
+        {
+        }
+    }
+
+    /// <summary>Removes user:password from a stream URL before it reaches a log.</summary>
+    public static string RedactUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.UserInfo)
+            ? url.Replace(uri.UserInfo + "@", "***@", StringComparison.Ordinal)
+            : url;
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Camera {Source}: ffmpeg says: {Line}")]
+        public static partial void FfmpegError(ILogger logger, string source, string line);
+    }
+}
+
+public sealed record FfmpegSourceSettings(string Url, int Width, int Height)
+{
+    public string FfmpegPath { get; init; } = "ffmpeg";
+
+    /// <summary><c>tcp</c> (default, survives lossy links) or <c>udp</c>.</summary>
+    public string RtspTransport { get; init; } = "tcp";
+
+    /// <summary>Optional <c>-hwaccel</c> value such as <c>vaapi</c> or <c>drm</c>.</summary>
+    public string? HardwareAcceleration { get; init; }
+}

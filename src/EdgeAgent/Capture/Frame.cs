@@ -1,0 +1,15 @@
+namespace EdgeAgent.Capture;
+
+/// <summary>Raw pixels as a source produced them: BGR24, row-major, no padding.</summary>
+public sealed record RawFrame(byte[] Pixels, int Width, int Height);
+
+/// <summary>A decoded frame as the camera reader holds it.</summary>
+/// <param name="Sequence">Per-camera sequence number, starting at 1 with each reader start.</param>
+/// <param name="Timestamp">Monotonic arrival time (<see cref="TimeProvider.GetTimestamp"/>).</param>
+/// <param name="ArrivedAt">Wall-clock arrival time.</param>
+public sealed record Frame(RawFrame Image, long Sequence, long Timestamp, DateTimeOffset ArrivedAt)
+{
+    public int Width => Image.Width;
+
+    public int Height => Image.Height;
+}

@@ -1,0 +1,20 @@
+using EdgeAgent.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAgent.Capture;
+
+/// <summary>Turns camera configuration into a frame source; tests replace it to feed frames directly.</summary>
+public interface IFrameSourceFactory
+{
+    IFrameSource Create(CameraOptions camera);
+}
+
+public sealed class FrameSourceFactory(TimeProvider timeProvider, ILoggerFactory loggerFactory) : IFrameSourceFactory
+{
+    public IFrameSource Create(CameraOptions camera) => camera.Kind switch
+    {
+        "synthetic" => new SyntheticFrameSource(camera.Width, camera.Height, camera.Fps, timeProvider, camera.Id),
+        "ffmpeg" => new FfmpegFrameSource(new FfmpegSourceSettings(camera.Url!, camera.Width, camera.Height), loggerFactory.CreateLogger<FfmpegFrameSource>()),
+        _ => throw new ConfigException([$"Cameras: unknown kind '{camera.Kind}'"]),
+    };
+}

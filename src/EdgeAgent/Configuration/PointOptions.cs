@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EdgeAgent.Configuration;
+
+/// <summary>A maintenance point: one isolator with its lock inputs and cameras.</summary>
+public sealed class PointOptions
+{
+    [Required, RegularExpression(Identifiers.Pattern, ErrorMessage = Identifiers.Message)]
+    public string Id { get; set; } = "";
+
+    /// <summary>Procedure template id run at this point.</summary>
+    [Required]
+    public string Procedure { get; set; } = "conveyor-lockout";
+
+    /// <summary>Camera ids that photograph this point.</summary>
+    public List<string> Cameras { get; set; } = [];
+}

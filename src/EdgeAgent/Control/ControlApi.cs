@@ -1,0 +1,83 @@
+using System.Device.Gpio;
+using EdgeAgent.Capture;
+using EdgeAgent.Configuration;
+using EdgeAgent.Procedure;
+using EdgeAgent.Triggers;
+using EdgeAgent.Uplink;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace EdgeAgent.Control;
+
+/// <summary>The local control API, served as HTTP over a Unix domain socket only.</summary>
+public static class ControlApi
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/trigger", TriggerAsync);
+        app.MapGet("/v1/status", Status);
+    }
+
+    private static async Task<IResult> TriggerAsync(
+        TriggerRequest request,
+        IOptions<EdgeAgentOptions> options,
+        GpioDriverProvider gpio,
+        TriggerBus bus,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (request.Input is not null)
+        {
+            var input = options.Value.Inputs.FirstOrDefault(i => i.Id == request.Input);
+            if (input is null)
+            {
+                return Results.BadRequest(new { error = $"unknown input '{request.Input}'; valid: {string.Join(", ", options.Value.Inputs.Select(i => i.Id))}" });
+            }
+
+            if (!gpio.IsSimulated)
+            {
+                return Results.BadRequest(new { error = "inputs are real GPIO lines; only a simulated driver can be switched from here. Use --point for a manual trigger." });
+            }
+
+            if (request.State is not ("on" or "off"))
+            {
+                return Results.BadRequest(new { error = "state must be \"on\" or \"off\"" });
+            }
+
+            var locked = request.State == "on";
+            gpio.GetSimulated(input.Chip).SetInput(input.Line, locked ^ input.ActiveLow ? PinValue.High : PinValue.Low);
+            return Results.Accepted(value: new { input = input.Id, state = request.State });
+        }
+
+        var point = request.Point ?? (options.Value.Points.Count == 1 ? options.Value.Points[0].Id : null);
+        if (point is null || options.Value.Points.All(p => p.Id != point))
+        {
+            return Results.BadRequest(new { error = $"name a point with --point; valid: {string.Join(", ", options.Value.Points.Select(p => p.Id))}" });
+        }
+
+        var outcome = await bus.PublishAndWaitAsync(
+            new TriggerEvent(point, TriggerKind.Manual, "control-socket", request.Requester ?? "edgeagent-trigger", time.GetUtcNow(), time.GetTimestamp())
+            {
+                StepId = request.Step,
+                Operator = request.Operator,
+            },
+            cancellationToken);
+        return Results.Ok(new { point = outcome.PointId, step = outcome.StepId, records = outcome.RecordIds, findings = outcome.Findings });
+    }
+
+    private static IResult Status(CameraRegistry cameras, ProcedureRegistry procedures, LockInputService inputs, MqttUplinkService uplink, IOptions<EdgeAgentOptions> options) =>
+        Results.Ok(new
+        {
+            device = options.Value.DeviceId,
+            site = options.Value.SiteId,
+            broker = new { connected = uplink.IsConnected, lastAcknowledgedAt = uplink.LastAcknowledgedAt },
+            cameras = cameras.All.Select(c => new { id = c.CameraId, state = c.State.ToString().ToLowerInvariant(), lastError = c.LastError, lastFrameSequence = c.Latest?.Sequence }),
+            inputs = inputs.Locked.Select(kv => new { id = kv.Key, locked = kv.Value }),
+            points = procedures.All.Select(p => new { id = p.Options.Id, workOrder = p.Procedure.WorkOrderId, step = p.Procedure.CurrentStep?.Id, locksOn = p.Procedure.LocksOn }),
+        });
+}
+
+/// <summary>Body of <c>POST /v1/trigger</c>: either an input to switch (simulated GPIO) or a manual trigger at a point.</summary>
+public sealed record TriggerRequest(string? Point, string? Input, string? State, string? Step, string? Operator, string? Requester);

@@ -1,0 +1,43 @@
+using EdgeAgent.Capture;
+using EdgeAgent.Configuration;
+using EdgeAgent.Evidence;
+using EdgeAgent.Outbox;
+using EdgeAgent.Procedure;
+using EdgeAgent.Triggers;
+using EdgeAgent.Uplink;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace EdgeAgent.Hosting;
+
+/// <summary>The one composition root: the whole path from trigger to uplink.</summary>
+public static class EdgeAgentServiceCollectionExtensions
+{
+    public static IServiceCollection AddEdgeAgent(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<EdgeAgentOptions>().Bind(configuration).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EdgeAgentOptions>, EdgeAgentOptionsValidator>();
+        services.AddSingleton<IValidateOptions<EdgeAgentOptions>, EdgeAgentCrossReferenceValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+
+        // Trigger → procedure step → capture → evidence record → outbox → uplink.
+        services.AddSingleton<TriggerBus>();
+        services.AddSingleton<GpioDriverProvider>();
+        services.AddSingleton<LockInputService>();
+        services.AddSingleton<ProcedureRegistry>();
+        services.TryAddSingleton<IFrameSourceFactory, FrameSourceFactory>();
+        services.AddSingleton<CameraRegistry>();
+        services.AddSingleton(sp => new EvidenceOutbox(Path.Combine(sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.StateDirectory, "outbox.db")));
+        services.AddSingleton<EvidenceRecorder>();
+        services.AddSingleton<MqttUplinkService>();
+
+        // Start order matters: cameras are reading before inputs can fire.
+        services.AddHostedService(sp => sp.GetRequiredService<CameraRegistry>());
+        services.AddHostedService(sp => sp.GetRequiredService<EvidenceRecorder>());
+        services.AddHostedService(sp => sp.GetRequiredService<LockInputService>());
+        services.AddHostedService(sp => sp.GetRequiredService<MqttUplinkService>());
+        return services;
+    }
+}

@@ -1,0 +1,175 @@
+using EdgeAgent.Evidence;
+using Microsoft.Data.Sqlite;
+
+namespace EdgeAgent.Outbox;
+
+/// <summary>
+/// The durable store-and-forward queue: SQLite in WAL mode with <c>synchronous=FULL</c>, so a record and
+/// its image are on disk (WAL fsynced) before <see cref="AppendAsync"/> returns, and survive kill -9 and
+/// power loss. Records leave only through <see cref="CompleteAsync"/>. Sequence numbers are assigned here,
+/// in the same transaction, so they are gapless across restarts.
+/// </summary>
+public sealed class EvidenceOutbox : IDisposable
+{
+    private readonly SqliteConnection connection;
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private TaskCompletionSource appended = NewSignal();
+
+    public EvidenceOutbox(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        connection.Open();
+        Execute("""
+            PRAGMA journal_mode=WAL;
+            PRAGMA synchronous=FULL;
+            CREATE TABLE IF NOT EXISTS items(
+              seq INTEGER PRIMARY KEY,
+              record_id TEXT NOT NULL UNIQUE,
+              record BLOB NOT NULL,
+              image BLOB NOT NULL,
+              created_at TEXT NOT NULL,
+              attempts INTEGER NOT NULL DEFAULT 0);
+            CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+            INSERT OR IGNORE INTO meta(key, value) VALUES('next_sequence', 1);
+            """);
+    }
+
+    /// <summary>Completes when something is appended after the call; lets the uplink sleep while idle.</summary>
+    public Task WhenAppended => Volatile.Read(ref appended).Task;
+
+    /// <summary>Assigns the next sequence number, builds the record with it and stores record and image durably.</summary>
+    public async Task<EvidenceRecord> AppendAsync(Func<long, EvidenceRecord> build, byte[] image, CancellationToken cancellationToken = default)
+    {
+        await gate.WaitAsync(cancellationToken);
+        EvidenceRecord record;
+        try
+        {
+            using var tx = connection.BeginTransaction();
+            var sequence = Scalar("SELECT value FROM meta WHERE key='next_sequence'", tx);
+            record = build(sequence);
+            using (var insert = connection.CreateCommand())
+            {
+                insert.Transaction = tx;
+                insert.CommandText = "INSERT INTO items(seq, record_id, record, image, created_at) VALUES($seq, $id, $record, $image, $at)";
+                insert.Parameters.AddWithValue("$seq", sequence);
+                insert.Parameters.AddWithValue("$id", record.RecordId.ToString());
+                insert.Parameters.AddWithValue("$record", record.ToJson());
+                insert.Parameters.AddWithValue("$image", image);
+                insert.Parameters.AddWithValue("$at", record.CreatedAt.ToString("O"));
+                insert.ExecuteNonQuery();
+            }
+
+            Execute("UPDATE meta SET value = value + 1 WHERE key='next_sequence'", tx);
+            tx.Commit();
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        Interlocked.Exchange(ref appended, NewSignal()).TrySetResult();
+        return record;
+    }
+
+    /// <summary>The oldest undelivered items, in sequence order.</summary>
+    public async Task<IReadOnlyList<OutboxItem>> PeekAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT seq, record_id, record, image, attempts FROM items ORDER BY seq LIMIT $limit";
+            command.Parameters.AddWithValue("$limit", limit);
+            using var reader = command.ExecuteReader();
+            var items = new List<OutboxItem>();
+            while (reader.Read())
+            {
+                items.Add(new OutboxItem(reader.GetInt64(0), Guid.Parse(reader.GetString(1)), (byte[])reader[2], (byte[])reader[3], reader.GetInt32(4)));
+            }
+
+            return items;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Removes a delivered item.</summary>
+    public async Task CompleteAsync(long sequence, CancellationToken cancellationToken = default)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM items WHERE seq = $seq";
+            command.Parameters.AddWithValue("$seq", sequence);
+            command.ExecuteNonQuery();
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Counts a delivery attempt, so health can show records that keep failing.</summary>
+    public async Task MarkAttemptAsync(long sequence, CancellationToken cancellationToken = default)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE items SET attempts = attempts + 1 WHERE seq = $seq";
+            command.Parameters.AddWithValue("$seq", sequence);
+            command.ExecuteNonQuery();
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Depth, total bytes and the oldest item's creation time.</summary>
+    public async Task<(long Count, long Bytes, DateTimeOffset? Oldest)> StatsAsync(CancellationToken cancellationToken = default)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*), COALESCE(SUM(length(record) + length(image)), 0), MIN(created_at) FROM items";
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            DateTimeOffset? oldest = reader.IsDBNull(2) ? null : DateTimeOffset.Parse(reader.GetString(2), System.Globalization.CultureInfo.InvariantCulture);
+            return (reader.GetInt64(0), reader.GetInt64(1), oldest);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private long Scalar(string sql, SqliteTransaction? tx = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private void Execute(string sql, SqliteTransaction? tx = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Dispose()
+    {
+        connection.Dispose();
+        gate.Dispose();
+    }
+}

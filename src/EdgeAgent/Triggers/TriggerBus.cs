@@ -1,0 +1,27 @@
+using System.Threading.Channels;
+
+namespace EdgeAgent.Triggers;
+
+/// <summary>The queue between every trigger source and the evidence recorder. Unbounded: a trigger is never dropped.</summary>
+public sealed class TriggerBus
+{
+    private readonly Channel<TriggerEvent> channel = Channel.CreateUnbounded<TriggerEvent>(new UnboundedChannelOptions { SingleReader = true });
+
+    public ChannelReader<TriggerEvent> Reader => channel.Reader;
+
+    public void Publish(TriggerEvent trigger)
+    {
+        if (!channel.Writer.TryWrite(trigger))
+        {
+            throw new InvalidOperationException("trigger bus is closed");
+        }
+    }
+
+    /// <summary>Publishes and waits until the trigger's records are durably written.</summary>
+    public async Task<TriggerOutcome> PublishAndWaitAsync(TriggerEvent trigger, CancellationToken cancellationToken = default)
+    {
+        var completion = new TaskCompletionSource<TriggerOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Publish(trigger with { Completion = completion });
+        return await completion.Task.WaitAsync(cancellationToken);
+    }
+}

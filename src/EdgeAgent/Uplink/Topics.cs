@@ -1,0 +1,37 @@
+namespace EdgeAgent.Uplink;
+
+/// <summary>
+/// Versioned, device-scoped topic scheme: everything a device sends or receives is under
+/// <c>edgeagent/v1/{deviceId}/</c>, so a broker ACL line <c>pattern readwrite edgeagent/v1/%c/#</c> confines it.
+/// </summary>
+public static class Topics
+{
+    public const string Root = "edgeagent/v1";
+
+    public static string Evidence(string deviceId) => $"{Root}/{deviceId}/evidence";
+
+    public static string Image(string deviceId) => $"{Root}/{deviceId}/image";
+
+    public static string Receipt(string deviceId) => $"{Root}/{deviceId}/receipt";
+
+    public static string Status(string deviceId) => $"{Root}/{deviceId}/status";
+
+    public const string AllEvidence = Root + "/+/evidence";
+
+    public const string AllImages = Root + "/+/image";
+
+    /// <summary>The device id segment of a device topic, or null when the topic is not one.</summary>
+    public static string? DeviceOf(string topic)
+    {
+        var parts = topic.Split('/');
+        return parts.Length == 4 && parts[0] == "edgeagent" && parts[1] == "v1" ? parts[2] : null;
+    }
+
+    /// <summary>MQTT 5 user property names on image chunk messages.</summary>
+    public static class Properties
+    {
+        public const string RecordId = "record-id";
+        public const string ChunkIndex = "chunk";
+        public const string ChunkCount = "chunks";
+    }
+}
