@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using EdgeAgent.Demo;
+
+namespace EdgeAgent.Tests.Infrastructure;
+
+/// <summary>
+/// A real Debian <c>mosquitto</c> process on a free loopback port, with a config the test can extend
+/// (TLS listeners, ACLs, max_packet_size). Killed with SIGKILL on dispose; <see cref="RestartAsync"/> keeps the port.
+/// </summary>
+public sealed class MosquittoProcess : IAsyncDisposable
+{
+    private readonly string configPath;
+    private Process? process;
+
+    private MosquittoProcess(string directory, int port, string configPath)
+    {
+        Directory = directory;
+        Port = port;
+        this.configPath = configPath;
+    }
+
+    public string Directory { get; }
+
+    public int Port { get; }
+
+    public string Url => $"mqtt://127.0.0.1:{Port}";
+
+    /// <summary>Starts mosquitto. <paramref name="extraConfig"/> is appended to a config with one plain loopback listener
+    /// (pass <paramref name="listener"/> = false to write your own listener lines).</summary>
+    public static async Task<MosquittoProcess> StartAsync(string extraConfig = "", bool listener = true, int? port = null)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "edgeagent-mosquitto-" + Guid.NewGuid().ToString("N")[..8]);
+        System.IO.Directory.CreateDirectory(directory);
+        var chosen = port ?? InProcessBroker.FreeTcpPort();
+        var config = Path.Combine(directory, "mosquitto.conf");
+        var text = (listener ? $"listener {chosen} 127.0.0.1\nallow_anonymous true\n" : "") +
+                   $"persistence false\nlog_dest stderr\n{extraConfig}\n";
+        await File.WriteAllTextAsync(config, text);
+        var broker = new MosquittoProcess(directory, chosen, config);
+        await broker.LaunchAsync();
+        return broker;
+    }
+
+    public async Task RestartAsync()
+    {
+        Kill();
+        await LaunchAsync();
+    }
+
+    /// <summary>SIGKILL, as a crash or power cut would.</summary>
+    public void Kill()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill();
+            process.WaitForExit();
+        }
+
+        process?.Dispose();
+        process = null;
+    }
+
+    private async Task LaunchAsync()
+    {
+        var path = File.Exists("/usr/sbin/mosquitto") ? "/usr/sbin/mosquitto" : "mosquitto";
+        var info = new ProcessStartInfo(path) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add(configPath);
+        process = Process.Start(info) ?? throw new InvalidOperationException("mosquitto did not start");
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (Log) { Log.Add(e.Data); } } };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (Log) { Log.Add(e.Data); } } };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        await WaitUntilListeningAsync();
+    }
+
+    /// <summary>Everything mosquitto logged, for assertions and failure messages.</summary>
+    public List<string> Log { get; } = [];
+
+    private async Task WaitUntilListeningAsync()
+    {
+        // Poll the port: an event-free way to know a foreign process is ready. Bounded, not a sleep-for-sync.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            if (process!.HasExited)
+            {
+                throw new InvalidOperationException("mosquitto exited: " + string.Join("\n", Log));
+            }
+
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync("127.0.0.1", Port, timeout.Token);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Yield();
+                await Task.Delay(20, timeout.Token);
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
