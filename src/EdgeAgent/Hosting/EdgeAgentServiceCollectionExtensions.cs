@@ -29,9 +29,10 @@ public static class EdgeAgentServiceCollectionExtensions
         services.AddSingleton<ProcedureRegistry>();
         services.TryAddSingleton<IFrameSourceFactory, FrameSourceFactory>();
         services.AddSingleton<CameraRegistry>();
-        services.AddSingleton(sp => new EvidenceOutbox(Path.Combine(sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.StateDirectory, "outbox.db")));
+        services.AddSingleton(sp => new EvidenceOutbox(Path.Combine(sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.StateDirectory, "outbox.db"), sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.Outbox));
         services.AddSingleton<EvidenceRecorder>();
         services.AddSingleton<MqttUplinkService>();
+        services.TryAddSingleton<ICommandHandler, DeviceCommandHandler>();
 
         // Start order matters: cameras are reading before inputs can fire.
         services.AddHostedService(sp => sp.GetRequiredService<CameraRegistry>());
