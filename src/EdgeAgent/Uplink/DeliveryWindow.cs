@@ -30,6 +30,9 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
 
     public DateTimeOffset? LastAcknowledgedAt { get; private set; }
 
+    /// <summary>Raised after records left the outbox on the collector's receipt, with how many.</summary>
+    public event EventHandler<int>? Delivered;
+
     /// <summary>Called from the MQTT receive path; never blocks it.</summary>
     public void OnReceipt(Receipt receipt) => receipts.Writer.TryWrite(receipt);
 
@@ -89,7 +92,11 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
             }
         }
 
-        await outbox.CompleteManyAsync(done, cancellationToken);
+        if (done.Count > 0)
+        {
+            await outbox.CompleteManyAsync(done, cancellationToken);
+            Delivered?.Invoke(this, done.Count);
+        }
     }
 
     private async Task ResendOverdueAsync(CancellationToken cancellationToken)
@@ -179,6 +186,7 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
         {
             inFlight.Remove(record.Sequence);
             await outbox.CompleteAsync(record.Sequence, cancellationToken);
+            Delivered?.Invoke(this, 1);
         }
     }
 
