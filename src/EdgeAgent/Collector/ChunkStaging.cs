@@ -46,9 +46,11 @@ public sealed class ChunkStaging
 
         var directory = RecordDirectory(deviceId, recordId);
         var existing = Directory.Exists(directory) ? new DirectoryInfo(directory).GetFiles("*.part") : [];
-        if (existing.FirstOrDefault(f => ParseName(f.Name) is { } p && p.Count != count) is { } other)
+        if (existing.Any(f => ParseName(f.Name) is { } p && p.Count != count))
         {
-            return $"chunk count changed from {ParseName(other.Name)!.Value.Count} to {count}";
+            // The device re-chunked the image (smaller chunks for a capped broker): start over.
+            Discard(deviceId, recordId);
+            existing = [];
         }
 
         var target = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"{index:D6}.{count:D6}.part"));

@@ -19,10 +19,14 @@ namespace EdgeAgent.Uplink;
 public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions broker, string deviceId, TimeProvider timeProvider, ILogger logger)
 {
     private static readonly TimeSpan IdleCheck = TimeSpan.FromSeconds(5);
+
+    /// <summary>Room for the fixed header, topic, properties and packet id around a chunk's payload.</summary>
+    private const int PacketOverhead = 1024;
     private readonly SortedDictionary<long, InFlightRecord> inFlight = [];
     private readonly Channel<Receipt> receipts = Channel.CreateBounded<Receipt>(new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly TimeSpan receiptTimeout = TimeSpan.FromSeconds(broker.ReceiptTimeoutSeconds);
     private long lastQueued;
+    private int chunkSize = broker.MaxChunkBytes;
 
     public int InFlightCount => inFlight.Count;
 
@@ -36,12 +40,33 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
     /// <summary>Called from the MQTT receive path; never blocks it.</summary>
     public void OnReceipt(Receipt receipt) => receipts.Writer.TryWrite(receipt);
 
-    /// <summary>After a (re)connect every record without a receipt is announced again, resuming unfinished images.</summary>
-    public void Reconnected()
+    /// <summary>Chunk size in use: <see cref="BrokerOptions.MaxChunkBytes"/>, shrunk to fit the broker's packet cap.</summary>
+    public int ChunkSize => chunkSize;
+
+    /// <summary>
+    /// After a (re)connect every record without a receipt is announced again, resuming unfinished images.
+    /// When the broker announces a maximum packet size (MQTT 5 CONNACK) below the configured chunk size,
+    /// chunks shrink to fit, instead of every publish being refused in an endless reconnect loop.
+    /// </summary>
+    public void Reconnected(uint maximumPacketSize = 0)
     {
-        foreach (var record in inFlight.Values)
+        var fits = maximumPacketSize > 0 ? (int)Math.Min(broker.MaxChunkBytes, Math.Max(1024, maximumPacketSize - PacketOverhead)) : broker.MaxChunkBytes;
+        if (fits != chunkSize)
         {
-            record.Reconnected();
+            Log.ChunkSize(logger, fits, maximumPacketSize, broker.MaxChunkBytes);
+            chunkSize = fits;
+        }
+
+        foreach (var (sequence, record) in inFlight.ToList())
+        {
+            if (record.ChunkSize > chunkSize)
+            {
+                inFlight[sequence] = new InFlightRecord(sequence, record.RecordId, record.ImageBytes, chunkSize); // re-chunk from scratch
+            }
+            else
+            {
+                record.Reconnected();
+            }
         }
     }
 
@@ -121,7 +146,7 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
 
         foreach (var item in await outbox.PeekAfterAsync(lastQueued, free, cancellationToken))
         {
-            inFlight[item.Sequence] = new InFlightRecord(item.Sequence, item.RecordId, ChunkCount(item.Image.Length));
+            inFlight[item.Sequence] = new InFlightRecord(item.Sequence, item.RecordId, item.Image.Length, chunkSize);
             fresh[item.Sequence] = item;
             lastQueued = item.Sequence;
         }
@@ -155,7 +180,7 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
 
     private async Task SendAsync(IMqttClient client, InFlightRecord record, OutboxItem item, CancellationToken cancellationToken)
     {
-        var chunkSize = broker.MaxChunkBytes;
+        var chunkSize = record.ChunkSize;
         var recordId = Encoding.UTF8.GetBytes(item.RecordId.ToString());
         var count = Encoding.UTF8.GetBytes(record.ChunkCount.ToString(CultureInfo.InvariantCulture));
         while (record.NextChunk is { } index)
@@ -212,8 +237,6 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
         }
     }
 
-    private int ChunkCount(int imageBytes) => Math.Max(1, (imageBytes + broker.MaxChunkBytes - 1) / broker.MaxChunkBytes);
-
     private static async Task PublishAsync(IMqttClient client, MqttApplicationMessage message, CancellationToken cancellationToken)
     {
         var result = await client.PublishAsync(message, cancellationToken);
@@ -231,6 +254,9 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
 
         [LoggerMessage(EventId = 5011, Level = LogLevel.Information, Message = "Collector lacks {Missing} chunk(s) of record #{Sequence}; resending them")]
         public static partial void Incomplete(ILogger logger, long sequence, int missing);
+
+        [LoggerMessage(EventId = 5013, Level = LogLevel.Warning, Message = "Image chunks are {ChunkBytes} bytes: the broker accepts packets up to {MaximumPacketSize} bytes (Broker:MaxChunkBytes is {Configured})")]
+        public static partial void ChunkSize(ILogger logger, int chunkBytes, uint maximumPacketSize, int configured);
 
         [LoggerMessage(EventId = 5012, Level = LogLevel.Error, Message = "Collector rejected record #{Sequence}: {Reason}; kept in the outbox and retried after the receipt timeout")]
         public static partial void Rejected(ILogger logger, long sequence, string reason);

@@ -4,15 +4,22 @@ namespace EdgeAgent.Uplink;
 /// A record the uplink has started sending and that has no final receipt yet. Remembers which chunks the
 /// broker has acknowledged, so a reconnect resumes from the first unacknowledged chunk.
 /// </summary>
-public sealed class InFlightRecord(long sequence, Guid recordId, int chunkCount)
+public sealed class InFlightRecord(long sequence, Guid recordId, int imageBytes, int chunkSize)
 {
-    private readonly SortedSet<int> chunksToSend = [.. Enumerable.Range(0, chunkCount)];
+    private readonly SortedSet<int> chunksToSend = [.. Enumerable.Range(0, ChunksFor(imageBytes, chunkSize))];
 
     public long Sequence { get; } = sequence;
 
     public Guid RecordId { get; } = recordId;
 
-    public int ChunkCount { get; } = chunkCount;
+    public int ImageBytes { get; } = imageBytes;
+
+    /// <summary>Bytes per chunk, fixed for this record's life so the collector sees one consistent chunk count.</summary>
+    public int ChunkSize { get; } = chunkSize;
+
+    public int ChunkCount { get; } = ChunksFor(imageBytes, chunkSize);
+
+    public static int ChunksFor(int imageBytes, int chunkSize) => Math.Max(1, (imageBytes + chunkSize - 1) / chunkSize);
 
     /// <summary>Whether the record message still has to be (re)published.</summary>
     public bool RecordToSend { get; private set; } = true;

@@ -108,8 +108,9 @@ public sealed partial class MqttUplinkService : BackgroundService
             .WithWillPayload("offline"u8.ToArray())
             .WithWillRetain()
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
-        await client.ConnectAsync(mqtt, cancellationToken);
+        var connected = await client.ConnectAsync(mqtt, cancellationToken);
         Connections++;
+
 
         // Subscribing again is harmless with a present session and required without one.
         var subscribed = await client.SubscribeAsync(
@@ -124,7 +125,7 @@ public sealed partial class MqttUplinkService : BackgroundService
         }
 
         await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(Topics.Status(agent.DeviceId)).WithPayload("online"u8.ToArray()).WithRetainFlag().WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken);
-        Window.Reconnected();
+        Window.Reconnected(connected.MaximumPacketSize ?? 0);
     }
 
     private async Task DropConnectionAsync()
