@@ -30,6 +30,9 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
 
     public int InFlightCount => inFlight.Count;
 
+    /// <summary>Non-evidence to send when no evidence is waiting; optional.</summary>
+    public TelemetryQueue? Telemetry { get; init; }
+
     public DateTimeOffset? LastReceiptAt { get; private set; }
 
     public DateTimeOffset? LastAcknowledgedAt { get; private set; }
@@ -80,7 +83,7 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
             await ApplyReceiptsAsync(cancellationToken);
             await ResendOverdueAsync(cancellationToken);
             var fresh = await FillAsync(cancellationToken);
-            if (await SendPendingAsync(client, fresh, cancellationToken))
+            if (await SendPendingAsync(client, fresh, cancellationToken) || await SendTelemetryAsync(client, cancellationToken))
             {
                 continue;
             }
@@ -213,6 +216,29 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
             await outbox.CompleteAsync(record.Sequence, cancellationToken);
             Delivered?.Invoke(this, 1);
         }
+    }
+
+    /// <summary>Evidence first: telemetry goes only when no evidence is waiting to be sent.</summary>
+    private async Task<bool> SendTelemetryAsync(IMqttClient client, CancellationToken cancellationToken)
+    {
+        if (Telemetry is null)
+        {
+            return false;
+        }
+
+        var batch = Telemetry.Peek(16);
+        foreach (var (id, subtopic, payload) in batch)
+        {
+            await PublishAsync(client, new MqttApplicationMessageBuilder()
+                .WithTopic(Topics.Telemetry(deviceId, subtopic))
+                .WithPayload(payload)
+                .WithContentType("application/json")
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .Build(), cancellationToken);
+            Telemetry.Remove(id);
+        }
+
+        return batch.Count > 0;
     }
 
     private async Task WaitForWorkAsync(IMqttClient client, Task appended, CancellationToken cancellationToken)

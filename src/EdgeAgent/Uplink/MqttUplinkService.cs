@@ -22,12 +22,12 @@ public sealed partial class MqttUplinkService : BackgroundService
     private readonly ILogger<MqttUplinkService> logger;
     private readonly CommandResponder commands;
 
-    public MqttUplinkService(IOptions<EdgeAgentOptions> options, EvidenceOutbox outbox, ICommandHandler commandHandler, TimeProvider timeProvider, ILogger<MqttUplinkService> logger)
+    public MqttUplinkService(IOptions<EdgeAgentOptions> options, EvidenceOutbox outbox, ICommandHandler commandHandler, TimeProvider timeProvider, ILogger<MqttUplinkService> logger, TelemetryQueue? telemetry = null)
     {
         agent = options.Value;
         this.timeProvider = timeProvider;
         this.logger = logger;
-        Window = new DeliveryWindow(outbox, agent.Broker, agent.DeviceId, timeProvider, logger);
+        Window = new DeliveryWindow(outbox, agent.Broker, agent.DeviceId, timeProvider, logger) { Telemetry = telemetry };
         commands = new CommandResponder(commandHandler, agent.DeviceId, logger);
         client.ApplicationMessageReceivedAsync += OnMessageAsync;
     }

@@ -16,6 +16,9 @@ public static class Topics
 
     public static string Status(string deviceId) => $"{Root}/{deviceId}/status";
 
+    /// <summary>Health and telemetry (not evidence: no receipt, quota and TTL on the device).</summary>
+    public static string Telemetry(string deviceId, string subtopic) => $"{Root}/{deviceId}/telemetry/{subtopic}";
+
     /// <summary>Commands to the device (MQTT 5 request; the response goes to the request's response topic).</summary>
     public static string Command(string deviceId) => $"{Root}/{deviceId}/command";
 
