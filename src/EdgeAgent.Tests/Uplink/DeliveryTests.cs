@@ -112,5 +112,47 @@ public sealed class DeliveryTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Two_collectors_sharing_a_subscription_and_a_store_keep_every_record_exactly_once()
+    {
+        await using var broker = await MosquittoProcess.StartAsync();
+        var root = temp.Combine("collector");
+        await using var a = new CollectorHarness(root, new() { Url = broker.Url }, clientId: "collector-a");
+        await using var b = new CollectorHarness(root, new() { Url = broker.Url }, clientId: "collector-b");
+        await a.StartAsync();
+        await b.StartAsync();
+        await using var uplink = new UplinkHarness(temp.Combine("agent"), broker.Url, b => b.MaxChunkBytes = 4096);
+        var records = await EvidenceFixtures.AppendAsync(uplink.Outbox, 30, 20_000); // 5 chunks each, split across both
+
+        await uplink.StartAsync();
+        await uplink.WaitUntilDrainedAsync(Patience);
+
+        Assert.Equal(30, a.Stored.Count + b.Stored.Count);
+        Assert.NotEmpty(a.Stored);
+        Assert.NotEmpty(b.Stored);
+        Assert.Equal(records.Select(r => r.RecordId).Order(), a.Stored.Concat(b.Stored).Select(r => r.RecordId).Order());
+        Assert.Equal(30, a.Service.Intake.Index.CountByDevice()["test-device"]);
+        Assert.True(Verification.EvidenceVerifier.Verify(root).Ok);
+    }
+
+    [Fact]
+    public async Task Telemetry_goes_out_after_evidence_without_waiting_for_a_receipt()
+    {
+        await using var broker = await MosquittoProcess.StartAsync();
+        using var telemetry = new EdgeAgent.Outbox.TelemetryQueue(temp.Combine("agent", "telemetry.db"), new(), TimeProvider.System);
+        await using var uplink = new UplinkHarness(temp.Combine("agent"), broker.Url, telemetry: telemetry);
+        await EvidenceFixtures.AppendAsync(uplink.Outbox, 3, 1_000);
+        telemetry.Enqueue("health", """{"state":"ok"}"""u8.ToArray());
+        await using var observer = await MqttObserver.StartAsync(broker.Url, "edgeagent/v1/test-device/#");
+
+        await uplink.StartAsync();
+        await observer.WaitForAsync(1 + 3 + 3 + 1, Patience); // birth, 3 chunks, 3 records, 1 telemetry
+
+        var topics = observer.Messages.Select(m => m.Topic).ToList();
+        Assert.Equal("edgeagent/v1/test-device/telemetry/health", topics[^1]);
+        Assert.Equal((0, 0), telemetry.Stats());
+        Assert.Equal(3, (await uplink.Outbox.StatsAsync()).Count); // evidence still waits for its receipt
+    }
+
     public void Dispose() => temp.Dispose();
 }
