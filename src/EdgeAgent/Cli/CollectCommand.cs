@@ -14,11 +14,7 @@ public static class CollectCommand
         var ca = new Option<string?>("--ca-file") { Description = "CA bundle (PEM) for the broker's certificate." };
         var user = new Option<string?>("--username") { Description = "Broker user name." };
         var passwordFile = new Option<string?>("--password-file") { Description = "File holding the broker password." };
-        var clientCert = new Option<string?>("--client-cert") { Description = "Client certificate (PEM) for brokers that require one." };
-        var clientKey = new Option<string?>("--client-key") { Description = "Private key (PEM) of --client-cert." };
-        var clientId = new Option<string?>("--client-id") { Description = "MQTT client id; unique per collector instance (default: edgeagent-collector-HOSTNAME)." };
-        var sharedGroup = new Option<string>("--shared-group") { Description = "MQTT 5 shared-subscription group; collectors in one group split the load. Empty: no sharing.", DefaultValueFactory = _ => "edgeagent-collectors" };
-        var command = new Command("collect", "Run the central collector: receive evidence, verify image hashes, store each record once.") { broker, dir, ca, user, passwordFile, clientCert, clientKey, clientId, sharedGroup };
+        var command = new Command("collect", "Run the central collector: receive evidence, verify image hashes, store each record once.") { broker, dir, ca, user, passwordFile };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var brokerOptions = new BrokerOptions
@@ -27,8 +23,6 @@ public static class CollectCommand
                 CaFile = parse.GetValue(ca),
                 Username = parse.GetValue(user),
                 PasswordFile = parse.GetValue(passwordFile),
-                ClientCertificateFile = parse.GetValue(clientCert),
-                ClientKeyFile = parse.GetValue(clientKey),
             };
             if (!BrokerEndpoint.TryParse(brokerOptions.Url, out _, out var problem))
             {
@@ -37,7 +31,7 @@ public static class CollectCommand
             }
 
             using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
-            await using var collector = new CollectorService(new CollectorOptions { Broker = brokerOptions, OutputDirectory = parse.GetValue(dir)!, SharedGroup = parse.GetValue(sharedGroup), ClientId = parse.GetValue(clientId) ?? "edgeagent-collector-" + Environment.MachineName }, loggerFactory.CreateLogger<CollectorService>());
+            await using var collector = new CollectorService(new CollectorOptions { Broker = brokerOptions, OutputDirectory = parse.GetValue(dir)! }, loggerFactory.CreateLogger<CollectorService>());
             try
             {
                 await collector.StartAsync(cancellationToken);
