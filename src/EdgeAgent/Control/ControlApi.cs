@@ -1,6 +1,7 @@
 using System.Device.Gpio;
 using EdgeAgent.Capture;
 using EdgeAgent.Configuration;
+using EdgeAgent.Health;
 using EdgeAgent.Procedure;
 using EdgeAgent.Triggers;
 using EdgeAgent.Uplink;
@@ -18,6 +19,8 @@ public static class ControlApi
     {
         app.MapPost("/v1/trigger", TriggerAsync);
         app.MapGet("/v1/status", Status);
+        app.MapGet("/v1/health", HealthAsync);
+        app.MapGet("/v1/cameras/{cameraId}/snapshot", SnapshotAsync);
     }
 
     private static async Task<IResult> TriggerAsync(
@@ -65,6 +68,34 @@ public static class ControlApi
             },
             cancellationToken);
         return Results.Ok(new { point = outcome.PointId, step = outcome.StepId, records = outcome.RecordIds, findings = outcome.Findings });
+    }
+
+    private static async Task<IResult> HealthAsync(HealthCollector collector, CancellationToken cancellationToken) =>
+        Results.Json(await collector.CollectAsync(cancellationToken), HealthJson.Options);
+
+    /// <summary>The camera's current frame with its sharpness drawn on it. The id is looked up, never used as a path.</summary>
+    private static async Task<IResult> SnapshotAsync(string cameraId, CameraRegistry cameras, TimeProvider time, HttpResponse response, CancellationToken cancellationToken)
+    {
+        if (!cameras.Settings.ContainsKey(cameraId))
+        {
+            return Results.NotFound(new { error = $"unknown camera '{cameraId}'; valid: {string.Join(", ", cameras.Settings.Keys.Order(StringComparer.Ordinal))}" });
+        }
+
+        var reader = cameras.Get(cameraId);
+        Frame frame;
+        try
+        {
+            frame = await reader.CaptureAsync(time.GetTimestamp(), TimeSpan.FromSeconds(2), cancellationToken);
+        }
+        catch (CameraUnavailableException ex)
+        {
+            return Results.Json(new { error = ex.Message, state = reader.State.ToString().ToLowerInvariant() }, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        var sharpness = SharpnessMeter.Measure(frame.Image);
+        response.Headers["X-Sharpness"] = sharpness.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers["X-Frame-Sequence"] = frame.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Results.File(AimingSnapshot.Render(cameraId, frame, sharpness), "image/jpeg");
     }
 
     private static IResult Status(CameraRegistry cameras, ProcedureRegistry procedures, LockInputService inputs, MqttUplinkService uplink, IOptions<EdgeAgentOptions> options) =>

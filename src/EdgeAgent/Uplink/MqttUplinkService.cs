@@ -161,6 +161,29 @@ public sealed partial class MqttUplinkService(
         }
     }
 
+    /// <summary>
+    /// Publishes a retained, non-evidence message (health) at QoS 1 if connected. Returns false when offline
+    /// or refused; nothing is queued, the caller sends a fresher one later.
+    /// </summary>
+    public async Task<bool> TryPublishRetainedAsync(string topic, byte[] payload, CancellationToken cancellationToken = default)
+    {
+        if (!client.IsConnected)
+        {
+            return false;
+        }
+
+        try
+        {
+            var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithContentType("application/json")
+                .WithRetainFlag().WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
+            return (await client.PublishAsync(message, cancellationToken)).IsSuccess;
+        }
+        catch (Exception ex) when (ex is MqttCommunicationException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     private static TimeSpan Backoff(int failures)
     {
         var seconds = Math.Min(60, Math.Pow(2, Math.Min(failures, 6)) * 0.5);

@@ -16,6 +16,8 @@ public static class Topics
 
     public static string Status(string deviceId) => $"{Root}/{deviceId}/status";
 
+    public static string Health(string deviceId) => $"{Root}/{deviceId}/health";
+
     public const string AllEvidence = Root + "/+/evidence";
 
     public const string AllImages = Root + "/+/image";
