@@ -6,6 +6,7 @@ using EdgeAgent.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using MQTTnet;
 
 namespace EdgeAgent.Tests.Health;
 
@@ -14,6 +15,7 @@ public sealed class AgentHarness : IAsyncDisposable
 {
     private readonly TempDirectory directory;
     private readonly InProcessBroker broker;
+    private readonly TaskCompletionSource online = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool started;
 
     private AgentHarness(TempDirectory directory, InProcessBroker broker, WebApplication app, string socketPath, string configPath)
@@ -23,7 +25,19 @@ public sealed class AgentHarness : IAsyncDisposable
         App = app;
         SocketPath = socketPath;
         ConfigPath = configPath;
+        broker.Server.InterceptingPublishAsync += e =>
+        {
+            if (e.ApplicationMessage.Topic == EdgeAgent.Uplink.Topics.Status("test-device") && e.ApplicationMessage.ConvertPayloadToString() == "online")
+            {
+                online.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        };
     }
+
+    /// <summary>Completes when the agent's uplink is connected and has announced itself online.</summary>
+    public Task UplinkOnline => online.Task;
 
     public WebApplication App { get; }
 

@@ -23,6 +23,18 @@ public static class ControlApi
         app.MapGet("/v1/cameras/{cameraId}/snapshot", SnapshotAsync);
     }
 
+    /// <summary>
+    /// Sets the listening socket to exactly 0660 once it exists. The umask already kept it from ever being
+    /// world-accessible; this drops the meaningless execute bits so <c>ls -l</c> shows what an audit expects.
+    /// </summary>
+    public static void RestrictSocket(string socketPath)
+    {
+        if (!OperatingSystem.IsWindows() && File.Exists(socketPath))
+        {
+            File.SetUnixFileMode(socketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
+        }
+    }
+
     private static async Task<IResult> TriggerAsync(
         TriggerRequest request,
         IOptions<EdgeAgentOptions> options,

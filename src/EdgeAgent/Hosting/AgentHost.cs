@@ -31,6 +31,7 @@ public static partial class AgentHost
         var app = builder.Build();
         ControlApi.Map(app);
         PrepareSocket(socketPath);
+        app.Lifetime.ApplicationStarted.Register(() => ControlApi.RestrictSocket(socketPath));
         return app;
     }
 
