@@ -15,6 +15,7 @@ public static class EdgeAgentCli
         root.Subcommands.Add(VerifyCommand.Create(output, error));
         root.Subcommands.Add(StatusCommand.Create(output, error));
         root.Subcommands.Add(SnapshotCommand.Create(output, error));
+        root.Subcommands.Add(DoctorCommand.Create(output));
         return root;
     }
 
