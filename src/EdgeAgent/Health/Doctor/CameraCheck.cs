@@ -43,6 +43,18 @@ public static class CameraCheck
 
         if (last is null)
         {
+            if (error is null && !cancellationToken.IsCancellationRequested)
+            {
+                // The stream ended at once: give the source's own explanation (ffmpeg's stderr) a moment to arrive.
+                try
+                {
+                    await logs.FirstLine.WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None);
+                }
+                catch (TimeoutException)
+                {
+                }
+            }
+
             var lines = logs.Lines;
             var why = error ?? (lines.Count > 0 ? lines[^1] : null) ?? $"no frame within {timeout.TotalSeconds:0} s";
             return DoctorResult.Fail(name, $"{source.Describe()}: no frame: {why}", FixFor(camera));

@@ -7,16 +7,20 @@ namespace EdgeAgent.Health.Doctor;
 public sealed class CollectingLoggerProvider : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> lines = new();
+    private readonly TaskCompletionSource firstLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public IReadOnlyList<string> Lines => [.. lines];
 
-    public ILogger CreateLogger(string categoryName) => new Collector(lines);
+    /// <summary>Completes when the first line arrives (a child's stderr can trail its stdout closing).</summary>
+    public Task FirstLine => firstLine.Task;
+
+    public ILogger CreateLogger(string categoryName) => new Collector(lines, firstLine);
 
     public void Dispose()
     {
     }
 
-    private sealed class Collector(ConcurrentQueue<string> lines) : ILogger
+    private sealed class Collector(ConcurrentQueue<string> lines, TaskCompletionSource firstLine) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -28,6 +32,7 @@ public sealed class CollectingLoggerProvider : ILoggerProvider
             if (IsEnabled(logLevel))
             {
                 lines.Enqueue(formatter(state, exception));
+                firstLine.TrySetResult();
             }
         }
     }
