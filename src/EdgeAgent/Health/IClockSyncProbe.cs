@@ -1,46 +1,7 @@
-using System.Runtime.InteropServices;
-
 namespace EdgeAgent.Health;
 
 /// <summary>Whether the kernel considers the system clock synchronised (by NTP, chrony or systemd-timesyncd).</summary>
 public interface IClockSyncProbe
 {
     ClockSync Read();
-}
-
-/// <param name="Synchronised">The kernel's clock is disciplined (STA_UNSYNC clear, state not TIME_ERROR).</param>
-/// <param name="EstimatedErrorMs">The kernel's estimated error, when synchronised.</param>
-/// <param name="Source">How it was determined.</param>
-public sealed record ClockSync(bool Synchronised, double? EstimatedErrorMs, string Source);
-
-/// <summary>
-/// Reads <c>adjtimex(2)</c> in read-only mode: the same kernel flag <c>timedatectl</c> shows as
-/// "System clock synchronized", without D-Bus or systemd-timedated.
-/// </summary>
-public sealed partial class AdjtimexClockSyncProbe : IClockSyncProbe
-{
-    private const int TimeError = 5;
-    private const int StaUnsync = 0x0040;
-
-    // struct timex on LP64 Linux: modes (int, padded), offset, freq, maxerror, esterror (longs), status (int).
-    private const int EstErrorOffset = 32;
-    private const int StatusOffset = 40;
-
-    public ClockSync Read()
-    {
-        var timex = new byte[512]; // larger than struct timex (208 bytes); modes = 0 means read only
-        var state = Adjtimex(timex);
-        if (state < 0)
-        {
-            return new ClockSync(false, null, $"adjtimex failed (errno {Marshal.GetLastPInvokeError()})");
-        }
-
-        var status = BitConverter.ToInt32(timex, StatusOffset);
-        var synced = state != TimeError && (status & StaUnsync) == 0;
-        var errorMicros = BitConverter.ToInt64(timex, EstErrorOffset);
-        return new ClockSync(synced, synced ? errorMicros / 1000.0 : null, "adjtimex");
-    }
-
-    [LibraryImport("libc", EntryPoint = "adjtimex", SetLastError = true)]
-    private static partial int Adjtimex(byte[] timex);
 }

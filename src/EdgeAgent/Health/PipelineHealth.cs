@@ -53,6 +53,3 @@ public sealed class PipelineHealth(CameraRegistry cameras, TriggerBus bus, IOpti
         return new PipelineVerdict(problems.Count == 0, problems);
     }
 }
-
-/// <summary>The pipeline's liveness: healthy, or the reasons it is not.</summary>
-public sealed record PipelineVerdict(bool Healthy, IReadOnlyList<string> Problems);
