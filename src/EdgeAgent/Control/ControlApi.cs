@@ -17,10 +17,28 @@ public static class ControlApi
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/trigger", TriggerAsync);
-        app.MapGet("/v1/status", Status);
-        app.MapGet("/v1/health", HealthAsync);
-        app.MapGet("/v1/cameras/{cameraId}/snapshot", SnapshotAsync);
+        // Control is only ever served on the Unix socket; the optional loopback metrics port gets /metrics alone.
+        var control = app.MapGroup("/v1").AddEndpointFilter(UnixSocketOnlyAsync);
+        control.MapPost("/trigger", TriggerAsync);
+        control.MapGet("/status", Status);
+        control.MapGet("/health", HealthAsync);
+        control.MapGet("/cameras/{cameraId}/snapshot", SnapshotAsync);
+        app.MapGet("/metrics", MetricsAsync);
+    }
+
+    private static async ValueTask<object?> UnixSocketOnlyAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        context.HttpContext.Connection.LocalIpAddress is null ? await next(context) : Results.NotFound();
+
+    private static async Task<IResult> MetricsAsync(HealthCollector collector, CancellationToken cancellationToken) =>
+        Results.Text(PrometheusText.Render(await collector.CollectAsync(cancellationToken)), PrometheusText.ContentType);
+
+    /// <summary>Adds the optional Prometheus listener: loopback only, never a wildcard address.</summary>
+    public static void ListenForMetrics(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, HealthOptions health)
+    {
+        if (health.MetricsPort is { } port)
+        {
+            kestrel.Listen(System.Net.IPAddress.Loopback, port);
+        }
     }
 
     /// <summary>

@@ -23,7 +23,11 @@ public static class AgentHost
         configureLogging?.Invoke(builder.Logging);
 
         var socketPath = Path.GetFullPath(options.Control.SocketPath);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(socketPath));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.ListenUnixSocket(socketPath);
+            ControlApi.ListenForMetrics(kestrel, options.Health);
+        });
         builder.Services.AddEdgeAgent(configuration);
         configureServices?.Invoke(builder.Services);
 
