@@ -1,6 +1,7 @@
 using EdgeAgent.Capture;
 using EdgeAgent.Configuration;
 using EdgeAgent.Evidence;
+using EdgeAgent.Health;
 using EdgeAgent.Outbox;
 using EdgeAgent.Procedure;
 using EdgeAgent.Triggers;
@@ -40,6 +41,9 @@ public static class EdgeAgentServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<EvidenceRecorder>());
         services.AddHostedService(sp => sp.GetRequiredService<LockInputService>());
         services.AddHostedService(sp => sp.GetRequiredService<MqttUplinkService>());
+
+        // Health watches all of the above: health model, retained health topic, systemd watchdog.
+        services.AddHealthReporting();
         return services;
     }
 }
