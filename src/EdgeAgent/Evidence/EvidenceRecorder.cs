@@ -21,6 +21,9 @@ public sealed partial class EvidenceRecorder(
     ProcedureRegistry procedures,
     CameraRegistry cameras,
     EvidenceOutbox outbox,
+    DeviceKey deviceKey,
+    ClockTrust clockTrust,
+    FindingLog findingLog,
     TimeProvider timeProvider,
     ILogger<EvidenceRecorder> logger) : BackgroundService
 {
@@ -52,13 +55,19 @@ public sealed partial class EvidenceRecorder(
         var decision = point.Procedure.Handle(trigger);
         var recordIds = new List<Guid>();
         var findings = decision.Findings.ToList();
+        if (!decision.Capture)
+        {
+            Report(findings);
+            return new TriggerOutcome(trigger.PointId, decision.Step.Id, recordIds, [.. findings.Select(f => f.ToString())]);
+        }
 
-        foreach (var cameraId in point.Options.Cameras)
+        var wanted = decision.Step.Capture.Cameras;
+        var photos = decision.Advanced ? decision.Step.Capture.Photos : 1;
+        foreach (var cameraId in point.Options.Cameras.Where(c => wanted.Count == 0 || wanted.Contains(c)))
         {
             var reader = cameras.Get(cameraId);
             var settings = cameras.Settings[cameraId];
-            var photos = decision.Advanced ? Math.Max(1, decision.Step.Photos) : 1;
-            for (var photo = 0; photo < photos; photo++)
+            for (var photo = 1; photo <= photos; photo++)
             {
                 Frame frame;
                 try
@@ -67,40 +76,74 @@ public sealed partial class EvidenceRecorder(
                 }
                 catch (CameraUnavailableException ex)
                 {
-                    findings.Add($"required photo missing: {ex.Message}");
+                    findings.Add(point.Procedure.NewFinding(FindingCodes.PhotoMissing, $"photo {photo}/{photos} of step '{decision.Step.Id}' from camera {cameraId} missing: {ex.Message}", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
                     Log.CameraMissing(logger, cameraId, ex.Message);
                     continue;
                 }
 
                 var jpeg = JpegEncoder.Encode(frame.Image, settings.JpegQuality);
-                var record = await outbox.AppendAsync(sequence => Build(sequence, trigger, decision, frame, cameraId, jpeg, findings), jpeg, cancellationToken);
+                var clock = clockTrust.Sample();
+                if (clock.JumpMs is { } jump)
+                {
+                    findings.Add(point.Procedure.NewFinding(FindingCodes.ClockJump, $"wall clock jumped {jump} ms against the monotonic clock", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
+                }
+
+                var stamp = new PhotoStamp(cameraId, photo, photos, clock);
+                var record = await outbox.AppendAsync((sequence, prevHash) => Build(sequence, prevHash, trigger, decision, frame, stamp, jpeg, findings), jpeg, cancellationToken);
                 recordIds.Add(record.RecordId);
                 Log.Recorded(logger, record.Sequence, record.PointId, record.Step.Id, cameraId, record.Frame.AgeMs);
             }
         }
 
-        return new TriggerOutcome(trigger.PointId, decision.Step.Id, recordIds, findings);
+        Report(findings);
+        return new TriggerOutcome(trigger.PointId, decision.Step.Id, recordIds, [.. findings.Select(f => f.ToString())]);
     }
 
-    private EvidenceRecord Build(long sequence, TriggerEvent trigger, StepDecision decision, Frame frame, string cameraId, byte[] jpeg, List<string> findings)
+    private void Report(List<Finding> findings)
+    {
+        foreach (var finding in findings)
+        {
+            findingLog.Report(finding);
+        }
+    }
+
+    private EvidenceRecord Build(long sequence, string prevHash, TriggerEvent trigger, StepDecision decision, Frame frame, PhotoStamp photo, byte[] jpeg, List<Finding> findings)
     {
         var age = timeProvider.GetElapsedTime(trigger.EdgeTimestamp, frame.Timestamp);
-        return new EvidenceRecord
+        var record = new EvidenceRecord
         {
             RecordId = Guid.CreateVersion7(timeProvider.GetUtcNow()),
             Sequence = sequence,
             DeviceId = options.Value.DeviceId,
             SiteId = options.Value.SiteId,
             PointId = trigger.PointId,
-            WorkOrder = new WorkOrderStamp(decision.WorkOrderId, decision.ProcedureId),
-            Step = new StepStamp(decision.Step.Id, decision.StepIndex, decision.Step.Names, decision.Advanced),
+            WorkOrder = new WorkOrderStamp(decision.WorkOrderId, decision.ProcedureId)
+            {
+                ProcedureVersion = decision.ProcedureVersion,
+                Status = decision.Status,
+                StartedBy = decision.StartedBy,
+                StartedAt = decision.StartedAt,
+                Operators = decision.Operators,
+                AbortReason = decision.AbortReason,
+            },
+            Step = new StepStamp(decision.Step.Id, decision.StepIndex, decision.Step.Names, decision.Advanced)
+            {
+                EnteredAt = decision.StepEnteredAt,
+                Photo = photo.Number,
+                PhotosRequired = photo.Of,
+            },
             Trigger = new TriggerStamp(trigger.Kind.ToString(), trigger.Source, trigger.Input, trigger.EdgeTime, trigger.Operator),
-            Frame = new FrameStamp(cameraId, frame.Sequence, frame.ArrivedAt, Math.Round(age.TotalMilliseconds, 1), frame.Width, frame.Height),
+            Frame = new FrameStamp(photo.CameraId, frame.Sequence, frame.ArrivedAt, Math.Round(age.TotalMilliseconds, 1), frame.Width, frame.Height),
             Image = new ImageStamp(Convert.ToHexStringLower(SHA256.HashData(jpeg)), jpeg.Length),
             CreatedAt = timeProvider.GetUtcNow(),
-            Findings = [.. findings],
+            Findings = [.. findings.Select(f => f.ToString())],
+            Clock = photo.Clock,
+            PrevHash = prevHash,
         };
+        return EvidenceSignature.Sign(record, deviceKey.Key);
     }
+
+    private sealed record PhotoStamp(string CameraId, int Number, int Of, ClockStamp Clock);
 
     private static partial class Log
     {

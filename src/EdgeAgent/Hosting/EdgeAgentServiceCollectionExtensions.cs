@@ -31,12 +31,18 @@ public static class EdgeAgentServiceCollectionExtensions
         services.AddSingleton<CameraRegistry>();
         services.AddSingleton(sp => new EvidenceOutbox(Path.Combine(sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.StateDirectory, "outbox.db")));
         services.AddSingleton<EvidenceRecorder>();
+        services.AddSingleton<FindingLog>();
+        services.AddSingleton<ProcedureTimerService>();
+        services.TryAddSingleton<IClockSyncProbe, LinuxClockSyncProbe>();
+        services.AddSingleton<ClockTrust>();
+        services.AddSingleton(sp => DeviceKey.LoadOrCreate(sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.StateDirectory));
         services.AddSingleton<MqttUplinkService>();
 
         // Start order matters: cameras are reading before inputs can fire.
         services.AddHostedService(sp => sp.GetRequiredService<CameraRegistry>());
         services.AddHostedService(sp => sp.GetRequiredService<EvidenceRecorder>());
         services.AddHostedService(sp => sp.GetRequiredService<LockInputService>());
+        services.AddHostedService(sp => sp.GetRequiredService<ProcedureTimerService>());
         services.AddHostedService(sp => sp.GetRequiredService<MqttUplinkService>());
         return services;
     }
