@@ -27,10 +27,11 @@ internal sealed class ProcedureTurn(PointProcedure point, PointState start, Trig
             State = State with { Operators = [.. State.Operators, trigger.Operator] };
         }
 
-        var target = StepMatcher.FindTarget(Template, State.Reached, trigger, locks.Count);
+        // A work-order code, badge or open command is consumed by opening the job; it confirms no step.
+        var quietStart = opening is "scan" or "badge" || (opening == "command" && trigger.StepId is null);
+        var target = quietStart ? -1 : StepMatcher.FindTarget(Template, State.Reached, trigger, locks.Count);
         if (target < 0)
         {
-            var quietStart = opening is "scan" or "badge" or "command";
             if (!quietStart && trigger.Kind is not (TriggerKind.LockOn or TriggerKind.LockOff))
             {
                 var expected = State.Reached + 1 < Template.Steps.Count ? Template.Steps[State.Reached + 1].Id : "(end)";
