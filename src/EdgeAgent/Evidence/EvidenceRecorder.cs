@@ -61,42 +61,64 @@ public sealed partial class EvidenceRecorder(
             return new TriggerOutcome(trigger.PointId, decision.Step.Id, recordIds, [.. findings.Select(f => f.ToString())]);
         }
 
+        // All cameras at once, so every photo of a trigger shows the same moment; then one record each.
         var wanted = decision.Step.Capture.Cameras;
         var photos = decision.Advanced ? decision.Step.Capture.Photos : 1;
-        foreach (var cameraId in point.Options.Cameras.Where(c => wanted.Count == 0 || wanted.Contains(c)))
+        var shots = await Task.WhenAll(point.Options.Cameras
+            .Where(c => wanted.Count == 0 || wanted.Contains(c))
+            .Select(c => CaptureAsync(c, photos, trigger.EdgeTimestamp, cancellationToken)));
+        foreach (var (cameraId, photo, _, error) in shots.SelectMany(s => s).Where(s => s.Frame is null))
         {
-            var reader = cameras.Get(cameraId);
+            findings.Add(point.Procedure.NewFinding(FindingCodes.PhotoMissing, $"photo {photo}/{photos} of step '{decision.Step.Id}' from camera {cameraId} missing: {error}", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
+            Log.CameraMissing(logger, cameraId, error!);
+        }
+
+        foreach (var (cameraId, photo, frame, _) in shots.SelectMany(s => s).Where(s => s.Frame is not null))
+        {
             var settings = cameras.Settings[cameraId];
-            for (var photo = 1; photo <= photos; photo++)
+            var jpeg = JpegEncoder.Encode(frame!.Image, settings.JpegQuality);
+            var clock = clockTrust.Sample();
+            if (clock.JumpMs is { } jump)
             {
-                Frame frame;
-                try
-                {
-                    frame = await reader.CaptureAsync(trigger.EdgeTimestamp, TimeSpan.FromMilliseconds(settings.FreshFrameWaitMs), cancellationToken);
-                }
-                catch (CameraUnavailableException ex)
-                {
-                    findings.Add(point.Procedure.NewFinding(FindingCodes.PhotoMissing, $"photo {photo}/{photos} of step '{decision.Step.Id}' from camera {cameraId} missing: {ex.Message}", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
-                    Log.CameraMissing(logger, cameraId, ex.Message);
-                    continue;
-                }
-
-                var jpeg = JpegEncoder.Encode(frame.Image, settings.JpegQuality);
-                var clock = clockTrust.Sample();
-                if (clock.JumpMs is { } jump)
-                {
-                    findings.Add(point.Procedure.NewFinding(FindingCodes.ClockJump, $"wall clock jumped {jump} ms against the monotonic clock", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
-                }
-
-                var stamp = new PhotoStamp(cameraId, photo, photos, clock);
-                var record = await outbox.AppendAsync((sequence, prevHash) => Build(sequence, prevHash, trigger, decision, frame, stamp, jpeg, findings), jpeg, cancellationToken);
-                recordIds.Add(record.RecordId);
-                Log.Recorded(logger, record.Sequence, record.PointId, record.Step.Id, cameraId, record.Frame.AgeMs);
+                findings.Add(point.Procedure.NewFinding(FindingCodes.ClockJump, $"wall clock jumped {jump} ms against the monotonic clock", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
             }
+
+            var stamp = new PhotoStamp(cameraId, photo, photos, clock);
+            var record = await outbox.AppendAsync((sequence, prevHash) => Build(sequence, prevHash, trigger, decision, frame, stamp, jpeg, findings), jpeg, cancellationToken);
+            recordIds.Add(record.RecordId);
+            Log.Recorded(logger, record.Sequence, record.PointId, record.Step.Id, cameraId, record.Frame.AgeMs);
+        }
+
+        if (recordIds.Count == 0)
+        {
+            point.Procedure.Defer(findings); // no record carried them: the next record of the point will
         }
 
         Report(findings);
         return new TriggerOutcome(trigger.PointId, decision.Step.Id, recordIds, [.. findings.Select(f => f.ToString())]);
+    }
+
+    /// <summary>Photos 1..n from one camera: the first at or after the trigger, each next one a newer frame.</summary>
+    private async Task<List<(string CameraId, int Photo, Frame? Frame, string? Error)>> CaptureAsync(string cameraId, int photos, long after, CancellationToken cancellationToken)
+    {
+        var reader = cameras.Get(cameraId);
+        var wait = TimeSpan.FromMilliseconds(cameras.Settings[cameraId].FreshFrameWaitMs);
+        var shots = new List<(string, int, Frame?, string?)>();
+        for (var photo = 1; photo <= photos; photo++)
+        {
+            try
+            {
+                var frame = await reader.CaptureAsync(after, wait, cancellationToken);
+                shots.Add((cameraId, photo, frame, null));
+                after = frame.Timestamp + 1;
+            }
+            catch (CameraUnavailableException ex)
+            {
+                shots.Add((cameraId, photo, null, ex.Message));
+            }
+        }
+
+        return shots;
     }
 
     private void Report(List<Finding> findings)

@@ -103,7 +103,21 @@ public sealed class PointProcedure
         }
     }
 
-    internal Finding NewFinding(string code, string message, string? stepId, DateTimeOffset at, string? workOrderId = null) =>
+    /// <summary>Keeps findings that no record carried (every camera failed) for the next record of this point.</summary>
+    public void Defer(IEnumerable<Finding> findings)
+    {
+        lock (gate)
+        {
+            var fresh = findings.Where(f => !state.Pending.Contains(f)).ToList();
+            if (fresh.Count > 0)
+            {
+                state = state with { Pending = [.. state.Pending, .. fresh] };
+                store?.Save(state);
+            }
+        }
+    }
+
+    public Finding NewFinding(string code, string message, string? stepId, DateTimeOffset at, string? workOrderId = null) =>
         new(code, message, PointId, workOrderId ?? state.WorkOrderId, stepId, at);
 
     internal string NewWorkOrderId(DateTimeOffset at) =>
