@@ -17,13 +17,27 @@ public sealed partial class ProcedureTimerService(
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
 
+    private PeriodicTimer? timer;
+
+    /// <summary>Creates the timer before returning, so time that passes after start is never missed.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        timer ??= new PeriodicTimer(Period, timeProvider);
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Period, timeProvider);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        while (await timer!.WaitForNextTickAsync(stoppingToken))
         {
             CheckAll();
         }
+    }
+
+    public override void Dispose()
+    {
+        timer?.Dispose();
+        base.Dispose();
     }
 
     /// <summary>One pass over every point; public so tests and the timer share it.</summary>
