@@ -21,7 +21,7 @@ internal static class TestRecords
         Frame = new FrameStamp(camera, 100 + sequence, Start.AddSeconds(sequence).AddMilliseconds(40), 40.5, 320, 240),
         Image = new ImageStamp(Convert.ToHexStringLower(SHA256.HashData(image)), image.Length),
         CreatedAt = Start.AddSeconds(sequence).AddMilliseconds(90),
-        Clock = new ClockStamp(true, 123_456 + sequence, "3f1c2d9e-0000-4000-8000-000000000001", 16_000),
+        Clock = new ClockStamp(true, 123_456 + (sequence * 1000), "3f1c2d9e-0000-4000-8000-000000000001", 16_000),
         PrevHash = prevHash,
     };
 

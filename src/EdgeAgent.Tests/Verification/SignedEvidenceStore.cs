@@ -32,7 +32,7 @@ internal sealed class SignedEvidenceStore : IDisposable
     public static string Procedures => Path.Combine(AppContext.BaseDirectory, "procedures");
 
     /// <summary>Stores a job through the real outbox (sequence and chain) and <see cref="EvidenceStore"/> (layout).</summary>
-    public static async Task<SignedEvidenceStore> CreateAsync((string Step, int Index)[]? steps = null, string finalStatus = "completed")
+    public static async Task<SignedEvidenceStore> CreateAsync((string Step, int Index)[]? steps = null, string finalStatus = "completed", long? clockSkewAt = null)
     {
         steps ??= ConveyorJob;
         var store = new SignedEvidenceStore();
@@ -42,7 +42,14 @@ internal sealed class SignedEvidenceStore : IDisposable
             var (step, index) = steps[i];
             var status = i == steps.Length - 1 ? finalStatus : "open";
             var image = TestRecords.Image(i + 1);
-            await outbox.AppendAsync((sequence, prev) => EvidenceSignature.Sign(TestRecords.Unsigned(sequence, prev, image, step, index, status: status), store.Key), image);
+            await outbox.AppendAsync(
+                (sequence, prev) =>
+                {
+                    var record = TestRecords.Unsigned(sequence, prev, image, step, index, status: status);
+                    record = sequence >= clockSkewAt ? record with { CreatedAt = record.CreatedAt.AddMinutes(5) } : record;
+                    return EvidenceSignature.Sign(record, store.Key);
+                },
+                image);
         }
 
         var evidence = new EvidenceStore(store.Root);

@@ -130,6 +130,17 @@ public sealed class TamperDetectionTests
         Assert.True(Verify(store).Ok);
     }
 
+    [Fact]
+    public async Task Records_whose_wall_and_monotonic_times_disagree_within_a_boot_are_warned_about()
+    {
+        using var store = await SignedEvidenceStore.CreateAsync(clockSkewAt: 4);
+
+        var report = Verify(store);
+
+        Assert.True(report.Ok); // honest records, just untrustworthy times
+        Assert.Contains(report.Warnings, w => w.StartsWith("device dev-1, sequence 4: wall clock advanced", StringComparison.Ordinal));
+    }
+
     private static void Swap(string a, string b)
     {
         var bytes = File.ReadAllBytes(a);

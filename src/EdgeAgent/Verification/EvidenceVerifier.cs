@@ -48,6 +48,7 @@ public static class EvidenceVerifier
 
             var chain = ChainVerifier.VerifyDevice(device.Key, stored, key);
             failures.AddRange(chain.Failures);
+            ClockConsistencyChecker.Check(device.Key, chain.Records.Select(r => r.Record), warnings);
             if (templates is not null)
             {
                 failures.AddRange(CompletenessChecker.Check(device.Key, chain.Records, templates, warnings));
