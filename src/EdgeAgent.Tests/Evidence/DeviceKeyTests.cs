@@ -49,4 +49,15 @@ public sealed class DeviceKeyTests
         Assert.ThrowsAny<ArgumentException>(() => DeviceKey.LoadOrCreate(dir.Path));
         Assert.Equal("not a key", File.ReadAllText(dir.Combine(DeviceKey.FileName)));
     }
+
+    [Fact]
+    public void A_corrupt_key_file_at_agent_start_is_a_configuration_error_naming_the_file()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.Combine(DeviceKey.FileName), "not a key");
+
+        var ex = Assert.Throws<EdgeAgent.Configuration.ConfigException>(() => DeviceKey.Open(dir.Path));
+
+        Assert.Contains($"StateDirectory: device key {dir.Combine(DeviceKey.FileName)} cannot be created or read", ex.Errors[0]);
+    }
 }

@@ -149,4 +149,18 @@ public sealed class PointProcedureTests
         Assert.NotEqual(job, next.WorkOrderId);
         Assert.True(next.Advanced);
     }
+
+    [Fact]
+    public void A_failing_finding_subscriber_does_not_stop_the_others()
+    {
+        var log = new FindingLog();
+        var seen = new List<string>();
+        log.Raised += (_, _) => throw new InvalidOperationException("alert publisher down");
+        log.Raised += (_, f) => seen.Add(f.Code);
+
+        log.Report(new Finding(FindingCodes.PhotoMissing, "cam-2 dead", "conveyor-1", "WO-1", "locked", at.Now));
+
+        Assert.Equal([FindingCodes.PhotoMissing], seen);
+        Assert.Equal(1, log.Total);
+    }
 }

@@ -78,6 +78,19 @@ public sealed class DeviceKey : IDisposable
         return new DeviceKey(key, path, created: true);
     }
 
+    /// <summary>As <see cref="LoadOrCreate"/>, but a key that cannot be made or read is a configuration error (exit 78).</summary>
+    public static DeviceKey Open(string stateDirectory)
+    {
+        try
+        {
+            return LoadOrCreate(stateDirectory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        {
+            throw new Configuration.ConfigException([$"StateDirectory: device key {System.IO.Path.Combine(stateDirectory, FileName)} cannot be created or read: {ex.Message}"]);
+        }
+    }
+
     /// <summary>Reads a public key (SubjectPublicKeyInfo PEM, or a private key PEM) for verification.</summary>
     public static ECDsa ImportPublicKey(string pem)
     {

@@ -35,7 +35,7 @@ public static class EdgeAgentServiceCollectionExtensions
         services.AddSingleton<ProcedureTimerService>();
         services.TryAddSingleton<IClockSyncProbe, LinuxClockSyncProbe>();
         services.AddSingleton<ClockTrust>();
-        services.AddSingleton(sp => DeviceKey.LoadOrCreate(sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.StateDirectory));
+        services.AddSingleton(sp => DeviceKey.Open(sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.StateDirectory));
         services.AddSingleton<MqttUplinkService>();
 
         // Start order matters: cameras are reading before inputs can fire.

@@ -39,6 +39,16 @@ public sealed class FindingLog
         }
 
         Interlocked.Increment(ref total);
-        Raised?.Invoke(this, finding);
+        foreach (var handler in Raised?.GetInvocationList().Cast<EventHandler<Finding>>() ?? [])
+        {
+            try
+            {
+                handler(this, finding);
+            }
+            catch (Exception)
+            {
+                // A failing health or alert subscriber must never stop evidence from being recorded.
+            }
+        }
     }
 }
