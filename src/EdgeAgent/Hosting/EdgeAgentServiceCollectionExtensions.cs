@@ -43,6 +43,7 @@ public static class EdgeAgentServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<EvidenceRecorder>());
         services.AddHostedService(sp => sp.GetRequiredService<LockInputService>());
         services.AddHostedService(sp => sp.GetRequiredService<ProcedureTimerService>());
+        services.AddHostedService<LockReconciliationService>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttUplinkService>());
         return services;
     }

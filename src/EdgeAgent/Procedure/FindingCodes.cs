@@ -36,6 +36,9 @@ public static class FindingCodes
     /// <summary>The persisted point state was unreadable and was quarantined.</summary>
     public const string StateLost = "state-lost";
 
+    /// <summary>A lock input changed while the agent was not running; found at start.</summary>
+    public const string InputChangedWhileDown = "input-changed-while-down";
+
     /// <summary>The wall clock jumped against the monotonic clock.</summary>
     public const string ClockJump = "clock-jump";
 }

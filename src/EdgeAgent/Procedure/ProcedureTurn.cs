@@ -21,6 +21,11 @@ internal sealed class ProcedureTurn(PointProcedure point, PointState start, Trig
         }
 
         TrackLocks();
+        if (trigger.Source == LockReconciliationService.Source)
+        {
+            Add(FindingCodes.InputChangedWhileDown, $"lock '{trigger.Input}' was found {(trigger.Kind == TriggerKind.LockOn ? "on" : "off")} at start: it changed while the agent was down, at an unknown time");
+        }
+
         var opening = State.WorkOrderId is null ? Open() : null;
         if (trigger.Operator is not null && !State.Operators.Contains(trigger.Operator))
         {
