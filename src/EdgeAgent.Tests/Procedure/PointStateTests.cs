@@ -61,6 +61,7 @@ public sealed class PointStateTests
         Assert.Null(point.WorkOrderId);
         Assert.NotNull(point.Quarantined);
         Assert.Equal("{ torn write", File.ReadAllText(point.Quarantined!));
+        Assert.Contains(point.Handle(at.Confirm("isolated")).Findings, f => f.Code == FindingCodes.StateLost);
     }
 
     [Fact]

@@ -24,6 +24,12 @@ public sealed class PointProcedure
         string? quarantined = null;
         var saved = store?.Load(pointId, out quarantined);
         Quarantined = quarantined;
+        if (quarantined is not null)
+        {
+            var lost = new Finding(FindingCodes.StateLost, $"saved point state was unreadable, moved to {quarantined}; the point restarted idle", pointId, null, null, store!.TimeProvider.GetUtcNow());
+            state = state with { Pending = [lost] };
+        }
+
         if (saved is not null && saved.ProcedureId == template.Id && saved.Reached < template.Steps.Count)
         {
             state = saved;

@@ -15,6 +15,8 @@ public sealed class PointStateStore(string stateDirectory, TimeProvider timeProv
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
+    public TimeProvider TimeProvider { get; } = timeProvider;
+
     public string Directory { get; } = Path.Combine(Path.GetFullPath(stateDirectory), "points");
 
     /// <summary>The saved state, or null if none; <paramref name="quarantined"/> names a corrupt file moved aside.</summary>
@@ -39,7 +41,7 @@ public sealed class PointStateStore(string stateDirectory, TimeProvider timeProv
         {
         }
 
-        quarantined = path + ".corrupt-" + timeProvider.GetUtcNow().ToString("yyyyMMddTHHmmss", CultureInfo.InvariantCulture);
+        quarantined = path + ".corrupt-" + TimeProvider.GetUtcNow().ToString("yyyyMMddTHHmmss", CultureInfo.InvariantCulture);
         File.Move(path, quarantined, overwrite: true);
         return null;
     }
