@@ -141,6 +141,26 @@ public sealed class TamperDetectionTests
         Assert.Contains(report.Warnings, w => w.StartsWith("device dev-1, sequence 4: wall clock advanced", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Each_device_is_its_own_chain_and_a_device_without_an_enrolled_key_fails()
+    {
+        using var store = await SignedEvidenceStore.CreateAsync();
+        using var other = await SignedEvidenceStore.CreateAsync();
+        foreach (var file in Directory.EnumerateFiles(other.Root, "*", SearchOption.AllDirectories))
+        {
+            var moved = file.Replace(other.Root, store.Root, StringComparison.Ordinal).Replace("dev-1", "dev-2", StringComparison.Ordinal);
+            Directory.CreateDirectory(Path.GetDirectoryName(moved)!);
+            File.Copy(file, moved);
+        }
+
+        var report = Verify(store);
+
+        Assert.Equal(12, report.Records);
+        Assert.All(report.Failures, f => Assert.Equal("dev-2", f.DeviceId)); // dev-1's chain is untouched by dev-2's
+        Assert.Contains(report.Failures, f => f.Check == Checks.Signature && f.Detail.StartsWith("no enrolled key for device 'dev-2'", StringComparison.Ordinal));
+        Assert.Contains(report.Failures, f => f.Check == Checks.Device && f.Detail.Contains("claims device 'dev-1'", StringComparison.Ordinal));
+    }
+
     private static void Swap(string a, string b)
     {
         var bytes = File.ReadAllBytes(a);
