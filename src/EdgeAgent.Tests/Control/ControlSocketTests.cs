@@ -1,3 +1,5 @@
+using EdgeAgent.Evidence;
+using EdgeAgent.Tests.Evidence;
 using System.Text.Json;
 using EdgeAgent.Capture;
 using EdgeAgent.Cli;
@@ -13,7 +15,7 @@ public sealed class ControlSocketTests
     /// <summary>A running agent with a live synthetic camera, connected to its broker, on a synchronised clock.</summary>
     private static async Task<AgentHarness> StartConnectedAgentAsync()
     {
-        var agent = await AgentHarness.BuildAsync(services: s => s.Replace(ServiceDescriptor.Singleton<IClockSyncProbe>(new SynchronisedClock())));
+        var agent = await AgentHarness.BuildAsync(services: s => s.Replace(ServiceDescriptor.Singleton<IClockSyncProbe>(new FixedClockSyncProbe(true))));
         await agent.StartAsync();
         await agent.Get<CameraRegistry>().Get("cam-1").NextFrameAsync().WaitAsync(TimeSpan.FromSeconds(10));
         await agent.UplinkOnline.WaitAsync(TimeSpan.FromSeconds(10));

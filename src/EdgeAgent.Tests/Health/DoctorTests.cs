@@ -1,3 +1,4 @@
+using EdgeAgent.Tests.Evidence;
 using System.Text.Json.Nodes;
 using EdgeAgent.Cli;
 using EdgeAgent.Demo;
@@ -53,7 +54,7 @@ public sealed class DoctorTests : IAsyncLifetime
     private async Task<(int Code, string Output)> DoctorAsync(string configPath, string? etc = null)
     {
         using var output = new StringWriter();
-        var doctor = new FieldDoctor(new SynchronisedClock(), new StatvfsDiskSpaceProbe(), etc ?? dir.Combine("etc"));
+        var doctor = new FieldDoctor(new FixedClockSyncProbe(true), new StatvfsDiskSpaceProbe(), etc ?? dir.Combine("etc"));
         var code = await DoctorCommand.RunAsync(doctor, configPath, output);
         return (code, output.ToString());
     }

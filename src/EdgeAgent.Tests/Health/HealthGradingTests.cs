@@ -1,3 +1,5 @@
+using EdgeAgent.Evidence;
+using EdgeAgent.Tests.Evidence;
 using EdgeAgent.Health;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,7 +23,7 @@ public sealed class HealthGradingTests
         await using var agent = await AgentHarness.BuildAsync(services: s =>
         {
             s.Replace(ServiceDescriptor.Singleton<IDiskSpaceProbe>(new FixedDisk(diskFreePercent)));
-            s.Replace(ServiceDescriptor.Singleton<IClockSyncProbe>(new SynchronisedClock(clockSynchronised)));
+            s.Replace(ServiceDescriptor.Singleton<IClockSyncProbe>(new FixedClockSyncProbe(clockSynchronised)));
             s.Replace(ServiceDescriptor.Singleton<IThermalProbe>(new FixedThermal(cpu)));
         });
         return await agent.Get<HealthCollector>().CollectAsync();

@@ -1,3 +1,5 @@
+using EdgeAgent.Evidence;
+using EdgeAgent.Tests.Evidence;
 using System.Buffers;
 using System.Device.Gpio;
 using System.Text.Json;
@@ -25,7 +27,7 @@ public sealed class HealthPublishingTests
         {
             s.Replace(ServiceDescriptor.Singleton<TimeProvider>(time));
             s.Replace(ServiceDescriptor.Singleton<IFrameSourceFactory>(cameras));
-            s.Replace(ServiceDescriptor.Singleton<IClockSyncProbe>(new SynchronisedClock()));
+            s.Replace(ServiceDescriptor.Singleton<IClockSyncProbe>(new FixedClockSyncProbe(true)));
         });
         var published = Channel.CreateUnbounded<HealthReport>();
         agent.Get<HealthMonitor>().Published += (_, r) => published.Writer.TryWrite(r);

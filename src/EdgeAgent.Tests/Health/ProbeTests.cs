@@ -1,3 +1,4 @@
+using EdgeAgent.Evidence;
 using EdgeAgent.Configuration;
 using EdgeAgent.Health;
 using EdgeAgent.Health.Doctor;
@@ -41,10 +42,10 @@ public sealed class ProbeTests
     [Fact]
     public void Clock_probe_reads_the_kernel_without_error()
     {
-        var clock = new AdjtimexClockSyncProbe().Read();
+        var clock = ClockSync.From(new LinuxClockSyncProbe().Read());
 
         Assert.Equal("adjtimex", clock.Source);
-        Assert.Equal(clock.Synchronised, clock.EstimatedErrorMs is not null);
+        Assert.Equal(clock.Synchronised, clock.MaxErrorMs is not null);
     }
 
     [RootFact]

@@ -1,3 +1,4 @@
+using EdgeAgent.Evidence;
 using System.CommandLine;
 using EdgeAgent.Configuration;
 using EdgeAgent.Health;
@@ -13,7 +14,7 @@ public static class DoctorCommand
         var command = new Command("doctor", "Check this point: config, cameras, GPIO lines, scanners, broker, clock, disk, permissions. Works with or without the agent running; exits 1 on any FAIL.") { config };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var doctor = new FieldDoctor(new AdjtimexClockSyncProbe(), new StatvfsDiskSpaceProbe());
+            var doctor = new FieldDoctor(new LinuxClockSyncProbe(), new StatvfsDiskSpaceProbe());
             return await RunAsync(doctor, parse.GetValue(config)!, output, cancellationToken);
         });
         return command;

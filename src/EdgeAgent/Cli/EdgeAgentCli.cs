@@ -16,6 +16,7 @@ public static class EdgeAgentCli
         root.Subcommands.Add(StatusCommand.Create(output, error));
         root.Subcommands.Add(SnapshotCommand.Create(output, error));
         root.Subcommands.Add(DoctorCommand.Create(output));
+        root.Subcommands.Add(KeyCommand.Create(output, error));
         return root;
     }
 

@@ -1,3 +1,4 @@
+using EdgeAgent.Evidence;
 using System.Reflection;
 using EdgeAgent.Capture;
 using EdgeAgent.Configuration;
@@ -70,7 +71,7 @@ public sealed class HealthCollector(
             failing |= space.FreePercent < agent.Health.DiskLowPercent / 5;
         }
 
-        var clockState = clock.Read();
+        var clockState = ClockSync.From(clock.Read());
         if (!clockState.Synchronised)
         {
             problems.Add("clock: not synchronised; evidence timestamps cannot be trusted");

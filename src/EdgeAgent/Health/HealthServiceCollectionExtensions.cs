@@ -21,7 +21,6 @@ public static class HealthServiceCollectionExtensions
         services.TryAddSingleton<ISystemdNotifier>(new NotifySocketNotifier(null));
         services.TryAddSingleton(_ => WatchdogSettings.FromEnvironment());
         services.TryAddSingleton<IDiskSpaceProbe, StatvfsDiskSpaceProbe>();
-        services.TryAddSingleton<IClockSyncProbe, AdjtimexClockSyncProbe>();
         services.TryAddSingleton<IThermalProbe>(new SysfsThermalProbe());
         services.TryAddSingleton<IHealthPublisher, MqttHealthPublisher>();
         services.AddSingleton<PipelineHealth>();

@@ -1,3 +1,4 @@
+using EdgeAgent.Evidence;
 using System.Net.Http.Json;
 using EdgeAgent.Configuration;
 using EdgeAgent.Control;

@@ -1,3 +1,4 @@
+using EdgeAgent.Evidence;
 using System.Device.Gpio;
 using EdgeAgent.Configuration;
 using EdgeAgent.Triggers;
@@ -76,9 +77,9 @@ public static class HostChecks
 
     public static DoctorResult Clock(IClockSyncProbe probe)
     {
-        var clock = probe.Read();
+        var clock = ClockSync.From(probe.Read());
         return clock.Synchronised
-            ? DoctorResult.Pass("clock", $"synchronised{(clock.EstimatedErrorMs is { } e ? $" (estimated error {e:0.#} ms)" : "")}")
+            ? DoctorResult.Pass("clock", $"synchronised{(clock.MaxErrorMs is { } e ? $" (max error {e:0.#} ms)" : "")}")
             : DoctorResult.Warn("clock", $"not synchronised ({clock.Source}): evidence timestamps cannot be trusted", "enable time sync: timedatectl set-ntp true (systemd-timesyncd) or install chrony, and allow NTP (udp/123) through the firewall");
     }
 
