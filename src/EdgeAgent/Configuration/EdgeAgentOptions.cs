@@ -36,6 +36,9 @@ public sealed class EdgeAgentOptions
 
     [ValidateEnumeratedItems]
     public List<InputOptions> Inputs { get; set; } = [];
+
+    [ValidateObjectMembers]
+    public ScanningOptions Scanning { get; set; } = new();
 }
 
 /// <summary>Shared rules for identifiers that travel on the wire and into topics.</summary>

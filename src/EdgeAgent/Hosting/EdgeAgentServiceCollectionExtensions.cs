@@ -3,6 +3,7 @@ using EdgeAgent.Configuration;
 using EdgeAgent.Evidence;
 using EdgeAgent.Outbox;
 using EdgeAgent.Procedure;
+using EdgeAgent.Scanning;
 using EdgeAgent.Triggers;
 using EdgeAgent.Uplink;
 using Microsoft.Extensions.Configuration;
@@ -32,12 +33,15 @@ public static class EdgeAgentServiceCollectionExtensions
         services.AddSingleton(sp => new EvidenceOutbox(Path.Combine(sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.StateDirectory, "outbox.db")));
         services.AddSingleton<EvidenceRecorder>();
         services.AddSingleton<MqttUplinkService>();
+        services.AddSingleton<ScanRouter>();
+        services.AddSingleton<ScannerService>();
 
         // Start order matters: cameras are reading before inputs can fire.
         services.AddHostedService(sp => sp.GetRequiredService<CameraRegistry>());
         services.AddHostedService(sp => sp.GetRequiredService<EvidenceRecorder>());
         services.AddHostedService(sp => sp.GetRequiredService<LockInputService>());
         services.AddHostedService(sp => sp.GetRequiredService<MqttUplinkService>());
+        services.AddHostedService(sp => sp.GetRequiredService<ScannerService>());
         return services;
     }
 }

@@ -31,12 +31,24 @@ public sealed class PointProcedure(string pointId, ProcedureTemplate template)
                 locksOn.Add(trigger.Input);
                 break;
             case TriggerKind.LockOff:
-                if (!locksOn.Remove(trigger.Input))
+                if (!locksOn.Remove(trigger.Input) && trigger.LocksHeld is null)
                 {
                     findings.Add($"unlock of '{trigger.Input}' without a recorded lock");
                 }
 
                 break;
+        }
+
+        if (trigger.LocksHeld is not null)
+        {
+            // The lock input service knows every lock, including those already on at start-up.
+            locksOn.Clear();
+            locksOn.UnionWith(trigger.LocksHeld);
+        }
+
+        if (trigger.Note is not null)
+        {
+            findings.Add(trigger.Note);
         }
 
         if (WorkOrderId is null)
@@ -108,7 +120,7 @@ public sealed class PointProcedure(string pointId, ProcedureTemplate template)
         StepAdvance.Manual => trigger.Kind is TriggerKind.Manual or TriggerKind.Command,
         StepAdvance.Command => trigger.Kind == TriggerKind.Command,
         StepAdvance.LockOn => trigger.Kind == TriggerKind.LockOn,
-        StepAdvance.LastLockOff => trigger.Kind == TriggerKind.LockOff && locksOn.Count == 0,
+        StepAdvance.LastLockOff => trigger.Kind == TriggerKind.LockOff && (trigger.LocksHeld is null ? locksOn.Count == 0 : trigger.Group == LockGroupTransition.LastLockOff),
         _ => false,
     };
 

@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EdgeAgent.Configuration;
+
+/// <summary>A barcode/QR scanner at a point: a USB HID keyboard (evdev) or a serial device.</summary>
+public sealed class ScannerOptions
+{
+    [Required, RegularExpression(Identifiers.Pattern, ErrorMessage = Identifiers.Message)]
+    public string Id { get; set; } = "";
+
+    /// <summary>The point whose procedure receives the scans.</summary>
+    [Required]
+    public string Point { get; set; } = "";
+
+    /// <summary><c>evdev</c> (USB HID keyboard scanner) or <c>serial</c>.</summary>
+    [AllowedValues("evdev", "serial", ErrorMessage = "must be \"evdev\" or \"serial\"")]
+    public string Kind { get; set; } = "evdev";
+
+    /// <summary>Device path, e.g. <c>/dev/input/by-id/usb-Honeywell_Scanner-event-kbd</c> or <c>/dev/ttyUSB0</c>.</summary>
+    [Required]
+    public string Path { get; set; } = "";
+
+    /// <summary>Serial only.</summary>
+    [Range(300, 4000000)]
+    public int BaudRate { get; set; } = 9600;
+
+    /// <summary>Serial only: what ends a line, <c>cr</c>, <c>lf</c> or <c>crlf</c>.</summary>
+    [AllowedValues("cr", "lf", "crlf", ErrorMessage = "must be \"cr\", \"lf\" or \"crlf\"")]
+    public string Terminator { get; set; } = "cr";
+
+    /// <summary>evdev only: take the device exclusively (EVIOCGRAB) so scans do not also type into a console.</summary>
+    public bool Grab { get; set; } = true;
+
+    /// <summary>Wait between attempts to reopen a device that is missing or was unplugged.</summary>
+    [Range(10, 600000)]
+    public int ReconnectMs { get; set; } = 2000;
+}
