@@ -87,7 +87,9 @@ public sealed partial class LockInputService(
                 Group(watch.Input.Point).Apply(watch.Input.Id, was);
             }
 
-            foreach (var watch in watches.Values)
+            // Locks found on are published before locks found off: the order of changes while down is unknown, and
+            // this way the point is only reported unlocked (last lock off) when it really is unlocked now.
+            foreach (var watch in watches.Values.OrderBy(w => w.Locked ? 0 : 1))
             {
                 if (persisted is not null && persisted.TryGetValue(watch.Input.Id, out var was) && was != watch.Locked)
                 {
