@@ -6,7 +6,7 @@ namespace EdgeAgent.Scanning;
 /// <summary>
 /// Turns a byte stream into validated lines: splits on the terminator, then rejects lines that are too long,
 /// carry control bytes or are not valid UTF-8. Memory stays bounded: an over-long line is dropped as it grows.
-/// Empty lines (e.g. the LF of a CRLF pair on a CR-terminated scanner) are skipped.
+/// Empty lines and a CR or LF at the start of a line (the other half of a CRLF pair) are skipped.
 /// </summary>
 public sealed class ScanLineAssembler(string terminator, int maxLength)
 {
@@ -26,6 +26,11 @@ public sealed class ScanLineAssembler(string terminator, int maxLength)
         {
             if (b != end)
             {
+                if (buffer.Count == 0 && dropped == 0 && b is (byte)'\r' or (byte)'\n')
+                {
+                    continue; // the other half of a CRLF pair between lines
+                }
+
                 if (buffer.Count < maxLength + 1)
                 {
                     buffer.Add(b);
