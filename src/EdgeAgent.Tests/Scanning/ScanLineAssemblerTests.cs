@@ -61,6 +61,15 @@ public sealed class ScanLineAssemblerTests
     }
 
     [Fact]
+    public void Crlf_does_not_count_the_cr_of_an_over_long_line()
+    {
+        var lines = new ScanLineAssembler("crlf", 4).Push("12345\r\n1234\r\n"u8);
+
+        Assert.Equal("line of 5 bytes is longer than the limit of 4 (Scanning:MaxLineLength)", lines[0].Rejection);
+        Assert.Equal("1234", lines[1].Text);
+    }
+
+    [Fact]
     public void Reset_discards_a_half_received_line()
     {
         var assembler = new ScanLineAssembler("cr", 64);

@@ -15,6 +15,7 @@ public sealed class ScanLineAssembler(string terminator, int maxLength)
     private readonly bool stripCr = terminator == "crlf";
     private readonly List<byte> buffer = new(Math.Min(maxLength, 256));
     private int dropped;
+    private byte last;
 
     /// <summary>Bytes of an unfinished line held back.</summary>
     public int Pending => buffer.Count + dropped;
@@ -40,12 +41,20 @@ public sealed class ScanLineAssembler(string terminator, int maxLength)
                     dropped++;
                 }
 
+                last = b;
                 continue;
             }
 
-            if (stripCr && buffer.Count > 0 && buffer[^1] == '\r' && dropped == 0)
+            if (stripCr && last == '\r')
             {
-                buffer.RemoveAt(buffer.Count - 1);
+                if (dropped > 0)
+                {
+                    dropped--;
+                }
+                else
+                {
+                    buffer.RemoveAt(buffer.Count - 1);
+                }
             }
 
             if (buffer.Count > 0 || dropped > 0)
@@ -55,6 +64,7 @@ public sealed class ScanLineAssembler(string terminator, int maxLength)
 
             buffer.Clear();
             dropped = 0;
+            last = 0;
         }
 
         return lines;
@@ -66,6 +76,7 @@ public sealed class ScanLineAssembler(string terminator, int maxLength)
         var pending = Pending;
         buffer.Clear();
         dropped = 0;
+        last = 0;
         return pending;
     }
 
