@@ -32,6 +32,6 @@ public sealed class InputOptions
     public string? ChipName { get; set; }
 
     /// <summary><c>auto</c> (pull-up when active-low, else none), <c>none</c>, <c>pull-up</c> or <c>pull-down</c>.</summary>
-    [AllowedValues("auto", "none", "pull-up", "pull-down", ErrorMessage = "must be \"auto\", \"none\", \"pull-up\" or \"pull-down\"")]
+    [AllowedValues("auto", "none", "pull-up", "pull-down", ErrorMessage = "{0} must be \"auto\", \"none\", \"pull-up\" or \"pull-down\"")]
     public string Bias { get; set; } = "auto";
 }

@@ -13,7 +13,7 @@ public sealed class ScannerOptions
     public string Point { get; set; } = "";
 
     /// <summary><c>evdev</c> (USB HID keyboard scanner) or <c>serial</c>.</summary>
-    [AllowedValues("evdev", "serial", ErrorMessage = "must be \"evdev\" or \"serial\"")]
+    [AllowedValues("evdev", "serial", ErrorMessage = "{0} must be \"evdev\" or \"serial\"")]
     public string Kind { get; set; } = "evdev";
 
     /// <summary>Device path, e.g. <c>/dev/input/by-id/usb-Honeywell_Scanner-event-kbd</c> or <c>/dev/ttyUSB0</c>.</summary>
@@ -25,7 +25,7 @@ public sealed class ScannerOptions
     public int BaudRate { get; set; } = 9600;
 
     /// <summary>Serial only: what ends a line, <c>cr</c>, <c>lf</c> or <c>crlf</c>.</summary>
-    [AllowedValues("cr", "lf", "crlf", ErrorMessage = "must be \"cr\", \"lf\" or \"crlf\"")]
+    [AllowedValues("cr", "lf", "crlf", ErrorMessage = "{0} must be \"cr\", \"lf\" or \"crlf\"")]
     public string Terminator { get; set; } = "cr";
 
     /// <summary>evdev only: take the device exclusively (EVIOCGRAB) so scans do not also type into a console.</summary>
