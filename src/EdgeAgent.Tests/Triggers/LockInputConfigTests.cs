@@ -48,7 +48,7 @@ public sealed class LockInputConfigTests
 
         var errors = Assert.Throws<ConfigException>(() => ConfigLoader.Validate(options)).Errors;
 
-        Assert.Contains(errors, e => e.Contains("Scanning.Scanners[0].Kind must be \"evdev\" or \"serial\"", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("Scanning.Scanners[0].Kind must be \"evdev\", \"serial\" or \"camera-qr\"", StringComparison.Ordinal));
         Assert.Contains("Scanning:Scanners:0:Point: unknown point 'nowhere'; valid: conveyor-1", errors);
     }
 }

@@ -12,13 +12,23 @@ public sealed class ScannerOptions
     [Required]
     public string Point { get; set; } = "";
 
-    /// <summary><c>evdev</c> (USB HID keyboard scanner) or <c>serial</c>.</summary>
-    [AllowedValues("evdev", "serial", ErrorMessage = "{0} must be \"evdev\" or \"serial\"")]
+    /// <summary><c>evdev</c> (USB HID keyboard scanner), <c>serial</c>, or <c>camera-qr</c> (QR codes seen by a camera).</summary>
+    [AllowedValues("evdev", "serial", "camera-qr", ErrorMessage = "{0} must be \"evdev\", \"serial\" or \"camera-qr\"")]
     public string Kind { get; set; } = "evdev";
 
-    /// <summary>Device path, e.g. <c>/dev/input/by-id/usb-Honeywell_Scanner-event-kbd</c> or <c>/dev/ttyUSB0</c>.</summary>
-    [Required]
+    /// <summary>evdev and serial: device path, e.g. <c>/dev/input/by-id/usb-Honeywell_Scanner-event-kbd</c> or <c>/dev/ttyUSB0</c>.</summary>
     public string Path { get; set; } = "";
+
+    /// <summary>camera-qr only: the id of the camera (from <c>Cameras</c>) whose frames are searched for QR codes.</summary>
+    public string? Camera { get; set; }
+
+    /// <summary>camera-qr only: how often the newest frame is decoded.</summary>
+    [Range(20, 60000)]
+    public int ScanIntervalMs { get; set; } = 500;
+
+    /// <summary>camera-qr only: the same code is reported again only after this long.</summary>
+    [Range(0, 3600000)]
+    public int RepeatHoldMs { get; set; } = 5000;
 
     /// <summary>Serial only.</summary>
     [Range(300, 4000000)]

@@ -26,12 +26,22 @@ public static class ScanningValidator
         }
 
         var points = options.Points.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        var cameras = options.Cameras.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < scanning.Scanners.Count; i++)
         {
             var scanner = scanning.Scanners[i];
             if (!points.Contains(scanner.Point))
             {
                 errors.Add($"Scanning:Scanners:{i}:Point: unknown point '{scanner.Point}'; valid: {string.Join(", ", points.Order(StringComparer.Ordinal))}");
+            }
+
+            if (scanner.Kind == "camera-qr" && (scanner.Camera is null || !cameras.Contains(scanner.Camera)))
+            {
+                errors.Add($"Scanning:Scanners:{i}:Camera: a camera-qr scanner needs a configured camera id; valid: {string.Join(", ", cameras.Order(StringComparer.Ordinal))}");
+            }
+            else if (scanner.Kind != "camera-qr" && string.IsNullOrWhiteSpace(scanner.Path))
+            {
+                errors.Add($"Scanning:Scanners:{i}:Path: an {scanner.Kind} scanner needs a device path, e.g. \"/dev/input/by-id/usb-Scanner-event-kbd\" or \"/dev/ttyUSB0\"");
             }
         }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using EdgeAgent.Capture;
 using EdgeAgent.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,12 @@ namespace EdgeAgent.Scanning;
 /// Runs one reader per configured scanner and keeps it alive: a missing or unplugged device is retried every
 /// <see cref="ScannerOptions.ReconnectMs"/>, logged once per outage; garbage never stops a reader.
 /// </summary>
-public sealed partial class ScannerService(IOptions<EdgeAgentOptions> options, ScanRouter router, TimeProvider timeProvider, ILogger<ScannerService> logger) : BackgroundService
+public sealed partial class ScannerService(
+    IOptions<EdgeAgentOptions> options,
+    ScanRouter router,
+    TimeProvider timeProvider,
+    ILogger<ScannerService> logger,
+    CameraRegistry? cameras = null) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, bool> connected = new(StringComparer.Ordinal);
 
@@ -27,7 +33,12 @@ public sealed partial class ScannerService(IOptions<EdgeAgentOptions> options, S
     private async Task SuperviseAsync(ScannerOptions scanner, CancellationToken cancellationToken)
     {
         var maxLength = options.Value.Scanning.MaxLineLength;
-        IScanReader reader = scanner.Kind == "serial" ? new SerialScanReader(scanner, maxLength) : new EvdevScanReader(scanner, maxLength, logger);
+        IScanReader reader = scanner.Kind switch
+        {
+            "serial" => new SerialScanReader(scanner, maxLength),
+            "camera-qr" => new CameraQrReader(scanner, cameras ?? throw new InvalidOperationException("camera-qr scanners need the camera registry"), maxLength, timeProvider),
+            _ => new EvdevScanReader(scanner, maxLength, logger),
+        };
         connected[scanner.Id] = false;
         var down = new StrongBox<bool>(false);
         while (!cancellationToken.IsCancellationRequested)
@@ -35,7 +46,7 @@ public sealed partial class ScannerService(IOptions<EdgeAgentOptions> options, S
             try
             {
                 await reader.RunAsync(() => OnOpened(scanner, down), line => router.Accept(scanner, line), cancellationToken);
-                Log.HungUp(logger, scanner.Id, scanner.Path);
+                Log.HungUp(logger, scanner.Id, Describe(scanner));
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -45,7 +56,7 @@ public sealed partial class ScannerService(IOptions<EdgeAgentOptions> options, S
             {
                 if (!down.Value)
                 {
-                    Log.Unavailable(logger, scanner.Id, scanner.Path, ex.Message, scanner.ReconnectMs);
+                    Log.Unavailable(logger, scanner.Id, Describe(scanner), ex.Message, scanner.ReconnectMs);
                 }
             }
 
@@ -65,10 +76,12 @@ public sealed partial class ScannerService(IOptions<EdgeAgentOptions> options, S
     private void OnOpened(ScannerOptions scanner, StrongBox<bool> down)
     {
         connected[scanner.Id] = true;
-        Log.Opened(logger, scanner.Id, scanner.Kind, scanner.Path, down.Value);
+        Log.Opened(logger, scanner.Id, scanner.Kind, Describe(scanner), down.Value);
         down.Value = false;
         DeviceOpened?.Invoke(scanner.Id);
     }
+
+    private static string Describe(ScannerOptions scanner) => scanner.Kind == "camera-qr" ? $"camera {scanner.Camera}" : scanner.Path;
 
     private static partial class Log
     {
