@@ -106,4 +106,24 @@ public sealed class StartupTruthTests
         Assert.True(JsonDocument.Parse(File.ReadAllText(harness.StateFile)).RootElement.GetProperty("Inputs").GetProperty("lock-a").GetBoolean());
         Assert.False(File.Exists(harness.StateFile + ".tmp"));
     }
+
+    [Fact]
+    public void Input_that_cannot_be_opened_is_faulty_in_health_and_keeps_its_last_known_state()
+    {
+        using var harness = new LockInputHarness(LockInputHarness.Input("lock-a", 17, debounceMs: 0), LockInputHarness.Input("lock-b", 18, debounceMs: 0));
+        harness.Start();
+        harness.Set("lock-b", true);
+        harness.Drain();
+
+        harness.Options.Inputs[1].Line = 200; // beyond the simulated chip's 64 lines: OpenPin fails
+        harness.Restart();
+
+        var faulty = harness.Service.Health.Single(h => h.InputId == "lock-b");
+        Assert.NotNull(faulty.Fault);
+        Assert.Null(faulty.Level);
+        Assert.Null(harness.Service.Health.Single(h => h.InputId == "lock-a").Fault);
+        harness.Set("lock-a", true);
+        Assert.Equal(LockGroupTransition.FirstLockOn, Assert.Single(harness.Drain()).Group);
+        Assert.True(JsonDocument.Parse(File.ReadAllText(harness.StateFile)).RootElement.GetProperty("Inputs").GetProperty("lock-b").GetBoolean());
+    }
 }

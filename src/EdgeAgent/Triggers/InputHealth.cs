@@ -21,4 +21,8 @@ public sealed record InputHealth(
     int EdgesInWindow,
     long TotalEdges,
     bool Quarantined,
-    DateTimeOffset? QuarantinedSince);
+    DateTimeOffset? QuarantinedSince)
+{
+    /// <summary>Why the input is not being watched (it could not be opened), or null when it is.</summary>
+    public string? Fault { get; init; }
+}

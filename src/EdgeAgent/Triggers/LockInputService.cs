@@ -28,6 +28,8 @@ public sealed partial class LockInputService(
     private readonly Dictionary<int, GpioController> controllers = [];
     private readonly Dictionary<string, InputWatch> watches = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LockGroup> groups = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> faults = new(StringComparer.Ordinal);
+    private Dictionary<string, bool> carried = [];
     private LockStateStore? store;
 
     object IInputWatchOwner.Sync => sync;
@@ -51,11 +53,14 @@ public sealed partial class LockInputService(
         {
             lock (sync)
             {
-                return [.. watches.Values.Select(w => new InputHealth(
-                    w.Input.Id, w.Input.Point, w.Chip, w.Input.Line, w.TryReadLevel(), w.Locked, w.EdgesInWindow(), w.TotalEdges, w.Quarantined, w.QuarantinedSince))];
+                return [.. options.Value.Inputs.Select(Describe)];
             }
         }
     }
+
+    private InputHealth Describe(InputOptions input) => watches.TryGetValue(input.Id, out var w)
+        ? new InputHealth(input.Id, input.Point, w.Chip, input.Line, w.TryReadLevel(), w.Locked, w.EdgesInWindow(), w.TotalEdges, w.Quarantined, w.QuarantinedSince)
+        : new InputHealth(input.Id, input.Point, input.Chip, input.Line, null, false, 0, 0, false, null) { Fault = faults.GetValueOrDefault(input.Id, "not started") };
 
     /// <summary>The locks on at a point now (empty: the point is not locked out).</summary>
     public IReadOnlyList<string> LocksHeld(string pointId)
@@ -74,11 +79,24 @@ public sealed partial class LockInputService(
         {
             foreach (var input in options.Value.Inputs)
             {
-                var watch = Open(input);
-                watches[input.Id] = watch;
-                watch.Start();
-                Log.InitialState(logger, input.Id, input.Point, LockWords.State(watch.Locked), watch.Chip, input.Line);
+                InputWatch? watch = null;
+                try
+                {
+                    watch = Open(input);
+                    watch.Start();
+                    watches[input.Id] = watch;
+                    Log.InitialState(logger, input.Id, input.Point, LockWords.State(watch.Locked), watch.Chip, input.Line);
+                }
+                catch (Exception ex) when (ex is not ConfigException)
+                {
+                    // The agent keeps running (cameras, scanners, manual triggers); health shows the input as faulty.
+                    watch?.Dispose();
+                    faults[input.Id] = ex.Message;
+                    Log.OpenFailed(logger, ex, input.Id, input.Point);
+                }
             }
+
+            carried = persisted?.Where(p => !watches.ContainsKey(p.Key)).ToDictionary(StringComparer.Ordinal) ?? [];
 
             // Groups start from the state at shutdown, so reconciliation events carry the right group transitions.
             foreach (var watch in watches.Values)
@@ -158,7 +176,17 @@ public sealed partial class LockInputService(
         Save();
     }
 
-    private void Save() => store?.Save(watches.ToDictionary(w => w.Key, w => w.Value.Locked, StringComparer.Ordinal));
+    /// <summary>Persists every open input's state, keeping the last known state of inputs that could not be opened.</summary>
+    private void Save()
+    {
+        var state = new Dictionary<string, bool>(carried, StringComparer.Ordinal);
+        foreach (var (id, watch) in watches)
+        {
+            state[id] = watch.Locked;
+        }
+
+        store?.Save(state);
+    }
 
     void IInputWatchOwner.OnChanged(InputWatch watch, DateTimeOffset edgeTime, long edgeTimestamp, string? note) =>
         Publish(watch, "gpio", edgeTime, edgeTimestamp, note);

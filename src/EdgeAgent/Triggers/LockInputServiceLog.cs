@@ -22,6 +22,9 @@ public sealed partial class LockInputService
         [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "Input {InputId} could not be read")]
         public static partial void ReadFailed(ILogger logger, Exception exception, string inputId);
 
+        [LoggerMessage(EventId = 2007, Level = LogLevel.Error, Message = "Input {InputId} at point {PointId} could not be opened; it is reported faulty and fires nothing")]
+        public static partial void OpenFailed(ILogger logger, Exception exception, string inputId, string pointId);
+
         [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Input {InputId}: bias \"{Bias}\" is not supported by the driver; opened without bias")]
         public static partial void BiasUnsupported(ILogger logger, string inputId, string bias);
     }
