@@ -11,7 +11,7 @@ namespace EdgeAgent.Tests.Scanning;
 public sealed class ScanningCompositionTests
 {
     [Fact]
-    public void AddEdgeAgent_registers_the_scanner_service_and_binds_the_scanning_section()
+    public async Task AddEdgeAgent_registers_the_scanner_service_and_binds_the_scanning_section()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -26,7 +26,7 @@ public sealed class ScanningCompositionTests
             ["Scanning:Scanners:0:Path"] = "/dev/input/by-id/usb-scanner-event-kbd",
         }).Build();
         var services = new ServiceCollection().AddLogging().AddEdgeAgent(configuration);
-        using var provider = services.BuildServiceProvider();
+        await using var provider = services.BuildServiceProvider();
 
         Assert.NotNull(provider.GetRequiredService<ScannerService>());
         var options = provider.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.Scanning;
