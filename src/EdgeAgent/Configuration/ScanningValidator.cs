@@ -41,7 +41,7 @@ public static class ScanningValidator
             }
             else if (scanner.Kind != "camera-qr" && string.IsNullOrWhiteSpace(scanner.Path))
             {
-                errors.Add($"Scanning:Scanners:{i}:Path: an {scanner.Kind} scanner needs a device path, e.g. \"/dev/input/by-id/usb-Scanner-event-kbd\" or \"/dev/ttyUSB0\"");
+                errors.Add($"Scanning:Scanners:{i}:Path: a scanner of kind '{scanner.Kind}' needs a device path, e.g. \"/dev/input/by-id/usb-Scanner-event-kbd\" or \"/dev/ttyUSB0\"");
             }
         }
 
