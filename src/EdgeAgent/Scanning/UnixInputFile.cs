@@ -10,7 +10,7 @@ internal sealed unsafe partial class UnixInputFile : IDisposable
 {
     private const int ORdOnly = 0, ONonBlock = 0x800, OCloexec = 0x80000;
     private const short PollIn = 0x1, PollErr = 0x8, PollHup = 0x10, PollNval = 0x20;
-    private const int EIntr = 4, EAgain = 11, ENoEnt = 2;
+    private const int EIntr = 4, EAgain = 11, ENoEnt = 2, EAcces = 13;
     private const nuint EviocGrab = 0x40044590; // _IOW('E', 0x90, int)
 
     private readonly int fd;
@@ -30,7 +30,8 @@ internal sealed unsafe partial class UnixInputFile : IDisposable
         if (fd < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            var message = $"cannot open '{path}': {Marshal.GetPInvokeErrorMessage(errno)}";
+            var message = $"cannot open '{path}': {Marshal.GetPInvokeErrorMessage(errno)}" +
+                (errno == EAcces ? " (the agent's user needs read access: add it to the 'input' group)" : "");
             throw errno == ENoEnt ? new FileNotFoundException(message, path) : new IOException(message);
         }
 

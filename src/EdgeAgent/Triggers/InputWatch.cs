@@ -15,7 +15,7 @@ internal sealed class InputWatch : IDisposable
     private readonly GpioController controller;
     private readonly GpioOptions gpio;
     private readonly TimeProvider time;
-    private readonly Queue<long> edges = new();
+    private readonly EdgeWindow edges;
     private readonly ITimer debounce;
     private readonly ITimer quiet;
     private (DateTimeOffset Time, long Timestamp)? firstEdge;
@@ -29,6 +29,7 @@ internal sealed class InputWatch : IDisposable
         this.controller = controller;
         this.gpio = gpio;
         this.time = time;
+        edges = new EdgeWindow(time, TimeSpan.FromMilliseconds(gpio.ChatterWindowMs));
         debounce = time.CreateTimer(_ => OnTimer(Settle), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         quiet = time.CreateTimer(_ => OnTimer(Release), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
@@ -44,7 +45,7 @@ internal sealed class InputWatch : IDisposable
 
     public DateTimeOffset? QuarantinedSince { get; private set; }
 
-    public long TotalEdges { get; private set; }
+    public long TotalEdges => edges.Total;
 
     /// <summary>Subscribes to edges first, then reads the level, so no change between the two is lost. Call under the owner's lock.</summary>
     public void Start()
@@ -53,11 +54,7 @@ internal sealed class InputWatch : IDisposable
         Locked = ReadLocked();
     }
 
-    public int EdgesInWindow()
-    {
-        Trim(time.GetTimestamp());
-        return edges.Count;
-    }
+    public int EdgesInWindow() => edges.Count();
 
     public bool? TryReadLevel()
     {
@@ -73,25 +70,23 @@ internal sealed class InputWatch : IDisposable
 
     private void OnEdge(object sender, PinValueChangedEventArgs args) => OnTimer(() =>
     {
-        var now = time.GetTimestamp();
-        TotalEdges++;
-        edges.Enqueue(now);
-        Trim(now);
+        var at = (time.GetUtcNow(), time.GetTimestamp());
+        var inWindow = edges.Add();
         if (Quarantined)
         {
             quiet.Change(TimeSpan.FromMilliseconds(gpio.ChatterQuietMs), Timeout.InfiniteTimeSpan); // still chattering
             return;
         }
 
-        firstEdge ??= (time.GetUtcNow(), now);
-        if (edges.Count > gpio.ChatterMaxEdges)
+        firstEdge ??= at;
+        if (inWindow > gpio.ChatterMaxEdges)
         {
             Quarantined = true;
             QuarantinedSince = time.GetUtcNow();
             firstEdge = null;
             debounce.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             quiet.Change(TimeSpan.FromMilliseconds(gpio.ChatterQuietMs), Timeout.InfiniteTimeSpan);
-            owner.OnQuarantined(this, edges.Count);
+            owner.OnQuarantined(this, inWindow);
         }
         else if (Input.DebounceMs == 0)
         {
@@ -154,15 +149,6 @@ internal sealed class InputWatch : IDisposable
             {
                 owner.OnFault(this, ex);
             }
-        }
-    }
-
-    private void Trim(long now)
-    {
-        var window = TimeSpan.FromMilliseconds(gpio.ChatterWindowMs);
-        while (edges.Count > 0 && time.GetElapsedTime(edges.Peek(), now) > window)
-        {
-            edges.Dequeue();
         }
     }
 

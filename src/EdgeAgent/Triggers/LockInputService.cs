@@ -1,4 +1,3 @@
-using System.Device.Gpio;
 using EdgeAgent.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace EdgeAgent.Triggers;
 
 /// <summary>
-/// Watches lockout switches through a real <see cref="GpioController"/> and turns debounced level changes into
+/// Watches lockout switches through a real <see cref="System.Device.Gpio.GpioController"/> and turns debounced level changes into
 /// <see cref="TriggerKind.LockOn"/>/<see cref="TriggerKind.LockOff"/> events carrying the point's group
 /// transition. At start it reads every line and reports it as state without firing a capture, except that a
 /// change since the last persisted state is published with source <c>startup-reconciliation</c>.
@@ -25,7 +24,7 @@ public sealed partial class LockInputService(
     private readonly TimeProvider timeProvider = time;
     private readonly ILogger logger = log;
     private readonly object sync = new();
-    private readonly Dictionary<int, GpioController> controllers = [];
+    private readonly GpioLineOpener lines = new(drivers);
     private readonly Dictionary<string, InputWatch> watches = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LockGroup> groups = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> faults = new(StringComparer.Ordinal);
@@ -126,27 +125,12 @@ public sealed partial class LockInputService(
 
     private InputWatch Open(InputOptions input)
     {
-        var chip = drivers.ResolveChip(input);
-        if (!controllers.TryGetValue(chip, out var controller))
-        {
-            controller = new GpioController(drivers.Get(chip));
-            controllers[chip] = controller;
-        }
-
-        var wanted = input.Bias switch
-        {
-            "pull-up" => PinMode.InputPullUp,
-            "pull-down" => PinMode.InputPullDown,
-            "none" => PinMode.Input,
-            _ => input.ActiveLow ? PinMode.InputPullUp : PinMode.Input,
-        };
-        var mode = controller.IsPinModeSupported(input.Line, wanted) ? wanted : PinMode.Input;
-        if (mode != wanted)
+        var (chip, controller) = lines.Open(input, out var biasApplied);
+        if (!biasApplied)
         {
             Log.BiasUnsupported(logger, input.Id, input.Bias);
         }
 
-        controller.OpenPin(input.Line, mode);
         return new InputWatch(this, input, chip, controller, options.Value.Gpio, timeProvider);
     }
 
@@ -205,9 +189,6 @@ public sealed partial class LockInputService(
             watch.Dispose();
         }
 
-        foreach (var controller in controllers.Values)
-        {
-            controller.Dispose();
-        }
+        lines.Dispose();
     }
 }
