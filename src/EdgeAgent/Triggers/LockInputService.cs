@@ -95,7 +95,7 @@ public sealed partial class LockInputService(
                 }
             }
 
-            carried = persisted?.Where(p => !watches.ContainsKey(p.Key)).ToDictionary(StringComparer.Ordinal) ?? [];
+            carried = persisted?.Where(p => faults.ContainsKey(p.Key)).ToDictionary(StringComparer.Ordinal) ?? [];
 
             // Groups start from the state at shutdown, so reconciliation events carry the right group transitions.
             foreach (var watch in watches.Values)
