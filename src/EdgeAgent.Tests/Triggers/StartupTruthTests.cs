@@ -102,6 +102,7 @@ public sealed class StartupTruthTests
 
         harness.Set("lock-a", true);
         harness.Advance(50);
+        harness.Service.FlushState(); // written off the callback thread
 
         Assert.True(JsonDocument.Parse(File.ReadAllText(harness.StateFile)).RootElement.GetProperty("Inputs").GetProperty("lock-a").GetBoolean());
         Assert.False(File.Exists(harness.StateFile + ".tmp"));

@@ -68,9 +68,14 @@ internal sealed class InputWatch : IDisposable
         }
     }
 
-    private void OnEdge(object sender, PinValueChangedEventArgs args) => OnTimer(() =>
+    private void OnEdge(object sender, PinValueChangedEventArgs args)
     {
-        var at = (time.GetUtcNow(), time.GetTimestamp());
+        var at = (time.GetUtcNow(), time.GetTimestamp()); // before waiting for the lock: the edge's own time
+        OnTimer(() => OnEdgeLocked(at));
+    }
+
+    private void OnEdgeLocked((DateTimeOffset Time, long Timestamp) at)
+    {
         var inWindow = edges.Add();
         if (Quarantined)
         {
@@ -96,7 +101,7 @@ internal sealed class InputWatch : IDisposable
         {
             debounce.Change(TimeSpan.FromMilliseconds(Input.DebounceMs), Timeout.InfiniteTimeSpan);
         }
-    });
+    }
 
     private void Settle()
     {

@@ -30,6 +30,7 @@ public sealed partial class LockInputService(
     private readonly Dictionary<string, string> faults = new(StringComparer.Ordinal);
     private Dictionary<string, bool> carried = [];
     private LockStateStore? store;
+    private LockStateWriter? writer;
 
     object IInputWatchOwner.Sync => sync;
 
@@ -73,6 +74,7 @@ public sealed partial class LockInputService(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         store = new LockStateStore(options.Value.StateDirectory, timeProvider, logger);
+        writer = new LockStateWriter(store);
         var persisted = store.Load();
         lock (sync)
         {
@@ -115,7 +117,7 @@ public sealed partial class LockInputService(
                 }
             }
 
-            Save();
+            store.Save(Snapshot()); // synchronously: start-up is not done until the truth is on disk
         }
 
         return Task.CompletedTask;
@@ -157,11 +159,11 @@ public sealed partial class LockInputService(
             LocksHeld = group.Held,
             Note = note,
         });
-        Save();
+        writer?.Request(Snapshot());
     }
 
-    /// <summary>Persists every open input's state, keeping the last known state of inputs that could not be opened.</summary>
-    private void Save()
+    /// <summary>Every open input's state, plus the last known state of inputs that could not be opened.</summary>
+    private Dictionary<string, bool> Snapshot()
     {
         var state = new Dictionary<string, bool>(carried, StringComparer.Ordinal);
         foreach (var (id, watch) in watches)
@@ -169,8 +171,11 @@ public sealed partial class LockInputService(
             state[id] = watch.Locked;
         }
 
-        store?.Save(state);
+        return state;
     }
+
+    /// <summary>Waits until the latest state is durably written.</summary>
+    internal void FlushState() => writer?.Flush();
 
     void IInputWatchOwner.OnChanged(InputWatch watch, DateTimeOffset edgeTime, long edgeTimestamp, string? note) =>
         Publish(watch, "gpio", edgeTime, edgeTimestamp, note);
@@ -184,6 +189,7 @@ public sealed partial class LockInputService(
 
     public void Dispose()
     {
+        FlushState();
         foreach (var watch in watches.Values)
         {
             watch.Dispose();
