@@ -117,7 +117,8 @@ public sealed partial class LockInputService(
                 }
             }
 
-            store.Save(Snapshot()); // synchronously: start-up is not done until the truth is on disk
+            writer.Request(Snapshot());
+            writer.Flush(); // start-up is not done until the truth is on disk
         }
 
         return Task.CompletedTask;
