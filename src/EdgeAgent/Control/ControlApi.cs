@@ -80,7 +80,7 @@ public static class ControlApi
             }
 
             var locked = request.State == "on";
-            gpio.GetSimulated(input.Chip).SetInput(input.Line, locked ^ input.ActiveLow ? PinValue.High : PinValue.Low);
+            gpio.GetSimulated(gpio.ResolveChip(input)).SetInput(input.Line, locked ^ input.ActiveLow ? PinValue.High : PinValue.Low);
             return Results.Accepted(value: new { input = input.Id, state = request.State });
         }
 

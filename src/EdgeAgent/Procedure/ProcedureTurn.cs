@@ -21,9 +21,9 @@ internal sealed class ProcedureTurn(PointProcedure point, PointState start, Trig
         }
 
         TrackLocks();
-        if (trigger.Source == LockReconciliationService.Source)
+        if (trigger.Source == LockInputService.ReconciliationSource)
         {
-            Add(FindingCodes.InputChangedWhileDown, $"lock '{trigger.Input}' was found {(trigger.Kind == TriggerKind.LockOn ? "on" : "off")} at start: it changed while the agent was down, at an unknown time");
+            Add(FindingCodes.InputChangedWhileDown, $"lock '{trigger.Input}' {trigger.Note ?? "changed while the agent was down"}: it changed at an unknown time while the agent was down");
         }
 
         var opening = State.WorkOrderId is null ? Open() : null;
@@ -77,7 +77,7 @@ internal sealed class ProcedureTurn(PointProcedure point, PointState start, Trig
         }
         else if (trigger.Kind == TriggerKind.LockOff)
         {
-            if (!locks.Remove(trigger.Input))
+            if (!locks.Remove(trigger.Input) && trigger.LocksHeld is null)
             {
                 Add(FindingCodes.UnlockWithoutLock, $"unlock of '{trigger.Input}' without a recorded lock");
             }
@@ -85,6 +85,13 @@ internal sealed class ProcedureTurn(PointProcedure point, PointState start, Trig
             {
                 CheckUnlock();
             }
+        }
+
+        if (trigger.LocksHeld is { } held)
+        {
+            // The lock input service reads every line, including locks already on before this job was known.
+            locks.Clear();
+            locks.UnionWith(held);
         }
 
         State = State with { LocksOn = [.. locks.Order(StringComparer.Ordinal)] };
