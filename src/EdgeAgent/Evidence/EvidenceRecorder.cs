@@ -57,6 +57,7 @@ public sealed partial class EvidenceRecorder(
         var findings = decision.Findings.ToList();
         if (!decision.Capture)
         {
+            point.Procedure.Defer(findings); // no record now: the next record of the point carries them
             Report(findings);
             return new TriggerOutcome(trigger.PointId, decision.Step.Id, recordIds, [.. findings.Select(f => f.ToString())]);
         }

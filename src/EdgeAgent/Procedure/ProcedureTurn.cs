@@ -20,6 +20,12 @@ internal sealed class ProcedureTurn(PointProcedure point, PointState start, Trig
             return Abort(trigger.AbortReason);
         }
 
+        if (State.WorkOrderId is null && trigger.Kind == TriggerKind.Scan && !RecognisedAtIdle())
+        {
+            Add(FindingCodes.OutOfOrder, $"scanned code '{trigger.Code}' at an idle point is neither a work order, a badge nor the first step");
+            return NoJob();
+        }
+
         TrackLocks();
         if (trigger.Source == LockReconciliationService.Source)
         {
@@ -122,18 +128,34 @@ internal sealed class ProcedureTurn(PointProcedure point, PointState start, Trig
         {
             Add(FindingCodes.LockWithoutWorkOrder, $"lock '{trigger.Input}' applied with no open work order; one was opened automatically");
         }
+        else if (by != "lock" && !policy.StartOn.Contains(by == "timer" ? "manual" : by))
+        {
+            Add(FindingCodes.OutOfOrder, $"a job of '{Template.Id}' cannot start by {by} (valid: {string.Join(", ", policy.StartOn)}); one was opened to record it");
+        }
 
         IReadOnlyList<string> operators = by == "badge" ? [trigger.Code!] : [];
         State = State with { WorkOrderId = id ?? point.NewWorkOrderId(at), StartedBy = by, StartedAt = at, Operators = operators, Reached = -1, StepEnteredAt = at, TimeoutReported = false };
         return by;
     }
 
+    private bool RecognisedAtIdle()
+    {
+        var policy = Template.WorkOrder;
+        var code = trigger.Code ?? "";
+        var first = Template.Steps[0];
+        return StepMatcher.Matches(policy.CodePattern, code) || StepMatcher.Matches(policy.BadgePattern, code)
+            || (first.AdvanceOn == StepAdvance.Scan && StepMatcher.Matches(first.ScanPattern!, code));
+    }
+
+    /// <summary>A decision outside any job: nothing captured, the findings still reported.</summary>
+    private StepDecision NoJob() => new("(none)", Template.Id, Template.Steps[0], 0, [.. findings]) { Capture = false, ProcedureVersion = Template.Version };
+
     private StepDecision Abort(string reason)
     {
         if (State.WorkOrderId is null)
         {
             Add(FindingCodes.OutOfOrder, "abort with no open work order");
-            return Decision(0) with { Capture = false, WorkOrderId = "(none)" };
+            return NoJob();
         }
 
         Add(FindingCodes.Aborted, $"work order aborted: {reason}");
