@@ -160,6 +160,8 @@ public sealed class PointProcedureTests
 
         log.Report(new Finding(FindingCodes.PhotoMissing, "cam-2 dead", "conveyor-1", "WO-1", "locked", at.Now));
 
+        log.Report(log.Recent[0]); // the same finding again, when a later record carries it
+
         Assert.Equal([FindingCodes.PhotoMissing], seen);
         Assert.Equal(1, log.Total);
     }
