@@ -3,7 +3,8 @@ namespace EdgeAgent.Evidence;
 /// <summary>
 /// Stamps records with clock trust and detects clock jumps: between two samples the wall clock should
 /// advance as much as the monotonic clock; a divergence beyond <see cref="JumpThreshold"/> either way
-/// (NTP stepping a 1970 clock forward, an operator setting it back) is a jump.
+/// (NTP stepping a 1970 clock forward, an operator setting it back) is a jump. NTP slewing moves both clocks
+/// alike (CLOCK_MONOTONIC is slewed too), so it is never mistaken for a jump; a suspended board would be.
 /// </summary>
 public sealed class ClockTrust(TimeProvider timeProvider, IClockSyncProbe probe)
 {
