@@ -17,6 +17,7 @@ public static class EvidenceVerifier
         var store = new EvidenceStore(root);
         var failures = new List<VerificationFailure>();
         var warnings = new List<string>();
+        var jobs = new List<JobSummary>();
         if (keys is null)
         {
             warnings.Add("signatures not checked: pass --keys with the devices' enrolled public keys");
@@ -51,11 +52,11 @@ public static class EvidenceVerifier
             ClockConsistencyChecker.Check(device.Key, chain.Records.Select(r => r.Record), warnings);
             if (templates is not null)
             {
-                failures.AddRange(CompletenessChecker.Check(device.Key, chain.Records, templates, warnings));
+                failures.AddRange(CompletenessChecker.Check(device.Key, chain.Records, templates, warnings, jobs));
             }
         }
 
-        return new VerificationReport(count, failures, warnings);
+        return new VerificationReport(count, failures, warnings) { Jobs = jobs };
     }
 
     /// <summary>The device segment of <c>{site}/{device}/…</c>.</summary>
