@@ -20,6 +20,12 @@ internal sealed partial class ProcedureTurn(PointProcedure point, PointState sta
             return Abort(trigger.AbortReason);
         }
 
+        if (trigger.Kind == TriggerKind.Timer && (State.WorkOrderId is null || StepMatcher.FindTarget(Template, State.Reached, trigger, locks.Count) < 0))
+        {
+            // A timer that the job overtook (advanced, aborted) while it waited on the bus: nothing to do.
+            return State.WorkOrderId is null ? NoJob() : Decision(Math.Max(State.Reached, 0)) with { Capture = false };
+        }
+
         if (State.WorkOrderId is null && trigger.Kind == TriggerKind.Scan && !RecognisedAtIdle())
         {
             Add(FindingCodes.OutOfOrder, $"scanned code '{trigger.Code}' at an idle point is neither a work order, a badge nor the first step");
