@@ -29,8 +29,14 @@ public static class EvidenceVerifier
         }
 
         var count = 0;
-        var devices = store.Enumerate()
-            .Select(p => (Json: p.JsonPath, p.ImagePath, Relative: Path.GetRelativePath(store.Root, p.JsonPath)))
+        var all = store.Enumerate().Select(p => (Json: p.JsonPath, p.ImagePath, Relative: Path.GetRelativePath(store.Root, p.JsonPath))).ToList();
+        var layout = all.Where(p => p.Relative.Split(Path.DirectorySeparatorChar).Length == 4 && NameSequence(p.Json) is not null).ToList();
+        if (layout.Count < all.Count)
+        {
+            warnings.Add($"ignored {all.Count - layout.Count} JSON files outside the record layout {{site}}/{{device}}/{{work order}}/{{sequence}}-{{step}}-{{camera}}.json");
+        }
+
+        var devices = layout
             .GroupBy(p => DeviceOf(p.Relative), StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal);
         foreach (var device in devices)
@@ -60,11 +66,7 @@ public static class EvidenceVerifier
     }
 
     /// <summary>The device segment of <c>{site}/{device}/…</c>.</summary>
-    private static string DeviceOf(string relative)
-    {
-        var parts = relative.Split(Path.DirectorySeparatorChar);
-        return parts.Length >= 3 ? parts[1] : "(unknown)";
-    }
+    private static string DeviceOf(string relative) => relative.Split(Path.DirectorySeparatorChar)[1];
 
     /// <summary>The sequence in a <c>{sequence:D8}-{step}-{camera}.json</c> name.</summary>
     private static long? NameSequence(string path)
