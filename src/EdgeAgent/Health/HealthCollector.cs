@@ -25,7 +25,8 @@ public sealed class HealthCollector(
     private static readonly string AgentVersion = typeof(HealthCollector).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
     private readonly DateTimeOffset startedAt = timeProvider.GetUtcNow();
     private readonly long startedTimestamp = timeProvider.GetTimestamp();
-    private readonly Dictionary<string, (long Sequence, long Timestamp)> fpsBaseline = new(StringComparer.Ordinal);
+    private static readonly TimeSpan FpsWindow = TimeSpan.FromSeconds(1);
+    private readonly Dictionary<string, (long Sequence, long Timestamp, double? Fps)> fpsBaseline = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long Sequence, double Sharpness)> sharpnessCache = new(StringComparer.Ordinal);
     private readonly Lock sync = new();
 
@@ -113,13 +114,21 @@ public sealed class HealthCollector(
         {
             if (frame is not null)
             {
-                if (fpsBaseline.TryGetValue(reader.CameraId, out var baseline) && frame.Sequence > baseline.Sequence)
+                // Frames counted over at least a second, so a status call right after a check is not noise.
+                if (!fpsBaseline.TryGetValue(reader.CameraId, out var baseline))
                 {
-                    var seconds = timeProvider.GetElapsedTime(baseline.Timestamp, frame.Timestamp).TotalSeconds;
-                    fps = seconds > 0 ? Math.Round((frame.Sequence - baseline.Sequence) / seconds, 1) : null;
+                    fpsBaseline[reader.CameraId] = (frame.Sequence, frame.Timestamp, null);
+                }
+                else if (timeProvider.GetElapsedTime(baseline.Timestamp, frame.Timestamp) is var window && window >= FpsWindow)
+                {
+                    fps = Math.Round((frame.Sequence - baseline.Sequence) / window.TotalSeconds, 1);
+                    fpsBaseline[reader.CameraId] = (frame.Sequence, frame.Timestamp, fps);
+                }
+                else
+                {
+                    fps = baseline.Fps;
                 }
 
-                fpsBaseline[reader.CameraId] = (frame.Sequence, frame.Timestamp);
                 if (!sharpnessCache.TryGetValue(reader.CameraId, out var cached) || cached.Sequence != frame.Sequence)
                 {
                     cached = (frame.Sequence, SharpnessMeter.Measure(frame.Image));
