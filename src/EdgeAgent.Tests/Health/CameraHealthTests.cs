@@ -55,6 +55,34 @@ public sealed class CameraHealthTests
         Assert.Contains("camera cam-1: image blurred or blank (sharpness 0)", report.Problems);
     }
 
+    [Fact]
+    public async Task A_camera_repeating_the_same_picture_is_reported_frozen()
+    {
+        var cameras = new ManualFrameSourceFactory();
+        await using var agent = await AgentHarness.StartAsync(services: s => s.Replace(ServiceDescriptor.Singleton<IFrameSourceFactory>(cameras)));
+        var reader = agent.Get<CameraRegistry>().Get("cam-1");
+        var collector = agent.Get<HealthCollector>();
+        var still = new SyntheticFrameSource(320, 240, 10, TimeProvider.System).Draw(DateTimeOffset.UtcNow, 1);
+        await PushAsync(reader, cameras["cam-1"], still);
+        Assert.False((await collector.CollectAsync()).Cameras.Single().Frozen);
+        await PushAsync(reader, cameras["cam-1"]);
+        Assert.False((await collector.CollectAsync()).Cameras.Single().Frozen); // a moving scene
+
+        var copy = new RawFrame((byte[])reader.Latest!.Image.Pixels.Clone(), 320, 240);
+        await PushAsync(reader, cameras["cam-1"], copy);
+        var report = await collector.CollectAsync();
+
+        Assert.True(report.Cameras.Single().Frozen);
+        Assert.Contains("camera cam-1: frozen, new frames are identical to the previous one", report.Problems);
+    }
+
+    private static async Task PushAsync(CameraReader reader, ManualFrameSource source, RawFrame frame)
+    {
+        var arrived = reader.NextFrameAsync();
+        source.Push(frame);
+        await arrived.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
     private static async Task PushAsync(CameraReader reader, ManualFrameSource source)
     {
         var arrived = reader.NextFrameAsync();

@@ -45,7 +45,7 @@ public sealed record HealthReport
         '|',
         Status,
         string.Join(',', Problems),
-        string.Join(',', Cameras.Select(c => $"{c.Id}={c.State}")),
+        string.Join(',', Cameras.Select(c => $"{c.Id}={c.State}/{c.Frozen}")),
         string.Join(',', Inputs.Select(i => $"{i.Id}={i.Locked}/{i.Chatter}")),
         Broker.Connected,
         Clock.Synchronised);
