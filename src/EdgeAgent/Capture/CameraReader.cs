@@ -4,25 +4,40 @@ namespace EdgeAgent.Capture;
 
 /// <summary>
 /// Reads a camera continuously and always holds its newest frame, so a trigger never gets a stale
-/// buffered frame (the OpenCV pitfall of reading only on demand). Reconnects with backoff.
+/// buffered frame (the OpenCV pitfall of reading only on demand). Reconnects with backoff, restarts a
+/// source that hangs (no frame for <see cref="CameraReaderSettings.HangTimeout"/>) and reports its state.
 /// </summary>
-public sealed partial class CameraReader(string cameraId, IFrameSource source, TimeProvider timeProvider, ILogger logger) : IAsyncDisposable
+public sealed partial class CameraReader(string cameraId, IFrameSource source, TimeProvider timeProvider, ILogger logger, CameraReaderSettings? settings = null) : IAsyncDisposable
 {
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private readonly CameraReaderSettings settings = settings ?? Defaults;
     private readonly CancellationTokenSource stopping = new();
     private TaskCompletionSource<Frame> nextFrame = NewSignal();
     private Frame? latest;
+    private ulong lastFingerprint;
     private long sequence;
     private Task? loop;
     private int disposed;
+    private CameraStatus status = new(CameraState.Starting, "not started", timeProvider.GetUtcNow(), 0, 0, null);
 
     public string CameraId { get; } = cameraId;
 
-    public CameraState State { get; private set; } = CameraState.Starting;
+    public string Source => source.Describe();
 
-    public string? LastError { get; private set; }
+    public CameraState State => Status.State;
+
+    public string? LastError => Status.Reason;
+
+    public CameraStatus Status => Volatile.Read(ref status);
+
+    /// <summary>Raised on every state change (from the reader's thread; keep handlers short).</summary>
+    public event EventHandler<CameraStatus>? StatusChanged;
 
     public Frame? Latest => Volatile.Read(ref latest);
+
+    /// <summary>Recent frames for pre-trigger photos; empty unless <see cref="CameraReaderSettings.PreTriggerBytes"/> is set.</summary>
+    public FrameRing Ring { get; } = new((settings ?? Defaults).PreTriggerBytes, (settings ?? Defaults).PreTriggerWindow, (settings ?? Defaults).PreTriggerSpacing, timeProvider);
+
+    private static CameraReaderSettings Defaults { get; } = new();
 
     public void Start() => loop ??= Task.Run(() => RunAsync(stopping.Token));
 
@@ -42,7 +57,8 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
 
         try
         {
-            return await signal.Task.WaitAsync(maxWait, timeProvider, cancellationToken);
+            var arrived = await signal.Task.WaitAsync(maxWait, timeProvider, cancellationToken);
+            return Latest is { } newest && newest.Sequence > arrived.Sequence ? newest : arrived;
         }
         catch (TimeoutException)
         {
@@ -54,34 +70,47 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
     public Task<Frame> NextFrameAsync(CancellationToken cancellationToken = default) =>
         Volatile.Read(ref nextFrame).Task.WaitAsync(cancellationToken);
 
+    /// <summary>Completes with the first status (the current one included) that satisfies <paramref name="predicate"/>.</summary>
+    public async Task<CameraStatus> WaitForStatusAsync(Func<CameraStatus, bool> predicate, CancellationToken cancellationToken = default)
+    {
+        var reached = new TaskCompletionSource<CameraStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnChanged(object? sender, CameraStatus s)
+        {
+            if (predicate(s))
+            {
+                reached.TrySetResult(s);
+            }
+        }
+
+        StatusChanged += OnChanged;
+        try
+        {
+            OnChanged(this, Status);
+            return await reached.Task.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            StatusChanged -= OnChanged;
+        }
+    }
+
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         var failures = 0;
+        var attempts = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
-            try
-            {
-                await foreach (var raw in source.ReadFramesAsync(cancellationToken))
-                {
-                    Publish(raw);
-                    failures = 0;
-                }
-
-                LastError = "stream ended";
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            var outcome = await ReadUntilLostAsync(attempts++ > 0, cancellationToken);
+            if (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception ex)
-            {
-                LastError = ex.Message;
-            }
 
-            failures++;
-            State = failures > 5 ? CameraState.Failing : CameraState.Reconnecting;
-            var backoff = TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(failures, 10))));
-            Log.Reconnecting(logger, CameraId, source.Describe(), LastError ?? "", backoff.TotalSeconds);
+            failures = outcome.GotFrames ? 1 : failures + 1;
+            var failing = outcome.Permanent || failures >= settings.FailingAfter;
+            SetStatus(failing ? CameraState.Failing : CameraState.Reconnecting, outcome.Reason);
+            var backoff = Backoff(failures);
+            Log.Reconnecting(logger, CameraId, source.Describe(), outcome.Reason, backoff.TotalSeconds);
             try
             {
                 await Task.Delay(backoff, timeProvider, cancellationToken);
@@ -93,19 +122,100 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
         }
     }
 
+    private TimeSpan Backoff(int failures) => TimeSpan.FromMilliseconds(Math.Min(
+        settings.MaxBackoff.TotalMilliseconds,
+        settings.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 16))));
+
+    private async Task<AttemptOutcome> ReadUntilLostAsync(bool restart, CancellationToken cancellationToken)
+    {
+        if (restart)
+        {
+            Update(s => s with { Restarts = s.Restarts + 1 });
+        }
+
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var hung = 0;
+        using var watchdog = timeProvider.CreateTimer(_ => { hung = 1; TryCancel(attempt); }, null, settings.HangTimeout, Timeout.InfiniteTimeSpan);
+        var gotFrames = false;
+        try
+        {
+            await foreach (var raw in source.ReadFramesAsync(attempt.Token).WithCancellation(attempt.Token))
+            {
+                watchdog.Change(settings.HangTimeout, Timeout.InfiniteTimeSpan);
+                Publish(raw);
+                gotFrames = true;
+            }
+
+            return Volatile.Read(ref hung) == 1 ? Hung(gotFrames) : new AttemptOutcome("stream ended", gotFrames, false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && Volatile.Read(ref hung) == 1)
+        {
+            return Hung(gotFrames);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new AttemptOutcome("stopped", gotFrames, false);
+        }
+        catch (FrameSourceException ex)
+        {
+            return new AttemptOutcome(ex.Message, gotFrames, ex.Permanent);
+        }
+        catch (Exception ex)
+        {
+            return new AttemptOutcome(ex.Message, gotFrames, false);
+        }
+    }
+
+    private AttemptOutcome Hung(bool gotFrames)
+    {
+        var reason = $"no frame for {settings.HangTimeout.TotalSeconds:0.#} s; source killed and restarted";
+        Log.Hung(logger, CameraId, source.Describe(), settings.HangTimeout.TotalSeconds);
+        return new AttemptOutcome(reason, gotFrames, false);
+    }
+
+    private static void TryCancel(CancellationTokenSource cts)
+    {
+        try
+        {
+            cts.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
     private void Publish(RawFrame raw)
     {
-        var frame = new Frame(raw, ++sequence, timeProvider.GetTimestamp(), timeProvider.GetUtcNow());
+        var fingerprint = FrameFingerprint.Of(raw);
+        var previous = Latest;
+        var unchanged = previous is not null && fingerprint == lastFingerprint ? previous.UnchangedFrames + 1 : 0;
+        lastFingerprint = fingerprint;
+        var frame = new Frame(raw, ++sequence, timeProvider.GetTimestamp(), timeProvider.GetUtcNow()) { UnchangedFrames = unchanged };
         Volatile.Write(ref latest, frame);
+        Ring.Offer(frame);
         if (State != CameraState.Connected)
         {
-            State = CameraState.Connected;
-            LastError = null;
+            SetStatus(CameraState.Connected, null);
             Log.Connected(logger, CameraId, source.Describe());
         }
 
+        Update(s => s with { FramesReceived = s.FramesReceived + 1, LastFrameAt = frame.ArrivedAt });
         var signal = Interlocked.Exchange(ref nextFrame, NewSignal());
         signal.TrySetResult(frame);
+    }
+
+    private void SetStatus(CameraState state, string? reason)
+    {
+        var changed = Update(s => s with { State = state, Reason = reason, Since = timeProvider.GetUtcNow() });
+        StatusChanged?.Invoke(this, changed);
+    }
+
+    private CameraStatus Update(Func<CameraStatus, CameraStatus> change)
+    {
+        // Only the reader loop writes; readers see a consistent snapshot.
+        var next = change(Status);
+        Volatile.Write(ref status, next);
+        return next;
     }
 
     private static TaskCompletionSource<Frame> NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -126,18 +236,5 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
         stopping.Dispose();
     }
 
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Camera {CameraId} connected: {Source}")]
-        public static partial void Connected(ILogger logger, string cameraId, string source);
-
-        [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Camera {CameraId} ({Source}) lost: {Reason}; reconnecting in {Seconds:0.0} s")]
-        public static partial void Reconnecting(ILogger logger, string cameraId, string source, string reason, double seconds);
-    }
-}
-
-public sealed class CameraUnavailableException(string cameraId, string reason)
-    : Exception($"camera '{cameraId}' has no frame: {reason}")
-{
-    public string CameraId { get; } = cameraId;
+    private sealed record AttemptOutcome(string Reason, bool GotFrames, bool Permanent);
 }

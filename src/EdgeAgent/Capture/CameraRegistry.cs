@@ -14,7 +14,7 @@ public sealed class CameraRegistry : IHostedService, IAsyncDisposable
     {
         readers = options.Value.Cameras.ToDictionary(
             c => c.Id,
-            c => new CameraReader(c.Id, sources.Create(c), timeProvider, loggerFactory.CreateLogger<CameraReader>()),
+            c => new CameraReader(c.Id, sources.Create(c), timeProvider, loggerFactory.CreateLogger<CameraReader>(), CameraReaderSettings.From(c)),
             StringComparer.Ordinal);
         Settings = options.Value.Cameras.ToDictionary(c => c.Id, StringComparer.Ordinal);
     }

@@ -16,8 +16,20 @@ public sealed partial class FfmpegFrameSource(FfmpegSourceSettings settings, ILo
     public async IAsyncEnumerable<RawFrame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var process = new Process { StartInfo = BuildStartInfo(settings) };
-        process.Start();
-        _ = DrainStandardErrorAsync(process, cancellationToken);
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new FrameSourceException($"cannot run '{settings.FfmpegPath}' ({ex.Message}): install the Debian ffmpeg package", permanent: true);
+        }
+
+        var lastError = new StrongBox<string?>();
+        var stderr = DrainStandardErrorAsync(process, lastError);
+        // A hang watchdog cancels us while a read is blocked on the pipe: killing the child ends that read.
+        using var kill = cancellationToken.Register(() => KillQuietly(process));
+        var frames = 0L;
         try
         {
             var frameBytes = settings.Width * settings.Height * 3;
@@ -31,20 +43,38 @@ public sealed partial class FfmpegFrameSource(FfmpegSourceSettings settings, ILo
                 }
                 catch (EndOfStreamException)
                 {
-                    yield break;
+                    break;
                 }
 
+                frames++;
                 yield return new RawFrame(pixels, settings.Width, settings.Height);
             }
         }
         finally
         {
+            KillQuietly(process);
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        await stderr;
+        var said = lastError.Value is { } line ? $": {line}" : "";
+        throw new FrameSourceException(frames == 0
+            ? $"ffmpeg exited with code {process.ExitCode} before the first frame{said}"
+            : $"stream ended after {frames} frames (ffmpeg exit code {process.ExitCode}){said}");
+    }
+
+    private static void KillQuietly(Process process)
+    {
+        try
+        {
             if (!process.HasExited)
             {
                 process.Kill(entireProcessTree: true);
             }
-
-            await process.WaitForExitAsync(CancellationToken.None);
+        }
+        catch (InvalidOperationException)
+        {
         }
     }
 
@@ -86,6 +116,13 @@ public sealed partial class FfmpegFrameSource(FfmpegSourceSettings settings, ILo
             args.Add(settings.RtspTransport);
         }
 
+        if (settings.Url.StartsWith("udp", StringComparison.OrdinalIgnoreCase) || settings.RtspTransport == "udp")
+        {
+            // Lost UDP packets smear the picture; a bigger buffer loses fewer of them.
+            args.Add("-buffer_size");
+            args.Add("4194304");
+        }
+
         if (!string.IsNullOrEmpty(settings.HardwareAcceleration))
         {
             args.Add("-hwaccel");
@@ -105,19 +142,20 @@ public sealed partial class FfmpegFrameSource(FfmpegSourceSettings settings, ILo
         return info;
     }
 
-    private async Task DrainStandardErrorAsync(Process process, CancellationToken cancellationToken)
+    private async Task DrainStandardErrorAsync(Process process, StrongBox<string?> lastError)
     {
         try
         {
-            while (await process.StandardError.ReadLineAsync(cancellationToken) is { } line)
+            while (await process.StandardError.ReadLineAsync() is { } line)
             {
-                Log.FfmpegError(logger, Describe(), line);
+                lastError.Value = RedactText(line);
+                Log.FfmpegError(logger, Describe(), lastError.Value);
             }
         }
-        catch (OperationCanceledException)
+        catch (InvalidOperationException)
         {
         }
-        catch (InvalidOperationException)
+        catch (IOException)
         {
         }
     }
@@ -127,6 +165,12 @@ public sealed partial class FfmpegFrameSource(FfmpegSourceSettings settings, ILo
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.UserInfo)
             ? url.Replace(uri.UserInfo + "@", "***@", StringComparison.Ordinal)
             : url;
+
+    /// <summary>Removes user:password from any URL inside a line of ffmpeg output.</summary>
+    public static string RedactText(string text) => Credentials().Replace(text, "://***@");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"://[^/@\s]+@")]
+    private static partial System.Text.RegularExpressions.Regex Credentials();
 
     private static partial class Log
     {

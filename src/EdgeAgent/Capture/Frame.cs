@@ -12,4 +12,11 @@ public sealed record Frame(RawFrame Image, long Sequence, long Timestamp, DateTi
     public int Width => Image.Width;
 
     public int Height => Image.Height;
+
+    /// <summary>How many frames in a row before this one had identical pixels (0 = the picture changed).
+    /// A live camera always changes a little (sensor noise); a run of identical frames means frozen.</summary>
+    public int UnchangedFrames { get; init; }
+
+    /// <summary>Bytes of raw pixels this frame holds in memory.</summary>
+    public long Bytes => Image.Pixels.LongLength;
 }
