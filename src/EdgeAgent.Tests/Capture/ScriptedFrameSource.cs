@@ -33,10 +33,22 @@ public sealed class ScriptedFrameSource(int width = 128, int height = 32) : IFra
             }
         }
 
-        using var counted = cancellationToken.Register(() => { lock (gate) { Cancellations++; } });
-        await foreach (var frame in channel.Reader.ReadAllAsync(cancellationToken))
+        try
         {
-            yield return frame;
+            await foreach (var frame in channel.Reader.ReadAllAsync(cancellationToken))
+            {
+                yield return frame;
+            }
+        }
+        finally
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                lock (gate)
+                {
+                    Cancellations++;
+                }
+            }
         }
     }
 

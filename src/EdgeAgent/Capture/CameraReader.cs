@@ -108,12 +108,14 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
 
             failures = outcome.GotFrames ? 1 : failures + 1;
             var failing = outcome.Permanent || failures >= settings.FailingAfter;
-            SetStatus(failing ? CameraState.Failing : CameraState.Reconnecting, outcome.Reason);
             var backoff = Backoff(failures);
+            // Start the wait before reporting the state, so whoever reacts to the report finds the timer running.
+            var wait = Task.Delay(backoff, timeProvider, cancellationToken);
+            SetStatus(failing ? CameraState.Failing : CameraState.Reconnecting, outcome.Reason);
             Log.Reconnecting(logger, CameraId, source.Describe(), outcome.Reason, backoff.TotalSeconds);
             try
             {
-                await Task.Delay(backoff, timeProvider, cancellationToken);
+                await wait;
             }
             catch (OperationCanceledException)
             {
