@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using EdgeAgent.Capture.Quality;
 using EdgeAgent.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,21 +11,65 @@ namespace EdgeAgent.Capture;
 public sealed class CameraRegistry : IHostedService, IAsyncDisposable
 {
     private readonly Dictionary<string, CameraReader> readers;
+    private readonly ConcurrentDictionary<string, FrameQuality> lastQuality = new(StringComparer.Ordinal);
+    private readonly TimeProvider timeProvider;
 
     public CameraRegistry(IOptions<EdgeAgentOptions> options, IFrameSourceFactory sources, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
+        this.timeProvider = timeProvider;
         readers = options.Value.Cameras.ToDictionary(
             c => c.Id,
             c => new CameraReader(c.Id, sources.Create(c), timeProvider, loggerFactory.CreateLogger<CameraReader>(), CameraReaderSettings.From(c)),
             StringComparer.Ordinal);
         Settings = options.Value.Cameras.ToDictionary(c => c.Id, StringComparer.Ordinal);
+        References = new SceneReferenceStore(options.Value.StateDirectory);
     }
 
     public IReadOnlyDictionary<string, CameraOptions> Settings { get; }
 
     public IReadOnlyCollection<CameraReader> All => readers.Values;
 
+    /// <summary>Reference views taken at commissioning, for the scene-match signal.</summary>
+    public SceneReferenceStore References { get; }
+
     public CameraReader Get(string cameraId) => readers[cameraId];
+
+    /// <summary>Quality of the camera's last captured frame, for health; null before the first capture.</summary>
+    public FrameQuality? LastQuality(string cameraId) => lastQuality.GetValueOrDefault(cameraId);
+
+    /// <summary>
+    /// Takes the frames a trigger needs from one camera (pre-trigger frames from the ring, then
+    /// <paramref name="photos"/> fresh ones spaced by the camera's photo interval) and assesses each.
+    /// </summary>
+    public async Task<IReadOnlyList<CapturedFrame>> CaptureAsync(string cameraId, long triggerTimestamp, int photos, CancellationToken cancellationToken = default)
+    {
+        var camera = Settings[cameraId];
+        var plan = new CapturePlan(camera.PreTriggerPhotos, Math.Max(1, photos), TimeSpan.FromMilliseconds(camera.PhotoIntervalMs), TimeSpan.FromMilliseconds(camera.FreshFrameWaitMs));
+        var frames = await plan.ExecuteAsync(Get(cameraId), triggerTimestamp, timeProvider, cancellationToken);
+        return [.. frames.Select(f => new CapturedFrame(f, Assess(cameraId, f)))];
+    }
+
+    /// <summary>Quality signals of one frame against the camera's thresholds and commissioning reference.</summary>
+    public FrameQuality Assess(string cameraId, Frame frame)
+    {
+        var quality = FrameQualityAnalyzer.Analyze(frame, Settings[cameraId].Quality, References.Load(cameraId));
+        lastQuality[cameraId] = quality;
+        return quality;
+    }
+
+    /// <summary>Commissioning: stores the camera's newest frame as the reference view. Refuses a frozen, blank or covered frame.</summary>
+    public FrameQuality CommissionReference(string cameraId)
+    {
+        var frame = Get(cameraId).Latest ?? throw new CameraUnavailableException(cameraId, Get(cameraId).LastError ?? "no frame received yet");
+        var quality = FrameQualityAnalyzer.Analyze(frame, Settings[cameraId].Quality);
+        if (!quality.Good)
+        {
+            throw new InvalidOperationException($"camera '{cameraId}' shows a {string.Join(", ", quality.Flags)} picture; fix the view before commissioning it as the reference");
+        }
+
+        References.Save(cameraId, frame.Image);
+        return quality;
+    }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {

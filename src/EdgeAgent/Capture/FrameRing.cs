@@ -13,6 +13,9 @@ public sealed class FrameRing(long maxBytes, TimeSpan window, TimeSpan spacing, 
 
     public long MaxBytes { get; } = maxBytes;
 
+    /// <summary>How far back the ring reaches.</summary>
+    public TimeSpan Window { get; } = window;
+
     public long Bytes
     {
         get
@@ -53,7 +56,7 @@ public sealed class FrameRing(long maxBytes, TimeSpan window, TimeSpan spacing, 
             frames.AddLast(frame);
             bytes += frame.Bytes;
             while (frames.First is { } first &&
-                   (bytes > MaxBytes || timeProvider.GetElapsedTime(first.Value.Timestamp, frame.Timestamp) > window))
+                   (bytes > MaxBytes || timeProvider.GetElapsedTime(first.Value.Timestamp, frame.Timestamp) > Window))
             {
                 bytes -= first.Value.Bytes;
                 frames.RemoveFirst();

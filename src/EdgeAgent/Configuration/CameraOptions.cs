@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using EdgeAgent.Capture.Quality;
+using Microsoft.Extensions.Options;
 
 namespace EdgeAgent.Configuration;
 
@@ -54,4 +56,16 @@ public sealed class CameraOptions
     /// <summary>Memory cap of the pre-trigger ring, in MiB of raw pixels (1080p BGR is 5.9 MiB a frame); 0 keeps no ring.</summary>
     [Range(0, 1024)]
     public int PreTriggerMegabytes { get; set; }
+
+    /// <summary>Frames from the pre-trigger ring added to each trigger's photos (needs <see cref="PreTriggerMegabytes"/>).</summary>
+    [Range(0, 20)]
+    public int PreTriggerPhotos { get; set; }
+
+    /// <summary>Spacing of the post-trigger photos when a step asks for more than one.</summary>
+    [Range(0, 60000)]
+    public int PhotoIntervalMs { get; set; } = 500;
+
+    /// <summary>Limits for the per-frame quality flags.</summary>
+    [ValidateObjectMembers]
+    public QualityThresholds Quality { get; set; } = new();
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using EdgeAgent.Capture;
+using EdgeAgent.Capture.Quality;
 using EdgeAgent.Configuration;
 using EdgeAgent.Outbox;
 using EdgeAgent.Procedure;
@@ -55,25 +56,24 @@ public sealed partial class EvidenceRecorder(
 
         foreach (var cameraId in point.Options.Cameras)
         {
-            var reader = cameras.Get(cameraId);
             var settings = cameras.Settings[cameraId];
             var photos = decision.Advanced ? Math.Max(1, decision.Step.Photos) : 1;
-            for (var photo = 0; photo < photos; photo++)
+            IReadOnlyList<CapturedFrame> shots;
+            try
             {
-                Frame frame;
-                try
-                {
-                    frame = await reader.CaptureAsync(trigger.EdgeTimestamp, TimeSpan.FromMilliseconds(settings.FreshFrameWaitMs), cancellationToken);
-                }
-                catch (CameraUnavailableException ex)
-                {
-                    findings.Add($"required photo missing: {ex.Message}");
-                    Log.CameraMissing(logger, cameraId, ex.Message);
-                    continue;
-                }
+                shots = await cameras.CaptureAsync(cameraId, trigger.EdgeTimestamp, photos, cancellationToken);
+            }
+            catch (CameraUnavailableException ex)
+            {
+                findings.Add($"required photo missing: {ex.Message}");
+                Log.CameraMissing(logger, cameraId, ex.Message);
+                continue;
+            }
 
+            foreach (var (frame, quality) in shots)
+            {
                 var jpeg = JpegEncoder.Encode(frame.Image, settings.JpegQuality);
-                var record = await outbox.AppendAsync(sequence => Build(sequence, trigger, decision, frame, cameraId, jpeg, findings), jpeg, cancellationToken);
+                var record = await outbox.AppendAsync(sequence => Build(sequence, trigger, decision, frame, cameraId, jpeg, [.. findings, .. quality.Findings(cameraId)], quality), jpeg, cancellationToken);
                 recordIds.Add(record.RecordId);
                 Log.Recorded(logger, record.Sequence, record.PointId, record.Step.Id, cameraId, record.Frame.AgeMs);
             }
@@ -82,7 +82,7 @@ public sealed partial class EvidenceRecorder(
         return new TriggerOutcome(trigger.PointId, decision.Step.Id, recordIds, findings);
     }
 
-    private EvidenceRecord Build(long sequence, TriggerEvent trigger, StepDecision decision, Frame frame, string cameraId, byte[] jpeg, List<string> findings)
+    private EvidenceRecord Build(long sequence, TriggerEvent trigger, StepDecision decision, Frame frame, string cameraId, byte[] jpeg, List<string> findings, FrameQuality? quality = null)
     {
         var age = timeProvider.GetElapsedTime(trigger.EdgeTimestamp, frame.Timestamp);
         return new EvidenceRecord
@@ -95,7 +95,7 @@ public sealed partial class EvidenceRecorder(
             WorkOrder = new WorkOrderStamp(decision.WorkOrderId, decision.ProcedureId),
             Step = new StepStamp(decision.Step.Id, decision.StepIndex, decision.Step.Names, decision.Advanced),
             Trigger = new TriggerStamp(trigger.Kind.ToString(), trigger.Source, trigger.Input, trigger.EdgeTime, trigger.Operator),
-            Frame = new FrameStamp(cameraId, frame.Sequence, frame.ArrivedAt, Math.Round(age.TotalMilliseconds, 1), frame.Width, frame.Height),
+            Frame = new FrameStamp(cameraId, frame.Sequence, frame.ArrivedAt, Math.Round(age.TotalMilliseconds, 1), frame.Width, frame.Height) { Quality = quality },
             Image = new ImageStamp(Convert.ToHexStringLower(SHA256.HashData(jpeg)), jpeg.Length),
             CreatedAt = timeProvider.GetUtcNow(),
             Findings = [.. findings],
