@@ -1,4 +1,5 @@
 using EdgeAgent.Capture;
+using EdgeAgent.Capture.Overlay;
 using EdgeAgent.Capture.Quality;
 using EdgeAgent.Configuration;
 using EdgeAgent.Evidence;
@@ -74,6 +75,23 @@ public sealed class CaptureEvidenceTests : IAsyncLifetime
         Assert.True(quality.SceneMatch > 0.75);
         Assert.DoesNotContain(record.Findings, f => f.Contains("cam-1", StringComparison.Ordinal));
         Assert.True(File.Exists(Path.Combine(temp.Path, "references", "cam-1.png")));
+    }
+
+    [Fact]
+    public async Task Recorded_photo_keeps_the_original_in_the_outbox_and_an_overlay_copy_derived_from_it()
+    {
+        await PushAsync(TestImages.Scene(1));
+
+        var record = await TriggerAndPushAsync(TestImages.Scene(2));
+
+        var item = Assert.Single(await services.GetRequiredService<EvidenceOutbox>().PeekAsync(10), i => i.RecordId == record.RecordId);
+        Assert.Equal(record.Image.Sha256, EvidencePhoto.Sha256(item.Image));
+        var overlayPath = Path.Combine(temp.Path, "overlays", record.RecordId.ToString("N") + ".jpg");
+        var original = JpegEncoder.Decode(item.Image);
+        var overlay = JpegEncoder.Decode(await File.ReadAllBytesAsync(overlayPath));
+        Assert.Equal((original.Width, original.Height), (overlay.Width, overlay.Height));
+        var bottomRow = (original.Height - 10) * original.Width * 3;
+        Assert.NotEqual(original.Pixels.AsSpan(bottomRow, original.Width * 3).ToArray(), overlay.Pixels.AsSpan(bottomRow, original.Width * 3).ToArray());
     }
 
     private async Task<EvidenceRecord> TriggerAndPushAsync(RawFrame after)

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using EdgeAgent.Capture.Overlay;
 using EdgeAgent.Capture.Quality;
+using EdgeAgent.Evidence;
 using EdgeAgent.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -23,7 +25,15 @@ public sealed class CameraRegistry : IHostedService, IAsyncDisposable
             StringComparer.Ordinal);
         Settings = options.Value.Cameras.ToDictionary(c => c.Id, StringComparer.Ordinal);
         References = new SceneReferenceStore(options.Value.StateDirectory);
+        Overlays = new OverlayStore(options.Value.StateDirectory, loggerFactory.CreateLogger<OverlayStore>());
     }
+
+    /// <summary>Overlay copies (stamp burned in) of recorded photos.</summary>
+    public OverlayStore Overlays { get; }
+
+    /// <summary>After a record is stored: keeps its overlay copy, derived from the stored original. Returns the path, or null.</summary>
+    public string? KeepOverlay(EvidenceRecord record, byte[] originalJpeg) =>
+        Overlays.Keep(record, originalJpeg, Settings[record.Frame.CameraId].Overlay, Settings[record.Frame.CameraId].JpegQuality);
 
     public IReadOnlyDictionary<string, CameraOptions> Settings { get; }
 

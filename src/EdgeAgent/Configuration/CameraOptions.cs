@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using EdgeAgent.Capture.Overlay;
 using EdgeAgent.Capture.Quality;
 using Microsoft.Extensions.Options;
 
@@ -68,4 +69,8 @@ public sealed class CameraOptions
     /// <summary>Limits for the per-frame quality flags.</summary>
     [ValidateObjectMembers]
     public QualityThresholds Quality { get; set; } = new();
+
+    /// <summary>The burned-in stamp on the overlay copy of each photo (the original is always kept untouched).</summary>
+    [ValidateObjectMembers]
+    public OverlayOptions Overlay { get; set; } = new();
 }

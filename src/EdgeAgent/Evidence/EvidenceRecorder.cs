@@ -74,6 +74,7 @@ public sealed partial class EvidenceRecorder(
             {
                 var jpeg = JpegEncoder.Encode(frame.Image, settings.JpegQuality);
                 var record = await outbox.AppendAsync(sequence => Build(sequence, trigger, decision, frame, cameraId, jpeg, [.. findings, .. quality.Findings(cameraId)], quality), jpeg, cancellationToken);
+                cameras.KeepOverlay(record, jpeg);
                 recordIds.Add(record.RecordId);
                 Log.Recorded(logger, record.Sequence, record.PointId, record.Step.Id, cameraId, record.Frame.AgeMs);
             }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeAgent.Evidence;
 
 namespace EdgeAgent.Capture.Overlay;
 
@@ -14,6 +15,18 @@ public sealed record OverlayFields(
     string Trigger,
     DateTimeOffset Time)
 {
+    /// <summary>The fields as an evidence record states them; the time is the frame's arrival.</summary>
+    public static OverlayFields From(EvidenceRecord record) => new(
+        record.SiteId,
+        record.PointId,
+        record.Frame.CameraId,
+        record.WorkOrder.Id,
+        record.Step.Names,
+        record.Step.Id,
+        record.Trigger.Operator,
+        $"{record.Trigger.Kind} {record.Trigger.Source} {record.Trigger.Input}",
+        record.Frame.ArrivedAt);
+
     /// <summary>The option's line templates with the fields filled in.</summary>
     public IReadOnlyList<string> Lines(OverlayOptions options)
     {
