@@ -114,4 +114,36 @@ public sealed class CameraReaderResilienceTests
         Assert.Contains($"no such device {device}", status.Reason, StringComparison.Ordinal);
         Assert.Contains("plugged in", status.Reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Pooled_buffers_are_reused_only_after_the_reader_retires_them_and_captures_get_copies()
+    {
+        var time = new FakeTimeProvider();
+        var source = new ScriptedFrameSource(128, 32);
+        var pool = new FrameBufferPool();
+        await using var reader = new CameraReader("cam-1", source, time, NullLogger.Instance, Settings);
+        reader.Start();
+        await source.WaitOpenedAsync(1);
+
+        var buffers = new List<byte[]>();
+        for (var i = 0; i < 3; i++)
+        {
+            var pixels = new byte[128 * 32 * 3];
+            Array.Fill(pixels, (byte)(10 * (i + 1)));
+            buffers.Add(pixels);
+            var next = reader.NextFrameAsync();
+            source.Push(new RawFrame(pixels, 128, 32) { Pool = pool });
+            await next.WaitAsync(Wait);
+        }
+
+        // Frames 1 and 2 were replaced, so their buffers are back in the pool; frame 3's is still in use.
+        var reused = new[] { pool.Rent(128 * 32 * 3), pool.Rent(128 * 32 * 3), pool.Rent(128 * 32 * 3) };
+        Assert.Contains(reused, r => ReferenceEquals(r, buffers[0]));
+        Assert.Contains(reused, r => ReferenceEquals(r, buffers[1]));
+        Assert.DoesNotContain(reused, r => ReferenceEquals(r, buffers[2]));
+
+        var captured = await reader.CaptureAsync(0, TimeSpan.Zero);
+        Array.Fill(buffers[2], (byte)0);
+        Assert.All(captured.Image.Pixels, p => Assert.Equal(30, p));
+    }
 }

@@ -32,7 +32,7 @@ public sealed class FfmpegFrameSourceTests
         reader.Start();
 
         var first = await reader.NextFrameAsync().WaitAsync(Wait);
-        var later = await reader.NextFrameAsync().WaitAsync(Wait);
+        var later = await reader.CaptureAsync(first.Timestamp + 1, Wait).WaitAsync(Wait);
 
         Assert.Equal(CameraState.Connected, reader.State);
         Assert.Equal((160, 120), (later.Width, later.Height));

@@ -11,6 +11,7 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
 {
     private readonly CameraReaderSettings settings = settings ?? Defaults;
     private readonly CancellationTokenSource stopping = new();
+    private readonly Lock buffers = new(); // guards retiring pooled frames against copying them out
     private TaskCompletionSource<Frame> nextFrame = NewSignal();
     private Frame? latest;
     private ulong lastFingerprint;
@@ -32,6 +33,10 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
     /// <summary>Raised on every state change (from the reader's thread; keep handlers short).</summary>
     public event EventHandler<CameraStatus>? StatusChanged;
 
+    /// <summary>
+    /// The newest frame, live: its pixel buffer is reused once newer frames replace it. Use it for sequence and
+    /// timing; take pixels through <see cref="CaptureAsync"/> or <see cref="Recent"/>, which hand out copies.
+    /// </summary>
     public Frame? Latest => Volatile.Read(ref latest);
 
     /// <summary>Recent frames for pre-trigger photos; empty unless <see cref="CameraReaderSettings.PreTriggerBytes"/> is set.</summary>
@@ -52,19 +57,42 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
         var current = Latest;
         if (current is not null && current.Timestamp >= triggerTimestamp)
         {
-            return current;
+            return Detach(current);
         }
 
         try
         {
-            var arrived = await signal.Task.WaitAsync(maxWait, timeProvider, cancellationToken);
-            return Latest is { } newest && newest.Sequence > arrived.Sequence ? newest : arrived;
+            return Detach(await signal.Task.WaitAsync(maxWait, timeProvider, cancellationToken));
         }
         catch (TimeoutException)
         {
-            return Latest ?? throw new CameraUnavailableException(CameraId, LastError ?? "no frame received yet");
+            return Detach(Latest ?? throw new CameraUnavailableException(CameraId, LastError ?? "no frame received yet"));
         }
     }
+
+    /// <summary>Copies of the ring's frames that arrived in [<paramref name="fromTimestamp"/>, <paramref name="toTimestamp"/>).</summary>
+    public IReadOnlyList<Frame> Recent(long fromTimestamp, long toTimestamp)
+    {
+        lock (buffers)
+        {
+            return [.. Ring.Between(fromTimestamp, toTimestamp).Select(Copy)];
+        }
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="frame"/>, or of the newest frame if that one was newer (never older than the
+    /// newest held). Copying under the lock keeps the buffer from being recycled mid-copy.
+    /// </summary>
+    private Frame Detach(Frame frame)
+    {
+        lock (buffers)
+        {
+            var newest = Latest;
+            return Copy(newest is not null && (frame.Retired || newest.Sequence > frame.Sequence) ? newest : frame);
+        }
+    }
+
+    private static Frame Copy(Frame frame) => frame with { Image = frame.Image.Detach() };
 
     /// <summary>Waits for the next frame to arrive.</summary>
     public Task<Frame> NextFrameAsync(CancellationToken cancellationToken = default) =>
@@ -193,8 +221,19 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
         var unchanged = previous is not null && fingerprint == lastFingerprint ? previous.UnchangedFrames + 1 : 0;
         lastFingerprint = fingerprint;
         var frame = new Frame(raw, ++sequence, timeProvider.GetTimestamp(), timeProvider.GetUtcNow()) { UnchangedFrames = unchanged };
-        Volatile.Write(ref latest, frame);
-        Ring.Offer(frame);
+        lock (buffers)
+        {
+            Volatile.Write(ref latest, frame);
+            var evicted = new List<Frame>();
+            Ring.Offer(frame, evicted);
+            if (previous is not null && !Ring.Contains(previous))
+            {
+                Retire(previous);
+            }
+
+            evicted.ForEach(Retire);
+        }
+
         if (State != CameraState.Connected)
         {
             SetStatus(CameraState.Connected, null);
@@ -204,6 +243,15 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
         Update(s => s with { FramesReceived = s.FramesReceived + 1, LastFrameAt = frame.ArrivedAt });
         var signal = Interlocked.Exchange(ref nextFrame, NewSignal());
         signal.TrySetResult(frame);
+    }
+
+    private static void Retire(Frame frame)
+    {
+        if (!frame.Retired)
+        {
+            frame.Retired = true;
+            frame.Image.Pool?.Return(frame.Image.Pixels);
+        }
     }
 
     private void SetStatus(CameraState state, string? reason)

@@ -14,7 +14,7 @@ public sealed record CapturePlan(int PreTrigger, int PostTrigger, TimeSpan Inter
         if (PreTrigger > 0)
         {
             var windowStart = triggerTimestamp - (long)(reader.Ring.Window.TotalSeconds * timeProvider.TimestampFrequency);
-            var before = reader.Ring.Between(windowStart, triggerTimestamp);
+            var before = reader.Recent(windowStart, triggerTimestamp);
             frames.AddRange(Spread(before, PreTrigger));
         }
 

@@ -30,24 +30,26 @@ public sealed partial class FfmpegFrameSource(FfmpegSourceSettings settings, ILo
         // A hang watchdog cancels us while a read is blocked on the pipe: killing the child ends that read.
         using var kill = cancellationToken.Register(() => KillQuietly(process));
         var frames = 0L;
+        var pool = new FrameBufferPool();
         try
         {
             var frameBytes = settings.Width * settings.Height * 3;
             var stdout = process.StandardOutput.BaseStream;
             while (!cancellationToken.IsCancellationRequested)
             {
-                var pixels = new byte[frameBytes];
+                var pixels = pool.Rent(frameBytes);
                 try
                 {
                     await stdout.ReadExactlyAsync(pixels, cancellationToken);
                 }
                 catch (EndOfStreamException)
                 {
+                    pool.Return(pixels);
                     break;
                 }
 
                 frames++;
-                yield return new RawFrame(pixels, settings.Width, settings.Height);
+                yield return new RawFrame(pixels, settings.Width, settings.Height) { Pool = pool };
             }
         }
         finally

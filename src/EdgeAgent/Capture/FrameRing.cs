@@ -38,19 +38,22 @@ public sealed class FrameRing(long maxBytes, TimeSpan window, TimeSpan spacing, 
         }
     }
 
-    /// <summary>Offers a frame; keeps it if it is far enough from the last kept one, then evicts by age and bytes.</summary>
-    public void Offer(Frame frame)
+    /// <summary>
+    /// Offers a frame; keeps it if it is far enough from the last kept one, then evicts by age and bytes.
+    /// Returns whether it was kept, and adds the frames it evicted to <paramref name="evicted"/>.
+    /// </summary>
+    public bool Offer(Frame frame, List<Frame>? evicted = null)
     {
         if (MaxBytes <= 0 || frame.Bytes > MaxBytes)
         {
-            return;
+            return false;
         }
 
         lock (gate)
         {
             if (frames.Last is { } last && timeProvider.GetElapsedTime(last.Value.Timestamp, frame.Timestamp) < spacing)
             {
-                return;
+                return false;
             }
 
             frames.AddLast(frame);
@@ -59,8 +62,20 @@ public sealed class FrameRing(long maxBytes, TimeSpan window, TimeSpan spacing, 
                    (bytes > MaxBytes || timeProvider.GetElapsedTime(first.Value.Timestamp, frame.Timestamp) > Window))
             {
                 bytes -= first.Value.Bytes;
+                evicted?.Add(first.Value);
                 frames.RemoveFirst();
             }
+
+            return ReferenceEquals(frames.Last?.Value, frame);
+        }
+    }
+
+    /// <summary>Whether the ring still holds <paramref name="frame"/>.</summary>
+    public bool Contains(Frame frame)
+    {
+        lock (gate)
+        {
+            return frames.Any(f => ReferenceEquals(f, frame));
         }
     }
 
