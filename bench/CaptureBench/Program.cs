@@ -35,9 +35,10 @@ try
     }
 
     var clip1080 = Path.Combine(work.FullName, "1080p.mp4");
-    var (managedPeak, childPeak) = await Measure.TwoCameraRssAsync(clip1080, seconds);
+    var cameras = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2;
+    var (managedPeak, childPeak) = await Measure.CamerasRssAsync(clip1080, seconds, cameras);
     Console.WriteLine($"GC.ConserveMemory={AppContext.GetData("System.GC.ConserveMemory") ?? Environment.GetEnvironmentVariable("DOTNET_GCConserveMemory") ?? "default"}");
-    Console.WriteLine($"two 1080p cameras with 48 MiB pre-trigger rings, a 4+3 photo plan on both every 5 s: EdgeAgent peak RSS {managedPeak / 1048576.0:0} MiB, ffmpeg children peak {childPeak / 1048576.0:0} MiB total");
+    Console.WriteLine($"{cameras} x 1080p cameras with 48 MiB pre-trigger rings, a 4+3 photo plan on each every 5 s: EdgeAgent peak RSS {managedPeak / 1048576.0:0} MiB, ffmpeg children peak {childPeak / 1048576.0:0} MiB total");
     var gc = GC.GetGCMemoryInfo();
     Console.WriteLine($"GC: heap {gc.HeapSizeBytes / 1048576.0:0} MiB, committed {gc.TotalCommittedBytes / 1048576.0:0} MiB, gen2 collections {GC.CollectionCount(2)}, allocated {GC.GetTotalAllocatedBytes() / 1048576.0:0} MiB");
 }
@@ -89,13 +90,13 @@ internal static class Measure
         return (cpu, latency, ages);
     }
 
-    public static async Task<(long ManagedPeak, long ChildPeak)> TwoCameraRssAsync(string clip, int seconds)
+    public static async Task<(long ManagedPeak, long ChildPeak)> CamerasRssAsync(string clip, int seconds, int count)
     {
         var settings = new CameraReaderSettings { PreTriggerBytes = 48L * 1024 * 1024 };
-        await using var a = new CameraReader("a", new FfmpegFrameSource(new FfmpegSourceSettings(clip, 1920, 1080), NullLogger.Instance), TimeProvider.System, NullLogger.Instance, settings);
-        await using var b = new CameraReader("b", new FfmpegFrameSource(new FfmpegSourceSettings(clip, 1920, 1080), NullLogger.Instance), TimeProvider.System, NullLogger.Instance, settings);
-        a.Start();
-        b.Start();
+        var readers = Enumerable.Range(0, count)
+            .Select(i => new CameraReader($"cam-{i}", new FfmpegFrameSource(new FfmpegSourceSettings(clip, 1920, 1080), NullLogger.Instance), TimeProvider.System, NullLogger.Instance, settings))
+            .ToList();
+        readers.ForEach(r => r.Start());
         long childPeak = 0;
         var wall = Stopwatch.StartNew();
         var plan = new CapturePlan(4, 3, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1));
@@ -109,10 +110,18 @@ internal static class Measure
             }
 
             var trigger = Stopwatch.GetTimestamp();
-            foreach (var frame in (await plan.ExecuteAsync(a, trigger, TimeProvider.System)).Concat(await plan.ExecuteAsync(b, trigger, TimeProvider.System)))
+            foreach (var reader in readers)
             {
-                GC.KeepAlive(JpegEncoder.Encode(frame.Image, 85));
+                foreach (var frame in await plan.ExecuteAsync(reader, trigger, TimeProvider.System))
+                {
+                    GC.KeepAlive(JpegEncoder.Encode(frame.Image, 85));
+                }
             }
+        }
+
+        foreach (var reader in readers)
+        {
+            await reader.DisposeAsync();
         }
 
         return (ProcStat.SelfPeakRss(), childPeak);
