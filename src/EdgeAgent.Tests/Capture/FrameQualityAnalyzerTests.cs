@@ -93,4 +93,21 @@ public sealed class FrameQualityAnalyzerTests
         Assert.Null(new SceneReferenceStore(temp.Path).Load("cam-2"));
         Assert.Throws<ArgumentException>(() => new SceneReferenceStore(temp.Path).PathFor("../etc"));
     }
+
+    [Fact]
+    public void Person_check_finds_a_standing_figure_and_nothing_in_the_empty_scene()
+    {
+        var empty = FrameQualityAnalyzer.Analyze(TestImages.Scene(), 0, Defaults, checkPeople: true);
+        var withPerson = FrameQualityAnalyzer.Analyze(TestImages.WithPerson(TestImages.Scene()), 0, Defaults, checkPeople: true);
+        var notChecked = FrameQualityAnalyzer.Analyze(TestImages.WithPerson(TestImages.Scene()), 0, Defaults);
+
+        Assert.Equal(0, empty.People);
+        Assert.DoesNotContain(FrameQuality.PersonInView, empty.Flags);
+        Assert.Equal(1, withPerson.People);
+        Assert.Contains(FrameQuality.PersonInView, withPerson.Flags);
+        Assert.True(withPerson.Good, "a person in view is reported, the photo still counts");
+        Assert.Null(notChecked.People);
+        var box = Assert.Single(PersonDetector.Find(TestImages.WithPerson(TestImages.Scene())));
+        Assert.True(box.Contains(new OpenCvSharp.Point(300, 180)), $"box {box} should surround the figure");
+    }
 }

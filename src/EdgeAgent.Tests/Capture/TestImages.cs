@@ -44,6 +44,19 @@ public static class TestImages
         Cv2.WarpAffine(src, dst, m, new Size(Width, Height), borderMode: BorderTypes.Reflect);
     });
 
+    /// <summary>A standing figure about 200 px tall, dark against the scene: what HOG's people model looks for.</summary>
+    public static RawFrame WithPerson(RawFrame frame, int x = 300, int y = 80) => Apply(frame, (src, dst) =>
+    {
+        src.CopyTo(dst);
+        var colour = new Scalar(40, 40, 60);
+        Cv2.Circle(dst, new Point(x, y + 18), 16, colour, -1);
+        Cv2.Rectangle(dst, new Rect(x - 22, y + 36, 44, 80), colour, -1);
+        Cv2.Line(dst, new Point(x - 22, y + 40), new Point(x - 34, y + 110), colour, 12);
+        Cv2.Line(dst, new Point(x + 22, y + 40), new Point(x + 34, y + 110), colour, 12);
+        Cv2.Line(dst, new Point(x - 10, y + 116), new Point(x - 18, y + 200), colour, 16);
+        Cv2.Line(dst, new Point(x + 10, y + 116), new Point(x + 18, y + 200), colour, 16);
+    });
+
     private static RawFrame Apply(RawFrame frame, Action<Mat, Mat> change)
     {
         using var src = Mat.FromPixelData(frame.Height, frame.Width, MatType.CV_8UC3, frame.Pixels);

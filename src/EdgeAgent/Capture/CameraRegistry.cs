@@ -49,20 +49,22 @@ public sealed class CameraRegistry : IHostedService, IAsyncDisposable
 
     /// <summary>
     /// Takes the frames a trigger needs from one camera (pre-trigger frames from the ring, then
-    /// <paramref name="photos"/> fresh ones spaced by the camera's photo interval) and assesses each.
+    /// <paramref name="photos"/> fresh ones spaced by the camera's photo interval) and assesses each; at the
+    /// camera's <c>PersonCheckSteps</c> the assessment includes the person check.
     /// </summary>
-    public async Task<IReadOnlyList<CapturedFrame>> CaptureAsync(string cameraId, long triggerTimestamp, int photos, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<CapturedFrame>> CaptureAsync(string cameraId, long triggerTimestamp, int photos, string? stepId = null, CancellationToken cancellationToken = default)
     {
         var camera = Settings[cameraId];
         var plan = new CapturePlan(camera.PreTriggerPhotos, Math.Max(1, photos), TimeSpan.FromMilliseconds(camera.PhotoIntervalMs), TimeSpan.FromMilliseconds(camera.FreshFrameWaitMs));
         var frames = await plan.ExecuteAsync(Get(cameraId), triggerTimestamp, timeProvider, cancellationToken);
-        return [.. frames.Select(f => new CapturedFrame(f, Assess(cameraId, f)))];
+        var checkPeople = stepId is not null && camera.PersonCheckSteps.Contains(stepId, StringComparer.Ordinal);
+        return [.. frames.Select(f => new CapturedFrame(f, Assess(cameraId, f, checkPeople)))];
     }
 
     /// <summary>Quality signals of one frame against the camera's thresholds and commissioning reference.</summary>
-    public FrameQuality Assess(string cameraId, Frame frame)
+    public FrameQuality Assess(string cameraId, Frame frame, bool checkPeople = false)
     {
-        var quality = FrameQualityAnalyzer.Analyze(frame, Settings[cameraId].Quality, References.Load(cameraId));
+        var quality = FrameQualityAnalyzer.Analyze(frame, Settings[cameraId].Quality, References.Load(cameraId), checkPeople);
         lastQuality[cameraId] = quality;
         return quality;
     }

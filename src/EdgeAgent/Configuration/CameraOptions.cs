@@ -73,4 +73,7 @@ public sealed class CameraOptions
     /// <summary>The burned-in stamp on the overlay copy of each photo (the original is always kept untouched).</summary>
     [ValidateObjectMembers]
     public OverlayOptions Overlay { get; set; } = new();
+
+    /// <summary>Step ids at which this camera's photos are checked for a person in view (OpenCV HOG), e.g. <c>["restored"]</c>.</summary>
+    public List<string> PersonCheckSteps { get; set; } = [];
 }

@@ -61,7 +61,7 @@ public sealed partial class EvidenceRecorder(
             IReadOnlyList<CapturedFrame> shots;
             try
             {
-                shots = await cameras.CaptureAsync(cameraId, trigger.EdgeTimestamp, photos, cancellationToken);
+                shots = await cameras.CaptureAsync(cameraId, trigger.EdgeTimestamp, photos, decision.Step.Id, cancellationToken);
             }
             catch (CameraUnavailableException ex)
             {

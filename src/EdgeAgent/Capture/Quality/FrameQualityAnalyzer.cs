@@ -12,10 +12,10 @@ public static class FrameQualityAnalyzer
     private const int AnalysisWidth = 640;
     private const int UniformBand = 16;
 
-    public static FrameQuality Analyze(Frame frame, QualityThresholds thresholds, RawFrame? reference = null) =>
-        Analyze(frame.Image, frame.UnchangedFrames, thresholds, reference);
+    public static FrameQuality Analyze(Frame frame, QualityThresholds thresholds, RawFrame? reference = null, bool checkPeople = false) =>
+        Analyze(frame.Image, frame.UnchangedFrames, thresholds, reference, checkPeople);
 
-    public static FrameQuality Analyze(RawFrame image, int unchangedFrames, QualityThresholds thresholds, RawFrame? reference = null)
+    public static FrameQuality Analyze(RawFrame image, int unchangedFrames, QualityThresholds thresholds, RawFrame? reference = null, bool checkPeople = false)
     {
         using var grey = AnalysisGrey(image);
         using var laplacian = new Mat();
@@ -45,7 +45,12 @@ public static class FrameQualityAnalyzer
         }
 
         AddIf(flags, scene < thresholds.MinSceneMatch, FrameQuality.SceneMismatch);
-        return new FrameQuality(Math.Round(sharpness, 1), Math.Round(mean.Val0, 1), Math.Round(std.Val0, 1), Math.Round(uniform, 3), unchangedFrames, scene is { } s ? Math.Round(s, 3) : null, flags);
+        int? people = checkPeople ? PersonDetector.Find(image).Count : null;
+        AddIf(flags, people > 0, FrameQuality.PersonInView);
+        return new FrameQuality(Math.Round(sharpness, 1), Math.Round(mean.Val0, 1), Math.Round(std.Val0, 1), Math.Round(uniform, 3), unchangedFrames, scene is { } s ? Math.Round(s, 3) : null, flags)
+        {
+            People = people,
+        };
     }
 
     /// <summary>The frame as 8-bit grey, scaled down to the analysis width.</summary>
