@@ -94,6 +94,22 @@ public sealed class CaptureEvidenceTests : IAsyncLifetime
         Assert.NotEqual(original.Pixels.AsSpan(bottomRow, original.Width * 3).ToArray(), overlay.Pixels.AsSpan(bottomRow, original.Width * 3).ToArray());
     }
 
+    [Fact]
+    public async Task Health_inspection_reports_a_frozen_camera_as_connected_but_not_healthy()
+    {
+        var registry = services.GetRequiredService<CameraRegistry>();
+        await PushAsync(TestImages.Scene(1));
+        Assert.True(registry.Inspect("cam-1").Healthy);
+
+        await PushAsync(TestImages.Scene(1));
+        var health = registry.Inspect("cam-1");
+
+        Assert.Equal(CameraState.Connected, health.Status.State);
+        Assert.Contains(FrameQuality.Frozen, health.Quality!.Flags);
+        Assert.False(health.Healthy);
+        Assert.Equal("scripted", health.Source);
+    }
+
     private async Task<EvidenceRecord> TriggerAndPushAsync(RawFrame after)
     {
         var time = TimeProvider.System;

@@ -69,10 +69,23 @@ public sealed class CameraRegistry : IHostedService, IAsyncDisposable
         return quality;
     }
 
+    /// <summary>
+    /// Health of one camera on demand: its status and the quality of its newest frame, measured now
+    /// (a few milliseconds; health asks every few seconds at most, so nothing is measured per frame).
+    /// </summary>
+    public CameraHealth Inspect(string cameraId)
+    {
+        var reader = Get(cameraId);
+        var frame = reader.Snapshot();
+        var quality = frame is null ? null : FrameQualityAnalyzer.Analyze(frame, Settings[cameraId].Quality, References.Load(cameraId));
+        double? age = frame is null ? null : Math.Round(timeProvider.GetElapsedTime(frame.Timestamp).TotalMilliseconds, 1);
+        return new CameraHealth(cameraId, reader.Source, reader.Status, quality, age);
+    }
+
     /// <summary>Commissioning: stores the camera's newest frame as the reference view. Refuses a frozen, blank or covered frame.</summary>
     public FrameQuality CommissionReference(string cameraId)
     {
-        var frame = Get(cameraId).Latest ?? throw new CameraUnavailableException(cameraId, Get(cameraId).LastError ?? "no frame received yet");
+        var frame = Get(cameraId).Snapshot() ?? throw new CameraUnavailableException(cameraId, Get(cameraId).LastError ?? "no frame received yet");
         var quality = FrameQualityAnalyzer.Analyze(frame, Settings[cameraId].Quality);
         if (!quality.Good)
         {
