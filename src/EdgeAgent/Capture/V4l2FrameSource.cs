@@ -59,6 +59,8 @@ public sealed class V4l2FrameSource(string device, int width, int height, int fp
     private void ReadLoop(VideoCapture capture, ChannelWriter<RawFrame> writer, CancellationToken cancellationToken)
     {
         using var mat = new Mat();
+        using var colour = new Mat();
+        var pool = new FrameBufferPool();
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -69,10 +71,20 @@ public sealed class V4l2FrameSource(string device, int width, int height, int fp
                     return;
                 }
 
-                using var sized = mat.Width == width && mat.Height == height ? mat.Clone() : mat.Resize(new Size(width, height));
-                var pixels = new byte[width * height * 3];
+                // Some cameras deliver grey or BGRA; the rest of the agent works in BGR at the configured size.
+                var bgr = mat.Channels() switch
+                {
+                    1 => Convert(mat, colour, ColorConversionCodes.GRAY2BGR),
+                    4 => Convert(mat, colour, ColorConversionCodes.BGRA2BGR),
+                    _ => mat,
+                };
+                using var sized = bgr.Width == width && bgr.Height == height && bgr.IsContinuous() ? bgr.Clone() : bgr.Resize(new Size(width, height));
+                var pixels = pool.Rent(width * height * 3);
                 Marshal.Copy(sized.Data, pixels, 0, pixels.Length);
-                writer.TryWrite(new RawFrame(pixels, width, height));
+                if (!writer.TryWrite(new RawFrame(pixels, width, height) { Pool = pool }))
+                {
+                    pool.Return(pixels);
+                }
             }
 
             writer.TryComplete();
@@ -81,5 +93,11 @@ public sealed class V4l2FrameSource(string device, int width, int height, int fp
         {
             writer.TryComplete(ex);
         }
+    }
+
+    private static Mat Convert(Mat source, Mat target, ColorConversionCodes code)
+    {
+        Cv2.CvtColor(source, target, code);
+        return target;
     }
 }
