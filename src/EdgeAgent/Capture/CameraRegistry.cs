@@ -61,6 +61,13 @@ public sealed class CameraRegistry : IHostedService, IAsyncDisposable
         return [.. frames.Select(f => new CapturedFrame(f, Assess(cameraId, f, checkPeople)))];
     }
 
+    /// <summary>
+    /// Starts the capture plans of all cameras of a point at once, so they photograph the same moments; a
+    /// sequential loop would take the second camera's photos only after the first camera's were done.
+    /// </summary>
+    public IReadOnlyDictionary<string, Task<IReadOnlyList<CapturedFrame>>> StartCaptures(IEnumerable<string> cameraIds, long triggerTimestamp, int photos, string? stepId = null, CancellationToken cancellationToken = default) =>
+        cameraIds.Distinct(StringComparer.Ordinal).ToDictionary(id => id, id => CaptureAsync(id, triggerTimestamp, photos, stepId, cancellationToken), StringComparer.Ordinal);
+
     /// <summary>Quality signals of one frame against the camera's thresholds and commissioning reference.</summary>
     public FrameQuality Assess(string cameraId, Frame frame, bool checkPeople = false)
     {

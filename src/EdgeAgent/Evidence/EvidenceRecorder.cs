@@ -54,14 +54,15 @@ public sealed partial class EvidenceRecorder(
         var recordIds = new List<Guid>();
         var findings = decision.Findings.ToList();
 
+        var photos = decision.Advanced ? Math.Max(1, decision.Step.Photos) : 1;
+        var captures = cameras.StartCaptures(point.Options.Cameras, trigger.EdgeTimestamp, photos, decision.Step.Id, cancellationToken);
         foreach (var cameraId in point.Options.Cameras)
         {
             var settings = cameras.Settings[cameraId];
-            var photos = decision.Advanced ? Math.Max(1, decision.Step.Photos) : 1;
             IReadOnlyList<CapturedFrame> shots;
             try
             {
-                shots = await cameras.CaptureAsync(cameraId, trigger.EdgeTimestamp, photos, decision.Step.Id, cancellationToken);
+                shots = await captures[cameraId];
             }
             catch (CameraUnavailableException ex)
             {
