@@ -25,6 +25,7 @@ public sealed partial class EvidenceRecorder(
     DeviceKey deviceKey,
     ClockTrust clockTrust,
     FindingLog findingLog,
+    RecorderActivity activity,
     TimeProvider timeProvider,
     ILogger<EvidenceRecorder> logger) : BackgroundService
 {
@@ -32,6 +33,7 @@ public sealed partial class EvidenceRecorder(
     {
         await foreach (var trigger in bus.Reader.ReadAllAsync(stoppingToken))
         {
+            activity.Begin();
             try
             {
                 var outcome = await HandleAsync(trigger, stoppingToken);
@@ -46,6 +48,10 @@ public sealed partial class EvidenceRecorder(
             {
                 Log.TriggerFailed(logger, ex, trigger.PointId, trigger.Kind);
                 trigger.Completion?.TrySetException(ex);
+            }
+            finally
+            {
+                activity.End();
             }
         }
     }
