@@ -27,7 +27,9 @@ public sealed record CapturePlan(int PreTrigger, int PostTrigger, TimeSpan Inter
                 await Task.Delay(wait, timeProvider, cancellationToken);
             }
 
-            var frame = await reader.CaptureAsync(due, FreshFrameWait, cancellationToken);
+            // Never the previous photo again: when the last frame arrived late (a loaded CPU), the next must be newer still.
+            var after = frames.Count > 0 ? Math.Max(due, frames[^1].Timestamp + 1) : due;
+            var frame = await reader.CaptureAsync(after, FreshFrameWait, cancellationToken);
             if (frames.Count == 0 || frame.Sequence > frames[^1].Sequence)
             {
                 frames.Add(frame); // a camera slower than the interval gives fewer photos, never the same one twice
