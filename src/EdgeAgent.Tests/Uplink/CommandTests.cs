@@ -80,5 +80,30 @@ public sealed class CommandTests : IDisposable
         await app.StopAsync();
     }
 
+    [Fact]
+    public async Task Persistent_session_keeps_a_command_sent_while_the_agent_was_offline()
+    {
+        await using var broker = await MosquittoProcess.StartAsync();
+        await using var status = await MqttObserver.StartAsync(broker.Url, "edgeagent/v1/sess-dev/status");
+        await using (var first = new UplinkHarness(temp.Combine("a"), broker.Url, deviceId: "sess-dev"))
+        {
+            await first.StartAsync();
+            await status.WaitForAsync(1, Patience); // connected and subscribed
+        }
+
+        await using var ops = await MqttObserver.StartAsync(broker.Url, "edgeagent/v1/sess-dev/response/#");
+        await ops.Client.PublishAsync(new MqttApplicationMessageBuilder()
+            .WithTopic("edgeagent/v1/sess-dev/command").WithPayload("""{"command":"status"}"""u8.ToArray())
+            .WithResponseTopic("edgeagent/v1/sess-dev/response/ops").WithCorrelationData([42])
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+
+        await using var second = new UplinkHarness(temp.Combine("b"), broker.Url, deviceId: "sess-dev");
+        await second.StartAsync();
+        await ops.WaitForAsync(1, Patience);
+
+        Assert.Equal([(byte)42], ops.Messages[0].CorrelationData);
+        Assert.Contains("no commands in this test", Encoding.UTF8.GetString(ops.Messages[0].Payload), StringComparison.Ordinal);
+    }
+
     public void Dispose() => temp.Dispose();
 }

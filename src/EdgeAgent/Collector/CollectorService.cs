@@ -24,6 +24,7 @@ public sealed partial class CollectorService : IAsyncDisposable
     private TaskCompletionSource disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? supervisor;
     private long stored;
+    private int disposed;
 
     public CollectorService(CollectorOptions options, ILogger<CollectorService> logger, TimeProvider? timeProvider = null)
     {
@@ -54,6 +55,9 @@ public sealed partial class CollectorService : IAsyncDisposable
 
     /// <summary>Raised when a message is refused, with the reason.</summary>
     public event EventHandler<string>? Rejected;
+
+    /// <summary>Raised when a message could not be handled (for example the disk is full); it was not acknowledged.</summary>
+    public event EventHandler<Exception>? HandlingFailed;
 
     public long StoredCount => Interlocked.Read(ref stored);
 
@@ -139,12 +143,28 @@ public sealed partial class CollectorService : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            // Not acknowledged: the broker redelivers after a reconnect, and the device resends without a receipt.
+            // Not acknowledged, and the connection is dropped: unacknowledged messages fill the broker's
+            // in-flight window for us, and only a new connection makes it redeliver them (after the backoff).
+            // The device, without a receipt, resends too.
             Log.HandlerFailed(logger, ex, message.Topic);
+            HandlingFailed?.Invoke(this, ex);
+            _ = Task.Run(DropAsync);
         }
         finally
         {
             gate.Release();
+        }
+    }
+
+    private async Task DropAsync()
+    {
+        try
+        {
+            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.UnspecifiedError).Build());
+        }
+        catch (Exception)
+        {
+            disconnected.TrySetResult(); // already gone: let the supervisor reconnect
         }
     }
 
@@ -153,6 +173,11 @@ public sealed partial class CollectorService : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         await stopping.CancelAsync();
         if (supervisor is not null)
         {
@@ -175,7 +200,7 @@ public sealed partial class CollectorService : IAsyncDisposable
         [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Collector connected to {Broker}, storing under {Root}")]
         public static partial void Started(ILogger logger, string broker, string root);
 
-        [LoggerMessage(EventId = 7004, Level = LogLevel.Error, Message = "Failed to handle message on {Topic}; not acknowledged, the broker will redeliver")]
+        [LoggerMessage(EventId = 7004, Level = LogLevel.Error, Message = "Failed to handle message on {Topic}; not acknowledged, reconnecting so the broker redelivers")]
         public static partial void HandlerFailed(ILogger logger, Exception exception, string topic);
 
         [LoggerMessage(EventId = 7007, Level = LogLevel.Warning, Message = "Collector lost {Broker}; reconnecting in {Seconds:0.0} s")]
