@@ -136,9 +136,9 @@ public sealed partial class CollectorService : IAsyncDisposable
             await args.AcknowledgeAsync(CancellationToken.None);
             if (receipt is not null)
             {
-                await client.PublishAsync(
-                    new MqttApplicationMessageBuilder().WithTopic(Topics.Receipt(deviceId!)).WithPayload(receipt.ToJson()).WithContentType("application/json").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(),
-                    CancellationToken.None);
+                // Not awaited: the next message need not wait for the broker's PUBACK of this receipt. A lost
+                // receipt only means the device resends, and the record is answered 'duplicate'.
+                _ = SendReceiptAsync(deviceId!, receipt);
             }
         }
         catch (Exception ex)
@@ -153,6 +153,20 @@ public sealed partial class CollectorService : IAsyncDisposable
         finally
         {
             gate.Release();
+        }
+    }
+
+    private async Task SendReceiptAsync(string deviceId, Receipt receipt)
+    {
+        try
+        {
+            await client.PublishAsync(
+                new MqttApplicationMessageBuilder().WithTopic(Topics.Receipt(deviceId)).WithPayload(receipt.ToJson()).WithContentType("application/json").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(),
+                CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            Log.ReceiptFailed(logger, deviceId, receipt.Sequence, ex.Message);
         }
     }
 
@@ -208,6 +222,9 @@ public sealed partial class CollectorService : IAsyncDisposable
 
         [LoggerMessage(EventId = 7008, Level = LogLevel.Warning, Message = "Collector could not reconnect to {Broker}: {Reason}")]
         public static partial void ReconnectFailed(ILogger logger, string broker, string reason);
+
+        [LoggerMessage(EventId = 7010, Level = LogLevel.Warning, Message = "Receipt for {DeviceId} #{Sequence} not sent: {Reason}; the device will resend and get 'duplicate'")]
+        public static partial void ReceiptFailed(ILogger logger, string deviceId, long sequence, string reason);
 
         [LoggerMessage(EventId = 7009, Level = LogLevel.Warning, Message = "Ignored a message on {Topic}: not a device topic")]
         public static partial void NotDeviceTopic(ILogger logger, string topic);
