@@ -40,6 +40,12 @@ public sealed class EdgeAgentOptions
 
     [ValidateEnumeratedItems]
     public List<InputOptions> Inputs { get; set; } = [];
+
+    [ValidateObjectMembers]
+    public HealthOptions Health { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public ScanningOptions Scanning { get; set; } = new();
 }
 
 /// <summary>Shared rules for identifiers that travel on the wire and into topics.</summary>

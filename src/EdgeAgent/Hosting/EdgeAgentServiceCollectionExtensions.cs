@@ -1,8 +1,10 @@
 using EdgeAgent.Capture;
 using EdgeAgent.Configuration;
 using EdgeAgent.Evidence;
+using EdgeAgent.Health;
 using EdgeAgent.Outbox;
 using EdgeAgent.Procedure;
+using EdgeAgent.Scanning;
 using EdgeAgent.Triggers;
 using EdgeAgent.Uplink;
 using Microsoft.Extensions.Configuration;
@@ -31,15 +33,27 @@ public static class EdgeAgentServiceCollectionExtensions
         services.AddSingleton<CameraRegistry>();
         services.AddSingleton(sp => new EvidenceOutbox(Path.Combine(sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.StateDirectory, "outbox.db"), sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.Outbox));
         services.AddSingleton<EvidenceRecorder>();
+        services.AddSingleton<FindingLog>();
+        services.AddSingleton<ProcedureTimerService>();
+        services.TryAddSingleton<IClockSyncProbe, LinuxClockSyncProbe>();
+        services.AddSingleton<ClockTrust>();
+        services.AddSingleton(sp => DeviceKey.Open(sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.StateDirectory));
         services.AddSingleton<MqttUplinkService>();
         services.TryAddSingleton<ICommandHandler, DeviceCommandHandler>();
         services.AddSingleton(sp => new TelemetryQueue(Path.Combine(sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.StateDirectory, "telemetry.db"), sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.Outbox, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<EvidenceOutbox>().Health));
+        services.AddSingleton<ScanRouter>();
+        services.AddSingleton<ScannerService>();
 
         // Start order matters: cameras are reading before inputs can fire.
         services.AddHostedService(sp => sp.GetRequiredService<CameraRegistry>());
         services.AddHostedService(sp => sp.GetRequiredService<EvidenceRecorder>());
         services.AddHostedService(sp => sp.GetRequiredService<LockInputService>());
+        services.AddHostedService(sp => sp.GetRequiredService<ProcedureTimerService>());
         services.AddHostedService(sp => sp.GetRequiredService<MqttUplinkService>());
+        services.AddHostedService(sp => sp.GetRequiredService<ScannerService>());
+
+        // Health watches all of the above: health model, retained health topic, systemd watchdog.
+        services.AddHealthReporting();
         return services;
     }
 }
