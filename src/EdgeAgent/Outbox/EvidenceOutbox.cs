@@ -18,7 +18,7 @@ public sealed class EvidenceOutbox : IDisposable
     private TaskCompletionSource appended = NewSignal();
 
     /// <summary>Disk-full and quota state, for the health model and the status API.</summary>
-    public OutboxHealth Health { get; } = new();
+    public OutboxCondition Condition { get; } = new();
 
     public EvidenceOutbox(string path, OutboxOptions? options = null)
     {
@@ -90,7 +90,7 @@ public sealed class EvidenceOutbox : IDisposable
         catch (SqliteException ex) when (OutboxDiskFullException.IsDiskFull(ex))
         {
             // SQLite rolled the transaction back: nothing half-written, the sequence number is not used up.
-            Health.ReportDiskFull(ex);
+            Condition.ReportDiskFull(ex);
             throw new OutboxDiskFullException(Path.GetDirectoryName(Path.GetFullPath(connection.DataSource))!, ex);
         }
         finally
@@ -265,7 +265,7 @@ public sealed class EvidenceOutbox : IDisposable
     {
         if (evidenceBytes >= 0)
         {
-            Health.ReportEvidenceBytes(evidenceBytes, options.EvidenceQuotaBytes);
+            Condition.ReportEvidenceBytes(evidenceBytes, options.EvidenceQuotaBytes);
         }
     }
 

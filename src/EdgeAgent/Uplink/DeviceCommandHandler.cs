@@ -68,7 +68,7 @@ public sealed class DeviceCommandHandler(
         {
             device = options.Value.DeviceId,
             site = options.Value.SiteId,
-            outbox = new { records = count, bytes, oldest, state = outbox.Health.State.ToString(), detail = outbox.Health.Detail },
+            outbox = new { records = count, bytes, oldest, state = outbox.Condition.State.ToString(), detail = outbox.Condition.Detail },
             points = procedures.All.Select(p => new { id = p.Options.Id, workOrder = p.Procedure.WorkOrderId, step = p.Procedure.CurrentStep?.Id }),
         });
     }

@@ -4,7 +4,7 @@ namespace EdgeAgent.Outbox;
 /// The outbox's own view of its health: disk full, evidence quota exceeded. The health model reads
 /// <see cref="State"/>; <see cref="Changed"/> lets it raise an alert the moment it happens.
 /// </summary>
-public sealed class OutboxHealth
+public sealed class OutboxCondition
 {
     private readonly Lock sync = new();
 
