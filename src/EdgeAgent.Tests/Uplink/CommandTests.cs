@@ -75,8 +75,22 @@ public sealed class CommandTests : IDisposable
         Assert.Equal(1, (await outbox.StatsAsync()).Count);
         var state = await AskAsync("""{"command":"status"}""");
         Assert.Equal(1, state.GetProperty("result").GetProperty("outbox").GetProperty("records").GetInt64());
-        var work = await AskAsync("""{"command":"abort-work-order","point":"conveyor-1"}""");
-        Assert.False(work.GetProperty("ok").GetBoolean()); // no IWorkOrderControl registered in this build
+        // Work orders: abort the job capture-now opened, refuse a second abort, open one by id, refuse a second open.
+        var aborted = await AskAsync("""{"command":"abort-work-order","point":"conveyor-1","reason":"wrong belt"}""");
+        Assert.True(aborted.GetProperty("ok").GetBoolean(), aborted.ToString());
+        var depth = (await outbox.StatsAsync()).Count;
+        Assert.False((await AskAsync("""{"command":"abort-work-order","point":"conveyor-1"}""")).GetProperty("ok").GetBoolean());
+        var opened = await AskAsync("""{"command":"start-work-order","point":"conveyor-1","workOrder":"WO-42","operator":"alice"}""");
+        Assert.True(opened.GetProperty("ok").GetBoolean(), opened.ToString());
+        Assert.Equal("WO-42", opened.GetProperty("result").GetProperty("workOrder").GetString());
+        var depthAfterStart = (await outbox.StatsAsync()).Count;
+        var again = await AskAsync("""{"command":"start-work-order","point":"conveyor-1","workOrder":"WO-43"}""");
+        Assert.False(again.GetProperty("ok").GetBoolean());
+        Assert.Contains("WO-42", again.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.InRange(depthAfterStart, depth, depth + 10);
+        Assert.Equal(depthAfterStart, (await outbox.StatsAsync()).Count);
+        var points = (await AskAsync("""{"command":"status"}""")).GetProperty("result").GetProperty("points");
+        Assert.Equal("WO-42", points[0].GetProperty("workOrder").GetString());
         await app.StopAsync();
     }
 
