@@ -64,6 +64,11 @@ public sealed partial class CollectorService : IAsyncDisposable
     /// <summary>Connects once (throws when the broker is unreachable), then keeps reconnecting in the background.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        foreach (var gap in Intake.Index.CountByDevice().Keys.SelectMany(Intake.Index.Gaps))
+        {
+            Log.OpenGap(logger, gap.DeviceId, gap.From, gap.To);
+        }
+
         await ConnectAsync(cancellationToken);
         Log.Started(logger, options.Broker.Url, Store.Root);
         supervisor = SuperviseAsync(stopping.Token);
@@ -225,6 +230,9 @@ public sealed partial class CollectorService : IAsyncDisposable
 
         [LoggerMessage(EventId = 7010, Level = LogLevel.Warning, Message = "Receipt for {DeviceId} #{Sequence} not sent: {Reason}; the device will resend and get 'duplicate'")]
         public static partial void ReceiptFailed(ILogger logger, string deviceId, long sequence, string reason);
+
+        [LoggerMessage(EventId = 7011, Level = LogLevel.Warning, Message = "Open sequence gap from {DeviceId}: #{From}..#{To} not received yet")]
+        public static partial void OpenGap(ILogger logger, string deviceId, long from, long to);
 
         [LoggerMessage(EventId = 7009, Level = LogLevel.Warning, Message = "Ignored a message on {Topic}: not a device topic")]
         public static partial void NotDeviceTopic(ILogger logger, string topic);
