@@ -29,6 +29,8 @@ public sealed partial class EvidenceRecorder(
     TimeProvider timeProvider,
     ILogger<EvidenceRecorder> logger) : BackgroundService
 {
+    private int quarantineReported;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await foreach (var trigger in bus.Reader.ReadAllAsync(stoppingToken))
@@ -62,6 +64,11 @@ public sealed partial class EvidenceRecorder(
         var decision = point.Procedure.Handle(trigger);
         var recordIds = new List<Guid>();
         var findings = decision.Findings.ToList();
+        if (outbox.Condition.QuarantineDetail is { } quarantine && Interlocked.Exchange(ref quarantineReported, 1) == 0)
+        {
+            // The auditor must see why this device's chain restarts: the first record after start-up says so.
+            findings.Add(point.Procedure.NewFinding(FindingCodes.OutboxQuarantined, quarantine, decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
+        }
         if (!decision.Capture)
         {
             point.Procedure.Defer(findings); // no record now: the next record of the point carries them

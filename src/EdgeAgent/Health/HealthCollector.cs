@@ -93,6 +93,12 @@ public sealed class HealthCollector(
             failing = true;
         }
 
+        if (outbox.Condition.QuarantineDetail is { } quarantine)
+        {
+            problems.Add($"outbox: {quarantine}");
+            failing = true;
+        }
+
         var clockState = ClockSync.From(clock.Read());
         if (!clockState.Synchronised)
         {

@@ -24,22 +24,72 @@ public sealed partial class EvidenceOutbox : IDisposable
     {
         this.options = options ?? new OutboxOptions();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        connection.Open();
-        Execute("""
-            PRAGMA journal_mode=WAL;
-            PRAGMA synchronous=FULL;
-            CREATE TABLE IF NOT EXISTS items(
-              seq INTEGER PRIMARY KEY,
-              record_id TEXT NOT NULL UNIQUE,
-              record BLOB NOT NULL,
-              image BLOB NOT NULL,
-              created_at TEXT NOT NULL,
-              attempts INTEGER NOT NULL DEFAULT 0);
-            CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-            INSERT OR IGNORE INTO meta(key, value) VALUES('next_sequence', 1);
-            CREATE TABLE IF NOT EXISTS chain(id INTEGER PRIMARY KEY CHECK (id = 1), last_hash TEXT NOT NULL);
-            """);
+        try
+        {
+            connection = Open(path);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is SqliteNotADatabase or SqliteCorrupt)
+        {
+            // An unreadable outbox must not stop the agent from recording new evidence. The file is kept, never
+            // deleted (its records may be recoverable by hand), health reports it and the next record carries a finding.
+            var quarantined = Quarantine(path);
+            Condition.ReportQuarantined(quarantined, ex.Message);
+            connection = Open(path);
+        }
+    }
+
+    private const int SqliteCorrupt = 11;
+    private const int SqliteNotADatabase = 26;
+
+    private static SqliteConnection Open(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        try
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                PRAGMA journal_mode=WAL;
+                PRAGMA synchronous=FULL;
+                CREATE TABLE IF NOT EXISTS items(
+                  seq INTEGER PRIMARY KEY,
+                  record_id TEXT NOT NULL UNIQUE,
+                  record BLOB NOT NULL,
+                  image BLOB NOT NULL,
+                  created_at TEXT NOT NULL,
+                  attempts INTEGER NOT NULL DEFAULT 0);
+                CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+                INSERT OR IGNORE INTO meta(key, value) VALUES('next_sequence', 1);
+                CREATE TABLE IF NOT EXISTS chain(id INTEGER PRIMARY KEY CHECK (id = 1), last_hash TEXT NOT NULL);
+                SELECT COUNT(*) FROM items;
+                """;
+            command.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Moves an unreadable outbox (and its WAL) to <c>quarantine/</c> beside it; returns the new path.</summary>
+    private static string Quarantine(string path)
+    {
+        var directory = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "quarantine");
+        Directory.CreateDirectory(directory);
+        var target = Path.Combine(directory, $"{Path.GetFileNameWithoutExtension(path)}-{DateTime.UtcNow:yyyyMMddTHHmmssZ}{Path.GetExtension(path)}");
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            if (File.Exists(path + suffix))
+            {
+                File.Move(path + suffix, target + suffix, overwrite: true);
+            }
+        }
+
+        Platform.DurableFile.SyncDirectory(directory);
+        Platform.DurableFile.SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        return target;
     }
 
     /// <summary>Completes when something is appended after the call; lets the uplink sleep while idle.</summary>

@@ -17,6 +17,18 @@ public sealed class OutboxCondition
     /// <summary>Raised on every state change, with the new state.</summary>
     public event EventHandler<OutboxState>? Changed;
 
+    /// <summary>Where an unreadable outbox was moved at start-up, or null. Its undelivered records were not sent.</summary>
+    public string? QuarantinedFile { get; private set; }
+
+    /// <summary>Why the outbox was quarantined, for health and the finding on the next record.</summary>
+    public string? QuarantineDetail { get; private set; }
+
+    internal void ReportQuarantined(string file, string reason)
+    {
+        QuarantinedFile = file;
+        QuarantineDetail = $"unreadable outbox ({reason}) moved to {file}; its undelivered records were not sent and the sequence restarts at 1";
+    }
+
     internal void ReportDiskFull(Exception ex) => Set(OutboxState.DiskFull, $"disk full: {ex.Message}");
 
     internal void ReportEvidenceBytes(long bytes, long quota)

@@ -44,4 +44,7 @@ public static class FindingCodes
 
     /// <summary>The wall clock jumped against the monotonic clock.</summary>
     public const string ClockJump = "clock-jump";
+
+    /// <summary>The outbox database was unreadable at start and was quarantined; the device's sequence restarts.</summary>
+    public const string OutboxQuarantined = "outbox-quarantined";
 }
