@@ -13,6 +13,7 @@ public static class EdgeAgentCli
         root.Subcommands.Add(CollectCommand.Create(output, error));
         root.Subcommands.Add(TriggerCommand.Create(output, error));
         root.Subcommands.Add(VerifyCommand.Create(output, error));
+        root.Subcommands.Add(ReportCommand.Create(output, error));
         return root;
     }
 

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using EdgeAgent.Procedure;
+using EdgeAgent.Reporting;
+
+namespace EdgeAgent.Cli;
+
+public static class ReportCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var dir = new Argument<string>("DIR") { Description = "Root of a collector's evidence store." };
+        var outputDir = new Option<string?>("--output", "-o") { Description = "Where to write the report (default: DIR/reports)." };
+        var procedures = new Option<string?>("--procedures") { Description = "Directory of procedure templates, to name missing steps (default: the ones shipped with edgeagent)." };
+        var command = new Command("report", "Write a static, offline HTML report (a page per work order, an index with filters) and a JSON export.") { dir, outputDir, procedures };
+        command.SetAction(parse =>
+        {
+            var root = parse.GetValue(dir)!;
+            if (!Directory.Exists(root))
+            {
+                error.WriteLine($"edgeagent report: '{root}' is not a directory");
+                return ExitCodes.Usage;
+            }
+
+            var templatesDir = parse.GetValue(procedures) ?? Path.Combine(AppContext.BaseDirectory, "procedures");
+            IReadOnlyDictionary<string, ProcedureTemplate>? templates = null;
+            try
+            {
+                templates = Directory.Exists(templatesDir) ? ProcedureTemplate.LoadDirectory(templatesDir) : null;
+            }
+            catch (InvalidDataException ex)
+            {
+                error.WriteLine($"edgeagent report: --procedures: {ex.Message}");
+                return ExitCodes.Config;
+            }
+
+            var result = new ReportGenerator(TimeProvider.System).Generate(root, parse.GetValue(outputDir), templates);
+            output.WriteLine($"report: {result.Jobs} jobs, {result.Records} records{(result.Unreadable > 0 ? $", {result.Unreadable} unreadable" : "")}");
+            output.WriteLine($"open    {result.IndexPath}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}
