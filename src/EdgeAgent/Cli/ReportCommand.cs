@@ -34,7 +34,7 @@ public static class ReportCommand
             }
 
             var result = new ReportGenerator(TimeProvider.System).Generate(root, parse.GetValue(outputDir), templates);
-            output.WriteLine($"report: {result.Jobs} jobs, {result.Records} records{(result.Unreadable > 0 ? $", {result.Unreadable} unreadable" : "")}");
+            output.WriteLine($"report: {result.Jobs.Count} jobs, {result.Records} records{(result.Unreadable.Count > 0 ? $", {result.Unreadable.Count} unreadable" : "")}");
             output.WriteLine($"open    {result.IndexPath}");
             return ExitCodes.Ok;
         });

@@ -93,7 +93,7 @@ public sealed class DemoRunner(string outputDirectory, string? brokerUrl, TextWr
 
         var pages = new Reporting.ReportGenerator(TimeProvider.System).Generate(collectorRoot, Path.Combine(root, "report"), app.Services.GetRequiredService<Procedure.ProcedureRegistry>().Templates);
         console.WriteLine();
-        console.WriteLine($"report     {pages.Jobs} job(s), {pages.Records} records; open in a browser:");
+        console.WriteLine($"report     {pages.Jobs.Count} job(s), {pages.Records} records; open in a browser:");
         console.WriteLine($"           {pages.IndexPath}");
         return failed || !report.Ok ? 1 : 0;
     }

@@ -50,7 +50,7 @@ public sealed class ReportGenerator(TimeProvider timeProvider)
         var indexPath = Path.Combine(output, IndexFile);
         File.WriteAllText(indexPath, IndexPage.Render(jobs, unreadable, store.Root, generatedAt));
         File.WriteAllBytes(Path.Combine(output, JsonFile), ReportJson.Serialize(jobs, unreadable, store.Root, output, generatedAt));
-        return new ReportResult(indexPath, jobs.Count, jobs.Sum(j => j.Entries.Count), unreadable.Count);
+        return new ReportResult(indexPath, jobs, unreadable);
     }
 
     private static JobReport? BuildJob(
@@ -111,5 +111,9 @@ public sealed class ReportGenerator(TimeProvider timeProvider)
 }
 
 /// <param name="IndexPath">Full path of the index page.</param>
+/// <param name="Jobs">The jobs, newest first, as the pages show them.</param>
 /// <param name="Unreadable">Record files that could not be parsed (listed on the index page).</param>
-public sealed record ReportResult(string IndexPath, int Jobs, int Records, int Unreadable);
+public sealed record ReportResult(string IndexPath, IReadOnlyList<JobReport> Jobs, IReadOnlyList<string> Unreadable)
+{
+    public int Records => Jobs.Sum(j => j.Entries.Count);
+}
