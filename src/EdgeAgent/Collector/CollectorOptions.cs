@@ -15,4 +15,15 @@ public sealed class CollectorOptions
 
     /// <summary>Memory bound for all half-received images together; the oldest are dropped past it.</summary>
     public long MaxPendingBytes { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// MQTT 5 shared-subscription group: collectors with the same group split the records between them.
+    /// Null: this collector receives everything.
+    /// </summary>
+    public string? SubscriptionGroup { get; init; }
+
+    /// <summary>The index that decides "stored once" (required when collectors share a store); null: the files alone decide.</summary>
+    public IEvidenceIndex? Index { get; init; }
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

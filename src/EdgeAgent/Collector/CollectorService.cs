@@ -41,7 +41,7 @@ public sealed partial class CollectorService(CollectorOptions options, ILogger<C
         await client.SubscribeAsync(
             new MqttClientSubscribeOptionsBuilder()
                 .WithTopicFilter(f => f.WithTopic(Topics.AllImages).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
-                .WithTopicFilter(f => f.WithTopic(Topics.AllEvidence).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+                .WithTopicFilter(f => f.WithTopic(Shared(Topics.AllEvidence)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
                 .Build(),
             cancellationToken);
         Log.Started(logger, options.Broker.Url, Store.Root);
@@ -131,7 +131,7 @@ public sealed partial class CollectorService(CollectorOptions options, ILogger<C
             status = "hash-mismatch";
             Reject(message.Topic, $"record {record.RecordId}: image SHA-256 does not match the record");
         }
-        else if (Store.Store(record, json, image))
+        else if (await StoreOnceAsync(record, json, image))
         {
             status = "stored";
             Interlocked.Increment(ref stored);
