@@ -79,6 +79,62 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
         Assert.Equal(expected, new EvidenceStore(store).Enumerate().Count());
     }
 
+    [Fact]
+    public async Task Two_collector_processes_sharing_a_subscription_index_every_record_once_in_postgresql()
+    {
+        using var temp = new TempDirectory();
+        await using var broker = await MosquittoProcess.StartAsync();
+        var database = await postgres.Server.CreateDatabaseAsync();
+        var connectionFile = temp.Combine("index-connection");
+        await File.WriteAllTextAsync(connectionFile, database);
+        var store = temp.Combine("store");
+        const int expected = 2 * TriggersPerDevice;
+
+        string[] Args(string id) => ["--broker", broker.Url, "--output", store, "--client-id", id, "--group", "collectors", "--index", "postgresql", "--index-connection-file", connectionFile];
+        await using var a = await CollectorProcess.StartAsync(Args("collector-a"));
+        await using var b = await CollectorProcess.StartAsync(Args("collector-b"));
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnStored(int _)
+        {
+            if (a.StoredCount + b.StoredCount >= expected)
+            {
+                all.TrySetResult();
+            }
+        }
+
+        a.Stored += OnStored;
+        b.Stored += OnStored;
+
+        await using var agent1 = await StartAgentAsync(temp, broker, "device-1");
+        await using var agent2 = await StartAgentAsync(temp, broker, "device-2");
+        for (var i = 0; i < TriggersPerDevice; i++)
+        {
+            Trigger(agent1);
+            Trigger(agent2);
+        }
+
+        try
+        {
+            await all.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"stored {a.StoredCount} + {b.StoredCount} of {expected}\n--- a:\n{a.Log}\n--- b:\n{b.Log}");
+        }
+
+        await agent1.StopAsync();
+        await agent2.StopAsync();
+        output.WriteLine($"collector-a process stored {a.StoredCount}, collector-b process stored {b.StoredCount}");
+
+        await using var index = await EvidenceIndexFactory.OpenAsync(new EvidenceIndexOptions { Provider = EvidenceIndexOptions.PostgreSql, ConnectionString = database }, store);
+        Assert.Equal(expected, await index.CountAsync());
+        var rows = (await index.ListAsync("device-1")).Concat(await index.ListAsync("device-2")).ToList();
+        Assert.Equal(expected, rows.Select(r => r.RecordId).Distinct().Count());
+        Assert.Equal(["collector-a", "collector-b"], rows.Select(r => r.StoredBy).Distinct().Order());
+        Assert.Equal(expected, a.StoredCount + b.StoredCount);
+        Assert.Equal(expected, new EvidenceStore(store).Enumerate().Count());
+    }
+
     private static CollectorService Collector(MosquittoProcess broker, string store, string clientId, IEvidenceIndex index) =>
         new(
             new CollectorOptions { Broker = new BrokerOptions { Url = broker.Url }, OutputDirectory = store, ClientId = clientId, SubscriptionGroup = "collectors", Index = index },

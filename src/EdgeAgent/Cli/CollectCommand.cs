@@ -14,7 +14,12 @@ public static class CollectCommand
         var ca = new Option<string?>("--ca-file") { Description = "CA bundle (PEM) for the broker's certificate." };
         var user = new Option<string?>("--username") { Description = "Broker user name." };
         var passwordFile = new Option<string?>("--password-file") { Description = "File holding the broker password." };
-        var command = new Command("collect", "Run the central collector: receive evidence, verify image hashes, store each record once.") { broker, dir, ca, user, passwordFile };
+        var clientId = new Option<string>("--client-id") { Description = "MQTT client id; must differ between collectors.", DefaultValueFactory = _ => "edgeagent-collector-" + Environment.MachineName };
+        var group = new Option<string?>("--group") { Description = "Shared-subscription group: collectors with the same group split the records (MQTT 5 $share)." };
+        var index = new Option<string>("--index") { Description = "Index of stored records: sqlite (default, DIR/index.db) or postgresql (several collectors sharing DIR).", DefaultValueFactory = _ => EvidenceIndexOptions.Sqlite };
+        var indexConnection = new Option<string?>("--index-connection") { Description = "SQLite file, or Npgsql connection string without a password (e.g. Host=/run/postgresql;Database=evidence)." };
+        var indexConnectionFile = new Option<string?>("--index-connection-file") { Description = "File holding the index connection string (use this when it contains a password)." };
+        var command = new Command("collect", "Run the central collector: receive evidence, verify image hashes, store each record once.") { broker, dir, ca, user, passwordFile, clientId, group, index, indexConnection, indexConnectionFile };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var brokerOptions = new BrokerOptions
@@ -30,8 +35,40 @@ public static class CollectCommand
                 return ExitCodes.Config;
             }
 
+            var connectionFile = parse.GetValue(indexConnectionFile);
+            var indexOptions = new EvidenceIndexOptions
+            {
+                Provider = parse.GetValue(index)!,
+                ConnectionString = connectionFile is null ? parse.GetValue(indexConnection) : File.Exists(connectionFile) ? File.ReadAllText(connectionFile).Trim() : null,
+            };
+            if ((connectionFile is not null && !File.Exists(connectionFile) ? $"--index-connection-file: '{connectionFile}' does not exist" : EvidenceIndexFactory.Validate(indexOptions)) is { } indexProblem)
+            {
+                error.WriteLine($"edgeagent collect: {indexProblem}");
+                return ExitCodes.Config;
+            }
+
             using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
-            await using var collector = new CollectorService(new CollectorOptions { Broker = brokerOptions, OutputDirectory = parse.GetValue(dir)! }, loggerFactory.CreateLogger<CollectorService>());
+            IEvidenceIndex evidenceIndex;
+            try
+            {
+                evidenceIndex = await EvidenceIndexFactory.OpenAsync(indexOptions, parse.GetValue(dir)!, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                error.WriteLine($"edgeagent collect: cannot open the {indexOptions.Provider} index: {ex.Message}");
+                return ExitCodes.Unavailable;
+            }
+
+            await using var indexLifetime = evidenceIndex;
+            var collectorOptions = new CollectorOptions
+            {
+                Broker = brokerOptions,
+                OutputDirectory = parse.GetValue(dir)!,
+                ClientId = parse.GetValue(clientId)!,
+                SubscriptionGroup = parse.GetValue(group),
+                Index = evidenceIndex,
+            };
+            await using var collector = new CollectorService(collectorOptions, loggerFactory.CreateLogger<CollectorService>());
             try
             {
                 await collector.StartAsync(cancellationToken);
