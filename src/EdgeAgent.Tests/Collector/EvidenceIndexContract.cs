@@ -28,7 +28,9 @@ public abstract class EvidenceIndexContract
     {
         await using var index = await OpenAsync();
         var row = Row("device-1", 1);
+        Assert.False(await index.ContainsAsync(row.RecordId));
         Assert.True(await index.TryAddAsync(row));
+        Assert.True(await index.ContainsAsync(row.RecordId));
         Assert.False(await index.TryAddAsync(row));
         Assert.False(await index.TryAddAsync(row with { StoredBy = "collector-b" }));
         Assert.Equal(1, await index.CountAsync());

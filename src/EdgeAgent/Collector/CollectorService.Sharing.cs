@@ -16,9 +16,18 @@ public sealed partial class CollectorService
     private string Shared(string topicFilter) =>
         string.IsNullOrEmpty(options.SubscriptionGroup) ? topicFilter : $"$share/{options.SubscriptionGroup}/{topicFilter}";
 
-    /// <summary>Writes the files, then lets the index (when there is one) say whether this is the first time.</summary>
+    /// <summary>
+    /// Writes the files, then lets the index (when there is one) say whether this is the first time. A record id
+    /// the index already holds writes nothing, so a replay with altered fields cannot leave stray files. Files
+    /// first, index row second: a crash in between leaves files that the redelivery indexes, never a row without files.
+    /// </summary>
     private async Task<bool> StoreOnceAsync(EvidenceRecord record, byte[] json, byte[] image)
     {
+        if (options.Index is { } index && await index.ContainsAsync(record.RecordId))
+        {
+            return false;
+        }
+
         var fresh = Store.Store(record, json, image);
         return options.Index is null
             ? fresh

@@ -13,6 +13,9 @@ public interface IEvidenceIndex : IAsyncDisposable
     /// <summary>Adds the record unless its id is already indexed; true only for the one call that added it.</summary>
     Task<bool> TryAddAsync(IndexedRecord record, CancellationToken cancellationToken = default);
 
+    /// <summary>Whether a record with this id is already indexed.</summary>
+    Task<bool> ContainsAsync(Guid recordId, CancellationToken cancellationToken = default);
+
     /// <summary>How many records are indexed.</summary>
     Task<long> CountAsync(CancellationToken cancellationToken = default);
 

@@ -41,6 +41,13 @@ public sealed class PostgresEvidenceIndex(string connectionString) : IEvidenceIn
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
+    public async Task<bool> ContainsAsync(Guid recordId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT EXISTS (SELECT 1 FROM {IndexedRecordReader.Table} WHERE record_id = @record_id)");
+        IndexedRecordReader.Add(command, "record_id", recordId);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public async Task<long> CountAsync(CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand($"SELECT COUNT(*) FROM {IndexedRecordReader.Table}");

@@ -50,6 +50,22 @@ public sealed class SqliteEvidenceIndex(string path) : IEvidenceIndex
         }
     }
 
+    public async Task<bool> ContainsAsync(Guid recordId, CancellationToken cancellationToken = default)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var command = Open().CreateCommand();
+            command.CommandText = $"SELECT EXISTS (SELECT 1 FROM {IndexedRecordReader.Table} WHERE record_id = @record_id)";
+            IndexedRecordReader.Add(command, "record_id", recordId.ToString("D"));
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 1;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
     public async Task<long> CountAsync(CancellationToken cancellationToken = default)
     {
         await gate.WaitAsync(cancellationToken);
