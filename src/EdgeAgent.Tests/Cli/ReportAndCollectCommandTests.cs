@@ -25,6 +25,17 @@ public sealed class ReportAndCollectCommandTests
         Assert.Contains("No records in this store yet.", index, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Report_output_inside_the_store_other_than_reports_is_refused()
+    {
+        using var temp = new TempDirectory();
+        var console = new StringWriter();
+        var exit = await EdgeAgentCli.InvokeAsync(["report", temp.Path, "--output", temp.Combine("site-a")], console, console);
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("inside the store", console.ToString(), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(temp.Combine("site-a")));
+    }
+
     [Theory]
     [InlineData("mongodb", null, "Index:Provider")]
     [InlineData("postgresql", null, "Index:ConnectionString")]

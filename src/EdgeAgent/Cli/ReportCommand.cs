@@ -21,6 +21,15 @@ public static class ReportCommand
                 return ExitCodes.Usage;
             }
 
+            // The store skips only {root}/reports; report files anywhere else inside it would look like records.
+            var target = Path.GetFullPath(parse.GetValue(outputDir) ?? ReportGenerator.DefaultOutput(root));
+            var storeRoot = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+            if (target.StartsWith(storeRoot, StringComparison.Ordinal) && target != ReportGenerator.DefaultOutput(root))
+            {
+                error.WriteLine($"edgeagent report: --output: '{target}' is inside the store; use {ReportGenerator.DefaultOutput(root)} or a directory outside it");
+                return ExitCodes.Usage;
+            }
+
             var templatesDir = parse.GetValue(procedures) ?? Path.Combine(AppContext.BaseDirectory, "procedures");
             IReadOnlyDictionary<string, ProcedureTemplate>? templates = null;
             try
@@ -33,7 +42,7 @@ public static class ReportCommand
                 return ExitCodes.Config;
             }
 
-            var result = new ReportGenerator(TimeProvider.System).Generate(root, parse.GetValue(outputDir), templates);
+            var result = new ReportGenerator(TimeProvider.System).Generate(root, target, templates);
             output.WriteLine($"report: {result.Jobs.Count} jobs, {result.Records} records{(result.Unreadable.Count > 0 ? $", {result.Unreadable.Count} unreadable" : "")}");
             output.WriteLine($"open    {result.IndexPath}");
             return ExitCodes.Ok;
