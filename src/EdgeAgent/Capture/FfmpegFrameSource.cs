@@ -86,6 +86,10 @@ public sealed partial class FfmpegFrameSource(FfmpegSourceSettings settings, ILo
             args.Add(settings.RtspTransport);
         }
 
+        // Frame-threaded decoding holds back (threads - 1) frames; slice threading keeps parallelism without that delay.
+        args.Add("-thread_type");
+        args.Add("slice");
+
         if (!string.IsNullOrEmpty(settings.HardwareAcceleration))
         {
             args.Add("-hwaccel");
@@ -97,6 +101,9 @@ public sealed partial class FfmpegFrameSource(FfmpegSourceSettings settings, ILo
         args.Add("-an");
         args.Add("-vf");
         args.Add($"scale={settings.Width}:{settings.Height}");
+        // Without this the tail of each frame waits in ffmpeg's output buffer until the next frame: +1 frame of latency.
+        args.Add("-flush_packets");
+        args.Add("1");
         args.Add("-f");
         args.Add("rawvideo");
         args.Add("-pix_fmt");

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using EdgeAgent.Capture;
+using EdgeAgent.Configuration;
+using EdgeAgent.Evidence;
+using EdgeAgent.Outbox;
+using EdgeAgent.Uplink;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace EdgeAgent.Bench;
+
+/// <summary>
+/// Drain of an outbox backlog (records with images, queued during an outage) by the real uplink, against a bare
+/// MQTTnet loop publishing the same chunks and records to the same broker.
+/// </summary>
+public static class BacklogBenchmark
+{
+    public sealed record Result(int Records, long Bytes, TimeSpan Elapsed)
+    {
+        public double RecordsPerSecond => Records / Elapsed.TotalSeconds;
+
+        public double MegabytesPerSecond => Bytes / 1e6 / Elapsed.TotalSeconds;
+    }
+
+    public static byte[] SampleImage(BenchOptions options) =>
+        JpegEncoder.Encode(new SyntheticFrameSource(options.Width, options.Height, 10, TimeProvider.System).Draw(DateTimeOffset.UtcNow, 1), 85);
+
+    public static async Task<Result> EdgeAgentAsync(BenchOptions options, string brokerUrl, byte[] image)
+    {
+        var agent = new EdgeAgentOptions
+        {
+            DeviceId = "bench-backlog",
+            SiteId = "bench",
+            StateDirectory = Path.Combine(options.WorkDirectory, "backlog"),
+            Broker = new BrokerOptions { Url = brokerUrl, RequireReceipts = false },
+        };
+        using var outbox = new EvidenceOutbox(Path.Combine(agent.StateDirectory, "outbox.db"));
+        var sha = Convert.ToHexStringLower(SHA256.HashData(image));
+        for (var i = 0; i < options.BacklogRecords; i++)
+        {
+            await outbox.AppendAsync(seq => Record(seq, agent, sha, image.Length), image);
+        }
+
+        var bytes = (await outbox.StatsAsync()).Bytes;
+        await using var watcher = await BrokerWatcher.StartAsync(brokerUrl, "edgeagent/v1/bench-backlog/evidence");
+        using var uplink = new MqttUplinkService(Options.Create(agent), outbox, TimeProvider.System, NullLogger<MqttUplinkService>.Instance);
+        var clock = Stopwatch.StartNew();
+        await uplink.StartAsync(CancellationToken.None);
+        for (var i = 0; i < options.BacklogRecords; i++)
+        {
+            await watcher.NextAsync(TimeSpan.FromSeconds(60));
+        }
+
+        var elapsed = clock.Elapsed;
+        await uplink.StopAsync(CancellationToken.None);
+        return new Result(options.BacklogRecords, bytes, elapsed);
+    }
+
+    public static async Task<Result> BareMqttnetAsync(BenchOptions options, string brokerUrl, byte[] image)
+    {
+        var broker = new BrokerOptions { Url = brokerUrl };
+        var agent = new EdgeAgentOptions { DeviceId = "bench-bare", SiteId = "bench", Broker = broker };
+        var sha = Convert.ToHexStringLower(SHA256.HashData(image));
+        using var client = new MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(MqttConnectionFactory.Build(broker, "bench-bare"));
+        var records = Enumerable.Range(1, options.BacklogRecords).Select(i => Record(i, agent, sha, image.Length).ToJson()).ToList();
+        long bytes = 0;
+        var clock = Stopwatch.StartNew();
+        foreach (var record in records)
+        {
+            for (var offset = 0; offset < image.Length; offset += broker.MaxChunkBytes)
+            {
+                var chunk = new ArraySegment<byte>(image, offset, Math.Min(broker.MaxChunkBytes, image.Length - offset));
+                await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("bench/bare/image").WithPayload(chunk)
+                    .WithUserProperty("chunk", Encoding.UTF8.GetBytes(offset.ToString(CultureInfo.InvariantCulture)))
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            }
+
+            await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("bench/bare/evidence").WithPayload(record).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            bytes += record.Length + image.Length;
+        }
+
+        var elapsed = clock.Elapsed;
+        await client.DisconnectAsync();
+        return new Result(options.BacklogRecords, bytes, elapsed);
+    }
+
+    private static EvidenceRecord Record(long sequence, EdgeAgentOptions agent, string sha, int length) => new()
+    {
+        RecordId = Guid.CreateVersion7(),
+        Sequence = sequence,
+        DeviceId = agent.DeviceId,
+        SiteId = agent.SiteId,
+        PointId = "p1",
+        WorkOrder = new WorkOrderStamp("WO-bench", "conveyor-lockout"),
+        Step = new StepStamp("locked", 1, new Dictionary<string, string> { ["en"] = "Locked" }, true),
+        Trigger = new TriggerStamp("LockOn", "bench", "lock-a", DateTimeOffset.UtcNow, null),
+        Frame = new FrameStamp("cam-1", sequence, DateTimeOffset.UtcNow, 10, 1280, 720),
+        Image = new ImageStamp(sha, length),
+        CreatedAt = DateTimeOffset.UtcNow,
+    };
+}

@@ -1,0 +1,64 @@
+using System.Text;
+using static EdgeAgent.Bench.Stats;
+
+namespace EdgeAgent.Bench;
+
+/// <summary>Runs every benchmark against the same mosquitto and the same camera stream, and renders one table.</summary>
+public static class BenchRunner
+{
+    public static async Task<string> RunAsync(BenchOptions options, TextWriter progress)
+    {
+        Directory.CreateDirectory(options.WorkDirectory);
+        await using var broker = await Tests.Infrastructure.MosquittoProcess.StartAsync();
+        await using var stream = await ClockStreamServer.StartAsync(options.Width, options.Height, options.Fps);
+        var table = new StringBuilder();
+        table.AppendLine($"| measure | EdgeAgent | baseline | ratio (baseline / EdgeAgent) |");
+        table.AppendLine("| --- | --- | --- | --- |");
+
+        progress.WriteLine($"latency: {options.Triggers} triggers each, {options.Width}x{options.Height}@{options.Fps} MJPEG over HTTP");
+        var ours = await LatencyBenchmark.EdgeAgentAsync(options, broker.Url, stream.Url);
+        var diy = await LatencyBenchmark.DoItYourselfAsync(options, broker.Url, stream.Url);
+        foreach (var p in new[] { 50, 99 })
+        {
+            var a = Percentile(ours.LatencyMs, p);
+            var b = Percentile(diy.LatencyMs, p);
+            table.AppendLine($"| trigger → record at broker, p{p} (ms) | {F(a)} | {F(b)} (gpiomon → ffmpeg -frames:v 1 → mosquitto_pub) | {Ratio(b, a)} |");
+        }
+
+        foreach (var p in new[] { 50, 99 })
+        {
+            table.AppendLine($"| frame age at trigger, p{p} (ms; negative = taken after the trigger) | {F(Percentile(ours.FrameAgeMs, p))} | {F(Percentile(diy.FrameAgeMs, p))} | n/a |");
+        }
+
+        progress.WriteLine($"backlog: {options.BacklogRecords} records with images");
+        var image = BacklogBenchmark.SampleImage(options);
+        var drain = await BacklogBenchmark.EdgeAgentAsync(options, broker.Url, image);
+        var bare = await BacklogBenchmark.BareMqttnetAsync(options, broker.Url, image);
+        table.AppendLine($"| backlog drain, records/s ({image.Length / 1024} KiB images) | {F(drain.RecordsPerSecond)} | {F(bare.RecordsPerSecond)} (bare MQTTnet publish loop) | {Ratio(bare.RecordsPerSecond, drain.RecordsPerSecond)} |");
+        table.AppendLine($"| backlog drain, MB/s | {F(drain.MegabytesPerSecond, "0.00")} | {F(bare.MegabytesPerSecond, "0.00")} | {Ratio(bare.MegabytesPerSecond, drain.MegabytesPerSecond)} |");
+
+        progress.WriteLine("cpu per stream");
+        var agentCpu = await ResourceBenchmark.AgentCpuAsync(options, broker.Url, stream.Url);
+        var ffmpegCpu = await ResourceBenchmark.FfmpegCpuAsync(options, stream.Url);
+        table.AppendLine($"| CPU per {options.Width}x{options.Height} stream (cores) | {F(agentCpu, "0.000")} | {F(ffmpegCpu, "0.000")} (ffmpeg alone decoding) | {Ratio(ffmpegCpu, agentCpu)} |");
+
+        progress.WriteLine("peak rss");
+        var one = await ResourceBenchmark.PeakRssAsync(options, broker.Url, stream.Url, 1);
+        var two = await ResourceBenchmark.PeakRssAsync(options, broker.Url, stream.Url, 2);
+        table.AppendLine($"| peak RSS, 1 stream (MiB; agent / with ffmpeg children) | {F(one.Agent)} / {F(one.Tree)} | n/a | n/a |");
+        table.AppendLine($"| peak RSS, 2 streams (MiB; agent / with ffmpeg children) | {F(two.Agent)} / {F(two.Tree)} | {F(one.Agent)} (1 stream) | {Ratio(one.Agent, two.Agent)} |");
+
+        var bareStart = await ResourceBenchmark.BareStartAsync();
+        table.AppendLine($"| start-up to READY (ms) | {F(one.Startup.TotalMilliseconds, "0")} | {F(bareStart.TotalMilliseconds, "0")} (bare `edgeagent --help`) | {Ratio(bareStart.TotalMilliseconds, one.Startup.TotalMilliseconds)} |");
+
+        try
+        {
+            Directory.Delete(options.WorkDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+
+        return table.ToString();
+    }
+}

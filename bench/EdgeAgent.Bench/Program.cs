@@ -1,0 +1,24 @@
+using EdgeAgent.Bench;
+
+// edgeagent-bench [--smoke] [--width W --height H]: prints a markdown table; timing never fails the run.
+var options = args.Contains("--smoke") ? BenchOptions.Smoke : BenchOptions.Full;
+for (var i = 0; i < args.Length - 1; i++)
+{
+    switch (args[i])
+    {
+        case "--width":
+            options = options with { Width = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) };
+            break;
+        case "--height":
+            options = options with { Height = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) };
+            break;
+        case "--triggers":
+            options = options with { Triggers = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) };
+            break;
+    }
+}
+
+Console.WriteLine($"EdgeAgent benchmark on {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+var table = await BenchRunner.RunAsync(options, Console.Out);
+Console.WriteLine();
+Console.WriteLine(table);

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+
+namespace EdgeAgent.Bench;
+
+/// <summary>CPU per camera stream against ffmpeg alone, peak RSS with one and two streams, and start-up time.</summary>
+public static class ResourceBenchmark
+{
+    /// <summary>CPU cores used by a whole agent (its ffmpeg child included) reading one stream.</summary>
+    public static async Task<double> AgentCpuAsync(BenchOptions options, string brokerUrl, string streamUrl)
+    {
+        await using var agent = await AgentProcess.StartAsync(Path.Combine(options.WorkDirectory, "cpu-agent"), brokerUrl, streamUrl, 1, options.Width, options.Height);
+        await Task.Delay(TimeSpan.FromSeconds(2)); // past JIT and stream set-up
+        return await CpuOverWindowAsync(agent.Pid, options.CpuWindow);
+    }
+
+    /// <summary>CPU cores used by <c>ffmpeg</c> alone decoding the same stream to nothing.</summary>
+    public static async Task<double> FfmpegCpuAsync(BenchOptions options, string streamUrl)
+    {
+        using var ffmpeg = Process.Start(new ProcessStartInfo("ffmpeg", ["-hide_banner", "-loglevel", "error", "-i", streamUrl, "-vf", $"scale={options.Width}:{options.Height}", "-pix_fmt", "bgr24", "-f", "null", "-"]) { UseShellExecute = false, RedirectStandardInput = true })!;
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2)); // past connection set-up, as for the agent
+            return await CpuOverWindowAsync(ffmpeg.Id, options.CpuWindow);
+        }
+        finally
+        {
+            ffmpeg.Kill();
+            await ffmpeg.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Peak RSS (MiB) of the agent process, and of the agent plus its ffmpeg children, with <paramref name="cameras"/> streams.</summary>
+    public static async Task<(double Agent, double Tree, TimeSpan Startup)> PeakRssAsync(BenchOptions options, string brokerUrl, string streamUrl, int cameras)
+    {
+        await using var agent = await AgentProcess.StartAsync(Path.Combine(options.WorkDirectory, $"rss-{cameras}"), brokerUrl, streamUrl, cameras, options.Width, options.Height);
+        await Task.Delay(options.CpuWindow);
+        return (ProcStat.PeakRssMiB(agent.Pid), ProcStat.PeakRssTreeMiB(agent.Pid), agent.StartupToReady);
+    }
+
+    /// <summary>Wall time of the bare runtime starting the same executable and exiting (<c>edgeagent --help</c>).</summary>
+    public static async Task<TimeSpan> BareStartAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(new ProcessStartInfo("dotnet", [AgentProcess.AgentDll, "--help"]) { UseShellExecute = false, RedirectStandardOutput = true })!;
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return clock.Elapsed;
+    }
+
+    private static async Task<double> CpuOverWindowAsync(int pid, TimeSpan window)
+    {
+        var before = ProcStat.CpuSeconds(pid);
+        var clock = Stopwatch.StartNew();
+        await Task.Delay(window);
+        var after = ProcStat.CpuSeconds(pid);
+        return (after - before) / clock.Elapsed.TotalSeconds;
+    }
+}

@@ -1,0 +1,24 @@
+using System.Globalization;
+
+namespace EdgeAgent.Bench;
+
+public static class Stats
+{
+    public static double Percentile(IReadOnlyList<double> values, double p)
+    {
+        if (values.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        var sorted = values.Order().ToArray();
+        var rank = p / 100.0 * (sorted.Length - 1);
+        var lo = (int)Math.Floor(rank);
+        var hi = (int)Math.Ceiling(rank);
+        return sorted[lo] + ((sorted[hi] - sorted[lo]) * (rank - lo));
+    }
+
+    public static string F(double value, string format = "0.0") => double.IsNaN(value) ? "n/a" : value.ToString(format, CultureInfo.InvariantCulture);
+
+    public static string Ratio(double baseline, double ours) => ours == 0 || double.IsNaN(ours) || double.IsNaN(baseline) ? "n/a" : (baseline / ours).ToString("0.0", CultureInfo.InvariantCulture) + "x";
+}
