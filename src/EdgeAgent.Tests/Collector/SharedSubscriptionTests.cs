@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 using Xunit.Abstractions;
 
 namespace EdgeAgent.Tests.Collector;
@@ -20,63 +21,50 @@ namespace EdgeAgent.Tests.Collector;
 public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>
 {
     private const int TriggersPerDevice = 8;
+    private const int Expected = 2 * TriggersPerDevice;
 
     [Fact]
-    public async Task Two_collectors_sharing_a_subscription_store_every_record_exactly_once()
+    public async Task Two_collectors_sharing_a_subscription_store_every_record_exactly_once_in_postgresql()
     {
         using var temp = new TempDirectory();
         await using var broker = await MosquittoProcess.StartAsync();
         var database = await postgres.Server.CreateDatabaseAsync();
         var store = temp.Combine("store");
-        var indexOptions = new EvidenceIndexOptions { Provider = EvidenceIndexOptions.PostgreSql, ConnectionString = database };
-        await using var indexA = await EvidenceIndexFactory.OpenAsync(indexOptions, store);
-        await using var indexB = await EvidenceIndexFactory.OpenAsync(indexOptions, store);
-        const int expected = 2 * TriggersPerDevice;
 
         var stored = new ConcurrentQueue<(string Collector, EvidenceRecord Record)>();
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var a = Collector(broker, store, "collector-a", indexA);
-        await using var b = Collector(broker, store, "collector-b", indexB);
+        await using var a = Collector(broker, store, "collector-a", database);
+        await using var b = Collector(broker, store, "collector-b", database);
         foreach (var (name, collector) in new[] { ("collector-a", a), ("collector-b", b) })
         {
             collector.RecordStored += (_, record) =>
             {
                 stored.Enqueue((name, record));
-                if (stored.Count >= expected)
+                if (stored.Count >= Expected)
                 {
                     all.TrySetResult();
                 }
             };
-            collector.Rejected += (_, reason) => output.WriteLine($"{name} rejected: {reason}");
             await collector.StartAsync();
         }
 
-        await using var agent1 = await StartAgentAsync(temp, broker, "device-1");
-        await using var agent2 = await StartAgentAsync(temp, broker, "device-2");
-        for (var i = 0; i < TriggersPerDevice; i++)
+        await using (var agent1 = await StartAgentAsync(temp, broker, "device-1"))
+        await using (var agent2 = await StartAgentAsync(temp, broker, "device-2"))
         {
-            Trigger(agent1);
-            Trigger(agent2);
-        }
+            for (var i = 0; i < TriggersPerDevice; i++)
+            {
+                Trigger(agent1);
+                Trigger(agent2);
+            }
 
-        await all.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        await agent1.StopAsync();
-        await agent2.StopAsync();
+            await all.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
 
         output.WriteLine($"collector-a stored {a.StoredCount}, collector-b stored {b.StoredCount}");
-        Assert.Equal(expected, stored.Select(s => s.Record.RecordId).Distinct().Count());
-        Assert.Equal(expected, a.StoredCount + b.StoredCount);
+        Assert.Equal(Expected, stored.Select(s => s.Record.RecordId).Distinct().Count());
+        Assert.Equal(Expected, a.StoredCount + b.StoredCount);
         Assert.True(a.StoredCount > 0 && b.StoredCount > 0, "the shared subscription should split the records between both collectors");
-
-        Assert.Equal(expected, await indexA.CountAsync());
-        foreach (var device in new[] { "device-1", "device-2" })
-        {
-            var rows = await indexB.ListAsync(device);
-            Assert.Equal(Enumerable.Range(1, TriggersPerDevice).Select(i => (long)i), rows.Select(r => r.Sequence));
-            Assert.All(rows, r => Assert.True(File.Exists(Path.Combine(store, r.Path)), $"indexed file {r.Path} is missing"));
-        }
-
-        Assert.Equal(expected, new EvidenceStore(store).Enumerate().Count());
+        AssertStoredOnce(database, store);
     }
 
     [Fact]
@@ -88,15 +76,14 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
         var connectionFile = temp.Combine("index-connection");
         await File.WriteAllTextAsync(connectionFile, database);
         var store = temp.Combine("store");
-        const int expected = 2 * TriggersPerDevice;
 
-        string[] Args(string id) => ["--broker", broker.Url, "--output", store, "--client-id", id, "--group", "collectors", "--index", "postgresql", "--index-connection-file", connectionFile];
+        string[] Args(string id) => ["--broker", broker.Url, "--output", store, "--client-id", id, "--shared-group", "collectors", "--index", "postgresql", "--index-connection-file", connectionFile];
         await using var a = await CollectorProcess.StartAsync(Args("collector-a"));
         await using var b = await CollectorProcess.StartAsync(Args("collector-b"));
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnStored(int _)
         {
-            if (a.StoredCount + b.StoredCount >= expected)
+            if (a.StoredCount + b.StoredCount >= Expected)
             {
                 all.TrySetResult();
             }
@@ -104,40 +91,58 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
 
         a.Stored += OnStored;
         b.Stored += OnStored;
-
-        await using var agent1 = await StartAgentAsync(temp, broker, "device-1");
-        await using var agent2 = await StartAgentAsync(temp, broker, "device-2");
-        for (var i = 0; i < TriggersPerDevice; i++)
+        await using (var agent1 = await StartAgentAsync(temp, broker, "device-1"))
+        await using (var agent2 = await StartAgentAsync(temp, broker, "device-2"))
         {
-            Trigger(agent1);
-            Trigger(agent2);
+            for (var i = 0; i < TriggersPerDevice; i++)
+            {
+                Trigger(agent1);
+                Trigger(agent2);
+            }
+
+            var done = await Task.WhenAny(all.Task, Task.Delay(TimeSpan.FromSeconds(60)));
+            Assert.True(done == all.Task, $"stored {a.StoredCount} + {b.StoredCount} of {Expected}\n--- a:\n{a.Log}\n--- b:\n{b.Log}");
         }
 
-        try
-        {
-            await all.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        }
-        catch (TimeoutException)
-        {
-            Assert.Fail($"stored {a.StoredCount} + {b.StoredCount} of {expected}\n--- a:\n{a.Log}\n--- b:\n{b.Log}");
-        }
-
-        await agent1.StopAsync();
-        await agent2.StopAsync();
         output.WriteLine($"collector-a process stored {a.StoredCount}, collector-b process stored {b.StoredCount}");
-
-        await using var index = await EvidenceIndexFactory.OpenAsync(new EvidenceIndexOptions { Provider = EvidenceIndexOptions.PostgreSql, ConnectionString = database }, store);
-        Assert.Equal(expected, await index.CountAsync());
-        var rows = (await index.ListAsync("device-1")).Concat(await index.ListAsync("device-2")).ToList();
-        Assert.Equal(expected, rows.Select(r => r.RecordId).Distinct().Count());
-        Assert.Equal(["collector-a", "collector-b"], rows.Select(r => r.StoredBy).Distinct().Order());
-        Assert.Equal(expected, a.StoredCount + b.StoredCount);
-        Assert.Equal(expected, new EvidenceStore(store).Enumerate().Count());
+        Assert.Equal(Expected, a.StoredCount + b.StoredCount);
+        Assert.Equal(["collector-a", "collector-b"], PostgresEvidenceIndexTests.StoredBy(database).Distinct().Order());
+        AssertStoredOnce(database, store);
     }
 
-    private static CollectorService Collector(MosquittoProcess broker, string store, string clientId, IEvidenceIndex index) =>
+    /// <summary>Every record once in PostgreSQL, gapless per device, and each indexed file on the shared store.</summary>
+    private static void AssertStoredOnce(string database, string store)
+    {
+        using var index = EvidenceIndexFactory.Open(new EvidenceIndexOptions { Provider = EvidenceIndexOptions.PostgreSql, ConnectionString = database }, store, "test");
+        Assert.Equal(new Dictionary<string, long> { ["device-1"] = TriggersPerDevice, ["device-2"] = TriggersPerDevice }, index.CountByDevice());
+        Assert.Empty(index.Gaps("device-1"));
+        Assert.Empty(index.Gaps("device-2"));
+
+        using var connection = new NpgsqlConnection(database);
+        connection.Open();
+        using var command = new NpgsqlCommand("SELECT path, COUNT(*) OVER () FROM records", connection);
+        using var reader = command.ExecuteReader();
+        var paths = new List<string>();
+        while (reader.Read())
+        {
+            paths.Add(reader.GetString(0));
+        }
+
+        Assert.Equal(Expected, paths.Distinct().Count());
+        Assert.All(paths, p => Assert.True(File.Exists(Path.Combine(store, p)), $"indexed file {p} is missing"));
+        Assert.Equal(Expected, new EvidenceStore(store).Enumerate().Count());
+    }
+
+    private static CollectorService Collector(MosquittoProcess broker, string store, string clientId, string database) =>
         new(
-            new CollectorOptions { Broker = new BrokerOptions { Url = broker.Url }, OutputDirectory = store, ClientId = clientId, SubscriptionGroup = "collectors", Index = index },
+            new CollectorOptions
+            {
+                Broker = new BrokerOptions { Url = broker.Url },
+                OutputDirectory = store,
+                ClientId = clientId,
+                SharedGroup = "collectors",
+                Index = new EvidenceIndexOptions { Provider = EvidenceIndexOptions.PostgreSql, ConnectionString = database },
+            },
             NullLogger<CollectorService>.Instance);
 
     private static async Task<WebApplication> StartAgentAsync(TempDirectory temp, MosquittoProcess broker, string deviceId)

@@ -14,12 +14,14 @@ public static class CollectCommand
         var ca = new Option<string?>("--ca-file") { Description = "CA bundle (PEM) for the broker's certificate." };
         var user = new Option<string?>("--username") { Description = "Broker user name." };
         var passwordFile = new Option<string?>("--password-file") { Description = "File holding the broker password." };
-        var clientId = new Option<string>("--client-id") { Description = "MQTT client id; must differ between collectors.", DefaultValueFactory = _ => "edgeagent-collector-" + Environment.MachineName };
-        var group = new Option<string?>("--group") { Description = "Shared-subscription group: collectors with the same group split the records (MQTT 5 $share)." };
+        var clientCert = new Option<string?>("--client-cert") { Description = "Client certificate (PEM) for brokers that require one." };
+        var clientKey = new Option<string?>("--client-key") { Description = "Private key (PEM) of --client-cert." };
+        var clientId = new Option<string?>("--client-id") { Description = "MQTT client id; unique per collector instance (default: edgeagent-collector-HOSTNAME)." };
+        var sharedGroup = new Option<string>("--shared-group") { Description = "MQTT 5 shared-subscription group; collectors in one group split the load. Empty: no sharing.", DefaultValueFactory = _ => "edgeagent-collectors" };
         var index = new Option<string>("--index") { Description = "Index of stored records: sqlite (default, DIR/index.db) or postgresql (several collectors sharing DIR).", DefaultValueFactory = _ => EvidenceIndexOptions.Sqlite };
-        var indexConnection = new Option<string?>("--index-connection") { Description = "SQLite file, or Npgsql connection string without a password (e.g. Host=/run/postgresql;Database=evidence)." };
+        var indexConnection = new Option<string?>("--index-connection") { Description = "Npgsql connection string without a password (e.g. Host=/run/postgresql;Database=evidence)." };
         var indexConnectionFile = new Option<string?>("--index-connection-file") { Description = "File holding the index connection string (use this when it contains a password)." };
-        var command = new Command("collect", "Run the central collector: receive evidence, verify image hashes, store each record once.") { broker, dir, ca, user, passwordFile, clientId, group, index, indexConnection, indexConnectionFile };
+        var command = new Command("collect", "Run the central collector: receive evidence, verify image hashes, store each record once.") { broker, dir, ca, user, passwordFile, clientCert, clientKey, clientId, sharedGroup, index, indexConnection, indexConnectionFile };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var brokerOptions = new BrokerOptions
@@ -28,6 +30,8 @@ public static class CollectCommand
                 CaFile = parse.GetValue(ca),
                 Username = parse.GetValue(user),
                 PasswordFile = parse.GetValue(passwordFile),
+                ClientCertificateFile = parse.GetValue(clientCert),
+                ClientKeyFile = parse.GetValue(clientKey),
             };
             if (!BrokerEndpoint.TryParse(brokerOptions.Url, out _, out var problem))
             {
@@ -39,7 +43,7 @@ public static class CollectCommand
             var indexOptions = new EvidenceIndexOptions
             {
                 Provider = parse.GetValue(index)!,
-                ConnectionString = connectionFile is null ? parse.GetValue(indexConnection) : File.Exists(connectionFile) ? File.ReadAllText(connectionFile).Trim() : null,
+                ConnectionString = connectionFile is not null && File.Exists(connectionFile) ? File.ReadAllText(connectionFile).Trim() : parse.GetValue(indexConnection),
             };
             if ((connectionFile is not null && !File.Exists(connectionFile) ? $"--index-connection-file: '{connectionFile}' does not exist" : EvidenceIndexFactory.Validate(indexOptions)) is { } indexProblem)
             {
@@ -48,27 +52,18 @@ public static class CollectCommand
             }
 
             using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
-            IEvidenceIndex evidenceIndex;
+            CollectorService collector;
             try
             {
-                evidenceIndex = await EvidenceIndexFactory.OpenAsync(indexOptions, parse.GetValue(dir)!, cancellationToken);
+                collector = new CollectorService(new CollectorOptions { Broker = brokerOptions, OutputDirectory = parse.GetValue(dir)!, SharedGroup = parse.GetValue(sharedGroup), ClientId = parse.GetValue(clientId) ?? "edgeagent-collector-" + Environment.MachineName, Index = indexOptions }, loggerFactory.CreateLogger<CollectorService>());
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException)
             {
                 error.WriteLine($"edgeagent collect: cannot open the {indexOptions.Provider} index: {ex.Message}");
                 return ExitCodes.Unavailable;
             }
 
-            await using var indexLifetime = evidenceIndex;
-            var collectorOptions = new CollectorOptions
-            {
-                Broker = brokerOptions,
-                OutputDirectory = parse.GetValue(dir)!,
-                ClientId = parse.GetValue(clientId)!,
-                SubscriptionGroup = parse.GetValue(group),
-                Index = evidenceIndex,
-            };
-            await using var collector = new CollectorService(collectorOptions, loggerFactory.CreateLogger<CollectorService>());
+            await using var collectorLifetime = collector;
             try
             {
                 await collector.StartAsync(cancellationToken);

@@ -10,20 +10,21 @@ public sealed class CollectorOptions
 
     public string ClientId { get; init; } = "edgeagent-collector-" + Environment.MachineName;
 
+    /// <summary>
+    /// MQTT 5 shared-subscription group: collectors with the same group split the devices' messages
+    /// (<c>$share/{group}/…</c>). Empty subscribes directly (every collector gets everything).
+    /// </summary>
+    public string? SharedGroup { get; init; } = "edgeagent-collectors";
+
+    /// <summary>Largest single chunk accepted; bigger ones are refused.</summary>
+    public int MaxChunkBytes { get; init; } = 8 * 1024 * 1024;
+
     /// <summary>Largest image the collector will reassemble.</summary>
     public int MaxImageBytes { get; init; } = 32 * 1024 * 1024;
 
-    /// <summary>Memory bound for all half-received images together; the oldest are dropped past it.</summary>
-    public long MaxPendingBytes { get; init; } = 256L * 1024 * 1024;
+    /// <summary>Disk bound for all half-received images together; the oldest are evicted past it.</summary>
+    public long MaxPendingBytes { get; init; } = 1024L * 1024 * 1024;
 
-    /// <summary>
-    /// MQTT 5 shared-subscription group: collectors with the same group split the records between them.
-    /// Null: this collector receives everything.
-    /// </summary>
-    public string? SubscriptionGroup { get; init; }
-
-    /// <summary>The index that decides "stored once" (required when collectors share a store); null: the files alone decide.</summary>
-    public IEvidenceIndex? Index { get; init; }
-
-    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+    /// <summary>Which index decides "stored once": SQLite in the store (default) or PostgreSQL shared by several collectors.</summary>
+    public EvidenceIndexOptions Index { get; init; } = new();
 }

@@ -1,7 +1,4 @@
 using System.Buffers;
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text.Json;
 using EdgeAgent.Evidence;
 using EdgeAgent.Uplink;
 using Microsoft.Extensions.Logging;
@@ -12,18 +9,45 @@ using MQTTnet.Protocol;
 namespace EdgeAgent.Collector;
 
 /// <summary>
-/// The central collector: subscribes to every device's evidence, reassembles images, checks their
-/// SHA-256, writes image and record durably, and only then acknowledges the message and sends the device
-/// a receipt. The same record twice is stored once.
+/// The central collector's MQTT side: a shared subscription to every device's images and records, a
+/// supervised reconnect loop, manual PUBACK only after the <see cref="EvidenceIntake"/> has written durably,
+/// and a receipt to the device after that. The same record twice is stored once.
 /// </summary>
-public sealed partial class CollectorService(CollectorOptions options, ILogger<CollectorService> logger) : IAsyncDisposable
+public sealed partial class CollectorService : IAsyncDisposable
 {
     private readonly IMqttClient client = new MqttClientFactory().CreateMqttClient();
-    private readonly ChunkAssembler chunks = new(options.MaxImageBytes, options.MaxPendingBytes);
     private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly CancellationTokenSource stopping = new();
+    private readonly CollectorOptions options;
+    private readonly ILogger logger;
+    private readonly TimeProvider timeProvider;
+    private TaskCompletionSource disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? supervisor;
     private long stored;
 
-    public EvidenceStore Store { get; } = new(options.OutputDirectory);
+    public CollectorService(CollectorOptions options, ILogger<CollectorService> logger, TimeProvider? timeProvider = null)
+    {
+        this.options = options;
+        this.logger = logger;
+        this.timeProvider = timeProvider ?? TimeProvider.System;
+        Intake = new EvidenceIntake(options, logger, this.timeProvider);
+        Intake.RecordStored += (_, record) =>
+        {
+            Interlocked.Increment(ref stored);
+            RecordStored?.Invoke(this, record);
+        };
+        Intake.Rejected += (_, reason) => Rejected?.Invoke(this, reason);
+        client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        client.DisconnectedAsync += _ =>
+        {
+            disconnected.TrySetResult();
+            return Task.CompletedTask;
+        };
+    }
+
+    public EvidenceIntake Intake { get; }
+
+    public EvidenceStore Store => Intake.Store;
 
     /// <summary>Raised after a record and its image are durably stored (not for duplicates).</summary>
     public event EventHandler<EvidenceRecord>? RecordStored;
@@ -33,18 +57,53 @@ public sealed partial class CollectorService(CollectorOptions options, ILogger<C
 
     public long StoredCount => Interlocked.Read(ref stored);
 
+    /// <summary>Connects once (throws when the broker is unreachable), then keeps reconnecting in the background.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        await ConnectAsync(cancellationToken);
+        Log.Started(logger, options.Broker.Url, Store.Root);
+        supervisor = SuperviseAsync(stopping.Token);
+    }
+
+    private async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        disconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var mqtt = MqttConnectionFactory.Build(options.Broker, options.ClientId, b => b.WithCleanStart(false).WithSessionExpiryInterval(7 * 24 * 3600));
         await client.ConnectAsync(mqtt, cancellationToken);
         await client.SubscribeAsync(
             new MqttClientSubscribeOptionsBuilder()
-                .WithTopicFilter(f => f.WithTopic(Topics.AllImages).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
-                .WithTopicFilter(f => f.WithTopic(Shared(Topics.AllEvidence)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+                .WithTopicFilter(f => f.WithTopic(Topics.Shared(options.SharedGroup, Topics.AllImages)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+                .WithTopicFilter(f => f.WithTopic(Topics.Shared(options.SharedGroup, Topics.AllEvidence)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
                 .Build(),
             cancellationToken);
-        Log.Started(logger, options.Broker.Url, Store.Root);
+    }
+
+    private async Task SuperviseAsync(CancellationToken cancellationToken)
+    {
+        var failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await disconnected.Task.WaitAsync(cancellationToken);
+                failures++;
+                var delay = ReconnectBackoff.Next(failures, Random.Shared);
+                Log.Reconnecting(logger, options.Broker.Url, delay.TotalSeconds);
+                await Task.Delay(delay, timeProvider, cancellationToken);
+                await ConnectAsync(cancellationToken);
+                failures = 0;
+                Log.Started(logger, options.Broker.Url, Store.Root);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                Log.ReconnectFailed(logger, options.Broker.Url, ex.Message);
+                disconnected.TrySetResult(); // try again after the next backoff
+            }
+        }
     }
 
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
@@ -55,24 +114,32 @@ public sealed partial class CollectorService(CollectorOptions options, ILogger<C
         try
         {
             var deviceId = Topics.DeviceOf(message.Topic);
+            Receipt? receipt = null;
             if (deviceId is null)
             {
-                Reject(message.Topic, "not a device topic");
+                Log.NotDeviceTopic(logger, message.Topic);
             }
             else if (message.Topic == Topics.Image(deviceId))
             {
-                HandleChunk(message);
+                Intake.AcceptChunk(deviceId, Property(message, Topics.Properties.RecordId), Property(message, Topics.Properties.ChunkIndex), Property(message, Topics.Properties.ChunkCount), message.Payload.ToArray());
             }
             else if (message.Topic == Topics.Evidence(deviceId))
             {
-                await HandleRecordAsync(deviceId, message);
+                receipt = Intake.AcceptRecord(deviceId, message.Payload.ToArray());
             }
 
             // Acknowledge only now: whatever was accepted is on disk.
             await args.AcknowledgeAsync(CancellationToken.None);
+            if (receipt is not null)
+            {
+                await client.PublishAsync(
+                    new MqttApplicationMessageBuilder().WithTopic(Topics.Receipt(deviceId!)).WithPayload(receipt.ToJson()).WithContentType("application/json").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(),
+                    CancellationToken.None);
+            }
         }
         catch (Exception ex)
         {
+            // Not acknowledged: the broker redelivers after a reconnect, and the device resends without a receipt.
             Log.HandlerFailed(logger, ex, message.Topic);
         }
         finally
@@ -81,90 +148,17 @@ public sealed partial class CollectorService(CollectorOptions options, ILogger<C
         }
     }
 
-    private void HandleChunk(MqttApplicationMessage message)
-    {
-        var recordId = Property(message, Topics.Properties.RecordId);
-        if (!Guid.TryParse(recordId, out _) ||
-            !int.TryParse(Property(message, Topics.Properties.ChunkIndex), NumberStyles.None, CultureInfo.InvariantCulture, out var index) ||
-            !int.TryParse(Property(message, Topics.Properties.ChunkCount), NumberStyles.None, CultureInfo.InvariantCulture, out var count))
-        {
-            Reject(message.Topic, "image chunk without valid record-id/chunk/chunks properties");
-            return;
-        }
-
-        var error = chunks.Add(recordId!, index, count, message.Payload.ToArray());
-        if (error is not null)
-        {
-            Reject(message.Topic, $"chunk for {recordId}: {error}");
-        }
-    }
-
-    private async Task HandleRecordAsync(string deviceId, MqttApplicationMessage message)
-    {
-        var json = message.Payload.ToArray();
-        EvidenceRecord record;
-        try
-        {
-            record = EvidenceRecord.FromJson(json);
-        }
-        catch (JsonException ex)
-        {
-            Reject(message.Topic, $"record is not valid JSON: {ex.Message}");
-            return;
-        }
-
-        if (record.DeviceId != deviceId)
-        {
-            Reject(message.Topic, $"record claims device '{record.DeviceId}' but came on '{deviceId}'s topic");
-            return;
-        }
-
-        var image = chunks.TryTake(record.RecordId.ToString());
-        string status;
-        if (image is null)
-        {
-            status = "incomplete";
-            Reject(message.Topic, $"record {record.RecordId} arrived without its complete image");
-        }
-        else if (!Convert.ToHexStringLower(SHA256.HashData(image)).Equals(record.Image.Sha256, StringComparison.Ordinal))
-        {
-            status = "hash-mismatch";
-            Reject(message.Topic, $"record {record.RecordId}: image SHA-256 does not match the record");
-        }
-        else if (await StoreOnceAsync(record, json, image))
-        {
-            status = "stored";
-            Interlocked.Increment(ref stored);
-            Log.Stored(logger, record.DeviceId, record.Sequence, record.WorkOrder.Id, record.Step.Id);
-            RecordStored?.Invoke(this, record);
-        }
-        else
-        {
-            status = "duplicate";
-        }
-
-        await SendReceiptAsync(deviceId, record, status);
-    }
-
-    private async Task SendReceiptAsync(string deviceId, EvidenceRecord record, string status)
-    {
-        var receipt = JsonSerializer.SerializeToUtf8Bytes(new { recordId = record.RecordId, sequence = record.Sequence, status });
-        await client.PublishAsync(
-            new MqttApplicationMessageBuilder().WithTopic(Topics.Receipt(deviceId)).WithPayload(receipt).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(),
-            CancellationToken.None);
-    }
-
-    private void Reject(string topic, string reason)
-    {
-        Log.Rejected(logger, topic, reason);
-        Rejected?.Invoke(this, reason);
-    }
-
     private static string? Property(MqttApplicationMessage message, string name) =>
         message.UserProperties?.FirstOrDefault(p => p.Name == name)?.ReadValueAsString();
 
     public async ValueTask DisposeAsync()
     {
+        await stopping.CancelAsync();
+        if (supervisor is not null)
+        {
+            await supervisor;
+        }
+
         if (client.IsConnected)
         {
             await client.DisconnectAsync();
@@ -172,6 +166,8 @@ public sealed partial class CollectorService(CollectorOptions options, ILogger<C
 
         client.Dispose();
         gate.Dispose();
+        stopping.Dispose();
+        Intake.Dispose();
     }
 
     private static partial class Log
@@ -179,13 +175,16 @@ public sealed partial class CollectorService(CollectorOptions options, ILogger<C
         [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Collector connected to {Broker}, storing under {Root}")]
         public static partial void Started(ILogger logger, string broker, string root);
 
-        [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Stored {DeviceId} #{Sequence} ({WorkOrder}, step {StepId})")]
-        public static partial void Stored(ILogger logger, string deviceId, long sequence, string workOrder, string stepId);
-
-        [LoggerMessage(EventId = 7003, Level = LogLevel.Warning, Message = "Rejected message on {Topic}: {Reason}")]
-        public static partial void Rejected(ILogger logger, string topic, string reason);
-
         [LoggerMessage(EventId = 7004, Level = LogLevel.Error, Message = "Failed to handle message on {Topic}; not acknowledged, the broker will redeliver")]
         public static partial void HandlerFailed(ILogger logger, Exception exception, string topic);
+
+        [LoggerMessage(EventId = 7007, Level = LogLevel.Warning, Message = "Collector lost {Broker}; reconnecting in {Seconds:0.0} s")]
+        public static partial void Reconnecting(ILogger logger, string broker, double seconds);
+
+        [LoggerMessage(EventId = 7008, Level = LogLevel.Warning, Message = "Collector could not reconnect to {Broker}: {Reason}")]
+        public static partial void ReconnectFailed(ILogger logger, string broker, string reason);
+
+        [LoggerMessage(EventId = 7009, Level = LogLevel.Warning, Message = "Ignored a message on {Topic}: not a device topic")]
+        public static partial void NotDeviceTopic(ILogger logger, string topic);
     }
 }

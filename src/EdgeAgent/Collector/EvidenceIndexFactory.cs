@@ -3,37 +3,38 @@ namespace EdgeAgent.Collector;
 /// <summary>Opens the index that the configuration names, with its schema in place.</summary>
 public static class EvidenceIndexFactory
 {
-    public const string DefaultSqliteFile = "index.db";
-
     /// <summary>Checks the options; returns the offending key and what would be valid, or null when they are fine.</summary>
     public static string? Validate(EvidenceIndexOptions options) => options.Provider switch
     {
         EvidenceIndexOptions.Sqlite => null,
         EvidenceIndexOptions.PostgreSql when string.IsNullOrWhiteSpace(options.ConnectionString) =>
-            "Index:ConnectionString: required for the postgresql index (e.g. Host=db;Database=evidence;Username=collector)",
+            "Index:ConnectionString (--index-connection): required for the postgresql index, e.g. Host=db;Database=evidence;Username=collector",
         EvidenceIndexOptions.PostgreSql => null,
-        _ => $"Index:Provider: '{options.Provider}' is not an index; valid: {EvidenceIndexOptions.Sqlite}, {EvidenceIndexOptions.PostgreSql}",
+        _ => $"Index:Provider (--index): '{options.Provider}' is not an index; valid: {EvidenceIndexOptions.Sqlite}, {EvidenceIndexOptions.PostgreSql}",
     };
 
-    public static async Task<IEvidenceIndex> OpenAsync(EvidenceIndexOptions options, string storeRoot, CancellationToken cancellationToken = default)
+    /// <param name="storedBy">This collector's client id, recorded with each row it adds (PostgreSQL).</param>
+    public static IEvidenceIndex Open(EvidenceIndexOptions options, string storeRoot, string storedBy)
     {
-        var problem = Validate(options);
-        if (problem is not null)
+        if (Validate(options) is { } problem)
         {
             throw new Configuration.ConfigException([problem]);
         }
 
-        IEvidenceIndex index = options.Provider == EvidenceIndexOptions.PostgreSql
-            ? new PostgresEvidenceIndex(options.ConnectionString!)
-            : new SqliteEvidenceIndex(options.ConnectionString ?? Path.Combine(storeRoot, DefaultSqliteFile));
+        if (options.Provider == EvidenceIndexOptions.Sqlite)
+        {
+            return new CollectorIndex(storeRoot);
+        }
+
+        var index = new PostgresEvidenceIndex(options.ConnectionString!, storedBy);
         try
         {
-            await index.InitializeAsync(cancellationToken);
+            index.Initialize();
             return index;
         }
         catch
         {
-            await index.DisposeAsync();
+            index.Dispose();
             throw;
         }
     }

@@ -5,28 +5,31 @@ using EdgeAgent.Platform;
 namespace EdgeAgent.Collector;
 
 /// <summary>
-/// The collector's disk layout: <c>{root}/{site}/{device}/{work order}/{sequence}-{step}-{camera}.jpg|.json</c>.
-/// Writes are atomic (temp file, fsync, rename) and idempotent by record id.
+/// The collector's disk layout: <c>{root}/{site}/{device}/{work order}/{sequence}-{step}-{camera}.jpg|.json</c>,
+/// every segment sanitised by <see cref="SafePath"/>. Writes are atomic (temp file, fsync, rename) and
+/// idempotent: writing the same record again rewrites identical files. Duplicates are dropped earlier, by the
+/// <see cref="CollectorIndex"/>.
 /// </summary>
 public sealed class EvidenceStore(string root)
 {
     public string Root { get; } = Path.GetFullPath(root);
 
-    /// <summary>Stores the pair; returns false when this record was already stored (a duplicate delivery).</summary>
-    public bool Store(EvidenceRecord record, byte[] recordJson, byte[] image)
+    /// <summary>Stores the pair durably; returns the record's JSON path relative to <see cref="Root"/>.</summary>
+    public string Store(EvidenceRecord record, byte[] recordJson, byte[] image)
     {
         var directory = SafePath.Under(Root, record.SiteId, record.DeviceId, record.WorkOrder.Id);
         var stem = string.Create(CultureInfo.InvariantCulture, $"{record.Sequence:D8}-{SafePath.Segment(record.Step.Id)}-{SafePath.Segment(record.Frame.CameraId)}");
         var jsonPath = Path.Combine(directory, stem + ".json");
-        if (File.Exists(jsonPath))
+        if (File.Exists(jsonPath) && !SameRecord(jsonPath, record.RecordId))
         {
-            return false;
+            // Another record claims this sequence (a device whose outbox was reset): keep both.
+            jsonPath = Path.Combine(directory, $"{stem}-{record.RecordId:N}.json");
         }
 
         Directory.CreateDirectory(directory);
-        DurableFile.Write(Path.Combine(directory, stem + ".jpg"), image);
+        DurableFile.Write(Path.ChangeExtension(jsonPath, ".jpg"), image);
         DurableFile.Write(jsonPath, recordJson); // the record last: its presence means the pair is complete
-        return true;
+        return Path.GetRelativePath(Root, jsonPath);
     }
 
     /// <summary>Every stored record with its image path.</summary>
@@ -34,6 +37,19 @@ public sealed class EvidenceStore(string root)
         Directory.Exists(Root)
             ? Directory.EnumerateFiles(Root, "*.json", SearchOption.AllDirectories)
                 .Where(p => !p.EndsWith(".tmp", StringComparison.Ordinal) && Path.GetFileName(Path.GetDirectoryName(p)) is not "reports")
+                .Where(p => !Path.GetRelativePath(Root, p).StartsWith(".staging", StringComparison.Ordinal))
                 .Select(p => (p, Path.ChangeExtension(p, ".jpg")))
             : [];
+
+    private static bool SameRecord(string jsonPath, Guid recordId)
+    {
+        try
+        {
+            return EvidenceRecord.FromJson(File.ReadAllBytes(jsonPath)).RecordId == recordId;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
 }

@@ -1,24 +1,26 @@
+using EdgeAgent.Evidence;
+
 namespace EdgeAgent.Collector;
 
 /// <summary>
-/// The collector's index of stored records, and the arbiter of "stored once": when several collectors
-/// share one store, the index decides which of them stored a record first. SQLite is the embedded default;
-/// PostgreSQL serves several collectors (<see cref="EvidenceIndexFactory"/> picks one from configuration).
+/// The collector's index of stored records: the authority for "stored once" (one row per record id, across
+/// every collector that shares it) and for per-device sequence gaps. <see cref="CollectorIndex"/> (SQLite in
+/// the store) is the embedded default; <see cref="PostgresEvidenceIndex"/> serves several collectors sharing a
+/// store. <see cref="EvidenceIndexFactory"/> picks one from <see cref="EvidenceIndexOptions"/>.
 /// </summary>
-public interface IEvidenceIndex : IAsyncDisposable
+public interface IEvidenceIndex : IDisposable
 {
-    /// <summary>Creates the schema if it is not there yet. Safe to call from several collectors at once.</summary>
-    Task InitializeAsync(CancellationToken cancellationToken = default);
+    bool Contains(Guid recordId);
 
-    /// <summary>Adds the record unless its id is already indexed; true only for the one call that added it.</summary>
-    Task<bool> TryAddAsync(IndexedRecord record, CancellationToken cancellationToken = default);
+    /// <summary>Adds the record; false when it was already indexed (by this or another collector).</summary>
+    bool TryAdd(EvidenceRecord record, string relativePath, DateTimeOffset storedAt);
 
-    /// <summary>Whether a record with this id is already indexed.</summary>
-    Task<bool> ContainsAsync(Guid recordId, CancellationToken cancellationToken = default);
+    /// <summary>Highest stored sequence of a device below <paramref name="sequence"/>, or 0.</summary>
+    long PreviousSequence(string deviceId, long sequence);
 
-    /// <summary>How many records are indexed.</summary>
-    Task<long> CountAsync(CancellationToken cancellationToken = default);
+    /// <summary>Missing sequence ranges of a device, from 1 up to its highest stored sequence.</summary>
+    IReadOnlyList<SequenceGap> Gaps(string deviceId);
 
-    /// <summary>Records of one device (and optionally one work order) in sequence order.</summary>
-    Task<IReadOnlyList<IndexedRecord>> ListAsync(string deviceId, string? workOrderId = null, CancellationToken cancellationToken = default);
+    /// <summary>Stored records per device.</summary>
+    IReadOnlyDictionary<string, long> CountByDevice();
 }

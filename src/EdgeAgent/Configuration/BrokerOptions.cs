@@ -43,4 +43,8 @@ public sealed class BrokerOptions
 
     /// <summary>Whether delivery waits for the collector's receipt (end-to-end) or only the broker's PUBACK.</summary>
     public bool RequireReceipts { get; set; } = true;
+
+    /// <summary>Records sent but not yet receipted, at most; bounds memory and the broker's queue for the collector.</summary>
+    [Range(1, 100_000)]
+    public int MaxInFlightRecords { get; set; } = 64;
 }

@@ -25,6 +25,10 @@ public sealed class EdgeAgentOptions
 
     public ControlOptions Control { get; set; } = new();
 
+    /// <summary>Outbox limits: evidence quota (alert, never drop), telemetry quota and TTL.</summary>
+    [ValidateObjectMembers]
+    public Outbox.OutboxOptions Outbox { get; set; } = new();
+
     [ValidateObjectMembers]
     public GpioOptions Gpio { get; set; } = new();
 

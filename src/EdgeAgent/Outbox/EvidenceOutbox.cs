@@ -13,10 +13,15 @@ public sealed class EvidenceOutbox : IDisposable
 {
     private readonly SqliteConnection connection;
     private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly OutboxOptions options;
     private TaskCompletionSource appended = NewSignal();
 
-    public EvidenceOutbox(string path)
+    /// <summary>Disk-full and quota state, for the health model and the status API.</summary>
+    public OutboxHealth Health { get; } = new();
+
+    public EvidenceOutbox(string path, OutboxOptions? options = null)
     {
+        this.options = options ?? new OutboxOptions();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         connection.Open();
@@ -63,38 +68,25 @@ public sealed class EvidenceOutbox : IDisposable
             Execute("UPDATE meta SET value = value + 1 WHERE key='next_sequence'", tx);
             tx.Commit();
         }
+        catch (SqliteException ex) when (OutboxDiskFullException.IsDiskFull(ex))
+        {
+            // SQLite rolled the transaction back: nothing half-written, the sequence number is not used up.
+            Health.ReportDiskFull(ex);
+            throw new OutboxDiskFullException(Path.GetDirectoryName(Path.GetFullPath(connection.DataSource))!, ex);
+        }
         finally
         {
             gate.Release();
         }
 
         Interlocked.Exchange(ref appended, NewSignal()).TrySetResult();
+        await CheckQuotaAsync(cancellationToken);
         return record;
     }
 
     /// <summary>The oldest undelivered items, in sequence order.</summary>
-    public async Task<IReadOnlyList<OutboxItem>> PeekAsync(int limit, CancellationToken cancellationToken = default)
-    {
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT seq, record_id, record, image, attempts FROM items ORDER BY seq LIMIT $limit";
-            command.Parameters.AddWithValue("$limit", limit);
-            using var reader = command.ExecuteReader();
-            var items = new List<OutboxItem>();
-            while (reader.Read())
-            {
-                items.Add(new OutboxItem(reader.GetInt64(0), Guid.Parse(reader.GetString(1)), (byte[])reader[2], (byte[])reader[3], reader.GetInt32(4)));
-            }
-
-            return items;
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
+    public Task<IReadOnlyList<OutboxItem>> PeekAsync(int limit, CancellationToken cancellationToken = default) =>
+        PeekAfterAsync(0, limit, cancellationToken);
 
     /// <summary>Removes a delivered item.</summary>
     public async Task CompleteAsync(long sequence, CancellationToken cancellationToken = default)
@@ -106,6 +98,71 @@ public sealed class EvidenceOutbox : IDisposable
             command.CommandText = "DELETE FROM items WHERE seq = $seq";
             command.Parameters.AddWithValue("$seq", sequence);
             command.ExecuteNonQuery();
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        await CheckQuotaAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Removes delivered items in one transaction: one WAL sync for a whole burst of receipts (SD-card
+    /// friendly). Losing a removal to power loss only causes a resend, which the collector drops.
+    /// </summary>
+    /// <param name="receipted">Sequence and record id of each receipt; an item is removed only when both match.</param>
+    public async Task CompleteManyAsync(IReadOnlyCollection<(long Sequence, Guid RecordId)> receipted, CancellationToken cancellationToken = default)
+    {
+        if (receipted.Count == 0)
+        {
+            return;
+        }
+
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            using var tx = connection.BeginTransaction();
+            using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = "DELETE FROM items WHERE seq = $seq AND record_id = $id";
+            var seq = command.Parameters.Add("$seq", SqliteType.Integer);
+            var id = command.Parameters.Add("$id", SqliteType.Text);
+            foreach (var (sequence, recordId) in receipted)
+            {
+                seq.Value = sequence;
+                id.Value = recordId.ToString();
+                command.ExecuteNonQuery();
+            }
+
+            tx.Commit();
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        await CheckQuotaAsync(cancellationToken);
+    }
+
+    /// <summary>The oldest undelivered items with a sequence number above <paramref name="afterSequence"/>.</summary>
+    public async Task<IReadOnlyList<OutboxItem>> PeekAfterAsync(long afterSequence, int limit, CancellationToken cancellationToken = default)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT seq, record_id, record, image, attempts FROM items WHERE seq > $after ORDER BY seq LIMIT $limit";
+            command.Parameters.AddWithValue("$after", afterSequence);
+            command.Parameters.AddWithValue("$limit", limit);
+            using var reader = command.ExecuteReader();
+            var items = new List<OutboxItem>();
+            while (reader.Read())
+            {
+                items.Add(new OutboxItem(reader.GetInt64(0), Guid.Parse(reader.GetString(1)), (byte[])reader[2], (byte[])reader[3], reader.GetInt32(4)));
+            }
+
+            return items;
         }
         finally
         {
@@ -147,6 +204,13 @@ public sealed class EvidenceOutbox : IDisposable
         {
             gate.Release();
         }
+    }
+
+    /// <summary>Evidence past <see cref="OutboxOptions.EvidenceQuotaBytes"/> is kept (never dropped) but raises a critical alert.</summary>
+    private async Task CheckQuotaAsync(CancellationToken cancellationToken)
+    {
+        var (_, bytes, _) = await StatsAsync(cancellationToken);
+        Health.ReportEvidenceBytes(bytes, options.EvidenceQuotaBytes);
     }
 
     private long Scalar(string sql, SqliteTransaction? tx = null)

@@ -1,41 +1,55 @@
-using System.Globalization;
-using System.Text;
+using System.Buffers;
 using EdgeAgent.Configuration;
 using EdgeAgent.Outbox;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MQTTnet;
-using MQTTnet.Exceptions;
 using MQTTnet.Protocol;
 
 namespace EdgeAgent.Uplink;
 
 /// <summary>
-/// One long-lived MQTT 5 client with a supervised reconnect loop. Drains the outbox in sequence order:
-/// image chunks first, then the record. An item leaves the outbox only after every PUBACK reports success.
+/// One long-lived MQTT 5 client with a supervised reconnect loop (exponential backoff with jitter, on the
+/// <see cref="TimeProvider"/>). Persistent session, retained <c>online</c> birth and a Last Will that sets a
+/// retained <c>offline</c>. Delivery is the <see cref="DeliveryWindow"/>'s job; commands the <see cref="CommandResponder"/>'s.
 /// </summary>
-public sealed partial class MqttUplinkService(
-    IOptions<EdgeAgentOptions> options,
-    EvidenceOutbox outbox,
-    TimeProvider timeProvider,
-    ILogger<MqttUplinkService> logger) : BackgroundService
+public sealed partial class MqttUplinkService : BackgroundService
 {
     private readonly IMqttClient client = new MqttClientFactory().CreateMqttClient();
+    private readonly EdgeAgentOptions agent;
+    private readonly TimeProvider timeProvider;
+    private readonly ILogger<MqttUplinkService> logger;
+    private readonly CommandResponder commands;
+
+    public MqttUplinkService(IOptions<EdgeAgentOptions> options, EvidenceOutbox outbox, ICommandHandler commandHandler, TimeProvider timeProvider, ILogger<MqttUplinkService> logger, TelemetryQueue? telemetry = null)
+    {
+        agent = options.Value;
+        this.timeProvider = timeProvider;
+        this.logger = logger;
+        Window = new DeliveryWindow(outbox, agent.Broker, agent.DeviceId, timeProvider, logger) { Telemetry = telemetry };
+        commands = new CommandResponder(commandHandler, agent.DeviceId, logger);
+        client.ApplicationMessageReceivedAsync += OnMessageAsync;
+    }
 
     public bool IsConnected => client.IsConnected;
 
-    public DateTimeOffset? LastAcknowledgedAt { get; private set; }
+    public DateTimeOffset? LastAcknowledgedAt => Window.LastAcknowledgedAt;
+
+    public DeliveryWindow Window { get; }
+
+    /// <summary>Connections made so far (a reconnect counts again); for status and tests.</summary>
+    public int Connections { get; private set; }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var agent = options.Value;
         var endpoint = BrokerEndpoint.Parse(agent.Broker.Url);
         if (!endpoint.UseTls && !endpoint.IsLoopback)
         {
             Log.InsecureBroker(logger, endpoint.ToString());
         }
 
+        var responder = commands.RunAsync(() => client, stoppingToken);
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -43,12 +57,12 @@ public sealed partial class MqttUplinkService(
             {
                 if (!client.IsConnected)
                 {
-                    await ConnectAsync(agent, stoppingToken);
+                    await ConnectAsync(stoppingToken);
                     Log.Connected(logger, endpoint.ToString());
                 }
 
                 failures = 0;
-                await PumpAsync(agent, stoppingToken);
+                await Window.RunAsync(client, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -57,8 +71,9 @@ public sealed partial class MqttUplinkService(
             catch (Exception ex)
             {
                 failures++;
-                var delay = Backoff(failures);
+                var delay = ReconnectBackoff.Next(failures, Random.Shared);
                 Log.Disconnected(logger, endpoint.ToString(), ex.Message, delay.TotalSeconds);
+                await DropConnectionAsync();
                 try
                 {
                     await Task.Delay(delay, timeProvider, stoppingToken);
@@ -74,9 +89,17 @@ public sealed partial class MqttUplinkService(
         {
             await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), CancellationToken.None);
         }
+
+        try
+        {
+            await responder;
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
-    private async Task ConnectAsync(EdgeAgentOptions agent, CancellationToken cancellationToken)
+    private async Task ConnectAsync(CancellationToken cancellationToken)
     {
         var mqtt = MqttConnectionFactory.Build(agent.Broker, agent.DeviceId, b => b
             .WithCleanStart(false)
@@ -85,86 +108,63 @@ public sealed partial class MqttUplinkService(
             .WithWillPayload("offline"u8.ToArray())
             .WithWillRetain()
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
-        await client.ConnectAsync(mqtt, cancellationToken);
-        await PublishAsync(new MqttApplicationMessageBuilder().WithTopic(Topics.Status(agent.DeviceId)).WithPayload("online"u8.ToArray()).WithRetainFlag().WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken);
+        var connected = await client.ConnectAsync(mqtt, cancellationToken);
+        Connections++;
+
+
+        // Subscribing again is harmless with a present session and required without one.
+        var subscribed = await client.SubscribeAsync(
+            new MqttClientSubscribeOptionsBuilder()
+                .WithTopicFilter(f => f.WithTopic(Topics.Receipt(agent.DeviceId)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+                .WithTopicFilter(f => f.WithTopic(Topics.Command(agent.DeviceId)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+                .Build(),
+            cancellationToken);
+        foreach (var item in subscribed.Items.Where(i => i.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2))
+        {
+            Log.SubscribeRefused(logger, item.TopicFilter.Topic, item.ResultCode.ToString());
+        }
+
+        await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(Topics.Status(agent.DeviceId)).WithPayload("online"u8.ToArray()).WithRetainFlag().WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken);
+        Window.Reconnected(connected.MaximumPacketSize ?? 0);
     }
 
-    private async Task PumpAsync(EdgeAgentOptions agent, CancellationToken cancellationToken)
+    private async Task DropConnectionAsync()
     {
-        while (client.IsConnected && !cancellationToken.IsCancellationRequested)
+        try
         {
-            var idle = outbox.WhenAppended;
-            var batch = await outbox.PeekAsync(32, cancellationToken);
-            if (batch.Count == 0)
+            // A refused publish leaves the connection up; drop it so the next attempt starts clean.
+            if (client.IsConnected)
             {
-                // Wake on a new record, or periodically to notice a dropped connection.
-                await Task.WhenAny(idle, Task.Delay(TimeSpan.FromSeconds(5), timeProvider, cancellationToken));
-                cancellationToken.ThrowIfCancellationRequested();
-                if (!await client.TryPingAsync(cancellationToken))
-                {
-                    throw new MqttCommunicationException("broker did not answer a ping");
-                }
-
-                continue;
+                await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), CancellationToken.None);
             }
+        }
+        catch (Exception)
+        {
+            // already gone
+        }
+    }
 
-            foreach (var item in batch)
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
+    {
+        var message = args.ApplicationMessage;
+        if (message.Topic == Topics.Receipt(agent.DeviceId))
+        {
+            var payload = message.Payload;
+            if (Receipt.TryParse(payload.Length <= Receipt.MaxBytes ? payload.ToArray() : []) is { } receipt)
             {
-                await outbox.MarkAttemptAsync(item.Sequence, cancellationToken);
-                await SendAsync(agent, item, cancellationToken);
-                await outbox.CompleteAsync(item.Sequence, cancellationToken);
-                LastAcknowledgedAt = timeProvider.GetUtcNow();
+                Window.OnReceipt(receipt);
+            }
+            else
+            {
+                Log.BadReceipt(logger, payload.Length);
             }
         }
-
-        if (!client.IsConnected)
+        else if (message.Topic == Topics.Command(agent.DeviceId))
         {
-            throw new MqttCommunicationException("connection lost");
-        }
-    }
-
-    private async Task SendAsync(EdgeAgentOptions agent, OutboxItem item, CancellationToken cancellationToken)
-    {
-        var chunkSize = agent.Broker.MaxChunkBytes;
-        var chunks = Math.Max(1, (item.Image.Length + chunkSize - 1) / chunkSize);
-        var recordId = item.RecordId.ToString();
-        for (var i = 0; i < chunks; i++)
-        {
-            var offset = i * chunkSize;
-            var message = new MqttApplicationMessageBuilder()
-                .WithTopic(Topics.Image(agent.DeviceId))
-                .WithPayload(new ArraySegment<byte>(item.Image, offset, Math.Min(chunkSize, item.Image.Length - offset)))
-                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                .WithContentType("image/jpeg")
-                .WithUserProperty(Topics.Properties.RecordId, Encoding.UTF8.GetBytes(recordId))
-                .WithUserProperty(Topics.Properties.ChunkIndex, Encoding.UTF8.GetBytes(i.ToString(CultureInfo.InvariantCulture)))
-                .WithUserProperty(Topics.Properties.ChunkCount, Encoding.UTF8.GetBytes(chunks.ToString(CultureInfo.InvariantCulture)))
-                .Build();
-            await PublishAsync(message, cancellationToken);
+            commands.OnRequest(message);
         }
 
-        await PublishAsync(new MqttApplicationMessageBuilder()
-            .WithTopic(Topics.Evidence(agent.DeviceId))
-            .WithPayload(item.Record)
-            .WithContentType("application/json")
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build(), cancellationToken);
-    }
-
-    private async Task PublishAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
-    {
-        var result = await client.PublishAsync(message, cancellationToken);
-        if (!result.IsSuccess)
-        {
-            // A refused message (quota, packet too large, not authorized) is an error, never a success.
-            throw new MqttPublishRefusedException(message.Topic, result.ReasonCode.ToString(), result.ReasonString);
-        }
-    }
-
-    private static TimeSpan Backoff(int failures)
-    {
-        var seconds = Math.Min(60, Math.Pow(2, Math.Min(failures, 6)) * 0.5);
-        return TimeSpan.FromSeconds(seconds * (0.8 + (Random.Shared.NextDouble() * 0.4)));
+        return Task.CompletedTask;
     }
 
     public override void Dispose()
@@ -183,6 +183,12 @@ public sealed partial class MqttUplinkService(
 
         [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "INSECURE: evidence goes to {Broker} without TLS (Broker:AllowInsecure is set)")]
         public static partial void InsecureBroker(ILogger logger, string broker);
+
+        [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "Broker refused subscription to {Topic}: {Reason}; receipts or commands will not arrive (check the ACL)")]
+        public static partial void SubscribeRefused(ILogger logger, string topic, string reason);
+
+        [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Ignored a {Bytes}-byte message on the receipt topic that is not a receipt")]
+        public static partial void BadReceipt(ILogger logger, long bytes);
     }
 }
 

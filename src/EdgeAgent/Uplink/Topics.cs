@@ -16,9 +16,24 @@ public static class Topics
 
     public static string Status(string deviceId) => $"{Root}/{deviceId}/status";
 
+    /// <summary>Health and telemetry (not evidence: no receipt, quota and TTL on the device).</summary>
+    public static string Telemetry(string deviceId, string subtopic) => $"{Root}/{deviceId}/telemetry/{subtopic}";
+
+    /// <summary>Commands to the device (MQTT 5 request; the response goes to the request's response topic).</summary>
+    public static string Command(string deviceId) => $"{Root}/{deviceId}/command";
+
+    /// <summary>Default response topic, and the prefix every response topic must have (so the device ACL can allow it).</summary>
+    public static string Response(string deviceId) => $"{Root}/{deviceId}/response";
+
     public const string AllEvidence = Root + "/+/evidence";
 
     public const string AllImages = Root + "/+/image";
+
+    /// <summary>Receipts of every device: the collector publishes here.</summary>
+    public const string AllReceipts = Root + "/+/receipt";
+
+    /// <summary>Prefixes a filter with an MQTT 5 shared-subscription group, so collectors split the load.</summary>
+    public static string Shared(string? group, string filter) => string.IsNullOrEmpty(group) ? filter : $"$share/{group}/{filter}";
 
     /// <summary>The device id segment of a device topic, or null when the topic is not one.</summary>
     public static string? DeviceOf(string topic)

@@ -1,0 +1,44 @@
+using System.Security.Cryptography;
+using EdgeAgent.Evidence;
+using EdgeAgent.Outbox;
+
+namespace EdgeAgent.Tests.Outbox;
+
+/// <summary>Evidence records with random images, built the way the recorder builds them.</summary>
+public static class EvidenceFixtures
+{
+    public static byte[] Image(int bytes)
+    {
+        var image = new byte[bytes];
+        Random.Shared.NextBytes(image);
+        return image;
+    }
+
+    public static EvidenceRecord Record(long sequence, byte[] image, string deviceId = "test-device", string siteId = "test-site", string workOrder = "WO-1", Guid? recordId = null) => new()
+    {
+        RecordId = recordId ?? Guid.CreateVersion7(),
+        Sequence = sequence,
+        DeviceId = deviceId,
+        SiteId = siteId,
+        PointId = "conveyor-1",
+        WorkOrder = new WorkOrderStamp(workOrder, "conveyor-lockout"),
+        Step = new StepStamp("locked", 1, new Dictionary<string, string> { ["en"] = "Locked" }, true),
+        Trigger = new TriggerStamp("LockOn", "test", "lock-a", DateTimeOffset.UtcNow, "tester"),
+        Frame = new FrameStamp("cam-1", sequence, DateTimeOffset.UtcNow, 12.5, 320, 240),
+        Image = new ImageStamp(Convert.ToHexStringLower(SHA256.HashData(image)), image.Length),
+        CreatedAt = DateTimeOffset.UtcNow,
+    };
+
+    /// <summary>Appends <paramref name="count"/> records with random images of <paramref name="imageBytes"/>; returns them in order.</summary>
+    public static async Task<List<EvidenceRecord>> AppendAsync(EvidenceOutbox outbox, int count, int imageBytes, string deviceId = "test-device")
+    {
+        var records = new List<EvidenceRecord>();
+        for (var i = 0; i < count; i++)
+        {
+            var image = Image(imageBytes);
+            records.Add(await outbox.AppendAsync(seq => Record(seq, image, deviceId), image));
+        }
+
+        return records;
+    }
+}

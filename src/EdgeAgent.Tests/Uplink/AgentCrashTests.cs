@@ -1,0 +1,73 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using EdgeAgent.Tests.Collector;
+using EdgeAgent.Tests.Infrastructure;
+
+namespace EdgeAgent.Tests.Uplink;
+
+/// <summary>The real agent binary, SIGKILLed in the middle of publishing.</summary>
+public sealed class AgentCrashTests : IDisposable
+{
+    private const string Secret = "pw-7f3a9c-never-log-me";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(40);
+    private readonly TempDirectory temp = new();
+
+    [Fact]
+    public async Task Kill_9_mid_publish_then_restart_delivers_everything_and_the_collector_stores_no_duplicate()
+    {
+        await using var broker = await MosquittoProcess.StartAsync();
+        await using var collector = new CollectorHarness(temp.Combine("collector"), new() { Url = broker.Url });
+        await collector.StartAsync();
+        await using var status = await MqttObserver.StartAsync(broker.Url, "edgeagent/v1/test-device/status");
+        var state = temp.Combine("agent");
+        var config = AgentConfig.Baseline(state, broker.Url);
+        config["Broker"] = new JsonObject { ["Url"] = broker.Url, ["MaxChunkBytes"] = 1024, ["ReceiptTimeoutSeconds"] = 3, ["Username"] = "device" };
+        var configPath = AgentConfig.Write(temp.Path, config);
+        var environment = new Dictionary<string, string> { ["EDGEAGENT__Broker__Password"] = Secret };
+        var socket = Path.Combine(state, "control.sock");
+
+        var written = new List<Guid>();
+        using (var agent = await AgentProcess.StartAsync(configPath, socket, environment))
+        {
+            var firstStored = collector.WaitForStoredAsync(1, Patience);
+            for (var i = 0; i < 12; i++)
+            {
+                written.AddRange(await agent.TriggerAsync(i % 2 == 0 ? "isolated" : "zero-energy-verified"));
+            }
+
+            await firstStored;
+            agent.Kill(); // while records 2..12 are still going out chunk by chunk
+            Assert.True(collector.Stored.Count < written.Count, "the kill should land mid-publish");
+            await status.WaitForAsync(2, Patience); // online, then the Last Will
+            Assert.Equal(["online", "offline"], status.Messages.Select(m => Encoding.UTF8.GetString(m.Payload)));
+            await using var late = await MqttObserver.StartAsync(broker.Url, "edgeagent/v1/test-device/status");
+            await late.WaitForAsync(1, Patience);
+            Assert.True(late.Messages[0].Retain, "the Last Will is retained");
+            Assert.Equal("offline", Encoding.UTF8.GetString(late.Messages[0].Payload));
+            lock (agent.Output)
+            {
+                Assert.Contains(agent.Output, line => line.Contains("Connected to broker", StringComparison.Ordinal));
+                Assert.DoesNotContain(agent.Output, line => line.Contains(Secret, StringComparison.Ordinal));
+            }
+        }
+
+        using (var restarted = await AgentProcess.StartAsync(configPath, socket, environment))
+        {
+            await collector.WaitForStoredAsync(written.Count, Patience);
+            await using var birth = await MqttObserver.StartAsync(broker.Url, "edgeagent/v1/test-device/status");
+            await birth.WaitForAsync(1, Patience);
+            Assert.Equal("online", Encoding.UTF8.GetString(birth.Messages[0].Payload));
+            lock (restarted.Output)
+            {
+                Assert.DoesNotContain(restarted.Output, line => line.Contains(Secret, StringComparison.Ordinal));
+            }
+        }
+
+        Assert.Equal(written.Order(), collector.Stored.Select(r => r.RecordId).Order());
+        Assert.Equal(written.Count, collector.Service.Intake.Index.CountByDevice()["test-device"]);
+        Assert.Equal(written.Count, collector.Service.Store.Enumerate().Count());
+        Assert.True(Verification.EvidenceVerifier.Verify(collector.Service.Store.Root).Ok);
+    }
+
+    public void Dispose() => temp.Dispose();
+}

@@ -1,0 +1,77 @@
+using EdgeAgent.Configuration;
+using EdgeAgent.Outbox;
+using EdgeAgent.Uplink;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeAgent.Tests.Uplink;
+
+/// <summary>A real outbox and a real <see cref="MqttUplinkService"/> (no host around them), for delivery tests.</summary>
+public sealed class UplinkHarness : IAsyncDisposable
+{
+    private readonly CancellationTokenSource stop = new();
+    private bool started;
+
+    public UplinkHarness(string stateDirectory, string brokerUrl, Action<BrokerOptions>? configure = null, string deviceId = "test-device", ILogger<MqttUplinkService>? logger = null, TelemetryQueue? telemetry = null)
+    {
+        var broker = new BrokerOptions { Url = brokerUrl, ReceiptTimeoutSeconds = 3 };
+        configure?.Invoke(broker);
+        Options = new EdgeAgentOptions { DeviceId = deviceId, SiteId = "test-site", StateDirectory = stateDirectory, Broker = broker };
+        Outbox = new EvidenceOutbox(Path.Combine(stateDirectory, "outbox.db"));
+        Uplink = new MqttUplinkService(Microsoft.Extensions.Options.Options.Create(Options), Outbox, new RefusingCommandHandler(), TimeProvider.System, logger ?? NullLogger<MqttUplinkService>.Instance, telemetry);
+    }
+
+    public EdgeAgentOptions Options { get; }
+
+    public EvidenceOutbox Outbox { get; }
+
+    public MqttUplinkService Uplink { get; }
+
+    public async Task StartAsync()
+    {
+        started = true;
+        await Uplink.StartAsync(stop.Token);
+    }
+
+    /// <summary>Completes when the outbox is empty (every record receipted).</summary>
+    public async Task WaitUntilDrainedAsync(TimeSpan timeout)
+    {
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        async void Check(object? sender, int count)
+        {
+            if ((await Outbox.StatsAsync()).Count == 0)
+            {
+                drained.TrySetResult();
+            }
+        }
+
+        Uplink.Window.Delivered += Check;
+        try
+        {
+            Check(null, 0);
+            await drained.Task.WaitAsync(timeout);
+        }
+        finally
+        {
+            Uplink.Window.Delivered -= Check;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (started)
+        {
+            await Uplink.StopAsync(CancellationToken.None);
+        }
+
+        Uplink.Dispose();
+        Outbox.Dispose();
+        stop.Dispose();
+    }
+
+    private sealed class RefusingCommandHandler : ICommandHandler
+    {
+        public Task<CommandResult> HandleAsync(DeviceCommand command, CancellationToken cancellationToken = default) =>
+            Task.FromResult(CommandResult.Failure("no commands in this test"));
+    }
+}

@@ -1,0 +1,141 @@
+using EdgeAgent.Evidence;
+using Microsoft.Data.Sqlite;
+
+namespace EdgeAgent.Collector;
+
+/// <summary>
+/// The collector's SQLite index (<c>{root}/index.db</c>, WAL, synchronous=FULL, busy timeout so several
+/// collector processes on one host can share it): one row per stored record. It is the authority for
+/// idempotence (primary key = record id) and for per-device sequence gaps.
+/// </summary>
+public sealed class CollectorIndex : IEvidenceIndex
+{
+    private readonly SqliteConnection connection;
+    private readonly Lock sync = new();
+
+    public CollectorIndex(string root)
+    {
+        var path = Path.Combine(Path.GetFullPath(root), "index.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 30 }.ToString());
+        connection.Open();
+        Execute("""
+            PRAGMA busy_timeout=10000;
+            PRAGMA journal_mode=WAL;
+            PRAGMA synchronous=FULL;
+            CREATE TABLE IF NOT EXISTS records(
+              record_id TEXT PRIMARY KEY,
+              device TEXT NOT NULL,
+              site TEXT NOT NULL,
+              sequence INTEGER NOT NULL,
+              work_order TEXT NOT NULL,
+              step TEXT NOT NULL,
+              path TEXT NOT NULL,
+              sha256 TEXT NOT NULL,
+              created_at TEXT NOT NULL,
+              stored_at TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS records_device_sequence ON records(device, sequence);
+            """);
+    }
+
+    public bool Contains(Guid recordId)
+    {
+        lock (sync)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1 FROM records WHERE record_id = $id";
+            command.Parameters.AddWithValue("$id", recordId.ToString());
+            return command.ExecuteScalar() is not null;
+        }
+    }
+
+    /// <summary>Adds the record; false when it was already indexed (by this or another collector).</summary>
+    public bool TryAdd(EvidenceRecord record, string relativePath, DateTimeOffset storedAt)
+    {
+        lock (sync)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                INSERT OR IGNORE INTO records(record_id, device, site, sequence, work_order, step, path, sha256, created_at, stored_at)
+                VALUES($id, $device, $site, $seq, $wo, $step, $path, $sha, $created, $stored)
+                """;
+            command.Parameters.AddWithValue("$id", record.RecordId.ToString());
+            command.Parameters.AddWithValue("$device", record.DeviceId);
+            command.Parameters.AddWithValue("$site", record.SiteId);
+            command.Parameters.AddWithValue("$seq", record.Sequence);
+            command.Parameters.AddWithValue("$wo", record.WorkOrder.Id);
+            command.Parameters.AddWithValue("$step", record.Step.Id);
+            command.Parameters.AddWithValue("$path", relativePath);
+            command.Parameters.AddWithValue("$sha", record.Image.Sha256);
+            command.Parameters.AddWithValue("$created", record.CreatedAt.ToString("O"));
+            command.Parameters.AddWithValue("$stored", storedAt.ToString("O"));
+            return command.ExecuteNonQuery() == 1;
+        }
+    }
+
+    /// <summary>Highest stored sequence of a device below <paramref name="sequence"/>, or 0.</summary>
+    public long PreviousSequence(string deviceId, long sequence)
+    {
+        lock (sync)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COALESCE(MAX(sequence), 0) FROM records WHERE device = $device AND sequence < $seq";
+            command.Parameters.AddWithValue("$device", deviceId);
+            command.Parameters.AddWithValue("$seq", sequence);
+            return (long)command.ExecuteScalar()!;
+        }
+    }
+
+    /// <summary>Missing sequence ranges of a device, from 1 up to its highest stored sequence.</summary>
+    public IReadOnlyList<SequenceGap> Gaps(string deviceId)
+    {
+        lock (sync)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT prev + 1, sequence - 1 FROM (
+                  SELECT sequence, COALESCE(LAG(sequence) OVER (ORDER BY sequence), 0) AS prev FROM records WHERE device = $device)
+                WHERE sequence > prev + 1 ORDER BY sequence
+                """;
+            command.Parameters.AddWithValue("$device", deviceId);
+            using var reader = command.ExecuteReader();
+            var gaps = new List<SequenceGap>();
+            while (reader.Read())
+            {
+                gaps.Add(new SequenceGap(deviceId, reader.GetInt64(0), reader.GetInt64(1)));
+            }
+
+            return gaps;
+        }
+    }
+
+    /// <summary>Stored records per device.</summary>
+    public IReadOnlyDictionary<string, long> CountByDevice()
+    {
+        lock (sync)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT device, COUNT(*) FROM records GROUP BY device";
+            using var reader = command.ExecuteReader();
+            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+            while (reader.Read())
+            {
+                counts[reader.GetString(0)] = reader.GetInt64(1);
+            }
+
+            return counts;
+        }
+    }
+
+    private void Execute(string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    public void Dispose() => connection.Dispose();
+}
+
+/// <summary>Sequence numbers <see cref="From"/>..<see cref="To"/> of a device never reached the collector.</summary>
+public sealed record SequenceGap(string DeviceId, long From, long To);

@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using EdgeAgent.Evidence;
+using EdgeAgent.Uplink;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAgent.Collector;
+
+/// <summary>
+/// What the collector does with each message, independent of MQTT: stage chunks durably, and for each
+/// record check device, duplicates, completeness and SHA-256, store it durably, index it, report sequence
+/// gaps, and say which receipt the device gets. Nothing from the wire is used as a path unsanitised.
+/// </summary>
+public sealed partial class EvidenceIntake : IDisposable
+{
+    private readonly ILogger logger;
+    private readonly TimeProvider timeProvider;
+
+    public EvidenceIntake(CollectorOptions options, ILogger logger, TimeProvider? timeProvider = null)
+    {
+        this.logger = logger;
+        this.timeProvider = timeProvider ?? TimeProvider.System;
+        Store = new EvidenceStore(options.OutputDirectory);
+        Directory.CreateDirectory(Store.Root);
+        Index = EvidenceIndexFactory.Open(options.Index, Store.Root, options.ClientId);
+        Staging = new ChunkStaging(Store.Root, options.MaxChunkBytes, options.MaxImageBytes, options.MaxPendingBytes);
+    }
+
+    public EvidenceStore Store { get; }
+
+    public IEvidenceIndex Index { get; }
+
+    public ChunkStaging Staging { get; }
+
+    public event EventHandler<EvidenceRecord>? RecordStored;
+
+    public event EventHandler<string>? Rejected;
+
+    public event EventHandler<SequenceGap>? GapDetected;
+
+    /// <summary>Stages one image chunk; returns an error text when refused (then nothing was written).</summary>
+    public string? AcceptChunk(string deviceId, string? recordId, string? index, string? count, ReadOnlySpan<byte> payload)
+    {
+        if (!Guid.TryParse(recordId, out var id) ||
+            !int.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ||
+            !int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        {
+            return Reject(deviceId, "image chunk without valid record-id/chunk/chunks properties");
+        }
+
+        if (Index.Contains(id))
+        {
+            return null; // a resend of a stored record's chunk: nothing to stage
+        }
+
+        var error = Staging.Add(deviceId, id, i, n, payload);
+        return error is null ? null : Reject(deviceId, $"chunk {i} for {id}: {error}");
+    }
+
+    /// <summary>Handles a record message; returns the receipt to publish, or null when it is not a record at all.</summary>
+    public Receipt? AcceptRecord(string deviceId, ReadOnlySpan<byte> json)
+    {
+        EvidenceRecord record;
+        try
+        {
+            record = EvidenceRecord.FromJson(json);
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException)
+        {
+            Reject(deviceId, $"record is not valid JSON: {ex.Message}");
+            return null;
+        }
+
+        if (record.DeviceId != deviceId)
+        {
+            Reject(deviceId, $"record claims device '{record.DeviceId}' but came on '{deviceId}'s topic");
+            return Answer(record, ReceiptStatus.Rejected, reason: "device id does not match the topic");
+        }
+
+        if (Index.Contains(record.RecordId))
+        {
+            Staging.Discard(deviceId, record.RecordId);
+            return Answer(record, ReceiptStatus.Duplicate);
+        }
+
+        var image = Staging.TryAssemble(deviceId, record.RecordId);
+        if (image is null)
+        {
+            var missing = Staging.Missing(deviceId, record.RecordId);
+            Log.Incomplete(logger, deviceId, record.Sequence, missing?.Count ?? -1);
+            return Answer(record, ReceiptStatus.Incomplete, missing);
+        }
+
+        if (image.Length != record.Image.Bytes || !Convert.ToHexStringLower(SHA256.HashData(image)).Equals(record.Image.Sha256, StringComparison.Ordinal))
+        {
+            Staging.Discard(deviceId, record.RecordId);
+            Reject(deviceId, $"record {record.RecordId}: image SHA-256 or length does not match the record");
+            return Answer(record, ReceiptStatus.Rejected, reason: "image SHA-256 does not match the record");
+        }
+
+        var path = Store.Store(record, json.ToArray(), image);
+        var previous = Index.PreviousSequence(deviceId, record.Sequence);
+        if (!Index.TryAdd(record, path, timeProvider.GetUtcNow()))
+        {
+            Staging.Discard(deviceId, record.RecordId);
+            return Answer(record, ReceiptStatus.Duplicate); // another collector indexed it meanwhile
+        }
+
+        Staging.Discard(deviceId, record.RecordId);
+        Log.Stored(logger, deviceId, record.Sequence, record.WorkOrder.Id, record.Step.Id);
+        if (record.Sequence > previous + 1)
+        {
+            var gap = new SequenceGap(deviceId, previous + 1, record.Sequence - 1);
+            Log.Gap(logger, deviceId, gap.From, gap.To);
+            GapDetected?.Invoke(this, gap);
+        }
+
+        RecordStored?.Invoke(this, record);
+        return Answer(record, ReceiptStatus.Stored);
+    }
+
+    private static Receipt Answer(EvidenceRecord record, ReceiptStatus status, IReadOnlyList<int>? missing = null, string? reason = null) =>
+        new() { RecordId = record.RecordId, Sequence = record.Sequence, Status = status, Missing = missing, Reason = reason };
+
+    private string Reject(string deviceId, string reason)
+    {
+        Log.Rejected(logger, deviceId, reason);
+        Rejected?.Invoke(this, reason);
+        return reason;
+    }
+
+    public void Dispose() => Index.Dispose();
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Stored {DeviceId} #{Sequence} ({WorkOrder}, step {StepId})")]
+        public static partial void Stored(ILogger logger, string deviceId, long sequence, string workOrder, string stepId);
+
+        [LoggerMessage(EventId = 7003, Level = LogLevel.Warning, Message = "Rejected a message from {DeviceId}: {Reason}")]
+        public static partial void Rejected(ILogger logger, string deviceId, string reason);
+
+        [LoggerMessage(EventId = 7005, Level = LogLevel.Warning, Message = "Sequence gap from {DeviceId}: #{From}..#{To} not received (yet)")]
+        public static partial void Gap(ILogger logger, string deviceId, long from, long to);
+
+        [LoggerMessage(EventId = 7006, Level = LogLevel.Information, Message = "Record {DeviceId} #{Sequence} is missing {Missing} chunk(s) (-1: all); asked the device to resend")]
+        public static partial void Incomplete(ILogger logger, string deviceId, long sequence, int missing);
+    }
+}

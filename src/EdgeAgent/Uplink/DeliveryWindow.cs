@@ -1,0 +1,290 @@
+using System.Globalization;
+using System.Text;
+using System.Threading.Channels;
+using EdgeAgent.Configuration;
+using EdgeAgent.Outbox;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Exceptions;
+using MQTTnet.Protocol;
+
+namespace EdgeAgent.Uplink;
+
+/// <summary>
+/// Moves outbox records to the broker in sequence order with a bounded number in flight, and removes a
+/// record from the outbox only when the collector's receipt for it arrives (end-to-end, after the
+/// collector's durable write). A broker PUBACK is required for every message but is not enough.
+/// Records without a receipt are sent again after <see cref="BrokerOptions.ReceiptTimeoutSeconds"/>.
+/// </summary>
+public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions broker, string deviceId, TimeProvider timeProvider, ILogger logger)
+{
+    private static readonly TimeSpan IdleCheck = TimeSpan.FromSeconds(5);
+
+    /// <summary>Room for the fixed header, topic, properties and packet id around a chunk's payload.</summary>
+    private const int PacketOverhead = 1024;
+    private readonly SortedDictionary<long, InFlightRecord> inFlight = [];
+    private readonly Channel<Receipt> receipts = Channel.CreateBounded<Receipt>(new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly TimeSpan receiptTimeout = TimeSpan.FromSeconds(broker.ReceiptTimeoutSeconds);
+    private long lastQueued;
+    private int chunkSize = broker.MaxChunkBytes;
+
+    public int InFlightCount => inFlight.Count;
+
+    /// <summary>Non-evidence to send when no evidence is waiting; optional.</summary>
+    public TelemetryQueue? Telemetry { get; init; }
+
+    public DateTimeOffset? LastReceiptAt { get; private set; }
+
+    public DateTimeOffset? LastAcknowledgedAt { get; private set; }
+
+    /// <summary>Raised after records left the outbox on the collector's receipt, with how many.</summary>
+    public event EventHandler<int>? Delivered;
+
+    /// <summary>Called from the MQTT receive path; never blocks it.</summary>
+    public void OnReceipt(Receipt receipt) => receipts.Writer.TryWrite(receipt);
+
+    /// <summary>Chunk size in use: <see cref="BrokerOptions.MaxChunkBytes"/>, shrunk to fit the broker's packet cap.</summary>
+    public int ChunkSize => chunkSize;
+
+    /// <summary>
+    /// After a (re)connect every record without a receipt is announced again, resuming unfinished images.
+    /// When the broker announces a maximum packet size (MQTT 5 CONNACK) below the configured chunk size,
+    /// chunks shrink to fit, instead of every publish being refused in an endless reconnect loop.
+    /// </summary>
+    public void Reconnected(uint maximumPacketSize = 0)
+    {
+        var fits = maximumPacketSize > 0 ? (int)Math.Min(broker.MaxChunkBytes, Math.Max(1024, maximumPacketSize - PacketOverhead)) : broker.MaxChunkBytes;
+        if (fits != chunkSize)
+        {
+            Log.ChunkSize(logger, fits, maximumPacketSize, broker.MaxChunkBytes);
+            chunkSize = fits;
+        }
+
+        foreach (var (sequence, record) in inFlight.ToList())
+        {
+            if (record.ChunkSize > chunkSize)
+            {
+                inFlight[sequence] = new InFlightRecord(sequence, record.RecordId, record.ImageBytes, chunkSize); // re-chunk from scratch
+            }
+            else
+            {
+                record.Reconnected();
+            }
+        }
+    }
+
+    /// <summary>Runs until the connection fails (throws) or <paramref name="cancellationToken"/> is cancelled.</summary>
+    public async Task RunAsync(IMqttClient client, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var appended = outbox.WhenAppended;
+            await ApplyReceiptsAsync(cancellationToken);
+            await ResendOverdueAsync(cancellationToken);
+            var fresh = await FillAsync(cancellationToken);
+            if (await SendPendingAsync(client, fresh, cancellationToken) || await SendTelemetryAsync(client, cancellationToken))
+            {
+                continue;
+            }
+
+            await WaitForWorkAsync(client, appended, cancellationToken);
+        }
+    }
+
+    private async Task ApplyReceiptsAsync(CancellationToken cancellationToken)
+    {
+        var done = new List<(long, Guid)>();
+        while (receipts.Reader.TryRead(out var receipt))
+        {
+            LastReceiptAt = timeProvider.GetUtcNow();
+            inFlight.TryGetValue(receipt.Sequence, out var record);
+            if (record is not null && record.RecordId != receipt.RecordId)
+            {
+                continue; // a receipt for some other record with this number: not ours to act on
+            }
+
+            if (receipt.IsFinal)
+            {
+                inFlight.Remove(receipt.Sequence);
+                done.Add((receipt.Sequence, receipt.RecordId));
+            }
+            else if (receipt.Status == ReceiptStatus.Incomplete && record is not null)
+            {
+                Log.Incomplete(logger, receipt.Sequence, receipt.Missing?.Count ?? 0);
+                record.ResendChunks(receipt.Missing ?? Enumerable.Range(0, record.ChunkCount).ToList());
+            }
+            else if (receipt.Status == ReceiptStatus.Rejected)
+            {
+                Log.Rejected(logger, receipt.Sequence, receipt.Reason ?? "no reason given");
+            }
+        }
+
+        if (done.Count > 0)
+        {
+            await outbox.CompleteManyAsync(done, cancellationToken);
+            Delivered?.Invoke(this, done.Count);
+        }
+    }
+
+    private async Task ResendOverdueAsync(CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        foreach (var record in inFlight.Values.Where(r => r.IsOverdue(now, receiptTimeout)))
+        {
+            Log.ReceiptTimeout(logger, record.Sequence, receiptTimeout.TotalSeconds);
+            record.ResendAll();
+            await outbox.MarkAttemptAsync(record.Sequence, cancellationToken);
+        }
+    }
+
+    private async Task<Dictionary<long, OutboxItem>> FillAsync(CancellationToken cancellationToken)
+    {
+        var free = broker.MaxInFlightRecords - inFlight.Count;
+        var fresh = new Dictionary<long, OutboxItem>();
+        if (free <= 0)
+        {
+            return fresh;
+        }
+
+        foreach (var item in await outbox.PeekAfterAsync(lastQueued, free, cancellationToken))
+        {
+            inFlight[item.Sequence] = new InFlightRecord(item.Sequence, item.RecordId, item.Image.Length, chunkSize);
+            fresh[item.Sequence] = item;
+            lastQueued = item.Sequence;
+        }
+
+        return fresh;
+    }
+
+    private async Task<bool> SendPendingAsync(IMqttClient client, Dictionary<long, OutboxItem> fresh, CancellationToken cancellationToken)
+    {
+        var sent = false;
+        foreach (var record in inFlight.Values.Where(r => r.HasWork).ToList())
+        {
+            if (!fresh.TryGetValue(record.Sequence, out var item))
+            {
+                var found = await outbox.PeekAfterAsync(record.Sequence - 1, 1, cancellationToken);
+                if (found.Count == 0 || found[0].Sequence != record.Sequence)
+                {
+                    inFlight.Remove(record.Sequence); // completed by a late receipt meanwhile
+                    continue;
+                }
+
+                item = found[0];
+            }
+
+            await SendAsync(client, record, item, cancellationToken);
+            sent = true;
+        }
+
+        return sent;
+    }
+
+    private async Task SendAsync(IMqttClient client, InFlightRecord record, OutboxItem item, CancellationToken cancellationToken)
+    {
+        var chunkSize = record.ChunkSize;
+        var recordId = Encoding.UTF8.GetBytes(item.RecordId.ToString());
+        var count = Encoding.UTF8.GetBytes(record.ChunkCount.ToString(CultureInfo.InvariantCulture));
+        while (record.NextChunk is { } index)
+        {
+            var offset = index * chunkSize;
+            await PublishAsync(client, new MqttApplicationMessageBuilder()
+                .WithTopic(Topics.Image(deviceId))
+                .WithPayload(new ArraySegment<byte>(item.Image, offset, Math.Min(chunkSize, item.Image.Length - offset)))
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithContentType("image/jpeg")
+                .WithUserProperty(Topics.Properties.RecordId, recordId)
+                .WithUserProperty(Topics.Properties.ChunkIndex, Encoding.UTF8.GetBytes(index.ToString(CultureInfo.InvariantCulture)))
+                .WithUserProperty(Topics.Properties.ChunkCount, count)
+                .Build(), cancellationToken);
+            record.ChunkAcknowledged(index);
+        }
+
+        await PublishAsync(client, new MqttApplicationMessageBuilder()
+            .WithTopic(Topics.Evidence(deviceId))
+            .WithPayload(item.Record)
+            .WithContentType("application/json")
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build(), cancellationToken);
+        var now = timeProvider.GetUtcNow();
+        record.RecordAcknowledged(now);
+        LastAcknowledgedAt = now;
+        if (!broker.RequireReceipts)
+        {
+            inFlight.Remove(record.Sequence);
+            await outbox.CompleteAsync(record.Sequence, cancellationToken);
+            Delivered?.Invoke(this, 1);
+        }
+    }
+
+    /// <summary>Evidence first: telemetry goes only when no evidence is waiting to be sent.</summary>
+    private async Task<bool> SendTelemetryAsync(IMqttClient client, CancellationToken cancellationToken)
+    {
+        if (Telemetry is null)
+        {
+            return false;
+        }
+
+        var batch = Telemetry.Peek(16);
+        foreach (var (id, subtopic, payload) in batch)
+        {
+            await PublishAsync(client, new MqttApplicationMessageBuilder()
+                .WithTopic(Topics.Telemetry(deviceId, subtopic))
+                .WithPayload(payload)
+                .WithContentType("application/json")
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .Build(), cancellationToken);
+            Telemetry.Remove(id);
+        }
+
+        return batch.Count > 0;
+    }
+
+    private async Task WaitForWorkAsync(IMqttClient client, Task appended, CancellationToken cancellationToken)
+    {
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var now = timeProvider.GetUtcNow();
+        var nextDue = inFlight.Values.Where(r => r.SentAt is not null).Select(r => r.SentAt!.Value + receiptTimeout - now).DefaultIfEmpty(IdleCheck).Min();
+        var delay = nextDue < IdleCheck ? (nextDue < TimeSpan.Zero ? TimeSpan.Zero : nextDue) : IdleCheck;
+        var timer = Task.Delay(delay, timeProvider, wake.Token);
+        var waits = new List<Task> { timer, receipts.Reader.WaitToReadAsync(wake.Token).AsTask() };
+        if (inFlight.Count < broker.MaxInFlightRecords)
+        {
+            waits.Add(appended);
+        }
+
+        var first = await Task.WhenAny(waits);
+        await wake.CancelAsync();
+        cancellationToken.ThrowIfCancellationRequested();
+        if (first == timer && delay == IdleCheck && !await client.TryPingAsync(cancellationToken))
+        {
+            throw new MqttCommunicationException("broker did not answer a ping");
+        }
+    }
+
+    private static async Task PublishAsync(IMqttClient client, MqttApplicationMessage message, CancellationToken cancellationToken)
+    {
+        var result = await client.PublishAsync(message, cancellationToken);
+        if (!result.IsSuccess)
+        {
+            // A refused message (quota, packet too large, not authorized) is an error, never a success.
+            throw new MqttPublishRefusedException(message.Topic, result.ReasonCode.ToString(), result.ReasonString);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 5010, Level = LogLevel.Warning, Message = "No receipt for record #{Sequence} within {Seconds} s; sending it again")]
+        public static partial void ReceiptTimeout(ILogger logger, long sequence, double seconds);
+
+        [LoggerMessage(EventId = 5011, Level = LogLevel.Information, Message = "Collector lacks {Missing} chunk(s) of record #{Sequence}; resending them")]
+        public static partial void Incomplete(ILogger logger, long sequence, int missing);
+
+        [LoggerMessage(EventId = 5013, Level = LogLevel.Warning, Message = "Image chunks are {ChunkBytes} bytes: the broker accepts packets up to {MaximumPacketSize} bytes (Broker:MaxChunkBytes is {Configured})")]
+        public static partial void ChunkSize(ILogger logger, int chunkBytes, uint maximumPacketSize, int configured);
+
+        [LoggerMessage(EventId = 5012, Level = LogLevel.Error, Message = "Collector rejected record #{Sequence}: {Reason}; kept in the outbox and retried after the receipt timeout")]
+        public static partial void Rejected(ILogger logger, long sequence, string reason);
+    }
+}

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace EdgeAgent.Uplink;
+
+/// <summary>
+/// The collector's end-to-end acknowledgement, schema <c>edgeagent.receipt/1</c>, published on the
+/// device's receipt topic after the record is durably stored. Only a receipt removes a record from the outbox.
+/// </summary>
+public sealed record Receipt
+{
+    public const string SchemaV1 = "edgeagent.receipt/1";
+
+    /// <summary>Largest receipt the device parses; anything bigger is ignored.</summary>
+    public const int MaxBytes = 16 * 1024;
+
+    public string Schema { get; init; } = SchemaV1;
+
+    public required Guid RecordId { get; init; }
+
+    public required long Sequence { get; init; }
+
+    public required ReceiptStatus Status { get; init; }
+
+    /// <summary>For <see cref="ReceiptStatus.Incomplete"/>: the chunk indexes the collector does not have.</summary>
+    public IReadOnlyList<int>? Missing { get; init; }
+
+    /// <summary>For <see cref="ReceiptStatus.Rejected"/>: why, for people.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>Stored or already stored: the device may forget the record.</summary>
+    [JsonIgnore]
+    public bool IsFinal => Status is ReceiptStatus.Stored or ReceiptStatus.Duplicate;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false) },
+    };
+
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+
+    /// <summary>Parses a receipt; null when the payload is not one (too big, not JSON, wrong schema).</summary>
+    public static Receipt? TryParse(ReadOnlySpan<byte> payload)
+    {
+        if (payload.Length > MaxBytes)
+        {
+            return null;
+        }
+
+        try
+        {
+            var receipt = JsonSerializer.Deserialize<Receipt>(payload, Json);
+            return receipt?.Schema == SchemaV1 ? receipt : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>What the collector did with a record.</summary>
+public enum ReceiptStatus
+{
+    /// <summary>Stored durably now.</summary>
+    Stored,
+
+    /// <summary>Stored durably before; this delivery was a duplicate.</summary>
+    Duplicate,
+
+    /// <summary>Chunks are missing (listed); send them and the record again.</summary>
+    Incomplete,
+
+    /// <summary>Refused (hash mismatch, invalid record); the device keeps it and retries after the receipt timeout.</summary>
+    Rejected,
+}
