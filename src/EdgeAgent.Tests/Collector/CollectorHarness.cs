@@ -15,7 +15,7 @@ public sealed class CollectorHarness : IAsyncDisposable
 
     public CollectorHarness(string root, BrokerOptions broker, string clientId = "test-collector", string? sharedGroup = "edgeagent-collectors")
     {
-        Service = new CollectorService(new CollectorOptions { Broker = broker, OutputDirectory = root, ClientId = clientId, SharedGroup = sharedGroup }, NullLogger<CollectorService>.Instance);
+        Service = new CollectorService(new CollectorOptions { Broker = broker, OutputDirectory = root, ClientId = clientId, SubscriptionGroup = sharedGroup }, NullLogger<CollectorService>.Instance);
         Service.RecordStored += (_, record) =>
         {
             stored.Enqueue(record);

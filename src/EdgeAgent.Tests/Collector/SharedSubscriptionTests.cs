@@ -140,7 +140,7 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
                 Broker = new BrokerOptions { Url = broker.Url },
                 OutputDirectory = store,
                 ClientId = clientId,
-                SharedGroup = "collectors",
+                SubscriptionGroup = "collectors",
                 Index = new EvidenceIndexOptions { Provider = EvidenceIndexOptions.PostgreSql, ConnectionString = database },
             },
             NullLogger<CollectorService>.Instance);

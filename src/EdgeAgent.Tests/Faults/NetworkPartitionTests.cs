@@ -75,7 +75,8 @@ public sealed class NetworkPartitionTests
                 await probe.ConnectAsync(device.Inside, port, shortWait.Token);
             });
             Assert.True(probeError is OperationCanceledException or System.Net.Sockets.SocketException { SocketErrorCode: not System.Net.Sockets.SocketError.ConnectionRefused }, probeError.ToString());
-            Assert.Equal(3, (await app.Services.GetRequiredService<Outbox.EvidenceOutbox>().StatsAsync(cts.Token)).Count);
+            // 3, or 4 when the partition beat record 1's receipt back to the device (it is then resent and dropped as a duplicate).
+            Assert.InRange((await app.Services.GetRequiredService<global::EdgeAgent.Outbox.EvidenceOutbox>().StatsAsync(cts.Token)).Count, 3, 4);
             Assert.Single(stored);
             ns.Heal(0);
             for (var i = 0; i < 3; i++)

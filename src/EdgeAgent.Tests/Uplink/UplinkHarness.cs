@@ -18,7 +18,7 @@ public sealed class UplinkHarness : IAsyncDisposable
         configure?.Invoke(broker);
         Options = new EdgeAgentOptions { DeviceId = deviceId, SiteId = "test-site", StateDirectory = stateDirectory, Broker = broker };
         Outbox = new EvidenceOutbox(Path.Combine(stateDirectory, "outbox.db"));
-        Uplink = new MqttUplinkService(Microsoft.Extensions.Options.Options.Create(Options), Outbox, new RefusingCommandHandler(), TimeProvider.System, logger ?? NullLogger<MqttUplinkService>.Instance, telemetry);
+        Uplink = new MqttUplinkService(Microsoft.Extensions.Options.Options.Create(Options), Outbox, TimeProvider.System, logger ?? NullLogger<MqttUplinkService>.Instance, new RefusingCommandHandler(), telemetry);
     }
 
     public EdgeAgentOptions Options { get; }

@@ -17,7 +17,7 @@ public static class CollectCommand
         var clientCert = new Option<string?>("--client-cert") { Description = "Client certificate (PEM) for brokers that require one." };
         var clientKey = new Option<string?>("--client-key") { Description = "Private key (PEM) of --client-cert." };
         var clientId = new Option<string?>("--client-id") { Description = "MQTT client id; unique per collector instance (default: edgeagent-collector-HOSTNAME)." };
-        var sharedGroup = new Option<string>("--shared-group") { Description = "MQTT 5 shared-subscription group; collectors in one group split the load. Empty: no sharing.", DefaultValueFactory = _ => "edgeagent-collectors" };
+        var sharedGroup = new Option<string?>("--shared-group") { Description = "MQTT 5 shared-subscription group: collectors in one group split the load; they must share --output. Default: no sharing." };
         var index = new Option<string>("--index") { Description = "Index of stored records: sqlite (default, DIR/index.db) or postgresql (several collectors sharing DIR).", DefaultValueFactory = _ => EvidenceIndexOptions.Sqlite };
         var indexConnection = new Option<string?>("--index-connection") { Description = "Npgsql connection string without a password (e.g. Host=/run/postgresql;Database=evidence)." };
         var indexConnectionFile = new Option<string?>("--index-connection-file") { Description = "File holding the index connection string (use this when it contains a password)." };
@@ -55,7 +55,7 @@ public static class CollectCommand
             CollectorService collector;
             try
             {
-                collector = new CollectorService(new CollectorOptions { Broker = brokerOptions, OutputDirectory = parse.GetValue(dir)!, SharedGroup = parse.GetValue(sharedGroup), ClientId = parse.GetValue(clientId) ?? "edgeagent-collector-" + Environment.MachineName, Index = indexOptions }, loggerFactory.CreateLogger<CollectorService>());
+                collector = new CollectorService(new CollectorOptions { Broker = brokerOptions, OutputDirectory = parse.GetValue(dir)!, SubscriptionGroup = string.IsNullOrEmpty(parse.GetValue(sharedGroup)) ? null : parse.GetValue(sharedGroup), ClientId = parse.GetValue(clientId) ?? "edgeagent-collector-" + Environment.MachineName, Index = indexOptions }, loggerFactory.CreateLogger<CollectorService>());
             }
             catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException)
             {

@@ -11,10 +11,11 @@ public sealed class CollectorOptions
     public string ClientId { get; init; } = "edgeagent-collector-" + Environment.MachineName;
 
     /// <summary>
-    /// MQTT 5 shared-subscription group: collectors with the same group split the devices' messages
-    /// (<c>$share/{group}/…</c>). Empty subscribes directly (every collector gets everything).
+    /// MQTT 5 shared-subscription group: collectors with the same group split the devices' messages, records
+    /// and chunks alike (<c>$share/{group}/…</c>); they must share the store root, where chunks are staged.
+    /// Null: this collector receives everything.
     /// </summary>
-    public string? SharedGroup { get; init; } = "edgeagent-collectors";
+    public string? SubscriptionGroup { get; init; }
 
     /// <summary>Largest single chunk accepted; bigger ones are refused.</summary>
     public int MaxChunkBytes { get; init; } = 8 * 1024 * 1024;

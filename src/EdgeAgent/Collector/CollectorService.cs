@@ -72,8 +72,8 @@ public sealed partial class CollectorService : IAsyncDisposable
         await client.ConnectAsync(mqtt, cancellationToken);
         await client.SubscribeAsync(
             new MqttClientSubscribeOptionsBuilder()
-                .WithTopicFilter(f => f.WithTopic(Topics.Shared(options.SharedGroup, Topics.AllImages)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
-                .WithTopicFilter(f => f.WithTopic(Topics.Shared(options.SharedGroup, Topics.AllEvidence)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+                .WithTopicFilter(f => f.WithTopic(Topics.Shared(options.SubscriptionGroup, Topics.AllImages)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+                .WithTopicFilter(f => f.WithTopic(Topics.Shared(options.SubscriptionGroup, Topics.AllEvidence)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
                 .Build(),
             cancellationToken);
     }

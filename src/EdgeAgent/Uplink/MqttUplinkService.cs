@@ -22,13 +22,15 @@ public sealed partial class MqttUplinkService : BackgroundService
     private readonly ILogger<MqttUplinkService> logger;
     private readonly CommandResponder commands;
 
-    public MqttUplinkService(IOptions<EdgeAgentOptions> options, EvidenceOutbox outbox, ICommandHandler commandHandler, TimeProvider timeProvider, ILogger<MqttUplinkService> logger, TelemetryQueue? telemetry = null)
+    /// <param name="commandHandler">Carries out commands; without one every command is answered with an error.</param>
+    /// <param name="telemetry">Non-evidence sent after evidence; optional.</param>
+    public MqttUplinkService(IOptions<EdgeAgentOptions> options, EvidenceOutbox outbox, TimeProvider timeProvider, ILogger<MqttUplinkService> logger, ICommandHandler? commandHandler = null, TelemetryQueue? telemetry = null)
     {
         agent = options.Value;
         this.timeProvider = timeProvider;
         this.logger = logger;
         Window = new DeliveryWindow(outbox, agent.Broker, agent.DeviceId, timeProvider, logger) { Telemetry = telemetry };
-        commands = new CommandResponder(commandHandler, agent.DeviceId, logger);
+        commands = new CommandResponder(commandHandler ?? new NoCommands(), agent.DeviceId, logger);
         client.ApplicationMessageReceivedAsync += OnMessageAsync;
     }
 
@@ -190,6 +192,13 @@ public sealed partial class MqttUplinkService : BackgroundService
         [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Ignored a {Bytes}-byte message on the receipt topic that is not a receipt")]
         public static partial void BadReceipt(ILogger logger, long bytes);
     }
+}
+
+/// <summary>Used when no <see cref="ICommandHandler"/> is given: every command is refused, nothing changes.</summary>
+internal sealed class NoCommands : ICommandHandler
+{
+    public Task<CommandResult> HandleAsync(DeviceCommand command, CancellationToken cancellationToken = default) =>
+        Task.FromResult(CommandResult.Failure("this agent takes no commands"));
 }
 
 /// <summary>The broker answered a PUBACK with a failure reason code.</summary>
