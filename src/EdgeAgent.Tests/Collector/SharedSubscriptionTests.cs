@@ -58,6 +58,8 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
             }
 
             await all.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await agent1.StopAsync();
+            await agent2.StopAsync();
         }
 
         output.WriteLine($"collector-a stored {a.StoredCount}, collector-b stored {b.StoredCount}");
@@ -101,6 +103,8 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
             }
 
             var done = await Task.WhenAny(all.Task, Task.Delay(TimeSpan.FromSeconds(60)));
+            await agent1.StopAsync();
+            await agent2.StopAsync();
             Assert.True(done == all.Task, $"stored {a.StoredCount} + {b.StoredCount} of {Expected}\n--- a:\n{a.Log}\n--- b:\n{b.Log}");
         }
 
