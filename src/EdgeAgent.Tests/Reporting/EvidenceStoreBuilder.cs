@@ -35,7 +35,7 @@ public sealed class EvidenceStoreBuilder(string root)
     public string WorkOrder { get; set; } = "WO-1";
 
     /// <summary>Stores one record for <paramref name="step"/> and returns it.</summary>
-    public EvidenceRecord Add(string step, string trigger = "Manual", bool advanced = true, string? op = "li.wei", double ageMs = 80, byte[]? image = null, Func<EvidenceRecord, EvidenceRecord>? bend = null)
+    public EvidenceRecord Add(string step, string trigger = "Manual", bool advanced = true, string? op = "li.wei", double ageMs = 80, byte[]? image = null, Func<EvidenceRecord, EvidenceRecord>? bend = null, Action<System.Text.Json.Nodes.JsonObject>? bendJson = null)
     {
         Clock = Clock.AddSeconds(30);
         var jpeg = image ?? Jpeg(640, 360, step);
@@ -54,7 +54,9 @@ public sealed class EvidenceStoreBuilder(string root)
             CreatedAt = Clock.AddMilliseconds(150),
         };
         record = bend?.Invoke(record) ?? record;
-        Store.Store(record, record.ToJson(), jpeg);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(record.ToJson())!.AsObject();
+        bendJson?.Invoke(json); // fields newer record versions carry (clock, signature, …)
+        Store.Store(record, System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()), jpeg);
         return record;
     }
 

@@ -61,6 +61,28 @@ public sealed class ReportFindingsTests : IDisposable
     }
 
     [Fact]
+    public void Record_clock_stamp_not_synchronised_or_jumping_is_flagged()
+    {
+        store.Add("isolated", bendJson: j => j["clock"] = new System.Text.Json.Nodes.JsonObject { ["synchronized"] = false, ["monotonicMs"] = 1000 });
+        store.Add("locked", "LockOn", bendJson: j => j["clock"] = new System.Text.Json.Nodes.JsonObject { ["synchronized"] = true, ["monotonicMs"] = 2000, ["jumpMs"] = -4000 });
+        store.Add("zero-energy-verified", bendJson: j => j["clock"] = new System.Text.Json.Nodes.JsonObject { ["synchronized"] = true, ["monotonicMs"] = 3000 });
+        var clock = Job().Findings.Where(f => f.Kind == FindingKind.UnsynchronisedClock).ToList();
+        Assert.Equal([1L, 2L], clock.Select(f => f.Sequence!.Value));
+        Assert.Contains("-4000 ms", clock[1].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Device_finding_codes_are_sorted_into_kinds()
+    {
+        store.Add("isolated");
+        store.Add("locked", "LockOn");
+        store.Add("locked", "LockOff", advanced: false, bend: r => r with { Findings = ["unlock-before-zero-energy: lock 'lock-a' came off before 'zero-energy-verified'", "clock-jump: wall clock moved 90 s"] });
+        var findings = Job().Findings;
+        Assert.Contains(findings, f => f.Kind == FindingKind.OutOfOrder && f.Text.StartsWith("unlock-before-zero-energy", StringComparison.Ordinal));
+        Assert.Contains(findings, f => f.Kind == FindingKind.UnsynchronisedClock && f.Text.StartsWith("clock-jump", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Stale_and_blank_frames_are_flagged_bad()
     {
         store.Add("isolated", ageMs: -1200);

@@ -17,7 +17,7 @@ public static class IndexPage
 
         if (unreadable.Count > 0)
         {
-            html.Append("<section class=\"findings\"><h2>").Append(Html.Label("Unreadable records", "无法读取的记录")).Append("</h2><ul>");
+            html.Append("<section class=\"findings\"><h2>").Append(Html.Label("Unreadable records and other problems", "无法读取的记录及其他问题")).Append("</h2><ul>");
             foreach (var line in unreadable)
             {
                 html.Append("<li class=\"finding kind-verification\">").Append(Html.Encode(line)).Append("</li>");

@@ -44,6 +44,11 @@ public static class JobAnalyzer
                 Add(FindingKind.Verification, $"record #{record.Sequence}: {problem}", record.Sequence);
             }
 
+            if (entry.ClockProblem is not null)
+            {
+                Add(FindingKind.UnsynchronisedClock, $"record #{record.Sequence}: {entry.ClockProblem}", record.Sequence);
+            }
+
             if (entry.ImageProblem is not null)
             {
                 Add(FindingKind.BadFrame, $"record #{record.Sequence} ({record.Frame.CameraId}): {entry.ImageProblem}", record.Sequence);
@@ -119,8 +124,24 @@ public static class JobAnalyzer
         }
     }
 
+    /// <summary>Finding codes devices put before a colon (<c>code: message</c>), by the kind a reader looks for.</summary>
+    private static readonly Dictionary<string, FindingKind> Codes = new(StringComparer.Ordinal)
+    {
+        ["unlock-while-locked"] = FindingKind.OutOfOrder,
+        ["unlock-before-zero-energy"] = FindingKind.OutOfOrder,
+        ["unlock-without-lock"] = FindingKind.OutOfOrder,
+        ["lock-without-work-order"] = FindingKind.OutOfOrder,
+        ["out-of-order"] = FindingKind.OutOfOrder,
+        ["input-changed-while-down"] = FindingKind.OutOfOrder,
+        ["step-skipped"] = FindingKind.MissingStep,
+        ["confirmation-missing"] = FindingKind.MissingStep,
+        ["photo-missing"] = FindingKind.BadFrame,
+        ["clock-jump"] = FindingKind.UnsynchronisedClock,
+    };
+
     private static FindingKind Classify(string text) =>
-        text.Contains("skipped", StringComparison.OrdinalIgnoreCase) ? FindingKind.MissingStep
+        text.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon && Codes.TryGetValue(text[..colon], out var kind) ? kind
+        : text.Contains("skipped", StringComparison.OrdinalIgnoreCase) ? FindingKind.MissingStep
         : text.Contains("unlock", StringComparison.OrdinalIgnoreCase) || text.Contains("does not advance", StringComparison.Ordinal) || text.Contains("before the first step", StringComparison.Ordinal) ? FindingKind.OutOfOrder
         : text.Contains("clock", StringComparison.OrdinalIgnoreCase) ? FindingKind.UnsynchronisedClock
         : text.Contains("photo", StringComparison.OrdinalIgnoreCase) || text.Contains("frame", StringComparison.OrdinalIgnoreCase) || text.Contains("camera", StringComparison.OrdinalIgnoreCase) ? FindingKind.BadFrame

@@ -90,10 +90,10 @@ public static class JobPage
             .Append(Row(Html.Label("Recorded", "记录于"), Html.Time(record.CreatedAt)))
             .Append(Row(Html.Label("Verification", "校验"), Verification(entry.Check)))
             .Append("</dl>\n");
-        if (record.Findings.Count > 0 || entry.ImageProblem is not null)
+        if (record.Findings.Count > 0 || entry.ImageProblem is not null || entry.ClockProblem is not null)
         {
             html.Append("<ul class=\"record-findings\">");
-            foreach (var text in record.Findings.Append(entry.ImageProblem).OfType<string>())
+            foreach (var text in record.Findings.Append(entry.ImageProblem).Append(entry.ClockProblem).OfType<string>())
             {
                 html.Append("<li>").Append(Html.Encode(text)).Append("</li>");
             }

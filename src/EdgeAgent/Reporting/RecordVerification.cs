@@ -3,35 +3,68 @@ using EdgeAgent.Verification;
 namespace EdgeAgent.Reporting;
 
 /// <summary>
-/// The one place where the report asks the verifier about records. Today the verifier checks that each
-/// record parses and its image matches its SHA-256; richer per-record results (chain links, signatures)
-/// slot in here without touching the pages.
+/// The one place where the report asks the verifier about records. The verifier names each problem by the
+/// record's file (full or store-relative path) or, for problems of a whole job, by its directory; this maps
+/// them back, so richer verifier results (chain links, signatures, completeness) show on the right record or
+/// job without touching the pages.
 /// </summary>
-public static class RecordVerification
+public sealed class RecordVerification
 {
     public static readonly IReadOnlyList<string> Checks = ["record parses", "image present", "image SHA-256"];
 
-    /// <summary>Verifies the whole store once and returns a lookup by record JSON path.</summary>
-    public static Func<string, RecordCheck> ForStore(string root)
+    private readonly string root;
+    private readonly Dictionary<string, List<string>> byKey = new(StringComparer.Ordinal);
+
+    private RecordVerification(string root, IEnumerable<string> problems)
     {
-        var report = EvidenceVerifier.Verify(root);
-        var problems = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var problem in report.Problems)
+        this.root = root;
+        foreach (var problem in problems)
         {
-            // The verifier prefixes each problem with the record's JSON path.
-            var end = problem.IndexOf(".json: ", StringComparison.Ordinal);
-            var key = end < 0 ? "" : problem[..(end + 5)];
-            var text = end < 0 ? problem : problem[(end + 7)..];
-            if (!problems.TryGetValue(key, out var list))
+            // "{path}: detail" or "{path} (device …, sequence …): check: detail"; store paths hold no ':' or ' ('.
+            var end = new[] { problem.IndexOf(": ", StringComparison.Ordinal), problem.IndexOf(" (", StringComparison.Ordinal) }.Where(i => i > 0).DefaultIfEmpty(-1).Min();
+            var key = end < 0 ? "" : Normalise(problem[..end]);
+            if (!byKey.TryGetValue(key, out var list))
             {
-                problems[key] = list = [];
+                byKey[key] = list = [];
             }
 
-            list.Add(text);
+            list.Add(end < 0 ? problem : Detail(problem, end));
+        }
+    }
+
+    /// <summary>Verifies the whole store once.</summary>
+    public static RecordVerification ForStore(string root)
+    {
+        var full = Path.GetFullPath(root);
+        return new RecordVerification(full, EvidenceVerifier.Verify(full).Problems);
+    }
+
+    /// <summary>Maps problems already found (for tests and for callers that ran the verifier themselves).</summary>
+    internal static RecordVerification FromProblems(string root, IEnumerable<string> problems) => new(Path.GetFullPath(root), problems);
+
+    /// <summary>What verification says about one record file.</summary>
+    public RecordCheck ForRecord(string jsonPath) =>
+        Take(Path.GetFullPath(jsonPath)) is { Count: > 0 } problems ? RecordCheck.Failed(Checks, problems) : RecordCheck.Passed(Checks);
+
+    /// <summary>Problems the verifier found with a job as a whole (its directory), e.g. completeness.</summary>
+    public IReadOnlyList<string> ForJob(string directory) => Take(Path.GetFullPath(directory));
+
+    /// <summary>Problems that named no record or job of the store (shown on the index page).</summary>
+    public IReadOnlyList<string> Unmatched => [.. byKey.SelectMany(p => p.Value.Select(v => p.Key.Length > 0 ? $"{p.Key}: {v}" : v))];
+
+    /// <summary>The text after the path, and after "(device …, sequence …): " when the verifier adds that.</summary>
+    private static string Detail(string problem, int end)
+    {
+        if (problem[end] == ':')
+        {
+            return problem[(end + 2)..];
         }
 
-        return jsonPath => problems.TryGetValue(Path.GetFullPath(jsonPath), out var list)
-            ? RecordCheck.Failed(Checks, list)
-            : RecordCheck.Passed(Checks);
+        var close = problem.IndexOf("): ", end, StringComparison.Ordinal);
+        return close < 0 ? problem[(end + 1)..] : problem[(close + 3)..];
     }
+
+    private List<string> Take(string fullPath) => byKey.Remove(fullPath, out var list) ? list : [];
+
+    private string Normalise(string path) => Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(root, path)).TrimEnd(Path.DirectorySeparatorChar);
 }

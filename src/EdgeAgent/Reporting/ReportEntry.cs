@@ -10,4 +10,7 @@ public sealed record ReportEntry(EvidenceRecord Record, string JsonPath, string 
 
     /// <summary>What is wrong with the photo itself (undecodable, blank, wrong size), when something is.</summary>
     public string? ImageProblem { get; init; }
+
+    /// <summary>Why the record's own clock stamp says its times are not trustworthy, when it does.</summary>
+    public string? ClockProblem { get; init; }
 }

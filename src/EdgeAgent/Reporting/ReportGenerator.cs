@@ -23,7 +23,7 @@ public sealed class ReportGenerator(TimeProvider timeProvider)
         var store = new EvidenceStore(storeRoot);
         var output = Path.GetFullPath(outputDirectory ?? DefaultOutput(storeRoot));
         Directory.CreateDirectory(output);
-        var check = RecordVerification.ForStore(store.Root);
+        var verification = RecordVerification.ForStore(store.Root);
         var jobs = new List<JobReport>();
         var unreadable = new List<string>();
 
@@ -33,13 +33,14 @@ public sealed class ReportGenerator(TimeProvider timeProvider)
             .OrderBy(g => g.Key, StringComparer.Ordinal);
         foreach (var group in byDirectory)
         {
-            var job = BuildJob(store.Root, output, group.Key, group, check, procedures, unreadable);
+            var job = BuildJob(store.Root, output, group.Key, group, verification, procedures, unreadable);
             if (job is not null)
             {
                 jobs.Add(job);
             }
         }
 
+        unreadable.AddRange(verification.Unmatched);
         jobs.Sort((a, b) => Nullable.Compare(b.StartedAt, a.StartedAt));
         var generatedAt = timeProvider.GetUtcNow();
         foreach (var job in jobs)
@@ -58,7 +59,7 @@ public sealed class ReportGenerator(TimeProvider timeProvider)
         string output,
         string directory,
         IEnumerable<(string JsonPath, string ImagePath)> files,
-        Func<string, RecordCheck> check,
+        RecordVerification verification,
         IReadOnlyDictionary<string, ProcedureTemplate>? procedures,
         List<string> unreadable)
     {
@@ -68,22 +69,26 @@ public sealed class ReportGenerator(TimeProvider timeProvider)
         foreach (var (jsonPath, imagePath) in files)
         {
             EvidenceRecord record;
+            byte[] json;
             try
             {
-                record = EvidenceRecord.FromJson(File.ReadAllBytes(jsonPath));
+                json = File.ReadAllBytes(jsonPath);
+                record = EvidenceRecord.FromJson(json);
             }
             catch (Exception ex) when (ex is JsonException or IOException or NotSupportedException)
             {
                 unreadable.Add($"{Path.GetRelativePath(root, jsonPath)}: {ex.Message}");
+                _ = verification.ForRecord(jsonPath); // the verifier says the same; don't list it twice
                 continue;
             }
 
             var thumbnail = Path.Combine("thumbs", key, Path.GetFileNameWithoutExtension(jsonPath) + ".jpg");
             var (written, problem) = Thumbnailer.Write(imagePath, Path.Combine(output, thumbnail), record.Frame.Width, record.Frame.Height);
-            entries.Add(new ReportEntry(record, jsonPath, imagePath, check(jsonPath))
+            entries.Add(new ReportEntry(record, jsonPath, imagePath, verification.ForRecord(jsonPath))
             {
                 Thumbnail = written ? thumbnail.Replace(Path.DirectorySeparatorChar, '/') : null,
                 ImageProblem = problem,
+                ClockProblem = RecordClock.Problem(json),
             });
         }
 
@@ -104,7 +109,7 @@ public sealed class ReportGenerator(TimeProvider timeProvider)
             ProcedureId = first.WorkOrder.Procedure,
             Page = "job-" + key + ".html",
             Entries = entries,
-            Findings = JobAnalyzer.Analyze(entries, template),
+            Findings = [.. JobAnalyzer.Analyze(entries, template), .. verification.ForJob(directory).Select(p => new ReportFinding(FindingKind.Verification, p))],
             ExpectedSteps = template?.Steps.Select(s => s.Id).ToList() ?? [],
         };
     }
