@@ -12,6 +12,7 @@ public sealed class CollectorProcess : IAsyncDisposable
     private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<string> log = [];
     private int stored;
+    private int disposed;
 
     private CollectorProcess(Process process) => this.process = process;
 
@@ -74,15 +75,20 @@ public sealed class CollectorProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGKILL (as a crash would), once; later calls do nothing.</summary>
     public ValueTask DisposeAsync()
     {
-        if (!process.HasExited)
+        if (Interlocked.Exchange(ref disposed, 1) == 0)
         {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+            }
+
+            process.Dispose();
         }
 
-        process.Dispose();
         return ValueTask.CompletedTask;
     }
 }

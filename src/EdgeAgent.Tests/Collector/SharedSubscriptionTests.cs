@@ -114,6 +114,81 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
         AssertStoredOnce(database, store);
     }
 
+    [Fact]
+    public async Task Collector_process_killed_while_records_flow_leaves_every_record_stored_exactly_once()
+    {
+        using var temp = new TempDirectory();
+        await using var broker = await MosquittoProcess.StartAsync();
+        var database = await postgres.Server.CreateDatabaseAsync();
+        var connectionFile = temp.Combine("index-connection");
+        await File.WriteAllTextAsync(connectionFile, database);
+        var store = temp.Combine("store");
+
+        string[] Args(string id) => ["--broker", broker.Url, "--output", store, "--client-id", id, "--shared-group", "collectors", "--index", "postgresql", "--index-connection-file", connectionFile];
+        var a = await CollectorProcess.StartAsync(Args("collector-a"));
+        await using var b = await CollectorProcess.StartAsync(Args("collector-b"));
+        CollectorProcess? restarted = null;
+        var killedAfter = 0;
+        var half = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnStored(int _)
+        {
+            var total = killedAfter + (restarted?.StoredCount ?? a.StoredCount) + b.StoredCount;
+            if (total >= Expected / 2)
+            {
+                half.TrySetResult();
+            }
+
+            if (restarted is not null && total >= Expected)
+            {
+                all.TrySetResult();
+            }
+        }
+
+        a.Stored += OnStored;
+        b.Stored += OnStored;
+        try
+        {
+            // A short receipt timeout: records whose receipt died with the collector are sent again soon.
+            await using var agent1 = await StartAgentAsync(temp, broker, "device-1", receiptTimeoutSeconds: 2);
+            await using var agent2 = await StartAgentAsync(temp, broker, "device-2", receiptTimeoutSeconds: 2);
+            for (var i = 0; i < TriggersPerDevice / 2; i++)
+            {
+                Trigger(agent1);
+                Trigger(agent2);
+            }
+
+            await half.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await a.DisposeAsync(); // SIGKILL; the other half is recorded and sent while it is down
+            killedAfter = a.StoredCount;
+            for (var i = 0; i < TriggersPerDevice / 2; i++)
+            {
+                Trigger(agent1);
+                Trigger(agent2);
+            }
+
+            restarted = await CollectorProcess.StartAsync(Args("collector-a"));
+            restarted.Stored += OnStored;
+            OnStored(0);
+            var done = await Task.WhenAny(all.Task, Task.Delay(TimeSpan.FromSeconds(90)));
+            await agent1.StopAsync();
+            await agent2.StopAsync();
+            Assert.True(done == all.Task, $"stored {killedAfter} + {restarted.StoredCount} + {b.StoredCount} of {Expected}\n--- a:\n{restarted.Log}\n--- b:\n{b.Log}");
+            output.WriteLine($"collector-a stored {killedAfter} before SIGKILL and {restarted.StoredCount} after restart; collector-b stored {b.StoredCount}");
+            Assert.Equal(Expected, killedAfter + restarted.StoredCount + b.StoredCount);
+        }
+        finally
+        {
+            await a.DisposeAsync();
+            if (restarted is not null)
+            {
+                await restarted.DisposeAsync();
+            }
+        }
+
+        AssertStoredOnce(database, store);
+    }
+
     /// <summary>Every record once in PostgreSQL, gapless per device, and each indexed file on the shared store.</summary>
     private static void AssertStoredOnce(string database, string store)
     {
@@ -149,12 +224,17 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
             },
             NullLogger<CollectorService>.Instance);
 
-    private static async Task<WebApplication> StartAgentAsync(TempDirectory temp, MosquittoProcess broker, string deviceId)
+    private static async Task<WebApplication> StartAgentAsync(TempDirectory temp, MosquittoProcess broker, string deviceId, int? receiptTimeoutSeconds = null)
     {
         var state = temp.Combine(deviceId);
         Directory.CreateDirectory(state);
         var config = AgentConfig.Baseline(state, broker.Url);
         config["DeviceId"] = deviceId;
+        if (receiptTimeoutSeconds is { } timeout)
+        {
+            config["Broker"]!["ReceiptTimeoutSeconds"] = timeout;
+        }
+
         var app = AgentHost.Build(ConfigLoader.Build(AgentConfig.Write(state, config)), configureLogging: l => l.ClearProviders());
         await app.StartAsync();
         return app;
