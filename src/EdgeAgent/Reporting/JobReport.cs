@@ -33,15 +33,3 @@ public sealed record JobReport
             ? JobStatus.Failed
             : Findings.Count > 0 ? JobStatus.Findings : JobStatus.Verified;
 }
-
-public enum JobStatus
-{
-    /// <summary>Every record verified and nothing to look at.</summary>
-    Verified,
-
-    /// <summary>Every record verified, but the job has findings.</summary>
-    Findings,
-
-    /// <summary>At least one record failed verification.</summary>
-    Failed,
-}

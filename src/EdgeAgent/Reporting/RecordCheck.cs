@@ -9,10 +9,3 @@ public sealed record RecordCheck(VerificationStatus Status, IReadOnlyList<string
 
     public static RecordCheck Failed(IReadOnlyList<string> checks, IReadOnlyList<string> problems) => new(VerificationStatus.Failed, checks, problems);
 }
-
-public enum VerificationStatus
-{
-    Verified,
-    Failed,
-    Unverified,
-}
