@@ -16,28 +16,43 @@ public sealed class AgentCrashTests : IDisposable
     public async Task Kill_9_mid_publish_then_restart_delivers_everything_and_the_collector_stores_no_duplicate()
     {
         await using var broker = await MosquittoProcess.StartAsync();
-        await using var collector = new CollectorHarness(temp.Combine("collector"), new() { Url = broker.Url });
-        await collector.StartAsync();
+        var root = temp.Combine("collector");
+        var first = new CollectorHarness(root, new() { Url = broker.Url }, clientId: "crash-collector");
+        await first.StartAsync();
         await using var status = await MqttObserver.StartAsync(broker.Url, "edgeagent/v1/test-device/status");
         var state = temp.Combine("agent");
         var config = AgentConfig.Baseline(state, broker.Url);
-        config["Broker"] = new JsonObject { ["Url"] = broker.Url, ["MaxChunkBytes"] = 1024, ["ReceiptTimeoutSeconds"] = 3, ["Username"] = "device" };
+        config["Broker"] = new JsonObject { ["Url"] = broker.Url, ["MaxChunkBytes"] = 1024, ["ReceiptTimeoutSeconds"] = 1, ["Username"] = "device" };
         var configPath = AgentConfig.Write(temp.Path, config);
         var environment = new Dictionary<string, string> { ["EDGEAGENT__Broker__Password"] = Secret };
         var socket = Path.Combine(state, "control.sock");
 
         var written = new List<Guid>();
+        int storedBeforeKill;
         using (var agent = await AgentProcess.StartAsync(configPath, socket, environment))
         {
-            var firstStored = collector.WaitForStoredAsync(1, Patience);
-            for (var i = 0; i < 12; i++)
+            for (var i = 0; i < 4; i++)
             {
                 written.AddRange(await agent.TriggerAsync(i % 2 == 0 ? "isolated" : "zero-energy-verified"));
             }
 
-            await firstStored;
-            agent.Kill(); // while records 2..12 are still going out chunk by chunk
-            Assert.True(collector.Stored.Count < written.Count, "the kill should land mid-publish");
+            await first.WaitForStoredAsync(2, Patience);
+
+            // The collector goes away: the agent keeps publishing and, without receipts, re-publishing every
+            // second (chunk by chunk) into the broker's queue for the collector's session. Kill it in that state.
+            await first.DisposeAsync();
+            storedBeforeKill = first.Stored.Count;
+            for (var i = 0; i < 4; i++)
+            {
+                written.AddRange(await agent.TriggerAsync("area-cleared"));
+            }
+
+            agent.Kill();
+            using (var outbox = new EdgeAgent.Outbox.EvidenceOutbox(Path.Combine(state, "outbox.db")))
+            {
+                Assert.InRange((await outbox.StatsAsync()).Count, 4, written.Count); // records without a receipt survived the kill
+            }
+
             await status.WaitForAsync(2, Patience); // online, then the Last Will
             Assert.Equal(["online", "offline"], status.Messages.Select(m => Encoding.UTF8.GetString(m.Payload)));
             await using var late = await MqttObserver.StartAsync(broker.Url, "edgeagent/v1/test-device/status");
@@ -51,9 +66,12 @@ public sealed class AgentCrashTests : IDisposable
             }
         }
 
+        // The collector's session got the queued (partly duplicate) messages; the restarted agent resends the rest.
+        await using var collector = new CollectorHarness(root, new() { Url = broker.Url }, clientId: "crash-collector");
+        await collector.StartAsync();
         using (var restarted = await AgentProcess.StartAsync(configPath, socket, environment))
         {
-            await collector.WaitForStoredAsync(written.Count, Patience);
+            await collector.WaitForStoredAsync(written.Count - storedBeforeKill, Patience);
             await using var birth = await MqttObserver.StartAsync(broker.Url, "edgeagent/v1/test-device/status");
             await birth.WaitForAsync(1, Patience);
             Assert.Equal("online", Encoding.UTF8.GetString(birth.Messages[0].Payload));
@@ -63,7 +81,7 @@ public sealed class AgentCrashTests : IDisposable
             }
         }
 
-        Assert.Equal(written.Order(), collector.Stored.Select(r => r.RecordId).Order());
+        Assert.Equal(written.Order(), first.Stored.Concat(collector.Stored).Select(r => r.RecordId).Order());
         Assert.Equal(written.Count, collector.Service.Intake.Index.CountByDevice()["test-device"]);
         Assert.Equal(written.Count, collector.Service.Store.Enumerate().Count());
         Assert.True(Verification.EvidenceVerifier.Verify(collector.Service.Store.Root).Ok);

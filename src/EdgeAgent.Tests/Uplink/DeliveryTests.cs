@@ -5,6 +5,7 @@ using EdgeAgent.Tests.Outbox;
 namespace EdgeAgent.Tests.Uplink;
 
 /// <summary>End-to-end delivery through a real mosquitto: receipts, outages, restarts, order.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class DeliveryTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -34,15 +35,19 @@ public sealed class DeliveryTests : IDisposable
     [Fact]
     public async Task Broker_down_while_triggers_fire_every_record_arrives_in_order_after_it_returns()
     {
-        await using var broker = await MosquittoProcess.StartAsync();
+        // A broker as a site runs it: persistent, so the collector's session and subscription survive its restart.
+        var persistence = temp.Combine("mosquitto-db");
+        Directory.CreateDirectory(persistence);
+        File.SetUnixFileMode(persistence, (UnixFileMode)Convert.ToInt32("777", 8)); // mosquitto drops root for its own user
+        await using var broker = await MosquittoProcess.StartAsync($"persistence true\npersistence_location {persistence}/\nautosave_interval 1\nautosave_on_changes true");
+        await using var collector = new CollectorHarness(temp.Combine("collector"), new() { Url = broker.Url });
+        await collector.StartAsync();
         broker.Kill();
         await using var uplink = new UplinkHarness(temp.Combine("agent"), broker.Url);
         await uplink.StartAsync();
         var records = await EvidenceFixtures.AppendAsync(uplink.Outbox, 25, 30_000);
 
         await broker.RestartAsync();
-        await using var collector = new CollectorHarness(temp.Combine("collector"), new() { Url = broker.Url });
-        await collector.StartAsync();
         await collector.WaitForStoredAsync(25, Patience);
         await uplink.WaitUntilDrainedAsync(Patience);
 
@@ -122,7 +127,7 @@ public sealed class DeliveryTests : IDisposable
         await a.StartAsync();
         await b.StartAsync();
         await using var uplink = new UplinkHarness(temp.Combine("agent"), broker.Url, b => b.MaxChunkBytes = 4096);
-        var records = await EvidenceFixtures.AppendAsync(uplink.Outbox, 30, 20_000); // 5 chunks each, split across both
+        var records = await EvidenceFixtures.AppendAsync(uplink.Outbox, 30, 16_000); // 4 chunks + 1 record: an odd count, so round-robin alternates
 
         await uplink.StartAsync();
         await uplink.WaitUntilDrainedAsync(Patience);

@@ -12,6 +12,7 @@ namespace EdgeAgent.Tests.Uplink;
 /// A mosquitto as a site would run it: TLS with client certificates made here, the certificate's CN as the
 /// user name, the ACL from docs/protocol.md, and <c>max_packet_size 131072</c> (AWS IoT's 128 KB cap).
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class TlsAclTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -40,6 +41,14 @@ public sealed class TlsAclTests : IDisposable
         var certificates = new TestCertificates(temp.Path);
         var (serverCert, serverKey) = certificates.Issue("broker", server: true);
         File.WriteAllText(temp.Combine("acl"), Acl + "\n");
+
+        // mosquitto started as root drops to user 'mosquitto': it must be able to read these whatever the umask.
+        File.SetUnixFileMode(temp.Path, (UnixFileMode)Convert.ToInt32("755", 8));
+        foreach (var file in Directory.EnumerateFiles(temp.Path))
+        {
+            File.SetUnixFileMode(file, (UnixFileMode)Convert.ToInt32("644", 8));
+        }
+
         var port = InProcessBroker.FreeTcpPort();
         var broker = await MosquittoProcess.StartAsync(
             $"""

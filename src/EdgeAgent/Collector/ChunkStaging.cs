@@ -1,10 +1,9 @@
 using System.Globalization;
-using EdgeAgent.Platform;
 
 namespace EdgeAgent.Collector;
 
 /// <summary>
-/// Image chunks staged durably on disk until their record arrives:
+/// Image chunks staged on disk until their record arrives:
 /// <c>{root}/.staging/{device}/{record id}/{index}.{count}.part</c>. On disk, not in memory, so a collector
 /// restart loses nothing already acknowledged, collectors sharing a store (MQTT 5 shared subscriptions) can
 /// complete each other's images, and a chunk flood costs bounded disk, not memory: past
@@ -63,10 +62,27 @@ public sealed class ChunkStaging
 
         Directory.CreateDirectory(directory);
         var previous = File.Exists(target) ? new FileInfo(target).Length : 0;
-        DurableFile.Write(target, data);
+        WriteAtomically(target, data);
         Interlocked.Add(ref stagedBytes, data.Length - previous);
         EvictPastQuota(directory);
         return null;
+    }
+
+    /// <summary>
+    /// Temp file and rename, so a chunk is whole or absent, but no fsync: staged chunks survive a collector crash
+    /// (the page cache survives the process), and what a power cut takes is recovered by the protocol: the
+    /// record gets an <c>incomplete</c> receipt and the device, which still holds it, resends the chunks. The
+    /// durable write that a receipt promises is the record's, in <see cref="EvidenceStore"/>.
+    /// </summary>
+    private static void WriteAtomically(string path, ReadOnlySpan<byte> data)
+    {
+        var temp = path + ".tmp";
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            stream.Write(data);
+        }
+
+        File.Move(temp, path, overwrite: true);
     }
 
     /// <summary>Chunk indexes not staged yet; null when nothing is staged (the chunk count is unknown: send all).</summary>

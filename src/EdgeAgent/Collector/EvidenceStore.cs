@@ -6,8 +6,8 @@ namespace EdgeAgent.Collector;
 
 /// <summary>
 /// The collector's disk layout: <c>{root}/{site}/{device}/{work order}/{sequence}-{step}-{camera}.jpg|.json</c>,
-/// every segment sanitised by <see cref="SafePath"/>. Writes are atomic (temp file, fsync, rename) and
-/// idempotent: writing the same record again rewrites identical files. Duplicates are dropped earlier, by the
+/// every segment sanitised by <see cref="SafePath"/>. Writes are atomic and durable (temp files,
+/// fsync each, rename both, one directory fsync) and idempotent: writing the same record again rewrites identical files. Duplicates are dropped earlier, by the
 /// <see cref="CollectorIndex"/>.
 /// </summary>
 public sealed class EvidenceStore(string root)
@@ -27,9 +27,20 @@ public sealed class EvidenceStore(string root)
         }
 
         Directory.CreateDirectory(directory);
-        DurableFile.Write(Path.ChangeExtension(jsonPath, ".jpg"), image);
-        DurableFile.Write(jsonPath, recordJson); // the record last: its presence means the pair is complete
+        var imagePath = Path.ChangeExtension(jsonPath, ".jpg");
+        WriteSynced(imagePath + ".tmp", image);
+        WriteSynced(jsonPath + ".tmp", recordJson);
+        File.Move(imagePath + ".tmp", imagePath, overwrite: true);
+        File.Move(jsonPath + ".tmp", jsonPath, overwrite: true); // the record last: its presence means the pair is complete
+        DurableFile.SyncDirectory(directory); // one directory sync makes both renames durable
         return Path.GetRelativePath(Root, jsonPath);
+    }
+
+    private static void WriteSynced(string path, byte[] bytes)
+    {
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
+        stream.Write(bytes);
+        stream.Flush(flushToDisk: true);
     }
 
     /// <summary>Every stored record with its image path.</summary>

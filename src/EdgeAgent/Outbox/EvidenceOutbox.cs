@@ -14,6 +14,7 @@ public sealed class EvidenceOutbox : IDisposable
     private readonly SqliteConnection connection;
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly OutboxOptions options;
+    private long evidenceBytes = -1;
     private TaskCompletionSource appended = NewSignal();
 
     /// <summary>Disk-full and quota state, for the health model and the status API.</summary>
@@ -80,7 +81,7 @@ public sealed class EvidenceOutbox : IDisposable
         }
 
         Interlocked.Exchange(ref appended, NewSignal()).TrySetResult();
-        await CheckQuotaAsync(cancellationToken);
+        await CheckQuotaAsync(record.RecordId, cancellationToken);
         return record;
     }
 
@@ -95,16 +96,16 @@ public sealed class EvidenceOutbox : IDisposable
         try
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "DELETE FROM items WHERE seq = $seq";
+            command.CommandText = "DELETE FROM items WHERE seq = $seq RETURNING length(record) + length(image)";
             command.Parameters.AddWithValue("$seq", sequence);
-            command.ExecuteNonQuery();
+            Removed(command.ExecuteScalar());
         }
         finally
         {
             gate.Release();
         }
 
-        await CheckQuotaAsync(cancellationToken);
+        ReportQuota();
     }
 
     /// <summary>
@@ -125,14 +126,14 @@ public sealed class EvidenceOutbox : IDisposable
             using var tx = connection.BeginTransaction();
             using var command = connection.CreateCommand();
             command.Transaction = tx;
-            command.CommandText = "DELETE FROM items WHERE seq = $seq AND record_id = $id";
+            command.CommandText = "DELETE FROM items WHERE seq = $seq AND record_id = $id RETURNING length(record) + length(image)";
             var seq = command.Parameters.Add("$seq", SqliteType.Integer);
             var id = command.Parameters.Add("$id", SqliteType.Text);
             foreach (var (sequence, recordId) in receipted)
             {
                 seq.Value = sequence;
                 id.Value = recordId.ToString();
-                command.ExecuteNonQuery();
+                Removed(command.ExecuteScalar());
             }
 
             tx.Commit();
@@ -142,7 +143,7 @@ public sealed class EvidenceOutbox : IDisposable
             gate.Release();
         }
 
-        await CheckQuotaAsync(cancellationToken);
+        ReportQuota();
     }
 
     /// <summary>The oldest undelivered items with a sequence number above <paramref name="afterSequence"/>.</summary>
@@ -207,10 +208,47 @@ public sealed class EvidenceOutbox : IDisposable
     }
 
     /// <summary>Evidence past <see cref="OutboxOptions.EvidenceQuotaBytes"/> is kept (never dropped) but raises a critical alert.</summary>
-    private async Task CheckQuotaAsync(CancellationToken cancellationToken)
+    /// <remarks>The byte count is kept in memory (one full sum at the first check), so a check costs one row lookup.</remarks>
+    private async Task CheckQuotaAsync(Guid appendedRecordId, CancellationToken cancellationToken)
     {
-        var (_, bytes, _) = await StatsAsync(cancellationToken);
-        Health.ReportEvidenceBytes(bytes, options.EvidenceQuotaBytes);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            using var command = connection.CreateCommand();
+            if (evidenceBytes < 0)
+            {
+                command.CommandText = "SELECT COALESCE(SUM(length(record) + length(image)), 0) FROM items";
+                evidenceBytes = (long)command.ExecuteScalar()!;
+            }
+            else
+            {
+                command.CommandText = "SELECT length(record) + length(image) FROM items WHERE record_id = $id";
+                command.Parameters.AddWithValue("$id", appendedRecordId.ToString());
+                evidenceBytes += command.ExecuteScalar() as long? ?? 0;
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        ReportQuota();
+    }
+
+    private void Removed(object? bytes)
+    {
+        if (evidenceBytes >= 0 && bytes is long removed)
+        {
+            evidenceBytes -= removed;
+        }
+    }
+
+    private void ReportQuota()
+    {
+        if (evidenceBytes >= 0)
+        {
+            Health.ReportEvidenceBytes(evidenceBytes, options.EvidenceQuotaBytes);
+        }
     }
 
     private long Scalar(string sql, SqliteTransaction? tx = null)

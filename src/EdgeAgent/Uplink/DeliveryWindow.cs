@@ -25,6 +25,7 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
     private readonly SortedDictionary<long, InFlightRecord> inFlight = [];
     private readonly Channel<Receipt> receipts = Channel.CreateBounded<Receipt>(new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly TimeSpan receiptTimeout = TimeSpan.FromSeconds(broker.ReceiptTimeoutSeconds);
+    private readonly List<(long, Guid)> acknowledgedOnly = [];
     private long lastQueued;
     private int chunkSize = broker.MaxChunkBytes;
 
@@ -94,7 +95,8 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
 
     private async Task ApplyReceiptsAsync(CancellationToken cancellationToken)
     {
-        var done = new List<(long, Guid)>();
+        var done = new List<(long, Guid)>(acknowledgedOnly);
+        acknowledgedOnly.Clear();
         while (receipts.Reader.TryRead(out var receipt))
         {
             LastReceiptAt = timeProvider.GetUtcNow();
@@ -122,7 +124,7 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
 
         if (done.Count > 0)
         {
-            await outbox.CompleteManyAsync(done, cancellationToken);
+            await outbox.CompleteManyAsync(done, CancellationToken.None); // finish the batch even when stopping
             Delivered?.Invoke(this, done.Count);
         }
     }
@@ -212,9 +214,9 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
         LastAcknowledgedAt = now;
         if (!broker.RequireReceipts)
         {
+            // PUBACK is the end of the line: remove it with the next batch (a crash before that only resends).
             inFlight.Remove(record.Sequence);
-            await outbox.CompleteAsync(record.Sequence, cancellationToken);
-            Delivered?.Invoke(this, 1);
+            acknowledgedOnly.Add((record.Sequence, record.RecordId));
         }
     }
 
