@@ -36,7 +36,7 @@ public static class EvidenceFixtures
         for (var i = 0; i < count; i++)
         {
             var image = Image(imageBytes);
-            records.Add(await outbox.AppendAsync(seq => Record(seq, image, deviceId), image));
+            records.Add(await outbox.AppendAsync((seq, prevHash) => Record(seq, image, deviceId) with { PrevHash = prevHash }, image)); // chained, as the recorder does
         }
 
         return records;

@@ -13,6 +13,10 @@ public static class EdgeAgentCli
         root.Subcommands.Add(CollectCommand.Create(output, error));
         root.Subcommands.Add(TriggerCommand.Create(output, error));
         root.Subcommands.Add(VerifyCommand.Create(output, error));
+        root.Subcommands.Add(StatusCommand.Create(output, error));
+        root.Subcommands.Add(SnapshotCommand.Create(output, error));
+        root.Subcommands.Add(DoctorCommand.Create(output));
+        root.Subcommands.Add(KeyCommand.Create(output, error));
         root.Subcommands.Add(ReportCommand.Create(output, error));
         return root;
     }

@@ -1,14 +1,24 @@
 using System.CommandLine;
+using EdgeAgent.Procedure;
 using EdgeAgent.Verification;
 
 namespace EdgeAgent.Cli;
 
+/// <summary><c>edgeagent verify DIR</c>: chains, signatures, image hashes and completeness of a collector's store.</summary>
 public static class VerifyCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
         var dir = new Argument<string>("DIR") { Description = "Root of a collector's evidence store." };
-        var command = new Command("verify", "Check a collector's output: every record's image is present and matches its SHA-256.") { dir };
+        var keys = new Option<string?>("--keys") { Description = "Enrolled public keys: a directory of {deviceId}.pem files (from 'edgeagent key'), or one such file." };
+        var procedures = new Option<string?>("--procedures")
+        {
+            Description = "Directory of procedure templates for the completeness check (default: the templates shipped with edgeagent).",
+        };
+        var command = new Command("verify", "Check a collector's output: per-device hash chains (gaps, reordering), signatures, image SHA-256s and completeness against the procedure templates. Exits 1 on any failure and names the first broken link.")
+        {
+            dir, keys, procedures,
+        };
         command.SetAction(parse =>
         {
             var root = parse.GetValue(dir)!;
@@ -18,15 +28,48 @@ public static class VerifyCommand
                 return ExitCodes.Usage;
             }
 
-            var report = EvidenceVerifier.Verify(root);
-            foreach (var problem in report.Problems)
+            EnrolledKeys? enrolled = null;
+            IReadOnlyDictionary<string, ProcedureTemplate> templates;
+            try
             {
-                error.WriteLine($"FAIL {problem}");
+                enrolled = parse.GetValue(keys) is { } keyPath ? EnrolledKeys.Load(keyPath) : null;
+                templates = ProcedureTemplate.LoadDirectory(parse.GetValue(procedures) ?? Path.Combine(AppContext.BaseDirectory, "procedures"));
+            }
+            catch (InvalidDataException ex)
+            {
+                enrolled?.Dispose();
+                error.WriteLine($"edgeagent verify: {ex.Message}");
+                return ExitCodes.Usage;
             }
 
-            output.WriteLine(report.Ok ? $"OK: {report.Records} records verified" : $"FAILED: {report.Problems.Count} problems in {report.Records} records");
-            return report.Ok ? ExitCodes.Ok : ExitCodes.Failure;
+            using (enrolled)
+            {
+                return Report(EvidenceVerifier.Verify(root, enrolled, templates), output, error);
+            }
         });
         return command;
+    }
+
+    private static int Report(VerificationReport report, TextWriter output, TextWriter error)
+    {
+        foreach (var warning in report.Warnings)
+        {
+            error.WriteLine($"WARN {warning}");
+        }
+
+        if (report.First is { } first)
+        {
+            error.WriteLine($"FIRST BROKEN LINK {first}");
+        }
+
+        foreach (var failure in report.Failures)
+        {
+            error.WriteLine($"FAIL {failure}");
+        }
+
+        output.WriteLine(report.Ok
+            ? $"OK: {report.Records} records verified"
+            : report.Records == 0 ? "FAILED: no records found" : $"FAILED: {report.Failures.Count} problems in {report.Records} records");
+        return report.Ok ? ExitCodes.Ok : ExitCodes.Failure;
     }
 }

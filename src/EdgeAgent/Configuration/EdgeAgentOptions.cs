@@ -40,6 +40,9 @@ public sealed class EdgeAgentOptions
 
     [ValidateEnumeratedItems]
     public List<InputOptions> Inputs { get; set; } = [];
+
+    [ValidateObjectMembers]
+    public HealthOptions Health { get; set; } = new();
 }
 
 /// <summary>Shared rules for identifiers that travel on the wire and into topics.</summary>

@@ -1,6 +1,7 @@
 using System.Device.Gpio;
 using EdgeAgent.Capture;
 using EdgeAgent.Configuration;
+using EdgeAgent.Health;
 using EdgeAgent.Procedure;
 using EdgeAgent.Triggers;
 using EdgeAgent.Uplink;
@@ -16,8 +17,40 @@ public static class ControlApi
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/trigger", TriggerAsync);
-        app.MapGet("/v1/status", Status);
+        // Control is only ever served on the Unix socket; the optional loopback metrics port gets /metrics alone.
+        var control = app.MapGroup("/v1").AddEndpointFilter(UnixSocketOnlyAsync);
+        control.MapPost("/trigger", TriggerAsync);
+        control.MapGet("/status", Status);
+        control.MapGet("/health", HealthAsync);
+        control.MapGet("/cameras/{cameraId}/snapshot", SnapshotAsync);
+        app.MapGet("/metrics", MetricsAsync);
+    }
+
+    private static async ValueTask<object?> UnixSocketOnlyAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        context.HttpContext.Connection.LocalIpAddress is null ? await next(context) : Results.NotFound();
+
+    private static async Task<IResult> MetricsAsync(HealthCollector collector, CancellationToken cancellationToken) =>
+        Results.Text(PrometheusText.Render(await collector.CollectAsync(cancellationToken)), PrometheusText.ContentType);
+
+    /// <summary>Adds the optional Prometheus listener: loopback only, never a wildcard address.</summary>
+    public static void ListenForMetrics(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, HealthOptions health)
+    {
+        if (health.MetricsPort is { } port)
+        {
+            kestrel.Listen(System.Net.IPAddress.Loopback, port);
+        }
+    }
+
+    /// <summary>
+    /// Sets the listening socket to exactly 0660 once it exists. The umask already kept it from ever being
+    /// world-accessible; this drops the meaningless execute bits so <c>ls -l</c> shows what an audit expects.
+    /// </summary>
+    public static void RestrictSocket(string socketPath)
+    {
+        if (!OperatingSystem.IsWindows() && File.Exists(socketPath))
+        {
+            File.SetUnixFileMode(socketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
+        }
     }
 
     private static async Task<IResult> TriggerAsync(
@@ -65,6 +98,34 @@ public static class ControlApi
             },
             cancellationToken);
         return Results.Ok(new { point = outcome.PointId, step = outcome.StepId, records = outcome.RecordIds, findings = outcome.Findings });
+    }
+
+    private static async Task<IResult> HealthAsync(HealthCollector collector, CancellationToken cancellationToken) =>
+        Results.Json(await collector.CollectAsync(cancellationToken), HealthJson.Options);
+
+    /// <summary>The camera's current frame with its sharpness drawn on it. The id is looked up, never used as a path.</summary>
+    private static async Task<IResult> SnapshotAsync(string cameraId, CameraRegistry cameras, TimeProvider time, HttpResponse response, CancellationToken cancellationToken)
+    {
+        if (!cameras.Settings.ContainsKey(cameraId))
+        {
+            return Results.NotFound(new { error = $"unknown camera '{cameraId}'; valid: {string.Join(", ", cameras.Settings.Keys.Order(StringComparer.Ordinal))}" });
+        }
+
+        var reader = cameras.Get(cameraId);
+        Frame frame;
+        try
+        {
+            frame = await reader.CaptureAsync(time.GetTimestamp(), TimeSpan.FromSeconds(2), cancellationToken);
+        }
+        catch (CameraUnavailableException ex)
+        {
+            return Results.Json(new { error = ex.Message, state = reader.State.ToString().ToLowerInvariant() }, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        var sharpness = SharpnessMeter.Measure(frame.Image);
+        response.Headers["X-Sharpness"] = sharpness.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers["X-Frame-Sequence"] = frame.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Results.File(AimingSnapshot.Render(cameraId, frame, sharpness), "image/jpeg");
     }
 
     private static IResult Status(CameraRegistry cameras, ProcedureRegistry procedures, LockInputService inputs, MqttUplinkService uplink, IOptions<EdgeAgentOptions> options) =>

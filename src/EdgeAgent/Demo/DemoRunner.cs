@@ -82,9 +82,11 @@ public sealed class DemoRunner(string outputDirectory, string? brokerUrl, TextWr
         }
 
         await app.StopAsync(CancellationToken.None);
-        var report = EvidenceVerifier.Verify(collectorRoot);
+        using var keys = new EnrolledKeys();
+        keys.Add("demo-device", DeviceKey.ImportPublicKey(app.Services.GetRequiredService<DeviceKey>().PublicKeyPem));
+        var report = EvidenceVerifier.Verify(collectorRoot, keys, app.Services.GetRequiredService<Procedure.ProcedureRegistry>().Templates);
         console.WriteLine();
-        console.WriteLine($"verify     {report.Records} records, {(report.Ok ? "all image hashes match" : string.Join("; ", report.Problems))}");
+        console.WriteLine($"verify     {report.Records} records, {(report.Ok ? "chain, signatures, image hashes and completeness OK" : string.Join("; ", report.Problems))}");
         console.WriteLine($"look at    {collectorRoot}");
         foreach (var (json, image) in collector.Store.Enumerate().Order())
         {

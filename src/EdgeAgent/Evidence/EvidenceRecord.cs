@@ -39,8 +39,22 @@ public sealed record EvidenceRecord
 
     public IReadOnlyList<string> Findings { get; init; } = [];
 
+    /// <summary>Whether the wall clock could be trusted when this record was made.</summary>
+    public ClockStamp? Clock { get; init; }
+
+    /// <summary>
+    /// Lower-case hex SHA-256 of the canonical bytes of the previous record of the same device, signature
+    /// included (<see cref="EvidenceSignature.RecordHash"/>); 64 zeros for sequence 1.
+    /// </summary>
+    public string? PrevHash { get; init; }
+
+    /// <summary>ECDSA P-256 signature over the canonical bytes of this record without this field.</summary>
+    public SignatureStamp? Signature { get; init; }
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // Chinese step names stay readable
+
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
@@ -51,9 +65,34 @@ public sealed record EvidenceRecord
         JsonSerializer.Deserialize<EvidenceRecord>(json, Json) ?? throw new JsonException("record is null");
 }
 
-public sealed record WorkOrderStamp(string Id, string Procedure);
+/// <summary>The job a record belongs to.</summary>
+public sealed record WorkOrderStamp(string Id, string Procedure)
+{
+    public int ProcedureVersion { get; init; } = 1;
 
-public sealed record StepStamp(string Id, int Index, IReadOnlyDictionary<string, string> Names, bool Advanced);
+    /// <summary><c>open</c>, <c>completed</c> (this record is of the last step) or <c>aborted</c>.</summary>
+    public string Status { get; init; } = "open";
+
+    /// <summary>How the work order began: <c>scan</c>, <c>badge</c>, <c>command</c>, <c>lock</c>, <c>manual</c>.</summary>
+    public string? StartedBy { get; init; }
+
+    public DateTimeOffset? StartedAt { get; init; }
+
+    public IReadOnlyList<string> Operators { get; init; } = [];
+
+    public string? AbortReason { get; init; }
+}
+
+public sealed record StepStamp(string Id, int Index, IReadOnlyDictionary<string, string> Names, bool Advanced)
+{
+    /// <summary>When the job entered this step (wall clock).</summary>
+    public DateTimeOffset? EnteredAt { get; init; }
+
+    /// <summary>Photo number within the step for this camera (1-based) and how many the template asks for.</summary>
+    public int Photo { get; init; } = 1;
+
+    public int PhotosRequired { get; init; } = 1;
+}
 
 public sealed record TriggerStamp(string Kind, string Source, string Input, DateTimeOffset EdgeTime, string? Operator);
 

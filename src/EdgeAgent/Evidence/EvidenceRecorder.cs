@@ -21,6 +21,9 @@ public sealed partial class EvidenceRecorder(
     ProcedureRegistry procedures,
     CameraRegistry cameras,
     EvidenceOutbox outbox,
+    DeviceKey deviceKey,
+    ClockTrust clockTrust,
+    FindingLog findingLog,
     TimeProvider timeProvider,
     ILogger<EvidenceRecorder> logger) : BackgroundService
 {
@@ -52,55 +55,117 @@ public sealed partial class EvidenceRecorder(
         var decision = point.Procedure.Handle(trigger);
         var recordIds = new List<Guid>();
         var findings = decision.Findings.ToList();
-
-        foreach (var cameraId in point.Options.Cameras)
+        if (!decision.Capture)
         {
-            var reader = cameras.Get(cameraId);
-            var settings = cameras.Settings[cameraId];
-            var photos = decision.Advanced ? Math.Max(1, decision.Step.Photos) : 1;
-            for (var photo = 0; photo < photos; photo++)
-            {
-                Frame frame;
-                try
-                {
-                    frame = await reader.CaptureAsync(trigger.EdgeTimestamp, TimeSpan.FromMilliseconds(settings.FreshFrameWaitMs), cancellationToken);
-                }
-                catch (CameraUnavailableException ex)
-                {
-                    findings.Add($"required photo missing: {ex.Message}");
-                    Log.CameraMissing(logger, cameraId, ex.Message);
-                    continue;
-                }
+            Report(findings);
+            return new TriggerOutcome(trigger.PointId, decision.Step.Id, recordIds, [.. findings.Select(f => f.ToString())]);
+        }
 
-                var jpeg = JpegEncoder.Encode(frame.Image, settings.JpegQuality);
-                var record = await outbox.AppendAsync(sequence => Build(sequence, trigger, decision, frame, cameraId, jpeg, findings), jpeg, cancellationToken);
-                recordIds.Add(record.RecordId);
-                Log.Recorded(logger, record.Sequence, record.PointId, record.Step.Id, cameraId, record.Frame.AgeMs);
+        // All cameras at once, so every photo of a trigger shows the same moment; then one record each.
+        var wanted = decision.Step.Capture.Cameras;
+        var photos = decision.Advanced ? decision.Step.Capture.Photos : 1;
+        var shots = await Task.WhenAll(point.Options.Cameras
+            .Where(c => wanted.Count == 0 || wanted.Contains(c))
+            .Select(c => CaptureAsync(c, photos, trigger.EdgeTimestamp, cancellationToken)));
+        foreach (var (cameraId, photo, _, error) in shots.SelectMany(s => s).Where(s => s.Frame is null))
+        {
+            findings.Add(point.Procedure.NewFinding(FindingCodes.PhotoMissing, $"photo {photo}/{photos} of step '{decision.Step.Id}' from camera {cameraId} missing: {error}", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
+            Log.CameraMissing(logger, cameraId, error!);
+        }
+
+        foreach (var (cameraId, photo, frame, _) in shots.SelectMany(s => s).Where(s => s.Frame is not null))
+        {
+            var settings = cameras.Settings[cameraId];
+            var jpeg = JpegEncoder.Encode(frame!.Image, settings.JpegQuality);
+            var clock = clockTrust.Sample();
+            if (clock.JumpMs is { } jump)
+            {
+                findings.Add(point.Procedure.NewFinding(FindingCodes.ClockJump, $"wall clock jumped {jump} ms against the monotonic clock", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
+            }
+
+            var stamp = new PhotoStamp(cameraId, photo, photos, clock);
+            var record = await outbox.AppendAsync((sequence, prevHash) => Build(sequence, prevHash, trigger, decision, frame, stamp, jpeg, findings), jpeg, cancellationToken);
+            recordIds.Add(record.RecordId);
+            Log.Recorded(logger, record.Sequence, record.PointId, record.Step.Id, cameraId, record.Frame.AgeMs);
+        }
+
+        if (recordIds.Count == 0)
+        {
+            point.Procedure.Defer(findings); // no record carried them: the next record of the point will
+        }
+
+        Report(findings);
+        return new TriggerOutcome(trigger.PointId, decision.Step.Id, recordIds, [.. findings.Select(f => f.ToString())]);
+    }
+
+    /// <summary>Photos 1..n from one camera: the first at or after the trigger, each next one a newer frame.</summary>
+    private async Task<List<(string CameraId, int Photo, Frame? Frame, string? Error)>> CaptureAsync(string cameraId, int photos, long after, CancellationToken cancellationToken)
+    {
+        var reader = cameras.Get(cameraId);
+        var wait = TimeSpan.FromMilliseconds(cameras.Settings[cameraId].FreshFrameWaitMs);
+        var shots = new List<(string, int, Frame?, string?)>();
+        for (var photo = 1; photo <= photos; photo++)
+        {
+            try
+            {
+                var frame = await reader.CaptureAsync(after, wait, cancellationToken);
+                shots.Add((cameraId, photo, frame, null));
+                after = frame.Timestamp + 1;
+            }
+            catch (CameraUnavailableException ex)
+            {
+                shots.Add((cameraId, photo, null, ex.Message));
             }
         }
 
-        return new TriggerOutcome(trigger.PointId, decision.Step.Id, recordIds, findings);
+        return shots;
     }
 
-    private EvidenceRecord Build(long sequence, TriggerEvent trigger, StepDecision decision, Frame frame, string cameraId, byte[] jpeg, List<string> findings)
+    private void Report(List<Finding> findings)
+    {
+        foreach (var finding in findings)
+        {
+            findingLog.Report(finding);
+        }
+    }
+
+    private EvidenceRecord Build(long sequence, string prevHash, TriggerEvent trigger, StepDecision decision, Frame frame, PhotoStamp photo, byte[] jpeg, List<Finding> findings)
     {
         var age = timeProvider.GetElapsedTime(trigger.EdgeTimestamp, frame.Timestamp);
-        return new EvidenceRecord
+        var record = new EvidenceRecord
         {
             RecordId = Guid.CreateVersion7(timeProvider.GetUtcNow()),
             Sequence = sequence,
             DeviceId = options.Value.DeviceId,
             SiteId = options.Value.SiteId,
             PointId = trigger.PointId,
-            WorkOrder = new WorkOrderStamp(decision.WorkOrderId, decision.ProcedureId),
-            Step = new StepStamp(decision.Step.Id, decision.StepIndex, decision.Step.Names, decision.Advanced),
+            WorkOrder = new WorkOrderStamp(decision.WorkOrderId, decision.ProcedureId)
+            {
+                ProcedureVersion = decision.ProcedureVersion,
+                Status = decision.Status,
+                StartedBy = decision.StartedBy,
+                StartedAt = decision.StartedAt,
+                Operators = decision.Operators,
+                AbortReason = decision.AbortReason,
+            },
+            Step = new StepStamp(decision.Step.Id, decision.StepIndex, decision.Step.Names, decision.Advanced)
+            {
+                EnteredAt = decision.StepEnteredAt,
+                Photo = photo.Number,
+                PhotosRequired = photo.Of,
+            },
             Trigger = new TriggerStamp(trigger.Kind.ToString(), trigger.Source, trigger.Input, trigger.EdgeTime, trigger.Operator),
-            Frame = new FrameStamp(cameraId, frame.Sequence, frame.ArrivedAt, Math.Round(age.TotalMilliseconds, 1), frame.Width, frame.Height),
+            Frame = new FrameStamp(photo.CameraId, frame.Sequence, frame.ArrivedAt, Math.Round(age.TotalMilliseconds, 1), frame.Width, frame.Height),
             Image = new ImageStamp(Convert.ToHexStringLower(SHA256.HashData(jpeg)), jpeg.Length),
             CreatedAt = timeProvider.GetUtcNow(),
-            Findings = [.. findings],
+            Findings = [.. findings.Select(f => f.ToString())],
+            Clock = photo.Clock,
+            PrevHash = prevHash,
         };
+        return EvidenceSignature.Sign(record, deviceKey.Key);
     }
+
+    private sealed record PhotoStamp(string CameraId, int Number, int Of, ClockStamp Clock);
 
     private static partial class Log
     {

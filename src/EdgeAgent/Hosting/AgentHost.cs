@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using EdgeAgent.Configuration;
 using EdgeAgent.Control;
 using Microsoft.AspNetCore.Builder;
@@ -11,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace EdgeAgent.Hosting;
 
 /// <summary>Builds the agent daemon: Generic Host with systemd integration and the control API on a Unix socket.</summary>
-public static partial class AgentHost
+public static class AgentHost
 {
     /// <summary>Validates the configuration (throws <see cref="ConfigException"/>) and builds the host.</summary>
     public static WebApplication Build(IConfiguration configuration, Action<IServiceCollection>? configureServices = null, Action<ILoggingBuilder>? configureLogging = null)
@@ -24,31 +23,46 @@ public static partial class AgentHost
         configureLogging?.Invoke(builder.Logging);
 
         var socketPath = Path.GetFullPath(options.Control.SocketPath);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(socketPath));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.ListenUnixSocket(socketPath);
+            ControlApi.ListenForMetrics(kestrel, options.Health);
+        });
         builder.Services.AddEdgeAgent(configuration);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         ControlApi.Map(app);
         PrepareSocket(socketPath);
+        app.Lifetime.ApplicationStarted.Register(() => ControlApi.RestrictSocket(socketPath));
         return app;
     }
 
     /// <summary>
-    /// Creates the socket's directory and sets a umask so the socket is born mode 0660 (owner and group
-    /// only), never world-accessible, with no window in between.
+    /// Creates the socket's directory (0750 when this creates it) and removes a stale socket. The socket is
+    /// never world-accessible: it is born with the process umask (0755 by default, so only the owner can
+    /// connect; systemd's UMask=0007 makes it 0770) and set to exactly 0660 once it listens
+    /// (<see cref="ControlApi.RestrictSocket"/>). No process-wide umask is changed here: that would also make
+    /// every other file the process writes group-only, e.g. a broker password file a test hands to mosquitto.
     /// </summary>
     private static void PrepareSocket(string socketPath)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(socketPath)!);
+        var directory = Path.GetDirectoryName(socketPath)!;
+        if (!Directory.Exists(directory))
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory);
+            }
+            else
+            {
+                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
+            }
+        }
+
         if (File.Exists(socketPath))
         {
             File.Delete(socketPath); // a stale socket from a killed agent
         }
-
-        _ = Umask(Convert.ToInt32("007", 8));
     }
-
-    [LibraryImport("libc", EntryPoint = "umask")]
-    private static partial int Umask(int mask);
 }

@@ -1,6 +1,7 @@
 using EdgeAgent.Capture;
 using EdgeAgent.Configuration;
 using EdgeAgent.Evidence;
+using EdgeAgent.Health;
 using EdgeAgent.Outbox;
 using EdgeAgent.Procedure;
 using EdgeAgent.Triggers;
@@ -31,6 +32,11 @@ public static class EdgeAgentServiceCollectionExtensions
         services.AddSingleton<CameraRegistry>();
         services.AddSingleton(sp => new EvidenceOutbox(Path.Combine(sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.StateDirectory, "outbox.db"), sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.Outbox));
         services.AddSingleton<EvidenceRecorder>();
+        services.AddSingleton<FindingLog>();
+        services.AddSingleton<ProcedureTimerService>();
+        services.TryAddSingleton<IClockSyncProbe, LinuxClockSyncProbe>();
+        services.AddSingleton<ClockTrust>();
+        services.AddSingleton(sp => DeviceKey.Open(sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.StateDirectory));
         services.AddSingleton<MqttUplinkService>();
         services.TryAddSingleton<ICommandHandler, DeviceCommandHandler>();
         services.AddSingleton(sp => new TelemetryQueue(Path.Combine(sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.StateDirectory, "telemetry.db"), sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.Outbox, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<EvidenceOutbox>().Health));
@@ -39,7 +45,12 @@ public static class EdgeAgentServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<CameraRegistry>());
         services.AddHostedService(sp => sp.GetRequiredService<EvidenceRecorder>());
         services.AddHostedService(sp => sp.GetRequiredService<LockInputService>());
+        services.AddHostedService(sp => sp.GetRequiredService<ProcedureTimerService>());
+        services.AddHostedService<LockReconciliationService>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttUplinkService>());
+
+        // Health watches all of the above: health model, retained health topic, systemd watchdog.
+        services.AddHealthReporting();
         return services;
     }
 }

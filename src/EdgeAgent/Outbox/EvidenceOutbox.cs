@@ -5,7 +5,7 @@ namespace EdgeAgent.Outbox;
 
 /// <summary>
 /// The durable store-and-forward queue: SQLite in WAL mode with <c>synchronous=FULL</c>, so a record and
-/// its image are on disk (WAL fsynced) before <see cref="AppendAsync"/> returns, and survive kill -9 and
+/// its image are on disk (WAL fsynced) before <c>AppendAsync</c> returns, and survive kill -9 and
 /// power loss. Records leave only through <see cref="CompleteAsync"/>. Sequence numbers are assigned here,
 /// in the same transaction, so they are gapless across restarts.
 /// </summary>
@@ -38,6 +38,7 @@ public sealed class EvidenceOutbox : IDisposable
               attempts INTEGER NOT NULL DEFAULT 0);
             CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);
             INSERT OR IGNORE INTO meta(key, value) VALUES('next_sequence', 1);
+            CREATE TABLE IF NOT EXISTS chain(id INTEGER PRIMARY KEY CHECK (id = 1), last_hash TEXT NOT NULL);
             """);
     }
 
@@ -45,7 +46,14 @@ public sealed class EvidenceOutbox : IDisposable
     public Task WhenAppended => Volatile.Read(ref appended).Task;
 
     /// <summary>Assigns the next sequence number, builds the record with it and stores record and image durably.</summary>
-    public async Task<EvidenceRecord> AppendAsync(Func<long, EvidenceRecord> build, byte[] image, CancellationToken cancellationToken = default)
+    public Task<EvidenceRecord> AppendAsync(Func<long, EvidenceRecord> build, byte[] image, CancellationToken cancellationToken = default) =>
+        AppendAsync((sequence, _) => build(sequence), image, cancellationToken);
+
+    /// <summary>
+    /// As above, and also hands the builder the hash of the previous record of this device (the chain link,
+    /// <see cref="EvidenceSignature.GenesisHash"/> at first), kept in the same transaction as the sequence.
+    /// </summary>
+    public async Task<EvidenceRecord> AppendAsync(Func<long, string, EvidenceRecord> build, byte[] image, CancellationToken cancellationToken = default)
     {
         await gate.WaitAsync(cancellationToken);
         EvidenceRecord record;
@@ -53,20 +61,30 @@ public sealed class EvidenceOutbox : IDisposable
         {
             using var tx = connection.BeginTransaction();
             var sequence = Scalar("SELECT value FROM meta WHERE key='next_sequence'", tx);
-            record = build(sequence);
+            var previous = LastHash(tx);
+            record = build(sequence, previous);
+            var json = record.ToJson();
             using (var insert = connection.CreateCommand())
             {
                 insert.Transaction = tx;
                 insert.CommandText = "INSERT INTO items(seq, record_id, record, image, created_at) VALUES($seq, $id, $record, $image, $at)";
                 insert.Parameters.AddWithValue("$seq", sequence);
                 insert.Parameters.AddWithValue("$id", record.RecordId.ToString());
-                insert.Parameters.AddWithValue("$record", record.ToJson());
+                insert.Parameters.AddWithValue("$record", json);
                 insert.Parameters.AddWithValue("$image", image);
                 insert.Parameters.AddWithValue("$at", record.CreatedAt.ToString("O"));
                 insert.ExecuteNonQuery();
             }
 
             Execute("UPDATE meta SET value = value + 1 WHERE key='next_sequence'", tx);
+            using (var link = connection.CreateCommand())
+            {
+                link.Transaction = tx;
+                link.CommandText = "INSERT INTO chain(id, last_hash) VALUES(1, $hash) ON CONFLICT(id) DO UPDATE SET last_hash = excluded.last_hash";
+                link.Parameters.AddWithValue("$hash", EvidenceSignature.RecordHash(json));
+                link.ExecuteNonQuery();
+            }
+
             tx.Commit();
         }
         catch (SqliteException ex) when (OutboxDiskFullException.IsDiskFull(ex))
@@ -249,6 +267,14 @@ public sealed class EvidenceOutbox : IDisposable
         {
             Health.ReportEvidenceBytes(evidenceBytes, options.EvidenceQuotaBytes);
         }
+    }
+
+    private string LastHash(SqliteTransaction tx)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "SELECT last_hash FROM chain WHERE id = 1";
+        return command.ExecuteScalar() as string ?? EvidenceSignature.GenesisHash;
     }
 
     private long Scalar(string sql, SqliteTransaction? tx = null)

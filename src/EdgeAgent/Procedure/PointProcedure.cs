@@ -6,114 +6,126 @@ namespace EdgeAgent.Procedure;
 /// <summary>
 /// The state machine of one maintenance point: which work order is open, which step it is in, and which
 /// personal locks are on. Every trigger is stamped with a step; surprises become findings, never silence.
+/// The state is saved atomically after every change, so a restarted agent continues at the same step.
 /// </summary>
-public sealed class PointProcedure(string pointId, ProcedureTemplate template)
+public sealed class PointProcedure
 {
-    private readonly HashSet<string> locksOn = new(StringComparer.Ordinal);
-    private int reached = -1;
+    private readonly Lock gate = new();
+    private readonly PointStateStore? store;
+    private PointState state;
+    private bool timerRequested;
 
-    public string PointId { get; } = pointId;
+    public PointProcedure(string pointId, ProcedureTemplate template, PointStateStore? store = null)
+    {
+        PointId = pointId;
+        Template = template;
+        this.store = store;
+        state = new PointState { PointId = pointId, ProcedureId = template.Id, ProcedureVersion = template.Version };
+        string? quarantined = null;
+        var saved = store?.Load(pointId, out quarantined);
+        Quarantined = quarantined;
+        if (quarantined is not null)
+        {
+            var lost = new Finding(FindingCodes.StateLost, $"saved point state was unreadable, moved to {quarantined}; the point restarted idle", pointId, null, null, store!.TimeProvider.GetUtcNow());
+            state = state with { Pending = [lost] };
+        }
 
-    public ProcedureTemplate Template { get; } = template;
+        if (saved is not null && saved.ProcedureId == template.Id && saved.Reached < template.Steps.Count)
+        {
+            state = saved;
+        }
+    }
 
-    public string? WorkOrderId { get; private set; }
+    public string PointId { get; }
 
-    public ProcedureStep? CurrentStep => reached >= 0 ? Template.Steps[reached] : null;
+    public ProcedureTemplate Template { get; }
 
-    public IReadOnlyCollection<string> LocksOn => locksOn;
+    /// <summary>Set when the saved state was unreadable and moved to this path at start.</summary>
+    public string? Quarantined { get; }
+
+    /// <summary>A copy of the current state (for status and tests).</summary>
+    public PointState State
+    {
+        get
+        {
+            lock (gate)
+            {
+                return state;
+            }
+        }
+    }
+
+    public string? WorkOrderId => State.WorkOrderId;
+
+    public ProcedureStep? CurrentStep => State is { Reached: >= 0 } s ? Template.Steps[s.Reached] : null;
+
+    public IReadOnlyCollection<string> LocksOn => State.LocksOn;
 
     public StepDecision Handle(TriggerEvent trigger)
     {
-        var findings = new List<string>();
-        switch (trigger.Kind)
+        lock (gate)
         {
-            case TriggerKind.LockOn:
-                locksOn.Add(trigger.Input);
-                break;
-            case TriggerKind.LockOff:
-                if (!locksOn.Remove(trigger.Input))
-                {
-                    findings.Add($"unlock of '{trigger.Input}' without a recorded lock");
-                }
-
-                break;
+            var turn = new ProcedureTurn(this, state, trigger);
+            var decision = turn.Run();
+            state = turn.State with { Pending = [] };
+            timerRequested = false;
+            store?.Save(state);
+            return decision;
         }
-
-        if (WorkOrderId is null)
-        {
-            WorkOrderId = NewWorkOrderId(trigger.EdgeTime);
-            reached = -1;
-            if (trigger.Kind == TriggerKind.LockOn)
-            {
-                findings.Add("lock applied with no open work order; one was started automatically");
-            }
-        }
-
-        var target = FindTarget(trigger);
-        if (target < 0)
-        {
-            if (reached < 0)
-            {
-                findings.Add($"{Describe(trigger)} before the first step '{Template.Steps[0].Id}'");
-                return new StepDecision(WorkOrderId, Template.Id, Template.Steps[0], 0, findings);
-            }
-
-            findings.Add($"{Describe(trigger)} does not advance step '{Template.Steps[reached].Id}'");
-            return new StepDecision(WorkOrderId, Template.Id, Template.Steps[reached], reached, findings);
-        }
-
-        for (var skipped = reached + 1; skipped < target; skipped++)
-        {
-            findings.Add($"step '{Template.Steps[skipped].Id}' was skipped");
-        }
-
-        reached = target;
-        var workOrder = WorkOrderId;
-        var completed = reached == Template.Steps.Count - 1;
-        if (completed)
-        {
-            WorkOrderId = null;
-        }
-
-        return new StepDecision(workOrder, Template.Id, Template.Steps[target], target, findings) { Advanced = true, Completed = completed };
     }
 
-    /// <summary>The step this trigger moves the job into, or -1.</summary>
-    private int FindTarget(TriggerEvent trigger)
+    /// <summary>
+    /// Checks step time limits and timer steps at <paramref name="now"/>. Time-outs are returned once and also
+    /// kept for the next record; a due timer step is returned for the caller to publish as a trigger.
+    /// </summary>
+    public (IReadOnlyList<Finding> Findings, string? TimerStepId) Tick(DateTimeOffset now)
     {
-        if (trigger.StepId is not null)
+        lock (gate)
         {
-            for (var i = reached + 1; i < Template.Steps.Count; i++)
+            if (state.WorkOrderId is null || state.StepEnteredAt is not { } entered)
             {
-                if (Template.Steps[i].Id == trigger.StepId)
-                {
-                    return i;
-                }
+                return ([], null);
             }
 
-            return -1;
-        }
+            var findings = new List<Finding>();
+            var current = state.Reached >= 0 ? Template.Steps[state.Reached] : null;
+            if (current?.TimeLimitSeconds is { } limit && !state.TimeoutReported && now - entered > TimeSpan.FromSeconds(limit))
+            {
+                var finding = NewFinding(FindingCodes.StepTimedOut, string.Create(CultureInfo.InvariantCulture, $"step '{current.Id}' exceeded its limit of {limit} s"), current.Id, now);
+                findings.Add(finding);
+                state = state with { TimeoutReported = true, Pending = [.. state.Pending, finding] };
+                store?.Save(state);
+            }
 
-        var next = reached + 1;
-        if (next >= Template.Steps.Count)
-        {
-            return -1;
-        }
+            string? timerStep = null;
+            var next = state.Reached + 1 < Template.Steps.Count ? Template.Steps[state.Reached + 1] : null;
+            if (next is { AdvanceOn: StepAdvance.Timer, AfterSeconds: { } after } && !timerRequested && now - entered >= TimeSpan.FromSeconds(after))
+            {
+                timerRequested = true;
+                timerStep = next.Id;
+            }
 
-        return Matches(Template.Steps[next].AdvanceOn, trigger) ? next : -1;
+            return (findings, timerStep);
+        }
     }
 
-    private bool Matches(StepAdvance advance, TriggerEvent trigger) => advance switch
+    /// <summary>Keeps findings that no record carried (every camera failed) for the next record of this point.</summary>
+    public void Defer(IEnumerable<Finding> findings)
     {
-        StepAdvance.Manual => trigger.Kind is TriggerKind.Manual or TriggerKind.Command,
-        StepAdvance.Command => trigger.Kind == TriggerKind.Command,
-        StepAdvance.LockOn => trigger.Kind == TriggerKind.LockOn,
-        StepAdvance.LastLockOff => trigger.Kind == TriggerKind.LockOff && locksOn.Count == 0,
-        _ => false,
-    };
+        lock (gate)
+        {
+            var fresh = findings.Where(f => !state.Pending.Contains(f)).ToList();
+            if (fresh.Count > 0)
+            {
+                state = state with { Pending = [.. state.Pending, .. fresh] };
+                store?.Save(state);
+            }
+        }
+    }
 
-    private static string Describe(TriggerEvent trigger) => $"{trigger.Kind} from {trigger.Source}/{trigger.Input}";
+    public Finding NewFinding(string code, string message, string? stepId, DateTimeOffset at, string? workOrderId = null) =>
+        new(code, message, PointId, workOrderId ?? state.WorkOrderId, stepId, at);
 
-    private string NewWorkOrderId(DateTimeOffset at) =>
+    internal string NewWorkOrderId(DateTimeOffset at) =>
         string.Create(CultureInfo.InvariantCulture, $"WO-{PointId}-{at.UtcDateTime:yyyyMMdd-HHmmss}");
 }

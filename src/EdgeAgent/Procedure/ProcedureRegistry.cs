@@ -8,15 +8,24 @@ public sealed class ProcedureRegistry
 {
     private readonly Dictionary<string, PointEntry> points;
 
-    public ProcedureRegistry(IOptions<EdgeAgentOptions> options)
+    public ProcedureRegistry(IOptions<EdgeAgentOptions> options, TimeProvider timeProvider)
     {
+        var store = new PointStateStore(options.Value.StateDirectory, timeProvider);
         var directory = options.Value.ProceduresDirectory;
         if (!Path.IsPathRooted(directory))
         {
             directory = Path.Combine(AppContext.BaseDirectory, directory);
         }
 
-        Templates = ProcedureTemplate.LoadDirectory(directory);
+        try
+        {
+            Templates = ProcedureTemplate.LoadDirectory(directory);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ConfigException([$"ProceduresDirectory: {ex.Message}"]);
+        }
+
         points = new Dictionary<string, PointEntry>(StringComparer.Ordinal);
         foreach (var point in options.Value.Points)
         {
@@ -25,7 +34,7 @@ public sealed class ProcedureRegistry
                 throw new ConfigException([$"Points:{point.Id}:Procedure: unknown procedure '{point.Procedure}'; valid: {string.Join(", ", Templates.Keys)}"]);
             }
 
-            points[point.Id] = new PointEntry(point, new PointProcedure(point.Id, template));
+            points[point.Id] = new PointEntry(point, new PointProcedure(point.Id, template, store));
         }
     }
 

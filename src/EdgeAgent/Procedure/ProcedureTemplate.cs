@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace EdgeAgent.Procedure;
 
-/// <summary>An ordered list of steps that a job at a point walks through.</summary>
+/// <summary>An ordered list of steps that a job at a point walks through. Files are JSON, checked by <see cref="ProcedureTemplateValidator"/>.</summary>
 public sealed record ProcedureTemplate
 {
     public required string Id { get; init; }
@@ -12,11 +12,32 @@ public sealed record ProcedureTemplate
 
     public Dictionary<string, string> Names { get; init; } = [];
 
+    public WorkOrderPolicy WorkOrder { get; init; } = new();
+
     public required IReadOnlyList<ProcedureStep> Steps { get; init; }
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { ReadCommentHandling = JsonCommentHandling.Skip };
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
 
-    /// <summary>Loads every <c>*.json</c> template in a directory, failing with the file and key of the first error.</summary>
+    /// <summary>Index of the first step with <paramref name="advance"/>, or -1.</summary>
+    public int IndexOf(StepAdvance advance)
+    {
+        for (var i = 0; i < Steps.Count; i++)
+        {
+            if (Steps[i].AdvanceOn == advance)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Loads every <c>*.json</c> template in a directory, failing with the file and JSON path of every error.</summary>
     public static IReadOnlyDictionary<string, ProcedureTemplate> LoadDirectory(string directory)
     {
         if (!Directory.Exists(directory))
@@ -28,67 +49,46 @@ public sealed record ProcedureTemplate
         foreach (var file in Directory.EnumerateFiles(directory, "*.json").Order(StringComparer.Ordinal))
         {
             var template = Load(file);
-            templates[template.Id] = template;
+            if (!templates.TryAdd(template.Id, template))
+            {
+                throw new InvalidDataException($"procedure '{file}': $.id: '{template.Id}' is already defined by another file in {directory}");
+            }
         }
 
         return templates;
     }
 
-    public static ProcedureTemplate Load(string file)
+    /// <exception cref="InvalidDataException">The file is not JSON or breaks the schema; the message says where and what is valid.</exception>
+    public static ProcedureTemplate Load(string file) => Parse(File.ReadAllBytes(file), file);
+
+    public static ProcedureTemplate Parse(ReadOnlySpan<byte> json, string source)
     {
         ProcedureTemplate? template;
         try
         {
-            template = JsonSerializer.Deserialize<ProcedureTemplate>(File.ReadAllBytes(file), Json);
+            template = JsonSerializer.Deserialize<ProcedureTemplate>(json, Json);
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"procedure '{file}': {ex.Path}: {ex.Message}", ex);
+            throw new InvalidDataException($"procedure '{source}': {ex.Path ?? "$"}: {Explain(ex)}", ex);
         }
 
-        if (template is null || template.Steps.Count == 0)
+        if (template is null)
         {
-            throw new InvalidDataException($"procedure '{file}': steps: at least one step is required");
+            throw new InvalidDataException($"procedure '{source}': $: a JSON object with \"id\" and \"steps\" is required");
         }
 
-        var duplicate = template.Steps.GroupBy(s => s.Id).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
+        var errors = ProcedureTemplateValidator.Validate(template);
+        if (errors.Count > 0)
         {
-            throw new InvalidDataException($"procedure '{file}': steps: id '{duplicate.Key}' appears twice");
+            throw new InvalidDataException($"procedure '{source}': " + string.Join($"{Environment.NewLine}  ", errors));
         }
 
         return template;
     }
-}
 
-public sealed record ProcedureStep
-{
-    public required string Id { get; init; }
-
-    /// <summary>Display names by language (<c>en</c>, <c>zh</c>, …).</summary>
-    public Dictionary<string, string> Names { get; init; } = [];
-
-    /// <summary>What moves the job into this step.</summary>
-    [JsonConverter(typeof(JsonStringEnumConverter<StepAdvance>))]
-    public StepAdvance AdvanceOn { get; init; } = StepAdvance.Manual;
-
-    /// <summary>Photos per camera taken when the step is reached.</summary>
-    public int Photos { get; init; } = 1;
-
-    public string Name(string language = "en") => Names.GetValueOrDefault(language) ?? Names.GetValueOrDefault("en") ?? Id;
-}
-
-public enum StepAdvance
-{
-    [JsonStringEnumMemberName("manual")]
-    Manual,
-
-    [JsonStringEnumMemberName("lock-on")]
-    LockOn,
-
-    [JsonStringEnumMemberName("last-lock-off")]
-    LastLockOff,
-
-    [JsonStringEnumMemberName("command")]
-    Command,
+    private static string Explain(JsonException ex) =>
+        ex.Message.Contains("StepAdvance", StringComparison.Ordinal)
+            ? "advanceOn must be one of manual, lock-on, last-lock-off, scan, command, timer"
+            : ex.Message.Split(" Path:")[0];
 }

@@ -14,6 +14,12 @@ public enum TriggerKind
 
     /// <summary>The central system asked for it over MQTT.</summary>
     Command,
+
+    /// <summary>A badge or QR/bar-code scanner read a code (<see cref="TriggerEvent.Code"/>).</summary>
+    Scan,
+
+    /// <summary>A step's timer ran out (raised by the procedure itself).</summary>
+    Timer,
 }
 
 /// <param name="PointId">The maintenance point.</param>
@@ -29,6 +35,15 @@ public sealed record TriggerEvent(string PointId, TriggerKind Kind, string Sourc
 
     /// <summary>Who is there, when known (badge scan, command).</summary>
     public string? Operator { get; init; }
+
+    /// <summary>For scans: the text read (work-order code, badge id, QR payload).</summary>
+    public string? Code { get; init; }
+
+    /// <summary>For commands that open a job: the central system's work-order id.</summary>
+    public string? WorkOrderId { get; init; }
+
+    /// <summary>For an abort command: why the job is aborted. A command with a reason aborts the open work order.</summary>
+    public string? AbortReason { get; init; }
 
     /// <summary>Lets the sender learn the outcome (records written) of this trigger.</summary>
     public TaskCompletionSource<TriggerOutcome>? Completion { get; init; }

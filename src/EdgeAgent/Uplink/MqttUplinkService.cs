@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MQTTnet;
+using MQTTnet.Exceptions;
 using MQTTnet.Protocol;
 
 namespace EdgeAgent.Uplink;
@@ -167,6 +168,29 @@ public sealed partial class MqttUplinkService : BackgroundService
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Publishes a retained, non-evidence message (health) at QoS 1 if connected. Returns false when offline
+    /// or refused; nothing is queued, the caller sends a fresher one later.
+    /// </summary>
+    public async Task<bool> TryPublishRetainedAsync(string topic, byte[] payload, CancellationToken cancellationToken = default)
+    {
+        if (!client.IsConnected)
+        {
+            return false;
+        }
+
+        try
+        {
+            var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithContentType("application/json")
+                .WithRetainFlag().WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
+            return (await client.PublishAsync(message, cancellationToken)).IsSuccess;
+        }
+        catch (Exception ex) when (ex is MqttCommunicationException or InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     public override void Dispose()

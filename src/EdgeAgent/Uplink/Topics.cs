@@ -25,6 +25,9 @@ public static class Topics
     /// <summary>Default response topic, and the prefix every response topic must have (so the device ACL can allow it).</summary>
     public static string Response(string deviceId) => $"{Root}/{deviceId}/response";
 
+    /// <summary>Retained health report (latest state only; never queued).</summary>
+    public static string Health(string deviceId) => $"{Root}/{deviceId}/health";
+
     public const string AllEvidence = Root + "/+/evidence";
 
     public const string AllImages = Root + "/+/image";

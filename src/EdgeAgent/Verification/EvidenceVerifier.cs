@@ -1,49 +1,75 @@
-using System.Security.Cryptography;
-using System.Text.Json;
+using System.Globalization;
 using EdgeAgent.Collector;
-using EdgeAgent.Evidence;
+using EdgeAgent.Procedure;
 
 namespace EdgeAgent.Verification;
 
-/// <summary>Checks a collector's output: every record parses and its image exists and matches its SHA-256.</summary>
+/// <summary>
+/// Verifies a collector's evidence store (<c>{root}/{site}/{device}/{work order}/{sequence}-{step}-{camera}.json|.jpg</c>):
+/// each device's chain (<see cref="ChainVerifier"/>), then each work order's completeness (<see cref="CompletenessChecker"/>).
+/// </summary>
 public static class EvidenceVerifier
 {
-    public static VerificationReport Verify(string root)
+    /// <param name="keys">Enrolled public keys; null skips signature checks (with a warning).</param>
+    /// <param name="templates">Procedure templates; null skips completeness checks (with a warning).</param>
+    public static VerificationReport Verify(string root, EnrolledKeys? keys = null, IReadOnlyDictionary<string, ProcedureTemplate>? templates = null)
     {
-        var problems = new List<string>();
-        var records = 0;
-        foreach (var (jsonPath, imagePath) in new EvidenceStore(root).Enumerate().OrderBy(p => p.JsonPath, StringComparer.Ordinal))
+        var store = new EvidenceStore(root);
+        var failures = new List<VerificationFailure>();
+        var warnings = new List<string>();
+        if (keys is null)
         {
-            records++;
-            EvidenceRecord record;
-            try
+            warnings.Add("signatures not checked: pass --keys with the devices' enrolled public keys");
+        }
+
+        if (templates is null)
+        {
+            warnings.Add("completeness not checked: no procedure templates");
+        }
+
+        var count = 0;
+        var devices = store.Enumerate()
+            .Select(p => (Json: p.JsonPath, p.ImagePath, Relative: Path.GetRelativePath(store.Root, p.JsonPath)))
+            .GroupBy(p => DeviceOf(p.Relative), StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal);
+        foreach (var device in devices)
+        {
+            var stored = device
+                .Select(p => new StoredRecord(p.Relative, NameSequence(p.Json), File.ReadAllBytes(p.Json), () => File.Exists(p.ImagePath) ? File.ReadAllBytes(p.ImagePath) : null))
+                .OrderBy(r => r.NameSequence ?? long.MaxValue)
+                .ThenBy(r => r.Name, StringComparer.Ordinal)
+                .ToList();
+            count += stored.Count;
+            var key = keys?.For(device.Key);
+            if (keys is not null && key is null)
             {
-                record = EvidenceRecord.FromJson(File.ReadAllBytes(jsonPath));
-            }
-            catch (JsonException ex)
-            {
-                problems.Add($"{jsonPath}: record does not parse: {ex.Message}");
-                continue;
+                failures.Add(new(device.Key, Path.GetDirectoryName(stored[0].Name) ?? device.Key, null, VerificationFailure.Checks.Signature, $"no enrolled key for device '{device.Key}' (expected {device.Key}.pem)"));
             }
 
-            if (!File.Exists(imagePath))
+            var chain = ChainVerifier.VerifyDevice(device.Key, stored, key);
+            failures.AddRange(chain.Failures);
+            ClockConsistencyChecker.Check(device.Key, chain.Records.Select(r => r.Record), warnings);
+            if (templates is not null)
             {
-                problems.Add($"{jsonPath}: image {Path.GetFileName(imagePath)} is missing");
-                continue;
-            }
-
-            var hash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(imagePath)));
-            if (hash != record.Image.Sha256)
-            {
-                problems.Add($"{jsonPath}: image SHA-256 is {hash}, record says {record.Image.Sha256}");
+                failures.AddRange(CompletenessChecker.Check(device.Key, chain.Records, templates, warnings));
             }
         }
 
-        return new VerificationReport(records, problems);
+        return new VerificationReport(count, failures, warnings);
     }
-}
 
-public sealed record VerificationReport(int Records, IReadOnlyList<string> Problems)
-{
-    public bool Ok => Problems.Count == 0 && Records > 0;
+    /// <summary>The device segment of <c>{site}/{device}/…</c>.</summary>
+    private static string DeviceOf(string relative)
+    {
+        var parts = relative.Split(Path.DirectorySeparatorChar);
+        return parts.Length >= 3 ? parts[1] : "(unknown)";
+    }
+
+    /// <summary>The sequence in a <c>{sequence:D8}-{step}-{camera}.json</c> name.</summary>
+    private static long? NameSequence(string path)
+    {
+        var name = Path.GetFileName(path);
+        var dash = name.IndexOf('-', StringComparison.Ordinal);
+        return dash > 0 && long.TryParse(name.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) ? sequence : null;
+    }
 }

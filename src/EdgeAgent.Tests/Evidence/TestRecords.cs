@@ -1,0 +1,34 @@
+using System.Security.Cryptography;
+using EdgeAgent.Evidence;
+
+namespace EdgeAgent.Tests.Evidence;
+
+/// <summary>Builds realistic evidence records for tests.</summary>
+internal static class TestRecords
+{
+    public static readonly DateTimeOffset Start = new(2026, 11, 25, 8, 0, 0, TimeSpan.Zero);
+
+    public static EvidenceRecord Unsigned(long sequence, string prevHash, byte[] image, string stepId = "isolated", int stepIndex = 0, string workOrder = "WO-1", string status = "open", string deviceId = "dev-1", string camera = "cam-1") => new()
+    {
+        RecordId = Guid.CreateVersion7(Start.AddSeconds(sequence)),
+        Sequence = sequence,
+        DeviceId = deviceId,
+        SiteId = "site-1",
+        PointId = "conveyor-1",
+        WorkOrder = new WorkOrderStamp(workOrder, "conveyor-lockout") { Status = status, StartedBy = "manual", Operators = ["张伟"] },
+        Step = new StepStamp(stepId, stepIndex, new Dictionary<string, string> { ["en"] = stepId, ["zh"] = "能源已隔离" }, true),
+        Trigger = new TriggerStamp("Manual", "test", "button", Start.AddSeconds(sequence), "张伟"),
+        Frame = new FrameStamp(camera, 100 + sequence, Start.AddSeconds(sequence).AddMilliseconds(40), 40.5, 320, 240),
+        Image = new ImageStamp(Convert.ToHexStringLower(SHA256.HashData(image)), image.Length),
+        CreatedAt = Start.AddSeconds(sequence).AddMilliseconds(90),
+        Clock = new ClockStamp(true, 123_456 + (sequence * 1000), "3f1c2d9e-0000-4000-8000-000000000001", 16_000),
+        PrevHash = prevHash,
+    };
+
+    public static byte[] Image(long seed)
+    {
+        var bytes = new byte[2048];
+        new Random((int)seed).NextBytes(bytes);
+        return bytes;
+    }
+}

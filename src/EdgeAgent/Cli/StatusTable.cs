@@ -1,0 +1,62 @@
+using System.Globalization;
+using EdgeAgent.Health;
+
+namespace EdgeAgent.Cli;
+
+/// <summary>Renders a <see cref="HealthReport"/> as a short table readable on a phone-sized terminal.</summary>
+public static class StatusTable
+{
+    public static void Write(TextWriter output, HealthReport report)
+    {
+        var c = CultureInfo.InvariantCulture;
+        output.WriteLine(string.Create(c, $"{report.Device} @ {report.Site}  edgeagent {report.Version}  up {Uptime(report.UptimeSeconds)}  status {report.Status.ToUpperInvariant()}"));
+        output.WriteLine();
+        Row(output, "CAMERA", "STATE", "FPS", "AGE", "SHARPNESS");
+        foreach (var cam in report.Cameras)
+        {
+            Row(output, cam.Id, cam.State, Num(cam.Fps, "0.0"), cam.LastFrameAgeSeconds is { } a ? string.Create(c, $"{a:0.0}s") : "-", Num(cam.Sharpness, "0"));
+        }
+
+        output.WriteLine();
+        Row(output, "INPUT", "POINT", "LOCK", "LEVEL", "CHATTER");
+        foreach (var input in report.Inputs)
+        {
+            Row(output, input.Id, input.Point, input.Locked ? "on" : "off", input.Level, input.Chatter ?? "-");
+        }
+
+        output.WriteLine();
+        output.WriteLine(string.Create(c, $"broker   {report.Broker.Url}  {(report.Broker.Connected ? "connected" : "NOT CONNECTED")}  last ack {report.Broker.LastAcknowledgedAt?.ToString("u", c) ?? "-"}"));
+        output.WriteLine(string.Create(c, $"outbox   {report.Outbox.Depth} records, {Bytes(report.Outbox.Bytes)}, oldest {(report.Outbox.OldestAgeSeconds is { } o ? Uptime(o) + " ago" : "-")}"));
+        output.WriteLine(string.Create(c, $"disk     {Bytes(report.Disk.FreeBytes)} free of {Bytes(report.Disk.TotalBytes)} ({report.Disk.FreePercent:0.#}%) on {report.Disk.Path}"));
+        output.WriteLine(string.Create(c, $"clock    {(report.Clock.Synchronised ? "synchronised" : "NOT SYNCHRONISED")}{(report.Clock.MaxErrorMs is { } e ? $" (±{e:0.#} ms)" : "")}"));
+        output.WriteLine(string.Create(c, $"cpu      {(report.CpuTemperatureC is { } t ? $"{t:0.0} °C" : "no sensor")}"));
+        output.WriteLine(string.Create(c, $"watchdog {(report.PipelineAlive ? "fed (pipeline alive)" : "WITHHELD (pipeline hung)")}"));
+        if (report.Problems.Count > 0)
+        {
+            output.WriteLine();
+            foreach (var problem in report.Problems)
+            {
+                output.WriteLine($"! {problem}");
+            }
+        }
+    }
+
+    private static void Row(TextWriter output, string a, string b, string c, string d, string e) =>
+        output.WriteLine($"{a,-16} {b,-13} {c,6} {d,8} {e,10}");
+
+    private static string Num(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
+
+    private static string Uptime(double seconds)
+    {
+        var t = TimeSpan.FromSeconds(seconds);
+        return t.TotalDays >= 1 ? $"{(int)t.TotalDays}d{t.Hours}h" : t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:00}m" : $"{(int)t.TotalMinutes}m{t.Seconds:00}s";
+    }
+
+    private static string Bytes(long bytes) => bytes switch
+    {
+        >= 1L << 30 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.0} GiB"),
+        >= 1L << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0.0} MiB"),
+        >= 1L << 10 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} KiB"),
+        _ => $"{bytes} B",
+    };
+}

@@ -1,0 +1,8 @@
+namespace EdgeAgent.Health.Doctor;
+
+public enum DoctorOutcome
+{
+    Pass,
+    Warn,
+    Fail,
+}

@@ -1,0 +1,90 @@
+using EdgeAgent.Evidence;
+using System.Net.Http.Json;
+using EdgeAgent.Configuration;
+using EdgeAgent.Control;
+using Microsoft.Extensions.Configuration;
+
+namespace EdgeAgent.Health.Doctor;
+
+/// <summary>
+/// <c>edgeagent doctor</c>: checks everything a point needs, whether or not the agent runs. When it runs,
+/// devices the agent holds (cameras, GPIO lines) are judged from its health report instead of being opened twice.
+/// </summary>
+public sealed class FieldDoctor(IClockSyncProbe clock, IDiskSpaceProbe disk, string etcDirectory = "/etc")
+{
+    public TimeSpan CameraTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan BrokerTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public async IAsyncEnumerable<DoctorResult> RunAsync(string configPath, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        IConfigurationRoot? configuration = null;
+        EdgeAgentOptions? agent = null;
+        IReadOnlyList<string> errors = [];
+        try
+        {
+            configuration = ConfigLoader.Build(configPath);
+            agent = ConfigLoader.Load(configuration);
+        }
+        catch (ConfigException ex)
+        {
+            errors = ex.Errors;
+        }
+
+        if (configuration is null || agent is null)
+        {
+            yield return DoctorResult.Fail("config", string.Join("; ", errors), "fix the named keys in " + configPath + " (deploy/edgeagent.example.json shows every key)");
+            yield break;
+        }
+
+        yield return DoctorResult.Pass("config", $"{configPath}: device {agent.DeviceId}, {agent.Points.Count} point(s), {agent.Cameras.Count} camera(s), {agent.Inputs.Count} input(s)");
+
+        var running = await AskRunningAgentAsync(agent.Control.SocketPath, cancellationToken);
+        yield return running is null
+            ? DoctorResult.Warn("agent", $"not running (nothing answers on {agent.Control.SocketPath})", "start it: sudo systemctl start edgeagent; if it keeps stopping: journalctl -u edgeagent -e")
+            : DoctorResult.Pass("agent", $"running, version {running.Version}, up {running.UptimeSeconds:0} s, health {running.Status}");
+
+        foreach (var camera in agent.Cameras)
+        {
+            yield return running?.Cameras.FirstOrDefault(c => c.Id == camera.Id) is { } seen
+                ? CameraCheck.FromAgent(seen)
+                : await CameraCheck.RunAsync(camera, CameraTimeout, cancellationToken);
+        }
+
+        foreach (var result in HostChecks.Gpio(agent, running))
+        {
+            yield return result;
+        }
+
+        foreach (var result in HostChecks.Scanners(configuration))
+        {
+            yield return result;
+        }
+
+        yield return await BrokerCheck.RunAsync(agent, BrokerTimeout, cancellationToken);
+        yield return HostChecks.Clock(clock);
+        yield return HostChecks.Disk(agent, disk);
+        yield return HostChecks.Permissions(etcDirectory);
+    }
+
+    private static async Task<HealthReport?> AskRunningAgentAsync(string socketPath, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(socketPath))
+        {
+            return null;
+        }
+
+        using var client = new ControlClient(socketPath);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            using var response = await client.GetAsync("v1/health", deadline.Token);
+            return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<HealthReport>(HealthJson.Options, deadline.Token) : null;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+}

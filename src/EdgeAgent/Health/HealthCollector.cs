@@ -1,0 +1,137 @@
+using EdgeAgent.Evidence;
+using System.Reflection;
+using EdgeAgent.Capture;
+using EdgeAgent.Configuration;
+using EdgeAgent.Outbox;
+using EdgeAgent.Triggers;
+using EdgeAgent.Uplink;
+using Microsoft.Extensions.Options;
+
+namespace EdgeAgent.Health;
+
+/// <summary>Builds a <see cref="HealthReport"/> from every component, then grades it ok, degraded or failing.</summary>
+public sealed class HealthCollector(
+    IOptions<EdgeAgentOptions> options,
+    CameraRegistry cameras,
+    LockInputService inputs,
+    MqttUplinkService uplink,
+    EvidenceOutbox outbox,
+    PipelineHealth pipeline,
+    IDiskSpaceProbe disk,
+    IClockSyncProbe clock,
+    IThermalProbe thermal,
+    TimeProvider timeProvider)
+{
+    public const double HotCelsius = 80;
+    private static readonly string AgentVersion = typeof(HealthCollector).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
+    private readonly DateTimeOffset startedAt = timeProvider.GetUtcNow();
+    private readonly long startedTimestamp = timeProvider.GetTimestamp();
+    private readonly Dictionary<string, (long Sequence, long Timestamp)> fpsBaseline = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Sequence, double Sharpness)> sharpnessCache = new(StringComparer.Ordinal);
+    private readonly Lock sync = new();
+
+    public async Task<HealthReport> CollectAsync(CancellationToken cancellationToken = default)
+    {
+        var agent = options.Value;
+        var now = timeProvider.GetUtcNow();
+        var stats = await outbox.StatsAsync(cancellationToken);
+        var verdict = pipeline.Evaluate();
+        var space = disk.Measure(agent.StateDirectory);
+        var problems = new List<string>(verdict.Problems);
+        var failing = !verdict.Healthy;
+
+        var cameraHealth = cameras.All.Select(Camera).ToList();
+        foreach (var camera in cameraHealth.Where(c => c.State != "connected"))
+        {
+            problems.Add($"camera {camera.Id}: {camera.State}{(camera.LastError is null ? "" : $" ({camera.LastError})")}");
+            failing |= camera.State == "failing";
+        }
+
+        foreach (var camera in cameraHealth.Where(c => c.Sharpness < SharpnessMeter.BlurredBelow))
+        {
+            problems.Add($"camera {camera.Id}: image blurred or blank (sharpness {camera.Sharpness:0})");
+        }
+
+        var locked = inputs.Locked;
+        var inputHealth = agent.Inputs.Select(i =>
+        {
+            var isLocked = locked.GetValueOrDefault(i.Id);
+            return new InputHealth(i.Id, i.Point, isLocked, isLocked ^ i.ActiveLow ? "high" : "low", null);
+        }).ToList();
+
+        if (!uplink.IsConnected)
+        {
+            problems.Add("broker: not connected; evidence waits in the outbox");
+        }
+
+        double? oldestAge = stats.Oldest is { } oldest ? Math.Round((now - oldest).TotalSeconds, 1) : null;
+        if (space.FreePercent < agent.Health.DiskLowPercent)
+        {
+            problems.Add($"disk: {space.FreePercent:0.#}% free on {agent.StateDirectory}");
+            failing |= space.FreePercent < agent.Health.DiskLowPercent / 5;
+        }
+
+        var clockState = ClockSync.From(clock.Read());
+        if (!clockState.Synchronised)
+        {
+            problems.Add("clock: not synchronised; evidence timestamps cannot be trusted");
+        }
+
+        var temperature = thermal.ReadCelsius();
+        if (temperature > HotCelsius)
+        {
+            problems.Add($"cpu: {temperature:0} °C");
+        }
+
+        return new HealthReport
+        {
+            Device = agent.DeviceId,
+            Site = agent.SiteId,
+            Version = AgentVersion,
+            Status = failing ? "failing" : problems.Count > 0 ? "degraded" : "ok",
+            Problems = problems,
+            GeneratedAt = now,
+            StartedAt = startedAt,
+            UptimeSeconds = Math.Round(timeProvider.GetElapsedTime(startedTimestamp).TotalSeconds, 1),
+            Cameras = cameraHealth,
+            Inputs = inputHealth,
+            Broker = new BrokerHealth(BrokerEndpoint.TryParse(agent.Broker.Url, out var endpoint, out _) ? endpoint.ToString() : "(invalid)", uplink.IsConnected, uplink.LastAcknowledgedAt),
+            Outbox = new OutboxHealth(stats.Count, stats.Bytes, stats.Oldest, oldestAge),
+            Disk = new DiskHealth(agent.StateDirectory, space.FreeBytes, space.TotalBytes, Math.Round(space.FreePercent, 1)),
+            Clock = clockState,
+            CpuTemperatureC = temperature,
+            PipelineAlive = verdict.Healthy,
+        };
+    }
+
+    private CameraHealth Camera(CameraReader reader)
+    {
+        var frame = reader.Latest;
+        var nowTimestamp = timeProvider.GetTimestamp();
+        double? fps = null;
+        double? sharpness = null;
+        lock (sync)
+        {
+            if (frame is not null)
+            {
+                if (fpsBaseline.TryGetValue(reader.CameraId, out var baseline) && frame.Sequence > baseline.Sequence)
+                {
+                    var seconds = timeProvider.GetElapsedTime(baseline.Timestamp, frame.Timestamp).TotalSeconds;
+                    fps = seconds > 0 ? Math.Round((frame.Sequence - baseline.Sequence) / seconds, 1) : null;
+                }
+
+                fpsBaseline[reader.CameraId] = (frame.Sequence, frame.Timestamp);
+                if (!sharpnessCache.TryGetValue(reader.CameraId, out var cached) || cached.Sequence != frame.Sequence)
+                {
+                    cached = (frame.Sequence, SharpnessMeter.Measure(frame.Image));
+                    sharpnessCache[reader.CameraId] = cached;
+                }
+
+                sharpness = cached.Sharpness;
+            }
+        }
+
+        double? age = frame is null ? null : Math.Round(timeProvider.GetElapsedTime(frame.Timestamp, nowTimestamp).TotalSeconds, 2);
+        return new CameraHealth(reader.CameraId, reader.State.ToString().ToLowerInvariant(), fps, age, sharpness, reader.LastError);
+    }
+}

@@ -1,0 +1,55 @@
+using EdgeAgent.Capture;
+using EdgeAgent.Configuration;
+using EdgeAgent.Triggers;
+using Microsoft.Extensions.Options;
+
+namespace EdgeAgent.Health;
+
+/// <summary>
+/// Decides whether the evidence pipeline is really alive, which is what the systemd watchdog is fed on.
+/// A camera that is reconnecting is degraded but its loop is alive, and a restart would not bring a
+/// cable back. A camera that claims to be connected but has produced no frame for
+/// <see cref="HealthOptions.FrameStallSeconds"/> has a hung read, which a restart does fix. The same goes
+/// for a trigger that has waited longer than <see cref="HealthOptions.RecorderStallSeconds"/> for the recorder.
+/// </summary>
+public sealed class PipelineHealth(CameraRegistry cameras, TriggerBus bus, IOptions<EdgeAgentOptions> options, TimeProvider timeProvider)
+{
+    private long? firstEvaluation;
+
+    public PipelineVerdict Evaluate()
+    {
+        var health = options.Value.Health;
+        var frameStall = TimeSpan.FromSeconds(health.FrameStallSeconds);
+        var now = timeProvider.GetTimestamp();
+        firstEvaluation ??= now;
+        var problems = new List<string>();
+
+        foreach (var reader in cameras.All)
+        {
+            var latest = reader.Latest;
+            if (reader.State == CameraState.Connected && latest is not null)
+            {
+                var age = timeProvider.GetElapsedTime(latest.Timestamp, now);
+                if (age > frameStall)
+                {
+                    problems.Add($"camera {reader.CameraId}: capture loop hung, connected but no frame for {age.TotalSeconds:0} s");
+                }
+            }
+            else if (reader.State == CameraState.Starting && timeProvider.GetElapsedTime(firstEvaluation.Value, now) > frameStall)
+            {
+                problems.Add($"camera {reader.CameraId}: capture loop hung, no first frame after {frameStall.TotalSeconds:0} s");
+            }
+        }
+
+        if (bus.Reader.CanPeek && bus.Reader.TryPeek(out var waiting))
+        {
+            var age = timeProvider.GetElapsedTime(waiting.EdgeTimestamp, now);
+            if (age > TimeSpan.FromSeconds(health.RecorderStallSeconds))
+            {
+                problems.Add($"recorder: a trigger at {waiting.PointId} has waited {age.TotalSeconds:0} s to be recorded");
+            }
+        }
+
+        return new PipelineVerdict(problems.Count == 0, problems);
+    }
+}

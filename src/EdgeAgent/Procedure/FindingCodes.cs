@@ -1,0 +1,44 @@
+namespace EdgeAgent.Procedure;
+
+/// <summary>Stable codes of findings, for alert rules and dashboards.</summary>
+public static class FindingCodes
+{
+    /// <summary>A lock came off while another is still on, before the area was cleared.</summary>
+    public const string UnlockWhileLocked = "unlock-while-locked";
+
+    /// <summary>A lock came off before the zero-energy step was reached.</summary>
+    public const string UnlockBeforeZeroEnergy = "unlock-before-zero-energy";
+
+    /// <summary>An unlock with no lock recorded on that input.</summary>
+    public const string UnlockWithoutLock = "unlock-without-lock";
+
+    /// <summary>A lock at an idle point whose procedure does not allow jobs to start by lock.</summary>
+    public const string LockWithoutWorkOrder = "lock-without-work-order";
+
+    /// <summary>A step's photo could not be taken.</summary>
+    public const string PhotoMissing = "photo-missing";
+
+    /// <summary>A step lasted longer than its time limit.</summary>
+    public const string StepTimedOut = "step-timed-out";
+
+    /// <summary>A step was passed over.</summary>
+    public const string StepSkipped = "step-skipped";
+
+    /// <summary>A trigger that does not advance the job.</summary>
+    public const string OutOfOrder = "out-of-order";
+
+    /// <summary>A step that needs a confirmation (badge) was reached without it.</summary>
+    public const string ConfirmationMissing = "confirmation-missing";
+
+    /// <summary>The job was aborted.</summary>
+    public const string Aborted = "work-order-aborted";
+
+    /// <summary>The persisted point state was unreadable and was quarantined.</summary>
+    public const string StateLost = "state-lost";
+
+    /// <summary>A lock input changed while the agent was not running; found at start.</summary>
+    public const string InputChangedWhileDown = "input-changed-while-down";
+
+    /// <summary>The wall clock jumped against the monotonic clock.</summary>
+    public const string ClockJump = "clock-jump";
+}

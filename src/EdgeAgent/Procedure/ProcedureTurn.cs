@@ -1,0 +1,158 @@
+using EdgeAgent.Triggers;
+
+namespace EdgeAgent.Procedure;
+
+/// <summary>One trigger applied to a point's state: lock bookkeeping, unsafe-sequence checks, job start, abort and step advance.</summary>
+internal sealed class ProcedureTurn(PointProcedure point, PointState start, TriggerEvent trigger)
+{
+    private readonly List<Finding> findings = [.. start.Pending];
+    private readonly HashSet<string> locks = new(start.LocksOn, StringComparer.Ordinal);
+    private readonly DateTimeOffset at = trigger.EdgeTime;
+
+    public PointState State { get; private set; } = start;
+
+    private ProcedureTemplate Template => point.Template;
+
+    public StepDecision Run()
+    {
+        if (trigger.AbortReason is not null)
+        {
+            return Abort(trigger.AbortReason);
+        }
+
+        TrackLocks();
+        if (trigger.Source == LockReconciliationService.Source)
+        {
+            Add(FindingCodes.InputChangedWhileDown, $"lock '{trigger.Input}' was found {(trigger.Kind == TriggerKind.LockOn ? "on" : "off")} at start: it changed while the agent was down, at an unknown time");
+        }
+
+        var opening = State.WorkOrderId is null ? Open() : null;
+        if (trigger.Operator is not null && !State.Operators.Contains(trigger.Operator))
+        {
+            State = State with { Operators = [.. State.Operators, trigger.Operator] };
+        }
+
+        // A work-order code, badge or open command is consumed by opening the job; it confirms no step.
+        var quietStart = opening is "scan" or "badge" || (opening == "command" && trigger.StepId is null);
+        var target = quietStart ? -1 : StepMatcher.FindTarget(Template, State.Reached, trigger, locks.Count);
+        if (target < 0)
+        {
+            if (!quietStart && trigger.Kind is not (TriggerKind.LockOn or TriggerKind.LockOff))
+            {
+                var expected = State.Reached + 1 < Template.Steps.Count ? Template.Steps[State.Reached + 1].Id : "(end)";
+                Add(FindingCodes.OutOfOrder, $"{trigger.Kind} from {trigger.Source}/{trigger.Input} does not advance the job; next step is '{expected}'");
+            }
+
+            var index = Math.Max(State.Reached, 0);
+            return Decision(index) with { Capture = !quietStart };
+        }
+
+        for (var skipped = State.Reached + 1; skipped < target; skipped++)
+        {
+            Add(FindingCodes.StepSkipped, $"step '{Template.Steps[skipped].Id}' was skipped", Template.Steps[skipped].Id);
+        }
+
+        var step = Template.Steps[target];
+        if (step.Confirm.Contains("badge") && trigger.Operator is null)
+        {
+            Add(FindingCodes.ConfirmationMissing, $"step '{step.Id}' needs a badge confirmation; the trigger carried no operator", step.Id);
+        }
+
+        State = State with { Reached = target, StepEnteredAt = at, TimeoutReported = false };
+        var completed = target == Template.Steps.Count - 1;
+        var decision = Decision(target) with { Advanced = true, Completed = completed };
+        if (completed)
+        {
+            Close();
+        }
+
+        return decision;
+    }
+
+    private void TrackLocks()
+    {
+        if (trigger.Kind == TriggerKind.LockOn)
+        {
+            locks.Add(trigger.Input);
+        }
+        else if (trigger.Kind == TriggerKind.LockOff)
+        {
+            if (!locks.Remove(trigger.Input))
+            {
+                Add(FindingCodes.UnlockWithoutLock, $"unlock of '{trigger.Input}' without a recorded lock");
+            }
+            else if (State.WorkOrderId is not null)
+            {
+                CheckUnlock();
+            }
+        }
+
+        State = State with { LocksOn = [.. locks.Order(StringComparer.Ordinal)] };
+    }
+
+    private void CheckUnlock()
+    {
+        var zero = Template.Steps.ToList().FindIndex(s => s.VerifiesZeroEnergy);
+        if (zero >= 0 && State.Reached < zero)
+        {
+            Add(FindingCodes.UnlockBeforeZeroEnergy, $"lock '{trigger.Input}' removed before step '{Template.Steps[zero].Id}'");
+        }
+
+        var lastOff = Template.IndexOf(StepAdvance.LastLockOff);
+        var cleared = lastOff > 0 ? lastOff - 1 : Template.Steps.Count - 1;
+        if (locks.Count > 0 && State.Reached < cleared)
+        {
+            Add(FindingCodes.UnlockWhileLocked, $"lock '{trigger.Input}' removed while {string.Join(", ", locks)} still on, before step '{Template.Steps[cleared].Id}'");
+        }
+    }
+
+    /// <summary>Opens a job at an idle point; returns how it started.</summary>
+    private string Open()
+    {
+        var policy = Template.WorkOrder;
+        var (by, id) = trigger.Kind switch
+        {
+            TriggerKind.Scan when trigger.Code is { } code && StepMatcher.Matches(policy.CodePattern, code) => ("scan", code),
+            TriggerKind.Scan when trigger.Code is { } code && StepMatcher.Matches(policy.BadgePattern, code) => ("badge", null),
+            TriggerKind.Command when trigger.StepId is null => ("command", trigger.WorkOrderId),
+            TriggerKind.LockOn => ("lock", null),
+            _ => (trigger.Kind.ToString().ToLowerInvariant(), trigger.WorkOrderId),
+        };
+        if (by == "lock" && !policy.StartOn.Contains("lock"))
+        {
+            Add(FindingCodes.LockWithoutWorkOrder, $"lock '{trigger.Input}' applied with no open work order; one was opened automatically");
+        }
+
+        IReadOnlyList<string> operators = by == "badge" ? [trigger.Code!] : [];
+        State = State with { WorkOrderId = id ?? point.NewWorkOrderId(at), StartedBy = by, StartedAt = at, Operators = operators, Reached = -1, StepEnteredAt = at, TimeoutReported = false };
+        return by;
+    }
+
+    private StepDecision Abort(string reason)
+    {
+        if (State.WorkOrderId is null)
+        {
+            Add(FindingCodes.OutOfOrder, "abort with no open work order");
+            return Decision(0) with { Capture = false, WorkOrderId = "(none)" };
+        }
+
+        Add(FindingCodes.Aborted, $"work order aborted: {reason}");
+        var decision = Decision(Math.Max(State.Reached, 0)) with { Aborted = true, AbortReason = reason };
+        Close();
+        return decision;
+    }
+
+    private void Close() => State = State with { WorkOrderId = null, StartedBy = null, StartedAt = null, Operators = [], Reached = -1, StepEnteredAt = null, TimeoutReported = false };
+
+    private StepDecision Decision(int index) => new(State.WorkOrderId!, Template.Id, Template.Steps[index], index, [.. findings])
+    {
+        ProcedureVersion = Template.Version,
+        StartedBy = State.StartedBy,
+        StartedAt = State.StartedAt,
+        Operators = State.Operators,
+        StepEnteredAt = State.StepEnteredAt,
+    };
+
+    private void Add(string code, string message, string? stepId = null) =>
+        findings.Add(point.NewFinding(code, message, stepId ?? (State.Reached >= 0 ? Template.Steps[State.Reached].Id : null), at, State.WorkOrderId));
+}

@@ -1,0 +1,12 @@
+namespace EdgeAgent.Verification;
+
+/// <summary>The outcome of <c>edgeagent verify</c>: failures in the order found (chain walk per device, then completeness).</summary>
+public sealed record VerificationReport(int Records, IReadOnlyList<VerificationFailure> Failures, IReadOnlyList<string> Warnings)
+{
+    public bool Ok => Failures.Count == 0 && Records > 0;
+
+    /// <summary>The first broken link, or null.</summary>
+    public VerificationFailure? First => Failures.Count > 0 ? Failures[0] : null;
+
+    public IReadOnlyList<string> Problems => [.. Failures.Select(f => f.ToString())];
+}
