@@ -20,6 +20,7 @@ public sealed class EvidenceStoreBuilder(string root)
         ["restored"] = "已恢复并试运行",
     };
 
+    private readonly Dictionary<string, byte[]> lastJson = new(StringComparer.Ordinal);
     private long sequence;
 
     public EvidenceStore Store { get; } = new(root);
@@ -53,10 +54,14 @@ public sealed class EvidenceStoreBuilder(string root)
             Image = new ImageStamp(Convert.ToHexStringLower(SHA256.HashData(jpeg)), jpeg.Length),
             CreatedAt = Clock.AddMilliseconds(150),
         };
+        // Chained like the agent's outbox does: each record carries the hash of the device's previous one.
+        record = record with { PrevHash = lastJson.TryGetValue(Device, out var previous) ? EvidenceSignature.RecordHash(previous) : EvidenceSignature.GenesisHash };
         record = bend?.Invoke(record) ?? record;
         var json = System.Text.Json.Nodes.JsonNode.Parse(record.ToJson())!.AsObject();
-        bendJson?.Invoke(json); // fields newer record versions carry (clock, signature, …)
-        Store.Store(record, System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()), jpeg);
+        bendJson?.Invoke(json); // fields a test wants as raw JSON (clock stamps, …)
+        var bytes = System.Text.Encoding.UTF8.GetBytes(json.ToJsonString());
+        lastJson[Device] = bytes;
+        Store.Store(record, bytes, jpeg);
         return record;
     }
 

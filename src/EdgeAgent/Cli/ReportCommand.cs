@@ -1,6 +1,7 @@
 using System.CommandLine;
 using EdgeAgent.Procedure;
 using EdgeAgent.Reporting;
+using EdgeAgent.Verification;
 
 namespace EdgeAgent.Cli;
 
@@ -11,7 +12,8 @@ public static class ReportCommand
         var dir = new Argument<string>("DIR") { Description = "Root of a collector's evidence store." };
         var outputDir = new Option<string?>("--output", "-o") { Description = "Where to write the report (default: DIR/reports)." };
         var procedures = new Option<string?>("--procedures") { Description = "Directory of procedure templates, to name missing steps (default: the ones shipped with edgeagent)." };
-        var command = new Command("report", "Write a static, offline HTML report (a page per work order, an index with filters) and a JSON export.") { dir, outputDir, procedures };
+        var keys = new Option<string?>("--keys") { Description = "Enrolled public keys ({deviceId}.pem files, as for verify); without them signatures are not checked." };
+        var command = new Command("report", "Write a static, offline HTML report (a page per work order, an index with filters) and a JSON export.") { dir, outputDir, procedures, keys };
         command.SetAction(parse =>
         {
             var root = parse.GetValue(dir)!;
@@ -32,17 +34,20 @@ public static class ReportCommand
 
             var templatesDir = parse.GetValue(procedures) ?? Path.Combine(AppContext.BaseDirectory, "procedures");
             IReadOnlyDictionary<string, ProcedureTemplate>? templates = null;
+            EnrolledKeys? enrolled = null;
             try
             {
                 templates = Directory.Exists(templatesDir) ? ProcedureTemplate.LoadDirectory(templatesDir) : null;
+                enrolled = parse.GetValue(keys) is { } keyPath ? EnrolledKeys.Load(keyPath) : null;
             }
             catch (InvalidDataException ex)
             {
-                error.WriteLine($"edgeagent report: --procedures: {ex.Message}");
-                return ExitCodes.Config;
+                error.WriteLine($"edgeagent report: {ex.Message}");
+                return ExitCodes.Usage;
             }
 
-            var result = new ReportGenerator(TimeProvider.System).Generate(root, target, templates);
+            using var keysLifetime = enrolled;
+            var result = new ReportGenerator(TimeProvider.System).Generate(root, target, templates, enrolled);
             output.WriteLine($"report: {result.Jobs.Count} jobs, {result.Records} records{(result.Unreadable.Count > 0 ? $", {result.Unreadable.Count} unreadable" : "")}");
             output.WriteLine($"open    {result.IndexPath}");
             return ExitCodes.Ok;

@@ -6,7 +6,7 @@ namespace EdgeAgent.Reporting;
 /// <summary>The list of jobs with client-side filters by site, point, date and status (also settable from the URL hash).</summary>
 public static class IndexPage
 {
-    public static string Render(IReadOnlyList<JobReport> jobs, IReadOnlyList<string> unreadable, string storeRoot, DateTimeOffset generatedAt)
+    public static string Render(IReadOnlyList<JobReport> jobs, IReadOnlyList<string> unreadable, IReadOnlyList<string> warnings, string storeRoot, DateTimeOffset generatedAt)
     {
         var html = new StringBuilder(Html.Head("EdgeAgent evidence report"));
         html.Append("<body class=\"index\">\n<header><strong>EdgeAgent</strong>").Append(Html.LanguageSwitch).Append("</header>\n<main>\n");
@@ -14,6 +14,17 @@ public static class IndexPage
         html.Append(CultureInfo.InvariantCulture, $"<p class=\"summary\">{jobs.Count} ").Append(Html.Label("jobs", "个作业"))
             .Append(CultureInfo.InvariantCulture, $", {jobs.Sum(j => j.Entries.Count)} ").Append(Html.Label("records", "条记录"))
             .Append(" · <code>").Append(Html.Encode(storeRoot)).Append("</code> · <a href=\"").Append(ReportGenerator.JsonFile).Append("\">JSON</a></p>\n");
+
+        if (warnings.Count > 0)
+        {
+            html.Append("<section class=\"warnings\"><h2>").Append(Html.Label("Not checked", "未检查")).Append("</h2><ul>");
+            foreach (var warning in warnings)
+            {
+                html.Append("<li class=\"finding\">").Append(Html.Encode(warning)).Append("</li>");
+            }
+
+            html.Append("</ul></section>\n");
+        }
 
         if (unreadable.Count > 0)
         {

@@ -44,11 +44,6 @@ public static class JobAnalyzer
                 Add(FindingKind.Verification, $"record #{record.Sequence}: {problem}", record.Sequence);
             }
 
-            if (entry.ClockProblem is not null)
-            {
-                Add(FindingKind.UnsynchronisedClock, $"record #{record.Sequence}: {entry.ClockProblem}", record.Sequence);
-            }
-
             if (entry.ImageProblem is not null)
             {
                 Add(FindingKind.BadFrame, $"record #{record.Sequence} ({record.Frame.CameraId}): {entry.ImageProblem}", record.Sequence);
@@ -64,6 +59,13 @@ public static class JobAnalyzer
             {
                 Add(FindingKind.UnsynchronisedClock, Invariant($"record #{record.Sequence} was created {(record.Trigger.EdgeTime - record.CreatedAt).TotalSeconds:0.#} s before its own trigger"), record.Sequence);
             }
+        }
+
+        // One finding per kind of clock doubt, naming the records, rather than one per record.
+        foreach (var clock in entries.Where(e => e.ClockProblem is not null).GroupBy(e => e.ClockProblem!, StringComparer.Ordinal))
+        {
+            var records = string.Join(", ", clock.Select(e => "#" + e.Record.Sequence.ToString(CultureInfo.InvariantCulture)));
+            Add(FindingKind.UnsynchronisedClock, $"{(clock.Count() == 1 ? "record" : "records")} {records}: {clock.Key}", clock.First().Record.Sequence);
         }
 
         for (var i = 1; i < entries.Count; i++)

@@ -1,3 +1,4 @@
+using EdgeAgent.Procedure;
 using EdgeAgent.Verification;
 
 namespace EdgeAgent.Reporting;
@@ -10,14 +11,16 @@ namespace EdgeAgent.Reporting;
 /// </summary>
 public sealed class RecordVerification
 {
-    public static readonly IReadOnlyList<string> Checks = ["record parses", "image present", "image SHA-256"];
+    private static readonly string[] ChainChecks = ["record parses", "image SHA-256", "hash chain (prev-hash, sequence, order)"];
 
     private readonly string root;
     private readonly Dictionary<string, List<string>> byKey = new(StringComparer.Ordinal);
 
-    private RecordVerification(string root, IEnumerable<string> problems)
+    private RecordVerification(string root, IEnumerable<string> problems, IReadOnlyList<string> checks, IReadOnlyList<string> warnings)
     {
         this.root = root;
+        Checks = checks;
+        Warnings = warnings;
         foreach (var problem in problems)
         {
             // "{path}: detail" or "{path} (device …, sequence …): check: detail"; store paths hold no ':' or ' ('.
@@ -32,15 +35,23 @@ public sealed class RecordVerification
         }
     }
 
-    /// <summary>Verifies the whole store once.</summary>
-    public static RecordVerification ForStore(string root)
+    /// <summary>The checks each record went through, so a reader knows what "verified" covers.</summary>
+    public IReadOnlyList<string> Checks { get; }
+
+    /// <summary>What the verifier could not check (no enrolled keys, no templates, clock doubts).</summary>
+    public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>Verifies the whole store once: chains, images, signatures when keys are given, completeness when templates are.</summary>
+    public static RecordVerification ForStore(string root, EnrolledKeys? keys = null, IReadOnlyDictionary<string, ProcedureTemplate>? templates = null)
     {
         var full = Path.GetFullPath(root);
-        return new RecordVerification(full, EvidenceVerifier.Verify(full).Problems);
+        var report = EvidenceVerifier.Verify(full, keys, templates);
+        string[] checks = keys is null ? ChainChecks : [.. ChainChecks, "signature"];
+        return new RecordVerification(full, report.Failures.Select(f => $"{f.File}: {f.Check}: {f.Detail}"), checks, report.Warnings);
     }
 
     /// <summary>Maps problems already found (for tests and for callers that ran the verifier themselves).</summary>
-    internal static RecordVerification FromProblems(string root, IEnumerable<string> problems) => new(Path.GetFullPath(root), problems);
+    internal static RecordVerification FromProblems(string root, IEnumerable<string> problems) => new(Path.GetFullPath(root), problems, ChainChecks, []);
 
     /// <summary>What verification says about one record file.</summary>
     public RecordCheck ForRecord(string jsonPath) =>

@@ -18,12 +18,13 @@ public sealed class ReportGenerator(TimeProvider timeProvider)
     /// <summary>The default output directory: <c>{root}/reports</c>, which the store's enumeration skips.</summary>
     public static string DefaultOutput(string storeRoot) => Path.Combine(Path.GetFullPath(storeRoot), "reports");
 
-    public ReportResult Generate(string storeRoot, string? outputDirectory = null, IReadOnlyDictionary<string, ProcedureTemplate>? procedures = null)
+    /// <param name="keys">Enrolled device keys; null leaves signatures unchecked (the index page says so).</param>
+    public ReportResult Generate(string storeRoot, string? outputDirectory = null, IReadOnlyDictionary<string, ProcedureTemplate>? procedures = null, Verification.EnrolledKeys? keys = null)
     {
         var store = new EvidenceStore(storeRoot);
         var output = Path.GetFullPath(outputDirectory ?? DefaultOutput(storeRoot));
         Directory.CreateDirectory(output);
-        var verification = RecordVerification.ForStore(store.Root);
+        var verification = RecordVerification.ForStore(store.Root, keys, procedures);
         var jobs = new List<JobReport>();
         var unreadable = new List<string>();
 
@@ -49,8 +50,8 @@ public sealed class ReportGenerator(TimeProvider timeProvider)
         }
 
         var indexPath = Path.Combine(output, IndexFile);
-        File.WriteAllText(indexPath, IndexPage.Render(jobs, unreadable, store.Root, generatedAt));
-        File.WriteAllBytes(Path.Combine(output, JsonFile), ReportJson.Serialize(jobs, unreadable, store.Root, output, generatedAt));
+        File.WriteAllText(indexPath, IndexPage.Render(jobs, unreadable, verification.Warnings, store.Root, generatedAt));
+        File.WriteAllBytes(Path.Combine(output, JsonFile), ReportJson.Serialize(jobs, unreadable, verification.Warnings, store.Root, output, generatedAt));
         return new ReportResult(indexPath, jobs, unreadable);
     }
 

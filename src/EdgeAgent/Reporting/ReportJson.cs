@@ -10,7 +10,7 @@ public static class ReportJson
 
     private static readonly JsonSerializerOptions Options = new(EvidenceRecord.Json) { WriteIndented = true };
 
-    public static byte[] Serialize(IReadOnlyList<JobReport> jobs, IReadOnlyList<string> unreadable, string storeRoot, string outputDirectory, DateTimeOffset generatedAt)
+    public static byte[] Serialize(IReadOnlyList<JobReport> jobs, IReadOnlyList<string> unreadable, IReadOnlyList<string> warnings, string storeRoot, string outputDirectory, DateTimeOffset generatedAt)
     {
         var document = new
         {
@@ -18,6 +18,7 @@ public static class ReportJson
             generatedAt,
             store = storeRoot,
             unreadable,
+            warnings,
             jobs = jobs.Select(job => new
             {
                 site = job.SiteId,
