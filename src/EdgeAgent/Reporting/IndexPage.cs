@@ -17,7 +17,7 @@ public static class IndexPage
 
         if (warnings.Count > 0)
         {
-            html.Append("<section class=\"warnings\"><h2>").Append(Html.Label("Not checked", "未检查")).Append("</h2><ul>");
+            html.Append("<section class=\"warnings\"><h2>").Append(Html.Label("Verifier notes", "校验说明")).Append("</h2><ul>");
             foreach (var warning in warnings)
             {
                 html.Append("<li class=\"finding\">").Append(Html.Encode(warning)).Append("</li>");
