@@ -15,9 +15,10 @@ app_dir=""
 runtime=""
 self_contained=false
 collector=false
+deps=true
 
 usage() {
-  echo "usage: $0 [--app-dir DIR] [--runtime RID] [--self-contained] [--collector]" >&2
+  echo "usage: $0 [--app-dir DIR] [--runtime RID] [--self-contained] [--collector] [--no-deps]" >&2
   exit 64
 }
 
@@ -27,6 +28,7 @@ while [ $# -gt 0 ]; do
     --runtime) [ $# -ge 2 ] || usage; runtime=$2; shift 2 ;;
     --self-contained) self_contained=true; shift ;;
     --collector) collector=true; shift ;;
+    --no-deps) deps=false; shift ;;
     -h|--help) usage ;;
     *) echo "install.sh: unknown option $1" >&2; usage ;;
   esac
@@ -49,6 +51,15 @@ fi
 
 has_group() { grep -q "^$1:" "${DESTDIR}/etc/group"; }
 has_user() { grep -q "^$1:" "${DESTDIR}/etc/passwd"; }
+
+# 0. Runtime packages: ffmpeg (network cameras, doctor), libgpiod (lock switches), GTK (OpenCvSharp's native library).
+if [ -z "$DESTDIR" ] && [ "$deps" = true ] && command -v apt-get >/dev/null 2>&1; then
+  say "installing runtime packages (skip with --no-deps)"
+  # libgpiod is libgpiod2 up to Debian 12, libgpiod3 from Debian 13; System.Device.Gpio loads either.
+  gpiod=libgpiod2
+  if apt-cache show libgpiod3 >/dev/null 2>&1; then gpiod=libgpiod3; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ffmpeg "$gpiod" libgtk-3-0 >/dev/null
+fi
 
 # 1. The application, published to /opt/edgeagent (replaced as a whole, so no stale assemblies remain).
 target="$DESTDIR/opt/edgeagent"

@@ -58,12 +58,9 @@ public sealed class ControlSocketTests
     }
 
     [Fact]
-    public async Task Status_json_is_the_health_report_with_fps_age_and_sharpness()
+    public async Task Status_json_is_the_health_report_with_frame_age_and_sharpness()
     {
         await using var agent = await StartConnectedAgentAsync();
-        await CliAsync("status", "--socket", agent.SocketPath); // a first sample, so the second can measure fps
-        await agent.Get<CameraRegistry>().Get("cam-1").NextFrameAsync().WaitAsync(TimeSpan.FromSeconds(10));
-
         var (code, output, _) = await CliAsync("status", "--json", "--socket", agent.SocketPath);
 
         Assert.Equal(0, code);
@@ -71,7 +68,6 @@ public sealed class ControlSocketTests
         Assert.Equal("ok", report.Status);
         var camera = Assert.Single(report.Cameras);
         Assert.Equal("connected", camera.State);
-        Assert.InRange(camera.Fps!.Value, 1, 40); // synthetic camera at 20 fps
         Assert.InRange(camera.LastFrameAgeSeconds!.Value, 0, 2);
         Assert.True(camera.Sharpness > SharpnessMeter.BlurredBelow, $"sharpness {camera.Sharpness}");
         Assert.True(report.Broker.Connected);

@@ -37,6 +37,8 @@ public sealed class SystemdUnitTests
     [InlineData("Type=notify")]
     [InlineData("WatchdogSec=30s")]
     [InlineData("Restart=on-failure")]
+    [InlineData("RestartPreventExitStatus=78")]
+    [InlineData("StartLimitIntervalSec=0")]
     [InlineData("User=edgeagent")]
     [InlineData("SupplementaryGroups=gpio video input dialout")]
     [InlineData("StateDirectory=edgeagent")]

@@ -61,6 +61,22 @@ public sealed class ClockTrustTests
     }
 
     [Fact]
+    public void A_jump_seen_by_a_health_check_is_still_stamped_into_the_next_record()
+    {
+        var clock = new SteppableWallClock(time);
+        var trust = new ClockTrust(clock, new FixedClockSyncProbe(true));
+
+        trust.Sample();
+        time.Advance(TimeSpan.FromSeconds(10));
+        clock.Offset = TimeSpan.FromDays(-1);
+        Assert.True(trust.Check().Synchronized);
+        time.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(-86_400_000, trust.Sample().JumpMs);
+        Assert.Equal(TimeSpan.FromDays(-1), trust.LastJump?.Jump);
+    }
+
+    [Fact]
     public void Drift_below_the_threshold_is_not_a_jump()
     {
         var clock = new SteppableWallClock(time);

@@ -15,7 +15,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace EdgeAgent.Tests.Evidence;
 
-/// <summary>The real recorder, procedure, cameras and outbox wired by <c>AddEdgeAgent</c>; one camera is dead.</summary>
+/// <summary>The real recorder, procedure, cameras and outbox wired by <c>AddEdgeAgent</c>; cam-2 is dead, cam-9 does not exist.</summary>
 public sealed class EvidenceRecorderTests : IAsyncLifetime
 {
     private readonly TempDirectory dir = new();
@@ -23,7 +23,14 @@ public sealed class EvidenceRecorderTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // The shipped conveyor template, except that "area-cleared" wants a camera the point does not have.
+        var procedures = dir.Combine("procedures");
+        Directory.CreateDirectory(procedures);
+        var template = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "procedures", "conveyor-lockout.json")), documentOptions: new() { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!;
+        template["steps"]![3]!["capture"] = new JsonObject { ["cameras"] = new JsonArray("cam-1", "cam-9"), ["photos"] = 2 };
+        File.WriteAllText(Path.Combine(procedures, "conveyor-lockout.json"), template.ToJsonString());
         var config = AgentConfig.Baseline(dir.Combine("state"), "mqtt://127.0.0.1:1");
+        config["ProceduresDirectory"] = procedures;
         config["Points"]![0]!["Cameras"] = new JsonArray("cam-1", "cam-2");
         config["Cameras"]!.AsArray().Add(new JsonObject { ["Id"] = "cam-2", ["Kind"] = "synthetic", ["Width"] = 320, ["Height"] = 240, ["Fps"] = 20, ["FreshFrameWaitMs"] = 100 });
         var configuration = ConfigLoader.Build(AgentConfig.Write(dir.Path, config));
@@ -38,7 +45,7 @@ public sealed class EvidenceRecorderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Whole_job_leaves_a_signed_chain_that_verify_accepts_and_the_dead_camera_is_a_finding()
+    public async Task Whole_job_leaves_a_signed_chain_and_every_missing_photo_is_a_finding_and_a_completeness_failure()
     {
         var recorder = services.GetRequiredService<EvidenceRecorder>();
         var findings = new List<Finding>();
@@ -58,11 +65,15 @@ public sealed class EvidenceRecorderTests : IAsyncLifetime
 
         var items = await services.GetRequiredService<EvidenceOutbox>().PeekAsync(100);
         var records = items.Select(i => EvidenceRecord.FromJson(i.Record)).ToList();
-        Assert.Equal([1L, 2, 3, 4, 5, 6], records.Select(r => r.Sequence));
+        Assert.Equal([1L, 2, 3, 4, 5, 6, 7], records.Select(r => r.Sequence));
+        var cleared = records.Where(r => r.Step.Id == "area-cleared").ToList();
+        Assert.Equal([1, 2], cleared.Select(r => r.Step.Photo));
+        Assert.True(cleared[1].Frame.Sequence > cleared[0].Frame.Sequence); // a second photo is a newer frame
+        Assert.Contains(cleared[0].Findings, f => f.StartsWith("photo-missing: step 'area-cleared' wants camera cam-9", StringComparison.Ordinal));
         Assert.All(records, r => Assert.Equal("cam-1", r.Frame.CameraId));
         Assert.All(records, r => Assert.Equal("3f1c2d9e-0000-4000-8000-000000000001", r.Clock!.BootId));
         Assert.Equal("completed", records[^1].WorkOrder.Status);
-        Assert.Equal(6, findings.Count(f => f.Code == FindingCodes.PhotoMissing));
+        Assert.Equal(5, findings.Count(f => f.Code == FindingCodes.PhotoMissing && f.Message.Contains("camera cam-2", StringComparison.Ordinal)));
         Assert.Contains(records[1].Findings, f => f.StartsWith("photo-missing: photo 1/1 of step 'locked' from camera cam-2", StringComparison.Ordinal));
 
         var root = dir.Combine("collector");
@@ -74,8 +85,9 @@ public sealed class EvidenceRecorderTests : IAsyncLifetime
 
         using var keys = new EnrolledKeys();
         keys.Add("test-device", DeviceKey.ImportPublicKey(services.GetRequiredService<DeviceKey>().PublicKeyPem));
-        var report = EvidenceVerifier.Verify(root, keys, ProcedureTemplate.LoadDirectory(Path.Combine(AppContext.BaseDirectory, "procedures")));
-        Assert.True(report.Ok, string.Join("\n", report.Problems));
+        var report = EvidenceVerifier.Verify(root, keys, ProcedureTemplate.LoadDirectory(dir.Combine("procedures")));
+        var incomplete = Assert.Single(report.Failures); // the chain is intact; only cam-9's photos are missing
+        Assert.Contains("step 'area-cleared' has 0 of 2 photos from camera cam-9", incomplete.Detail);
     }
 
     public async Task DisposeAsync()

@@ -98,6 +98,22 @@ public sealed class DoctorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Doctor_json_lists_every_check_with_its_outcome_and_fix()
+    {
+        using var output = new StringWriter();
+        var doctor = new FieldDoctor(new FixedClockSyncProbe(true), new StatvfsDiskSpaceProbe(), dir.Combine("etc"));
+
+        var code = await DoctorCommand.RunAsync(doctor, Config("wrong-password"), output, json: true);
+
+        Assert.Equal(ExitCodes.Failure, code);
+        var results = System.Text.Json.JsonSerializer.Deserialize<List<DoctorResult>>(output.ToString(), HealthJson.Options)!;
+        var broker = Assert.Single(results, r => r.Check == "broker");
+        Assert.Equal(DoctorOutcome.Fail, broker.Outcome);
+        Assert.NotNull(broker.Fix);
+        Assert.Equal(["config", "agent", "camera cam-1", "gpio", "broker", "clock", "disk", "permissions"], results.Select(r => r.Check));
+    }
+
+    [Fact]
     public async Task Doctor_on_a_broken_config_names_the_key_and_exits_78()
     {
         var (code, output) = await DoctorAsync(Config(Password, c => c.Remove("DeviceId")));

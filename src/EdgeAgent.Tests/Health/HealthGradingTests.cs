@@ -58,4 +58,17 @@ public sealed class HealthGradingTests
         Assert.Equal(85.5, report.CpuTemperatureC);
         Assert.Contains("cpu: 86 °C", report.Problems);
     }
+
+    [Fact]
+    public async Task Changing_numbers_in_a_problem_do_not_count_as_a_change_but_a_new_problem_does()
+    {
+        var report = await CollectAsync(5.0, clockSynchronised: true);
+
+        var later = report with { Problems = [.. report.Problems.Select(p => p.Replace("5%", "4.9%", StringComparison.Ordinal))] };
+        var worse = report with { Problems = [.. report.Problems, "clock: not synchronised"] };
+
+        Assert.NotEqual(report.Problems, later.Problems);
+        Assert.Equal(report.Signature(), later.Signature());
+        Assert.NotEqual(report.Signature(), worse.Signature());
+    }
 }

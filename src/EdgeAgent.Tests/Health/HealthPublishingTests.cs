@@ -67,4 +67,48 @@ public sealed class HealthPublishingTests
         Assert.True(changed.Inputs.Single().Locked);
         Assert.Equal("low", changed.Inputs.Single().Level);
     }
+
+    [Fact]
+    public async Task An_unchanged_report_is_republished_only_when_the_period_is_over()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var cameras = new ManualFrameSourceFactory();
+        await using var agent = await AgentHarness.BuildAsync(
+            c => c["Health"] = new System.Text.Json.Nodes.JsonObject { ["CheckIntervalSeconds"] = 5, ["PublishIntervalSeconds"] = 30, ["FrameStallSeconds"] = 3600 },
+            s =>
+            {
+                s.Replace(ServiceDescriptor.Singleton<TimeProvider>(time));
+                s.Replace(ServiceDescriptor.Singleton<IFrameSourceFactory>(cameras));
+                s.Replace(ServiceDescriptor.Singleton<IClockSyncProbe>(new FixedClockSyncProbe(true)));
+            });
+        var checks = Channel.CreateUnbounded<(HealthReport Report, bool Published)>();
+        var monitor = agent.Get<HealthMonitor>();
+        HealthReport? lastPublished = null;
+        monitor.Published += (_, r) => lastPublished = r;
+        monitor.Checked += (_, r) => checks.Writer.TryWrite((r, ReferenceEquals(r, lastPublished)));
+        await agent.StartAsync();
+        await checks.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)); // the check at start-up
+        var frame = agent.Get<CameraRegistry>().Get("cam-1").NextFrameAsync();
+        cameras["cam-1"].Push();
+        await frame.WaitAsync(TimeSpan.FromSeconds(10));
+        await agent.UplinkOnline.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Settle: advance until a report with the camera connected and the broker up has been published.
+        (HealthReport Report, bool Published) check;
+        do
+        {
+            time.Advance(TimeSpan.FromSeconds(5));
+            check = await checks.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        while (!(check.Published && check.Report.Broker.Connected && check.Report.Cameras.Single().State == "connected"));
+
+        var published = new List<bool>();
+        for (var i = 0; i < 6; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(5));
+            published.Add((await checks.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10))).Published);
+        }
+
+        Assert.Equal([false, false, false, false, false, true], published); // 30 s after the last publish
+    }
 }

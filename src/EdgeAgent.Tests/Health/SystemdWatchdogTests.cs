@@ -105,6 +105,25 @@ public sealed class SystemdWatchdogTests
         Assert.Contains(verdict.Problems, p => p.StartsWith("recorder:", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_camera_that_never_delivered_a_frame_does_not_stop_the_watchdog()
+    {
+        // After a restart a dead camera is "starting" again: counting it would be an endless restart loop.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = Microsoft.Extensions.Options.Options.Create(new EdgeAgent.Configuration.EdgeAgentOptions
+        {
+            Cameras = [new EdgeAgent.Configuration.CameraOptions { Id = "cam-1" }],
+        });
+        await using var cameras = new CameraRegistry(options, new ManualFrameSourceFactory(), time, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        await cameras.StartAsync(CancellationToken.None);
+        var pipeline = new PipelineHealth(cameras, new EdgeAgent.Triggers.TriggerBus(), options, time);
+
+        time.Advance(TimeSpan.FromMinutes(10));
+
+        Assert.Equal(CameraState.Starting, cameras.Get("cam-1").State);
+        Assert.True(pipeline.Evaluate().Healthy);
+    }
+
     [Theory]
     [InlineData("30000000", null, 30.0)]
     [InlineData("30000000", "4242", 30.0)]

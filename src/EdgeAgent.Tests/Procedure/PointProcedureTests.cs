@@ -67,6 +67,20 @@ public sealed class PointProcedureTests
     }
 
     [Fact]
+    public void A_timer_overtaken_by_an_abort_opens_no_job_and_records_nothing()
+    {
+        var point = new PointProcedure("conveyor-1", ProcedureFixture.Templates["electrical-panel"]);
+        point.Handle(at.Command(workOrderId: "WO-7"));
+        point.Handle(at.Command(abort: "permit withdrawn"));
+
+        var stale = point.Handle(at.Timer("observed"));
+
+        Assert.False(stale.Capture);
+        Assert.Empty(stale.Findings);
+        Assert.Null(point.WorkOrderId);
+    }
+
+    [Fact]
     public void A_remote_command_opens_a_work_order_with_the_central_id_without_photos()
     {
         var point = Conveyor();
@@ -159,6 +173,8 @@ public sealed class PointProcedureTests
         log.Raised += (_, f) => seen.Add(f.Code);
 
         log.Report(new Finding(FindingCodes.PhotoMissing, "cam-2 dead", "conveyor-1", "WO-1", "locked", at.Now));
+
+        log.Report(log.Recent[0]); // the same finding again, when a later record carries it
 
         Assert.Equal([FindingCodes.PhotoMissing], seen);
         Assert.Equal(1, log.Total);

@@ -1,3 +1,4 @@
+using EdgeAgent.Triggers;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Net.Sockets;
@@ -54,8 +55,8 @@ public sealed class PowerLossTests
         Assert.Single(records.Select(r => r.WorkOrder.Id).Distinct());
         Assert.All(records.Where(r => r.Step.Id != "lock-removed"), r => Assert.Empty(r.Findings));
         var removed = records.Single(r => r.Step.Id == "lock-removed");
-        Assert.Equal(("startup", 4), (removed.Trigger.Source, removed.Step.Index));
-        Assert.StartsWith("input-changed-while-down: lock 'lock-a' was found off at start", Assert.Single(removed.Findings));
+        Assert.Equal((LockInputService.ReconciliationSource, 4), (removed.Trigger.Source, removed.Step.Index));
+        Assert.StartsWith("input-changed-while-down: lock 'lock-a' found unlocked at start-up; was locked at shutdown", Assert.Single(removed.Findings));
 
         var store = new EvidenceStore(dir.Combine("collector"));
         foreach (var item in items)

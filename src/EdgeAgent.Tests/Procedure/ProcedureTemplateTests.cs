@@ -35,4 +35,20 @@ public sealed class ProcedureTemplateTests
         Assert.StartsWith("procedure 'bad.json': ", ex.Message);
         Assert.Contains(expected, ex.Message);
     }
+
+    [Fact]
+    public void Editor_schema_lists_the_same_advance_triggers_and_start_modes_as_the_agent()
+    {
+        var schemaPath = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../deploy/procedure-template.schema.json"));
+        using var schema = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(schemaPath));
+        var defs = schema.RootElement.GetProperty("$defs");
+        var advance = defs.GetProperty("step").GetProperty("properties").GetProperty("advanceOn").GetProperty("enum").EnumerateArray().Select(e => e.GetString());
+        var starts = schema.RootElement.GetProperty("properties").GetProperty("workOrder").GetProperty("properties").GetProperty("startOn").GetProperty("items").GetProperty("enum").EnumerateArray().Select(e => e.GetString());
+
+        var names = new System.Text.Json.JsonSerializerOptions { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter<StepAdvance>() } };
+        var agentAdvance = Enum.GetValues<StepAdvance>().Select(v => System.Text.Json.JsonSerializer.Serialize(v, names).Trim('"'));
+        Assert.Equal(agentAdvance.Order(), advance.Order());
+        Assert.Equal(WorkOrderPolicy.ValidStarts.Order(), starts.Order());
+        Assert.Equal(["en", "zh"], defs.GetProperty("names").GetProperty("required").EnumerateArray().Select(e => e.GetString()));
+    }
 }

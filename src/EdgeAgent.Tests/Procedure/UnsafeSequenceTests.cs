@@ -121,4 +121,38 @@ public sealed class UnsafeSequenceTests
         Assert.Equal([FindingCodes.ConfirmationMissing], ProcedureFixture.Codes(decision));
         Assert.True(decision.Advanced);
     }
+
+    [Fact]
+    public void A_scan_at_an_idle_point_that_means_nothing_opens_no_job_but_is_reported()
+    {
+        var point = Conveyor();
+
+        var decision = point.Handle(at.Scan("hello world"));
+
+        Assert.Null(point.WorkOrderId);
+        Assert.False(decision.Capture);
+        Assert.Equal([FindingCodes.OutOfOrder], ProcedureFixture.Codes(decision));
+    }
+
+    [Fact]
+    public void A_job_started_in_a_way_the_procedure_does_not_allow_is_recorded_with_a_finding()
+    {
+        var point = new PointProcedure("conveyor-1", ProcedureFixture.Templates["electrical-panel"]); // scan or command only
+
+        var decision = point.Handle(at.Confirm("breaker-open"));
+
+        Assert.NotNull(point.WorkOrderId);
+        Assert.Contains(decision.Findings, f => f.Code == FindingCodes.OutOfOrder && f.Message.Contains("cannot start by manual", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Abort_with_no_open_job_is_reported_and_captures_nothing()
+    {
+        var point = Conveyor();
+
+        var decision = point.Handle(at.Command(abort: "test"));
+
+        Assert.False(decision.Capture);
+        Assert.Equal([FindingCodes.OutOfOrder], ProcedureFixture.Codes(decision));
+    }
 }

@@ -161,6 +161,19 @@ public sealed class TamperDetectionTests
         Assert.Contains(report.Failures, f => f.Check == Checks.Device && f.Detail.Contains("claims device 'dev-1'", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Other_json_files_in_the_store_are_ignored_with_a_warning_not_taken_for_records()
+    {
+        using var store = await SignedEvidenceStore.CreateAsync();
+        File.WriteAllText(Path.Combine(store.Root, "index.json"), "{}");
+        File.WriteAllText(Path.Combine(Path.GetDirectoryName(store.Record(1))!, "job-summary.json"), "{}");
+
+        var report = Verify(store);
+
+        Assert.True(report.Ok, string.Join("\n", report.Problems));
+        Assert.Contains(report.Warnings, w => w.StartsWith("ignored 2 JSON files", StringComparison.Ordinal));
+    }
+
     private static void Swap(string a, string b)
     {
         var bytes = File.ReadAllBytes(a);

@@ -14,6 +14,7 @@ public sealed class VerifyCommandTests
         var code = await EdgeAgentCli.InvokeAsync(["verify", store.Root, "--keys", store.KeysDirectory, "--procedures", SignedEvidenceStore.Procedures], output, error);
 
         Assert.Equal(0, code);
+        Assert.Contains("JOB dev-1/WO-1 conveyor-lockout completed: 6/6 steps, 6 records, 0 findings", output.ToString());
         Assert.Contains("OK: 6 records verified", output.ToString());
     }
 
@@ -28,7 +29,8 @@ public sealed class VerifyCommandTests
 
         Assert.Equal(1, code);
         Assert.Contains($"FIRST BROKEN LINK {store.Relative(3)} (device dev-1, sequence 3): sequence: sequence 3 follows 1: record 2 is missing", error.ToString());
-        Assert.StartsWith("FAILED:", output.ToString());
+        Assert.Contains("JOB dev-1/WO-1 conveyor-lockout completed: 5/6 steps, 5 records, 0 findings, INCOMPLETE", output.ToString());
+        Assert.Contains("FAILED: ", output.ToString());
     }
 
     [Fact]

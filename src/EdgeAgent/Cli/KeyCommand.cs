@@ -36,6 +36,11 @@ public static class KeyCommand
                 using var key = DeviceKey.LoadOrCreate(options.StateDirectory);
                 error.WriteLine($"# device {options.DeviceId}, key id {key.KeyId}{(key.Created ? " (new key created)" : "")}");
                 error.WriteLine($"# enrol at the collector as {options.DeviceId}.pem");
+                if (key.Created && Environment.IsPrivilegedProcess)
+                {
+                    error.WriteLine($"# created as root: let the agent's user own it, e.g. chown edgeagent: {key.Path}");
+                }
+
                 output.Write(key.PublicKeyPem);
                 output.WriteLine();
                 return ExitCodes.Ok;

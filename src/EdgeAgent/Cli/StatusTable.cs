@@ -14,7 +14,7 @@ public static class StatusTable
         Row(output, "CAMERA", "STATE", "FPS", "AGE", "SHARPNESS");
         foreach (var cam in report.Cameras)
         {
-            Row(output, cam.Id, cam.State, Num(cam.Fps, "0.0"), cam.LastFrameAgeSeconds is { } a ? string.Create(c, $"{a:0.0}s") : "-", Num(cam.Sharpness, "0"));
+            Row(output, cam.Id, cam.Frozen ? "FROZEN" : cam.State, Num(cam.Fps, "0.0"), cam.LastFrameAgeSeconds is { } a ? string.Create(c, $"{a:0.0}s") : "-", Num(cam.Sharpness, "0"));
         }
 
         output.WriteLine();

@@ -52,6 +52,11 @@ public static class VerifyCommand
 
     private static int Report(VerificationReport report, TextWriter output, TextWriter error)
     {
+        foreach (var job in report.Jobs)
+        {
+            output.WriteLine($"JOB {job}");
+        }
+
         foreach (var warning in report.Warnings)
         {
             error.WriteLine($"WARN {warning}");

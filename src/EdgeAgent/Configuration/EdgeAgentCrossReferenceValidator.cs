@@ -51,6 +51,7 @@ public sealed class EdgeAgentCrossReferenceValidator : IValidateOptions<EdgeAgen
             errors.Add($"Inputs: gpiochip{group.Key.Chip} line {group.Key.Line} is used by more than one input ({string.Join(", ", group.Select(i => i.Id))})");
         }
 
+        ScanningValidator.Validate(options, errors);
         ValidateBroker(options.Broker, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -43,6 +43,9 @@ public sealed class EdgeAgentOptions
 
     [ValidateObjectMembers]
     public HealthOptions Health { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public ScanningOptions Scanning { get; set; } = new();
 }
 
 /// <summary>Shared rules for identifiers that travel on the wire and into topics.</summary>

@@ -24,4 +24,14 @@ public sealed class InputOptions
 
     [Range(0, 10000)]
     public int DebounceMs { get; set; } = 50;
+
+    /// <summary>
+    /// Optional chip by name (<c>gpiochip2</c>) or label (<c>pinctrl-bcm2835</c>), resolved at start-up through
+    /// libgpiod's chip list; when set it overrides <see cref="Chip"/>.
+    /// </summary>
+    public string? ChipName { get; set; }
+
+    /// <summary><c>auto</c> (pull-up when active-low, else none), <c>none</c>, <c>pull-up</c> or <c>pull-down</c>.</summary>
+    [AllowedValues("auto", "none", "pull-up", "pull-down", ErrorMessage = "{0} must be \"auto\", \"none\", \"pull-up\" or \"pull-down\"")]
+    public string Bias { get; set; } = "auto";
 }

@@ -32,27 +32,6 @@ public static class ControlApi
     private static async Task<IResult> MetricsAsync(HealthCollector collector, CancellationToken cancellationToken) =>
         Results.Text(PrometheusText.Render(await collector.CollectAsync(cancellationToken)), PrometheusText.ContentType);
 
-    /// <summary>Adds the optional Prometheus listener: loopback only, never a wildcard address.</summary>
-    public static void ListenForMetrics(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, HealthOptions health)
-    {
-        if (health.MetricsPort is { } port)
-        {
-            kestrel.Listen(System.Net.IPAddress.Loopback, port);
-        }
-    }
-
-    /// <summary>
-    /// Sets the listening socket to exactly 0660 once it exists. The umask already kept it from ever being
-    /// world-accessible; this drops the meaningless execute bits so <c>ls -l</c> shows what an audit expects.
-    /// </summary>
-    public static void RestrictSocket(string socketPath)
-    {
-        if (!OperatingSystem.IsWindows() && File.Exists(socketPath))
-        {
-            File.SetUnixFileMode(socketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
-        }
-    }
-
     private static async Task<IResult> TriggerAsync(
         TriggerRequest request,
         IOptions<EdgeAgentOptions> options,
@@ -80,7 +59,7 @@ public static class ControlApi
             }
 
             var locked = request.State == "on";
-            gpio.GetSimulated(input.Chip).SetInput(input.Line, locked ^ input.ActiveLow ? PinValue.High : PinValue.Low);
+            gpio.GetSimulated(gpio.ResolveChip(input)).SetInput(input.Line, locked ^ input.ActiveLow ? PinValue.High : PinValue.Low);
             return Results.Accepted(value: new { input = input.Id, state = request.State });
         }
 

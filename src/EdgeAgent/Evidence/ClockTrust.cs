@@ -1,14 +1,17 @@
 namespace EdgeAgent.Evidence;
 
 /// <summary>
-/// Stamps records with clock trust and detects clock jumps: between two samples the wall clock should
+/// Stamps records with clock trust and detects clock jumps: between two observations the wall clock should
 /// advance as much as the monotonic clock; a divergence beyond <see cref="JumpThreshold"/> either way
-/// (NTP stepping a 1970 clock forward, an operator setting it back) is a jump.
+/// (NTP stepping a 1970 clock forward, an operator setting it back) is a jump. NTP slewing moves both clocks
+/// alike (CLOCK_MONOTONIC is slewed too), so it is never mistaken for a jump; a suspended board would be.
+/// Health may <see cref="Check"/> as often as it likes: a jump it sees is still stamped into the next record.
 /// </summary>
 public sealed class ClockTrust(TimeProvider timeProvider, IClockSyncProbe probe)
 {
     private readonly Lock gate = new();
     private (DateTimeOffset Wall, long Timestamp)? last;
+    private TimeSpan? unrecorded;
 
     /// <summary>Divergence of wall against monotonic time that counts as a jump (NTP slews far less than this).</summary>
     public TimeSpan JumpThreshold { get; init; } = TimeSpan.FromSeconds(2);
@@ -19,8 +22,25 @@ public sealed class ClockTrust(TimeProvider timeProvider, IClockSyncProbe probe)
     /// <summary>Raised when a jump is detected, with the signed size of the jump.</summary>
     public event EventHandler<TimeSpan>? JumpDetected;
 
-    /// <summary>Samples both clocks and the kernel's sync state into a stamp for a record.</summary>
+    /// <summary>Samples both clocks and the kernel's sync state into a stamp for a record; carries any jump since the last record.</summary>
     public ClockStamp Sample()
+    {
+        var (sync, timestamp) = Observe();
+        TimeSpan? jump;
+        lock (gate)
+        {
+            jump = unrecorded;
+            unrecorded = null;
+        }
+
+        var monotonicMs = (long)(timestamp * 1000.0 / timeProvider.TimestampFrequency);
+        return new ClockStamp(sync.Synchronized, monotonicMs, probe.BootId, sync.MaxErrorUs, jump is null ? null : (long)jump.Value.TotalMilliseconds);
+    }
+
+    /// <summary>For health: the kernel's sync state now, also checking for a jump (see <see cref="LastJump"/>).</summary>
+    public ClockSyncState Check() => Observe().Sync;
+
+    private (ClockSyncState Sync, long Timestamp) Observe()
     {
         var wall = timeProvider.GetUtcNow();
         var timestamp = timeProvider.GetTimestamp();
@@ -35,6 +55,7 @@ public sealed class ClockTrust(TimeProvider timeProvider, IClockSyncProbe probe)
                 {
                     jump = divergence;
                     LastJump = (divergence, wall);
+                    unrecorded = (unrecorded ?? TimeSpan.Zero) + divergence;
                 }
             }
 
@@ -46,7 +67,6 @@ public sealed class ClockTrust(TimeProvider timeProvider, IClockSyncProbe probe)
             JumpDetected?.Invoke(this, detected);
         }
 
-        var monotonicMs = (long)(timestamp * 1000.0 / timeProvider.TimestampFrequency);
-        return new ClockStamp(sync.Synchronized, monotonicMs, probe.BootId, sync.MaxErrorUs, jump is null ? null : (long)jump.Value.TotalMilliseconds);
+        return (sync, timestamp);
     }
 }

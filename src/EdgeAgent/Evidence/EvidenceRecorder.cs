@@ -57,6 +57,7 @@ public sealed partial class EvidenceRecorder(
         var findings = decision.Findings.ToList();
         if (!decision.Capture)
         {
+            point.Procedure.Defer(findings); // no record now: the next record of the point carries them
             Report(findings);
             return new TriggerOutcome(trigger.PointId, decision.Step.Id, recordIds, [.. findings.Select(f => f.ToString())]);
         }
@@ -67,6 +68,11 @@ public sealed partial class EvidenceRecorder(
         var shots = await Task.WhenAll(point.Options.Cameras
             .Where(c => wanted.Count == 0 || wanted.Contains(c))
             .Select(c => CaptureAsync(c, photos, trigger.EdgeTimestamp, cancellationToken)));
+        foreach (var absent in wanted.Where(c => !point.Options.Cameras.Contains(c)))
+        {
+            findings.Add(point.Procedure.NewFinding(FindingCodes.PhotoMissing, $"step '{decision.Step.Id}' wants camera {absent}, which is not a camera of point {trigger.PointId}", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
+        }
+
         foreach (var (cameraId, photo, _, error) in shots.SelectMany(s => s).Where(s => s.Frame is null))
         {
             findings.Add(point.Procedure.NewFinding(FindingCodes.PhotoMissing, $"photo {photo}/{photos} of step '{decision.Step.Id}' from camera {cameraId} missing: {error}", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));

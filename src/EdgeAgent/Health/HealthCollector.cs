@@ -26,9 +26,7 @@ public sealed class HealthCollector(
     private static readonly string AgentVersion = typeof(HealthCollector).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
     private readonly DateTimeOffset startedAt = timeProvider.GetUtcNow();
     private readonly long startedTimestamp = timeProvider.GetTimestamp();
-    private readonly Dictionary<string, (long Sequence, long Timestamp)> fpsBaseline = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (long Sequence, double Sharpness)> sharpnessCache = new(StringComparer.Ordinal);
-    private readonly Lock sync = new();
+    private readonly CameraSampler sampler = new(timeProvider);
 
     public async Task<HealthReport> CollectAsync(CancellationToken cancellationToken = default)
     {
@@ -40,7 +38,7 @@ public sealed class HealthCollector(
         var problems = new List<string>(verdict.Problems);
         var failing = !verdict.Healthy;
 
-        var cameraHealth = cameras.All.Select(Camera).ToList();
+        var cameraHealth = cameras.All.Select(sampler.Sample).ToList();
         foreach (var camera in cameraHealth.Where(c => c.State != "connected"))
         {
             problems.Add($"camera {camera.Id}: {camera.State}{(camera.LastError is null ? "" : $" ({camera.LastError})")}");
@@ -50,6 +48,11 @@ public sealed class HealthCollector(
         foreach (var camera in cameraHealth.Where(c => c.Sharpness < SharpnessMeter.BlurredBelow))
         {
             problems.Add($"camera {camera.Id}: image blurred or blank (sharpness {camera.Sharpness:0})");
+        }
+
+        foreach (var camera in cameraHealth.Where(c => c.Frozen))
+        {
+            problems.Add($"camera {camera.Id}: frozen, new frames are identical to the previous one");
         }
 
         var locked = inputs.Locked;
@@ -102,36 +105,5 @@ public sealed class HealthCollector(
             CpuTemperatureC = temperature,
             PipelineAlive = verdict.Healthy,
         };
-    }
-
-    private CameraHealth Camera(CameraReader reader)
-    {
-        var frame = reader.Latest;
-        var nowTimestamp = timeProvider.GetTimestamp();
-        double? fps = null;
-        double? sharpness = null;
-        lock (sync)
-        {
-            if (frame is not null)
-            {
-                if (fpsBaseline.TryGetValue(reader.CameraId, out var baseline) && frame.Sequence > baseline.Sequence)
-                {
-                    var seconds = timeProvider.GetElapsedTime(baseline.Timestamp, frame.Timestamp).TotalSeconds;
-                    fps = seconds > 0 ? Math.Round((frame.Sequence - baseline.Sequence) / seconds, 1) : null;
-                }
-
-                fpsBaseline[reader.CameraId] = (frame.Sequence, frame.Timestamp);
-                if (!sharpnessCache.TryGetValue(reader.CameraId, out var cached) || cached.Sequence != frame.Sequence)
-                {
-                    cached = (frame.Sequence, SharpnessMeter.Measure(frame.Image));
-                    sharpnessCache[reader.CameraId] = cached;
-                }
-
-                sharpness = cached.Sharpness;
-            }
-        }
-
-        double? age = frame is null ? null : Math.Round(timeProvider.GetElapsedTime(frame.Timestamp, nowTimestamp).TotalSeconds, 2);
-        return new CameraHealth(reader.CameraId, reader.State.ToString().ToLowerInvariant(), fps, age, sharpness, reader.LastError);
     }
 }

@@ -26,6 +26,9 @@ public sealed partial class HealthMonitor(
     /// <summary>Raised after each report is published.</summary>
     public event EventHandler<HealthReport>? Published;
 
+    /// <summary>Raised after every check, published or not.</summary>
+    public event EventHandler<HealthReport>? Checked;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var health = options.Value.Health;
@@ -65,6 +68,8 @@ public sealed partial class HealthMonitor(
             publishedAt = timeProvider.GetTimestamp();
             Published?.Invoke(this, report);
         }
+
+        Checked?.Invoke(this, report);
     }
 
     private static partial class Log

@@ -4,7 +4,7 @@ namespace EdgeAgent.Health;
 /// The device's health as a field tech and a central dashboard see it: one entry per component plus an
 /// overall status. Published retained on <c>edgeagent/v1/{device}/health</c> and served on <c>GET /v1/health</c>.
 /// </summary>
-public sealed record HealthReport
+public sealed partial record HealthReport
 {
     public required string Device { get; init; }
 
@@ -40,13 +40,19 @@ public sealed record HealthReport
     /// <summary>What the systemd watchdog is fed on: false means pings are withheld.</summary>
     public required bool PipelineAlive { get; init; }
 
-    /// <summary>The parts that, when they change, make the report worth publishing before the next period.</summary>
+    /// <summary>
+    /// The parts that, when they change, make the report worth publishing before the next period. Numbers in
+    /// problem sentences (ages, percentages) are left out, or a hung camera would republish on every check.
+    /// </summary>
     public string Signature() => string.Join(
         '|',
         Status,
-        string.Join(',', Problems),
-        string.Join(',', Cameras.Select(c => $"{c.Id}={c.State}")),
+        string.Join(',', Problems.Select(p => Numbers().Replace(p, "#"))),
+        string.Join(',', Cameras.Select(c => $"{c.Id}={c.State}/{c.Frozen}")),
         string.Join(',', Inputs.Select(i => $"{i.Id}={i.Locked}/{i.Chatter}")),
         Broker.Connected,
         Clock.Synchronised);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\d+(\.\d+)?")]
+    private static partial System.Text.RegularExpressions.Regex Numbers();
 }

@@ -11,17 +11,17 @@ namespace EdgeAgent.Health;
 /// cable back. A camera that claims to be connected but has produced no frame for
 /// <see cref="HealthOptions.FrameStallSeconds"/> has a hung read, which a restart does fix. The same goes
 /// for a trigger that has waited longer than <see cref="HealthOptions.RecorderStallSeconds"/> for the recorder.
+/// A camera that has not produced its first frame yet does not count: after a restart it is in that state
+/// again, so counting it would turn a camera that is simply dead into an endless restart loop that takes
+/// every other camera down with it (and ends in systemd's start limit). It shows as degraded health instead.
 /// </summary>
 public sealed class PipelineHealth(CameraRegistry cameras, TriggerBus bus, IOptions<EdgeAgentOptions> options, TimeProvider timeProvider)
 {
-    private long? firstEvaluation;
-
     public PipelineVerdict Evaluate()
     {
         var health = options.Value.Health;
         var frameStall = TimeSpan.FromSeconds(health.FrameStallSeconds);
         var now = timeProvider.GetTimestamp();
-        firstEvaluation ??= now;
         var problems = new List<string>();
 
         foreach (var reader in cameras.All)
@@ -34,10 +34,6 @@ public sealed class PipelineHealth(CameraRegistry cameras, TriggerBus bus, IOpti
                 {
                     problems.Add($"camera {reader.CameraId}: capture loop hung, connected but no frame for {age.TotalSeconds:0} s");
                 }
-            }
-            else if (reader.State == CameraState.Starting && timeProvider.GetElapsedTime(firstEvaluation.Value, now) > frameStall)
-            {
-                problems.Add($"camera {reader.CameraId}: capture loop hung, no first frame after {frameStall.TotalSeconds:0} s");
             }
         }
 

@@ -26,7 +26,7 @@ public static class AgentHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.ListenUnixSocket(socketPath);
-            ControlApi.ListenForMetrics(kestrel, options.Health);
+            ControlListeners.ListenForMetrics(kestrel, options.Health);
         });
         builder.Services.AddEdgeAgent(configuration);
         configureServices?.Invoke(builder.Services);
@@ -34,7 +34,7 @@ public static class AgentHost
         var app = builder.Build();
         ControlApi.Map(app);
         PrepareSocket(socketPath);
-        app.Lifetime.ApplicationStarted.Register(() => ControlApi.RestrictSocket(socketPath));
+        app.Lifetime.ApplicationStarted.Register(() => ControlListeners.RestrictSocket(socketPath));
         return app;
     }
 
@@ -42,7 +42,7 @@ public static class AgentHost
     /// Creates the socket's directory (0750 when this creates it) and removes a stale socket. The socket is
     /// never world-accessible: it is born with the process umask (0755 by default, so only the owner can
     /// connect; systemd's UMask=0007 makes it 0770) and set to exactly 0660 once it listens
-    /// (<see cref="ControlApi.RestrictSocket"/>). No process-wide umask is changed here: that would also make
+    /// (<see cref="ControlListeners.RestrictSocket"/>). No process-wide umask is changed here: that would also make
     /// every other file the process writes group-only, e.g. a broker password file a test hands to mosquitto.
     /// </summary>
     private static void PrepareSocket(string socketPath)

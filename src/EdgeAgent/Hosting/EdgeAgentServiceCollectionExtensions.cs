@@ -4,6 +4,7 @@ using EdgeAgent.Evidence;
 using EdgeAgent.Health;
 using EdgeAgent.Outbox;
 using EdgeAgent.Procedure;
+using EdgeAgent.Scanning;
 using EdgeAgent.Triggers;
 using EdgeAgent.Uplink;
 using Microsoft.Extensions.Configuration;
@@ -40,14 +41,16 @@ public static class EdgeAgentServiceCollectionExtensions
         services.AddSingleton<MqttUplinkService>();
         services.TryAddSingleton<ICommandHandler, DeviceCommandHandler>();
         services.AddSingleton(sp => new TelemetryQueue(Path.Combine(sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.StateDirectory, "telemetry.db"), sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.Outbox, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<EvidenceOutbox>().Health));
+        services.AddSingleton<ScanRouter>();
+        services.AddSingleton<ScannerService>();
 
         // Start order matters: cameras are reading before inputs can fire.
         services.AddHostedService(sp => sp.GetRequiredService<CameraRegistry>());
         services.AddHostedService(sp => sp.GetRequiredService<EvidenceRecorder>());
         services.AddHostedService(sp => sp.GetRequiredService<LockInputService>());
         services.AddHostedService(sp => sp.GetRequiredService<ProcedureTimerService>());
-        services.AddHostedService<LockReconciliationService>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttUplinkService>());
+        services.AddHostedService(sp => sp.GetRequiredService<ScannerService>());
 
         // Health watches all of the above: health model, retained health topic, systemd watchdog.
         services.AddHealthReporting();

@@ -27,10 +27,16 @@ public sealed class FindingLog
         }
     }
 
+    /// <summary>Raises <paramref name="finding"/> once; the same finding reported again (it reaches a record later) is ignored.</summary>
     public void Report(Finding finding)
     {
         lock (gate)
         {
+            if (recent.Contains(finding))
+            {
+                return; // already raised: a deferred or timed-out finding stamped into a later record
+            }
+
             recent.Enqueue(finding);
             if (recent.Count > Capacity)
             {

@@ -6,6 +6,10 @@ namespace EdgeAgent.Procedure;
 /// <summary>An ordered list of steps that a job at a point walks through. Files are JSON, checked by <see cref="ProcedureTemplateValidator"/>.</summary>
 public sealed record ProcedureTemplate
 {
+    /// <summary>Editors' pointer to <c>deploy/procedure-template.schema.json</c>; ignored by the agent.</summary>
+    [JsonPropertyName("$schema")]
+    public string? SchemaReference { get; init; }
+
     public required string Id { get; init; }
 
     public int Version { get; init; } = 1;

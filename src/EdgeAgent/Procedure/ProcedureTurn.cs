@@ -3,7 +3,7 @@ using EdgeAgent.Triggers;
 namespace EdgeAgent.Procedure;
 
 /// <summary>One trigger applied to a point's state: lock bookkeeping, unsafe-sequence checks, job start, abort and step advance.</summary>
-internal sealed class ProcedureTurn(PointProcedure point, PointState start, TriggerEvent trigger)
+internal sealed partial class ProcedureTurn(PointProcedure point, PointState start, TriggerEvent trigger)
 {
     private readonly List<Finding> findings = [.. start.Pending];
     private readonly HashSet<string> locks = new(start.LocksOn, StringComparer.Ordinal);
@@ -20,10 +20,22 @@ internal sealed class ProcedureTurn(PointProcedure point, PointState start, Trig
             return Abort(trigger.AbortReason);
         }
 
-        TrackLocks();
-        if (trigger.Source == LockReconciliationService.Source)
+        if (trigger.Kind == TriggerKind.Timer && (State.WorkOrderId is null || StepMatcher.FindTarget(Template, State.Reached, trigger, locks.Count) < 0))
         {
-            Add(FindingCodes.InputChangedWhileDown, $"lock '{trigger.Input}' was found {(trigger.Kind == TriggerKind.LockOn ? "on" : "off")} at start: it changed while the agent was down, at an unknown time");
+            // A timer that the job overtook (advanced, aborted) while it waited on the bus: nothing to do.
+            return State.WorkOrderId is null ? NoJob() : Decision(Math.Max(State.Reached, 0)) with { Capture = false };
+        }
+
+        if (State.WorkOrderId is null && trigger.Kind == TriggerKind.Scan && !RecognisedAtIdle())
+        {
+            Add(FindingCodes.OutOfOrder, $"scanned code '{trigger.Code}' at an idle point is neither a work order, a badge nor the first step");
+            return NoJob();
+        }
+
+        TrackLocks();
+        if (trigger.Source == LockInputService.ReconciliationSource)
+        {
+            Add(FindingCodes.InputChangedWhileDown, $"lock '{trigger.Input}' {trigger.Note ?? "changed while the agent was down"}: it changed at an unknown time while the agent was down");
         }
 
         var opening = State.WorkOrderId is null ? Open() : null;
@@ -77,7 +89,7 @@ internal sealed class ProcedureTurn(PointProcedure point, PointState start, Trig
         }
         else if (trigger.Kind == TriggerKind.LockOff)
         {
-            if (!locks.Remove(trigger.Input))
+            if (!locks.Remove(trigger.Input) && trigger.LocksHeld is null)
             {
                 Add(FindingCodes.UnlockWithoutLock, $"unlock of '{trigger.Input}' without a recorded lock");
             }
@@ -85,6 +97,13 @@ internal sealed class ProcedureTurn(PointProcedure point, PointState start, Trig
             {
                 CheckUnlock();
             }
+        }
+
+        if (trigger.LocksHeld is { } held)
+        {
+            // The lock input service reads every line, including locks already on before this job was known.
+            locks.Clear();
+            locks.UnionWith(held);
         }
 
         State = State with { LocksOn = [.. locks.Order(StringComparer.Ordinal)] };
@@ -105,44 +124,6 @@ internal sealed class ProcedureTurn(PointProcedure point, PointState start, Trig
             Add(FindingCodes.UnlockWhileLocked, $"lock '{trigger.Input}' removed while {string.Join(", ", locks)} still on, before step '{Template.Steps[cleared].Id}'");
         }
     }
-
-    /// <summary>Opens a job at an idle point; returns how it started.</summary>
-    private string Open()
-    {
-        var policy = Template.WorkOrder;
-        var (by, id) = trigger.Kind switch
-        {
-            TriggerKind.Scan when trigger.Code is { } code && StepMatcher.Matches(policy.CodePattern, code) => ("scan", code),
-            TriggerKind.Scan when trigger.Code is { } code && StepMatcher.Matches(policy.BadgePattern, code) => ("badge", null),
-            TriggerKind.Command when trigger.StepId is null => ("command", trigger.WorkOrderId),
-            TriggerKind.LockOn => ("lock", null),
-            _ => (trigger.Kind.ToString().ToLowerInvariant(), trigger.WorkOrderId),
-        };
-        if (by == "lock" && !policy.StartOn.Contains("lock"))
-        {
-            Add(FindingCodes.LockWithoutWorkOrder, $"lock '{trigger.Input}' applied with no open work order; one was opened automatically");
-        }
-
-        IReadOnlyList<string> operators = by == "badge" ? [trigger.Code!] : [];
-        State = State with { WorkOrderId = id ?? point.NewWorkOrderId(at), StartedBy = by, StartedAt = at, Operators = operators, Reached = -1, StepEnteredAt = at, TimeoutReported = false };
-        return by;
-    }
-
-    private StepDecision Abort(string reason)
-    {
-        if (State.WorkOrderId is null)
-        {
-            Add(FindingCodes.OutOfOrder, "abort with no open work order");
-            return Decision(0) with { Capture = false, WorkOrderId = "(none)" };
-        }
-
-        Add(FindingCodes.Aborted, $"work order aborted: {reason}");
-        var decision = Decision(Math.Max(State.Reached, 0)) with { Aborted = true, AbortReason = reason };
-        Close();
-        return decision;
-    }
-
-    private void Close() => State = State with { WorkOrderId = null, StartedBy = null, StartedAt = null, Operators = [], Reached = -1, StepEnteredAt = null, TimeoutReported = false };
 
     private StepDecision Decision(int index) => new(State.WorkOrderId!, Template.Id, Template.Steps[index], index, [.. findings])
     {

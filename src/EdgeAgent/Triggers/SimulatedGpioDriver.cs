@@ -51,7 +51,16 @@ public sealed class SimulatedGpioDriver : GpioDriver
     /// <summary>The level a line reads when nothing has set it: high, as with a pull-up and an open switch.</summary>
     public PinValue GetInput(int pin) => levels.GetValueOrDefault(pin, PinValue.High);
 
-    protected override void OpenPin(int pinNumber) => modes.TryAdd(pinNumber, PinMode.Input);
+    /// <summary>Opens a line; like a real chip, a line offset the chip does not have fails.</summary>
+    protected override void OpenPin(int pinNumber)
+    {
+        if (pinNumber < 0 || pinNumber >= PinCount)
+        {
+            throw new IOException($"simulated chip has lines 0-{PinCount - 1}; line {pinNumber} does not exist");
+        }
+
+        modes.TryAdd(pinNumber, PinMode.Input);
+    }
 
     protected override void ClosePin(int pinNumber)
     {

@@ -15,7 +15,7 @@ public enum TriggerKind
     /// <summary>The central system asked for it over MQTT.</summary>
     Command,
 
-    /// <summary>A badge or QR/bar-code scanner read a code (<see cref="TriggerEvent.Code"/>).</summary>
+    /// <summary>A scanner read a badge, lock tag, work order or step confirmation (<see cref="TriggerEvent.Scan"/>, <see cref="TriggerEvent.Code"/>).</summary>
     Scan,
 
     /// <summary>A step's timer ran out (raised by the procedure itself).</summary>
@@ -24,7 +24,7 @@ public enum TriggerKind
 
 /// <param name="PointId">The maintenance point.</param>
 /// <param name="Kind">What happened.</param>
-/// <param name="Source">Where it came from: <c>gpio</c>, <c>control-socket</c>, <c>mqtt</c>, <c>demo</c>.</param>
+/// <param name="Source">Where it came from: <c>gpio</c>, <c>startup-reconciliation</c>, <c>scanner</c>, <c>control-socket</c>, <c>mqtt</c>, <c>demo</c>.</param>
 /// <param name="Input">The input id (lock switch) or the requester.</param>
 /// <param name="EdgeTime">Wall-clock time of the edge.</param>
 /// <param name="EdgeTimestamp">Monotonic time of the edge (<see cref="TimeProvider.GetTimestamp"/>), used to pick the frame.</param>
@@ -44,6 +44,18 @@ public sealed record TriggerEvent(string PointId, TriggerKind Kind, string Sourc
 
     /// <summary>For an abort command: why the job is aborted. A command with a reason aborts the open work order.</summary>
     public string? AbortReason { get; init; }
+
+    /// <summary>For lock events: whether this lock was the point's first on or last off (group lockout).</summary>
+    public LockGroupTransition Group { get; init; }
+
+    /// <summary>For lock events: the locks of the point still on after this event (null when the source does not know).</summary>
+    public IReadOnlyList<string>? LocksHeld { get; init; }
+
+    /// <summary>A human-readable remark for the record, e.g. "found unlocked at start-up; was locked at shutdown".</summary>
+    public string? Note { get; init; }
+
+    /// <summary>For <see cref="TriggerKind.Scan"/>: what was scanned and how it was classified.</summary>
+    public Scanning.ScanResult? Scan { get; init; }
 
     /// <summary>Lets the sender learn the outcome (records written) of this trigger.</summary>
     public TaskCompletionSource<TriggerOutcome>? Completion { get; init; }

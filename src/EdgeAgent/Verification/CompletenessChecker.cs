@@ -15,7 +15,8 @@ public static class CompletenessChecker
         string deviceId,
         IEnumerable<(StoredRecord Stored, EvidenceRecord Record)> records,
         IReadOnlyDictionary<string, ProcedureTemplate> templates,
-        List<string> warnings)
+        List<string> warnings,
+        List<JobSummary>? jobs = null)
     {
         var failures = new List<VerificationFailure>();
         foreach (var job in records.GroupBy(r => r.Record.WorkOrder.Id, StringComparer.Ordinal))
@@ -39,6 +40,7 @@ public static class CompletenessChecker
             }
 
             var cameras = items.Select(r => r.Record.Frame.CameraId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            var before = failures.Count;
             for (var i = 0; i <= last; i++)
             {
                 var step = template.Steps[i];
@@ -58,6 +60,10 @@ public static class CompletenessChecker
                     }
                 }
             }
+
+            var present = template.Steps.Count(s => items.Any(r => r.Record.Step.Advanced && r.Record.Step.Id == s.Id));
+            jobs?.Add(new JobSummary(deviceId, job.Key, procedure, status, present, template.Steps.Count, items.Count, failures.Count == before,
+                items.SelectMany(r => r.Record.Findings).Distinct(StringComparer.Ordinal).Count()));
         }
 
         return failures;

@@ -17,6 +17,7 @@ public static class EvidenceVerifier
         var store = new EvidenceStore(root);
         var failures = new List<VerificationFailure>();
         var warnings = new List<string>();
+        var jobs = new List<JobSummary>();
         if (keys is null)
         {
             warnings.Add("signatures not checked: pass --keys with the devices' enrolled public keys");
@@ -28,8 +29,14 @@ public static class EvidenceVerifier
         }
 
         var count = 0;
-        var devices = store.Enumerate()
-            .Select(p => (Json: p.JsonPath, p.ImagePath, Relative: Path.GetRelativePath(store.Root, p.JsonPath)))
+        var all = store.Enumerate().Select(p => (Json: p.JsonPath, p.ImagePath, Relative: Path.GetRelativePath(store.Root, p.JsonPath))).ToList();
+        var layout = all.Where(p => p.Relative.Split(Path.DirectorySeparatorChar).Length == 4 && NameSequence(p.Json) is not null).ToList();
+        if (layout.Count < all.Count)
+        {
+            warnings.Add($"ignored {all.Count - layout.Count} JSON files outside the record layout {{site}}/{{device}}/{{work order}}/{{sequence}}-{{step}}-{{camera}}.json");
+        }
+
+        var devices = layout
             .GroupBy(p => DeviceOf(p.Relative), StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal);
         foreach (var device in devices)
@@ -51,19 +58,15 @@ public static class EvidenceVerifier
             ClockConsistencyChecker.Check(device.Key, chain.Records.Select(r => r.Record), warnings);
             if (templates is not null)
             {
-                failures.AddRange(CompletenessChecker.Check(device.Key, chain.Records, templates, warnings));
+                failures.AddRange(CompletenessChecker.Check(device.Key, chain.Records, templates, warnings, jobs));
             }
         }
 
-        return new VerificationReport(count, failures, warnings);
+        return new VerificationReport(count, failures, warnings) { Jobs = jobs };
     }
 
     /// <summary>The device segment of <c>{site}/{device}/…</c>.</summary>
-    private static string DeviceOf(string relative)
-    {
-        var parts = relative.Split(Path.DirectorySeparatorChar);
-        return parts.Length >= 3 ? parts[1] : "(unknown)";
-    }
+    private static string DeviceOf(string relative) => relative.Split(Path.DirectorySeparatorChar)[1];
 
     /// <summary>The sequence in a <c>{sequence:D8}-{step}-{camera}.json</c> name.</summary>
     private static long? NameSequence(string path)

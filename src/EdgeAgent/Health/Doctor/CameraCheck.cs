@@ -56,7 +56,9 @@ public static class CameraCheck
             }
 
             var lines = logs.Lines;
-            var why = error ?? (lines.Count > 0 ? lines[^1] : null) ?? $"no frame within {timeout.TotalSeconds:0} s";
+            var said = lines.Count > 0 ? lines[^1] : null;
+            var quote = said?.IndexOf(" says: ", StringComparison.Ordinal) ?? -1;
+            var why = error ?? (quote >= 0 ? said![(quote + 7)..] : said) ?? $"no frame within {timeout.TotalSeconds:0} s";
             return DoctorResult.Fail(name, $"{source.Describe()}: no frame: {why}", FixFor(camera));
         }
 

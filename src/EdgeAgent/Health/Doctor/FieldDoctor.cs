@@ -33,7 +33,10 @@ public sealed class FieldDoctor(IClockSyncProbe clock, IDiskSpaceProbe disk, str
 
         if (configuration is null || agent is null)
         {
-            yield return DoctorResult.Fail("config", string.Join("; ", errors), "fix the named keys in " + configPath + " (deploy/edgeagent.example.json shows every key)");
+            var fix = File.Exists(configPath)
+                ? $"fix the named keys in {configPath} (edgeagent.example.json next to it shows every key)"
+                : $"copy /etc/edgeagent/edgeagent.example.json to {configPath} and edit it, or pass --config FILE";
+            yield return DoctorResult.Fail("config", string.Join("; ", errors), fix);
             yield break;
         }
 

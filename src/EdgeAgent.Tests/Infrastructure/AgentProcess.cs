@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using EdgeAgent.Control;
 
-namespace EdgeAgent.Tests.Uplink;
+namespace EdgeAgent.Tests.Infrastructure;
 
 /// <summary>The real <c>edgeagent run</c> as a child process (<c>dotnet edgeagent.dll</c>), killable with SIGKILL.</summary>
 public sealed class AgentProcess : IDisposable

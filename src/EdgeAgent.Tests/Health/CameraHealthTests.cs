@@ -1,0 +1,92 @@
+using EdgeAgent.Capture;
+using EdgeAgent.Health;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EdgeAgent.Tests.Health;
+
+public sealed class CameraHealthTests
+{
+    [Fact]
+    public async Task Fps_is_frames_over_at_least_a_second_and_age_and_sharpness_come_from_the_newest_frame()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var cameras = new ManualFrameSourceFactory();
+        await using var agent = await AgentHarness.StartAsync(services: s =>
+        {
+            s.Replace(ServiceDescriptor.Singleton<TimeProvider>(time));
+            s.Replace(ServiceDescriptor.Singleton<IFrameSourceFactory>(cameras));
+        });
+        var reader = agent.Get<CameraRegistry>().Get("cam-1");
+        var collector = agent.Get<HealthCollector>();
+        await PushAsync(reader, cameras["cam-1"]);
+        Assert.Null((await collector.CollectAsync()).Cameras.Single().Fps); // one sample is no rate
+
+        for (var i = 0; i < 8; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(125));
+            await PushAsync(reader, cameras["cam-1"]);
+        }
+
+        time.Advance(TimeSpan.FromMilliseconds(300));
+        var camera = (await collector.CollectAsync()).Cameras.Single();
+        var again = (await collector.CollectAsync()).Cameras.Single(); // right after: the same rate, not noise
+
+        Assert.Equal(8.0, camera.Fps); // 8 frames in 1.0 s
+        Assert.Equal(8.0, again.Fps);
+        Assert.Equal(0.3, camera.LastFrameAgeSeconds);
+        Assert.True(camera.Sharpness > SharpnessMeter.BlurredBelow, $"sharpness {camera.Sharpness}");
+    }
+
+    [Fact]
+    public async Task A_blank_frame_is_reported_as_blurred()
+    {
+        var cameras = new ManualFrameSourceFactory();
+        await using var agent = await AgentHarness.StartAsync(services: s => s.Replace(ServiceDescriptor.Singleton<IFrameSourceFactory>(cameras)));
+        var reader = agent.Get<CameraRegistry>().Get("cam-1");
+        var arrived = reader.NextFrameAsync();
+        cameras["cam-1"].Push(new RawFrame(new byte[320 * 240 * 3], 320, 240));
+        await arrived.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var report = await agent.Get<HealthCollector>().CollectAsync();
+
+        Assert.Equal(0, report.Cameras.Single().Sharpness);
+        Assert.Contains("camera cam-1: image blurred or blank (sharpness 0)", report.Problems);
+    }
+
+    [Fact]
+    public async Task A_camera_repeating_the_same_picture_is_reported_frozen()
+    {
+        var cameras = new ManualFrameSourceFactory();
+        await using var agent = await AgentHarness.StartAsync(services: s => s.Replace(ServiceDescriptor.Singleton<IFrameSourceFactory>(cameras)));
+        var reader = agent.Get<CameraRegistry>().Get("cam-1");
+        var collector = agent.Get<HealthCollector>();
+        var still = new SyntheticFrameSource(320, 240, 10, TimeProvider.System).Draw(DateTimeOffset.UtcNow, 1);
+        await PushAsync(reader, cameras["cam-1"], still);
+        Assert.False((await collector.CollectAsync()).Cameras.Single().Frozen);
+        await PushAsync(reader, cameras["cam-1"]);
+        Assert.False((await collector.CollectAsync()).Cameras.Single().Frozen); // a moving scene
+
+        var copy = new RawFrame((byte[])reader.Latest!.Image.Pixels.Clone(), 320, 240);
+        await PushAsync(reader, cameras["cam-1"], copy);
+        var report = await collector.CollectAsync();
+
+        Assert.True(report.Cameras.Single().Frozen);
+        Assert.Contains("camera cam-1: frozen, new frames are identical to the previous one", report.Problems);
+    }
+
+    private static async Task PushAsync(CameraReader reader, ManualFrameSource source, RawFrame frame)
+    {
+        var arrived = reader.NextFrameAsync();
+        source.Push(frame);
+        await arrived.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    private static async Task PushAsync(CameraReader reader, ManualFrameSource source)
+    {
+        var arrived = reader.NextFrameAsync();
+        source.Push();
+        await arrived.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+}

@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using EdgeAgent.Capture;
+using EdgeAgent.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EdgeAgent.Scanning;
+
+/// <summary>
+/// Runs one reader per configured scanner and keeps it alive: a missing or unplugged device is retried every
+/// <see cref="ScannerOptions.ReconnectMs"/>, logged once per outage; garbage never stops a reader.
+/// </summary>
+public sealed partial class ScannerService(
+    IOptions<EdgeAgentOptions> options,
+    ScanRouter router,
+    TimeProvider timeProvider,
+    ILogger<ScannerService> logger,
+    CameraRegistry? cameras = null) : BackgroundService
+{
+    private readonly ConcurrentDictionary<string, bool> connected = new(StringComparer.Ordinal);
+
+    /// <summary>Whether each scanner's device is open now.</summary>
+    public IReadOnlyDictionary<string, bool> Connected => connected;
+
+    /// <summary>Raised after a scanner's device was opened (first time or again after an outage).</summary>
+    public event Action<string>? DeviceOpened;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(options.Value.Scanning.Scanners.Select(s => SuperviseAsync(s, stoppingToken)));
+
+    private async Task SuperviseAsync(ScannerOptions scanner, CancellationToken cancellationToken)
+    {
+        var maxLength = options.Value.Scanning.MaxLineLength;
+        IScanReader reader = scanner.Kind switch
+        {
+            "serial" => new SerialScanReader(scanner, maxLength),
+            "camera-qr" => new CameraQrReader(scanner, cameras ?? throw new InvalidOperationException("camera-qr scanners need the camera registry"), maxLength, timeProvider),
+            _ => new EvdevScanReader(scanner, maxLength, logger),
+        };
+        connected[scanner.Id] = false;
+        var down = new StrongBox<bool>(false);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await reader.RunAsync(() => OnOpened(scanner, down), line => router.Accept(scanner, line), cancellationToken);
+                Log.HungUp(logger, scanner.Id, Describe(scanner));
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                if (!down.Value)
+                {
+                    Log.Unavailable(logger, scanner.Id, Describe(scanner), ex.Message, scanner.ReconnectMs);
+                }
+            }
+
+            down.Value = true;
+            connected[scanner.Id] = false;
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(scanner.ReconnectMs), timeProvider, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private void OnOpened(ScannerOptions scanner, StrongBox<bool> down)
+    {
+        connected[scanner.Id] = true;
+        Log.Opened(logger, scanner.Id, scanner.Kind, Describe(scanner), down.Value);
+        down.Value = false;
+        DeviceOpened?.Invoke(scanner.Id);
+    }
+
+    private static string Describe(ScannerOptions scanner) => scanner.Kind == "camera-qr" ? $"camera {scanner.Camera}" : scanner.Path;
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2111, Level = LogLevel.Information, Message = "Scanner {ScannerId} ({Kind}) opened {Path} (after an outage: {Reconnected})")]
+        public static partial void Opened(ILogger logger, string scannerId, string kind, string path, bool reconnected);
+
+        [LoggerMessage(EventId = 2112, Level = LogLevel.Warning, Message = "Scanner {ScannerId}: {Path} hung up (unplugged?); reopening")]
+        public static partial void HungUp(ILogger logger, string scannerId, string path);
+
+        [LoggerMessage(EventId = 2113, Level = LogLevel.Warning, Message = "Scanner {ScannerId}: {Path} unavailable ({Reason}); retrying every {ReconnectMs} ms")]
+        public static partial void Unavailable(ILogger logger, string scannerId, string path, string reason, int reconnectMs);
+    }
+}
