@@ -48,8 +48,8 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
             await collector.StartAsync();
         }
 
-        await using (var agent1 = await StartAgentAsync(temp, broker, "device-1"))
-        await using (var agent2 = await StartAgentAsync(temp, broker, "device-2"))
+        await using (var agent1 = await StartAgentAsync(temp, broker, "device-1", receiptTimeoutSeconds: 5))
+        await using (var agent2 = await StartAgentAsync(temp, broker, "device-2", receiptTimeoutSeconds: 5))
         {
             for (var i = 0; i < TriggersPerDevice; i++)
             {
@@ -93,8 +93,8 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
 
         a.Stored += OnStored;
         b.Stored += OnStored;
-        await using (var agent1 = await StartAgentAsync(temp, broker, "device-1"))
-        await using (var agent2 = await StartAgentAsync(temp, broker, "device-2"))
+        await using (var agent1 = await StartAgentAsync(temp, broker, "device-1", receiptTimeoutSeconds: 5))
+        await using (var agent2 = await StartAgentAsync(temp, broker, "device-2", receiptTimeoutSeconds: 5))
         {
             for (var i = 0; i < TriggersPerDevice; i++)
             {
