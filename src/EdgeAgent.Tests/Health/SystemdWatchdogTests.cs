@@ -93,7 +93,7 @@ public sealed class SystemdWatchdogTests
         var options = Microsoft.Extensions.Options.Options.Create(new EdgeAgent.Configuration.EdgeAgentOptions { Health = { RecorderStallSeconds = 60 } });
         var bus = new EdgeAgent.Triggers.TriggerBus();
         await using var cameras = new CameraRegistry(options, new ManualFrameSourceFactory(), time, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
-        var pipeline = new PipelineHealth(cameras, bus, options, time);
+        var pipeline = new PipelineHealth(cameras, bus, new EdgeAgent.Evidence.RecorderActivity(time), options, time);
 
         bus.Publish(new EdgeAgent.Triggers.TriggerEvent("conveyor-1", EdgeAgent.Triggers.TriggerKind.Manual, "test", "t", time.GetUtcNow(), time.GetTimestamp()));
         time.Advance(TimeSpan.FromSeconds(59));
@@ -103,6 +103,25 @@ public sealed class SystemdWatchdogTests
         var verdict = pipeline.Evaluate();
         Assert.False(verdict.Healthy);
         Assert.Contains(verdict.Problems, p => p.StartsWith("recorder:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Watchdog_is_withheld_when_the_recorder_is_stuck_on_one_trigger()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = Microsoft.Extensions.Options.Options.Create(new EdgeAgent.Configuration.EdgeAgentOptions { Health = { RecorderStallSeconds = 60 } });
+        await using var cameras = new CameraRegistry(options, new ManualFrameSourceFactory(), time, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        var activity = new EdgeAgent.Evidence.RecorderActivity(time);
+        var pipeline = new PipelineHealth(cameras, new EdgeAgent.Triggers.TriggerBus(), activity, options, time);
+
+        activity.Begin(); // nothing queued behind it: only the recorder's own activity can tell
+        time.Advance(TimeSpan.FromSeconds(59));
+        Assert.True(pipeline.Evaluate().Healthy);
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Contains(pipeline.Evaluate().Problems, p => p.StartsWith("recorder: stuck", StringComparison.Ordinal));
+
+        activity.End();
+        Assert.True(pipeline.Evaluate().Healthy);
     }
 
     [Fact]
@@ -116,7 +135,7 @@ public sealed class SystemdWatchdogTests
         });
         await using var cameras = new CameraRegistry(options, new ManualFrameSourceFactory(), time, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
         await cameras.StartAsync(CancellationToken.None);
-        var pipeline = new PipelineHealth(cameras, new EdgeAgent.Triggers.TriggerBus(), options, time);
+        var pipeline = new PipelineHealth(cameras, new EdgeAgent.Triggers.TriggerBus(), new EdgeAgent.Evidence.RecorderActivity(time), options, time);
 
         time.Advance(TimeSpan.FromMinutes(10));
 

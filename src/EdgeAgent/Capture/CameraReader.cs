@@ -4,25 +4,45 @@ namespace EdgeAgent.Capture;
 
 /// <summary>
 /// Reads a camera continuously and always holds its newest frame, so a trigger never gets a stale
-/// buffered frame (the OpenCV pitfall of reading only on demand). Reconnects with backoff.
+/// buffered frame (the OpenCV pitfall of reading only on demand). Reconnects with backoff, restarts a
+/// source that hangs (no frame for <see cref="CameraReaderSettings.HangTimeout"/>) and reports its state.
 /// </summary>
-public sealed partial class CameraReader(string cameraId, IFrameSource source, TimeProvider timeProvider, ILogger logger) : IAsyncDisposable
+public sealed partial class CameraReader(string cameraId, IFrameSource source, TimeProvider timeProvider, ILogger logger, CameraReaderSettings? settings = null) : IAsyncDisposable
 {
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private readonly CameraReaderSettings settings = settings ?? Defaults;
     private readonly CancellationTokenSource stopping = new();
+    private readonly Lock buffers = new(); // guards retiring pooled frames against copying them out
     private TaskCompletionSource<Frame> nextFrame = NewSignal();
     private Frame? latest;
+    private ulong lastFingerprint;
     private long sequence;
     private Task? loop;
     private int disposed;
+    private CameraStatus status = new(CameraState.Starting, "not started", timeProvider.GetUtcNow(), 0, 0, null);
 
     public string CameraId { get; } = cameraId;
 
-    public CameraState State { get; private set; } = CameraState.Starting;
+    public string Source => source.Describe();
 
-    public string? LastError { get; private set; }
+    public CameraState State => Status.State;
 
+    public string? LastError => Status.Reason;
+
+    public CameraStatus Status => Volatile.Read(ref status);
+
+    /// <summary>Raised on every state change (from the reader's thread; keep handlers short).</summary>
+    public event EventHandler<CameraStatus>? StatusChanged;
+
+    /// <summary>
+    /// The newest frame, live: its pixel buffer is reused once newer frames replace it. Use it for sequence and
+    /// timing; take pixels through <see cref="CaptureAsync"/> or <see cref="Recent"/>, which hand out copies.
+    /// </summary>
     public Frame? Latest => Volatile.Read(ref latest);
+
+    /// <summary>Recent frames for pre-trigger photos; empty unless <see cref="CameraReaderSettings.PreTriggerBytes"/> is set.</summary>
+    public FrameRing Ring { get; } = new((settings ?? Defaults).PreTriggerBytes, (settings ?? Defaults).PreTriggerWindow, (settings ?? Defaults).PreTriggerSpacing, timeProvider);
+
+    private static CameraReaderSettings Defaults { get; } = new();
 
     public void Start() => loop ??= Task.Run(() => RunAsync(stopping.Token));
 
@@ -37,75 +57,126 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
         var current = Latest;
         if (current is not null && current.Timestamp >= triggerTimestamp)
         {
-            return current;
+            return Detach(current);
         }
 
         try
         {
-            return await signal.Task.WaitAsync(maxWait, timeProvider, cancellationToken);
+            return Detach(await signal.Task.WaitAsync(maxWait, timeProvider, cancellationToken));
         }
         catch (TimeoutException)
         {
-            return Latest ?? throw new CameraUnavailableException(CameraId, LastError ?? "no frame received yet");
+            return Detach(Latest ?? throw new CameraUnavailableException(CameraId, LastError ?? "no frame received yet"));
         }
     }
+
+    /// <summary>A copy of the newest frame, or null before the first one.</summary>
+    public Frame? Snapshot() => Latest is { } frame ? Detach(frame) : null;
+
+    /// <summary>Copies of the ring's frames that arrived in [<paramref name="fromTimestamp"/>, <paramref name="toTimestamp"/>).</summary>
+    public IReadOnlyList<Frame> Recent(long fromTimestamp, long toTimestamp)
+    {
+        lock (buffers)
+        {
+            return [.. Ring.Between(fromTimestamp, toTimestamp).Select(Copy)];
+        }
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="frame"/>, or of the newest frame if that one was newer (never older than the
+    /// newest held). Copying under the lock keeps the buffer from being recycled mid-copy.
+    /// </summary>
+    private Frame Detach(Frame frame)
+    {
+        lock (buffers)
+        {
+            var newest = Latest;
+            return Copy(newest is not null && (frame.Retired || newest.Sequence > frame.Sequence) ? newest : frame);
+        }
+    }
+
+    private static Frame Copy(Frame frame) => frame with { Image = frame.Image.Detach() };
 
     /// <summary>Waits for the next frame to arrive.</summary>
     public Task<Frame> NextFrameAsync(CancellationToken cancellationToken = default) =>
         Volatile.Read(ref nextFrame).Task.WaitAsync(cancellationToken);
 
-    private async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>Completes with the first status (the current one included) that satisfies <paramref name="predicate"/>.</summary>
+    public async Task<CameraStatus> WaitForStatusAsync(Func<CameraStatus, bool> predicate, CancellationToken cancellationToken = default)
     {
-        var failures = 0;
-        while (!cancellationToken.IsCancellationRequested)
+        var reached = new TaskCompletionSource<CameraStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnChanged(object? sender, CameraStatus s)
         {
-            try
+            if (predicate(s))
             {
-                await foreach (var raw in source.ReadFramesAsync(cancellationToken))
-                {
-                    Publish(raw);
-                    failures = 0;
-                }
+                reached.TrySetResult(s);
+            }
+        }
 
-                LastError = "stream ended";
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                LastError = ex.Message;
-            }
-
-            failures++;
-            State = failures > 5 ? CameraState.Failing : CameraState.Reconnecting;
-            var backoff = TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(failures, 10))));
-            Log.Reconnecting(logger, CameraId, source.Describe(), LastError ?? "", backoff.TotalSeconds);
-            try
-            {
-                await Task.Delay(backoff, timeProvider, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+        StatusChanged += OnChanged;
+        try
+        {
+            OnChanged(this, Status);
+            return await reached.Task.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            StatusChanged -= OnChanged;
         }
     }
 
     private void Publish(RawFrame raw)
     {
-        var frame = new Frame(raw, ++sequence, timeProvider.GetTimestamp(), timeProvider.GetUtcNow());
-        Volatile.Write(ref latest, frame);
+        var fingerprint = FrameFingerprint.Of(raw);
+        var previous = Latest;
+        var unchanged = previous is not null && fingerprint == lastFingerprint ? previous.UnchangedFrames + 1 : 0;
+        lastFingerprint = fingerprint;
+        var frame = new Frame(raw, ++sequence, timeProvider.GetTimestamp(), timeProvider.GetUtcNow()) { UnchangedFrames = unchanged };
+        lock (buffers)
+        {
+            Volatile.Write(ref latest, frame);
+            var evicted = new List<Frame>();
+            Ring.Offer(frame, evicted);
+            if (previous is not null && !Ring.Contains(previous))
+            {
+                Retire(previous);
+            }
+
+            evicted.ForEach(Retire);
+        }
+
         if (State != CameraState.Connected)
         {
-            State = CameraState.Connected;
-            LastError = null;
+            SetStatus(CameraState.Connected, null);
             Log.Connected(logger, CameraId, source.Describe());
         }
 
+        Update(s => s with { FramesReceived = s.FramesReceived + 1, LastFrameAt = frame.ArrivedAt });
         var signal = Interlocked.Exchange(ref nextFrame, NewSignal());
         signal.TrySetResult(frame);
+    }
+
+    private static void Retire(Frame frame)
+    {
+        if (!frame.Retired)
+        {
+            frame.Retired = true;
+            frame.Image.Pool?.Return(frame.Image.Pixels);
+        }
+    }
+
+    private void SetStatus(CameraState state, string? reason)
+    {
+        var changed = Update(s => s with { State = state, Reason = reason, Since = timeProvider.GetUtcNow() });
+        StatusChanged?.Invoke(this, changed);
+    }
+
+    private CameraStatus Update(Func<CameraStatus, CameraStatus> change)
+    {
+        // Only the reader loop writes; readers see a consistent snapshot.
+        var next = change(Status);
+        Volatile.Write(ref status, next);
+        return next;
     }
 
     private static TaskCompletionSource<Frame> NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -125,19 +196,4 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
 
         stopping.Dispose();
     }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Camera {CameraId} connected: {Source}")]
-        public static partial void Connected(ILogger logger, string cameraId, string source);
-
-        [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Camera {CameraId} ({Source}) lost: {Reason}; reconnecting in {Seconds:0.0} s")]
-        public static partial void Reconnecting(ILogger logger, string cameraId, string source, string reason, double seconds);
-    }
-}
-
-public sealed class CameraUnavailableException(string cameraId, string reason)
-    : Exception($"camera '{cameraId}' has no frame: {reason}")
-{
-    public string CameraId { get; } = cameraId;
 }

@@ -1,3 +1,7 @@
+using System.Collections.Concurrent;
+using EdgeAgent.Capture.Overlay;
+using EdgeAgent.Capture.Quality;
+using EdgeAgent.Evidence;
 using EdgeAgent.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,21 +13,95 @@ namespace EdgeAgent.Capture;
 public sealed class CameraRegistry : IHostedService, IAsyncDisposable
 {
     private readonly Dictionary<string, CameraReader> readers;
+    private readonly ConcurrentDictionary<string, FrameQuality> lastQuality = new(StringComparer.Ordinal);
+    private readonly TimeProvider timeProvider;
 
     public CameraRegistry(IOptions<EdgeAgentOptions> options, IFrameSourceFactory sources, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
+        this.timeProvider = timeProvider;
         readers = options.Value.Cameras.ToDictionary(
             c => c.Id,
-            c => new CameraReader(c.Id, sources.Create(c), timeProvider, loggerFactory.CreateLogger<CameraReader>()),
+            c => new CameraReader(c.Id, sources.Create(c), timeProvider, loggerFactory.CreateLogger<CameraReader>(), CameraReaderSettings.From(c)),
             StringComparer.Ordinal);
         Settings = options.Value.Cameras.ToDictionary(c => c.Id, StringComparer.Ordinal);
+        References = new SceneReferenceStore(options.Value.StateDirectory);
+        Overlays = new OverlayStore(options.Value.StateDirectory, loggerFactory.CreateLogger<OverlayStore>());
     }
+
+    /// <summary>Overlay copies (stamp burned in) of recorded photos.</summary>
+    public OverlayStore Overlays { get; }
+
+    /// <summary>After a record is stored: keeps its overlay copy, derived from the stored original. Returns the path, or null.</summary>
+    public string? KeepOverlay(EvidenceRecord record, byte[] originalJpeg) =>
+        Overlays.Keep(record, originalJpeg, Settings[record.Frame.CameraId].Overlay, Settings[record.Frame.CameraId].JpegQuality);
 
     public IReadOnlyDictionary<string, CameraOptions> Settings { get; }
 
     public IReadOnlyCollection<CameraReader> All => readers.Values;
 
+    /// <summary>Reference views taken at commissioning, for the scene-match signal.</summary>
+    public SceneReferenceStore References { get; }
+
     public CameraReader Get(string cameraId) => readers[cameraId];
+
+    /// <summary>Quality of the camera's last captured frame, for health; null before the first capture.</summary>
+    public FrameQuality? LastQuality(string cameraId) => lastQuality.GetValueOrDefault(cameraId);
+
+    /// <summary>
+    /// Takes the frames a trigger needs from one camera (pre-trigger frames from the ring, then
+    /// <paramref name="photos"/> fresh ones spaced by the camera's photo interval) and assesses each; at the
+    /// camera's <c>PersonCheckSteps</c> the assessment includes the person check.
+    /// </summary>
+    public async Task<IReadOnlyList<CapturedFrame>> CaptureAsync(string cameraId, long triggerTimestamp, int photos, string? stepId = null, CancellationToken cancellationToken = default)
+    {
+        var camera = Settings[cameraId];
+        var plan = new CapturePlan(camera.PreTriggerPhotos, Math.Max(1, photos), TimeSpan.FromMilliseconds(camera.PhotoIntervalMs), TimeSpan.FromMilliseconds(camera.FreshFrameWaitMs));
+        var frames = await plan.ExecuteAsync(Get(cameraId), triggerTimestamp, timeProvider, cancellationToken);
+        var checkPeople = stepId is not null && camera.PersonCheckSteps.Contains(stepId, StringComparer.Ordinal);
+        return [.. frames.Select(f => new CapturedFrame(f, Assess(cameraId, f, checkPeople)))];
+    }
+
+    /// <summary>
+    /// Starts the capture plans of all cameras of a point at once, so they photograph the same moments; a
+    /// sequential loop would take the second camera's photos only after the first camera's were done.
+    /// </summary>
+    public IReadOnlyDictionary<string, Task<IReadOnlyList<CapturedFrame>>> StartCaptures(IEnumerable<string> cameraIds, long triggerTimestamp, int photos, string? stepId = null, CancellationToken cancellationToken = default) =>
+        cameraIds.Distinct(StringComparer.Ordinal).ToDictionary(id => id, id => CaptureAsync(id, triggerTimestamp, photos, stepId, cancellationToken), StringComparer.Ordinal);
+
+    /// <summary>Quality signals of one frame against the camera's thresholds and commissioning reference.</summary>
+    public FrameQuality Assess(string cameraId, Frame frame, bool checkPeople = false)
+    {
+        var quality = FrameQualityAnalyzer.Analyze(frame, Settings[cameraId].Quality, References.Load(cameraId), checkPeople);
+        lastQuality[cameraId] = quality;
+        return quality;
+    }
+
+    /// <summary>
+    /// Health of one camera on demand: its status and the quality of its newest frame, measured now
+    /// (a few milliseconds; health asks every few seconds at most, so nothing is measured per frame).
+    /// </summary>
+    public CameraHealth Inspect(string cameraId)
+    {
+        var reader = Get(cameraId);
+        var frame = reader.Snapshot();
+        var quality = frame is null ? null : FrameQualityAnalyzer.Analyze(frame, Settings[cameraId].Quality, References.Load(cameraId));
+        double? age = frame is null ? null : Math.Round(timeProvider.GetElapsedTime(frame.Timestamp).TotalMilliseconds, 1);
+        return new CameraHealth(cameraId, reader.Source, reader.Status, quality, age);
+    }
+
+    /// <summary>Commissioning: stores the camera's newest frame as the reference view. Refuses a frozen, blank or covered frame.</summary>
+    public FrameQuality CommissionReference(string cameraId)
+    {
+        var frame = Get(cameraId).Snapshot() ?? throw new CameraUnavailableException(cameraId, Get(cameraId).LastError ?? "no frame received yet");
+        var quality = FrameQualityAnalyzer.Analyze(frame, Settings[cameraId].Quality);
+        if (!quality.Good)
+        {
+            throw new InvalidOperationException($"camera '{cameraId}' shows a {string.Join(", ", quality.Flags)} picture; fix the view before commissioning it as the reference");
+        }
+
+        References.Save(cameraId, frame.Image);
+        return quality;
+    }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {

@@ -16,35 +16,67 @@ public sealed partial class FfmpegFrameSource(FfmpegSourceSettings settings, ILo
     public async IAsyncEnumerable<RawFrame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var process = new Process { StartInfo = BuildStartInfo(settings) };
-        process.Start();
-        _ = DrainStandardErrorAsync(process, cancellationToken);
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new FrameSourceException($"cannot run '{settings.FfmpegPath}' ({ex.Message}): install the Debian ffmpeg package", permanent: true);
+        }
+
+        var lastError = new StrongBox<string?>();
+        var stderr = DrainStandardErrorAsync(process, lastError);
+        // A hang watchdog cancels us while a read is blocked on the pipe: killing the child ends that read.
+        using var kill = cancellationToken.Register(() => KillQuietly(process));
+        var frames = 0L;
+        var pool = new FrameBufferPool();
         try
         {
             var frameBytes = settings.Width * settings.Height * 3;
             var stdout = process.StandardOutput.BaseStream;
             while (!cancellationToken.IsCancellationRequested)
             {
-                var pixels = new byte[frameBytes];
+                var pixels = pool.Rent(frameBytes);
                 try
                 {
                     await stdout.ReadExactlyAsync(pixels, cancellationToken);
                 }
                 catch (EndOfStreamException)
                 {
-                    yield break;
+                    pool.Return(pixels);
+                    break;
                 }
 
-                yield return new RawFrame(pixels, settings.Width, settings.Height);
+                frames++;
+                yield return new RawFrame(pixels, settings.Width, settings.Height) { Pool = pool };
             }
         }
         finally
+        {
+            KillQuietly(process);
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        await stderr;
+        var said = lastError.Value is { } line ? $": {line}" : "";
+        throw new FrameSourceException(frames == 0
+            ? $"ffmpeg exited with code {process.ExitCode} before the first frame{said}"
+            : $"stream ended after {frames} frames (ffmpeg exit code {process.ExitCode}){said}");
+    }
+
+    private static void KillQuietly(Process process)
+    {
+        try
         {
             if (!process.HasExited)
             {
                 process.Kill(entireProcessTree: true);
             }
-
-            await process.WaitForExitAsync(CancellationToken.None);
+        }
+        catch (InvalidOperationException)
+        {
         }
     }
 
@@ -80,15 +112,22 @@ public sealed partial class FfmpegFrameSource(FfmpegSourceSettings settings, ILo
             args.Add("low_delay");
         }
 
+        // Frame-threaded decoding holds back (threads - 1) frames; slice threading keeps parallelism without that delay.
+        args.Add("-thread_type");
+        args.Add("slice");
+
         if (settings.Url.StartsWith("rtsp", StringComparison.OrdinalIgnoreCase))
         {
             args.Add("-rtsp_transport");
             args.Add(settings.RtspTransport);
         }
 
-        // Frame-threaded decoding holds back (threads - 1) frames; slice threading keeps parallelism without that delay.
-        args.Add("-thread_type");
-        args.Add("slice");
+        if (settings.Url.StartsWith("udp", StringComparison.OrdinalIgnoreCase) || settings.RtspTransport == "udp")
+        {
+            // Lost UDP packets smear the picture; a bigger buffer loses fewer of them.
+            args.Add("-buffer_size");
+            args.Add("4194304");
+        }
 
         if (!string.IsNullOrEmpty(settings.HardwareAcceleration))
         {
@@ -112,19 +151,20 @@ public sealed partial class FfmpegFrameSource(FfmpegSourceSettings settings, ILo
         return info;
     }
 
-    private async Task DrainStandardErrorAsync(Process process, CancellationToken cancellationToken)
+    private async Task DrainStandardErrorAsync(Process process, StrongBox<string?> lastError)
     {
         try
         {
-            while (await process.StandardError.ReadLineAsync(cancellationToken) is { } line)
+            while (await process.StandardError.ReadLineAsync() is { } line)
             {
-                Log.FfmpegError(logger, Describe(), line);
+                lastError.Value = RedactText(line);
+                Log.FfmpegError(logger, Describe(), lastError.Value);
             }
         }
-        catch (OperationCanceledException)
+        catch (InvalidOperationException)
         {
         }
-        catch (InvalidOperationException)
+        catch (IOException)
         {
         }
     }
@@ -135,20 +175,15 @@ public sealed partial class FfmpegFrameSource(FfmpegSourceSettings settings, ILo
             ? url.Replace(uri.UserInfo + "@", "***@", StringComparison.Ordinal)
             : url;
 
+    /// <summary>Removes user:password from any URL inside a line of ffmpeg output.</summary>
+    public static string RedactText(string text) => Credentials().Replace(text, "://***@");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"://[^/@\s]+@")]
+    private static partial System.Text.RegularExpressions.Regex Credentials();
+
     private static partial class Log
     {
         [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Camera {Source}: ffmpeg says: {Line}")]
         public static partial void FfmpegError(ILogger logger, string source, string line);
     }
-}
-
-public sealed record FfmpegSourceSettings(string Url, int Width, int Height)
-{
-    public string FfmpegPath { get; init; } = "ffmpeg";
-
-    /// <summary><c>tcp</c> (default, survives lossy links) or <c>udp</c>.</summary>
-    public string RtspTransport { get; init; } = "tcp";
-
-    /// <summary>Optional <c>-hwaccel</c> value such as <c>vaapi</c> or <c>drm</c>.</summary>
-    public string? HardwareAcceleration { get; init; }
 }

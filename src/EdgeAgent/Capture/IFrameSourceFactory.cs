@@ -14,7 +14,14 @@ public sealed class FrameSourceFactory(TimeProvider timeProvider, ILoggerFactory
     public IFrameSource Create(CameraOptions camera) => camera.Kind switch
     {
         "synthetic" => new SyntheticFrameSource(camera.Width, camera.Height, camera.Fps, timeProvider, camera.Id),
-        "ffmpeg" => new FfmpegFrameSource(new FfmpegSourceSettings(camera.Url!, camera.Width, camera.Height), loggerFactory.CreateLogger<FfmpegFrameSource>()),
+        "ffmpeg" => new FfmpegFrameSource(
+            new FfmpegSourceSettings(camera.Url!, camera.Width, camera.Height)
+            {
+                RtspTransport = camera.Transport,
+                HardwareAcceleration = string.IsNullOrEmpty(camera.HardwareAcceleration) ? null : camera.HardwareAcceleration,
+            },
+            loggerFactory.CreateLogger<FfmpegFrameSource>()),
+        "v4l2" => new V4l2FrameSource(camera.Url!, camera.Width, camera.Height, camera.Fps),
         _ => throw new ConfigException([$"Cameras: unknown kind '{camera.Kind}'"]),
     };
 }

@@ -1,4 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using EdgeAgent.Capture.Overlay;
+using EdgeAgent.Capture.Quality;
+using Microsoft.Extensions.Options;
 
 namespace EdgeAgent.Configuration;
 
@@ -7,8 +10,9 @@ public sealed class CameraOptions
     [Required, RegularExpression(Identifiers.Pattern, ErrorMessage = Identifiers.Message)]
     public string Id { get; set; } = "";
 
-    /// <summary><c>synthetic</c> (a drawn scene with a running clock) or <c>ffmpeg</c> (a Debian ffmpeg child decoding <see cref="Url"/>).</summary>
-    [Required, AllowedValues("synthetic", "ffmpeg", ErrorMessage = "must be \"synthetic\" or \"ffmpeg\"")]
+    /// <summary><c>synthetic</c> (a drawn scene with a running clock), <c>ffmpeg</c> (a Debian ffmpeg child decoding <see cref="Url"/>)
+    /// or <c>v4l2</c> (a USB camera, <see cref="Url"/> = <c>/dev/video0</c> or <c>/dev/v4l/by-id/...</c>).</summary>
+    [Required, AllowedValues("synthetic", "ffmpeg", "v4l2", ErrorMessage = "must be \"synthetic\", \"ffmpeg\" or \"v4l2\"")]
     public string Kind { get; set; } = "synthetic";
 
     /// <summary>Stream URL or file path for <c>ffmpeg</c> cameras (rtsp://, http://, a file).</summary>
@@ -29,4 +33,47 @@ public sealed class CameraOptions
     /// <summary>Longest a capture waits for a frame newer than the trigger before taking the newest it has.</summary>
     [Range(0, 10000)]
     public int FreshFrameWaitMs { get; set; } = 1000;
+
+    /// <summary>RTSP transport for <c>ffmpeg</c> cameras: <c>tcp</c> (survives lossy links) or <c>udp</c> (lower latency on clean LANs).</summary>
+    [AllowedValues("tcp", "udp", ErrorMessage = "must be \"tcp\" or \"udp\"")]
+    public string Transport { get; set; } = "tcp";
+
+    /// <summary>Optional ffmpeg <c>-hwaccel</c> for decoding, e.g. <c>vaapi</c>, <c>drm</c>, <c>cuda</c>; empty decodes in software.</summary>
+    [RegularExpression("^[a-z0-9_]{0,32}$", ErrorMessage = "must be an ffmpeg -hwaccel name such as \"vaapi\" or \"drm\"")]
+    public string? HardwareAcceleration { get; set; }
+
+    /// <summary>A camera with no frame for this long has its source killed and restarted.</summary>
+    [Range(500, 600000)]
+    public int HangTimeoutMs { get; set; } = 10000;
+
+    /// <summary>How far back pre-trigger photos can reach (the ring buffer window).</summary>
+    [Range(0, 60000)]
+    public int PreTriggerMs { get; set; } = 2000;
+
+    /// <summary>Minimum spacing between frames kept in the pre-trigger ring.</summary>
+    [Range(1, 10000)]
+    public int PreTriggerSpacingMs { get; set; } = 250;
+
+    /// <summary>Memory cap of the pre-trigger ring, in MiB of raw pixels (1080p BGR is 5.9 MiB a frame); 0 keeps no ring.</summary>
+    [Range(0, 1024)]
+    public int PreTriggerMegabytes { get; set; }
+
+    /// <summary>Frames from the pre-trigger ring added to each trigger's photos (needs <see cref="PreTriggerMegabytes"/>).</summary>
+    [Range(0, 20)]
+    public int PreTriggerPhotos { get; set; }
+
+    /// <summary>Spacing of the post-trigger photos when a step asks for more than one.</summary>
+    [Range(0, 60000)]
+    public int PhotoIntervalMs { get; set; } = 500;
+
+    /// <summary>Limits for the per-frame quality flags.</summary>
+    [ValidateObjectMembers]
+    public QualityThresholds Quality { get; set; } = new();
+
+    /// <summary>The burned-in stamp on the overlay copy of each photo (the original is always kept untouched).</summary>
+    [ValidateObjectMembers]
+    public OverlayOptions Overlay { get; set; } = new();
+
+    /// <summary>Step ids at which this camera's photos are checked for a person in view (OpenCV HOG), e.g. <c>["restored"]</c>.</summary>
+    public List<string> PersonCheckSteps { get; set; } = [];
 }

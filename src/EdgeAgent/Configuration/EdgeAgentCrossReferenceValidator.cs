@@ -35,6 +35,11 @@ public sealed class EdgeAgentCrossReferenceValidator : IValidateOptions<EdgeAgen
             {
                 errors.Add($"Cameras:{i}:Url: an ffmpeg camera needs a stream URL or file path, e.g. \"rtsp://10.0.0.5/stream1\"");
             }
+
+            if (camera.Kind == "v4l2" && (string.IsNullOrWhiteSpace(camera.Url) || !camera.Url.StartsWith("/dev/", StringComparison.Ordinal)))
+            {
+                errors.Add($"Cameras:{i}:Url: a v4l2 camera needs a device path under /dev, e.g. \"/dev/video0\" or \"/dev/v4l/by-id/usb-...-video-index0\"");
+            }
         }
 
         for (var i = 0; i < options.Inputs.Count; i++)

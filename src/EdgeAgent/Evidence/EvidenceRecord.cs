@@ -97,6 +97,10 @@ public sealed record StepStamp(string Id, int Index, IReadOnlyDictionary<string,
 public sealed record TriggerStamp(string Kind, string Source, string Input, DateTimeOffset EdgeTime, string? Operator);
 
 /// <param name="AgeMs">Frame arrival minus trigger edge, in ms; negative means the frame came before the trigger.</param>
-public sealed record FrameStamp(string CameraId, long Sequence, DateTimeOffset ArrivedAt, double AgeMs, int Width, int Height);
+public sealed record FrameStamp(string CameraId, long Sequence, DateTimeOffset ArrivedAt, double AgeMs, int Width, int Height)
+{
+    /// <summary>Quality signals of the frame (sharpness, exposure, frozen, blank/covered, scene match); absent in older records.</summary>
+    public Capture.Quality.FrameQuality? Quality { get; init; }
+}
 
 public sealed record ImageStamp(string Sha256, long Bytes, string ContentType = "image/jpeg");

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using EdgeAgent.Capture;
+using EdgeAgent.Capture.Quality;
 using EdgeAgent.Configuration;
 using EdgeAgent.Outbox;
 using EdgeAgent.Procedure;
@@ -24,6 +25,7 @@ public sealed partial class EvidenceRecorder(
     DeviceKey deviceKey,
     ClockTrust clockTrust,
     FindingLog findingLog,
+    RecorderActivity activity,
     TimeProvider timeProvider,
     ILogger<EvidenceRecorder> logger) : BackgroundService
 {
@@ -31,6 +33,7 @@ public sealed partial class EvidenceRecorder(
     {
         await foreach (var trigger in bus.Reader.ReadAllAsync(stoppingToken))
         {
+            activity.Begin();
             try
             {
                 var outcome = await HandleAsync(trigger, stoppingToken);
@@ -45,6 +48,10 @@ public sealed partial class EvidenceRecorder(
             {
                 Log.TriggerFailed(logger, ex, trigger.PointId, trigger.Kind);
                 trigger.Completion?.TrySetException(ex);
+            }
+            finally
+            {
+                activity.End();
             }
         }
     }
@@ -62,37 +69,57 @@ public sealed partial class EvidenceRecorder(
             return new TriggerOutcome(trigger.PointId, decision.Step.Id, recordIds, [.. findings.Select(f => f.ToString())]);
         }
 
-        // All cameras at once, so every photo of a trigger shows the same moment; then one record each.
+        // All cameras at once (each camera's capture plan: pre-trigger frames, then post-trigger photos), so every
+        // photo of a trigger shows the same moment; then one record per photo.
         var wanted = decision.Step.Capture.Cameras;
         var photos = decision.Advanced ? decision.Step.Capture.Photos : 1;
-        var shots = await Task.WhenAll(point.Options.Cameras
-            .Where(c => wanted.Count == 0 || wanted.Contains(c))
-            .Select(c => CaptureAsync(c, photos, trigger.EdgeTimestamp, cancellationToken)));
+        var capturing = point.Options.Cameras.Where(c => wanted.Count == 0 || wanted.Contains(c)).ToList();
+        var captures = cameras.StartCaptures(capturing, trigger.EdgeTimestamp, photos, decision.Step.Id, cancellationToken);
         foreach (var absent in wanted.Where(c => !point.Options.Cameras.Contains(c)))
         {
             findings.Add(point.Procedure.NewFinding(FindingCodes.PhotoMissing, $"step '{decision.Step.Id}' wants camera {absent}, which is not a camera of point {trigger.PointId}", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
         }
 
-        foreach (var (cameraId, photo, _, error) in shots.SelectMany(s => s).Where(s => s.Frame is null))
+        // First every camera's outcome, so each record carries the findings of the whole trigger (a dead second camera too).
+        var taken = new List<(string CameraId, IReadOnlyList<CapturedFrame> Shots)>();
+        foreach (var cameraId in capturing)
         {
-            findings.Add(point.Procedure.NewFinding(FindingCodes.PhotoMissing, $"photo {photo}/{photos} of step '{decision.Step.Id}' from camera {cameraId} missing: {error}", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
-            Log.CameraMissing(logger, cameraId, error!);
+            try
+            {
+                var shots = await captures[cameraId];
+                taken.Add((cameraId, shots));
+                AddMissing(cameraId, shots.Count, "the camera delivered fewer frames than the plan asks for");
+            }
+            catch (CameraUnavailableException ex)
+            {
+                Log.CameraMissing(logger, cameraId, ex.Message);
+                AddMissing(cameraId, 0, ex.Message);
+            }
         }
 
-        foreach (var (cameraId, photo, frame, _) in shots.SelectMany(s => s).Where(s => s.Frame is not null))
+        foreach (var (cameraId, shots) in taken)
         {
             var settings = cameras.Settings[cameraId];
-            var jpeg = JpegEncoder.Encode(frame!.Image, settings.JpegQuality);
-            var clock = clockTrust.Sample();
-            if (clock.JumpMs is { } jump)
+            var photo = 0;
+            foreach (var (frame, quality) in shots)
             {
-                findings.Add(point.Procedure.NewFinding(FindingCodes.ClockJump, $"wall clock jumped {jump} ms against the monotonic clock", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
-            }
+                photo++;
+                var jpeg = JpegEncoder.Encode(frame.Image, settings.JpegQuality);
+                var clock = clockTrust.Sample();
+                if (clock.JumpMs is { } jump)
+                {
+                    findings.Add(point.Procedure.NewFinding(FindingCodes.ClockJump, $"wall clock jumped {jump} ms against the monotonic clock", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
+                }
 
-            var stamp = new PhotoStamp(cameraId, photo, photos, clock);
-            var record = await outbox.AppendAsync((sequence, prevHash) => Build(sequence, prevHash, trigger, decision, frame, stamp, jpeg, findings), jpeg, cancellationToken);
-            recordIds.Add(record.RecordId);
-            Log.Recorded(logger, record.Sequence, record.PointId, record.Step.Id, cameraId, record.Frame.AgeMs);
+                var frameFindings = quality.Findings(cameraId).Select(f => point.Procedure.NewFinding(FindingCodes.BadFrame, f, decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId)).ToList();
+                List<Finding> shotFindings = [.. findings, .. frameFindings];
+                var stamp = new PhotoStamp(cameraId, photo, Math.Max(photos, shots.Count), clock);
+                var record = await outbox.AppendAsync((sequence, prevHash) => Build(sequence, prevHash, trigger, decision, frame, stamp, jpeg, shotFindings, quality), jpeg, cancellationToken);
+                cameras.KeepOverlay(record, jpeg);
+                recordIds.Add(record.RecordId);
+                Report(frameFindings);
+                Log.Recorded(logger, record.Sequence, record.PointId, record.Step.Id, cameraId, record.Frame.AgeMs);
+            }
         }
 
         if (recordIds.Count == 0)
@@ -100,31 +127,16 @@ public sealed partial class EvidenceRecorder(
             point.Procedure.Defer(findings); // no record carried them: the next record of the point will
         }
 
-        Report(findings);
-        return new TriggerOutcome(trigger.PointId, decision.Step.Id, recordIds, [.. findings.Select(f => f.ToString())]);
-    }
-
-    /// <summary>Photos 1..n from one camera: the first at or after the trigger, each next one a newer frame.</summary>
-    private async Task<List<(string CameraId, int Photo, Frame? Frame, string? Error)>> CaptureAsync(string cameraId, int photos, long after, CancellationToken cancellationToken)
-    {
-        var reader = cameras.Get(cameraId);
-        var wait = TimeSpan.FromMilliseconds(cameras.Settings[cameraId].FreshFrameWaitMs);
-        var shots = new List<(string, int, Frame?, string?)>();
-        for (var photo = 1; photo <= photos; photo++)
+        void AddMissing(string cameraId, int taken, string error)
         {
-            try
+            for (var missing = taken + 1; missing <= photos; missing++)
             {
-                var frame = await reader.CaptureAsync(after, wait, cancellationToken);
-                shots.Add((cameraId, photo, frame, null));
-                after = frame.Timestamp + 1;
-            }
-            catch (CameraUnavailableException ex)
-            {
-                shots.Add((cameraId, photo, null, ex.Message));
+                findings.Add(point.Procedure.NewFinding(FindingCodes.PhotoMissing, $"photo {missing}/{photos} of step '{decision.Step.Id}' from camera {cameraId} missing: {error}", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
             }
         }
 
-        return shots;
+        Report(findings);
+        return new TriggerOutcome(trigger.PointId, decision.Step.Id, recordIds, [.. findings.Select(f => f.ToString())]);
     }
 
     private void Report(List<Finding> findings)
@@ -135,7 +147,7 @@ public sealed partial class EvidenceRecorder(
         }
     }
 
-    private EvidenceRecord Build(long sequence, string prevHash, TriggerEvent trigger, StepDecision decision, Frame frame, PhotoStamp photo, byte[] jpeg, List<Finding> findings)
+    private EvidenceRecord Build(long sequence, string prevHash, TriggerEvent trigger, StepDecision decision, Frame frame, PhotoStamp photo, byte[] jpeg, List<Finding> findings, FrameQuality quality)
     {
         var age = timeProvider.GetElapsedTime(trigger.EdgeTimestamp, frame.Timestamp);
         var record = new EvidenceRecord
@@ -161,7 +173,7 @@ public sealed partial class EvidenceRecorder(
                 PhotosRequired = photo.Of,
             },
             Trigger = new TriggerStamp(trigger.Kind.ToString(), trigger.Source, trigger.Input, trigger.EdgeTime, trigger.Operator),
-            Frame = new FrameStamp(photo.CameraId, frame.Sequence, frame.ArrivedAt, Math.Round(age.TotalMilliseconds, 1), frame.Width, frame.Height),
+            Frame = new FrameStamp(photo.CameraId, frame.Sequence, frame.ArrivedAt, Math.Round(age.TotalMilliseconds, 1), frame.Width, frame.Height) { Quality = quality },
             Image = new ImageStamp(Convert.ToHexStringLower(SHA256.HashData(jpeg)), jpeg.Length),
             CreatedAt = timeProvider.GetUtcNow(),
             Findings = [.. findings.Select(f => f.ToString())],

@@ -55,12 +55,24 @@ public sealed class HealthCollector(
             problems.Add($"camera {camera.Id}: frozen, new frames are identical to the previous one");
         }
 
-        var locked = inputs.Locked;
-        var inputHealth = agent.Inputs.Select(i =>
+        var inputHealth = inputs.Health.Select(i => new InputHealth(
+            i.InputId,
+            i.PointId,
+            i.Locked,
+            i.Level is { } high ? (high ? "high" : "low") : "unreadable",
+            i.Quarantined ? $"quarantined since {i.QuarantinedSince:HH:mm:ss} ({i.EdgesInWindow} edges in window)" : i.EdgesInWindow > 1 ? $"{i.EdgesInWindow} edges in window" : null)).ToList();
+        foreach (var input in inputs.Health)
         {
-            var isLocked = locked.GetValueOrDefault(i.Id);
-            return new InputHealth(i.Id, i.Point, isLocked, isLocked ^ i.ActiveLow ? "high" : "low", null);
-        }).ToList();
+            if (input.Fault is not null && input.Fault != LockInputService.NotStarted)
+            {
+                problems.Add($"input {input.InputId}: not watched ({input.Fault})");
+                failing = true;
+            }
+            else if (input.Quarantined)
+            {
+                problems.Add($"input {input.InputId}: contact chattering; captures from it are held until it settles");
+            }
+        }
 
         if (!uplink.IsConnected)
         {

@@ -1,5 +1,6 @@
 using EdgeAgent.Capture;
 using EdgeAgent.Configuration;
+using EdgeAgent.Evidence;
 using EdgeAgent.Triggers;
 using Microsoft.Extensions.Options;
 
@@ -10,12 +11,13 @@ namespace EdgeAgent.Health;
 /// A camera that is reconnecting is degraded but its loop is alive, and a restart would not bring a
 /// cable back. A camera that claims to be connected but has produced no frame for
 /// <see cref="HealthOptions.FrameStallSeconds"/> has a hung read, which a restart does fix. The same goes
-/// for a trigger that has waited longer than <see cref="HealthOptions.RecorderStallSeconds"/> for the recorder.
+/// for a trigger that has waited longer than <see cref="HealthOptions.RecorderStallSeconds"/> for the recorder, and for
+/// the recorder itself stuck that long on the trigger it is handling.
 /// A camera that has not produced its first frame yet does not count: after a restart it is in that state
 /// again, so counting it would turn a camera that is simply dead into an endless restart loop that takes
 /// every other camera down with it (and ends in systemd's start limit). It shows as degraded health instead.
 /// </summary>
-public sealed class PipelineHealth(CameraRegistry cameras, TriggerBus bus, IOptions<EdgeAgentOptions> options, TimeProvider timeProvider)
+public sealed class PipelineHealth(CameraRegistry cameras, TriggerBus bus, RecorderActivity recorder, IOptions<EdgeAgentOptions> options, TimeProvider timeProvider)
 {
     public PipelineVerdict Evaluate()
     {
@@ -44,6 +46,11 @@ public sealed class PipelineHealth(CameraRegistry cameras, TriggerBus bus, IOpti
             {
                 problems.Add($"recorder: a trigger at {waiting.PointId} has waited {age.TotalSeconds:0} s to be recorded");
             }
+        }
+
+        if (recorder.Busy is { } busy && busy > TimeSpan.FromSeconds(health.RecorderStallSeconds))
+        {
+            problems.Add($"recorder: stuck on one trigger for {busy.TotalSeconds:0} s");
         }
 
         return new PipelineVerdict(problems.Count == 0, problems);

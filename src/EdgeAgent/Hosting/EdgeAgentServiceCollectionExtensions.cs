@@ -32,6 +32,7 @@ public static class EdgeAgentServiceCollectionExtensions
         services.TryAddSingleton<IFrameSourceFactory, FrameSourceFactory>();
         services.AddSingleton<CameraRegistry>();
         services.AddSingleton(sp => new EvidenceOutbox(Path.Combine(sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.StateDirectory, "outbox.db"), sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.Outbox));
+        services.AddSingleton<RecorderActivity>();
         services.AddSingleton<EvidenceRecorder>();
         services.AddSingleton<FindingLog>();
         services.AddSingleton<ProcedureTimerService>();

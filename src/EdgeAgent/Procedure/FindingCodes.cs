@@ -15,6 +15,9 @@ public static class FindingCodes
     /// <summary>A lock at an idle point whose procedure does not allow jobs to start by lock.</summary>
     public const string LockWithoutWorkOrder = "lock-without-work-order";
 
+    /// <summary>A photo was taken but is not valid evidence (frozen, blank, covered), or the view changed.</summary>
+    public const string BadFrame = "bad-frame";
+
     /// <summary>A step's photo could not be taken.</summary>
     public const string PhotoMissing = "photo-missing";
 

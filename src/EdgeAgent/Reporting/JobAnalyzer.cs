@@ -138,6 +138,7 @@ public static class JobAnalyzer
         ["step-skipped"] = FindingKind.MissingStep,
         ["confirmation-missing"] = FindingKind.MissingStep,
         ["photo-missing"] = FindingKind.BadFrame,
+        ["bad-frame"] = FindingKind.BadFrame,
         ["clock-jump"] = FindingKind.UnsynchronisedClock,
     };
 

@@ -20,6 +20,9 @@ public sealed partial class LockInputService(
 {
     public const string ReconciliationSource = "startup-reconciliation";
 
+    /// <summary>The <see cref="InputHealth.Fault"/> of an input before the service has started.</summary>
+    public const string NotStarted = "not started";
+
     private readonly TriggerBus bus = triggerBus;
     private readonly TimeProvider timeProvider = time;
     private readonly ILogger logger = log;
@@ -60,7 +63,7 @@ public sealed partial class LockInputService(
 
     private InputHealth Describe(InputOptions input) => watches.TryGetValue(input.Id, out var w)
         ? new InputHealth(input.Id, input.Point, w.Chip, input.Line, w.TryReadLevel(), w.Locked, w.EdgesInWindow(), w.TotalEdges, w.Quarantined, w.QuarantinedSince)
-        : new InputHealth(input.Id, input.Point, input.Chip, input.Line, null, false, 0, 0, false, null) { Fault = faults.GetValueOrDefault(input.Id, "not started") };
+        : new InputHealth(input.Id, input.Point, input.Chip, input.Line, null, false, 0, 0, false, null) { Fault = faults.GetValueOrDefault(input.Id, NotStarted) };
 
     /// <summary>The locks on at a point now (empty: the point is not locked out).</summary>
     public IReadOnlyList<string> LocksHeld(string pointId)

@@ -1,0 +1,57 @@
+using EdgeAgent.Configuration;
+
+namespace EdgeAgent.Tests.Capture;
+
+public sealed class CameraOptionsValidationTests
+{
+    [Theory]
+    [InlineData("Transport", "quic", "Transport")]
+    [InlineData("HardwareAcceleration", "vaapi; rm -rf /", "HardwareAcceleration")]
+    [InlineData("HangTimeoutMs", "10", "HangTimeoutMs")]
+    [InlineData("PreTriggerMegabytes", "4096", "PreTriggerMegabytes")]
+    public void Bad_camera_setting_is_rejected_naming_the_key(string key, string value, string expectedKey)
+    {
+        var options = Valid();
+        typeof(CameraOptions).GetProperty(key)!.SetValue(options.Cameras[0], Convert.ChangeType(value, typeof(CameraOptions).GetProperty(key)!.PropertyType, System.Globalization.CultureInfo.InvariantCulture));
+
+        var result = new EdgeAgentOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(expectedKey, result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Nested_quality_and_overlay_settings_are_validated()
+    {
+        var options = Valid();
+        options.Cameras[0].Quality.UniformAbove = 2;
+        options.Cameras[0].Overlay.Position = "middle";
+
+        var result = new EdgeAgentOptionsValidator().Validate(null, options);
+
+        Assert.Contains("UniformAbove", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Position", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void V4l2_camera_needs_a_device_path()
+    {
+        var options = Valid();
+        options.Cameras[0].Kind = "v4l2";
+        options.Cameras[0].Url = "video0";
+
+        var result = new EdgeAgentCrossReferenceValidator().Validate(null, options);
+
+        Assert.Contains("Cameras:0:Url", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("/dev/video0", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    private static EdgeAgentOptions Valid() => new()
+    {
+        DeviceId = "dev-1",
+        SiteId = "site-1",
+        Broker = new BrokerOptions { Url = "mqtt://127.0.0.1:1883" },
+        Points = [new PointOptions { Id = "p-1", Cameras = ["cam-1"] }],
+        Cameras = [new CameraOptions { Id = "cam-1", Kind = "synthetic" }],
+    };
+}

@@ -1,0 +1,143 @@
+using EdgeAgent.Capture;
+using EdgeAgent.Capture.Overlay;
+using EdgeAgent.Capture.Quality;
+using EdgeAgent.Configuration;
+using EdgeAgent.Evidence;
+using EdgeAgent.Hosting;
+using EdgeAgent.Outbox;
+using EdgeAgent.Tests.Infrastructure;
+using EdgeAgent.Triggers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EdgeAgent.Tests.Capture;
+
+/// <summary>Frames that cannot be evidence (frozen, blank) reach the record flagged, never as good photos.</summary>
+public sealed class CaptureEvidenceTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private readonly TempDirectory temp = new();
+    private readonly ScriptedFrameSource source = new(TestImages.Width, TestImages.Height);
+    private ServiceProvider services = null!;
+
+    public async Task InitializeAsync()
+    {
+        var config = AgentConfig.Baseline(temp.Path, "mqtt://127.0.0.1:1");
+        config["Cameras"]![0]!["Width"] = TestImages.Width;
+        config["Cameras"]![0]!["Height"] = TestImages.Height;
+        var configuration = new ConfigurationBuilder().AddJsonFile(AgentConfig.Write(temp.Path, config)).Build();
+        var collection = new ServiceCollection().AddLogging();
+        collection.AddSingleton<IFrameSourceFactory>(new OneSource(source));
+        collection.AddEdgeAgent(configuration);
+        services = collection.BuildServiceProvider();
+        await services.GetRequiredService<CameraRegistry>().StartAsync(default);
+        await source.WaitOpenedAsync(1);
+    }
+
+    [Fact]
+    public async Task Frozen_camera_frame_is_recorded_with_the_frozen_flag_and_a_finding()
+    {
+        var still = TestImages.Scene();
+        await PushAsync(still);
+        await PushAsync(still);
+
+        var record = await TriggerAndPushAsync(still);
+
+        Assert.Contains(FrameQuality.Frozen, record.Frame.Quality!.Flags);
+        Assert.False(record.Frame.Quality.Good);
+        Assert.Equal(2, record.Frame.Quality.UnchangedFrames);
+        Assert.Contains(record.Findings, f => f.Contains("frozen", StringComparison.Ordinal) && f.Contains("not valid evidence", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Camera_that_goes_blank_is_recorded_with_the_blank_flag()
+    {
+        await PushAsync(TestImages.Scene(1));
+
+        var record = await TriggerAndPushAsync(TestImages.SignalLost());
+
+        Assert.Equal([FrameQuality.Blank], record.Frame.Quality!.Flags);
+        Assert.Contains(record.Findings, f => f.Contains("blank or signal lost", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Live_frame_is_recorded_good_with_its_signals_and_scene_match_after_commissioning()
+    {
+        await PushAsync(TestImages.Scene(1));
+        services.GetRequiredService<CameraRegistry>().CommissionReference("cam-1");
+
+        var record = await TriggerAndPushAsync(TestImages.Scene(2));
+
+        var quality = record.Frame.Quality!;
+        Assert.Empty(quality.Flags);
+        Assert.True(quality.Good);
+        Assert.True(quality.Sharpness > 100);
+        Assert.True(quality.SceneMatch > 0.75);
+        Assert.DoesNotContain(record.Findings, f => f.Contains("cam-1", StringComparison.Ordinal));
+        Assert.True(File.Exists(Path.Combine(temp.Path, "references", "cam-1.png")));
+    }
+
+    [Fact]
+    public async Task Recorded_photo_keeps_the_original_in_the_outbox_and_an_overlay_copy_derived_from_it()
+    {
+        await PushAsync(TestImages.Scene(1));
+
+        var record = await TriggerAndPushAsync(TestImages.Scene(2));
+
+        var item = Assert.Single(await services.GetRequiredService<EvidenceOutbox>().PeekAsync(10), i => i.RecordId == record.RecordId);
+        Assert.Equal(record.Image.Sha256, EvidencePhoto.Sha256(item.Image));
+        var overlayPath = Path.Combine(temp.Path, "overlays", record.RecordId.ToString("N") + ".jpg");
+        var original = JpegEncoder.Decode(item.Image);
+        var overlay = JpegEncoder.Decode(await File.ReadAllBytesAsync(overlayPath));
+        Assert.Equal((original.Width, original.Height), (overlay.Width, overlay.Height));
+        var bottomRow = (original.Height - 10) * original.Width * 3;
+        Assert.NotEqual(original.Pixels.AsSpan(bottomRow, original.Width * 3).ToArray(), overlay.Pixels.AsSpan(bottomRow, original.Width * 3).ToArray());
+    }
+
+    [Fact]
+    public async Task Health_inspection_reports_a_frozen_camera_as_connected_but_not_healthy()
+    {
+        var registry = services.GetRequiredService<CameraRegistry>();
+        await PushAsync(TestImages.Scene(1));
+        Assert.True(registry.Inspect("cam-1").Healthy);
+
+        await PushAsync(TestImages.Scene(1));
+        var health = registry.Inspect("cam-1");
+
+        Assert.Equal(CameraState.Connected, health.Status.State);
+        Assert.Contains(FrameQuality.Frozen, health.Quality!.Flags);
+        Assert.False(health.Healthy);
+        Assert.Equal("scripted", health.Source);
+    }
+
+    private async Task<EvidenceRecord> TriggerAndPushAsync(RawFrame after)
+    {
+        var time = TimeProvider.System;
+        var trigger = new TriggerEvent("conveyor-1", TriggerKind.Manual, "test", "test", time.GetUtcNow(), time.GetTimestamp());
+        var handled = services.GetRequiredService<EvidenceRecorder>().HandleAsync(trigger, CancellationToken.None);
+        await PushAsync(after);
+        var outcome = await handled.WaitAsync(Wait);
+        var items = await services.GetRequiredService<EvidenceOutbox>().PeekAsync(10);
+        var json = Assert.Single(items, i => i.RecordId == Assert.Single(outcome.RecordIds)).Record;
+        Assert.Contains("\"quality\":", System.Text.Encoding.UTF8.GetString(json), StringComparison.Ordinal);
+        return EvidenceRecord.FromJson(json);
+    }
+
+    private async Task PushAsync(RawFrame frame)
+    {
+        var next = services.GetRequiredService<CameraRegistry>().Get("cam-1").NextFrameAsync();
+        source.Push(frame);
+        await next.WaitAsync(Wait);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await services.DisposeAsync();
+        temp.Dispose();
+    }
+
+    private sealed class OneSource(IFrameSource source) : IFrameSourceFactory
+    {
+        public IFrameSource Create(CameraOptions camera) => source;
+    }
+}

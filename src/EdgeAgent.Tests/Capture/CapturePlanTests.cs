@@ -1,0 +1,107 @@
+using EdgeAgent.Capture;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EdgeAgent.Tests.Capture;
+
+public sealed class CapturePlanTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
+
+    [Fact]
+    public async Task Post_trigger_photos_are_the_first_frames_at_each_due_time_and_pre_trigger_ones_come_from_the_ring()
+    {
+        var time = new FakeTimeProvider();
+        var source = new ScriptedFrameSource(128, 32);
+        var settings = new CameraReaderSettings { PreTriggerBytes = 1024 * 1024, PreTriggerWindow = TimeSpan.FromSeconds(2), PreTriggerSpacing = TimeSpan.FromMilliseconds(250) };
+        await using var reader = new CameraReader("cam-1", source, time, NullLogger.Instance, settings);
+        reader.Start();
+        await source.WaitOpenedAsync(1);
+        var start = time.GetUtcNow();
+        await RunCameraAsync(reader, source, time, 30); // 3 s of frames at 10 fps
+        var trigger = time.GetTimestamp();
+        var triggerAt = time.GetUtcNow();
+
+        var plan = new CapturePlan(PreTrigger: 2, PostTrigger: 3, Interval: TimeSpan.FromMilliseconds(500), FreshFrameWait: TimeSpan.FromSeconds(1));
+        var run = plan.ExecuteAsync(reader, trigger, time);
+        await RunCameraAsync(reader, source, time, 12, until: run);
+        var frames = await run.WaitAsync(Wait);
+
+        var produced = frames.Select(f => (DateTimeOffset.FromUnixTimeMilliseconds(FrameClockStripe.Read(f.Image.Pixels, f.Width)) - triggerAt).TotalMilliseconds).ToList();
+        Assert.Equal(5, frames.Count);
+        Assert.All(produced.Take(2), ms => Assert.InRange(ms, -2000, -1));
+        Assert.Equal([0.0, 500.0, 1000.0], produced.Skip(2));
+        Assert.Equal(frames.Select(f => f.Sequence).Order(), frames.Select(f => f.Sequence));
+        Assert.True(start < triggerAt);
+    }
+
+    [Fact]
+    public async Task Camera_slower_than_the_photo_interval_never_gives_the_same_frame_twice()
+    {
+        var time = new FakeTimeProvider();
+        var source = new ScriptedFrameSource(128, 32);
+        await using var reader = new CameraReader("cam-1", source, time, NullLogger.Instance);
+        reader.Start();
+        await source.WaitOpenedAsync(1);
+        var next = reader.NextFrameAsync();
+        source.Push(time.GetUtcNow());
+        await next.WaitAsync(Wait);
+
+        var plan = new CapturePlan(0, 3, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(50));
+        var run = plan.ExecuteAsync(reader, time.GetTimestamp() - 1, time);
+        for (var i = 0; i < 10 && !run.IsCompleted; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(50));
+        }
+
+        var frames = await run.WaitAsync(Wait);
+        Assert.Single(frames);
+    }
+
+    [Fact]
+    public void Ring_holds_frames_spaced_apart_and_never_more_bytes_than_its_cap()
+    {
+        var time = new FakeTimeProvider();
+        var frameBytes = 128 * 32 * 3;
+        var ring = new FrameRing(maxBytes: frameBytes * 5, window: TimeSpan.FromSeconds(10), spacing: TimeSpan.FromMilliseconds(250), time);
+
+        for (var i = 0; i < 100; i++)
+        {
+            ring.Offer(new Frame(new RawFrame(new byte[frameBytes], 128, 32), i + 1, time.GetTimestamp(), time.GetUtcNow()));
+            Assert.True(ring.Bytes <= ring.MaxBytes);
+            time.Advance(Interval);
+        }
+
+        var kept = ring.Between(long.MinValue, long.MaxValue);
+        Assert.Equal(5, kept.Count);
+        Assert.All(kept.Zip(kept.Skip(1)), pair => Assert.Equal(3, pair.Second.Sequence - pair.First.Sequence));
+        Assert.Equal(100, kept[^1].Sequence);
+    }
+
+    [Fact]
+    public void Ring_drops_frames_older_than_its_window()
+    {
+        var time = new FakeTimeProvider();
+        var ring = new FrameRing(maxBytes: 1 << 20, window: TimeSpan.FromSeconds(1), spacing: TimeSpan.Zero, time);
+
+        for (var i = 0; i < 30; i++)
+        {
+            ring.Offer(new Frame(new RawFrame(new byte[300], 10, 10), i + 1, time.GetTimestamp(), time.GetUtcNow()));
+            time.Advance(Interval);
+        }
+
+        Assert.Equal(11, ring.Count);
+    }
+
+    private static async Task RunCameraAsync(CameraReader reader, ScriptedFrameSource source, FakeTimeProvider time, int frames, Task? until = null)
+    {
+        for (var i = 0; i < frames && until?.IsCompleted != true; i++)
+        {
+            var next = reader.NextFrameAsync();
+            source.Push(time.GetUtcNow(), fill: (byte)(i * 13));
+            await next.WaitAsync(Wait);
+            time.Advance(Interval);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using EdgeAgent.Capture.Quality;
+using EdgeAgent.Tests.Infrastructure;
+
+namespace EdgeAgent.Tests.Capture;
+
+public sealed class FrameQualityAnalyzerTests
+{
+    private static readonly QualityThresholds Defaults = new();
+
+    [Fact]
+    public void Live_scene_has_no_flags_and_is_good_evidence()
+    {
+        var quality = FrameQualityAnalyzer.Analyze(TestImages.Scene(), 0, Defaults, TestImages.Scene(30));
+
+        Assert.Empty(quality.Flags);
+        Assert.True(quality.Good);
+        Assert.True(quality.SceneMatch > 0.75, $"scene match {quality.SceneMatch}");
+    }
+
+    [Fact]
+    public void Blurred_image_is_flagged_blurry_with_much_lower_sharpness()
+    {
+        var sharp = FrameQualityAnalyzer.Analyze(TestImages.Scene(), 0, Defaults);
+        var blurred = FrameQualityAnalyzer.Analyze(TestImages.Blurred(TestImages.Scene()), 0, Defaults);
+
+        Assert.Equal([FrameQuality.Blurry], blurred.Flags);
+        Assert.True(blurred.Sharpness < sharp.Sharpness / 10, $"blurred {blurred.Sharpness} vs sharp {sharp.Sharpness}");
+        Assert.True(blurred.Good, "a soft picture still shows the moment; it is flagged, not rejected");
+    }
+
+    [Fact]
+    public void Dark_and_overexposed_images_are_flagged_by_exposure()
+    {
+        Assert.Contains(FrameQuality.Dark, FrameQualityAnalyzer.Analyze(TestImages.Darkened(TestImages.Scene()), 0, Defaults).Flags);
+        Assert.Contains(FrameQuality.Bright, FrameQualityAnalyzer.Analyze(TestImages.Overexposed(TestImages.Scene()), 0, Defaults).Flags);
+    }
+
+    [Fact]
+    public void Covered_lens_is_flagged_covered_and_is_not_good_evidence()
+    {
+        var quality = FrameQualityAnalyzer.Analyze(TestImages.Covered(), 0, Defaults, TestImages.Scene());
+
+        Assert.Contains(FrameQuality.Covered, quality.Flags);
+        Assert.Contains(FrameQuality.SceneMismatch, quality.Flags);
+        Assert.False(quality.Good);
+    }
+
+    [Fact]
+    public void Grey_signal_lost_picture_is_flagged_blank_and_is_not_good_evidence()
+    {
+        var quality = FrameQualityAnalyzer.Analyze(TestImages.SignalLost(), 0, Defaults);
+
+        Assert.Equal([FrameQuality.Blank], quality.Flags);
+        Assert.False(quality.Good);
+    }
+
+    [Fact]
+    public void Frame_identical_to_the_previous_is_flagged_frozen()
+    {
+        var quality = FrameQualityAnalyzer.Analyze(TestImages.Scene(), 3, Defaults);
+
+        Assert.Equal([FrameQuality.Frozen], quality.Flags);
+        Assert.False(quality.Good);
+        Assert.Contains("identical to the 3 before it", quality.Findings("cam-1").Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Camera_moved_away_from_the_commissioned_view_is_a_scene_mismatch()
+    {
+        var reference = TestImages.Scene();
+
+        var same = SceneMatcher.Score(TestImages.Scene(20), reference);
+        var darker = SceneMatcher.Score(TestImages.Darkened(TestImages.Scene(20)), reference);
+        var moved = FrameQualityAnalyzer.Analyze(TestImages.Moved(TestImages.Scene(20)), 0, Defaults, reference);
+
+        Assert.True(same > 0.75, $"same view {same}");
+        Assert.True(darker > 0.75, $"same view, less light {darker}");
+        Assert.Contains(FrameQuality.SceneMismatch, moved.Flags);
+        Assert.True(moved.SceneMatch < Defaults.MinSceneMatch, $"moved {moved.SceneMatch}");
+    }
+
+    [Fact]
+    public void Reference_saved_at_commissioning_is_read_back_after_restart()
+    {
+        using var temp = new TempDirectory();
+        var scene = TestImages.Scene();
+        new SceneReferenceStore(temp.Path).Save("cam-1", scene);
+
+        var loaded = new SceneReferenceStore(temp.Path).Load("cam-1");
+
+        Assert.NotNull(loaded);
+        Assert.Equal(scene.Pixels, loaded.Pixels);
+        Assert.Null(new SceneReferenceStore(temp.Path).Load("cam-2"));
+        Assert.Throws<ArgumentException>(() => new SceneReferenceStore(temp.Path).PathFor("../etc"));
+    }
+
+    [Fact]
+    public void Person_check_finds_a_standing_figure_and_nothing_in_the_empty_scene()
+    {
+        var empty = FrameQualityAnalyzer.Analyze(TestImages.Scene(), 0, Defaults, checkPeople: true);
+        var withPerson = FrameQualityAnalyzer.Analyze(TestImages.WithPerson(TestImages.Scene()), 0, Defaults, checkPeople: true);
+        var notChecked = FrameQualityAnalyzer.Analyze(TestImages.WithPerson(TestImages.Scene()), 0, Defaults);
+
+        Assert.Equal(0, empty.People);
+        Assert.DoesNotContain(FrameQuality.PersonInView, empty.Flags);
+        Assert.Equal(1, withPerson.People);
+        Assert.Contains(FrameQuality.PersonInView, withPerson.Flags);
+        Assert.True(withPerson.Good, "a person in view is reported, the photo still counts");
+        Assert.Null(notChecked.People);
+        var box = Assert.Single(PersonDetector.Find(TestImages.WithPerson(TestImages.Scene())));
+        Assert.True(box.Contains(new OpenCvSharp.Point(300, 180)), $"box {box} should surround the figure");
+    }
+}

@@ -1,0 +1,92 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using EdgeAgent.Capture;
+
+namespace EdgeAgent.Tests.Capture;
+
+/// <summary>
+/// A frame source the test drives: each open (one per reader attempt) gets a fresh channel the test pushes
+/// frames into, or breaks, or leaves silent to simulate a hang. Frames can carry their production time.
+/// </summary>
+public sealed class ScriptedFrameSource(int width = 128, int height = 32) : IFrameSource
+{
+    private readonly Lock gate = new();
+    private readonly List<(int Count, TaskCompletionSource Done)> openWaiters = [];
+    private Channel<RawFrame>? current;
+
+    public int Opens { get; private set; }
+
+    public int Cancellations { get; private set; }
+
+    public string Describe() => "scripted";
+
+    public async IAsyncEnumerable<RawFrame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var channel = Channel.CreateUnbounded<RawFrame>();
+        lock (gate)
+        {
+            current = channel;
+            Opens++;
+            foreach (var waiter in openWaiters.Where(w => w.Count <= Opens))
+            {
+                waiter.Done.TrySetResult();
+            }
+        }
+
+        try
+        {
+            await foreach (var frame in channel.Reader.ReadAllAsync(cancellationToken))
+            {
+                yield return frame;
+            }
+        }
+        finally
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                lock (gate)
+                {
+                    Cancellations++;
+                }
+            }
+        }
+    }
+
+    /// <summary>Completes when the source has been opened at least <paramref name="count"/> times.</summary>
+    public Task WaitOpenedAsync(int count)
+    {
+        lock (gate)
+        {
+            if (Opens >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            openWaiters.Add((count, waiter));
+            return waiter.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    /// <summary>Pushes a frame whose clock stripe holds <paramref name="producedAt"/>.</summary>
+    public void Push(DateTimeOffset producedAt, byte fill = 90)
+    {
+        var pixels = new byte[width * height * 3];
+        Array.Fill(pixels, fill);
+        FrameClockStripe.Write(pixels, width, producedAt.ToUnixTimeMilliseconds());
+        Push(new RawFrame(pixels, width, height));
+    }
+
+    public void Push(RawFrame frame) => Current().Writer.TryWrite(frame);
+
+    /// <summary>Ends the current stream with an error, as a dropped camera would.</summary>
+    public void Break(Exception error) => Current().Writer.TryComplete(error);
+
+    private Channel<RawFrame> Current()
+    {
+        lock (gate)
+        {
+            return current ?? throw new InvalidOperationException("the reader has not opened the source yet");
+        }
+    }
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAgent.Capture;
+
+public sealed partial class CameraReader
+{
+    /// <summary>Camera reader events: 3001-3019.</summary>
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Camera {CameraId} connected: {Source}")]
+        public static partial void Connected(ILogger logger, string cameraId, string source);
+
+        [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Camera {CameraId} ({Source}) lost: {Reason}; reconnecting in {Seconds:0.0} s")]
+        public static partial void Reconnecting(ILogger logger, string cameraId, string source, string reason, double seconds);
+
+        [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Camera {CameraId} ({Source}) gave no frame for {Seconds:0.#} s: restarting its source")]
+        public static partial void Hung(ILogger logger, string cameraId, string source, double seconds);
+    }
+}
