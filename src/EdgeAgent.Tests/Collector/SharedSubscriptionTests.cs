@@ -105,7 +105,7 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
             var done = await Task.WhenAny(all.Task, Task.Delay(TimeSpan.FromSeconds(60)));
             await agent1.StopAsync();
             await agent2.StopAsync();
-            Assert.True(done == all.Task, $"stored {a.StoredCount} + {b.StoredCount} of {Expected}\n--- a:\n{a.Log}\n--- b:\n{b.Log}");
+            Assert.True(done == all.Task, $"stored {a.StoredCount} + {b.StoredCount} of {Expected}; {Missing(database)}\n--- a:\n{a.Log}\n--- b:\n{b.Log}");
         }
 
         output.WriteLine($"collector-a process stored {a.StoredCount}, collector-b process stored {b.StoredCount}");
@@ -187,6 +187,15 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
         }
 
         AssertStoredOnce(database, store);
+    }
+
+    /// <summary>For failure messages: which sequences of each device the index lacks.</summary>
+    private static string Missing(string database)
+    {
+        using var index = EvidenceIndexFactory.Open(new EvidenceIndexOptions { Provider = EvidenceIndexOptions.PostgreSql, ConnectionString = database }, "/nonexistent", "test");
+        var counts = index.CountByDevice();
+        return string.Join("; ", new[] { "device-1", "device-2" }.Select(d =>
+            $"{d}: {counts.GetValueOrDefault(d)} indexed, gaps [{string.Join(", ", index.Gaps(d).Select(g => $"{g.From}..{g.To}"))}], highest {index.PreviousSequence(d, long.MaxValue)}"));
     }
 
     /// <summary>Every record once in PostgreSQL, gapless per device, and each indexed file on the shared store.</summary>
