@@ -173,7 +173,7 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
             var done = await Task.WhenAny(all.Task, Task.Delay(TimeSpan.FromSeconds(90)));
             await agent1.StopAsync();
             await agent2.StopAsync();
-            Assert.True(done == all.Task, $"stored {killedAfter} + {restarted.StoredCount} + {b.StoredCount} of {Expected}\n--- a:\n{restarted.Log}\n--- b:\n{b.Log}");
+            Assert.True(done == all.Task, $"stored {killedAfter} + {restarted.StoredCount} + {b.StoredCount} of {Expected}; {Missing(database)}\n--- a:\n{restarted.Log}\n--- b:\n{b.Log}");
             output.WriteLine($"collector-a stored {killedAfter} before SIGKILL and {restarted.StoredCount} after restart; collector-b stored {b.StoredCount}");
             Assert.Equal(Expected, killedAfter + restarted.StoredCount + b.StoredCount);
         }
