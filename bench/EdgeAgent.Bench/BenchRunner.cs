@@ -36,6 +36,9 @@ public static class BenchRunner
         var bare = await BacklogBenchmark.BareMqttnetAsync(options, broker.Url, image);
         table.AppendLine($"| backlog drain, records/s ({image.Length / 1024} KiB images) | {F(drain.RecordsPerSecond)} | {F(bare.RecordsPerSecond)} (bare MQTTnet publish loop) | {Ratio(bare.RecordsPerSecond, drain.RecordsPerSecond)} |");
         table.AppendLine($"| backlog drain, MB/s | {F(drain.MegabytesPerSecond, "0.00")} | {F(bare.MegabytesPerSecond, "0.00")} | {Ratio(bare.MegabytesPerSecond, drain.MegabytesPerSecond)} |");
+        var endToEnd = await EndToEndBacklogBenchmark.RunAsync(options, broker.Url, image);
+        table.AppendLine($"| backlog drain end to end (collector fsyncs, receipt empties the outbox), records/s | {F(endToEnd.RecordsPerSecond)} | {F(bare.RecordsPerSecond)} (bare MQTTnet publish loop) | {Ratio(bare.RecordsPerSecond, endToEnd.RecordsPerSecond)} |");
+        table.AppendLine($"| backlog drain end to end, MB/s | {F(endToEnd.MegabytesPerSecond, "0.00")} | {F(bare.MegabytesPerSecond, "0.00")} | {Ratio(bare.MegabytesPerSecond, endToEnd.MegabytesPerSecond)} |");
 
         progress.WriteLine("cpu per stream");
         var agentCpu = await ResourceBenchmark.AgentCpuAsync(options, broker.Url, stream.Url);

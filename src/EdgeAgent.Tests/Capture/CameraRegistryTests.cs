@@ -33,19 +33,27 @@ public sealed class CameraRegistryTests
         time.Advance(TimeSpan.FromMilliseconds(10));
         var triggerAt = time.GetUtcNow();
         var captures = registry.StartCaptures(["cam-a", "cam-b"], time.GetTimestamp(), photos: 3);
-        for (var round = 0; round < 3; round++)
+        // Frames every 500 ms until both plans are done. The plans arm their fake-time delays asynchronously, so on a
+        // loaded machine a delay can be armed after an advance; more rounds then follow instead of a hang.
+        for (var round = 0; round < 10 && !captures.Values.All(c => c.IsCompleted); round++)
         {
             time.Advance(TimeSpan.FromMilliseconds(round == 0 ? 20 : 500));
             await PushAllAsync(registry, sources, time);
         }
 
+        var moments = new List<long[]>();
         foreach (var (camera, capture) in captures)
         {
             var shots = await capture.WaitAsync(Wait);
-            var produced = shots.Select(s => FrameClockStripe.Read(s.Frame.Image.Pixels, s.Frame.Width) - triggerAt.ToUnixTimeMilliseconds());
-            Assert.Equal([20L, 520L, 1020L], produced);
+            var produced = shots.Select(s => FrameClockStripe.Read(s.Frame.Image.Pixels, s.Frame.Width) - triggerAt.ToUnixTimeMilliseconds()).ToArray();
+            Assert.Equal(3, produced.Length);
+            Assert.Equal(20L, produced[0]);
+            Assert.All(produced.Zip(produced.Skip(1)), pair => Assert.True(pair.Second - pair.First >= 500, $"{camera}: photos {string.Join(", ", produced)} ms after the trigger"));
             Assert.All(shots, s => Assert.NotNull(s.Quality));
+            moments.Add(produced);
         }
+
+        Assert.Equal(moments[0], moments[1]); // both cameras photographed the same moments
     }
 
     private static async Task PushAllAsync(CameraRegistry registry, Dictionary<string, ScriptedFrameSource> sources, FakeTimeProvider time)

@@ -74,7 +74,11 @@ public sealed class HealthPublishingTests
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var cameras = new ManualFrameSourceFactory();
         await using var agent = await AgentHarness.BuildAsync(
-            c => c["Health"] = new System.Text.Json.Nodes.JsonObject { ["CheckIntervalSeconds"] = 5, ["PublishIntervalSeconds"] = 30, ["FrameStallSeconds"] = 3600 },
+            c =>
+            {
+                c["Health"] = new System.Text.Json.Nodes.JsonObject { ["CheckIntervalSeconds"] = 5, ["PublishIntervalSeconds"] = 30, ["FrameStallSeconds"] = 3600 };
+                c["Cameras"]![0]!["HangTimeoutMs"] = 600_000; // one pushed frame must not look like a hung stream within the test
+            },
             s =>
             {
                 s.Replace(ServiceDescriptor.Singleton<TimeProvider>(time));

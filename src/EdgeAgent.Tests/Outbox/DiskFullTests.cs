@@ -33,7 +33,7 @@ public sealed class DiskFullTests : IDisposable
             Assert.NotNull(full);
             Assert.Contains("disk full", full.Message, StringComparison.Ordinal);
             Assert.Contains("NOT stored", full.Message, StringComparison.Ordinal);
-            Assert.Equal(OutboxState.DiskFull, outbox.Health.State);
+            Assert.Equal(OutboxState.DiskFull, outbox.Condition.State);
             Assert.NotEmpty(stored);
 
             // Everything acknowledged before the disk filled is intact and in order.
@@ -44,7 +44,7 @@ public sealed class DiskFullTests : IDisposable
             var image2 = EvidenceFixtures.Image(100 * 1024);
             var after = await outbox.AppendAsync(seq => EvidenceFixtures.Record(seq, image2), image2);
             Assert.Equal(stored.Count + 1, after.Sequence);
-            Assert.Equal(OutboxState.Ok, outbox.Health.State);
+            Assert.Equal(OutboxState.Ok, outbox.Condition.State);
             stored.Add(after.RecordId);
         }
 

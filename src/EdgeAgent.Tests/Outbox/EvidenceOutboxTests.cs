@@ -39,14 +39,14 @@ public sealed class EvidenceOutboxTests : IDisposable
     {
         using var outbox = new EvidenceOutbox(temp.Combine("outbox.db"), new OutboxOptions { EvidenceQuotaBytes = 10_000 });
         var changes = new List<OutboxState>();
-        outbox.Health.Changed += (_, state) => changes.Add(state);
+        outbox.Condition.Changed += (_, state) => changes.Add(state);
 
         var records = await EvidenceFixtures.AppendAsync(outbox, 5, 4_000);
 
-        Assert.Equal(OutboxState.QuotaExceeded, outbox.Health.State);
+        Assert.Equal(OutboxState.QuotaExceeded, outbox.Condition.State);
         Assert.Equal(5, (await outbox.StatsAsync()).Count); // nothing dropped
         await outbox.CompleteManyAsync([.. records.Take(4).Select(r => (r.Sequence, r.RecordId))]);
-        Assert.Equal(OutboxState.Ok, outbox.Health.State);
+        Assert.Equal(OutboxState.Ok, outbox.Condition.State);
         Assert.Equal([OutboxState.QuotaExceeded, OutboxState.Ok], changes);
     }
 

@@ -41,13 +41,13 @@ public sealed class TelemetryQueueTests : IDisposable
     public async Task When_evidence_passes_its_quota_all_telemetry_goes_to_leave_the_disk_to_evidence()
     {
         using var outbox = new EvidenceOutbox(temp.Combine("outbox.db"), new OutboxOptions { EvidenceQuotaBytes = 5_000 });
-        using var queue = new TelemetryQueue(temp.Combine("telemetry.db"), new OutboxOptions(), time, outbox.Health);
+        using var queue = new TelemetryQueue(temp.Combine("telemetry.db"), new OutboxOptions(), time, outbox.Condition);
         queue.Enqueue("health", new byte[500]);
         queue.Enqueue("telemetry", new byte[500]);
 
         await EvidenceFixtures.AppendAsync(outbox, 2, 4_000);
 
-        Assert.Equal(OutboxState.QuotaExceeded, outbox.Health.State);
+        Assert.Equal(OutboxState.QuotaExceeded, outbox.Condition.State);
         Assert.Equal((0, 0), queue.Stats());
         Assert.Equal(2, (await outbox.StatsAsync()).Count);
     }

@@ -75,9 +75,48 @@ public sealed class CommandTests : IDisposable
         Assert.Equal(1, (await outbox.StatsAsync()).Count);
         var state = await AskAsync("""{"command":"status"}""");
         Assert.Equal(1, state.GetProperty("result").GetProperty("outbox").GetProperty("records").GetInt64());
-        var work = await AskAsync("""{"command":"abort-work-order","point":"conveyor-1"}""");
-        Assert.False(work.GetProperty("ok").GetBoolean()); // no IWorkOrderControl registered in this build
+        // Work orders: abort the job capture-now opened, refuse a second abort, open one by id, refuse a second open.
+        var aborted = await AskAsync("""{"command":"abort-work-order","point":"conveyor-1","reason":"wrong belt"}""");
+        Assert.True(aborted.GetProperty("ok").GetBoolean(), aborted.ToString());
+        var depth = (await outbox.StatsAsync()).Count;
+        Assert.False((await AskAsync("""{"command":"abort-work-order","point":"conveyor-1"}""")).GetProperty("ok").GetBoolean());
+        var opened = await AskAsync("""{"command":"start-work-order","point":"conveyor-1","workOrder":"WO-42","operator":"alice"}""");
+        Assert.True(opened.GetProperty("ok").GetBoolean(), opened.ToString());
+        Assert.Equal("WO-42", opened.GetProperty("result").GetProperty("workOrder").GetString());
+        var depthAfterStart = (await outbox.StatsAsync()).Count;
+        var again = await AskAsync("""{"command":"start-work-order","point":"conveyor-1","workOrder":"WO-43"}""");
+        Assert.False(again.GetProperty("ok").GetBoolean());
+        Assert.Contains("WO-42", again.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.InRange(depthAfterStart, depth, depth + 10);
+        Assert.Equal(depthAfterStart, (await outbox.StatsAsync()).Count);
+        var points = (await AskAsync("""{"command":"status"}""")).GetProperty("result").GetProperty("points");
+        Assert.Equal("WO-42", points[0].GetProperty("workOrder").GetString());
         await app.StopAsync();
+    }
+
+    [Fact]
+    public async Task Persistent_session_keeps_a_command_sent_while_the_agent_was_offline()
+    {
+        await using var broker = await MosquittoProcess.StartAsync();
+        await using var status = await MqttObserver.StartAsync(broker.Url, "edgeagent/v1/sess-dev/status");
+        await using (var first = new UplinkHarness(temp.Combine("a"), broker.Url, deviceId: "sess-dev"))
+        {
+            await first.StartAsync();
+            await status.WaitForAsync(1, Patience); // connected and subscribed
+        }
+
+        await using var ops = await MqttObserver.StartAsync(broker.Url, "edgeagent/v1/sess-dev/response/#");
+        await ops.Client.PublishAsync(new MqttApplicationMessageBuilder()
+            .WithTopic("edgeagent/v1/sess-dev/command").WithPayload("""{"command":"status"}"""u8.ToArray())
+            .WithResponseTopic("edgeagent/v1/sess-dev/response/ops").WithCorrelationData([42])
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+
+        await using var second = new UplinkHarness(temp.Combine("b"), broker.Url, deviceId: "sess-dev");
+        await second.StartAsync();
+        await ops.WaitForAsync(1, Patience);
+
+        Assert.Equal([(byte)42], ops.Messages[0].CorrelationData);
+        Assert.Contains("no commands in this test", Encoding.UTF8.GetString(ops.Messages[0].Payload), StringComparison.Ordinal);
     }
 
     public void Dispose() => temp.Dispose();

@@ -73,7 +73,7 @@ public sealed class DeliveryTests : IDisposable
         await collector.WaitForStoredAsync(2, Patience);
         await uplink.WaitUntilDrainedAsync(Patience);
         Assert.Equal(records.Select(r => r.RecordId), collector.Stored.Select(r => r.RecordId).Order());
-        Assert.True(EdgeAgent.Verification.EvidenceVerifier.Verify(collector.Service.Store.Root).Ok);
+        Assert.True(global::EdgeAgent.Verification.EvidenceVerifier.Verify(collector.Service.Store.Root).Ok);
         Assert.True(uplink.Uplink.Connections >= 2);
     }
 
@@ -137,7 +137,7 @@ public sealed class DeliveryTests : IDisposable
         Assert.NotEmpty(b.Stored);
         Assert.Equal(records.Select(r => r.RecordId).Order(), a.Stored.Concat(b.Stored).Select(r => r.RecordId).Order());
         Assert.Equal(30, a.Service.Intake.Index.CountByDevice()["test-device"]);
-        Assert.True(EdgeAgent.Verification.EvidenceVerifier.Verify(root).Ok);
+        Assert.True(global::EdgeAgent.Verification.EvidenceVerifier.Verify(root).Ok);
     }
 
     [Fact]

@@ -23,6 +23,7 @@ public sealed class TlsAclTests : IDisposable
         pattern write edgeagent/v1/%u/evidence
         pattern write edgeagent/v1/%u/image
         pattern write edgeagent/v1/%u/status
+        pattern write edgeagent/v1/%u/health
         pattern write edgeagent/v1/%u/telemetry/#
         pattern write edgeagent/v1/%u/response/#
         pattern write edgeagent/v1/%u/response

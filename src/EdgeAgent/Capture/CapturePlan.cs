@@ -28,6 +28,12 @@ public sealed record CapturePlan(int PreTrigger, int PostTrigger, TimeSpan Inter
             }
 
             var frame = await reader.CaptureAsync(due, FreshFrameWait, cancellationToken);
+            if (frames.Count > 0 && frame.Sequence <= frames[^1].Sequence)
+            {
+                // The previous photo's frame arrived after this one was due (a loaded CPU): take the next newer frame.
+                frame = await reader.CaptureAsync(frames[^1].Timestamp + 1, FreshFrameWait, cancellationToken);
+            }
+
             if (frames.Count == 0 || frame.Sequence > frames[^1].Sequence)
             {
                 frames.Add(frame); // a camera slower than the interval gives fewer photos, never the same one twice

@@ -136,6 +136,3 @@ public sealed class CollectorIndex : IEvidenceIndex
 
     public void Dispose() => connection.Dispose();
 }
-
-/// <summary>Sequence numbers <see cref="From"/>..<see cref="To"/> of a device never reached the collector.</summary>
-public sealed record SequenceGap(string DeviceId, long From, long To);

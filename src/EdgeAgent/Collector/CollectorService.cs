@@ -24,6 +24,7 @@ public sealed partial class CollectorService : IAsyncDisposable
     private TaskCompletionSource disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? supervisor;
     private long stored;
+    private int disposed;
 
     public CollectorService(CollectorOptions options, ILogger<CollectorService> logger, TimeProvider? timeProvider = null)
     {
@@ -55,11 +56,19 @@ public sealed partial class CollectorService : IAsyncDisposable
     /// <summary>Raised when a message is refused, with the reason.</summary>
     public event EventHandler<string>? Rejected;
 
+    /// <summary>Raised when a message could not be handled (for example the disk is full); it was not acknowledged.</summary>
+    public event EventHandler<Exception>? HandlingFailed;
+
     public long StoredCount => Interlocked.Read(ref stored);
 
     /// <summary>Connects once (throws when the broker is unreachable), then keeps reconnecting in the background.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        foreach (var gap in Intake.Index.CountByDevice().Keys.SelectMany(Intake.Index.Gaps))
+        {
+            Log.OpenGap(logger, gap.DeviceId, gap.From, gap.To);
+        }
+
         await ConnectAsync(cancellationToken);
         Log.Started(logger, options.Broker.Url, Store.Root);
         supervisor = SuperviseAsync(stopping.Token);
@@ -132,19 +141,49 @@ public sealed partial class CollectorService : IAsyncDisposable
             await args.AcknowledgeAsync(CancellationToken.None);
             if (receipt is not null)
             {
-                await client.PublishAsync(
-                    new MqttApplicationMessageBuilder().WithTopic(Topics.Receipt(deviceId!)).WithPayload(receipt.ToJson()).WithContentType("application/json").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(),
-                    CancellationToken.None);
+                // Not awaited: the next message need not wait for the broker's PUBACK of this receipt. A lost
+                // receipt only means the device resends, and the record is answered 'duplicate'.
+                _ = SendReceiptAsync(deviceId!, receipt);
             }
         }
         catch (Exception ex)
         {
-            // Not acknowledged: the broker redelivers after a reconnect, and the device resends without a receipt.
+            // Not acknowledged, and the connection is dropped: unacknowledged messages fill the broker's
+            // in-flight window for us, and only a new connection makes it redeliver them (after the backoff).
+            // The device, without a receipt, resends too.
             Log.HandlerFailed(logger, ex, message.Topic);
+            HandlingFailed?.Invoke(this, ex);
+            _ = Task.Run(DropAsync);
         }
         finally
         {
             gate.Release();
+        }
+    }
+
+    private async Task SendReceiptAsync(string deviceId, Receipt receipt)
+    {
+        try
+        {
+            await client.PublishAsync(
+                new MqttApplicationMessageBuilder().WithTopic(Topics.Receipt(deviceId)).WithPayload(receipt.ToJson()).WithContentType("application/json").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(),
+                CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            Log.ReceiptFailed(logger, deviceId, receipt.Sequence, ex.Message);
+        }
+    }
+
+    private async Task DropAsync()
+    {
+        try
+        {
+            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.UnspecifiedError).Build());
+        }
+        catch (Exception)
+        {
+            disconnected.TrySetResult(); // already gone: let the supervisor reconnect
         }
     }
 
@@ -153,6 +192,11 @@ public sealed partial class CollectorService : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         await stopping.CancelAsync();
         if (supervisor is not null)
         {
@@ -175,7 +219,7 @@ public sealed partial class CollectorService : IAsyncDisposable
         [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Collector connected to {Broker}, storing under {Root}")]
         public static partial void Started(ILogger logger, string broker, string root);
 
-        [LoggerMessage(EventId = 7004, Level = LogLevel.Error, Message = "Failed to handle message on {Topic}; not acknowledged, the broker will redeliver")]
+        [LoggerMessage(EventId = 7004, Level = LogLevel.Error, Message = "Failed to handle message on {Topic}; not acknowledged, reconnecting so the broker redelivers")]
         public static partial void HandlerFailed(ILogger logger, Exception exception, string topic);
 
         [LoggerMessage(EventId = 7007, Level = LogLevel.Warning, Message = "Collector lost {Broker}; reconnecting in {Seconds:0.0} s")]
@@ -183,6 +227,12 @@ public sealed partial class CollectorService : IAsyncDisposable
 
         [LoggerMessage(EventId = 7008, Level = LogLevel.Warning, Message = "Collector could not reconnect to {Broker}: {Reason}")]
         public static partial void ReconnectFailed(ILogger logger, string broker, string reason);
+
+        [LoggerMessage(EventId = 7010, Level = LogLevel.Warning, Message = "Receipt for {DeviceId} #{Sequence} not sent: {Reason}; the device will resend and get 'duplicate'")]
+        public static partial void ReceiptFailed(ILogger logger, string deviceId, long sequence, string reason);
+
+        [LoggerMessage(EventId = 7011, Level = LogLevel.Warning, Message = "Open sequence gap from {DeviceId}: #{From}..#{To} not received yet")]
+        public static partial void OpenGap(ILogger logger, string deviceId, long from, long to);
 
         [LoggerMessage(EventId = 7009, Level = LogLevel.Warning, Message = "Ignored a message on {Topic}: not a device topic")]
         public static partial void NotDeviceTopic(ILogger logger, string topic);

@@ -86,6 +86,13 @@ public sealed class HealthCollector(
             failing |= space.FreePercent < agent.Health.DiskLowPercent / 5;
         }
 
+        if (outbox.Condition.State != OutboxState.Ok)
+        {
+            // Evidence quota passed (kept, never dropped) or the last record could not be stored: critical.
+            problems.Add($"outbox: {outbox.Condition.Detail}");
+            failing = true;
+        }
+
         var clockState = ClockSync.From(clock.Read());
         if (!clockState.Synchronised)
         {

@@ -41,7 +41,7 @@ public static class EdgeAgentServiceCollectionExtensions
         services.AddSingleton(sp => DeviceKey.Open(sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.StateDirectory));
         services.AddSingleton<MqttUplinkService>();
         services.TryAddSingleton<ICommandHandler, DeviceCommandHandler>();
-        services.AddSingleton(sp => new TelemetryQueue(Path.Combine(sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.StateDirectory, "telemetry.db"), sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.Outbox, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<EvidenceOutbox>().Health));
+        services.AddSingleton(sp => new TelemetryQueue(Path.Combine(sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.StateDirectory, "telemetry.db"), sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.Outbox, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<EvidenceOutbox>().Condition));
         services.AddSingleton<ScanRouter>();
         services.AddSingleton<ScannerService>();
 

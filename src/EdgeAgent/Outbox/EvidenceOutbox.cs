@@ -9,7 +9,7 @@ namespace EdgeAgent.Outbox;
 /// power loss. Records leave only through <see cref="CompleteAsync"/>. Sequence numbers are assigned here,
 /// in the same transaction, so they are gapless across restarts.
 /// </summary>
-public sealed class EvidenceOutbox : IDisposable
+public sealed partial class EvidenceOutbox : IDisposable
 {
     private readonly SqliteConnection connection;
     private readonly SemaphoreSlim gate = new(1, 1);
@@ -18,7 +18,7 @@ public sealed class EvidenceOutbox : IDisposable
     private TaskCompletionSource appended = NewSignal();
 
     /// <summary>Disk-full and quota state, for the health model and the status API.</summary>
-    public OutboxHealth Health { get; } = new();
+    public OutboxCondition Condition { get; } = new();
 
     public EvidenceOutbox(string path, OutboxOptions? options = null)
     {
@@ -90,7 +90,7 @@ public sealed class EvidenceOutbox : IDisposable
         catch (SqliteException ex) when (OutboxDiskFullException.IsDiskFull(ex))
         {
             // SQLite rolled the transaction back: nothing half-written, the sequence number is not used up.
-            Health.ReportDiskFull(ex);
+            Condition.ReportDiskFull(ex);
             throw new OutboxDiskFullException(Path.GetDirectoryName(Path.GetFullPath(connection.DataSource))!, ex);
         }
         finally
@@ -106,63 +106,6 @@ public sealed class EvidenceOutbox : IDisposable
     /// <summary>The oldest undelivered items, in sequence order.</summary>
     public Task<IReadOnlyList<OutboxItem>> PeekAsync(int limit, CancellationToken cancellationToken = default) =>
         PeekAfterAsync(0, limit, cancellationToken);
-
-    /// <summary>Removes a delivered item.</summary>
-    public async Task CompleteAsync(long sequence, CancellationToken cancellationToken = default)
-    {
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "DELETE FROM items WHERE seq = $seq RETURNING length(record) + length(image)";
-            command.Parameters.AddWithValue("$seq", sequence);
-            Removed(command.ExecuteScalar());
-        }
-        finally
-        {
-            gate.Release();
-        }
-
-        ReportQuota();
-    }
-
-    /// <summary>
-    /// Removes delivered items in one transaction: one WAL sync for a whole burst of receipts (SD-card
-    /// friendly). Losing a removal to power loss only causes a resend, which the collector drops.
-    /// </summary>
-    /// <param name="receipted">Sequence and record id of each receipt; an item is removed only when both match.</param>
-    public async Task CompleteManyAsync(IReadOnlyCollection<(long Sequence, Guid RecordId)> receipted, CancellationToken cancellationToken = default)
-    {
-        if (receipted.Count == 0)
-        {
-            return;
-        }
-
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
-            using var tx = connection.BeginTransaction();
-            using var command = connection.CreateCommand();
-            command.Transaction = tx;
-            command.CommandText = "DELETE FROM items WHERE seq = $seq AND record_id = $id RETURNING length(record) + length(image)";
-            var seq = command.Parameters.Add("$seq", SqliteType.Integer);
-            var id = command.Parameters.Add("$id", SqliteType.Text);
-            foreach (var (sequence, recordId) in receipted)
-            {
-                seq.Value = sequence;
-                id.Value = recordId.ToString();
-                Removed(command.ExecuteScalar());
-            }
-
-            tx.Commit();
-        }
-        finally
-        {
-            gate.Release();
-        }
-
-        ReportQuota();
-    }
 
     /// <summary>The oldest undelivered items with a sequence number above <paramref name="afterSequence"/>.</summary>
     public async Task<IReadOnlyList<OutboxItem>> PeekAfterAsync(long afterSequence, int limit, CancellationToken cancellationToken = default)
@@ -222,50 +165,6 @@ public sealed class EvidenceOutbox : IDisposable
         finally
         {
             gate.Release();
-        }
-    }
-
-    /// <summary>Evidence past <see cref="OutboxOptions.EvidenceQuotaBytes"/> is kept (never dropped) but raises a critical alert.</summary>
-    /// <remarks>The byte count is kept in memory (one full sum at the first check), so a check costs one row lookup.</remarks>
-    private async Task CheckQuotaAsync(Guid appendedRecordId, CancellationToken cancellationToken)
-    {
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
-            using var command = connection.CreateCommand();
-            if (evidenceBytes < 0)
-            {
-                command.CommandText = "SELECT COALESCE(SUM(length(record) + length(image)), 0) FROM items";
-                evidenceBytes = (long)command.ExecuteScalar()!;
-            }
-            else
-            {
-                command.CommandText = "SELECT length(record) + length(image) FROM items WHERE record_id = $id";
-                command.Parameters.AddWithValue("$id", appendedRecordId.ToString());
-                evidenceBytes += command.ExecuteScalar() as long? ?? 0;
-            }
-        }
-        finally
-        {
-            gate.Release();
-        }
-
-        ReportQuota();
-    }
-
-    private void Removed(object? bytes)
-    {
-        if (evidenceBytes >= 0 && bytes is long removed)
-        {
-            evidenceBytes -= removed;
-        }
-    }
-
-    private void ReportQuota()
-    {
-        if (evidenceBytes >= 0)
-        {
-            Health.ReportEvidenceBytes(evidenceBytes, options.EvidenceQuotaBytes);
         }
     }
 

@@ -15,7 +15,7 @@ public sealed class TelemetryQueue : IDisposable
     private readonly OutboxOptions options;
     private readonly TimeProvider timeProvider;
 
-    public TelemetryQueue(string path, OutboxOptions options, TimeProvider timeProvider, OutboxHealth? evidenceHealth = null)
+    public TelemetryQueue(string path, OutboxOptions options, TimeProvider timeProvider, OutboxCondition? evidenceCondition = null)
     {
         this.options = options;
         this.timeProvider = timeProvider;
@@ -27,9 +27,9 @@ public sealed class TelemetryQueue : IDisposable
             PRAGMA synchronous=NORMAL;
             CREATE TABLE IF NOT EXISTS messages(id INTEGER PRIMARY KEY, subtopic TEXT NOT NULL, payload BLOB NOT NULL, created_ms INTEGER NOT NULL);
             """);
-        if (evidenceHealth is not null)
+        if (evidenceCondition is not null)
         {
-            evidenceHealth.Changed += (_, state) =>
+            evidenceCondition.Changed += (_, state) =>
             {
                 if (state != OutboxState.Ok)
                 {

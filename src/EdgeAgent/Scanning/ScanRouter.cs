@@ -54,6 +54,7 @@ public sealed partial class ScanRouter(IOptions<EdgeAgentOptions> options, Trigg
         bus.Publish(new TriggerEvent(scanner.Point, TriggerKind.Scan, Source, scanner.Id, now, timeProvider.GetTimestamp())
         {
             Scan = result,
+            Code = result.Value, // what the procedure matches against its work-order and badge patterns
             Operator = result.Category == ScanCategory.Badge ? result.Value : null,
             StepId = result.Category == ScanCategory.StepConfirmation ? result.Value : null,
         });

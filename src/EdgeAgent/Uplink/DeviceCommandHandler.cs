@@ -2,23 +2,22 @@ using EdgeAgent.Configuration;
 using EdgeAgent.Outbox;
 using EdgeAgent.Procedure;
 using EdgeAgent.Triggers;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace EdgeAgent.Uplink;
 
 /// <summary>
 /// The default command handler: capture-now and snapshot become <see cref="TriggerKind.Command"/> triggers on
-/// the <see cref="TriggerBus"/> (answered once their records are on disk); status reports outbox and points;
-/// work orders go to an <see cref="IWorkOrderControl"/> when one is registered.
+/// the <see cref="TriggerBus"/>, and so do work orders (a command trigger carrying the work-order id opens a job, one
+/// carrying an abort reason aborts it; the procedure decides). Each is answered once its records are on disk.
+/// Status reports outbox and points. Starting over an open job or aborting none is refused and changes nothing.
 /// </summary>
 public sealed class DeviceCommandHandler(
     IOptions<EdgeAgentOptions> options,
     TriggerBus bus,
     EvidenceOutbox outbox,
     ProcedureRegistry procedures,
-    TimeProvider timeProvider,
-    IServiceProvider services) : ICommandHandler
+    TimeProvider timeProvider) : ICommandHandler
 {
     private static readonly TimeSpan CaptureTimeout = TimeSpan.FromSeconds(30);
 
@@ -35,31 +34,38 @@ public sealed class DeviceCommandHandler(
             return CommandResult.Failure($"field 'point' must name a configured point: {string.Join(", ", options.Value.Points.Select(p => p.Id))}");
         }
 
+        var open = procedures.Get(point).Procedure.WorkOrderId;
+        var requester = command.Requester ?? "mqtt-command";
+        TriggerEvent trigger;
         switch (command.Name)
         {
-            case DeviceCommand.CaptureNow or DeviceCommand.Snapshot:
-                var trigger = new TriggerEvent(point, TriggerKind.Command, "mqtt", command.Name == DeviceCommand.Snapshot ? "snapshot" : command.Requester ?? "mqtt-command", timeProvider.GetUtcNow(), timeProvider.GetTimestamp())
-                {
-                    StepId = command.Name == DeviceCommand.CaptureNow ? command.Step : null,
-                    Operator = command.Operator,
-                };
-                var outcome = await bus.PublishAndWaitAsync(trigger, cancellationToken).WaitAsync(CaptureTimeout, timeProvider, cancellationToken);
-                return CommandResult.Success(new { point = outcome.PointId, step = outcome.StepId, records = outcome.RecordIds, findings = outcome.Findings });
-            case DeviceCommand.StartWorkOrder or DeviceCommand.AbortWorkOrder:
-                var control = services.GetService<IWorkOrderControl>();
-                if (control is null)
-                {
-                    return CommandResult.Failure($"{command.Name} is not available on this device (no work-order control); nothing was changed");
-                }
-
-                var error = command.Name == DeviceCommand.StartWorkOrder
-                    ? await control.StartAsync(point, command.WorkOrder!, command.Operator, cancellationToken)
-                    : await control.AbortAsync(point, command.Reason, cancellationToken);
-                return error is null ? CommandResult.Success(new { point, workOrder = command.WorkOrder }) : CommandResult.Failure(error);
+            case DeviceCommand.CaptureNow:
+                trigger = Trigger(point, requester) with { StepId = command.Step, Operator = command.Operator };
+                break;
+            case DeviceCommand.Snapshot:
+                trigger = Trigger(point, "snapshot") with { Operator = command.Operator };
+                break;
+            case DeviceCommand.StartWorkOrder when open is not null:
+                return CommandResult.Failure($"point '{point}' already has work order '{open}' open; abort it first. Nothing was changed");
+            case DeviceCommand.StartWorkOrder:
+                trigger = Trigger(point, requester) with { WorkOrderId = command.WorkOrder, Operator = command.Operator };
+                break;
+            case DeviceCommand.AbortWorkOrder when open is null:
+                return CommandResult.Failure($"point '{point}' has no open work order; nothing was changed");
+            case DeviceCommand.AbortWorkOrder:
+                trigger = Trigger(point, requester) with { AbortReason = command.Reason ?? $"aborted by remote command from {requester}", Operator = command.Operator };
+                break;
             default:
                 return CommandResult.Failure($"unknown command '{command.Name}'");
         }
+
+        // Answered once the trigger's records are durably in the outbox.
+        var outcome = await bus.PublishAndWaitAsync(trigger, cancellationToken).WaitAsync(CaptureTimeout, timeProvider, cancellationToken);
+        return CommandResult.Success(new { point = outcome.PointId, workOrder = procedures.Get(point).Procedure.WorkOrderId ?? command.WorkOrder, step = outcome.StepId, records = outcome.RecordIds, findings = outcome.Findings });
     }
+
+    private TriggerEvent Trigger(string point, string input) =>
+        new(point, TriggerKind.Command, "mqtt", input, timeProvider.GetUtcNow(), timeProvider.GetTimestamp());
 
     private async Task<CommandResult> StatusAsync(CancellationToken cancellationToken)
     {
@@ -68,7 +74,7 @@ public sealed class DeviceCommandHandler(
         {
             device = options.Value.DeviceId,
             site = options.Value.SiteId,
-            outbox = new { records = count, bytes, oldest, state = outbox.Health.State.ToString(), detail = outbox.Health.Detail },
+            outbox = new { records = count, bytes, oldest, state = outbox.Condition.State.ToString(), detail = outbox.Condition.Detail },
             points = procedures.All.Select(p => new { id = p.Options.Id, workOrder = p.Procedure.WorkOrderId, step = p.Procedure.CurrentStep?.Id }),
         });
     }

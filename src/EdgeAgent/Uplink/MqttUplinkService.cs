@@ -217,17 +217,3 @@ public sealed partial class MqttUplinkService : BackgroundService
         public static partial void BadReceipt(ILogger logger, long bytes);
     }
 }
-
-/// <summary>Used when no <see cref="ICommandHandler"/> is given: every command is refused, nothing changes.</summary>
-internal sealed class NoCommands : ICommandHandler
-{
-    public Task<CommandResult> HandleAsync(DeviceCommand command, CancellationToken cancellationToken = default) =>
-        Task.FromResult(CommandResult.Failure("this agent takes no commands"));
-}
-
-/// <summary>The broker answered a PUBACK with a failure reason code.</summary>
-public sealed class MqttPublishRefusedException(string topic, string reasonCode, string? reason)
-    : Exception($"broker refused publish to '{topic}': {reasonCode}{(string.IsNullOrEmpty(reason) ? "" : $" ({reason})")}")
-{
-    public string ReasonCode { get; } = reasonCode;
-}

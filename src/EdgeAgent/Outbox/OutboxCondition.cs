@@ -4,7 +4,7 @@ namespace EdgeAgent.Outbox;
 /// The outbox's own view of its health: disk full, evidence quota exceeded. The health model reads
 /// <see cref="State"/>; <see cref="Changed"/> lets it raise an alert the moment it happens.
 /// </summary>
-public sealed class OutboxHealth
+public sealed class OutboxCondition
 {
     private readonly Lock sync = new();
 
@@ -47,16 +47,4 @@ public sealed class OutboxHealth
             Changed?.Invoke(this, state);
         }
     }
-}
-
-/// <summary>Outbox health. Anything but <see cref="Ok"/> is critical: evidence may not be leaving or may not be stored.</summary>
-public enum OutboxState
-{
-    Ok,
-
-    /// <summary>Evidence waiting for receipts exceeds its quota (the collector is unreachable for long).</summary>
-    QuotaExceeded,
-
-    /// <summary>The last append failed for lack of disk space.</summary>
-    DiskFull,
 }
