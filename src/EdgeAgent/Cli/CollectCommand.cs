@@ -14,7 +14,14 @@ public static class CollectCommand
         var ca = new Option<string?>("--ca-file") { Description = "CA bundle (PEM) for the broker's certificate." };
         var user = new Option<string?>("--username") { Description = "Broker user name." };
         var passwordFile = new Option<string?>("--password-file") { Description = "File holding the broker password." };
-        var command = new Command("collect", "Run the central collector: receive evidence, verify image hashes, store each record once.") { broker, dir, ca, user, passwordFile };
+        var clientCert = new Option<string?>("--client-cert") { Description = "Client certificate (PEM) for brokers that require one." };
+        var clientKey = new Option<string?>("--client-key") { Description = "Private key (PEM) of --client-cert." };
+        var clientId = new Option<string?>("--client-id") { Description = "MQTT client id; unique per collector instance (default: edgeagent-collector-HOSTNAME)." };
+        var sharedGroup = new Option<string?>("--shared-group") { Description = "MQTT 5 shared-subscription group: collectors in one group split the load; they must share --output. Default: no sharing." };
+        var index = new Option<string>("--index") { Description = "Index of stored records: sqlite (default, DIR/index.db) or postgresql (several collectors sharing DIR).", DefaultValueFactory = _ => EvidenceIndexOptions.Sqlite };
+        var indexConnection = new Option<string?>("--index-connection") { Description = "Npgsql connection string without a password (e.g. Host=/run/postgresql;Database=evidence)." };
+        var indexConnectionFile = new Option<string?>("--index-connection-file") { Description = "File holding the index connection string (use this when it contains a password)." };
+        var command = new Command("collect", "Run the central collector: receive evidence, verify image hashes, store each record once.") { broker, dir, ca, user, passwordFile, clientCert, clientKey, clientId, sharedGroup, index, indexConnection, indexConnectionFile };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var brokerOptions = new BrokerOptions
@@ -23,6 +30,8 @@ public static class CollectCommand
                 CaFile = parse.GetValue(ca),
                 Username = parse.GetValue(user),
                 PasswordFile = parse.GetValue(passwordFile),
+                ClientCertificateFile = parse.GetValue(clientCert),
+                ClientKeyFile = parse.GetValue(clientKey),
             };
             if (!BrokerEndpoint.TryParse(brokerOptions.Url, out _, out var problem))
             {
@@ -30,8 +39,31 @@ public static class CollectCommand
                 return ExitCodes.Config;
             }
 
+            var connectionFile = parse.GetValue(indexConnectionFile);
+            var indexOptions = new EvidenceIndexOptions
+            {
+                Provider = parse.GetValue(index)!,
+                ConnectionString = connectionFile is not null && File.Exists(connectionFile) ? File.ReadAllText(connectionFile).Trim() : parse.GetValue(indexConnection),
+            };
+            if ((connectionFile is not null && !File.Exists(connectionFile) ? $"--index-connection-file: '{connectionFile}' does not exist" : EvidenceIndexFactory.Validate(indexOptions)) is { } indexProblem)
+            {
+                error.WriteLine($"edgeagent collect: {indexProblem}");
+                return ExitCodes.Config;
+            }
+
             using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
-            await using var collector = new CollectorService(new CollectorOptions { Broker = brokerOptions, OutputDirectory = parse.GetValue(dir)! }, loggerFactory.CreateLogger<CollectorService>());
+            CollectorService collector;
+            try
+            {
+                collector = new CollectorService(new CollectorOptions { Broker = brokerOptions, OutputDirectory = parse.GetValue(dir)!, SubscriptionGroup = string.IsNullOrEmpty(parse.GetValue(sharedGroup)) ? null : parse.GetValue(sharedGroup), ClientId = parse.GetValue(clientId) ?? "edgeagent-collector-" + Environment.MachineName, Index = indexOptions }, loggerFactory.CreateLogger<CollectorService>());
+            }
+            catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException)
+            {
+                error.WriteLine($"edgeagent collect: cannot open the {indexOptions.Provider} index: {ex.Message}");
+                return ExitCodes.Unavailable;
+            }
+
+            await using var collectorLifetime = collector;
             try
             {
                 await collector.StartAsync(cancellationToken);

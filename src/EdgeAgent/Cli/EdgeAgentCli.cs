@@ -17,6 +17,7 @@ public static class EdgeAgentCli
         root.Subcommands.Add(SnapshotCommand.Create(output, error));
         root.Subcommands.Add(DoctorCommand.Create(output));
         root.Subcommands.Add(KeyCommand.Create(output, error));
+        root.Subcommands.Add(ReportCommand.Create(output, error));
         return root;
     }
 

@@ -25,4 +25,7 @@ public sealed class CollectorOptions
 
     /// <summary>Disk bound for all half-received images together; the oldest are evicted past it.</summary>
     public long MaxPendingBytes { get; init; } = 1024L * 1024 * 1024;
+
+    /// <summary>Which index decides "stored once": SQLite in the store (default) or PostgreSQL shared by several collectors.</summary>
+    public EvidenceIndexOptions Index { get; init; } = new();
 }

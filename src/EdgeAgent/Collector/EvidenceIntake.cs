@@ -23,13 +23,13 @@ public sealed partial class EvidenceIntake : IDisposable
         this.timeProvider = timeProvider ?? TimeProvider.System;
         Store = new EvidenceStore(options.OutputDirectory);
         Directory.CreateDirectory(Store.Root);
-        Index = new CollectorIndex(Store.Root);
+        Index = EvidenceIndexFactory.Open(options.Index, Store.Root, options.ClientId);
         Staging = new ChunkStaging(Store.Root, options.MaxChunkBytes, options.MaxImageBytes, options.MaxPendingBytes);
     }
 
     public EvidenceStore Store { get; }
 
-    public CollectorIndex Index { get; }
+    public IEvidenceIndex Index { get; }
 
     public ChunkStaging Staging { get; }
 

@@ -93,6 +93,10 @@ public sealed class DemoRunner(string outputDirectory, string? brokerUrl, TextWr
             console.WriteLine($"           {Path.GetRelativePath(root, image)}");
         }
 
+        var pages = new Reporting.ReportGenerator(TimeProvider.System).Generate(collectorRoot, Path.Combine(root, "report"), app.Services.GetRequiredService<Procedure.ProcedureRegistry>().Templates, keys);
+        console.WriteLine();
+        console.WriteLine($"report     {pages.Jobs.Count} job(s), {pages.Records} records; open in a browser:");
+        console.WriteLine($"           {pages.IndexPath}");
         return failed || !report.Ok ? 1 : 0;
     }
 

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using EdgeAgent.Procedure;
+using EdgeAgent.Reporting;
+using EdgeAgent.Verification;
+
+namespace EdgeAgent.Cli;
+
+public static class ReportCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var dir = new Argument<string>("DIR") { Description = "Root of a collector's evidence store." };
+        var outputDir = new Option<string?>("--output", "-o") { Description = "Where to write the report (default: DIR/reports)." };
+        var procedures = new Option<string?>("--procedures") { Description = "Directory of procedure templates, to name missing steps (default: the ones shipped with edgeagent)." };
+        var keys = new Option<string?>("--keys") { Description = "Enrolled public keys ({deviceId}.pem files, as for verify); without them signatures are not checked." };
+        var command = new Command("report", "Write a static, offline HTML report (a page per work order, an index with filters) and a JSON export.") { dir, outputDir, procedures, keys };
+        command.SetAction(parse =>
+        {
+            var root = parse.GetValue(dir)!;
+            if (!Directory.Exists(root))
+            {
+                error.WriteLine($"edgeagent report: '{root}' is not a directory");
+                return ExitCodes.Usage;
+            }
+
+            // The store skips only {root}/reports; report files anywhere else inside it would look like records.
+            var target = Path.GetFullPath(parse.GetValue(outputDir) ?? ReportGenerator.DefaultOutput(root));
+            var storeRoot = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+            if (target.StartsWith(storeRoot, StringComparison.Ordinal) && target != ReportGenerator.DefaultOutput(root))
+            {
+                error.WriteLine($"edgeagent report: --output: '{target}' is inside the store; use {ReportGenerator.DefaultOutput(root)} or a directory outside it");
+                return ExitCodes.Usage;
+            }
+
+            var templatesDir = parse.GetValue(procedures) ?? Path.Combine(AppContext.BaseDirectory, "procedures");
+            IReadOnlyDictionary<string, ProcedureTemplate>? templates = null;
+            EnrolledKeys? enrolled = null;
+            try
+            {
+                templates = Directory.Exists(templatesDir) ? ProcedureTemplate.LoadDirectory(templatesDir) : null;
+                enrolled = parse.GetValue(keys) is { } keyPath ? EnrolledKeys.Load(keyPath) : null;
+            }
+            catch (InvalidDataException ex)
+            {
+                error.WriteLine($"edgeagent report: {ex.Message}");
+                return ExitCodes.Usage;
+            }
+
+            using var keysLifetime = enrolled;
+            var result = new ReportGenerator(TimeProvider.System).Generate(root, target, templates, enrolled);
+            output.WriteLine($"report: {result.Jobs.Count} jobs, {result.Records} records{(result.Unreadable.Count > 0 ? $", {result.Unreadable.Count} unreadable" : "")}");
+            output.WriteLine($"open    {result.IndexPath}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,5 @@
+namespace EdgeAgent.Reporting;
+
+/// <summary>Something a reader of the job must look at.</summary>
+/// <param name="Sequence">The record it concerns, when it concerns one.</param>
+public sealed record ReportFinding(FindingKind Kind, string Text, long? Sequence = null);

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using EdgeAgent.Evidence;
+
+namespace EdgeAgent.Reporting;
+
+/// <summary>The machine-readable export: every job with its findings, and every record with its files and verification.</summary>
+public static class ReportJson
+{
+    public const string Schema = "edgeagent.report/1";
+
+    private static readonly JsonSerializerOptions Options = new(EvidenceRecord.Json) { WriteIndented = true };
+
+    public static byte[] Serialize(IReadOnlyList<JobReport> jobs, IReadOnlyList<string> unreadable, IReadOnlyList<string> warnings, string storeRoot, string outputDirectory, DateTimeOffset generatedAt)
+    {
+        var document = new
+        {
+            schema = Schema,
+            generatedAt,
+            store = storeRoot,
+            unreadable,
+            warnings,
+            jobs = jobs.Select(job => new
+            {
+                site = job.SiteId,
+                device = job.DeviceId,
+                point = job.PointId,
+                workOrder = job.WorkOrderId,
+                procedure = job.ProcedureId,
+                status = job.Status.ToString().ToLowerInvariant(),
+                startedAt = job.StartedAt,
+                endedAt = job.EndedAt,
+                page = job.Page,
+                findings = job.Findings.Select(f => new { kind = f.Kind.ToString(), text = f.Text, sequence = f.Sequence }),
+                records = job.Entries.Select(e => new
+                {
+                    record = e.Record,
+                    image = Html.RelativeUrl(outputDirectory, e.ImagePath),
+                    thumbnail = e.Thumbnail,
+                    imageProblem = e.ImageProblem,
+                    verification = new { status = e.Check.Status.ToString().ToLowerInvariant(), checks = e.Check.Checks, problems = e.Check.Problems },
+                }),
+            }),
+        };
+        return JsonSerializer.SerializeToUtf8Bytes(document, Options);
+    }
+}

@@ -1,0 +1,9 @@
+namespace EdgeAgent.Reporting;
+
+/// <summary>How one record fared in verification.</summary>
+public enum VerificationStatus
+{
+    Verified,
+    Failed,
+    Unverified,
+}
