@@ -90,7 +90,8 @@ public static class BacklogBenchmark
         return new Result(options.BacklogRecords, bytes, elapsed);
     }
 
-    private static EvidenceRecord Record(long sequence, EdgeAgentOptions agent, string sha, int length) => new()
+    /// <summary>A plausible record for a backlog item (the drain does not care what the record says).</summary>
+    internal static EvidenceRecord Record(long sequence, EdgeAgentOptions agent, string sha, int length) => new()
     {
         RecordId = Guid.CreateVersion7(),
         Sequence = sequence,

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using EdgeAgent.Collector;
 using EdgeAgent.Configuration;
-using EdgeAgent.Evidence;
 using EdgeAgent.Outbox;
 using EdgeAgent.Uplink;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -33,7 +32,7 @@ public static class EndToEndBacklogBenchmark
         var sha = Convert.ToHexStringLower(SHA256.HashData(image));
         for (var i = 0; i < options.BacklogRecords; i++)
         {
-            await outbox.AppendAsync(seq => Record(seq, agent, sha, image.Length), image);
+            await outbox.AppendAsync(seq => BacklogBenchmark.Record(seq, agent, sha, image.Length), image);
         }
 
         var bytes = (await outbox.StatsAsync()).Bytes;
@@ -54,19 +53,4 @@ public static class EndToEndBacklogBenchmark
         await uplink.StopAsync(CancellationToken.None);
         return new BacklogBenchmark.Result(options.BacklogRecords, bytes, elapsed);
     }
-
-    private static EvidenceRecord Record(long sequence, EdgeAgentOptions agent, string sha, int length) => new()
-    {
-        RecordId = Guid.CreateVersion7(),
-        Sequence = sequence,
-        DeviceId = agent.DeviceId,
-        SiteId = agent.SiteId,
-        PointId = "p1",
-        WorkOrder = new WorkOrderStamp("WO-bench", "conveyor-lockout"),
-        Step = new StepStamp("locked", 1, new Dictionary<string, string> { ["en"] = "Locked" }, true),
-        Trigger = new TriggerStamp("LockOn", "bench", "lock-a", DateTimeOffset.UtcNow, null),
-        Frame = new FrameStamp("cam-1", sequence, DateTimeOffset.UtcNow, 10, 1280, 720),
-        Image = new ImageStamp(sha, length),
-        CreatedAt = DateTimeOffset.UtcNow,
-    };
 }

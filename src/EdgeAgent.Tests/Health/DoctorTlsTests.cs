@@ -16,9 +16,9 @@ public sealed class DoctorTlsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        using var ca = TestCertificates.CreateCa("EdgeAgent test CA");
-        var (cert, key) = TestCertificates.WriteServer(ca, dir.Path);
-        var caFile = TestCertificates.WriteCa(ca, dir.Combine("ca.pem"));
+        using var pki = new TestCertificates(dir.Path);
+        var (cert, key) = pki.Issue("server", server: true);
+        var caFile = pki.CaFile;
         port = InProcessBroker.FreeTcpPort();
         broker = await MosquittoProcess.StartAsync($"listener {port} 127.0.0.1\nallow_anonymous true\ncafile {caFile}\ncertfile {cert}\nkeyfile {key}\n", listener: false, port: port);
     }
@@ -54,8 +54,8 @@ public sealed class DoctorTlsTests : IAsyncLifetime
     [Fact]
     public async Task Doctor_fails_tls_against_a_broker_signed_by_another_ca_and_points_at_CaFile()
     {
-        using var stranger = TestCertificates.CreateCa("Some other CA");
-        var wrongCa = TestCertificates.WriteCa(stranger, dir.Combine("other-ca.pem"));
+        using var stranger = new TestCertificates(Directory.CreateDirectory(dir.Combine("other-ca")).FullName);
+        var wrongCa = stranger.CaFile;
 
         var (code, output) = await DoctorAsync(wrongCa);
 

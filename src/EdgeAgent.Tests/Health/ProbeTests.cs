@@ -49,10 +49,11 @@ public sealed class ProbeTests
     }
 
     [RootFact]
-    public async Task A_full_state_disk_is_a_doctor_failure_measured_on_a_real_tmpfs()
+    public void A_full_state_disk_is_a_doctor_failure_measured_on_a_real_tmpfs()
     {
-        await using var tmpfs = await TmpfsMount.MountAsync(256);
-        tmpfs.Fill();
+        using var dir = new TempDirectory();
+        using var tmpfs = SmallDisk.Mount(dir.Combine("tmpfs"), "256k");
+        tmpfs.FillUp();
         var agent = new EdgeAgentOptions { StateDirectory = Path.Combine(tmpfs.Path, "state") };
 
         var result = HostChecks.Disk(agent, new StatvfsDiskSpaceProbe());

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace EdgeAgent.Tests.Outbox;
+namespace EdgeAgent.Tests.Infrastructure;
 
 /// <summary>A real tmpfs of a few MiB (needs root), unmounted on dispose: a disk that really fills up.</summary>
 public sealed class SmallDisk : IDisposable
@@ -22,6 +22,25 @@ public sealed class SmallDisk : IDisposable
         var path = System.IO.Path.Combine(Path, name);
         File.WriteAllBytes(path, new byte[bytes]);
         return path;
+    }
+
+    /// <summary>Writes until the file system refuses: a disk that is completely full.</summary>
+    public void FillUp(string name = "filler")
+    {
+        using var file = new FileStream(System.IO.Path.Combine(Path, name), FileMode.Create);
+        var block = new byte[4096];
+        try
+        {
+            while (true)
+            {
+                file.Write(block);
+                file.Flush(true);
+            }
+        }
+        catch (IOException)
+        {
+            // ENOSPC: full
+        }
     }
 
     private static void Run(string file, params string[] arguments)

@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace EdgeAgent.Tests.Uplink;
+namespace EdgeAgent.Tests.Infrastructure;
 
 /// <summary>A throwaway CA, a server certificate for 127.0.0.1 and client certificates, written as PEM files.</summary>
 public sealed class TestCertificates : IDisposable
