@@ -48,6 +48,26 @@ public sealed class MosquittoProcess : IAsyncDisposable
         await LaunchAsync();
     }
 
+    /// <summary>SIGTERM: mosquitto saves its persistence database (sessions, subscriptions, queues) and exits.</summary>
+    public async Task StopAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            using (var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!)
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            await process.WaitForExitAsync();
+        }
+
+        process?.Dispose();
+        process = null;
+    }
+
+    /// <summary>Starts the broker again on the same port and configuration after <see cref="StopAsync"/> or <see cref="Kill"/>.</summary>
+    public Task StartAgainAsync() => LaunchAsync();
+
     /// <summary>SIGKILL, as a crash or power cut would.</summary>
     public void Kill()
     {

@@ -42,12 +42,12 @@ public sealed class DeliveryTests : IDisposable
         await using var broker = await MosquittoProcess.StartAsync($"persistence true\npersistence_location {persistence}/\nautosave_interval 1\nautosave_on_changes true");
         await using var collector = new CollectorHarness(temp.Combine("collector"), new() { Url = broker.Url });
         await collector.StartAsync();
-        broker.Kill();
+        await broker.StopAsync(); // the broker goes down keeping the collector's session (a SIGKILL could lose its last autosave)
         await using var uplink = new UplinkHarness(temp.Combine("agent"), broker.Url);
         await uplink.StartAsync();
         var records = await EvidenceFixtures.AppendAsync(uplink.Outbox, 25, 30_000);
 
-        await broker.RestartAsync();
+        await broker.StartAgainAsync();
         await collector.WaitForStoredAsync(25, Patience);
         await uplink.WaitUntilDrainedAsync(Patience);
 
