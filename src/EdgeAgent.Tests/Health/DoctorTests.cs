@@ -110,7 +110,7 @@ public sealed class DoctorTests : IAsyncLifetime
         var broker = Assert.Single(results, r => r.Check == "broker");
         Assert.Equal(DoctorOutcome.Fail, broker.Outcome);
         Assert.NotNull(broker.Fix);
-        Assert.Equal(["config", "agent", "camera cam-1", "gpio", "broker", "clock", "disk", "permissions"], results.Select(r => r.Check));
+        Assert.Equal(["config", "agent", "camera cam-1", "scene cam-1", "gpio", "broker", "clock", "disk", "permissions"], results.Select(r => r.Check));
     }
 
     [Fact]

@@ -21,8 +21,13 @@ public sealed partial class ScannerService(
 {
     private readonly ConcurrentDictionary<string, bool> connected = new(StringComparer.Ordinal);
 
+    private readonly ConcurrentDictionary<string, string> faults = new(StringComparer.Ordinal);
+
     /// <summary>Whether each scanner's device is open now.</summary>
     public IReadOnlyDictionary<string, bool> Connected => connected;
+
+    /// <summary>Why a scanner's device is not open (it failed to open, or hung up); absent while open or not yet tried.</summary>
+    public IReadOnlyDictionary<string, string> Faults => faults;
 
     /// <summary>Raised after a scanner's device was opened (first time or again after an outage).</summary>
     public event Action<string>? DeviceOpened;
@@ -47,6 +52,7 @@ public sealed partial class ScannerService(
             {
                 await reader.RunAsync(() => OnOpened(scanner, down), line => router.Accept(scanner, line), cancellationToken);
                 Log.HungUp(logger, scanner.Id, Describe(scanner));
+                faults[scanner.Id] = $"{Describe(scanner)} hung up (unplugged?)";
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -54,6 +60,7 @@ public sealed partial class ScannerService(
             }
             catch (Exception ex)
             {
+                faults[scanner.Id] = $"{Describe(scanner)}: {ex.Message}";
                 if (!down.Value)
                 {
                     Log.Unavailable(logger, scanner.Id, Describe(scanner), ex.Message, scanner.ReconnectMs);
@@ -75,6 +82,7 @@ public sealed partial class ScannerService(
 
     private void OnOpened(ScannerOptions scanner, StrongBox<bool> down)
     {
+        faults.TryRemove(scanner.Id, out _);
         connected[scanner.Id] = true;
         Log.Opened(logger, scanner.Id, scanner.Kind, Describe(scanner), down.Value);
         down.Value = false;
