@@ -29,7 +29,8 @@ public static class CommissionCommand
                 using var response = await client.PostAsync($"v1/cameras/{Uri.EscapeDataString(id)}/reference", cancellationToken);
                 if (!response.IsSuccessStatusCode)
                 {
-                    error.WriteLine($"edgeagent commission: {await ErrorOfAsync(response, cancellationToken)}");
+                    var why = await ErrorOfAsync(response, cancellationToken);
+                    error.WriteLine($"edgeagent commission: {(why.Length == 0 ? $"unknown camera '{id}'; edgeagent status lists the cameras" : why)}");
                     return ExitCodes.Failure;
                 }
 
@@ -49,10 +50,15 @@ public static class CommissionCommand
         return command;
     }
 
-    /// <summary>The agent's <c>{"error": ...}</c> sentence, or the raw body when it is not one.</summary>
+    /// <summary>The agent's <c>{"error": ...}</c> sentence, the raw body when it is not one, or empty (no such route).</summary>
     private static async Task<string> ErrorOfAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return "";
+        }
+
         try
         {
             using var json = JsonDocument.Parse(body);

@@ -32,6 +32,9 @@ public sealed partial class ScannerService(
     /// <summary>Raised after a scanner's device was opened (first time or again after an outage).</summary>
     public event Action<string>? DeviceOpened;
 
+    /// <summary>Raised when a scanner's device could not be opened or hung up; <see cref="Faults"/> holds why.</summary>
+    public event Action<string>? DeviceLost;
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(options.Value.Scanning.Scanners.Select(s => SuperviseAsync(s, stoppingToken)));
 
@@ -69,6 +72,7 @@ public sealed partial class ScannerService(
 
             down.Value = true;
             connected[scanner.Id] = false;
+            DeviceLost?.Invoke(scanner.Id);
             try
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(scanner.ReconnectMs), timeProvider, cancellationToken);
