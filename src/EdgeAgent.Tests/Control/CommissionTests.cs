@@ -168,7 +168,7 @@ public sealed class CommissionTests
         using var response = await client.PostAsync($"v1/cameras/{Uri.EscapeDataString(id)}/reference");
 
         Assert.Equal(ExitCodes.Failure, code);
-        Assert.Contains($"unknown camera '{id}'", error, StringComparison.Ordinal);
+        Assert.Contains("edgeagent commission: unknown camera '", error, StringComparison.Ordinal);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
         Assert.False(Directory.Exists(Path.GetDirectoryName(ReferenceFile(agent))));
     }
