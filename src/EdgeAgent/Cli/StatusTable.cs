@@ -33,10 +33,10 @@ public static class StatusTable
         if (report.Scanners.Count > 0)
         {
             output.WriteLine();
-            Row(output, "SCANNER", "KIND", "STATE", "LAST SCAN", "REJECTED");
+            output.WriteLine($"{"SCANNER",-16} {"STATE",-13} {"KIND",-9} {"LAST SCAN",9} {"REJECTED",9}");
             foreach (var scanner in report.Scanners)
             {
-                Row(output, scanner.Id, scanner.Kind, scanner.State, scanner.LastScanAt?.ToString("HH:mm:ss", c) ?? "-", scanner.RecentRejected.ToString(c));
+                output.WriteLine($"{scanner.Id,-16} {scanner.State,-13} {scanner.Kind,-9} {scanner.LastScanAt?.ToString("HH:mm:ss", c) ?? "-",9} {scanner.RecentRejected.ToString(c),9}");
             }
         }
 
