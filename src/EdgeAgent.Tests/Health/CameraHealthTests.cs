@@ -36,11 +36,12 @@ public sealed class CameraHealthTests
         Assert.Equal(8.0, camera.Fps); // 8 frames in 1.0 s
         Assert.Equal(8.0, again.Fps);
         Assert.Equal(0.3, camera.LastFrameAgeSeconds);
-        Assert.True(camera.Sharpness > SharpnessMeter.BlurredBelow, $"sharpness {camera.Sharpness}");
+        Assert.True(camera.Sharpness > new EdgeAgent.Capture.Quality.QualityThresholds().MinSharpness, $"sharpness {camera.Sharpness}");
+        Assert.Empty(camera.Flags);
     }
 
     [Fact]
-    public async Task A_blank_frame_is_reported_as_blurred()
+    public async Task A_black_frame_is_reported_as_covered_in_the_words_of_the_evidence_findings()
     {
         var cameras = new ManualFrameSourceFactory();
         await using var agent = await AgentHarness.StartAsync(services: s => s.Replace(ServiceDescriptor.Singleton<IFrameSourceFactory>(cameras)));
@@ -52,7 +53,9 @@ public sealed class CameraHealthTests
         var report = await agent.Get<HealthCollector>().CollectAsync();
 
         Assert.Equal(0, report.Cameras.Single().Sharpness);
-        Assert.Contains("camera cam-1: image blurred or blank (sharpness 0)", report.Problems);
+        Assert.Equal(["covered"], report.Cameras.Single().Flags);
+        Assert.Equal("degraded", report.Status);
+        Assert.Contains("camera cam-1: lens covered (dark and featureless); not valid evidence", report.Problems);
     }
 
     [Fact]
@@ -73,7 +76,7 @@ public sealed class CameraHealthTests
         var report = await collector.CollectAsync();
 
         Assert.True(report.Cameras.Single().Frozen);
-        Assert.Contains("camera cam-1: frozen, new frames are identical to the previous one", report.Problems);
+        Assert.Contains("camera cam-1: frame frozen (identical to the 1 before it); not valid evidence", report.Problems);
     }
 
     private static async Task PushAsync(CameraReader reader, ManualFrameSource source, RawFrame frame)

@@ -110,7 +110,10 @@ public sealed class DoctorTests : IAsyncLifetime
         var broker = Assert.Single(results, r => r.Check == "broker");
         Assert.Equal(DoctorOutcome.Fail, broker.Outcome);
         Assert.NotNull(broker.Fix);
-        Assert.Equal(["config", "agent", "camera cam-1", "gpio", "broker", "clock", "disk", "permissions"], results.Select(r => r.Check));
+        var scene = Assert.Single(results, r => r.Check == "scene cam-1");
+        Assert.Equal((DoctorOutcome.Warn, "no scene reference commissioned: a camera that is turned or obstructed goes unnoticed"), (scene.Outcome, scene.Detail));
+        Assert.EndsWith("edgeagent commission --camera cam-1", scene.Fix, StringComparison.Ordinal);
+        Assert.Equal(["config", "agent", "camera cam-1", "scene cam-1", "gpio", "broker", "clock", "disk", "permissions"], results.Select(r => r.Check));
     }
 
     [Fact]

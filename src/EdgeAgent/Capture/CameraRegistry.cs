@@ -76,6 +76,10 @@ public sealed class CameraRegistry : IHostedService, IAsyncDisposable
         return quality;
     }
 
+    /// <summary>Quality signals of any frame of the camera (e.g. an aiming snapshot), without touching <see cref="LastQuality"/>.</summary>
+    public FrameQuality Measure(string cameraId, Frame frame) =>
+        FrameQualityAnalyzer.Analyze(frame, Settings[cameraId].Quality, References.Load(cameraId));
+
     /// <summary>
     /// Health of one camera on demand: its status and the quality of its newest frame, measured now
     /// (a few milliseconds; health asks every few seconds at most, so nothing is measured per frame).
@@ -84,7 +88,7 @@ public sealed class CameraRegistry : IHostedService, IAsyncDisposable
     {
         var reader = Get(cameraId);
         var frame = reader.Snapshot();
-        var quality = frame is null ? null : FrameQualityAnalyzer.Analyze(frame, Settings[cameraId].Quality, References.Load(cameraId));
+        var quality = frame is null ? null : Measure(cameraId, frame);
         double? age = frame is null ? null : Math.Round(timeProvider.GetElapsedTime(frame.Timestamp).TotalMilliseconds, 1);
         return new CameraHealth(cameraId, reader.Source, reader.Status, quality, age);
     }

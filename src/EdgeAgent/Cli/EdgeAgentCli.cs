@@ -18,6 +18,7 @@ public static class EdgeAgentCli
         root.Subcommands.Add(DoctorCommand.Create(output));
         root.Subcommands.Add(KeyCommand.Create(output, error));
         root.Subcommands.Add(ReportCommand.Create(output, error));
+        root.Subcommands.Add(CommissionCommand.Create(output, error));
         return root;
     }
 

@@ -11,10 +11,16 @@ public static class StatusTable
         var c = CultureInfo.InvariantCulture;
         output.WriteLine(string.Create(c, $"{report.Device} @ {report.Site}  edgeagent {report.Version}  up {Uptime(report.UptimeSeconds)}  status {report.Status.ToUpperInvariant()}"));
         output.WriteLine();
-        Row(output, "CAMERA", "STATE", "FPS", "AGE", "SHARPNESS");
+        Row(output, "CAMERA", "STATE", "FPS", "AGE", "SHARPNESS", "SCENE");
         foreach (var cam in report.Cameras)
         {
-            Row(output, cam.Id, cam.Frozen ? "FROZEN" : cam.State, Num(cam.Fps, "0.0"), cam.LastFrameAgeSeconds is { } a ? string.Create(c, $"{a:0.0}s") : "-", Num(cam.Sharpness, "0"));
+            var scene = cam.SceneMatch is { } m ? string.Create(c, $"{m:0.00}") + (cam.Flags.Contains("scene-mismatch") ? " MOVED?" : "") : cam.ReferenceCommissioned ? "-" : "no ref";
+            Row(output, cam.Id, cam.Frozen ? "FROZEN" : cam.State, Num(cam.Fps, "0.0"), cam.LastFrameAgeSeconds is { } a ? string.Create(c, $"{a:0.0}s") : "-", Num(cam.Sharpness, "0"), scene);
+        }
+
+        foreach (var cam in report.Cameras.Where(cam => !cam.ReferenceCommissioned))
+        {
+            output.WriteLine($"  {cam.Id}: no reference commissioned; once aimed and focused: edgeagent commission --camera {cam.Id}");
         }
 
         output.WriteLine();
@@ -22,6 +28,16 @@ public static class StatusTable
         foreach (var input in report.Inputs)
         {
             Row(output, input.Id, input.Point, input.Locked ? "on" : "off", input.Level, input.Chatter ?? "-");
+        }
+
+        if (report.Scanners.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine($"{"SCANNER",-16} {"STATE",-13} {"KIND",-9} {"LAST SCAN",9} {"REJECTED",9}");
+            foreach (var scanner in report.Scanners)
+            {
+                output.WriteLine($"{scanner.Id,-16} {scanner.State,-13} {scanner.Kind,-9} {scanner.LastScanAt?.ToString("HH:mm:ss", c) ?? "-",9} {scanner.RecentRejected.ToString(c),9}");
+            }
         }
 
         output.WriteLine();
@@ -41,8 +57,8 @@ public static class StatusTable
         }
     }
 
-    private static void Row(TextWriter output, string a, string b, string c, string d, string e) =>
-        output.WriteLine($"{a,-16} {b,-13} {c,6} {d,8} {e,10}");
+    private static void Row(TextWriter output, string a, string b, string c, string d, string e, string? f = null) =>
+        output.WriteLine($"{a,-16} {b,-13} {c,6} {d,8} {e,10}{(f is null ? "" : $"  {f}")}");
 
     private static string Num(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
 

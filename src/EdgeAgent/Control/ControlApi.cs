@@ -23,6 +23,7 @@ public static class ControlApi
         control.MapGet("/status", Status);
         control.MapGet("/health", HealthAsync);
         control.MapGet("/cameras/{cameraId}/snapshot", SnapshotAsync);
+        control.MapPost("/cameras/{cameraId}/reference", CommissionReference.Handle);
         app.MapGet("/metrics", MetricsAsync);
     }
 
@@ -101,10 +102,16 @@ public static class ControlApi
             return Results.Json(new { error = ex.Message, state = reader.State.ToString().ToLowerInvariant() }, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
-        var sharpness = SharpnessMeter.Measure(frame.Image);
-        response.Headers["X-Sharpness"] = sharpness.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var quality = cameras.Measure(cameraId, frame);
+        response.Headers["X-Sharpness"] = quality.Sharpness.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers["X-Quality-Flags"] = string.Join(',', quality.Flags);
+        if (quality.SceneMatch is { } scene)
+        {
+            response.Headers["X-Scene-Match"] = scene.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         response.Headers["X-Frame-Sequence"] = frame.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return Results.File(AimingSnapshot.Render(cameraId, frame, sharpness), "image/jpeg");
+        return Results.File(AimingSnapshot.Render(cameraId, frame, quality), "image/jpeg");
     }
 
     private static IResult Status(CameraRegistry cameras, ProcedureRegistry procedures, LockInputService inputs, MqttUplinkService uplink, IOptions<EdgeAgentOptions> options) =>

@@ -34,5 +34,11 @@ public sealed class ControlClient(string socketPath) : IDisposable
     public Task<HttpResponseMessage> GetAsync(string path, CancellationToken cancellationToken = default) =>
         http.GetAsync(path, cancellationToken);
 
+    public Task<string> GetStringAsync(string path, CancellationToken cancellationToken = default) =>
+        http.GetStringAsync(path, cancellationToken);
+
+    public Task<HttpResponseMessage> PostAsync(string path, CancellationToken cancellationToken = default) =>
+        http.PostAsync(path, content: null, cancellationToken);
+
     public void Dispose() => http.Dispose();
 }

@@ -3,34 +3,42 @@ using EdgeAgent.Capture;
 namespace EdgeAgent.Health;
 
 /// <summary>
-/// Per-camera measurements between health reports: frame rate over at least a second, sharpness once per
-/// new frame, and frozen (a new frame identical to the previous one sampled, which sensor noise never allows).
+/// Per-camera measurements between health reports: frame rate over at least a second, and the quality of the
+/// newest frame from <see cref="CameraRegistry.Inspect"/>: the analyzer evidence photos are judged by, so health
+/// and evidence never disagree about a picture. A few milliseconds per camera per report.
 /// </summary>
-public sealed class CameraSampler(TimeProvider timeProvider)
+public sealed class CameraSampler(CameraRegistry cameras, TimeProvider timeProvider)
 {
     private static readonly TimeSpan FpsWindow = TimeSpan.FromSeconds(1);
     private readonly Dictionary<string, (long Sequence, long Timestamp, double? Fps)> fpsBaseline = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (long Sequence, RawFrame Image, double Sharpness, bool Frozen)> lastFrame = new(StringComparer.Ordinal);
     private readonly Lock sync = new();
 
-    public CameraHealth Sample(CameraReader reader)
+    /// <summary>The camera's health entry and the findings (one sentence per quality flag) that health reports as problems.</summary>
+    public (CameraHealth Health, IEnumerable<string> Findings) Sample(CameraReader reader)
     {
         var frame = reader.Latest;
         var now = timeProvider.GetTimestamp();
         double? fps = null;
-        double? sharpness = null;
-        var frozen = false;
+        Capture.Quality.FrameQuality? quality = null;
         if (frame is not null)
         {
             lock (sync)
             {
                 fps = Rate(reader.CameraId, frame);
-                (sharpness, frozen) = Quality(reader.CameraId, frame);
+                quality = cameras.Inspect(reader.CameraId).Quality;
             }
         }
 
         double? age = frame is null ? null : Math.Round(timeProvider.GetElapsedTime(frame.Timestamp, now).TotalSeconds, 2);
-        return new CameraHealth(reader.CameraId, reader.State.ToString().ToLowerInvariant(), fps, age, sharpness, reader.LastError) { Frozen = frozen };
+        var health = new CameraHealth(reader.CameraId, reader.State.ToString().ToLowerInvariant(), fps, age, quality?.Sharpness, reader.LastError)
+        {
+            Frozen = quality?.Flags.Contains(Capture.Quality.FrameQuality.Frozen) ?? false,
+            Brightness = quality?.Brightness,
+            SceneMatch = quality?.SceneMatch,
+            ReferenceCommissioned = cameras.References.Load(reader.CameraId) is not null,
+            Flags = quality?.Flags ?? [],
+        };
+        return (health, quality?.Findings(reader.CameraId) ?? []);
     }
 
     private double? Rate(string cameraId, Frame frame)
@@ -50,18 +58,5 @@ public sealed class CameraSampler(TimeProvider timeProvider)
         var fps = Math.Round((frame.Sequence - baseline.Sequence) / window.TotalSeconds, 1);
         fpsBaseline[cameraId] = (frame.Sequence, frame.Timestamp, fps);
         return fps;
-    }
-
-    private (double Sharpness, bool Frozen) Quality(string cameraId, Frame frame)
-    {
-        if (lastFrame.TryGetValue(cameraId, out var previous) && previous.Sequence == frame.Sequence)
-        {
-            return (previous.Sharpness, previous.Frozen);
-        }
-
-        var frozen = previous.Image is not null && SharpnessMeter.Difference(previous.Image, frame.Image) == 0;
-        var sharpness = SharpnessMeter.Measure(frame.Image);
-        lastFrame[cameraId] = (frame.Sequence, frame.Image, sharpness, frozen);
-        return (sharpness, frozen);
     }
 }

@@ -3,6 +3,7 @@ using System.Reflection;
 using EdgeAgent.Capture;
 using EdgeAgent.Configuration;
 using EdgeAgent.Outbox;
+using EdgeAgent.Scanning;
 using EdgeAgent.Triggers;
 using EdgeAgent.Uplink;
 using Microsoft.Extensions.Options;
@@ -20,13 +21,15 @@ public sealed class HealthCollector(
     IDiskSpaceProbe disk,
     IClockSyncProbe clock,
     IThermalProbe thermal,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    ScannerService scanners,
+    ScanRouter scans)
 {
     public const double HotCelsius = 80;
     private static readonly string AgentVersion = typeof(HealthCollector).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
     private readonly DateTimeOffset startedAt = timeProvider.GetUtcNow();
     private readonly long startedTimestamp = timeProvider.GetTimestamp();
-    private readonly CameraSampler sampler = new(timeProvider);
+    private readonly CameraSampler sampler = new(cameras, timeProvider);
 
     public async Task<HealthReport> CollectAsync(CancellationToken cancellationToken = default)
     {
@@ -38,21 +41,21 @@ public sealed class HealthCollector(
         var problems = new List<string>(verdict.Problems);
         var failing = !verdict.Healthy;
 
-        var cameraHealth = cameras.All.Select(sampler.Sample).ToList();
+        var samples = cameras.All.Select(sampler.Sample).ToList();
+        var cameraHealth = samples.ConvertAll(s => s.Health);
         foreach (var camera in cameraHealth.Where(c => c.State != "connected"))
         {
             problems.Add($"camera {camera.Id}: {camera.State}{(camera.LastError is null ? "" : $" ({camera.LastError})")}");
             failing |= camera.State == "failing";
         }
 
-        foreach (var camera in cameraHealth.Where(c => c.Sharpness < SharpnessMeter.BlurredBelow))
-        {
-            problems.Add($"camera {camera.Id}: image blurred or blank (sharpness {camera.Sharpness:0})");
-        }
+        // Frozen, blank, covered, dark, bright, blurry, scene-mismatch: the same sentences the evidence records carry.
+        problems.AddRange(samples.SelectMany(s => s.Findings));
 
-        foreach (var camera in cameraHealth.Where(c => c.Frozen))
+        var scannerHealth = ScannerHealth.From(agent.Scanning.Scanners, scanners, scans.Recent);
+        foreach (var scanner in scannerHealth.Where(s => s.State == ScannerHealth.Missing))
         {
-            problems.Add($"camera {camera.Id}: frozen, new frames are identical to the previous one");
+            problems.Add($"scanner {scanner.Id}: missing ({scanner.Reason}); badge and tag scans from it are lost until it is back");
         }
 
         var inputHealth = inputs.Health.Select(i => new InputHealth(
@@ -123,6 +126,7 @@ public sealed class HealthCollector(
             UptimeSeconds = Math.Round(timeProvider.GetElapsedTime(startedTimestamp).TotalSeconds, 1),
             Cameras = cameraHealth,
             Inputs = inputHealth,
+            Scanners = scannerHealth,
             Broker = new BrokerHealth(BrokerEndpoint.TryParse(agent.Broker.Url, out var endpoint, out _) ? endpoint.ToString() : "(invalid)", uplink.IsConnected, uplink.LastAcknowledgedAt),
             Outbox = new OutboxHealth(stats.Count, stats.Bytes, stats.Oldest, oldestAge),
             Disk = new DiskHealth(agent.StateDirectory, space.FreeBytes, space.TotalBytes, Math.Round(space.FreePercent, 1)),

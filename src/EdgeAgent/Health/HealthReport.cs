@@ -27,6 +27,9 @@ public sealed partial record HealthReport
 
     public required IReadOnlyList<InputHealth> Inputs { get; init; }
 
+    /// <summary>Badge and tag scanners: connected or missing (with the reason), last scan, recent rejected lines.</summary>
+    public IReadOnlyList<ScannerHealth> Scanners { get; init; } = [];
+
     public required BrokerHealth Broker { get; init; }
 
     public required OutboxHealth Outbox { get; init; }
@@ -48,7 +51,8 @@ public sealed partial record HealthReport
         '|',
         Status,
         string.Join(',', Problems.Select(p => Numbers().Replace(p, "#"))),
-        string.Join(',', Cameras.Select(c => $"{c.Id}={c.State}/{c.Frozen}")),
+        string.Join(',', Cameras.Select(c => $"{c.Id}={c.State}/{c.Frozen}/{string.Join('+', c.Flags)}/{c.ReferenceCommissioned}")),
+        string.Join(',', Scanners.Select(s => $"{s.Id}={s.State}")),
         string.Join(',', Inputs.Select(i => $"{i.Id}={i.Locked}/{i.Chatter}")),
         Broker.Connected,
         Clock.Synchronised);

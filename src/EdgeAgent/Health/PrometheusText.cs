@@ -21,6 +21,8 @@ public static class PrometheusText
         Gauge(text, "edgeagent_camera_fps", "Measured frames per second.", report.Cameras.Where(c => c.Fps is not null).Select(c => (Camera(c), c.Fps!.Value)));
         Gauge(text, "edgeagent_camera_frame_age_seconds", "Age of the newest frame.", report.Cameras.Where(c => c.LastFrameAgeSeconds is not null).Select(c => (Camera(c), c.LastFrameAgeSeconds!.Value)));
         Gauge(text, "edgeagent_camera_sharpness", "Variance of the Laplacian of the newest frame.", report.Cameras.Where(c => c.Sharpness is not null).Select(c => (Camera(c), c.Sharpness!.Value)));
+        Gauge(text, "edgeagent_camera_scene_match", "Correlation of the newest frame with the commissioning reference (1 = same view).", report.Cameras.Where(c => c.SceneMatch is not null).Select(c => (Camera(c), c.SceneMatch!.Value)));
+        Gauge(text, "edgeagent_scanner_connected", "1 when the scanner's device is open.", report.Scanners.Select(s => ($"scanner=\"{Escape(s.Id)}\"", s.State == ScannerHealth.Connected ? 1.0 : 0.0)));
         Gauge(text, "edgeagent_input_locked", "1 while the lock is on.", report.Inputs.Select(i => ($"input=\"{Escape(i.Id)}\",point=\"{Escape(i.Point)}\"", i.Locked ? 1.0 : 0.0)));
         Gauge(text, "edgeagent_broker_connected", "1 while connected to the broker.", [("", report.Broker.Connected ? 1 : 0)]);
         Gauge(text, "edgeagent_outbox_depth", "Records waiting for delivery.", [("", report.Outbox.Depth)]);

@@ -21,11 +21,19 @@ public sealed partial class ScannerService(
 {
     private readonly ConcurrentDictionary<string, bool> connected = new(StringComparer.Ordinal);
 
+    private readonly ConcurrentDictionary<string, string> faults = new(StringComparer.Ordinal);
+
     /// <summary>Whether each scanner's device is open now.</summary>
     public IReadOnlyDictionary<string, bool> Connected => connected;
 
+    /// <summary>Why a scanner's device is not open (it failed to open, or hung up); absent while open or not yet tried.</summary>
+    public IReadOnlyDictionary<string, string> Faults => faults;
+
     /// <summary>Raised after a scanner's device was opened (first time or again after an outage).</summary>
     public event Action<string>? DeviceOpened;
+
+    /// <summary>Raised when a scanner's device could not be opened or hung up; <see cref="Faults"/> holds why.</summary>
+    public event Action<string>? DeviceLost;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(options.Value.Scanning.Scanners.Select(s => SuperviseAsync(s, stoppingToken)));
@@ -47,6 +55,7 @@ public sealed partial class ScannerService(
             {
                 await reader.RunAsync(() => OnOpened(scanner, down), line => router.Accept(scanner, line), cancellationToken);
                 Log.HungUp(logger, scanner.Id, Describe(scanner));
+                faults[scanner.Id] = $"{Describe(scanner)} hung up (unplugged?)";
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -54,6 +63,7 @@ public sealed partial class ScannerService(
             }
             catch (Exception ex)
             {
+                faults[scanner.Id] = $"{Describe(scanner)}: {ex.Message}";
                 if (!down.Value)
                 {
                     Log.Unavailable(logger, scanner.Id, Describe(scanner), ex.Message, scanner.ReconnectMs);
@@ -62,6 +72,7 @@ public sealed partial class ScannerService(
 
             down.Value = true;
             connected[scanner.Id] = false;
+            DeviceLost?.Invoke(scanner.Id);
             try
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(scanner.ReconnectMs), timeProvider, cancellationToken);
@@ -75,6 +86,7 @@ public sealed partial class ScannerService(
 
     private void OnOpened(ScannerOptions scanner, StrongBox<bool> down)
     {
+        faults.TryRemove(scanner.Id, out _);
         connected[scanner.Id] = true;
         Log.Opened(logger, scanner.Id, scanner.Kind, Describe(scanner), down.Value);
         down.Value = false;

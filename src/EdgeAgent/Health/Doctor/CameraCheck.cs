@@ -1,4 +1,5 @@
 using EdgeAgent.Capture;
+using EdgeAgent.Capture.Quality;
 using EdgeAgent.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -9,7 +10,7 @@ public static class CameraCheck
 {
     private const int FramesWanted = 5;
 
-    public static async Task<DoctorResult> RunAsync(CameraOptions camera, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public static async Task<DoctorResult> RunAsync(CameraOptions camera, TimeSpan timeout, RawFrame? reference = null, CancellationToken cancellationToken = default)
     {
         var name = $"camera {camera.Id}";
         using var logs = new CollectingLoggerProvider();
@@ -62,30 +63,47 @@ public static class CameraCheck
             return DoctorResult.Fail(name, $"{source.Describe()}: no frame: {why}", FixFor(camera));
         }
 
-        var sharpness = SharpnessMeter.Measure(last);
-        var detail = $"{count} frames {last.Width}x{last.Height}, sharpness {sharpness:0}";
-        if (count > 1 && SharpnessMeter.Difference(first!, last) == 0)
+        // The same analyzer that judges evidence photos; frozen = the last frame is identical to the first.
+        var unchanged = count > 1 && FrameFingerprint.Of(first!) == FrameFingerprint.Of(last) ? count - 1 : 0;
+        var quality = FrameQualityAnalyzer.Analyze(last, unchanged, camera.Quality, reference);
+        var scene = quality.SceneMatch is { } match ? $", scene match {match:0.00}" : "";
+        var detail = $"{count} frames {last.Width}x{last.Height}, sharpness {quality.Sharpness:0}{scene}";
+        if (quality.Flags.Contains(FrameQuality.Frozen))
         {
             return DoctorResult.Fail(name, detail + ", but FROZEN: every frame is identical", "the camera or its encoder is stuck on one picture: power-cycle the camera, check its firmware");
         }
 
-        return sharpness < SharpnessMeter.BlurredBelow
-            ? DoctorResult.Warn(name, detail + ": blurred, covered or blank", $"clean the lens and refocus while watching the score: edgeagent snapshot --camera {camera.Id} -o aim.jpg")
-            : DoctorResult.Pass(name, detail);
+        return Judge(name, detail, quality.Flags, camera.Id);
     }
 
     /// <summary>Uses the running agent's view of a camera: the agent holds the device, so it cannot be opened twice.</summary>
     public static DoctorResult FromAgent(CameraHealth camera)
     {
         var name = $"camera {camera.Id}";
-        var detail = $"via running agent: {camera.State}, {camera.Fps?.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) ?? "?"} fps, last frame {camera.LastFrameAgeSeconds?.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) ?? "never"} s ago, sharpness {camera.Sharpness?.ToString("0", System.Globalization.CultureInfo.InvariantCulture) ?? "-"}";
+        var scene = camera.SceneMatch is { } match ? $", scene match {match:0.00}" : "";
+        var detail = $"via running agent: {camera.State}, {camera.Fps?.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) ?? "?"} fps, last frame {camera.LastFrameAgeSeconds?.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) ?? "never"} s ago, sharpness {camera.Sharpness?.ToString("0", System.Globalization.CultureInfo.InvariantCulture) ?? "-"}{scene}";
         if (camera.State != "connected")
         {
             return DoctorResult.Fail(name, detail + (camera.LastError is null ? "" : $" ({camera.LastError})"), "check the camera's power, cable or network, and its Url in the config; journalctl -u edgeagent shows the reader's errors");
         }
 
-        return camera.Sharpness < SharpnessMeter.BlurredBelow
-            ? DoctorResult.Warn(name, detail + ": blurred, covered or blank", $"clean the lens and refocus: edgeagent snapshot --camera {camera.Id} -o aim.jpg")
+        return Judge(name, detail, camera.Flags, camera.Id);
+    }
+
+    /// <summary>A commissioning reference is what lets health notice a camera that was turned or obstructed.</summary>
+    public static DoctorResult Reference(string cameraId, bool commissioned) => commissioned
+        ? DoctorResult.Pass($"scene {cameraId}", "reference view commissioned")
+        : DoctorResult.Warn($"scene {cameraId}", "no scene reference commissioned: a camera that is turned or obstructed goes unnoticed", $"aim and focus the camera, then: edgeagent commission --camera {cameraId}");
+
+    private static DoctorResult Judge(string name, string detail, IReadOnlyList<string> flags, string cameraId)
+    {
+        if (flags.Contains(FrameQuality.SceneMismatch))
+        {
+            return DoctorResult.Warn(name, detail + ": the view does not match the commissioning reference", $"re-aim the camera or clear what blocks it; if the new view is right: edgeagent commission --camera {cameraId}");
+        }
+
+        return flags.Count > 0
+            ? DoctorResult.Warn(name, $"{detail}: {string.Join(", ", flags)}", $"clean the lens and refocus while watching the score: edgeagent snapshot --camera {cameraId} -o aim.jpg")
             : DoctorResult.Pass(name, detail);
     }
 

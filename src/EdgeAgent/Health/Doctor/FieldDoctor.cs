@@ -47,11 +47,15 @@ public sealed class FieldDoctor(IClockSyncProbe clock, IDiskSpaceProbe disk, str
             ? DoctorResult.Warn("agent", $"not running (nothing answers on {agent.Control.SocketPath})", "start it: sudo systemctl start edgeagent; if it keeps stopping: journalctl -u edgeagent -e")
             : DoctorResult.Pass("agent", $"running, version {running.Version}, up {running.UptimeSeconds:0} s, health {running.Status}");
 
+        var references = new Capture.Quality.SceneReferenceStore(agent.StateDirectory);
         foreach (var camera in agent.Cameras)
         {
-            yield return running?.Cameras.FirstOrDefault(c => c.Id == camera.Id) is { } seen
+            var reference = References(references, camera.Id);
+            var seen = running?.Cameras.FirstOrDefault(c => c.Id == camera.Id);
+            yield return seen is not null
                 ? CameraCheck.FromAgent(seen)
-                : await CameraCheck.RunAsync(camera, CameraTimeout, cancellationToken);
+                : await CameraCheck.RunAsync(camera, CameraTimeout, reference, cancellationToken);
+            yield return CameraCheck.Reference(camera.Id, seen?.ReferenceCommissioned ?? reference is not null);
         }
 
         foreach (var result in HostChecks.Gpio(agent, running))
@@ -68,6 +72,19 @@ public sealed class FieldDoctor(IClockSyncProbe clock, IDiskSpaceProbe disk, str
         yield return HostChecks.Clock(clock);
         yield return HostChecks.Disk(agent, disk);
         yield return HostChecks.Permissions(etcDirectory);
+    }
+
+    /// <summary>The commissioned reference, or null (also when the state directory cannot be read by this user).</summary>
+    private static Capture.RawFrame? References(Capture.Quality.SceneReferenceStore store, string cameraId)
+    {
+        try
+        {
+            return store.Load(cameraId);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null;
+        }
     }
 
     private static async Task<HealthReport?> AskRunningAgentAsync(string socketPath, CancellationToken cancellationToken)
