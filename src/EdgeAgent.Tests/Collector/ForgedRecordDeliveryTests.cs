@@ -37,9 +37,10 @@ public sealed class ForgedRecordDeliveryTests : IDisposable
 
         var answers = receipts.Messages.Select(m => Receipt.TryParse(m.Payload.FirstSpan)!).ToList();
         Assert.Contains(answers, r => r is { Sequence: 1, Status: ReceiptStatus.Stored });
-        var rejected = Assert.Single(answers, r => r.Sequence == 2);
-        Assert.Equal(ReceiptStatus.Rejected, rejected.Status);
-        Assert.StartsWith("signature: signed by key", rejected.Reason, StringComparison.Ordinal);
+        var rejected = answers.Where(r => r.Sequence == 2).ToList(); // the device resends after its receipt timeout: each answered the same
+        Assert.NotEmpty(rejected);
+        Assert.All(rejected, r => Assert.Equal(ReceiptStatus.Rejected, r.Status));
+        Assert.All(rejected, r => Assert.StartsWith("signature: signed by key", r.Reason, StringComparison.Ordinal));
         Assert.Equal([1L], collector.Stored.Select(r => r.Sequence));
         Assert.Single(collector.Service.Store.Enumerate());
         Assert.Equal(2, Assert.Single((await device.Outbox.PeekAsync(10)).Select(i => i.Sequence)));
