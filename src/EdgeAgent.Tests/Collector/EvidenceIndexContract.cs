@@ -59,6 +59,28 @@ public abstract class EvidenceIndexContract
     }
 
     [Fact]
+    public void Chain_links_and_breaks_are_kept_per_record()
+    {
+        using var index = Open();
+        var first = Record("device-1", 1);
+        var second = Record("device-1", 2) with { PrevHash = new string('b', 64) };
+        var other = Record("device-2", 2);
+        Assert.True(index.TryAdd(first, PathOf(first), StoredAt, recordHash: new string('c', 64)));
+        Assert.True(index.TryAdd(second, PathOf(second), StoredAt, recordHash: new string('d', 64)));
+        Assert.True(index.TryAdd(other, PathOf(other), StoredAt));
+
+        Assert.Equal([new ChainLink(first.RecordId, PathOf(first), new string('c', 64), null)], index.At("device-1", 1));
+        Assert.Equal([new ChainLink(second.RecordId, PathOf(second), new string('d', 64), new string('b', 64))], index.At("device-1", 2));
+        Assert.Empty(index.At("device-1", 3));
+        Assert.Empty(index.ChainBreaks("device-1"));
+
+        index.FlagChainBreak(second.RecordId, "prevHash bbbb is not the hash cccc of the previous record");
+
+        Assert.Equal([new ChainBreak("device-1", 2, second.RecordId, "prevHash bbbb is not the hash cccc of the previous record")], index.ChainBreaks("device-1"));
+        Assert.Empty(index.ChainBreaks("device-2"));
+    }
+
+    [Fact]
     public async Task Two_collectors_racing_on_the_same_records_index_each_exactly_once()
     {
         using var first = Open("collector-a");

@@ -21,7 +21,8 @@ public static class CollectCommand
         var index = new Option<string>("--index") { Description = "Index of stored records: sqlite (default, DIR/index.db) or postgresql (several collectors sharing DIR).", DefaultValueFactory = _ => EvidenceIndexOptions.Sqlite };
         var indexConnection = new Option<string?>("--index-connection") { Description = "Npgsql connection string without a password (e.g. Host=/run/postgresql;Database=evidence)." };
         var indexConnectionFile = new Option<string?>("--index-connection-file") { Description = "File holding the index connection string (use this when it contains a password)." };
-        var command = new Command("collect", "Run the central collector: receive evidence, verify image hashes, store each record once.") { broker, dir, ca, user, passwordFile, clientCert, clientKey, clientId, sharedGroup, index, indexConnection, indexConnectionFile };
+        var keys = new Option<string?>("--keys") { Description = "Enrolled device public keys: a directory of {deviceId}.pem (from 'edgeagent key') or one such file. Records not signed by their device's enrolled key are rejected. Default: signatures not checked." };
+        var command = new Command("collect", "Run the central collector: receive evidence, verify image hashes, signatures and chain links, store each record once.") { broker, dir, ca, user, passwordFile, clientCert, clientKey, clientId, sharedGroup, index, indexConnection, indexConnectionFile, keys };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var brokerOptions = new BrokerOptions
@@ -51,11 +52,23 @@ public static class CollectCommand
                 return ExitCodes.Config;
             }
 
+            var keysPath = parse.GetValue(keys);
+            if (keysPath is not null && !Directory.Exists(keysPath) && !File.Exists(keysPath))
+            {
+                error.WriteLine($"edgeagent collect: --keys: '{keysPath}' is neither a directory of {{deviceId}}.pem keys nor a key file");
+                return ExitCodes.Config;
+            }
+
             using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
             CollectorService collector;
             try
             {
-                collector = new CollectorService(new CollectorOptions { Broker = brokerOptions, OutputDirectory = parse.GetValue(dir)!, SubscriptionGroup = string.IsNullOrEmpty(parse.GetValue(sharedGroup)) ? null : parse.GetValue(sharedGroup), ClientId = parse.GetValue(clientId) ?? "edgeagent-collector-" + Environment.MachineName, Index = indexOptions }, loggerFactory.CreateLogger<CollectorService>());
+                collector = new CollectorService(new CollectorOptions { Broker = brokerOptions, OutputDirectory = parse.GetValue(dir)!, SubscriptionGroup = string.IsNullOrEmpty(parse.GetValue(sharedGroup)) ? null : parse.GetValue(sharedGroup), ClientId = parse.GetValue(clientId) ?? "edgeagent-collector-" + Environment.MachineName, Index = indexOptions, KeysDirectory = keysPath }, loggerFactory.CreateLogger<CollectorService>());
+            }
+            catch (InvalidDataException ex)
+            {
+                error.WriteLine($"edgeagent collect: --keys: {ex.Message}");
+                return ExitCodes.Config;
             }
             catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException)
             {

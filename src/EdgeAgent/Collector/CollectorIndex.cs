@@ -36,6 +36,23 @@ public sealed class CollectorIndex : IEvidenceIndex
               stored_at TEXT NOT NULL);
             CREATE INDEX IF NOT EXISTS records_device_sequence ON records(device, sequence);
             """);
+        AddChainColumns();
+    }
+
+    /// <summary>Adds the hash-chain columns to an index created before they existed (one process at a time).</summary>
+    private void AddChainColumns()
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('records') WHERE name = 'record_hash'";
+        if ((long)command.ExecuteScalar()! == 0)
+        {
+            command.CommandText = "ALTER TABLE records ADD COLUMN record_hash TEXT; ALTER TABLE records ADD COLUMN prev_hash TEXT; ALTER TABLE records ADD COLUMN chain_break TEXT;";
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
     }
 
     public bool Contains(Guid recordId)
@@ -50,14 +67,14 @@ public sealed class CollectorIndex : IEvidenceIndex
     }
 
     /// <summary>Adds the record; false when it was already indexed (by this or another collector).</summary>
-    public bool TryAdd(EvidenceRecord record, string relativePath, DateTimeOffset storedAt)
+    public bool TryAdd(EvidenceRecord record, string relativePath, DateTimeOffset storedAt, string? recordHash = null)
     {
         lock (sync)
         {
             using var command = connection.CreateCommand();
             command.CommandText = """
-                INSERT OR IGNORE INTO records(record_id, device, site, sequence, work_order, step, path, sha256, created_at, stored_at)
-                VALUES($id, $device, $site, $seq, $wo, $step, $path, $sha, $created, $stored)
+                INSERT OR IGNORE INTO records(record_id, device, site, sequence, work_order, step, path, sha256, created_at, stored_at, record_hash, prev_hash)
+                VALUES($id, $device, $site, $seq, $wo, $step, $path, $sha, $created, $stored, $hash, $prev)
                 """;
             command.Parameters.AddWithValue("$id", record.RecordId.ToString());
             command.Parameters.AddWithValue("$device", record.DeviceId);
@@ -69,6 +86,8 @@ public sealed class CollectorIndex : IEvidenceIndex
             command.Parameters.AddWithValue("$sha", record.Image.Sha256);
             command.Parameters.AddWithValue("$created", record.CreatedAt.ToString("O"));
             command.Parameters.AddWithValue("$stored", storedAt.ToString("O"));
+            command.Parameters.AddWithValue("$hash", (object?)recordHash ?? DBNull.Value);
+            command.Parameters.AddWithValue("$prev", (object?)record.PrevHash ?? DBNull.Value);
             return command.ExecuteNonQuery() == 1;
         }
     }
@@ -106,6 +125,55 @@ public sealed class CollectorIndex : IEvidenceIndex
             }
 
             return gaps;
+        }
+    }
+
+    public IReadOnlyList<ChainLink> At(string deviceId, long sequence)
+    {
+        lock (sync)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT record_id, path, record_hash, prev_hash FROM records WHERE device = $device AND sequence = $seq ORDER BY stored_at";
+            command.Parameters.AddWithValue("$device", deviceId);
+            command.Parameters.AddWithValue("$seq", sequence);
+            using var reader = command.ExecuteReader();
+            var links = new List<ChainLink>();
+            while (reader.Read())
+            {
+                links.Add(new ChainLink(Guid.Parse(reader.GetString(0)), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+            }
+
+            return links;
+        }
+    }
+
+    public void FlagChainBreak(Guid recordId, string detail)
+    {
+        lock (sync)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE records SET chain_break = $detail WHERE record_id = $id";
+            command.Parameters.AddWithValue("$detail", detail);
+            command.Parameters.AddWithValue("$id", recordId.ToString());
+            command.ExecuteNonQuery();
+        }
+    }
+
+    public IReadOnlyList<ChainBreak> ChainBreaks(string deviceId)
+    {
+        lock (sync)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT sequence, record_id, chain_break FROM records WHERE device = $device AND chain_break IS NOT NULL ORDER BY sequence";
+            command.Parameters.AddWithValue("$device", deviceId);
+            using var reader = command.ExecuteReader();
+            var breaks = new List<ChainBreak>();
+            while (reader.Read())
+            {
+                breaks.Add(new ChainBreak(deviceId, reader.GetInt64(0), Guid.Parse(reader.GetString(1)), reader.GetString(2)));
+            }
+
+            return breaks;
         }
     }
 

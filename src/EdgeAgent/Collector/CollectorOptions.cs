@@ -26,6 +26,13 @@ public sealed class CollectorOptions
     /// <summary>Disk bound for all half-received images together; the oldest are evicted past it.</summary>
     public long MaxPendingBytes { get; init; } = 1024L * 1024 * 1024;
 
+    /// <summary>
+    /// Directory of enrolled device public keys, <c>{deviceId}.pem</c> (from <c>edgeagent key</c>), or one such file.
+    /// Set: a record that is unsigned, signed with another key, altered after signing, or from a device without an
+    /// enrolled key is rejected and not stored. Null: signatures are not checked (logged once at start).
+    /// </summary>
+    public string? KeysDirectory { get; init; }
+
     /// <summary>Which index decides "stored once": SQLite in the store (default) or PostgreSQL shared by several collectors.</summary>
     public EvidenceIndexOptions Index { get; init; } = new();
 }

@@ -38,6 +38,7 @@ public sealed partial class CollectorService : IAsyncDisposable
             RecordStored?.Invoke(this, record);
         };
         Intake.Rejected += (_, reason) => Rejected?.Invoke(this, reason);
+        Intake.ChainBroken += (_, broken) => ChainBroken?.Invoke(this, broken);
         client.ApplicationMessageReceivedAsync += OnMessageAsync;
         client.DisconnectedAsync += _ =>
         {
@@ -56,6 +57,9 @@ public sealed partial class CollectorService : IAsyncDisposable
     /// <summary>Raised when a message is refused, with the reason.</summary>
     public event EventHandler<string>? Rejected;
 
+    /// <summary>Raised when a stored record's <c>prevHash</c> does not match its stored predecessor; the record is kept, flagged in the index.</summary>
+    public event EventHandler<ChainBreak>? ChainBroken;
+
     /// <summary>Raised when a message could not be handled (for example the disk is full); it was not acknowledged.</summary>
     public event EventHandler<Exception>? HandlingFailed;
 
@@ -64,6 +68,15 @@ public sealed partial class CollectorService : IAsyncDisposable
     /// <summary>Connects once (throws when the broker is unreachable), then keeps reconnecting in the background.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        if (Intake.Keys is { } keys)
+        {
+            Log.CheckingSignatures(logger, keys.Devices.Count);
+        }
+        else
+        {
+            Log.SignaturesNotChecked(logger);
+        }
+
         foreach (var gap in Intake.Index.CountByDevice().Keys.SelectMany(Intake.Index.Gaps))
         {
             Log.OpenGap(logger, gap.DeviceId, gap.From, gap.To);
@@ -233,6 +246,12 @@ public sealed partial class CollectorService : IAsyncDisposable
 
         [LoggerMessage(EventId = 7011, Level = LogLevel.Warning, Message = "Open sequence gap from {DeviceId}: #{From}..#{To} not received yet")]
         public static partial void OpenGap(ILogger logger, string deviceId, long from, long to);
+
+        [LoggerMessage(EventId = 7013, Level = LogLevel.Warning, Message = "Record signatures are NOT checked: no enrolled keys configured (edgeagent collect --keys DIR); records are stored after their image hash check only")]
+        public static partial void SignaturesNotChecked(ILogger logger);
+
+        [LoggerMessage(EventId = 7014, Level = LogLevel.Information, Message = "Checking record signatures against {Count} enrolled device key(s); records from other devices are rejected")]
+        public static partial void CheckingSignatures(ILogger logger, int count);
 
         [LoggerMessage(EventId = 7009, Level = LogLevel.Warning, Message = "Ignored a message on {Topic}: not a device topic")]
         public static partial void NotDeviceTopic(ILogger logger, string topic);

@@ -3,14 +3,16 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using EdgeAgent.Evidence;
 using EdgeAgent.Uplink;
+using EdgeAgent.Verification;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Collector;
 
 /// <summary>
 /// What the collector does with each message, independent of MQTT: stage chunks durably, and for each
-/// record check device, duplicates, completeness and SHA-256, store it durably, index it, report sequence
-/// gaps, and say which receipt the device gets. Nothing from the wire is used as a path unsanitised.
+/// record check device, signature (against the enrolled key, when keys are configured), duplicates,
+/// completeness and SHA-256, store it durably, index it, flag hash-chain breaks, report sequence gaps, and
+/// say which receipt the device gets. Nothing from the wire is used as a path unsanitised.
 /// </summary>
 public sealed partial class EvidenceIntake : IDisposable
 {
@@ -21,11 +23,15 @@ public sealed partial class EvidenceIntake : IDisposable
     {
         this.logger = logger;
         this.timeProvider = timeProvider ?? TimeProvider.System;
+        Keys = options.KeysDirectory is null ? null : EnrolledKeys.Load(options.KeysDirectory); // first: a bad key leaves nothing open
         Store = new EvidenceStore(options.OutputDirectory);
         Directory.CreateDirectory(Store.Root);
         Index = EvidenceIndexFactory.Open(options.Index, Store.Root, options.ClientId);
         Staging = new ChunkStaging(Store.Root, options.MaxChunkBytes, options.MaxImageBytes, options.MaxPendingBytes);
     }
+
+    /// <summary>The enrolled device keys records must be signed with; null: signatures are not checked.</summary>
+    public EnrolledKeys? Keys { get; }
 
     public EvidenceStore Store { get; }
 
@@ -38,6 +44,9 @@ public sealed partial class EvidenceIntake : IDisposable
     public event EventHandler<string>? Rejected;
 
     public event EventHandler<SequenceGap>? GapDetected;
+
+    /// <summary>Raised when a stored record's <c>prevHash</c> does not match its stored predecessor (the record is kept).</summary>
+    public event EventHandler<ChainBreak>? ChainBroken;
 
     /// <summary>Stages one image chunk; returns an error text when refused (then nothing was written).</summary>
     public string? AcceptChunk(string deviceId, string? recordId, string? index, string? count, ReadOnlySpan<byte> payload)
@@ -62,9 +71,11 @@ public sealed partial class EvidenceIntake : IDisposable
     public Receipt? AcceptRecord(string deviceId, ReadOnlySpan<byte> json)
     {
         EvidenceRecord record;
+        string recordHash;
         try
         {
             record = EvidenceRecord.FromJson(json);
+            recordHash = EvidenceSignature.RecordHash(json);
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException)
         {
@@ -76,6 +87,13 @@ public sealed partial class EvidenceIntake : IDisposable
         {
             Reject(deviceId, $"record claims device '{record.DeviceId}' but came on '{deviceId}'s topic");
             return Answer(record, ReceiptStatus.Rejected, reason: "device id does not match the topic");
+        }
+
+        if (Keys is not null && SignatureProblem(record, json) is { } forged)
+        {
+            Staging.Discard(deviceId, record.RecordId);
+            Reject(deviceId, $"record {record.RecordId} #{record.Sequence}: {forged}");
+            return Answer(record, ReceiptStatus.Rejected, reason: forged);
         }
 
         if (Index.Contains(record.RecordId))
@@ -101,7 +119,7 @@ public sealed partial class EvidenceIntake : IDisposable
 
         var path = Store.Store(record, json.ToArray(), image);
         var previous = Index.PreviousSequence(deviceId, record.Sequence);
-        if (!Index.TryAdd(record, path, timeProvider.GetUtcNow()))
+        if (!Index.TryAdd(record, path, timeProvider.GetUtcNow(), recordHash))
         {
             Staging.Discard(deviceId, record.RecordId);
             return Answer(record, ReceiptStatus.Duplicate); // another collector indexed it meanwhile
@@ -116,9 +134,22 @@ public sealed partial class EvidenceIntake : IDisposable
             GapDetected?.Invoke(this, gap);
         }
 
+        foreach (var broken in ChainLinkCheck.Around(Index, Store, record, recordHash))
+        {
+            Index.FlagChainBreak(broken.RecordId, broken.Detail);
+            Log.ChainBreak(logger, deviceId, broken.Sequence, broken.Detail);
+            ChainBroken?.Invoke(this, broken);
+        }
+
         RecordStored?.Invoke(this, record);
         return Answer(record, ReceiptStatus.Stored);
     }
+
+    /// <summary>Why the record's signature is not acceptable under the enrolled keys, or null when it verifies.</summary>
+    private string? SignatureProblem(EvidenceRecord record, ReadOnlySpan<byte> json) =>
+        Keys!.For(record.DeviceId) is { } key
+            ? EvidenceSignature.Check(json, key) is { } bad ? $"signature: {bad}" : null
+            : $"signature: no enrolled key for device '{record.DeviceId}'";
 
     private static Receipt Answer(EvidenceRecord record, ReceiptStatus status, IReadOnlyList<int>? missing = null, string? reason = null) =>
         new() { RecordId = record.RecordId, Sequence = record.Sequence, Status = status, Missing = missing, Reason = reason };
@@ -130,7 +161,11 @@ public sealed partial class EvidenceIntake : IDisposable
         return reason;
     }
 
-    public void Dispose() => Index.Dispose();
+    public void Dispose()
+    {
+        Index.Dispose();
+        Keys?.Dispose();
+    }
 
     private static partial class Log
     {
@@ -145,5 +180,8 @@ public sealed partial class EvidenceIntake : IDisposable
 
         [LoggerMessage(EventId = 7006, Level = LogLevel.Information, Message = "Record {DeviceId} #{Sequence} is missing {Missing} chunk(s) (-1: all); asked the device to resend")]
         public static partial void Incomplete(ILogger logger, string deviceId, long sequence, int missing);
+
+        [LoggerMessage(EventId = 7012, Level = LogLevel.Warning, Message = "Hash chain broken at {DeviceId} #{Sequence}: {Detail}; record kept and flagged")]
+        public static partial void ChainBreak(ILogger logger, string deviceId, long sequence, string detail);
     }
 }

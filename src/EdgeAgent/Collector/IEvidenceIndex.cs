@@ -13,7 +13,17 @@ public interface IEvidenceIndex : IDisposable
     bool Contains(Guid recordId);
 
     /// <summary>Adds the record; false when it was already indexed (by this or another collector).</summary>
-    bool TryAdd(EvidenceRecord record, string relativePath, DateTimeOffset storedAt);
+    /// <param name="recordHash">The record's chain hash (<see cref="EvidenceSignature.RecordHash"/> of the stored JSON), kept for link checks.</param>
+    bool TryAdd(EvidenceRecord record, string relativePath, DateTimeOffset storedAt, string? recordHash = null);
+
+    /// <summary>The device's stored records with this sequence (normally one; more after a device's outbox was reset).</summary>
+    IReadOnlyList<ChainLink> At(string deviceId, long sequence);
+
+    /// <summary>Marks a stored record as breaking its device's hash chain.</summary>
+    void FlagChainBreak(Guid recordId, string detail);
+
+    /// <summary>The device's stored records flagged by <see cref="FlagChainBreak"/>, in sequence order.</summary>
+    IReadOnlyList<ChainBreak> ChainBreaks(string deviceId);
 
     /// <summary>Highest stored sequence of a device below <paramref name="sequence"/>, or 0.</summary>
     long PreviousSequence(string deviceId, long sequence);

@@ -34,13 +34,14 @@ public sealed class DemoRunner(string outputDirectory, string? brokerUrl, TextWr
         console.WriteLine($"broker     {url}{(broker is null ? "" : " (in-process MQTTnet broker)")}");
 
         var collectorRoot = Path.Combine(root, "collector");
+        var keysDirectory = EnrolDemoDevice(root);
         await using var collector = new CollectorService(
-            new CollectorOptions { Broker = new BrokerOptions { Url = url }, OutputDirectory = collectorRoot, ClientId = "demo-collector-" + Guid.NewGuid().ToString("N")[..8] },
+            new CollectorOptions { Broker = new BrokerOptions { Url = url }, OutputDirectory = collectorRoot, ClientId = "demo-collector-" + Guid.NewGuid().ToString("N")[..8], KeysDirectory = keysDirectory },
             loggerFactory.CreateLogger<CollectorService>());
         var stored = new StoredCounter();
         collector.RecordStored += (_, record) => stored.Add(record);
         await collector.StartAsync(cancellationToken);
-        console.WriteLine($"collector  storing under {collectorRoot}");
+        console.WriteLine($"collector  storing under {collectorRoot}, checking signatures against {keysDirectory}");
 
         var configPath = WriteAgentConfig(root, url);
         console.WriteLine($"agent      config {configPath}");
@@ -102,6 +103,16 @@ public sealed class DemoRunner(string outputDirectory, string? brokerUrl, TextWr
 
     private static void Manual(TriggerBus bus, TimeProvider time, string step) =>
         bus.Publish(new TriggerEvent(PointId, TriggerKind.Manual, "demo", "demo-script", time.GetUtcNow(), time.GetTimestamp()) { StepId = step, Operator = "demo-operator" });
+
+    /// <summary>Makes the demo device's key now (the agent loads it at start) and enrols its public half at the collector, as <c>edgeagent key</c> would.</summary>
+    private static string EnrolDemoDevice(string root)
+    {
+        using var key = DeviceKey.LoadOrCreate(Path.Combine(root, "agent"));
+        var keys = Path.Combine(root, "keys");
+        Directory.CreateDirectory(keys);
+        File.WriteAllText(Path.Combine(keys, "demo-device.pem"), key.PublicKeyPem);
+        return keys;
+    }
 
     private static string WriteAgentConfig(string root, string brokerUrl)
     {
