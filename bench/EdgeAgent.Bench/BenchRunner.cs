@@ -30,6 +30,34 @@ public static class BenchRunner
             table.AppendLine($"| frame age at trigger, p{p} (ms; negative = taken after the trigger) | {F(Percentile(ours.FrameAgeMs, p))} | {F(Percentile(diy.FrameAgeMs, p))} | n/a |");
         }
 
+        progress.WriteLine($"lock edges: {options.LockEdges} without debounce, {options.DebouncedLockEdges} with 50 ms");
+        var floor = await TriggerEdgeBenchmark.BareCallbackAsync(options.LockEdges);
+        foreach (var (debounce, edges) in new[] { (0, options.LockEdges), (50, options.DebouncedLockEdges) })
+        {
+            var edge = await TriggerEdgeBenchmark.LockInputAsync(options, debounce, edges);
+            foreach (var p in new[] { 50, 99 })
+            {
+                var a = Percentile(edge, p);
+                var b = Percentile(floor, p);
+                table.AppendLine($"| lock edge → trigger event at the capture stage, debounce {debounce} ms, p{p} (µs) | {F(a)} | {F(b)} (bare GpioController callback, same simulated driver) | {Ratio(b, a)} |");
+            }
+        }
+
+        progress.WriteLine($"capture: {options.Triggers} triggers on a bare camera reader");
+        var capture = await CaptureBenchmark.EdgeAgentAsync(options, stream.Url);
+        var oneFrame = await CaptureBenchmark.FfmpegOneFrameAsync(options, stream.Url);
+        foreach (var p in new[] { 50, 99 })
+        {
+            var a = Percentile(capture.LatencyMs, p);
+            var b = Percentile(oneFrame.LatencyMs, p);
+            table.AppendLine($"| trigger → encoded JPEG (capture + quality + encode), p{p} (ms) | {F(a)} | {F(b)} (ffmpeg -frames:v 1 → JPEG) | {Ratio(b, a)} |");
+        }
+
+        foreach (var p in new[] { 50, 99 })
+        {
+            table.AppendLine($"| frame age at capture, p{p} (ms; negative = taken after the trigger) | {F(Percentile(capture.FrameAgeMs, p))} | {F(Percentile(oneFrame.FrameAgeMs, p))} | n/a |");
+        }
+
         progress.WriteLine($"backlog: {options.BacklogRecords} records with images");
         var image = BacklogBenchmark.SampleImage(options);
         var drain = await BacklogBenchmark.EdgeAgentAsync(options, broker.Url, image);
@@ -41,9 +69,13 @@ public static class BenchRunner
         table.AppendLine($"| backlog drain end to end, MB/s | {F(endToEnd.MegabytesPerSecond, "0.00")} | {F(bare.MegabytesPerSecond, "0.00")} | {Ratio(bare.MegabytesPerSecond, endToEnd.MegabytesPerSecond)} |");
 
         progress.WriteLine("cpu per stream");
-        var agentCpu = await ResourceBenchmark.AgentCpuAsync(options, broker.Url, stream.Url);
-        var ffmpegCpu = await ResourceBenchmark.FfmpegCpuAsync(options, stream.Url);
-        table.AppendLine($"| CPU per {options.Width}x{options.Height} stream (cores) | {F(agentCpu, "0.000")} | {F(ffmpegCpu, "0.000")} (ffmpeg alone decoding) | {Ratio(ffmpegCpu, agentCpu)} |");
+        table.AppendLine(await CpuRowAsync(options, broker.Url, stream.Url));
+        if ((options.Width, options.Height) != (1280, 720))
+        {
+            var hd = options with { Width = 1280, Height = 720 };
+            await using var hdStream = await ClockStreamServer.StartAsync(hd.Width, hd.Height, hd.Fps);
+            table.AppendLine(await CpuRowAsync(hd, broker.Url, hdStream.Url));
+        }
 
         progress.WriteLine("peak rss");
         var one = await ResourceBenchmark.PeakRssAsync(options, broker.Url, stream.Url, 1);
@@ -63,5 +95,12 @@ public static class BenchRunner
         }
 
         return table.ToString();
+    }
+
+    private static async Task<string> CpuRowAsync(BenchOptions options, string brokerUrl, string streamUrl)
+    {
+        var agentCpu = await ResourceBenchmark.AgentCpuAsync(options, brokerUrl, streamUrl);
+        var ffmpegCpu = await ResourceBenchmark.FfmpegCpuAsync(options, streamUrl);
+        return $"| CPU per {options.Width}x{options.Height} stream (cores) | {F(agentCpu, "0.000")} | {F(ffmpegCpu, "0.000")} (ffmpeg alone decoding) | {Ratio(ffmpegCpu, agentCpu)} |";
     }
 }
