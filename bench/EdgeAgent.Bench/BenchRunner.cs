@@ -9,13 +9,14 @@ public static class BenchRunner
     public static async Task<string> RunAsync(BenchOptions options, TextWriter progress)
     {
         Directory.CreateDirectory(options.WorkDirectory);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await using var broker = await Tests.Infrastructure.MosquittoProcess.StartAsync();
         await using var stream = await ClockStreamServer.StartAsync(options.Width, options.Height, options.Fps);
         var table = new StringBuilder();
         table.AppendLine($"| measure | EdgeAgent | baseline | ratio (baseline / EdgeAgent) |");
         table.AppendLine("| --- | --- | --- | --- |");
 
-        progress.WriteLine($"latency: {options.Triggers} triggers each, {options.Width}x{options.Height}@{options.Fps} MJPEG over HTTP");
+        progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] latency: {options.Triggers} triggers each, {options.Width}x{options.Height}@{options.Fps} MJPEG over HTTP");
         var ours = await LatencyBenchmark.EdgeAgentAsync(options, broker.Url, stream.Url);
         var diy = await LatencyBenchmark.DoItYourselfAsync(options, broker.Url, stream.Url);
         foreach (var p in new[] { 50, 99 })
@@ -30,7 +31,7 @@ public static class BenchRunner
             table.AppendLine($"| frame age at trigger, p{p} (ms; negative = taken after the trigger) | {F(Percentile(ours.FrameAgeMs, p))} | {F(Percentile(diy.FrameAgeMs, p))} | n/a |");
         }
 
-        progress.WriteLine($"lock edges: {options.LockEdges} without debounce, {options.DebouncedLockEdges} with 50 ms");
+        progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] lock edges: {options.LockEdges} without debounce, {options.DebouncedLockEdges} with 50 ms");
         var floor = await TriggerEdgeBenchmark.BareCallbackAsync(options.LockEdges);
         foreach (var (debounce, edges) in new[] { (0, options.LockEdges), (50, options.DebouncedLockEdges) })
         {
@@ -43,7 +44,7 @@ public static class BenchRunner
             }
         }
 
-        progress.WriteLine($"capture: {options.Triggers} triggers on a bare camera reader");
+        progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] capture: {options.Triggers} triggers on a bare camera reader");
         var capture = await CaptureBenchmark.EdgeAgentAsync(options, stream.Url);
         var oneFrame = await CaptureBenchmark.FfmpegOneFrameAsync(options, stream.Url);
         foreach (var p in new[] { 50, 99 })
@@ -58,7 +59,7 @@ public static class BenchRunner
             table.AppendLine($"| frame age at capture, p{p} (ms; negative = taken after the trigger) | {F(Percentile(capture.FrameAgeMs, p))} | {F(Percentile(oneFrame.FrameAgeMs, p))} | n/a |");
         }
 
-        progress.WriteLine($"backlog: {options.BacklogRecords} records with images");
+        progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] backlog: {options.BacklogRecords} records with images");
         var image = BacklogBenchmark.SampleImage(options);
         var drain = await BacklogBenchmark.EdgeAgentAsync(options, broker.Url, image);
         var bare = await BacklogBenchmark.BareMqttnetAsync(options, broker.Url, image);
@@ -68,7 +69,7 @@ public static class BenchRunner
         table.AppendLine($"| backlog drain end to end (collector fsyncs, receipt empties the outbox), records/s | {F(endToEnd.RecordsPerSecond)} | {F(bare.RecordsPerSecond)} (bare MQTTnet publish loop) | {Ratio(bare.RecordsPerSecond, endToEnd.RecordsPerSecond)} |");
         table.AppendLine($"| backlog drain end to end, MB/s | {F(endToEnd.MegabytesPerSecond, "0.00")} | {F(bare.MegabytesPerSecond, "0.00")} | {Ratio(bare.MegabytesPerSecond, endToEnd.MegabytesPerSecond)} |");
 
-        progress.WriteLine("cpu per stream");
+        progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] cpu per stream");
         table.AppendLine(await CpuRowAsync(options, broker.Url, stream.Url));
         if ((options.Width, options.Height) != (1280, 720))
         {
@@ -77,11 +78,11 @@ public static class BenchRunner
             table.AppendLine(await CpuRowAsync(hd, broker.Url, hdStream.Url));
         }
 
-        progress.WriteLine("peak rss");
+        progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] peak rss");
         var one = await ResourceBenchmark.PeakRssAsync(options, broker.Url, stream.Url, 1);
         var two = await ResourceBenchmark.PeakRssAsync(options, broker.Url, stream.Url, 2);
-        table.AppendLine($"| peak RSS, 1 stream (MiB; agent / with ffmpeg children) | {F(one.Agent)} / {F(one.Tree)} | n/a | n/a |");
-        table.AppendLine($"| peak RSS, 2 streams (MiB; agent / with ffmpeg children) | {F(two.Agent)} / {F(two.Tree)} | {F(one.Agent)} (1 stream) | {Ratio(one.Agent, two.Agent)} |");
+        table.AppendLine($"| peak RSS, 1 stream (MiB; agent / with ffmpeg children; 48 MiB ring, a trigger a second) | {F(one.Agent)} / {F(one.Tree)} | n/a | n/a |");
+        table.AppendLine($"| peak RSS, 2 streams (MiB; agent / with ffmpeg children; 48 MiB ring each, a trigger a second) | {F(two.Agent)} / {F(two.Tree)} | {F(one.Agent)} (1 stream) | {Ratio(one.Agent, two.Agent)} |");
 
         var bareStart = await ResourceBenchmark.BareStartAsync();
         table.AppendLine($"| start-up to READY (ms) | {F(one.Startup.TotalMilliseconds, "0")} | {F(bareStart.TotalMilliseconds, "0")} (bare `edgeagent --help`) | {Ratio(bareStart.TotalMilliseconds, one.Startup.TotalMilliseconds)} |");
