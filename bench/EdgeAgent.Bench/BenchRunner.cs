@@ -19,17 +19,7 @@ public static class BenchRunner
         progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] latency: {options.Triggers} triggers each, {options.Width}x{options.Height}@{options.Fps} MJPEG over HTTP");
         var ours = await LatencyBenchmark.EdgeAgentAsync(options, broker.Url, stream.Url);
         var diy = await LatencyBenchmark.DoItYourselfAsync(options, broker.Url, stream.Url);
-        foreach (var p in new[] { 50, 99 })
-        {
-            var a = Percentile(ours.LatencyMs, p);
-            var b = Percentile(diy.LatencyMs, p);
-            table.AppendLine($"| trigger → record at broker, p{p} (ms) | {F(a)} | {F(b)} (gpiomon → ffmpeg -frames:v 1 → mosquitto_pub) | {Ratio(b, a)} |");
-        }
-
-        foreach (var p in new[] { 50, 99 })
-        {
-            table.AppendLine($"| frame age at trigger, p{p} (ms; negative = taken after the trigger) | {F(Percentile(ours.FrameAgeMs, p))} | {F(Percentile(diy.FrameAgeMs, p))} | n/a |");
-        }
+        LatencyRows(table, ("trigger → record at broker", "frame age at trigger"), ours, diy, "gpiomon → ffmpeg -frames:v 1 → mosquitto_pub");
 
         progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] lock edges: {options.LockEdges} without debounce, {options.DebouncedLockEdges} with 50 ms");
         var floor = await TriggerEdgeBenchmark.BareCallbackAsync(options.LockEdges);
@@ -47,17 +37,7 @@ public static class BenchRunner
         progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] capture: {options.Triggers} triggers on a bare camera reader");
         var capture = await CaptureBenchmark.EdgeAgentAsync(options, stream.Url);
         var oneFrame = await CaptureBenchmark.FfmpegOneFrameAsync(options, stream.Url);
-        foreach (var p in new[] { 50, 99 })
-        {
-            var a = Percentile(capture.LatencyMs, p);
-            var b = Percentile(oneFrame.LatencyMs, p);
-            table.AppendLine($"| trigger → encoded JPEG (capture + quality + encode), p{p} (ms) | {F(a)} | {F(b)} (ffmpeg -frames:v 1 → JPEG) | {Ratio(b, a)} |");
-        }
-
-        foreach (var p in new[] { 50, 99 })
-        {
-            table.AppendLine($"| frame age at capture, p{p} (ms; negative = taken after the trigger) | {F(Percentile(capture.FrameAgeMs, p))} | {F(Percentile(oneFrame.FrameAgeMs, p))} | n/a |");
-        }
+        LatencyRows(table, ("trigger → encoded JPEG (capture + quality + encode)", "frame age at capture"), capture, oneFrame, "ffmpeg -frames:v 1 → JPEG");
 
         progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] backlog: {options.BacklogRecords} records with images");
         var image = BacklogBenchmark.SampleImage(options);
@@ -96,6 +76,22 @@ public static class BenchRunner
         }
 
         return table.ToString();
+    }
+
+    /// <summary>p50 and p99 of latency against the baseline with the ratio, then of frame age (no ratio: the sign matters).</summary>
+    private static void LatencyRows(StringBuilder table, (string Latency, string Age) measures, LatencyBenchmark.Result ours, LatencyBenchmark.Result baseline, string baselineName)
+    {
+        foreach (var p in new[] { 50, 99 })
+        {
+            var a = Percentile(ours.LatencyMs, p);
+            var b = Percentile(baseline.LatencyMs, p);
+            table.AppendLine($"| {measures.Latency}, p{p} (ms) | {F(a)} | {F(b)} ({baselineName}) | {Ratio(b, a)} |");
+        }
+
+        foreach (var p in new[] { 50, 99 })
+        {
+            table.AppendLine($"| {measures.Age}, p{p} (ms; negative = taken after the trigger) | {F(Percentile(ours.FrameAgeMs, p))} | {F(Percentile(baseline.FrameAgeMs, p))} | n/a |");
+        }
     }
 
     private static async Task<string> CpuRowAsync(BenchOptions options, string brokerUrl, string streamUrl)
