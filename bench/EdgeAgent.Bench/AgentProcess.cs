@@ -22,15 +22,18 @@ public sealed class AgentProcess : IAsyncDisposable
 
     public static string AgentDll => Path.Combine(AppContext.BaseDirectory, "edgeagent.dll");
 
-    /// <summary>Writes a config with <paramref name="cameras"/> ffmpeg cameras on <paramref name="streamUrl"/> and starts the agent.</summary>
-    public static async Task<AgentProcess> StartAsync(string directory, string brokerUrl, string streamUrl, int cameras, int width, int height)
+    /// <summary>
+    /// Writes a config with <paramref name="cameras"/> ffmpeg cameras on <paramref name="streamUrl"/> and starts the agent;
+    /// <paramref name="preTriggerMegabytes"/> gives each camera a pre-trigger ring and 4 pre-trigger photos per trigger.
+    /// </summary>
+    public static async Task<AgentProcess> StartAsync(string directory, string brokerUrl, string streamUrl, int cameras, int width, int height, int preTriggerMegabytes = 0)
     {
         Directory.CreateDirectory(directory);
         var cameraList = new JsonArray();
         var ids = new JsonArray();
         for (var i = 1; i <= cameras; i++)
         {
-            cameraList.Add(new JsonObject { ["Id"] = $"cam-{i}", ["Kind"] = "ffmpeg", ["Url"] = streamUrl, ["Width"] = width, ["Height"] = height });
+            cameraList.Add(new JsonObject { ["Id"] = $"cam-{i}", ["Kind"] = "ffmpeg", ["Url"] = streamUrl, ["Width"] = width, ["Height"] = height, ["PreTriggerMegabytes"] = preTriggerMegabytes, ["PreTriggerPhotos"] = preTriggerMegabytes > 0 ? 4 : 0 });
             ids.Add($"cam-{i}");
         }
 
@@ -65,6 +68,14 @@ public sealed class AgentProcess : IAsyncDisposable
         await agent.WaitReadyAsync(TimeSpan.FromSeconds(60));
         agent.StartupToReady = started.Elapsed;
         return agent;
+    }
+
+    /// <summary>A manual trigger through the control socket, as <c>edgeagent trigger</c> sends it; returns once its records are written.</summary>
+    public async Task TriggerAsync()
+    {
+        using var client = new ControlClient(socketPath);
+        using var response = await client.TriggerAsync(new TriggerRequest("p1", null, null, null, null, "bench"));
+        response.EnsureSuccessStatusCode();
     }
 
     /// <summary>Ready means the host has started every service: the control socket answers (READY=1 is sent at the same moment).</summary>

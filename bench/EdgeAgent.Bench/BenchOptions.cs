@@ -3,9 +3,18 @@ namespace EdgeAgent.Bench;
 /// <summary>Sizes of one benchmark run. <see cref="Smoke"/> keeps the suite's smoke run short; timing never decides pass or fail.</summary>
 public sealed record BenchOptions(int Triggers, int BacklogRecords, TimeSpan CpuWindow, int Width, int Height, int Fps)
 {
-    public static BenchOptions Full { get; } = new(30, 300, TimeSpan.FromSeconds(10), 1280, 720, 15);
+    public static BenchOptions Full { get; } = new(30, 300, TimeSpan.FromSeconds(10), 1280, 720, 15) { LockEdges = 1000, DebouncedLockEdges = 100, CpuWarmup = TimeSpan.FromSeconds(2) };
 
-    public static BenchOptions Smoke { get; } = new(3, 20, TimeSpan.FromSeconds(1), 640, 360, 10);
+    public static BenchOptions Smoke { get; } = new(3, 20, TimeSpan.FromSeconds(1), 640, 360, 10) { LockEdges = 50, DebouncedLockEdges = 10, CpuWarmup = TimeSpan.FromSeconds(0.5) };
+
+    /// <summary>Lock-switch edges timed with no debounce (each takes microseconds).</summary>
+    public int LockEdges { get; init; }
+
+    /// <summary>Lock-switch edges timed with the default 50 ms debounce (each takes the debounce time).</summary>
+    public int DebouncedLockEdges { get; init; }
+
+    /// <summary>Wait before a CPU window starts: past JIT and stream set-up.</summary>
+    public TimeSpan CpuWarmup { get; init; }
 
     public string WorkDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "edgeagent-bench-" + Guid.NewGuid().ToString("N")[..8]);
 }

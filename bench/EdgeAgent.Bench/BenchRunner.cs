@@ -9,28 +9,37 @@ public static class BenchRunner
     public static async Task<string> RunAsync(BenchOptions options, TextWriter progress)
     {
         Directory.CreateDirectory(options.WorkDirectory);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await using var broker = await Tests.Infrastructure.MosquittoProcess.StartAsync();
         await using var stream = await ClockStreamServer.StartAsync(options.Width, options.Height, options.Fps);
         var table = new StringBuilder();
         table.AppendLine($"| measure | EdgeAgent | baseline | ratio (baseline / EdgeAgent) |");
         table.AppendLine("| --- | --- | --- | --- |");
 
-        progress.WriteLine($"latency: {options.Triggers} triggers each, {options.Width}x{options.Height}@{options.Fps} MJPEG over HTTP");
+        progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] latency: {options.Triggers} triggers each, {options.Width}x{options.Height}@{options.Fps} MJPEG over HTTP");
         var ours = await LatencyBenchmark.EdgeAgentAsync(options, broker.Url, stream.Url);
         var diy = await LatencyBenchmark.DoItYourselfAsync(options, broker.Url, stream.Url);
-        foreach (var p in new[] { 50, 99 })
+        LatencyRows(table, ("trigger → record at broker", "frame age at trigger"), ours, diy, "gpiomon → ffmpeg -frames:v 1 → mosquitto_pub");
+
+        progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] lock edges: {options.LockEdges} without debounce, {options.DebouncedLockEdges} with 50 ms");
+        var floor = await TriggerEdgeBenchmark.BareCallbackAsync(options.LockEdges);
+        foreach (var (debounce, edges) in new[] { (0, options.LockEdges), (50, options.DebouncedLockEdges) })
         {
-            var a = Percentile(ours.LatencyMs, p);
-            var b = Percentile(diy.LatencyMs, p);
-            table.AppendLine($"| trigger → record at broker, p{p} (ms) | {F(a)} | {F(b)} (gpiomon → ffmpeg -frames:v 1 → mosquitto_pub) | {Ratio(b, a)} |");
+            var edge = await TriggerEdgeBenchmark.LockInputAsync(options, debounce, edges);
+            foreach (var p in new[] { 50, 99 })
+            {
+                var a = Percentile(edge, p);
+                var b = Percentile(floor, p);
+                table.AppendLine($"| lock edge → trigger event at the capture stage, debounce {debounce} ms, p{p} (µs) | {F(a)} | {F(b)} (bare GpioController callback, same simulated driver) | {Ratio(b, a)} |");
+            }
         }
 
-        foreach (var p in new[] { 50, 99 })
-        {
-            table.AppendLine($"| frame age at trigger, p{p} (ms; negative = taken after the trigger) | {F(Percentile(ours.FrameAgeMs, p))} | {F(Percentile(diy.FrameAgeMs, p))} | n/a |");
-        }
+        progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] capture: {options.Triggers} triggers on a bare camera reader");
+        var capture = await CaptureBenchmark.EdgeAgentAsync(options, stream.Url);
+        var oneFrame = await CaptureBenchmark.FfmpegOneFrameAsync(options, stream.Url);
+        LatencyRows(table, ("trigger → encoded JPEG (capture + quality + encode)", "frame age at capture"), capture, oneFrame, "ffmpeg -frames:v 1 → JPEG");
 
-        progress.WriteLine($"backlog: {options.BacklogRecords} records with images");
+        progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] backlog: {options.BacklogRecords} records with images");
         var image = BacklogBenchmark.SampleImage(options);
         var drain = await BacklogBenchmark.EdgeAgentAsync(options, broker.Url, image);
         var bare = await BacklogBenchmark.BareMqttnetAsync(options, broker.Url, image);
@@ -40,16 +49,20 @@ public static class BenchRunner
         table.AppendLine($"| backlog drain end to end (collector fsyncs, receipt empties the outbox), records/s | {F(endToEnd.RecordsPerSecond)} | {F(bare.RecordsPerSecond)} (bare MQTTnet publish loop) | {Ratio(bare.RecordsPerSecond, endToEnd.RecordsPerSecond)} |");
         table.AppendLine($"| backlog drain end to end, MB/s | {F(endToEnd.MegabytesPerSecond, "0.00")} | {F(bare.MegabytesPerSecond, "0.00")} | {Ratio(bare.MegabytesPerSecond, endToEnd.MegabytesPerSecond)} |");
 
-        progress.WriteLine("cpu per stream");
-        var agentCpu = await ResourceBenchmark.AgentCpuAsync(options, broker.Url, stream.Url);
-        var ffmpegCpu = await ResourceBenchmark.FfmpegCpuAsync(options, stream.Url);
-        table.AppendLine($"| CPU per {options.Width}x{options.Height} stream (cores) | {F(agentCpu, "0.000")} | {F(ffmpegCpu, "0.000")} (ffmpeg alone decoding) | {Ratio(ffmpegCpu, agentCpu)} |");
+        progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] cpu per stream");
+        table.AppendLine(await CpuRowAsync(options, broker.Url, stream.Url));
+        if ((options.Width, options.Height) != (1280, 720))
+        {
+            var hd = options with { Width = 1280, Height = 720 };
+            await using var hdStream = await ClockStreamServer.StartAsync(hd.Width, hd.Height, hd.Fps);
+            table.AppendLine(await CpuRowAsync(hd, broker.Url, hdStream.Url));
+        }
 
-        progress.WriteLine("peak rss");
+        progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] peak rss");
         var one = await ResourceBenchmark.PeakRssAsync(options, broker.Url, stream.Url, 1);
         var two = await ResourceBenchmark.PeakRssAsync(options, broker.Url, stream.Url, 2);
-        table.AppendLine($"| peak RSS, 1 stream (MiB; agent / with ffmpeg children) | {F(one.Agent)} / {F(one.Tree)} | n/a | n/a |");
-        table.AppendLine($"| peak RSS, 2 streams (MiB; agent / with ffmpeg children) | {F(two.Agent)} / {F(two.Tree)} | {F(one.Agent)} (1 stream) | {Ratio(one.Agent, two.Agent)} |");
+        table.AppendLine($"| peak RSS, 1 stream (MiB; agent / with ffmpeg children; 48 MiB ring, a trigger every 5 s) | {F(one.Agent)} / {F(one.Tree)} | n/a | n/a |");
+        table.AppendLine($"| peak RSS, 2 streams (MiB; agent / with ffmpeg children; 48 MiB ring each, a trigger every 5 s) | {F(two.Agent)} / {F(two.Tree)} | {F(one.Agent)} (1 stream) | {Ratio(one.Agent, two.Agent)} |");
 
         var bareStart = await ResourceBenchmark.BareStartAsync();
         table.AppendLine($"| start-up to READY (ms) | {F(one.Startup.TotalMilliseconds, "0")} | {F(bareStart.TotalMilliseconds, "0")} (bare `edgeagent --help`) | {Ratio(bareStart.TotalMilliseconds, one.Startup.TotalMilliseconds)} |");
@@ -63,5 +76,28 @@ public static class BenchRunner
         }
 
         return table.ToString();
+    }
+
+    /// <summary>p50 and p99 of latency against the baseline with the ratio, then of frame age (no ratio: the sign matters).</summary>
+    private static void LatencyRows(StringBuilder table, (string Latency, string Age) measures, LatencyBenchmark.Result ours, LatencyBenchmark.Result baseline, string baselineName)
+    {
+        foreach (var p in new[] { 50, 99 })
+        {
+            var a = Percentile(ours.LatencyMs, p);
+            var b = Percentile(baseline.LatencyMs, p);
+            table.AppendLine($"| {measures.Latency}, p{p} (ms) | {F(a)} | {F(b)} ({baselineName}) | {Ratio(b, a)} |");
+        }
+
+        foreach (var p in new[] { 50, 99 })
+        {
+            table.AppendLine($"| {measures.Age}, p{p} (ms; negative = taken after the trigger) | {F(Percentile(ours.FrameAgeMs, p))} | {F(Percentile(baseline.FrameAgeMs, p))} | n/a |");
+        }
+    }
+
+    private static async Task<string> CpuRowAsync(BenchOptions options, string brokerUrl, string streamUrl)
+    {
+        var agentCpu = await ResourceBenchmark.AgentCpuAsync(options, brokerUrl, streamUrl);
+        var ffmpegCpu = await ResourceBenchmark.FfmpegCpuAsync(options, streamUrl);
+        return $"| CPU per {options.Width}x{options.Height} stream (cores) | {F(agentCpu, "0.000")} | {F(ffmpegCpu, "0.000")} (ffmpeg alone decoding) | {Ratio(ffmpegCpu, agentCpu)} |";
     }
 }
