@@ -21,7 +21,6 @@ public static class UnsafeFindings
         FindingCodes.OutboxQuarantined,
         FindingCodes.InputChangedWhileDown,
         FindingCodes.StateLost,
-        FindingCodes.PreTriggerUnavailable,
     };
 
     public static bool IsUnsafe(string code) => Codes.Contains(code);
