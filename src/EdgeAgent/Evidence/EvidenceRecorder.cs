@@ -107,9 +107,11 @@ public sealed partial class EvidenceRecorder(
                 var before = shots.Count(s => s.Frame.Timestamp < trigger.EdgeTimestamp);
                 AddMissing(cameraId, shots.Count - before, "the camera delivered fewer frames than the plan asks for");
                 var preWanted = request.PreTrigger ?? cameras.Settings[cameraId].PreTriggerPhotos;
-                if (cameras.HasPreTriggerRing(cameraId) && before < preWanted)
+                var frameBytes = shots.Count > 0 ? shots[0].Frame.Bytes : 0;
+                if (cameras.HasPreTriggerRing(cameraId) && before < preWanted && cameras.Get(cameraId).Ring.MaxBytes < preWanted * frameBytes)
                 {
-                    findings.Add(point.Procedure.NewFinding(FindingCodes.PhotoMissing, $"{preWanted - before} of {preWanted} pre-trigger frames of step '{decision.Step.Id}' from camera {cameraId} missing: its ring held only {before} (raise PreTriggerMegabytes or PreTriggerMs)", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
+                    // A ring too small for the step is a configuration fault; a ring still filling after start is not.
+                    findings.Add(point.Procedure.NewFinding(FindingCodes.PreTriggerUnavailable, $"step '{decision.Step.Id}' asks for {preWanted} frames from before the trigger but camera {cameraId}'s ring holds only {before} of its frames (raise its PreTriggerMegabytes)", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
                 }
 
             }
