@@ -21,9 +21,18 @@ public sealed partial class FindingAlertPublisher(
 {
     public const string Schema = "edgeagent.alert/1";
 
+    private readonly HashSet<Finding> published = [];
+    private readonly Lock gate = new();
+
+    /// <summary>Listens for findings, then alerts the ones raised before it listened (a state or outbox quarantined while starting).</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
         findings.Raised += OnRaised;
+        foreach (var earlier in findings.Recent)
+        {
+            OnRaised(this, earlier);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -50,6 +59,14 @@ public sealed partial class FindingAlertPublisher(
 
     private void OnRaised(object? sender, Finding finding)
     {
+        lock (gate)
+        {
+            if (!published.Add(finding))
+            {
+                return; // raised while starting: already alerted from the log's recent list
+            }
+        }
+
         try
         {
             var agent = options.Value;
