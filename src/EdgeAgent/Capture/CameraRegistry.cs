@@ -52,21 +52,32 @@ public sealed class CameraRegistry : IHostedService, IAsyncDisposable
     /// <paramref name="photos"/> fresh ones spaced by the camera's photo interval) and assesses each; at the
     /// camera's <c>PersonCheckSteps</c> the assessment includes the person check.
     /// </summary>
-    public async Task<IReadOnlyList<CapturedFrame>> CaptureAsync(string cameraId, long triggerTimestamp, int photos, string? stepId = null, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<CapturedFrame>> CaptureAsync(string cameraId, long triggerTimestamp, int photos, string? stepId = null, CancellationToken cancellationToken = default) =>
+        CaptureAsync(cameraId, triggerTimestamp, new FrameRequest(null, photos), stepId, cancellationToken);
+
+    /// <summary>Takes what <paramref name="request"/> (a procedure step's capture settings) asks for, with the camera's options as defaults.</summary>
+    public async Task<IReadOnlyList<CapturedFrame>> CaptureAsync(string cameraId, long triggerTimestamp, FrameRequest request, string? stepId = null, CancellationToken cancellationToken = default)
     {
         var camera = Settings[cameraId];
-        var plan = new CapturePlan(camera.PreTriggerPhotos, Math.Max(1, photos), TimeSpan.FromMilliseconds(camera.PhotoIntervalMs), TimeSpan.FromMilliseconds(camera.FreshFrameWaitMs));
+        var plan = request.PlanFor(camera);
         var frames = await plan.ExecuteAsync(Get(cameraId), triggerTimestamp, timeProvider, cancellationToken);
         var checkPeople = stepId is not null && camera.PersonCheckSteps.Contains(stepId, StringComparer.Ordinal);
         return [.. frames.Select(f => new CapturedFrame(f, Assess(cameraId, f, checkPeople)))];
     }
+
+    /// <summary>True when the camera keeps a pre-trigger ring (<c>PreTriggerMegabytes</c> above 0), so frames from before a trigger exist.</summary>
+    public bool HasPreTriggerRing(string cameraId) => Get(cameraId).Ring.MaxBytes > 0;
 
     /// <summary>
     /// Starts the capture plans of all cameras of a point at once, so they photograph the same moments; a
     /// sequential loop would take the second camera's photos only after the first camera's were done.
     /// </summary>
     public IReadOnlyDictionary<string, Task<IReadOnlyList<CapturedFrame>>> StartCaptures(IEnumerable<string> cameraIds, long triggerTimestamp, int photos, string? stepId = null, CancellationToken cancellationToken = default) =>
-        cameraIds.Distinct(StringComparer.Ordinal).ToDictionary(id => id, id => CaptureAsync(id, triggerTimestamp, photos, stepId, cancellationToken), StringComparer.Ordinal);
+        StartCaptures(cameraIds, triggerTimestamp, new FrameRequest(null, photos), stepId, cancellationToken);
+
+    /// <inheritdoc cref="StartCaptures(IEnumerable{string}, long, int, string?, CancellationToken)"/>
+    public IReadOnlyDictionary<string, Task<IReadOnlyList<CapturedFrame>>> StartCaptures(IEnumerable<string> cameraIds, long triggerTimestamp, FrameRequest request, string? stepId = null, CancellationToken cancellationToken = default) =>
+        cameraIds.Distinct(StringComparer.Ordinal).ToDictionary(id => id, id => CaptureAsync(id, triggerTimestamp, request, stepId, cancellationToken), StringComparer.Ordinal);
 
     /// <summary>Quality signals of one frame against the camera's thresholds and commissioning reference.</summary>
     public FrameQuality Assess(string cameraId, Frame frame, bool checkPeople = false)

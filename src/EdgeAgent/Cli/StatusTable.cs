@@ -47,6 +47,17 @@ public static class StatusTable
         output.WriteLine(string.Create(c, $"clock    {(report.Clock.Synchronised ? "synchronised" : "NOT SYNCHRONISED")}{(report.Clock.MaxErrorMs is { } e ? $" (±{e:0.#} ms)" : "")}"));
         output.WriteLine(string.Create(c, $"cpu      {(report.CpuTemperatureC is { } t ? $"{t:0.0} °C" : "no sensor")}"));
         output.WriteLine(string.Create(c, $"watchdog {(report.PipelineAlive ? "fed (pipeline alive)" : "WITHHELD (pipeline hung)")}"));
+        if (report.Findings is { Total: > 0 } findings)
+        {
+            output.WriteLine();
+            output.WriteLine(string.Create(c, $"findings {findings.Total} since start, {findings.UnsafeRecent} unsafe in the last hour"));
+            output.WriteLine("TIME      CODE                        POINT        ORDER        STEP");
+            foreach (var f in findings.Recent.Take(10))
+            {
+                output.WriteLine(string.Create(c, $"{f.At:HH:mm:ss} {(f.Unsafe ? "!" : " ")}{f.Code,-26} {f.Point,-12} {f.WorkOrder ?? "-",-12} {f.Step ?? "-"}"));
+            }
+        }
+
         if (report.Problems.Count > 0)
         {
             output.WriteLine();

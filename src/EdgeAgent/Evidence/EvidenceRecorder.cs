@@ -78,10 +78,19 @@ public sealed partial class EvidenceRecorder(
 
         // All cameras at once (each camera's capture plan: pre-trigger frames, then post-trigger photos), so every
         // photo of a trigger shows the same moment; then one record per photo.
-        var wanted = decision.Step.Capture.Cameras;
-        var photos = decision.Advanced ? decision.Step.Capture.Photos : 1;
+        // The step's capture settings drive the plan (pre-trigger frames, post-trigger frames, interval); the camera's options are the defaults.
+        var step = decision.Step.Capture;
+        var wanted = step.Cameras;
+        var request = decision.Advanced
+            ? new FrameRequest(step.PreFrames, step.PostTrigger, step.IntervalMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null)
+            : new FrameRequest(null, 1);
+        var photos = request.PostTrigger;
         var capturing = point.Options.Cameras.Where(c => wanted.Count == 0 || wanted.Contains(c)).ToList();
-        var captures = cameras.StartCaptures(capturing, trigger.EdgeTimestamp, photos, decision.Step.Id, cancellationToken);
+        var captures = cameras.StartCaptures(capturing, trigger.EdgeTimestamp, request, decision.Step.Id, cancellationToken);
+        foreach (var blind in capturing.Where(c => request.PreTrigger > 0 && !cameras.HasPreTriggerRing(c)))
+        {
+            findings.Add(point.Procedure.NewFinding(FindingCodes.PreTriggerUnavailable, $"step '{decision.Step.Id}' asks for {request.PreTrigger} frames from before the trigger but camera {blind} keeps no pre-trigger ring (set its PreTriggerMegabytes)", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
+        }
         foreach (var absent in wanted.Where(c => !point.Options.Cameras.Contains(c)))
         {
             findings.Add(point.Procedure.NewFinding(FindingCodes.PhotoMissing, $"step '{decision.Step.Id}' wants camera {absent}, which is not a camera of point {trigger.PointId}", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
@@ -95,7 +104,16 @@ public sealed partial class EvidenceRecorder(
             {
                 var shots = await captures[cameraId];
                 taken.Add((cameraId, shots));
-                AddMissing(cameraId, shots.Count, "the camera delivered fewer frames than the plan asks for");
+                var before = shots.Count(s => s.Frame.Timestamp < trigger.EdgeTimestamp);
+                AddMissing(cameraId, shots.Count - before, "the camera delivered fewer frames than the plan asks for");
+                var preWanted = request.PreTrigger ?? cameras.Settings[cameraId].PreTriggerPhotos;
+                var frameBytes = shots.Count > 0 ? shots[0].Frame.Bytes : 0;
+                if (cameras.HasPreTriggerRing(cameraId) && before < preWanted && cameras.Get(cameraId).Ring.MaxBytes < preWanted * frameBytes)
+                {
+                    // A ring too small for the step is a configuration fault; a ring still filling after start is not.
+                    findings.Add(point.Procedure.NewFinding(FindingCodes.PreTriggerUnavailable, $"step '{decision.Step.Id}' asks for {preWanted} frames from before the trigger but camera {cameraId}'s ring holds only {before} of its frames (raise its PreTriggerMegabytes)", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
+                }
+
             }
             catch (CameraUnavailableException ex)
             {

@@ -4,6 +4,7 @@ using EdgeAgent.Capture;
 using EdgeAgent.Configuration;
 using EdgeAgent.Outbox;
 using EdgeAgent.Scanning;
+using EdgeAgent.Procedure;
 using EdgeAgent.Triggers;
 using EdgeAgent.Uplink;
 using Microsoft.Extensions.Options;
@@ -23,7 +24,8 @@ public sealed class HealthCollector(
     IThermalProbe thermal,
     TimeProvider timeProvider,
     ScannerService scanners,
-    ScanRouter scans)
+    ScanRouter scans,
+    FindingLog? findingLog = null)
 {
     public const double HotCelsius = 80;
     private static readonly string AgentVersion = typeof(HealthCollector).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
@@ -114,6 +116,13 @@ public sealed class HealthCollector(
             problems.Add($"cpu: {temperature:0} °C");
         }
 
+        var findings = findingLog is null ? null : FindingsHealth.From(findingLog, now);
+        if (findings is { UnsafeRecent: > 0 })
+        {
+            var newest = findings.Recent.First(f => f.Unsafe);
+            problems.Add($"findings: {findings.UnsafeRecent} unsafe in the last hour, newest {newest.Code} at {newest.Point} ({newest.Message})");
+        }
+
         return new HealthReport
         {
             Device = agent.DeviceId,
@@ -133,6 +142,7 @@ public sealed class HealthCollector(
             Clock = clockState,
             CpuTemperatureC = temperature,
             PipelineAlive = verdict.Healthy,
+            Findings = findings,
         };
     }
 }

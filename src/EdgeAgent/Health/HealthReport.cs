@@ -43,6 +43,9 @@ public sealed partial record HealthReport
     /// <summary>What the systemd watchdog is fed on: false means pings are withheld.</summary>
     public required bool PipelineAlive { get; init; }
 
+    /// <summary>Findings raised since start; unsafe ones within the last hour make the report degraded.</summary>
+    public FindingsHealth? Findings { get; init; }
+
     /// <summary>
     /// The parts that, when they change, make the report worth publishing before the next period. Numbers in
     /// problem sentences (ages, percentages) are left out, or a hung camera would republish on every check.
@@ -55,7 +58,8 @@ public sealed partial record HealthReport
         string.Join(',', Scanners.Select(s => $"{s.Id}={s.State}")),
         string.Join(',', Inputs.Select(i => $"{i.Id}={i.Locked}/{i.Chatter}")),
         Broker.Connected,
-        Clock.Synchronised);
+        Clock.Synchronised,
+        Findings?.Total);
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\d+(\.\d+)?")]
     private static partial System.Text.RegularExpressions.Regex Numbers();

@@ -32,6 +32,8 @@ public static class PrometheusText
         Gauge(text, "edgeagent_disk_total_bytes", "Size of the state directory's file system.", [("", report.Disk.TotalBytes)]);
         Gauge(text, "edgeagent_clock_synchronised", "1 when the kernel clock is synchronised.", [("", report.Clock.Synchronised ? 1 : 0)]);
         Gauge(text, "edgeagent_cpu_temperature_celsius", "CPU temperature.", report.CpuTemperatureC is { } t ? [("", t)] : []);
+        Gauge(text, "edgeagent_findings_raised", "Findings raised since the agent started.", report.Findings is { } f ? [("", f.Total)] : []);
+        Gauge(text, "edgeagent_findings_unsafe_recent", "Unsafe findings within the last hour; above 0 health is degraded.", report.Findings is { } u ? [("", u.UnsafeRecent)] : []);
         return text.ToString();
     }
 

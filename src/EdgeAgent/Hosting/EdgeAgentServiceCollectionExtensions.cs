@@ -44,8 +44,10 @@ public static class EdgeAgentServiceCollectionExtensions
         services.AddSingleton(sp => new TelemetryQueue(Path.Combine(sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.StateDirectory, "telemetry.db"), sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.Outbox, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<EvidenceOutbox>().Condition));
         services.AddSingleton<ScanRouter>();
         services.AddSingleton<ScannerService>();
+        services.AddSingleton<FindingAlertPublisher>();
 
-        // Start order matters: cameras are reading before inputs can fire.
+        // Start order matters: alerts listen before anything can find something; cameras read before inputs fire.
+        services.AddHostedService(sp => sp.GetRequiredService<FindingAlertPublisher>());
         services.AddHostedService(sp => sp.GetRequiredService<CameraRegistry>());
         services.AddHostedService(sp => sp.GetRequiredService<EvidenceRecorder>());
         services.AddHostedService(sp => sp.GetRequiredService<LockInputService>());

@@ -47,4 +47,7 @@ public static class FindingCodes
 
     /// <summary>The outbox database was unreadable at start and was quarantined; the device's sequence restarts.</summary>
     public const string OutboxQuarantined = "outbox-quarantined";
+
+    /// <summary>A step asked for frames from before its trigger but the camera keeps no pre-trigger ring.</summary>
+    public const string PreTriggerUnavailable = "pre-trigger-unavailable";
 }

@@ -88,6 +88,11 @@ public static class ProcedureTemplateValidator
             errors.Add($"{path}.capture: preFrames and postFrames must be 0 to 100");
         }
 
+        if (step.Capture.IntervalMs is < 50 or > 60_000)
+        {
+            errors.Add($"{path}.capture.intervalMs: {step.Capture.IntervalMs} is out of range; 50 to 60000 ms between post-trigger frames");
+        }
+
         foreach (var (confirm, i) in step.Confirm.Select((c, i) => (c, i)))
         {
             if (confirm != "badge")

@@ -9,9 +9,15 @@ public sealed record StepCapture
     /// <summary>Photos per camera when the step is reached, 1 to 20.</summary>
     public int Photos { get; init; } = 1;
 
-    /// <summary>Frames kept from before the trigger (pre-roll), per camera.</summary>
-    public int PreFrames { get; init; }
+    /// <summary>Frames kept from before the trigger (pre-roll, from the camera's pre-trigger ring), per camera; null: the camera's <c>PreTriggerPhotos</c>.</summary>
+    public int? PreFrames { get; init; }
 
-    /// <summary>Frames kept after the trigger (post-roll), per camera.</summary>
-    public int PostFrames { get; init; }
+    /// <summary>Frames taken at and after the trigger (post-roll), per camera; the step takes the larger of this and <see cref="Photos"/>.</summary>
+    public int? PostFrames { get; init; }
+
+    /// <summary>Milliseconds between post-trigger frames; null: the camera's <c>PhotoIntervalMs</c>.</summary>
+    public int? IntervalMs { get; init; }
+
+    /// <summary>Frames at and after the trigger: <see cref="Photos"/>, or more when <see cref="PostFrames"/> asks for more.</summary>
+    public int PostTrigger => Math.Max(Photos, PostFrames ?? 0);
 }

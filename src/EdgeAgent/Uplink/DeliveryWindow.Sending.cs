@@ -82,7 +82,7 @@ public sealed partial class DeliveryWindow
         foreach (var (id, subtopic, payload) in batch)
         {
             await PublishAsync(client, new MqttApplicationMessageBuilder()
-                .WithTopic(Topics.Telemetry(deviceId, subtopic))
+                .WithTopic(Topics.Queued(deviceId, subtopic))
                 .WithPayload(payload)
                 .WithContentType("application/json")
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)

@@ -19,6 +19,17 @@ public static class Topics
     /// <summary>Health and telemetry (not evidence: no receipt, quota and TTL on the device).</summary>
     public static string Telemetry(string deviceId, string subtopic) => $"{Root}/{deviceId}/telemetry/{subtopic}";
 
+    /// <summary>One QoS 1 message per finding (unsafe or out-of-order sequence); see docs/protocol.md "Alerts".</summary>
+    public static string Alert(string deviceId) => $"{Root}/{deviceId}/alert";
+
+    /// <summary>The telemetry-queue name under which alerts wait; sent to <see cref="Alert"/>, not under telemetry/.</summary>
+    public const string AlertQueueName = "alert";
+
+    /// <summary>Where a message queued under <paramref name="subtopic"/> in the telemetry queue is published.</summary>
+    public static string Queued(string deviceId, string subtopic) => subtopic == AlertQueueName ? Alert(deviceId) : Telemetry(deviceId, subtopic);
+
+    public const string AllAlerts = Root + "/+/alert";
+
     /// <summary>Commands to the device (MQTT 5 request; the response goes to the request's response topic).</summary>
     public static string Command(string deviceId) => $"{Root}/{deviceId}/command";
 

@@ -1,0 +1,128 @@
+using System.Text.Json.Nodes;
+using EdgeAgent.Capture;
+using EdgeAgent.Configuration;
+using EdgeAgent.Evidence;
+using EdgeAgent.Hosting;
+using EdgeAgent.Outbox;
+using EdgeAgent.Procedure;
+using EdgeAgent.Tests.Capture;
+using EdgeAgent.Tests.Infrastructure;
+using EdgeAgent.Triggers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EdgeAgent.Tests.Evidence;
+
+/// <summary>The step's capture settings (pre/post frames, interval) drive what the real recorder takes, on fake time.</summary>
+public sealed class StepCaptureSettingsTests : IAsyncDisposable
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private readonly TempDirectory dir = new();
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
+    private readonly ScriptedFrameSource source = new();
+    private ServiceProvider? services;
+
+    [Fact]
+    public async Task Step_with_two_pre_and_three_post_frames_records_two_frames_before_the_lock_and_three_after()
+    {
+        var recorder = await StartAsync(ringMegabytes: 1);
+
+        await HandleAsync(recorder, Trigger(TriggerKind.Manual, "button", "isolated"));
+        var locked = await HandleAsync(recorder, Trigger(TriggerKind.LockOn, "lock-a"));
+
+        var records = (await services!.GetRequiredService<EvidenceOutbox>().PeekAsync(100)).Select(i => EvidenceRecord.FromJson(i.Record)).Where(r => r.Step.Id == "locked").ToList();
+        Assert.Equal(5, records.Count);
+        Assert.Equal(5, locked.RecordIds.Count);
+        var ages = records.Select(r => r.Frame.AgeMs).ToList();
+        Assert.All(ages.Take(2), ms => Assert.InRange(ms, -2000, -1)); // from the ring, within the 2 s before the lock
+        Assert.All(ages.Skip(2), ms => Assert.True(ms >= 0, $"ages {string.Join(", ", ages)}"));
+        Assert.All(ages.Skip(2).Zip(ages.Skip(3)), pair => Assert.True(pair.Second - pair.First >= 500, $"ages {string.Join(", ", ages)}")); // the step's 500 ms interval
+        Assert.Equal(records.Select(r => r.Frame.Sequence).Order(), records.Select(r => r.Frame.Sequence));
+        Assert.DoesNotContain(locked.Findings, f => f.StartsWith(FindingCodes.PreTriggerUnavailable, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Step_asking_for_pre_trigger_frames_from_a_camera_without_a_ring_is_a_finding()
+    {
+        var recorder = await StartAsync(ringMegabytes: 0);
+
+        await HandleAsync(recorder, Trigger(TriggerKind.Manual, "button", "isolated"));
+        var locked = await HandleAsync(recorder, Trigger(TriggerKind.LockOn, "lock-a"));
+
+        Assert.Contains(locked.Findings, f => f.StartsWith("pre-trigger-unavailable: step 'locked' asks for 2 frames from before the trigger but camera cam-1 keeps no pre-trigger ring", StringComparison.Ordinal));
+        Assert.Equal(3, locked.RecordIds.Count); // the post-trigger frames are still taken
+    }
+
+    [Fact]
+    public void Shipped_conveyor_template_takes_two_pre_trigger_frames_at_the_lock()
+    {
+        var template = ProcedureTemplate.Load(Path.Combine(AppContext.BaseDirectory, "procedures", "conveyor-lockout.json"));
+        var locked = template.Steps.Single(s => s.Id == "locked");
+        Assert.Equal(2, locked.Capture.PreFrames);
+    }
+
+    private async Task<EvidenceRecorder> StartAsync(int ringMegabytes)
+    {
+        var procedures = dir.Combine("procedures");
+        Directory.CreateDirectory(procedures);
+        var template = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "procedures", "conveyor-lockout.json")), documentOptions: new() { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!;
+        template["steps"]![1]!["capture"] = new JsonObject { ["photos"] = 1, ["preFrames"] = 2, ["postFrames"] = 3, ["intervalMs"] = 500 };
+        File.WriteAllText(Path.Combine(procedures, "conveyor-lockout.json"), template.ToJsonString());
+        var config = AgentConfig.Baseline(dir.Combine("state"), "mqtt://127.0.0.1:1");
+        config["ProceduresDirectory"] = procedures;
+        config["Cameras"]![0]!["PreTriggerMegabytes"] = ringMegabytes;
+        var collection = new ServiceCollection().AddLogging();
+        collection.AddSingleton<TimeProvider>(time);
+        collection.AddSingleton<IFrameSourceFactory>(new OneSource(source));
+        collection.AddSingleton<IClockSyncProbe>(new FixedClockSyncProbe(true));
+        services = collection.AddEdgeAgent(ConfigLoader.Build(AgentConfig.Write(dir.Path, config))).BuildServiceProvider();
+        var cameras = services.GetRequiredService<CameraRegistry>();
+        await cameras.StartAsync(default);
+        await source.WaitOpenedAsync(1);
+        for (var i = 0; i < 12; i++)
+        {
+            await PushAsync(); // 3 s of frames at 4 fps fill the ring
+            time.Advance(TimeSpan.FromMilliseconds(250));
+        }
+
+        return services.GetRequiredService<EvidenceRecorder>();
+    }
+
+    private TriggerEvent Trigger(TriggerKind kind, string input, string? step = null) =>
+        new("conveyor-1", kind, "test", input, time.GetUtcNow(), time.GetTimestamp()) { StepId = step, Operator = "BADGE-0042" };
+
+    /// <summary>Handles a trigger while the camera keeps producing a frame every 250 ms of fake time.</summary>
+    private async Task<TriggerOutcome> HandleAsync(EvidenceRecorder recorder, TriggerEvent trigger)
+    {
+        var handling = recorder.HandleAsync(trigger, CancellationToken.None);
+        for (var round = 0; round < 40 && !handling.IsCompleted; round++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(250));
+            await PushAsync();
+        }
+
+        return await handling.WaitAsync(Wait);
+    }
+
+    private async Task PushAsync()
+    {
+        var next = services!.GetRequiredService<CameraRegistry>().Get("cam-1").NextFrameAsync();
+        source.Push(time.GetUtcNow());
+        await next.WaitAsync(Wait);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (services is not null)
+        {
+            await services.DisposeAsync();
+        }
+
+        dir.Dispose();
+    }
+
+    private sealed class OneSource(ScriptedFrameSource source) : IFrameSourceFactory
+    {
+        public IFrameSource Create(CameraOptions camera) => source;
+    }
+}
