@@ -74,9 +74,9 @@ public sealed class BrokerWatcher : IAsyncDisposable
                 image = parts.OrderBy(p => p.Index).SelectMany(p => p.Data).ToArray();
             }
         }
-        else if (message.Topic.EndsWith("/receipt", StringComparison.Ordinal) || message.Topic.EndsWith("/status", StringComparison.Ordinal) || message.Topic.EndsWith("/health", StringComparison.Ordinal))
+        else if (message.Topic.StartsWith(Topics.Root + "/", StringComparison.Ordinal))
         {
-            return;
+            return; // receipts, status, health, alerts, telemetry: not records
         }
         else
         {
