@@ -51,35 +51,42 @@ public sealed class DemoRunner(string outputDirectory, string? brokerUrl, TextWr
         var bus = app.Services.GetRequiredService<TriggerBus>();
         var gpio = app.Services.GetRequiredService<GpioDriverProvider>().GetSimulated(0);
         var time = TimeProvider.System;
-        var script = new (string Say, Action Act)[]
+        var script = new (string Say, string Step, Action Act)[]
         {
-            ("isolate the conveyor at its isolator (manual confirmation)", () => Manual(bus, time, "isolated")),
-            ("hang personal lock on the isolator (lock switch closes)", () => gpio.SetInput(LockLine, PinValue.Low)),
-            ("verify zero energy: try the start button (manual confirmation)", () => Manual(bus, time, "zero-energy-verified")),
-            ("repair done, clear the area (manual confirmation)", () => Manual(bus, time, "area-cleared")),
-            ("remove personal lock (lock switch opens)", () => gpio.SetInput(LockLine, PinValue.High)),
-            ("restore power and test run (manual confirmation)", () => Manual(bus, time, "restored")),
+            ("isolate the conveyor at its isolator (manual confirmation)", "isolated", () => Manual(bus, time, "isolated")),
+            ("hang personal lock on the isolator (lock switch closes)", "locked", () => gpio.SetInput(LockLine, PinValue.Low)),
+            ("verify zero energy: try the start button (manual confirmation)", "zero-energy-verified", () => Manual(bus, time, "zero-energy-verified")),
+            ("repair done, clear the area (manual confirmation)", "area-cleared", () => Manual(bus, time, "area-cleared")),
+            ("remove personal lock (lock switch opens)", "lock-removed", () => gpio.SetInput(LockLine, PinValue.High)),
+            ("restore power and test run (manual confirmation)", "restored", () => Manual(bus, time, "restored")),
         };
+        var outbox = app.Services.GetRequiredService<Outbox.EvidenceOutbox>();
+        var recorder = app.Services.GetRequiredService<RecorderActivity>();
 
         var failed = false;
         for (var i = 0; i < script.Length; i++)
         {
-            var waiting = stored.WaitForAsync(i + 1);
+            var first = stored.WaitForStepAsync(script[i].Step);
             script[i].Act();
-            EvidenceRecord record;
+            IReadOnlyList<EvidenceRecord> records;
             try
             {
-                record = await waiting.WaitAsync(StepTimeout, cancellationToken);
+                await first.WaitAsync(StepTimeout, cancellationToken);
+                await DeliveredAsync(outbox, recorder, cancellationToken).WaitAsync(StepTimeout, cancellationToken);
+                records = stored.OfStep(script[i].Step);
             }
             catch (TimeoutException)
             {
-                console.WriteLine($"step {i + 1}  {script[i].Say}: no record reached the collector within {StepTimeout.TotalSeconds} s");
+                console.WriteLine($"step {i + 1}  {script[i].Say}: its records did not all reach the collector within {StepTimeout.TotalSeconds} s");
                 failed = true;
                 break;
             }
 
             console.WriteLine($"step {i + 1}     {script[i].Say}");
-            console.WriteLine($"           -> record #{record.Sequence} step '{record.Step.Id}' ({record.Step.Names.GetValueOrDefault("zh")}), trigger {record.Trigger.Source}/{record.Trigger.Kind}, frame age {record.Frame.AgeMs} ms{(record.Findings.Count > 0 ? ", findings: " + string.Join("; ", record.Findings) : "")}");
+            foreach (var record in records)
+            {
+                console.WriteLine($"           -> record #{record.Sequence} step '{record.Step.Id}' ({record.Step.Names.GetValueOrDefault("zh")}) photo {record.Step.Photo}/{record.Step.PhotosRequired}, trigger {record.Trigger.Source}/{record.Trigger.Kind}, frame age {record.Frame.AgeMs} ms{(record.Findings.Count > 0 ? ", findings: " + string.Join("; ", record.Findings) : "")}");
+            }
         }
 
         await app.StopAsync(CancellationToken.None);
@@ -127,7 +134,7 @@ public sealed class DemoRunner(string outputDirectory, string? brokerUrl, TextWr
             Gpio = new { Driver = "simulated" },
             Control = new { SocketPath = Path.Combine(agentDir, "control.sock") },
             Points = new[] { new { Id = PointId, Procedure = "conveyor-lockout", Cameras = new[] { "cam-1" } } },
-            Cameras = new[] { new { Id = "cam-1", Kind = "synthetic", Width = 640, Height = 360, Fps = 10 } },
+            Cameras = new[] { new { Id = "cam-1", Kind = "synthetic", Width = 640, Height = 360, Fps = 10, PreTriggerMegabytes = 8 } }, // a 2 s ring: the lock step also shows the moments before it
             Inputs = new[] { new { Id = LockInput, Point = PointId, Chip = 0, Line = LockLine, ActiveLow = true, DebounceMs = 50 } },
         };
         var path = Path.Combine(agentDir, "edgeagent.json");
@@ -135,37 +142,57 @@ public sealed class DemoRunner(string outputDirectory, string? brokerUrl, TextWr
         return path;
     }
 
-    /// <summary>Counts stored records and lets the script await the n-th.</summary>
+    /// <summary>
+    /// Everything the agent has recorded so far is at the collector: the recorder is idle and the outbox is empty
+    /// (records leave it only on the collector's receipt). A demo may poll; tests of the parts await events.
+    /// </summary>
+    private static async Task DeliveredAsync(Outbox.EvidenceOutbox outbox, RecorderActivity recorder, CancellationToken cancellationToken)
+    {
+        while (recorder.Busy is not null || (await outbox.StatsAsync(cancellationToken)).Count > 0)
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+
+    /// <summary>The records the collector stored, grouped by step, and a way to await the first of a step.</summary>
     private sealed class StoredCounter
     {
         private readonly List<EvidenceRecord> records = [];
-        private readonly List<(int Count, TaskCompletionSource<EvidenceRecord> Done)> waiters = [];
+        private readonly List<(string Step, TaskCompletionSource Done)> waiters = [];
 
         public void Add(EvidenceRecord record)
         {
             lock (records)
             {
                 records.Add(record);
-                foreach (var waiter in waiters.Where(w => records.Count >= w.Count).ToList())
+                foreach (var waiter in waiters.Where(w => w.Step == record.Step.Id).ToList())
                 {
                     waiters.Remove(waiter);
-                    waiter.Done.TrySetResult(records[waiter.Count - 1]);
+                    waiter.Done.TrySetResult();
                 }
             }
         }
 
-        public Task<EvidenceRecord> WaitForAsync(int count)
+        public Task WaitForStepAsync(string step)
         {
             lock (records)
             {
-                if (records.Count >= count)
+                if (records.Any(r => r.Step.Id == step))
                 {
-                    return Task.FromResult(records[count - 1]);
+                    return Task.CompletedTask;
                 }
 
-                var done = new TaskCompletionSource<EvidenceRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
-                waiters.Add((count, done));
+                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                waiters.Add((step, done));
                 return done.Task;
+            }
+        }
+
+        public IReadOnlyList<EvidenceRecord> OfStep(string step)
+        {
+            lock (records)
+            {
+                return [.. records.Where(r => r.Step.Id == step).OrderBy(r => r.Sequence)];
             }
         }
     }
