@@ -69,6 +69,7 @@ public sealed partial class EvidenceRecorder(
             // The auditor must see why this device's chain restarts: the first record after start-up says so.
             findings.Add(point.Procedure.NewFinding(FindingCodes.OutboxQuarantined, quarantine, decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
         }
+
         if (!decision.Capture)
         {
             point.Procedure.Defer(findings); // no record now: the next record of the point carries them
@@ -91,6 +92,7 @@ public sealed partial class EvidenceRecorder(
         {
             findings.Add(point.Procedure.NewFinding(FindingCodes.PreTriggerUnavailable, $"step '{decision.Step.Id}' asks for {request.PreTrigger} frames from before the trigger but camera {blind} keeps no pre-trigger ring (set its PreTriggerMegabytes)", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
         }
+
         foreach (var absent in wanted.Where(c => !point.Options.Cameras.Contains(c)))
         {
             findings.Add(point.Procedure.NewFinding(FindingCodes.PhotoMissing, $"step '{decision.Step.Id}' wants camera {absent}, which is not a camera of point {trigger.PointId}", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
@@ -113,7 +115,6 @@ public sealed partial class EvidenceRecorder(
                     // A ring too small for the step is a configuration fault; a ring still filling after start is not.
                     findings.Add(point.Procedure.NewFinding(FindingCodes.PreTriggerUnavailable, $"step '{decision.Step.Id}' asks for {preWanted} frames from before the trigger but camera {cameraId}'s ring holds only {before} of its frames (raise its PreTriggerMegabytes)", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
                 }
-
             }
             catch (CameraUnavailableException ex)
             {
