@@ -75,11 +75,9 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
         using var temp = new TempDirectory();
         await using var broker = await MosquittoProcess.StartAsync();
         var database = await postgres.Server.CreateDatabaseAsync();
-        var connectionFile = temp.Combine("index-connection");
-        await File.WriteAllTextAsync(connectionFile, database);
         var store = temp.Combine("store");
-
-        string[] Args(string id) => ["--broker", broker.Url, "--output", store, "--client-id", id, "--shared-group", "collectors", "--index", "postgresql", "--index-connection-file", connectionFile];
+        var args = await CollectorArgumentsAsync(temp, broker, database, store);
+        string[] Args(string id) => args(id);
         await using var a = await CollectorProcess.StartAsync(Args("collector-a"));
         await using var b = await CollectorProcess.StartAsync(Args("collector-b"));
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -120,11 +118,9 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
         using var temp = new TempDirectory();
         await using var broker = await MosquittoProcess.StartAsync();
         var database = await postgres.Server.CreateDatabaseAsync();
-        var connectionFile = temp.Combine("index-connection");
-        await File.WriteAllTextAsync(connectionFile, database);
         var store = temp.Combine("store");
-
-        string[] Args(string id) => ["--broker", broker.Url, "--output", store, "--client-id", id, "--shared-group", "collectors", "--index", "postgresql", "--index-connection-file", connectionFile];
+        var args = await CollectorArgumentsAsync(temp, broker, database, store);
+        string[] Args(string id) => args(id);
         var a = await CollectorProcess.StartAsync(Args("collector-a"));
         await using var b = await CollectorProcess.StartAsync(Args("collector-b"));
         CollectorProcess? restarted = null;
@@ -253,5 +249,13 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
     {
         var time = TimeProvider.System;
         agent.Services.GetRequiredService<TriggerBus>().Publish(new TriggerEvent("conveyor-1", TriggerKind.Manual, "test", "test", time.GetUtcNow(), time.GetTimestamp()));
+    }
+
+    /// <summary>The command line of a collector process in the shared group, indexing into <paramref name="database"/>.</summary>
+    private static async Task<Func<string, string[]>> CollectorArgumentsAsync(TempDirectory temp, MosquittoProcess broker, string database, string store)
+    {
+        var connectionFile = temp.Combine("index-connection");
+        await File.WriteAllTextAsync(connectionFile, database); // a file, as on a server: the connection string holds a password
+        return id => ["--broker", broker.Url, "--output", store, "--client-id", id, "--shared-group", "collectors", "--index", "postgresql", "--index-connection-file", connectionFile];
     }
 }
