@@ -77,9 +77,8 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
         var database = await postgres.Server.CreateDatabaseAsync();
         var store = temp.Combine("store");
         var args = await CollectorArgumentsAsync(temp, broker, database, store);
-        string[] Args(string id) => args(id);
-        await using var a = await CollectorProcess.StartAsync(Args("collector-a"));
-        await using var b = await CollectorProcess.StartAsync(Args("collector-b"));
+        await using var a = await CollectorProcess.StartAsync(args("collector-a"));
+        await using var b = await CollectorProcess.StartAsync(args("collector-b"));
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnStored(int _)
         {
@@ -120,9 +119,8 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
         var database = await postgres.Server.CreateDatabaseAsync();
         var store = temp.Combine("store");
         var args = await CollectorArgumentsAsync(temp, broker, database, store);
-        string[] Args(string id) => args(id);
-        var a = await CollectorProcess.StartAsync(Args("collector-a"));
-        await using var b = await CollectorProcess.StartAsync(Args("collector-b"));
+        var a = await CollectorProcess.StartAsync(args("collector-a"));
+        await using var b = await CollectorProcess.StartAsync(args("collector-b"));
         CollectorProcess? restarted = null;
         var killedAfter = 0;
         var half = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -163,7 +161,7 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
                 Trigger(agent2);
             }
 
-            restarted = await CollectorProcess.StartAsync(Args("collector-a"));
+            restarted = await CollectorProcess.StartAsync(args("collector-a"));
             restarted.Stored += OnStored;
             OnStored(0);
             var done = await Task.WhenAny(all.Task, Task.Delay(TimeSpan.FromSeconds(90)));
