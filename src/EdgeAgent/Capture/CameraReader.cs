@@ -131,7 +131,13 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
         var previous = Latest;
         var unchanged = previous is not null && fingerprint == lastFingerprint ? previous.UnchangedFrames + 1 : 0;
         lastFingerprint = fingerprint;
-        var frame = new Frame(raw, ++sequence, timeProvider.GetTimestamp(), timeProvider.GetUtcNow()) { UnchangedFrames = unchanged };
+        var arrivedAt = timeProvider.GetUtcNow();
+        var frame = new Frame(raw, ++sequence, timeProvider.GetTimestamp(), arrivedAt)
+        {
+            UnchangedFrames = unchanged,
+            ProducedAt = raw.CameraTime ?? arrivedAt,
+            ProducedBasis = raw.CameraTime is null ? ProducedBasis.Arrival : ProducedBasis.CameraClock,
+        };
         lock (buffers)
         {
             Volatile.Write(ref latest, frame);

@@ -6,8 +6,30 @@ public sealed record RawFrame(byte[] Pixels, int Width, int Height)
     /// <summary>Where <see cref="Pixels"/> goes back once the reader retires the frame; null for buffers no one recycles.</summary>
     public FrameBufferPool? Pool { get; init; }
 
+    /// <summary>
+    /// When the camera captured this frame, by the camera's own clock (for example RTCP sender reports mapping RTP
+    /// time to the camera's NTP time), or null when the source cannot tell; the reader then estimates it from arrival.
+    /// </summary>
+    public DateTimeOffset? CameraTime { get; init; }
+
     /// <summary>A copy in a buffer of its own, safe to keep.</summary>
-    public RawFrame Detach() => new((byte[])Pixels.Clone(), Width, Height);
+    public RawFrame Detach() => new((byte[])Pixels.Clone(), Width, Height) { CameraTime = CameraTime };
+}
+
+/// <summary>How a frame's <see cref="Frame.ProducedAt"/> was found; docs/protocol.md <c>frame.producedBasis</c>.</summary>
+public enum ProducedBasis
+{
+    /// <summary>From the stream's own timing (RTCP sender reports: RTP time to the camera's NTP time).</summary>
+    CameraClock,
+
+    /// <summary>Arrival minus a stream latency measured for this camera.</summary>
+    MeasuredLatency,
+
+    /// <summary>Arrival minus a configured latency.</summary>
+    ConfiguredLatency,
+
+    /// <summary>Nothing better is known: the arrival time.</summary>
+    Arrival,
 }
 
 /// <summary>A decoded frame as the camera reader holds it.</summary>
@@ -23,6 +45,11 @@ public sealed record Frame(RawFrame Image, long Sequence, long Timestamp, DateTi
     /// <summary>How many frames in a row before this one had identical pixels (0 = the picture changed).
     /// A live camera always changes a little (sensor noise); a run of identical frames means frozen.</summary>
     public int UnchangedFrames { get; init; }
+
+    /// <summary>Best estimate of when the camera captured the frame (wall clock); see <see cref="ProducedBasis"/>.</summary>
+    public DateTimeOffset ProducedAt { get; init; } = ArrivedAt;
+
+    public ProducedBasis ProducedBasis { get; init; } = ProducedBasis.Arrival;
 
     /// <summary>Set by the reader, under its lock, when the frame's buffer may be reused.</summary>
     internal bool Retired { get; set; }
