@@ -133,7 +133,8 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
                 half.TrySetResult();
             }
 
-            if (restarted is not null && total >= Expected)
+            // The index is the truth: a collector killed right after storing a record may never print its log line.
+            if (restarted is not null && (total >= Expected || IndexedAll(database)))
             {
                 all.TrySetResult();
             }
@@ -168,8 +169,7 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
             await agent1.StopAsync();
             await agent2.StopAsync();
             Assert.True(done == all.Task, $"stored {killedAfter} + {restarted.StoredCount} + {b.StoredCount} of {Expected}; {Missing(database)}\n--- a:\n{restarted.Log}\n--- b:\n{b.Log}");
-            output.WriteLine($"collector-a stored {killedAfter} before SIGKILL and {restarted.StoredCount} after restart; collector-b stored {b.StoredCount}");
-            Assert.Equal(Expected, killedAfter + restarted.StoredCount + b.StoredCount);
+            output.WriteLine($"collector-a logged {killedAfter} stored before SIGKILL and {restarted.StoredCount} after restart; collector-b {b.StoredCount}");
         }
         finally
         {
@@ -181,6 +181,13 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
         }
 
         AssertStoredOnce(database, store);
+    }
+
+    private static bool IndexedAll(string database)
+    {
+        using var index = EvidenceIndexFactory.Open(new EvidenceIndexOptions { Provider = EvidenceIndexOptions.PostgreSql, ConnectionString = database }, "/nonexistent", "test");
+        var counts = index.CountByDevice();
+        return counts.GetValueOrDefault("device-1") >= TriggersPerDevice && counts.GetValueOrDefault("device-2") >= TriggersPerDevice;
     }
 
     /// <summary>For failure messages: which sequences of each device the index lacks.</summary>

@@ -76,7 +76,7 @@ public sealed class ChunkStaging
     /// </summary>
     private static void WriteAtomically(string path, ReadOnlySpan<byte> data)
     {
-        var temp = path + ".tmp";
+        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp"; // collectors sharing the store may stage the same chunk at once
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
             stream.Write(data);
@@ -173,6 +173,11 @@ public sealed class ChunkStaging
         catch (DirectoryNotFoundException)
         {
             // another collector sharing the store took it
+        }
+        catch (IOException) when (Directory.Exists(directory))
+        {
+            // Another collector sharing the store wrote a chunk into it while we deleted it (a resend of a record
+            // that is now stored): whatever is left is released by the next discard or the staging quota.
         }
     }
 }

@@ -28,10 +28,14 @@ public sealed class EvidenceStore(string root)
 
         Directory.CreateDirectory(directory);
         var imagePath = Path.ChangeExtension(jsonPath, ".jpg");
-        WriteSynced(imagePath + ".tmp", image);
-        WriteSynced(jsonPath + ".tmp", recordJson);
-        File.Move(imagePath + ".tmp", imagePath, overwrite: true);
-        File.Move(jsonPath + ".tmp", jsonPath, overwrite: true); // the record last: its presence means the pair is complete
+
+        // Temp names of this write alone: collectors sharing the store may write the same record at once (a resend
+        // delivered to the other one), and must never truncate or rename each other's half-written files.
+        var unique = "." + Guid.NewGuid().ToString("N") + ".tmp";
+        WriteSynced(imagePath + unique, image);
+        WriteSynced(jsonPath + unique, recordJson);
+        File.Move(imagePath + unique, imagePath, overwrite: true);
+        File.Move(jsonPath + unique, jsonPath, overwrite: true); // the record last: its presence means the pair is complete
         DurableFile.SyncDirectory(directory); // one directory sync makes both renames durable
         return Path.GetRelativePath(Root, jsonPath);
     }
