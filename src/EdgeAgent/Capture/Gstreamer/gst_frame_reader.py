@@ -5,7 +5,9 @@ that says when the camera captured it by the camera's own clock.
 The capture time comes from GStreamer's rtspsrc (add-reference-timestamp-meta=true): once an RTCP sender report
 has arrived, the jitter buffer maps each packet's RTP timestamp to the sender's NTP time and attaches it as a
 GstReferenceTimestampMeta with caps timestamp/x-ntp (nanoseconds since 1900). The decoder carries the meta to
-its output frame.
+its output frame. Some depayloaders drop the meta on a few frames (rtph265depay on key frames, whose parameter sets
+arrive as packets of their own); such a frame is dated from the last frame that had it plus the difference of their
+PTS, which both come from the same RTP clock.
 
 Frame on stdout: 32-byte little-endian header, then width*height*3 bytes BGR:
   magic b"EAF1", flags uint32 (bit 0: camera time known), camera time int64 (Unix ns),
@@ -62,6 +64,7 @@ def main():
     ntp_caps = Gst.Caps.from_string("timestamp/x-ntp")
     loop = GLib.MainLoop()
     result = {"code": 0}
+    last = {"pts": None, "camera_ns": None}
 
     def on_sample(sink):
         sample = sink.emit("pull-sample")
@@ -69,13 +72,20 @@ def main():
             return Gst.FlowReturn.EOS
         buf = sample.get_buffer()
         meta = buf.get_reference_timestamp_meta(ntp_caps)
-        camera_ns = meta.timestamp - NTP_UNIX_OFFSET_NS if meta is not None else 0
         pts = buf.pts if buf.pts != Gst.CLOCK_TIME_NONE else -1
+        if meta is not None:
+            camera_ns = meta.timestamp - NTP_UNIX_OFFSET_NS
+            if pts >= 0:
+                last["pts"], last["camera_ns"] = pts, camera_ns
+        elif pts >= 0 and last["pts"] is not None and abs(pts - last["pts"]) < 2 * Gst.SECOND:
+            camera_ns = last["camera_ns"] + (pts - last["pts"])
+        else:
+            camera_ns = None
         ok, info = buf.map(Gst.MapFlags.READ)
         if not ok:
             return Gst.FlowReturn.ERROR
         try:
-            out.write(HEADER.pack(b"EAF1", 1 if meta is not None else 0, camera_ns, pts, args.width, args.height))
+            out.write(HEADER.pack(b"EAF1", 0 if camera_ns is None else 1, camera_ns or 0, pts, args.width, args.height))
             out.write(info.data)
             out.flush()
         except (BrokenPipeError, ValueError):
