@@ -19,10 +19,14 @@ public sealed class CameraTimingGroundTruthTests(ITestOutputHelper output)
     [Fact]
     public async Task Under_load_producedAt_from_the_camera_clock_is_within_50_ms_of_the_time_in_the_pixels()
     {
+        var started = DateTimeOffset.UtcNow;
         await using var camera = await RtspTestCamera.StartAsync(size: "1280x720", fps: 15);
         using var load = new CpuBurner();
         var source = new GstreamerFrameSource(new GstreamerSourceSettings(camera.Url, 1280, 720), NullLogger.Instance);
-        await using var reader = new CameraReader("cam-1", source, TimeProvider.System, NullLogger.Instance);
+        // This test asks whether the camera clock dates frames truly, however late they arrive; on a machine shared by
+        // many builds the stream falls more than the default 10 s behind. The plausibility guard has tests of its own.
+        var settings = new CameraReaderSettings { MaxStreamLatency = TimeSpan.FromMinutes(5) };
+        await using var reader = new CameraReader("cam-1", source, TimeProvider.System, NullLogger.Instance, settings);
         using var timeout = new CancellationTokenSource(Patience);
         reader.Start();
 
@@ -41,7 +45,7 @@ public sealed class CameraTimingGroundTruthTests(ITestOutputHelper output)
 
             last = frame.Sequence;
             var truth = DateTimeOffset.FromUnixTimeMilliseconds(FrameClockStripe.Read(frame.Image.Pixels, frame.Width));
-            Assert.InRange(frame.ArrivedAt - truth, TimeSpan.FromSeconds(-1), TimeSpan.FromSeconds(10)); // the stripe was read, not noise
+            Assert.InRange(truth, started.AddSeconds(-1), frame.ArrivedAt.AddSeconds(1)); // the stripe was read, not noise
             if (frame.ProducedBasis != ProducedBasis.CameraClock)
             {
                 otherBases[frame.ProducedBasis] = otherBases.GetValueOrDefault(frame.ProducedBasis) + 1;
@@ -55,7 +59,7 @@ public sealed class CameraTimingGroundTruthTests(ITestOutputHelper output)
         var latency = reader.Status.Latency!;
         Report("producedAt - true production (camera-clock)", produced);
         Report("arrival - true production (what arrival-only dating claims)", arrival);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"stream latency: median {latency.LatencyMs} ms, p95 {latency.P95Ms} ms over {latency.Samples} frames; burners {load.Count}; frames before the first sender report: {string.Join(", ", otherBases.Select(b => $"{b.Key}={b.Value}"))}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"stream latency: median {latency.LatencyMs} ms, p95 {latency.P95Ms} ms over {latency.Samples} frames; untrusted camera times {latency.RejectedCameraTimes}; burners {load.Count}; load average {File.ReadAllText("/proc/loadavg").Trim()}; frames not dated by the camera clock (before the first sender report): {string.Join(", ", otherBases.Select(b => $"{b.Key}={b.Value}"))}"));
 
         Assert.Equal(2, load.Count);
         var within = produced.Count(e => Math.Abs(e) <= 50);

@@ -5,6 +5,7 @@ carry their production time (Unix ms) in a clock stripe, the layout of src/EdgeA
 
 Timing contract (what makes this camera's sender reports true):
 - each frame's PTS is the pipeline's running time read at the same instant as the wall clock written into it;
+- like a real camera whose encoder falls behind, it drops its oldest unencoded frames rather than queue them;
 - the RTP session's sender reports use the capture time (rtcp-sync-send-time=false), and NTP from the realtime
   clock (ntp-time-source=ntp), so an RTP timestamp mapped through a sender report gives the time in the pixels.
 
@@ -82,7 +83,7 @@ class Camera:
             enc = f"x265enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} ! video/x-h265,profile=main ! rtph265pay name=pay0 pt=96 config-interval=1"
         else:
             enc = f"x264enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} ! video/x-h264,profile=baseline ! rtph264pay name=pay0 pt=96 config-interval=1"
-        return f"( appsrc name=src is-live=true format=time do-timestamp=false caps={caps} ! videoconvert ! video/x-raw,format=I420 ! {enc} )"
+        return f"( appsrc name=src is-live=true format=time do-timestamp=false max-buffers=2 max-bytes=0 leaky-type=downstream caps={caps} ! videoconvert ! video/x-raw,format=I420 ! {enc} )"
 
     def on_media_configure(self, factory, media):
         """One producer per media: a shared media lives while it has clients; the next client gets a new one."""

@@ -5,9 +5,10 @@ that says when the camera captured it by the camera's own clock.
 The capture time comes from GStreamer's rtspsrc (add-reference-timestamp-meta=true): once an RTCP sender report
 has arrived, the jitter buffer maps each packet's RTP timestamp to the sender's NTP time and attaches it as a
 GstReferenceTimestampMeta with caps timestamp/x-ntp (nanoseconds since 1900). The decoder carries the meta to
-its output frame. Some depayloaders drop the meta on a few frames (rtph265depay on key frames, whose parameter sets
-arrive as packets of their own); such a frame is dated from the last frame that had it plus the difference of their
-PTS, which both come from the same RTP clock.
+its output frame. Some depayloaders drop or misplace the meta on a few frames (rtph265depay on key frames, whose
+parameter sets arrive as packets of their own). Both the meta and the PTS come from the frame's RTP timestamp, so
+(camera time - PTS) is the same for every frame of a stream: a frame whose meta is missing, or disagrees with the
+median of that offset over the last frames by more than 20 ms, is dated PTS + that median.
 
 Frame on stdout: 32-byte little-endian header, then width*height*3 bytes BGR:
   magic b"EAF1", flags uint32 (bit 0: camera time known), camera time int64 (Unix ns),
@@ -32,6 +33,8 @@ except (ImportError, ValueError) as missing:
 
 HEADER = struct.Struct("<4sIqqii")
 NTP_UNIX_OFFSET_NS = 2208988800 * 1_000_000_000
+OFFSET_WINDOW = 15
+OFFSET_TOLERANCE_NS = 20_000_000
 REQUIRED = ("rtspsrc", "decodebin", "videoconvert", "videoscale", "appsink")
 
 
@@ -51,20 +54,24 @@ def main():
         return 2
 
     pipeline = Gst.parse_launch(
-        "rtspsrc name=src add-reference-timestamp-meta=true ! decodebin name=dec ! videoconvert ! videoscale "
+        "rtspsrc name=src add-reference-timestamp-meta=true ! decodebin name=dec "
+        # Every frame must be decoded (later frames refer to it), but when the machine falls behind, conversion and
+        # output skip to the newest decoded frame instead of queueing: a backlog would only make every photo older.
+        "! queue leaky=downstream max-size-buffers=1 max-size-bytes=0 max-size-time=0 ! videoconvert ! videoscale "
         f"! video/x-raw,format=BGR,width={args.width},height={args.height} "
         "! appsink name=sink sync=false max-buffers=2 drop=true emit-signals=true")
     src = pipeline.get_by_name("src")
     src.set_property("location", args.url)
     src.set_property("protocols", "tcp" if args.transport == "tcp" else "udp")
     src.set_property("latency", args.latency_ms)
+    src.set_property("buffer-mode", 0)  # none: PTS follows the RTP timestamps alone, no skew or arrival smoothing
     pipeline.get_by_name("dec").connect("deep-element-added", on_element_added)
 
     out = sys.stdout.buffer
     ntp_caps = Gst.Caps.from_string("timestamp/x-ntp")
     loop = GLib.MainLoop()
     result = {"code": 0}
-    last = {"pts": None, "camera_ns": None}
+    offsets = []  # camera time - PTS of the last frames with a meta
 
     def on_sample(sink):
         sample = sink.emit("pull-sample")
@@ -73,14 +80,15 @@ def main():
         buf = sample.get_buffer()
         meta = buf.get_reference_timestamp_meta(ntp_caps)
         pts = buf.pts if buf.pts != Gst.CLOCK_TIME_NONE else -1
-        if meta is not None:
-            camera_ns = meta.timestamp - NTP_UNIX_OFFSET_NS
-            if pts >= 0:
-                last["pts"], last["camera_ns"] = pts, camera_ns
-        elif pts >= 0 and last["pts"] is not None and abs(pts - last["pts"]) < 2 * Gst.SECOND:
-            camera_ns = last["camera_ns"] + (pts - last["pts"])
-        else:
-            camera_ns = None
+        camera_ns = meta.timestamp - NTP_UNIX_OFFSET_NS if meta is not None else None
+        if pts >= 0:
+            if camera_ns is not None:
+                offsets.append(camera_ns - pts)
+                del offsets[:-OFFSET_WINDOW]
+            if offsets:
+                typical = sorted(offsets)[len(offsets) // 2]
+                if camera_ns is None or abs(camera_ns - pts - typical) > OFFSET_TOLERANCE_NS:
+                    camera_ns = pts + typical
         ok, info = buf.map(Gst.MapFlags.READ)
         if not ok:
             return Gst.FlowReturn.ERROR
