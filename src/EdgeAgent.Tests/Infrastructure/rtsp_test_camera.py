@@ -6,8 +6,10 @@ carry their production time (Unix ms) in a clock stripe, the layout of src/EdgeA
 Timing contract (what makes this camera's sender reports true):
 - each frame's PTS is the pipeline's running time read at the same instant as the wall clock written into it;
 - like a real camera whose encoder falls behind, it drops its oldest unencoded frames rather than queue them;
-- the RTP session's sender reports use the capture time (rtcp-sync-send-time=false), and NTP from the realtime
-  clock (ntp-time-source=ntp), so an RTP timestamp mapped through a sender report gives the time in the pixels.
+- the RTP session's sender reports use the capture time (rtcp-sync-send-time=false, so the mapping never depends on
+  when packets leave; on this pipeline GStreamer's default gave the same result) and NTP from the realtime clock
+  (ntp-time-source=ntp), so an RTP timestamp mapped through a sender report gives the time in the pixels.
+  RtspTestCameraTests checks exactly that, from the packets and reports as they are sent (--check).
 
 Prints "READY rtsp://127.0.0.1:<port>/<path>" on stdout once it serves. With --check, also prints one line per
 sender report: "SR ntp_unix_ns rtp" and one per frame sent: "FRAME stripe_ms rtp", so a test can verify the mapping
