@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using EdgeAgent.Capture;
 using EdgeAgent.Cli;
+using EdgeAgent.Configuration;
 using EdgeAgent.Health;
 using EdgeAgent.Health.Doctor;
 using EdgeAgent.Tests.Infrastructure;
@@ -58,6 +59,22 @@ public sealed class CameraTimingHealthTests
         Assert.Null(health.LatencyMs);
         Assert.Equal(DoctorOutcome.Warn, doctor.Outcome);
         Assert.Contains("LatencyMs", doctor.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Doctor_without_a_running_agent_reads_the_camera_until_its_clock_is_known()
+    {
+        await using var camera = await RtspTestCamera.StartAsync(size: "640x360");
+        var options = new CameraOptions { Id = "cam-1", Kind = "ffmpeg", Url = camera.Url, Width = 640, Height = 360 };
+        var latency = new StreamLatency(CameraReaderSettings.From(options));
+
+        var check = await CameraCheck.RunAsync(options, Patience, latency: latency);
+        var timing = TimingCheck.From("cam-1", latency.Reading);
+
+        Assert.NotEqual(DoctorOutcome.Fail, check.Outcome);
+        Assert.Equal(ProducedBasis.CameraClock, latency.Reading.Basis);
+        Assert.True(latency.Reading.Samples >= 5);
+        Assert.Equal(DoctorOutcome.Pass, timing.Outcome);
     }
 
     [Fact]

@@ -10,9 +10,6 @@ public static class CameraCheck
 {
     private const int FramesWanted = 5;
 
-    /// <summary>Frames read beyond <see cref="FramesWanted"/> while waiting for the camera's first sender report (GStreamer sources).</summary>
-    private const int FramesForTiming = 90;
-
     /// <param name="latency">When given, fed with every frame read, so the caller can judge the camera's timing; a GStreamer
     /// source is read until a few frames carry the camera's clock (its first RTCP sender report), within the timeout.</param>
     public static async Task<DoctorResult> RunAsync(CameraOptions camera, TimeSpan timeout, RawFrame? reference = null, StreamLatency? latency = null, CancellationToken cancellationToken = default)
@@ -36,7 +33,7 @@ public static class CameraCheck
                 latency?.Estimate(TimeProvider.System.GetUtcNow(), frame.CameraTime);
                 var waitingForClock = latency is not null && source.Describe().StartsWith("gstreamer", StringComparison.Ordinal)
                     && latency.Reading.Samples < FramesWanted && latency.Reading.RejectedCameraTimes < FramesWanted;
-                if (++count >= FramesWanted && (!waitingForClock || count >= FramesForTiming))
+                if (++count >= FramesWanted && !waitingForClock)
                 {
                     break;
                 }
