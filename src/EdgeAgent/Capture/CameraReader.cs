@@ -153,6 +153,12 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
             evicted.ForEach(Retire);
         }
 
+        if (previous?.ProducedBasis != basis)
+        {
+            var reading = latency.Reading;
+            Log.BasisChanged(logger, CameraId, reading.BasisName, reading.LatencyMs, reading.P95Ms, reading.RejectedCameraTimes);
+        }
+
         if (State != CameraState.Connected)
         {
             SetStatus(CameraState.Connected, null);
