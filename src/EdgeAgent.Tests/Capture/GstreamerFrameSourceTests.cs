@@ -42,6 +42,51 @@ public sealed class GstreamerFrameSourceTests
     }
 
     [Fact]
+    public async Task A_camera_that_goes_away_is_reconnected_and_dated_by_its_clock_again()
+    {
+        var camera = await RtspTestCamera.StartAsync(size: "640x360");
+        var source = new GstreamerFrameSource(new GstreamerSourceSettings(camera.Url, 640, 360), NullLogger.Instance);
+        var settings = new CameraReaderSettings { InitialBackoff = TimeSpan.FromMilliseconds(200), MaxBackoff = TimeSpan.FromSeconds(1), HangTimeout = TimeSpan.FromSeconds(15) };
+        await using var reader = new CameraReader("cam-1", source, TimeProvider.System, NullLogger.Instance, settings);
+        using var timeout = new CancellationTokenSource(Patience);
+        try
+        {
+            reader.Start();
+            await WaitForCameraClockAsync(reader, timeout.Token);
+            var lost = reader.WaitForStatusAsync(s => s.State != CameraState.Connected, timeout.Token);
+            await camera.DisposeAsync();
+            var down = await lost;
+
+            camera = await RtspTestCamera.StartAsync(size: "640x360", port: camera.Port);
+            var back = await reader.WaitForStatusAsync(s => s.State == CameraState.Connected, timeout.Token);
+            var sequenceBack = reader.Latest!.Sequence;
+            var frame = await WaitForCameraClockAsync(reader, timeout.Token);
+
+            Assert.NotNull(down.Reason);
+            Assert.True(back.Restarts >= 1);
+            Assert.True(frame.Sequence > sequenceBack);
+            var stripe = DateTimeOffset.FromUnixTimeMilliseconds(FrameClockStripe.Read(frame.Image.Pixels, frame.Width));
+            Assert.InRange((frame.ProducedAt - stripe).TotalMilliseconds, -2, 5);
+        }
+        finally
+        {
+            await camera.DisposeAsync();
+        }
+    }
+
+    private static async Task<Frame> WaitForCameraClockAsync(CameraReader reader, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await reader.NextFrameAsync(cancellationToken);
+            if (reader.Snapshot() is { ProducedBasis: ProducedBasis.CameraClock } frame)
+            {
+                return frame;
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_missing_reader_script_is_a_permanent_failure()
     {
         var source = new GstreamerFrameSource(new GstreamerSourceSettings("rtsp://127.0.0.1:1/none", 64, 48) { HelperPath = "/nonexistent/gst_frame_reader.py" }, NullLogger.Instance);

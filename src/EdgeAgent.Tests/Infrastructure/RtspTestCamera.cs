@@ -21,10 +21,13 @@ public sealed class RtspTestCamera : IAsyncDisposable
     private readonly List<(Func<bool> Condition, TaskCompletionSource Done)> waiters = [];
     private readonly TaskCompletionSource<string> ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly System.Text.StringBuilder errors = new();
+    private int disposed;
 
     private RtspTestCamera(Process process) => this.process = process;
 
     public string Url { get; private set; } = "";
+
+    public int Port => new Uri(Url).Port;
 
     public IReadOnlyList<(long NtpUnixNs, uint Rtp)> SenderReports
     {
@@ -51,10 +54,11 @@ public sealed class RtspTestCamera : IAsyncDisposable
     public static string ScriptPath => Path.Combine(AppContext.BaseDirectory, "Infrastructure", "rtsp_test_camera.py");
 
     /// <summary>Starts the camera on a free loopback port and completes once it serves.</summary>
-    public static async Task<RtspTestCamera> StartAsync(string size = "1280x720", int fps = 15, string codec = "h264", bool check = false)
+    /// <param name="port">A port to reuse (a camera coming back); a free one when null.</param>
+    public static async Task<RtspTestCamera> StartAsync(string size = "1280x720", int fps = 15, string codec = "h264", bool check = false, int? port = null)
     {
         var info = new ProcessStartInfo("/usr/bin/python3") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var arg in new[] { ScriptPath, "--port", FreePort().ToString(CultureInfo.InvariantCulture), "--size", size, "--fps", fps.ToString(CultureInfo.InvariantCulture), "--codec", codec })
+        foreach (var arg in new[] { ScriptPath, "--port", (port ?? FreePort()).ToString(CultureInfo.InvariantCulture), "--size", size, "--fps", fps.ToString(CultureInfo.InvariantCulture), "--codec", codec })
         {
             info.ArgumentList.Add(arg);
         }
@@ -171,6 +175,11 @@ public sealed class RtspTestCamera : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!process.HasExited)
         {
             process.Kill();

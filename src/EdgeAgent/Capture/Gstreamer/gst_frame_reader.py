@@ -13,7 +13,8 @@ median of that offset over the last frames by more than 20 ms, is dated PTS + th
 Frame on stdout: 32-byte little-endian header, then width*height*3 bytes BGR:
   magic b"EAF1", flags uint32 (bit 0: camera time known), camera time int64 (Unix ns),
   pts int64 (ns, pipeline running time, -1 if none), width int32, height int32.
-Errors go to stderr as one line; the exit code is 1 on a stream error, 2 when GStreamer lacks an element.
+Errors go to stderr as one line; the exit code is 1 on a stream error (retry), 2 when GStreamer lacks an element or a
+decoder for the stream (retrying will not help; Backend auto then uses ffmpeg).
 Usage: gst_frame_reader.py --url rtsp://... --width 1280 --height 720 [--transport tcp|udp] [--latency-ms 200]
 """
 import argparse
@@ -107,7 +108,10 @@ def main():
         if message.type == Gst.MessageType.ERROR:
             err, _ = message.parse_error()
             sys.stderr.write(f"{message.src.get_name()}: {err.message}\n")
-            result["code"] = 1
+            # A codec GStreamer has no decoder for will not appear on retry: exit 2 lets Backend auto fall back to ffmpeg.
+            unplayable = err.matches(Gst.CoreError.quark(), Gst.CoreError.MISSING_PLUGIN) or err.matches(
+                Gst.StreamError.quark(), Gst.StreamError.CODEC_NOT_FOUND)
+            result["code"] = 2 if unplayable else 1
             loop.quit()
         elif message.type == Gst.MessageType.EOS:
             sys.stderr.write("end of stream\n")
