@@ -9,6 +9,7 @@ public sealed class CameraOptionsValidationTests
     [InlineData("HardwareAcceleration", "vaapi; rm -rf /", "HardwareAcceleration")]
     [InlineData("HangTimeoutMs", "10", "HangTimeoutMs")]
     [InlineData("PreTriggerMegabytes", "4096", "PreTriggerMegabytes")]
+    [InlineData("Backend", "vlc", "Cameras:0:Backend")]
     public void Bad_camera_setting_is_rejected_naming_the_key(string key, string value, string expectedKey)
     {
         var options = Valid();
@@ -44,6 +45,47 @@ public sealed class CameraOptionsValidationTests
 
         Assert.Contains("Cameras:0:Url", result.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("/dev/video0", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(60000)]
+    public void Latency_out_of_range_is_rejected_naming_the_key(int latencyMs)
+    {
+        var options = Valid();
+        options.Cameras[0].LatencyMs = latencyMs;
+
+        var result = new EdgeAgentOptionsValidator().Validate(null, options);
+
+        Assert.Contains("Cameras:0:LatencyMs", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ffmpeg", "http://10.0.0.5/cam.mjpg")]
+    [InlineData("synthetic", null)]
+    public void Gstreamer_backend_needs_an_rtsp_stream(string kind, string? url)
+    {
+        var options = Valid();
+        options.Cameras[0].Kind = kind;
+        options.Cameras[0].Url = url;
+        options.Cameras[0].Backend = "gstreamer";
+
+        var result = new EdgeAgentCrossReferenceValidator().Validate(null, options);
+
+        Assert.Contains("Cameras:0:Backend", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Gstreamer_backend_on_an_rtsp_camera_is_valid()
+    {
+        var options = Valid();
+        options.Cameras[0].Kind = "ffmpeg";
+        options.Cameras[0].Url = "rtsp://10.0.0.5/stream1";
+        options.Cameras[0].Backend = "gstreamer";
+        options.Cameras[0].LatencyMs = 150;
+
+        Assert.True(new EdgeAgentOptionsValidator().Validate(null, options).Succeeded);
+        Assert.True(new EdgeAgentCrossReferenceValidator().Validate(null, options).Succeeded);
     }
 
     private static EdgeAgentOptions Valid() => new()

@@ -42,6 +42,56 @@ public sealed class FfmpegFrameSourceTests
     }
 
     [Fact]
+    public async Task Jittery_timestamps_give_one_output_frame_per_input_frame_and_no_repeats()
+    {
+        // A camera that says 15 fps but delivers late every other frame (timestamps N + N/4 intervals): at constant
+        // frame rate, ffmpeg fills the gaps with copies of the previous frame.
+        using var temp = new TempDirectory();
+        var clip = Path.Combine(temp.Path, "jittery.mkv");
+        await RunFfmpegAsync(
+            "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=15", "-frames:v", "60", "-vf", "settb=1/1000,setpts=(N+0.5*floor(N/2))/(15*TB)",
+            "-fps_mode", "passthrough", "-enc_time_base", "1/1000", "-c:v", "mjpeg", "-q:v", "3", clip);
+        var constantRate = Repeats(await DecodeAllAsync(clip));
+        Assert.True(constantRate > 5, $"the clip is jittery enough that constant frame rate repeats frames ({constantRate} repeats)");
+
+        var source = new FfmpegFrameSource(new FfmpegSourceSettings(clip, 160, 120), NullLogger.Instance);
+        var frames = new List<byte[]>();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await foreach (var frame in source.ReadFramesAsync(stop.Token))
+        {
+            frames.Add(frame.Pixels);
+            if (frames.Count == 60)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(0, Repeats(frames));
+    }
+
+    private static int Repeats(List<byte[]> frames) => frames.Zip(frames.Skip(1)).Count(p => p.First.AsSpan().SequenceEqual(p.Second));
+
+    /// <summary>Decodes a whole file the way ffmpeg does by default for raw video (constant frame rate).</summary>
+    private static async Task<List<byte[]>> DecodeAllAsync(string clip)
+    {
+        var info = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-hide_banner", "-nostdin", "-loglevel", "error", "-i", clip, "-f", "rawvideo", "-pix_fmt", "bgr24", "pipe:1" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var all = new MemoryStream();
+        await process.StandardOutput.BaseStream.CopyToAsync(all);
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, await stderr);
+        var bytes = all.ToArray();
+        const int size = 160 * 120 * 3;
+        return [.. Enumerable.Range(0, bytes.Length / size).Select(i => bytes[(i * size)..((i + 1) * size)])];
+    }
+
+    [Fact]
     public async Task Http_mjpeg_stream_that_stops_is_reported_and_reconnected_when_it_comes_back()
     {
         var port = InProcessBroker.FreeTcpPort();

@@ -10,6 +10,7 @@ namespace EdgeAgent.Capture;
 public sealed partial class CameraReader(string cameraId, IFrameSource source, TimeProvider timeProvider, ILogger logger, CameraReaderSettings? settings = null) : IAsyncDisposable
 {
     private readonly CameraReaderSettings settings = settings ?? Defaults;
+    private readonly StreamLatency latency = new(settings ?? Defaults);
     private readonly CancellationTokenSource stopping = new();
     private readonly Lock buffers = new(); // guards retiring pooled frames against copying them out
     private TaskCompletionSource<Frame> nextFrame = NewSignal();
@@ -132,11 +133,12 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
         var unchanged = previous is not null && fingerprint == lastFingerprint ? previous.UnchangedFrames + 1 : 0;
         lastFingerprint = fingerprint;
         var arrivedAt = timeProvider.GetUtcNow();
+        var (producedAt, basis) = latency.Estimate(arrivedAt, raw.CameraTime);
         var frame = new Frame(raw, ++sequence, timeProvider.GetTimestamp(), arrivedAt)
         {
             UnchangedFrames = unchanged,
-            ProducedAt = raw.CameraTime ?? arrivedAt,
-            ProducedBasis = raw.CameraTime is null ? ProducedBasis.Arrival : ProducedBasis.CameraClock,
+            ProducedAt = producedAt,
+            ProducedBasis = basis,
         };
         lock (buffers)
         {
@@ -151,13 +153,19 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
             evicted.ForEach(Retire);
         }
 
+        if (previous?.ProducedBasis != basis)
+        {
+            var reading = latency.Reading;
+            Log.BasisChanged(logger, CameraId, reading.BasisName, reading.LatencyMs, reading.P95Ms, reading.RejectedCameraTimes);
+        }
+
         if (State != CameraState.Connected)
         {
             SetStatus(CameraState.Connected, null);
             Log.Connected(logger, CameraId, source.Describe());
         }
 
-        Update(s => s with { FramesReceived = s.FramesReceived + 1, LastFrameAt = frame.ArrivedAt });
+        Update(s => s with { FramesReceived = s.FramesReceived + 1, LastFrameAt = frame.ArrivedAt, Latency = latency.Reading });
         var signal = Interlocked.Exchange(ref nextFrame, NewSignal());
         signal.TrySetResult(frame);
     }

@@ -13,4 +13,8 @@ public sealed record CameraStatus(
     DateTimeOffset Since,
     long FramesReceived,
     int Restarts,
-    DateTimeOffset? LastFrameAt);
+    DateTimeOffset? LastFrameAt)
+{
+    /// <summary>Stream latency and how the newest frame's production time was found; null before the first frame.</summary>
+    public StreamLatencyReading? Latency { get; init; }
+}

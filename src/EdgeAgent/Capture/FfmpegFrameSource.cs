@@ -140,6 +140,13 @@ public sealed partial class FfmpegFrameSource(FfmpegSourceSettings settings, ILo
         args.Add("-an");
         args.Add("-vf");
         args.Add($"scale={settings.Width}:{settings.Height}");
+        // One output frame per decoded frame: rawvideo defaults to constant frame rate, which duplicates frames when the
+        // camera's timestamps jitter (and a run of duplicates looks like a frozen camera). The input's time base keeps
+        // close timestamps apart, so the muxer never sees two frames at one time.
+        args.Add("-fps_mode");
+        args.Add("passthrough");
+        args.Add("-enc_time_base");
+        args.Add("-1");
         // Without this the tail of each frame waits in ffmpeg's output buffer until the next frame: +1 frame of latency.
         args.Add("-flush_packets");
         args.Add("1");

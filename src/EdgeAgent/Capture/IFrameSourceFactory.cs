@@ -14,14 +14,37 @@ public sealed class FrameSourceFactory(TimeProvider timeProvider, ILoggerFactory
     public IFrameSource Create(CameraOptions camera) => camera.Kind switch
     {
         "synthetic" => new SyntheticFrameSource(camera.Width, camera.Height, camera.Fps, timeProvider, camera.Id),
-        "ffmpeg" => new FfmpegFrameSource(
+        "ffmpeg" => Stream(camera),
+        "v4l2" => new V4l2FrameSource(camera.Url!, camera.Width, camera.Height, camera.Fps),
+        _ => throw new ConfigException([$"Cameras: unknown kind '{camera.Kind}'"]),
+    };
+
+    /// <summary>
+    /// A network stream or file: GStreamer for rtsp:// when <c>Backend</c> allows it (it reads the camera's clock),
+    /// ffmpeg otherwise; <c>auto</c> falls back to ffmpeg when GStreamer is not installed or cannot read the stream.
+    /// </summary>
+    private IFrameSource Stream(CameraOptions camera)
+    {
+        var ffmpeg = new FfmpegFrameSource(
             new FfmpegSourceSettings(camera.Url!, camera.Width, camera.Height)
             {
                 RtspTransport = camera.Transport,
                 HardwareAcceleration = string.IsNullOrEmpty(camera.HardwareAcceleration) ? null : camera.HardwareAcceleration,
             },
-            loggerFactory.CreateLogger<FfmpegFrameSource>()),
-        "v4l2" => new V4l2FrameSource(camera.Url!, camera.Width, camera.Height, camera.Fps),
-        _ => throw new ConfigException([$"Cameras: unknown kind '{camera.Kind}'"]),
-    };
+            loggerFactory.CreateLogger<FfmpegFrameSource>());
+        var rtsp = camera.Url!.StartsWith("rtsp://", StringComparison.OrdinalIgnoreCase);
+        if (camera.Backend == "ffmpeg" || !rtsp)
+        {
+            return ffmpeg;
+        }
+
+        var settings = new GstreamerSourceSettings(camera.Url, camera.Width, camera.Height) { RtspTransport = camera.Transport };
+        var gstreamer = new GstreamerFrameSource(settings, loggerFactory.CreateLogger<GstreamerFrameSource>());
+        if (camera.Backend == "gstreamer")
+        {
+            return gstreamer;
+        }
+
+        return settings.Installed ? new FallbackFrameSource(gstreamer, ffmpeg, loggerFactory.CreateLogger<FallbackFrameSource>()) : ffmpeg;
+    }
 }

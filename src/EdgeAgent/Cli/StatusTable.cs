@@ -18,6 +18,13 @@ public static class StatusTable
             Row(output, cam.Id, cam.Frozen ? "FROZEN" : cam.State, Num(cam.Fps, "0.0"), cam.LastFrameAgeSeconds is { } a ? string.Create(c, $"{a:0.0}s") : "-", Num(cam.Sharpness, "0"), scene);
         }
 
+        output.WriteLine();
+        output.WriteLine($"{"TIMING",-16} {"PRODUCED-AT FROM",-19} {"LATENCY",8} {"P95",8}  UNTRUSTED");
+        foreach (var cam in report.Cameras)
+        {
+            output.WriteLine($"{cam.Id,-16} {cam.ProducedBasis ?? "-",-19} {Ms(cam.LatencyMs),8} {Ms(cam.LatencyP95Ms),8}  {cam.RejectedCameraTimes.ToString(c)}");
+        }
+
         foreach (var cam in report.Cameras.Where(cam => !cam.ReferenceCommissioned))
         {
             output.WriteLine($"  {cam.Id}: no reference commissioned; once aimed and focused: edgeagent commission --camera {cam.Id}");
@@ -70,6 +77,8 @@ public static class StatusTable
 
     private static void Row(TextWriter output, string a, string b, string c, string d, string e, string? f = null) =>
         output.WriteLine($"{a,-16} {b,-13} {c,6} {d,8} {e,10}{(f is null ? "" : $"  {f}")}");
+
+    private static string Ms(double? value) => value is { } v ? string.Create(CultureInfo.InvariantCulture, $"{v:0}ms") : "-";
 
     private static string Num(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
 

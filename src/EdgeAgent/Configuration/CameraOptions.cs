@@ -38,6 +38,21 @@ public sealed class CameraOptions
     [AllowedValues("tcp", "udp", ErrorMessage = "must be \"tcp\" or \"udp\"")]
     public string Transport { get; set; } = "tcp";
 
+    /// <summary>
+    /// What decodes an <c>ffmpeg</c>-kind network stream: <c>gstreamer</c> (rtsp:// only: GStreamer's rtspsrc, which reads the
+    /// camera's RTCP sender reports, so each frame carries the camera's capture time), <c>ffmpeg</c> (no camera time), or
+    /// <c>auto</c> (GStreamer for rtsp:// when python3-gi and GStreamer are installed, else ffmpeg).
+    /// </summary>
+    [AllowedValues("auto", "gstreamer", "ffmpeg", ErrorMessage = "must be \"auto\", \"gstreamer\" or \"ffmpeg\"")]
+    public string Backend { get; set; } = "auto";
+
+    /// <summary>
+    /// The camera's stream latency (capture to arrival) in ms, used when the camera's own clock gives no capture time and
+    /// none was measured yet: <c>producedAt</c> = arrival − this (basis <c>configured-latency</c>). Null: not configured.
+    /// </summary>
+    [Range(0, 10000)]
+    public int? LatencyMs { get; set; }
+
     /// <summary>Optional ffmpeg <c>-hwaccel</c> for decoding, e.g. <c>vaapi</c>, <c>drm</c>, <c>cuda</c>; empty decodes in software.</summary>
     [RegularExpression("^[a-z0-9_]{0,32}$", ErrorMessage = "must be an ffmpeg -hwaccel name such as \"vaapi\" or \"drm\"")]
     public string? HardwareAcceleration { get; set; }

@@ -36,6 +36,11 @@ public sealed class EdgeAgentCrossReferenceValidator : IValidateOptions<EdgeAgen
                 errors.Add($"Cameras:{i}:Url: an ffmpeg camera needs a stream URL or file path, e.g. \"rtsp://10.0.0.5/stream1\"");
             }
 
+            if (camera.Backend == "gstreamer" && (camera.Kind != "ffmpeg" || camera.Url?.StartsWith("rtsp://", StringComparison.OrdinalIgnoreCase) != true))
+            {
+                errors.Add($"Cameras:{i}:Backend: \"gstreamer\" reads rtsp:// streams of Kind \"ffmpeg\" cameras only; use \"auto\" or \"ffmpeg\" for Kind \"{camera.Kind}\" with Url '{Capture.FfmpegFrameSource.RedactUrl(camera.Url ?? "")}'");
+            }
+
             if (camera.Kind == "v4l2" && (string.IsNullOrWhiteSpace(camera.Url) || !camera.Url.StartsWith("/dev/", StringComparison.Ordinal)))
             {
                 errors.Add($"Cameras:{i}:Url: a v4l2 camera needs a device path under /dev, e.g. \"/dev/video0\" or \"/dev/v4l/by-id/usb-...-video-index0\"");

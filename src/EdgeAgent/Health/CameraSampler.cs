@@ -37,6 +37,10 @@ public sealed class CameraSampler(CameraRegistry cameras, TimeProvider timeProvi
             SceneMatch = quality?.SceneMatch,
             ReferenceCommissioned = cameras.References.Load(reader.CameraId) is not null,
             Flags = quality?.Flags ?? [],
+            ProducedBasis = reader.Status.Latency?.BasisName,
+            LatencyMs = reader.Status.Latency?.LatencyMs,
+            LatencyP95Ms = reader.Status.Latency?.P95Ms,
+            RejectedCameraTimes = reader.Status.Latency?.RejectedCameraTimes ?? 0,
         };
         return (health, quality?.Findings(reader.CameraId) ?? []);
     }

@@ -20,6 +20,18 @@ public sealed record CameraHealth(string Id, string State, double? Fps, double? 
 
     /// <summary>Quality flags of the newest frame: frozen, blank, covered, dark, bright, blurry, scene-mismatch.</summary>
     public IReadOnlyList<string> Flags { get; init; } = [];
+
+    /// <summary>How the newest frame's <c>producedAt</c> was found: camera-clock, measured-latency, configured-latency or arrival.</summary>
+    public string? ProducedBasis { get; init; }
+
+    /// <summary>Stream latency (capture to arrival) applied for that basis, in ms: the measured median, the configured value, or null.</summary>
+    public double? LatencyMs { get; init; }
+
+    /// <summary>95th percentile of the measured stream latency, in ms; null before any frame with a usable camera time.</summary>
+    public double? LatencyP95Ms { get; init; }
+
+    /// <summary>Frames whose camera time was implausible (the camera's clock is off) and not trusted.</summary>
+    public long RejectedCameraTimes { get; init; }
 }
 
 /// <param name="Level">The electrical level, <c>high</c> or <c>low</c>.</param>

@@ -10,7 +10,9 @@ public static class CameraCheck
 {
     private const int FramesWanted = 5;
 
-    public static async Task<DoctorResult> RunAsync(CameraOptions camera, TimeSpan timeout, RawFrame? reference = null, CancellationToken cancellationToken = default)
+    /// <param name="latency">When given, fed with every frame read, so the caller can judge the camera's timing; a GStreamer
+    /// source is read until a few frames carry the camera's clock (its first RTCP sender report), within the timeout.</param>
+    public static async Task<DoctorResult> RunAsync(CameraOptions camera, TimeSpan timeout, RawFrame? reference = null, StreamLatency? latency = null, CancellationToken cancellationToken = default)
     {
         var name = $"camera {camera.Id}";
         using var logs = new CollectingLoggerProvider();
@@ -28,7 +30,10 @@ public static class CameraCheck
             {
                 first ??= frame;
                 last = frame;
-                if (++count >= FramesWanted)
+                latency?.Estimate(TimeProvider.System.GetUtcNow(), frame.CameraTime);
+                var waitingForClock = latency is not null && source.Describe().StartsWith("gstreamer", StringComparison.Ordinal)
+                    && latency.Reading.Samples < FramesWanted && latency.Reading.RejectedCameraTimes < FramesWanted;
+                if (++count >= FramesWanted && !waitingForClock)
                 {
                     break;
                 }

@@ -52,9 +52,15 @@ public sealed class FieldDoctor(IClockSyncProbe clock, IDiskSpaceProbe disk, str
         {
             var reference = References(references, camera.Id);
             var seen = running?.Cameras.FirstOrDefault(c => c.Id == camera.Id);
+            var latency = new Capture.StreamLatency(Capture.CameraReaderSettings.From(camera));
             yield return seen is not null
                 ? CameraCheck.FromAgent(seen)
-                : await CameraCheck.RunAsync(camera, CameraTimeout, reference, cancellationToken);
+                : await CameraCheck.RunAsync(camera, CameraTimeout, reference, latency, cancellationToken);
+            if (camera.Kind != "synthetic")
+            {
+                yield return seen is not null ? TimingCheck.FromAgent(seen) : TimingCheck.From(camera.Id, latency.Reading);
+            }
+
             yield return CameraCheck.Reference(camera.Id, seen?.ReferenceCommissioned ?? reference is not null);
         }
 

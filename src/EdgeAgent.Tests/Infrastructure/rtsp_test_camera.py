@@ -1,0 +1,200 @@
+#!/usr/bin/python3
+"""A real RTSP camera for tests: GStreamer's RTSP server (gir1.2-gst-rtsp-server-1.0) serving frames that
+carry their production time (Unix ms) in a clock stripe, the layout of src/EdgeAgent/Capture/FrameClockStripe.cs:
+64 blocks of width/64 px along the top 8 rows, most significant bit first, white = 1, BGR pixels.
+
+Timing contract (what makes this camera's sender reports true):
+- each frame's PTS is the pipeline's running time read at the same instant as the wall clock written into it;
+- like a real camera whose encoder falls behind, it drops its oldest unencoded frames rather than queue them;
+- the RTP session's sender reports use the capture time (rtcp-sync-send-time=false, so the mapping never depends on
+  when packets leave; on this pipeline GStreamer's default gave the same result) and NTP from the realtime clock
+  (ntp-time-source=ntp), so an RTP timestamp mapped through a sender report gives the time in the pixels.
+  RtspTestCameraTests checks exactly that, from the packets and reports as they are sent (--check).
+
+Prints "READY rtsp://127.0.0.1:<port>/<path>" on stdout once it serves. With --check, also prints one line per
+sender report: "SR ntp_unix_ns rtp" and one per frame sent: "FRAME stripe_ms rtp", so a test can verify the mapping
+from what went out on the wire. Usage: rtsp_test_camera.py --port 8554 [--path cam] [--size 1280x720] [--fps 15] [--codec h264|h265]
+"""
+import argparse
+import struct
+import sys
+import threading
+import time
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstRtspServer", "1.0")
+from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+
+Gst.init(None)  # before the media subclass registers: its signals name GStreamer types
+
+NTP_UNIX_OFFSET_S = 2208988800
+BITS = 64
+ROW_HEIGHT = 8
+
+
+def say(line):
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+class Scene:
+    """A grey-green scene with a moving block (the picture changes) and the clock stripe."""
+
+    def __init__(self, width, height):
+        self.width, self.height = width, height
+        self.frame = bytearray(bytes((40, 90, 60)) * (width * height))
+        self.block = width // BITS
+        self.white = b"\xff" * (self.block * 3)
+        self.black = b"\x00" * (self.block * 3)
+
+    def draw(self, n, stamp_ms):
+        w, h, f = self.width, self.height, self.frame
+        y0, size = h * 2 // 3, 40
+        for y in range(y0, y0 + size):  # erase the old block, draw the new one
+            f[y * w * 3:(y + 1) * w * 3] = bytes((40, 90, 60)) * w
+        x = (n * 7) % max(1, w - size)
+        for y in range(y0, y0 + size):
+            f[(y * w + x) * 3:(y * w + x + size) * 3] = b"\x00\x8c\xff" * size
+        row = b"".join(self.white if (stamp_ms >> (BITS - 1 - bit)) & 1 else self.black for bit in range(BITS))
+        for y in range(ROW_HEIGHT):
+            f[y * w * 3:y * w * 3 + len(row)] = row
+        return bytes(f)
+
+
+class CaptureTimeMedia(GstRtspServer.RTSPMedia):
+    """Sender reports map RTP time to when a frame was captured, not when its packets were sent."""
+
+    def do_setup_rtpbin(self, rtpbin):
+        rtpbin.set_property("rtcp-sync-send-time", False)
+        rtpbin.set_property("ntp-time-source", "ntp")
+        return True
+
+
+class Camera:
+    def __init__(self, args):
+        self.args = args
+        self.width, self.height = (int(v) for v in args.size.split("x"))
+        self.stamps = {}
+
+    def launch(self):
+        caps = f"video/x-raw,format=BGR,width={self.width},height={self.height},framerate={self.args.fps}/1"
+        gop = self.args.fps
+        if self.args.codec == "h265":
+            enc = f"x265enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} ! video/x-h265,profile=main ! rtph265pay name=pay0 pt=96 config-interval=1"
+        else:
+            enc = f"x264enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} ! video/x-h264,profile=baseline ! rtph264pay name=pay0 pt=96 config-interval=1"
+        return f"( appsrc name=src is-live=true format=time do-timestamp=false max-buffers=2 max-bytes=0 leaky-type=downstream caps={caps} ! videoconvert ! video/x-raw,format=I420 ! {enc} )"
+
+    def on_media_configure(self, factory, media):
+        """One producer per media: a shared media lives while it has clients; the next client gets a new one."""
+        stop = threading.Event()
+        media.connect("unprepared", lambda m: stop.set())
+        if self.args.check:
+            media.connect("prepared", self.on_prepared)
+        threading.Thread(target=self.produce, args=(media.get_element().get_by_name("src"), stop), daemon=True).start()
+
+    def on_prepared(self, media):
+        for i in range(media.n_streams()):
+            stream = media.get_stream(i)
+            stream.get_srcpad().add_probe(Gst.PadProbeType.BUFFER | Gst.PadProbeType.BUFFER_LIST, self.on_rtp)
+            stream.get_rtpsession().connect("on-sending-rtcp", self.on_sending_rtcp)
+
+    def on_rtp(self, pad, info):
+        """Each frame's last packet (marker bit) as it leaves the payloader: its RTP timestamp and the stripe time."""
+        if info.type & Gst.PadProbeType.BUFFER_LIST:
+            buffers = [info.get_buffer_list().get(i) for i in range(info.get_buffer_list().length())]
+        else:
+            buffers = [info.get_buffer()]
+        # The encoder shifts PTS by a segment start (x264enc: 1000 h); the running time is what the frame was given.
+        segment = pad.get_sticky_event(Gst.EventType.SEGMENT, 0).parse_segment()
+        for buf in buffers:
+            head = buf.extract_dup(0, 12)
+            if len(head) == 12 and head[1] & 0x80:
+                stamp = self.stamps.get(segment.to_running_time(Gst.Format.TIME, buf.pts))
+                if stamp is not None:
+                    say(f"FRAME {stamp} {struct.unpack_from('>I', head, 4)[0]}")
+        return Gst.PadProbeReturn.OK
+
+    def on_sending_rtcp(self, session, buf, early):
+        """The sender report as it goes out: NTP time (as Unix ns) and the RTP time it maps to."""
+        data = buf.extract_dup(0, buf.get_size())
+        offset = 0
+        while offset + 28 <= len(data):
+            packet_type, words = data[offset + 1], struct.unpack_from(">H", data, offset + 2)[0]
+            if packet_type == 200:
+                seconds, fraction, rtptime = struct.unpack_from(">III", data, offset + 8)
+                ntp_ns = seconds * 10**9 + ((fraction * 10**9) >> 32)
+                say(f"SR {ntp_ns - NTP_UNIX_OFFSET_S * 10**9} {rtptime}")
+            offset += (words + 1) * 4
+        return False
+
+    def produce(self, src, stop):
+        """The camera's frame clock: one frame per interval; wall clock and running time read together."""
+        scene = Scene(self.width, self.height)
+        interval = 1.0 / self.args.fps
+        while src.get_clock() is None or src.get_state(0)[1] != Gst.State.PLAYING:
+            if stop.wait(0.005):
+                return
+        clock, base = src.get_clock(), src.get_base_time()
+        n = 0
+        next_at = time.monotonic()
+        while not stop.is_set():
+            running = clock.get_time() - base
+            wall_ms = time.time_ns() // 1_000_000
+            data = scene.draw(n, wall_ms)
+            buf = Gst.Buffer.new_wrapped(data)
+            buf.pts = running
+            buf.duration = int(interval * Gst.SECOND)
+            if self.args.check:
+                self.stamps[running] = wall_ms
+                if len(self.stamps) > 200:
+                    self.stamps.pop(next(iter(self.stamps)))
+            if src.emit("push-buffer", buf) != Gst.FlowReturn.OK:
+                return
+            n += 1
+            next_at += interval
+            delay = next_at - time.monotonic()
+            if delay > 0:
+                stop.wait(delay)
+            else:
+                next_at = time.monotonic()  # fell behind (loaded machine): no burst of catch-up frames
+
+
+def _iter_list(buffer_list):
+    for i in range(buffer_list.length()):
+        yield buffer_list.get(i)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--port", type=int, default=8554)
+    p.add_argument("--path", default="cam")
+    p.add_argument("--size", default="1280x720")
+    p.add_argument("--fps", type=int, default=15)
+    p.add_argument("--codec", choices=["h264", "h265"], default="h264")
+    p.add_argument("--check", action="store_true")
+    args = p.parse_args()
+
+    Gst.init(None)
+    camera = Camera(args)
+    server = GstRtspServer.RTSPServer()
+    server.set_address("127.0.0.1")
+    server.set_service(str(args.port))
+    factory = GstRtspServer.RTSPMediaFactory()
+    factory.set_launch(camera.launch())
+    factory.set_shared(True)
+    factory.set_media_gtype(CaptureTimeMedia)
+    factory.connect("media-configure", camera.on_media_configure)
+    server.get_mount_points().add_factory("/" + args.path, factory)
+    if server.attach(None) == 0:
+        say(f"ERROR cannot listen on 127.0.0.1:{args.port}")
+        return 1
+    say(f"READY rtsp://127.0.0.1:{args.port}/{args.path}")
+    GLib.MainLoop().run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
