@@ -52,13 +52,14 @@ fi
 has_group() { grep -q "^$1:" "${DESTDIR}/etc/group"; }
 has_user() { grep -q "^$1:" "${DESTDIR}/etc/passwd"; }
 
-# 0. Runtime packages: ffmpeg (network cameras, doctor), libgpiod (lock switches), GTK (OpenCvSharp's native library).
+# 0. Runtime packages: ffmpeg (network cameras, doctor), libgpiod (lock switches), GTK (OpenCvSharp's native library),
+#    fonts-noto-cjk (Chinese step names on the photo stamps; without it they are empty boxes).
 if [ -z "$DESTDIR" ] && [ "$deps" = true ] && command -v apt-get >/dev/null 2>&1; then
   say "installing runtime packages (skip with --no-deps)"
   # libgpiod is libgpiod2 up to Debian 12, libgpiod3 from Debian 13; System.Device.Gpio loads either.
   gpiod=libgpiod2
   if apt-cache show libgpiod3 >/dev/null 2>&1; then gpiod=libgpiod3; fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ffmpeg "$gpiod" libgtk-3-0 >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ffmpeg "$gpiod" libgtk-3-0 fonts-noto-cjk >/dev/null
 fi
 
 # 1. The application, published to /opt/edgeagent (replaced as a whole, so no stale assemblies remain).

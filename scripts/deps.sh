@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages EdgeAgent needs, only those missing. Usage: scripts/deps.sh runtime|test
 set -euo pipefail
-runtime=(libgtk-3-0 ffmpeg)
-test=(mosquitto mosquitto-clients socat gpiod sqlite3 openssl iproute2 systemd postgresql chromium fonts-noto-cjk qrencode util-linux passwd)
+# fonts-noto-cjk: the overlay stamps and the report draw Chinese step names; without it they show empty boxes.
+runtime=(libgtk-3-0 ffmpeg fonts-noto-cjk)
+test=(mosquitto mosquitto-clients socat gpiod sqlite3 openssl iproute2 systemd postgresql chromium qrencode util-linux passwd)
 want=("${runtime[@]}")
 [ "${1:-runtime}" = test ] && want+=("${test[@]}")
 missing=()
