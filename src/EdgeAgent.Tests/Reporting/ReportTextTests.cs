@@ -43,7 +43,7 @@ public sealed partial class ReportTextTests
         var message = ReportMessage.Of("finding.step-no-photo", ("step", ReportMessage.Of("finding.step-ref", ("id", "locked"), ("name", (IReadOnlyDictionary<string, string>)names))));
 
         Assert.Equal("step 'locked' (Personal lock applied) has no photo", message.Render("en"));
-        Assert.Equal("步骤 'locked'（已上个人锁）没有照片", message.Render("zh"));
+        Assert.Equal("步骤 'locked'（已上个人锁） 没有照片", message.Render("zh"));
     }
 
     private static IEnumerable<string> Placeholders(string text) => Placeholder().Matches(text).Select(m => m.Value);

@@ -50,7 +50,7 @@ public static class JobTimeline
         foreach (var step in entries.Where(e => e.Record.Step.Advanced).GroupBy(e => e.Record.Step.Index).Select(g => g.First()))
         {
             var x = X(step.Record.Trigger.EdgeTime);
-            svg.Append(CultureInfo.InvariantCulture, $"<g class=\"step\" data-step=\"{Html.Encode(step.Record.Step.Id)}\"><title>{Html.Encode(Names(step))}</title><circle cx=\"{x:0.#}\" cy=\"{Lane(0):0.#}\" r=\"9\" fill=\"#1d2330\"/>");
+            svg.Append(CultureInfo.InvariantCulture, $"<g class=\"step\" data-timeline-step=\"{Html.Encode(step.Record.Step.Id)}\"><title>{Html.Encode(Names(step))}</title><circle cx=\"{x:0.#}\" cy=\"{Lane(0):0.#}\" r=\"9\" fill=\"#1d2330\"/>");
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x:0.#}\" y=\"{Lane(0) + 4:0.#}\" text-anchor=\"middle\" style=\"fill:#fff\">{step.Record.Step.Index + 1}</text></g>");
         }
 

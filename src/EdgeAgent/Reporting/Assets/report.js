@@ -24,9 +24,10 @@
   // Images: mark each as loaded or broken, so a missing photo is visible, not a blank box.
   function markImage(img) {
     var ok = img.complete && img.naturalWidth > 0;
-    img.setAttribute("data-image-state", ok ? "loaded" : (img.complete ? "broken" : "pending"));
+    var state = ok ? "loaded" : (img.complete ? "broken" : "pending");
+    img.setAttribute("data-image-state", state);
+    if (img.hasAttribute("data-thumb")) { img.setAttribute("data-thumb-state", state); }
     img.setAttribute("data-natural-width", String(img.naturalWidth));
-    if (img.hasAttribute("data-thumb")) { img.setAttribute("data-thumb-state", img.getAttribute("data-image-state")); }
     if (img.complete && !ok) { img.classList.add("broken"); img.alt = "image missing / 图像缺失"; }
   }
   var images = Array.prototype.slice.call(document.images);
