@@ -33,11 +33,11 @@ public static class JobTimeline
 
         var triggers = entries.GroupBy(e => (e.Record.Trigger.EdgeTime, e.Record.Trigger.Input, e.Record.Step.Id)).ToList();
         var top = 24;
-        var offsetsTop = top + (Lanes.Length * LaneHeight) + 40;
+        var offsetsTop = top + (Lanes.Length * LaneHeight) + 50;
         var height = offsetsTop + 30 + (triggers.Count * OffsetRowHeight) + 30;
         var svg = new StringBuilder();
         svg.Append(CultureInfo.InvariantCulture, $"<figure class=\"job-timeline\"><svg class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {Width} {height}\" width=\"100%\" role=\"img\" data-photos=\"{entries.Count}\">\n");
-        svg.Append("<style>text{font:12px system-ui,\"Noto Sans CJK SC\",sans-serif;fill:#1d2330}.lane{stroke:#d0d5dd}.pre{fill:#2f6fde}.at{fill:#1b7f3b}.post{fill:#8a94a3}.on{fill:#1b7f3b}.off{fill:#a15c00}.finding{fill:#b3261e}.trusted{fill:#cfe8d6}.untrusted{fill:#f6d7a7}.zero{stroke:#1d2330;stroke-dasharray:3 3}</style>\n");
+        svg.Append("<style>text{font:12px system-ui,\"Noto Sans CJK SC\",sans-serif;fill:#1d2330}.lane{stroke:#d0d5dd}.pre{fill:#2f6fde}.at{fill:#1b7f3b}.post{fill:#8a94a3}.on{fill:#1b7f3b}.off{fill:#a15c00}.finding{fill:#b3261e}.trusted{fill:#cfe8d6}.untrusted{fill:#f6d7a7}.unstated{fill:#e4e7ec}.zero{stroke:#1d2330;stroke-dasharray:3 3}</style>\n");
 
         for (var i = 0; i < Lanes.Length; i++)
         {
@@ -79,13 +79,16 @@ public static class JobTimeline
             }
         }
 
-        // Clock trust from each record until the next: a band green where the record's clock stamp raises no doubt.
+        // Clock trust from each record until the next: green where its clock stamp says synchronised, amber where it
+        // raises a doubt, grey where the record carries no clock stamp (older devices).
         for (var i = 0; i < entries.Count; i++)
         {
             var from = X(entries[i].Record.Trigger.EdgeTime);
             var to = i + 1 < entries.Count ? X(entries[i + 1].Record.Trigger.EdgeTime) : Width - Right;
-            var trusted = entries[i].ClockProblem is null;
-            svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"{(trusted ? "trusted" : "untrusted")}\" x=\"{from:0.#}\" y=\"{Lane(4) - 6:0.#}\" width=\"{Math.Max(2, to - from):0.#}\" height=\"12\"><title>{Html.Encode(Html.Plain(ReportMessage.Of(trusted ? "timeline.trusted" : "timeline.untrusted"), " / "))}</title></rect>");
+            var (trust, key) = entries[i].ClockProblem is not null ? ("untrusted", "timeline.untrusted")
+                : entries[i].Facts.ClockStated ? ("trusted", "timeline.trusted")
+                : ("unstated", "clock.not-stated");
+            svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"{trust}\" x=\"{from:0.#}\" y=\"{Lane(4) - 6:0.#}\" width=\"{Math.Max(2, to - from):0.#}\" height=\"12\"><title>{Html.Encode(Html.Plain(ReportMessage.Of(key), " / "))}</title></rect>");
         }
 
         var axis = top + (Lanes.Length * LaneHeight) + 8;
@@ -101,7 +104,7 @@ public static class JobTimeline
         var reach = Math.Max(100, triggers.SelectMany(t => t).Max(e => Math.Abs(e.Timing.OffsetMs)) * 1.1);
         var zero = Left + ((Width - Left - Right) / 2.0);
         double X(double offset) => zero + (offset / reach * ((Width - Left - Right) / 2.0));
-        svg.Append(Label(10, top + 4, ReportMessage.Of("timeline.offsets")));
+        svg.Append(Label(10, top - 12, ReportMessage.Of("timeline.offsets")));
         var bottom = top + 16 + (triggers.Count * OffsetRowHeight);
         svg.Append(CultureInfo.InvariantCulture, $"<line class=\"zero\" x1=\"{zero:0.#}\" y1=\"{top + 8}\" x2=\"{zero:0.#}\" y2=\"{bottom}\"/>");
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{X(-reach):0.#}\" y=\"{bottom + 14}\">{-reach:0} ms</text><text x=\"{zero:0.#}\" y=\"{bottom + 14}\" text-anchor=\"middle\">0</text><text x=\"{X(reach):0.#}\" y=\"{bottom + 14}\" text-anchor=\"end\">+{reach:0} ms</text>\n");
