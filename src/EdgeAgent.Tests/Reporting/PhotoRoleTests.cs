@@ -98,7 +98,7 @@ public sealed class PhotoRoleTests : IDisposable
         var lines = ReportStamp.Lines(entry.Record, entry.Facts, entry.Timing);
         Assert.Contains(lines, l => l.Contains("已上个人锁", StringComparison.Ordinal) && l.Contains("locked", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("WO-1", StringComparison.Ordinal) && l.Contains("site-a", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Contains("+80 ms at", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("+80 ms, at trigger", StringComparison.Ordinal));
     }
 
     private static double MeanDifference(RawFrame a, RawFrame b, int fromRow, int toRow)

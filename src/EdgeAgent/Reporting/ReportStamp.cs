@@ -27,7 +27,7 @@ public static class ReportStamp
             $"{record.SiteId} · {record.PointId} · {record.WorkOrder.Id} · {record.Frame.CameraId} · #{record.Sequence}",
             $"{record.Step.Index + 1}. {(names.Count > 0 ? string.Join(" · ", names) : record.Step.Id)}",
             $"{record.Trigger.Operator ?? "-"} · holder {facts.Holder ?? "unknown"} · {record.Trigger.Kind} {record.Trigger.Source}/{record.Trigger.Input}",
-            Invariant($"photo {Utc(timing.ProducedAt)} ({timing.Basis}) · {timing.OffsetMs:+0;-0;0} ms {timing.Role.ToString().ToLowerInvariant()}{(timing.LateMs is { } late ? $" · late {late:0} ms" : "")}"),
+            Invariant($"photo {Utc(timing.ProducedAt)} ({timing.Basis}) · {timing.OffsetMs:+0;-0;0} ms, {ReportText.Format(ReportText.Fallback, JobTimeline.RoleKey(timing.Role))}{(timing.LateMs is { } late ? $" · late {late:0} ms" : "")}"),
             $"trigger {Utc(record.Trigger.EdgeTime)} · {clock}",
         ];
     }
