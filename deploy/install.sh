@@ -53,13 +53,14 @@ has_group() { grep -q "^$1:" "${DESTDIR}/etc/group"; }
 has_user() { grep -q "^$1:" "${DESTDIR}/etc/passwd"; }
 
 # 0. Runtime packages: ffmpeg (network cameras, doctor), GStreamer with python3-gi (RTSP cameras dated by their own
-#    clock: RTCP sender reports), libgpiod (lock switches), GTK (OpenCvSharp's native library).
+#    clock: RTCP sender reports), libgpiod (lock switches), GTK (OpenCvSharp's native library), fonts-noto-cjk
+#    (Chinese step names on the photo stamps; without it they are empty boxes).
 if [ -z "$DESTDIR" ] && [ "$deps" = true ] && command -v apt-get >/dev/null 2>&1; then
   say "installing runtime packages (skip with --no-deps)"
   # libgpiod is libgpiod2 up to Debian 12, libgpiod3 from Debian 13; System.Device.Gpio loads either.
   gpiod=libgpiod2
   if apt-cache show libgpiod3 >/dev/null 2>&1; then gpiod=libgpiod3; fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ffmpeg "$gpiod" libgtk-3-0 \
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ffmpeg "$gpiod" libgtk-3-0 fonts-noto-cjk \
     python3-gi gir1.2-gstreamer-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav >/dev/null
 fi
 

@@ -2,9 +2,10 @@
 # Installs the Debian packages EdgeAgent needs, only those missing. Usage: scripts/deps.sh runtime|test
 set -euo pipefail
 # GStreamer + python3-gi: the RTSP reader that dates frames by the camera's clock (src/EdgeAgent/Capture/Gstreamer).
-runtime=(libgtk-3-0 ffmpeg python3-gi gir1.2-gstreamer-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav)
+# fonts-noto-cjk: the overlay stamps and the report draw Chinese step names; without it they show empty boxes.
+runtime=(libgtk-3-0 ffmpeg fonts-noto-cjk python3-gi gir1.2-gstreamer-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav)
 # gst-rtsp-server and x264enc (plugins-ugly; x265enc is in plugins-bad): the RTSP test camera.
-test=(gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-ugly mosquitto mosquitto-clients socat gpiod sqlite3 openssl iproute2 systemd postgresql chromium fonts-noto-cjk qrencode util-linux passwd)
+test=(gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-ugly mosquitto mosquitto-clients socat gpiod sqlite3 openssl iproute2 systemd postgresql chromium qrencode util-linux passwd)
 want=("${runtime[@]}")
 [ "${1:-runtime}" = test ] && want+=("${test[@]}")
 missing=()

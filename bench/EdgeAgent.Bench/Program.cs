@@ -1,6 +1,14 @@
 using EdgeAgent.Bench;
 
 // edgeagent-bench [--smoke] [--width W --height H]: prints a markdown table; timing never fails the run.
+// edgeagent-bench --synthetic-store DIR [--records N] [--width W --height H]: a signed store to time `report` and `verify` on.
+if (Array.IndexOf(args, "--synthetic-store") is var at and >= 0 && at + 1 < args.Length)
+{
+    int Arg(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    SyntheticStore.Write(args[at + 1], Arg("--records", 10_000), Arg("--width", 1280), Arg("--height", 720), Console.Out);
+    return;
+}
+
 var options = args.Contains("--smoke") ? BenchOptions.Smoke : BenchOptions.Full;
 for (var i = 0; i < args.Length - 1; i++)
 {

@@ -25,10 +25,13 @@ internal static class TestRecords
         PrevHash = prevHash,
     };
 
+    /// <summary>A real 320x240 JPEG (as the records say), different for each seed.</summary>
     public static byte[] Image(long seed)
     {
-        var bytes = new byte[2048];
-        new Random((int)seed).NextBytes(bytes);
-        return bytes;
+        var random = new Random((int)seed);
+        using var mat = new OpenCvSharp.Mat(240, 320, OpenCvSharp.MatType.CV_8UC3, new OpenCvSharp.Scalar(random.Next(256), random.Next(256), random.Next(256)));
+        OpenCvSharp.Cv2.Rectangle(mat, new OpenCvSharp.Rect(random.Next(200), random.Next(120), 100, 100), new OpenCvSharp.Scalar(random.Next(256), random.Next(256), random.Next(256)), -1);
+        OpenCvSharp.Cv2.ImEncode(".jpg", mat, out var jpeg);
+        return jpeg;
     }
 }

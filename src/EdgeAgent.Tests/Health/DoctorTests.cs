@@ -113,7 +113,7 @@ public sealed class DoctorTests : IAsyncLifetime
         var scene = Assert.Single(results, r => r.Check == "scene cam-1");
         Assert.Equal((DoctorOutcome.Warn, "no scene reference commissioned: a camera that is turned or obstructed goes unnoticed"), (scene.Outcome, scene.Detail));
         Assert.EndsWith("edgeagent commission --camera cam-1", scene.Fix, StringComparison.Ordinal);
-        Assert.Equal(["config", "agent", "camera cam-1", "scene cam-1", "gpio", "broker", "clock", "disk", "permissions"], results.Select(r => r.Check));
+        Assert.Equal(["config", "agent", "camera cam-1", "scene cam-1", "fonts", "gpio", "broker", "clock", "disk", "permissions"], results.Select(r => r.Check));
     }
 
     [Fact]

@@ -7,10 +7,12 @@ namespace EdgeAgent.Tests.Outbox;
 /// <summary>Evidence records with random images, built the way the recorder builds them.</summary>
 public static class EvidenceFixtures
 {
+    /// <summary>Random bytes of the given size framed like a whole JPEG (start- and end-of-image markers), as verify checks.</summary>
     public static byte[] Image(int bytes)
     {
         var image = new byte[bytes];
         Random.Shared.NextBytes(image);
+        (image[0], image[1], image[^2], image[^1]) = ((byte)0xFF, (byte)0xD8, (byte)0xFF, (byte)0xD9);
         return image;
     }
 

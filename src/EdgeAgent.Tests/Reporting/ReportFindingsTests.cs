@@ -85,12 +85,13 @@ public sealed class ReportFindingsTests : IDisposable
     }
 
     [Fact]
-    public void Stale_and_blank_frames_are_flagged_bad()
+    public void Blank_frame_is_flagged_bad_but_an_early_frame_is_not()
     {
         store.Add("isolated", ageMs: -1200);
         store.Add("locked", "LockOn", image: EvidenceStoreBuilder.Jpeg(640, 360, "", blank: true));
         var job = Job();
-        Assert.Contains(job.Findings, f => f.Kind == FindingKind.BadFrame && f.Sequence == 1 && f.Text.Contains("before the trigger", StringComparison.Ordinal));
+        Assert.DoesNotContain(job.Findings, f => f.Sequence == 1);
+        Assert.Equal(PhotoRole.Pre, job.Entries[0].Timing.Role);
         Assert.Contains(job.Findings, f => f.Kind == FindingKind.BadFrame && f.Sequence == 2 && f.Text.Contains("blank", StringComparison.Ordinal));
     }
 

@@ -1,20 +1,32 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
 using EdgeAgent.Procedure;
 using EdgeAgent.Reporting;
 using EdgeAgent.Verification;
 
 namespace EdgeAgent.Cli;
 
+/// <summary>
+/// <c>edgeagent report DIR</c>: the static, offline report of a collector's store. Exit 0 when every record and
+/// photo could be read, 1 when some could not (each named on stderr), 64 for bad arguments, 69 when <c>--pdf</c>
+/// finds no Chromium (the HTML report is still written).
+/// </summary>
 public static class ReportCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
         var dir = new Argument<string>("DIR") { Description = "Root of a collector's evidence store." };
-        var outputDir = new Option<string?>("--output", "-o") { Description = "Where to write the report (default: DIR/reports)." };
+        var outputDir = new Option<string?>("--output", "-o") { Description = "Where to write the report (default: DIR/reports). The folder is complete on its own: zip it and hand it on." };
         var procedures = new Option<string?>("--procedures") { Description = "Directory of procedure templates, to name missing steps (default: the ones shipped with edgeagent)." };
         var keys = new Option<string?>("--keys") { Description = "Enrolled public keys ({deviceId}.pem files, as for verify); without them signatures are not checked." };
-        var command = new Command("report", "Write a static, offline HTML report (a page per work order, an index with filters) and a JSON export.") { dir, outputDir, procedures, keys };
-        command.SetAction(parse =>
+        var pdf = new Option<bool>("--pdf") { Description = "Also print each job page to job-….pdf with headless Chromium (exit 69 when Chromium is not installed)." };
+        var chromium = new Option<string?>("--chromium") { Description = "Chromium executable for --pdf (default: chromium on PATH)." };
+        var command = new Command("report", "Write a static, offline HTML report (a page per work order with its timeline and stamped photos, an index with filters, English and Chinese) and a JSON export.")
+        {
+            dir, outputDir, procedures, keys, pdf, chromium,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var root = parse.GetValue(dir)!;
             if (!Directory.Exists(root))
@@ -47,10 +59,48 @@ public static class ReportCommand
             }
 
             using var keysLifetime = enrolled;
-            var result = new ReportGenerator(TimeProvider.System).Generate(root, target, templates, enrolled);
-            output.WriteLine($"report: {result.Jobs.Count} jobs, {result.Records} records{(result.Unreadable.Count > 0 ? $", {result.Unreadable.Count} unreadable" : "")}");
+            var clock = Stopwatch.StartNew();
+            var progress = TerminalProgress.ForConsole(error);
+            var result = new ReportGenerator(TimeProvider.System).Generate(root, target, templates, enrolled, progress);
+            progress?.Finish();
+            foreach (var failure in result.Failures)
+            {
+                error.WriteLine($"FAIL {failure}");
+            }
+
+            var exit = result.Failures.Count > 0 ? ExitCodes.Failure : ExitCodes.Ok;
+            var pdfs = 0;
+            if (parse.GetValue(pdf))
+            {
+                var executable = ChromiumPdf.Find(parse.GetValue(chromium));
+                if (executable is null)
+                {
+                    error.WriteLine("edgeagent report: --pdf needs Chromium, which is not installed (Debian: apt-get install chromium; or pass --chromium PATH); the HTML report was written without PDFs");
+                    exit = ExitCodes.Unavailable;
+                }
+                else
+                {
+                    foreach (var page in result.Pages)
+                    {
+                        try
+                        {
+                            await ChromiumPdf.PrintAsync(executable, page, Path.ChangeExtension(page, ".pdf"), cancellationToken);
+                            pdfs++;
+                        }
+                        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
+                        {
+                            error.WriteLine($"FAIL {Path.GetFileName(page)}: PDF not written: {ex.Message}");
+                            exit = ExitCodes.Failure;
+                        }
+                    }
+                }
+            }
+
+            var seconds = clock.Elapsed.TotalSeconds;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"report: {result.Jobs.Count} jobs, {result.Records} records, {result.Failures.Count} failures{(result.Unreadable.Count > 0 ? $", {result.Unreadable.Count} unreadable" : "")}{(pdfs > 0 ? $", {pdfs} PDFs" : "")} in {seconds:0.0} s ({(seconds > 0 ? result.Records / seconds : 0):0} records/s)"));
             output.WriteLine($"open    {result.IndexPath}");
-            return ExitCodes.Ok;
+            return exit;
         });
         return command;
     }

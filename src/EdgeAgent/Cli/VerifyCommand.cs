@@ -44,13 +44,17 @@ public static class VerifyCommand
 
             using (enrolled)
             {
-                return Report(EvidenceVerifier.Verify(root, enrolled, templates), output, error);
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var progress = TerminalProgress.ForConsole(error);
+                var report = EvidenceVerifier.Verify(root, enrolled, templates, progress);
+                progress?.Finish();
+                return Report(report, clock.Elapsed, output, error);
             }
         });
         return command;
     }
 
-    private static int Report(VerificationReport report, TextWriter output, TextWriter error)
+    private static int Report(VerificationReport report, TimeSpan elapsed, TextWriter output, TextWriter error)
     {
         foreach (var job in report.Jobs)
         {
@@ -72,9 +76,10 @@ public static class VerifyCommand
             error.WriteLine($"FAIL {failure}");
         }
 
-        output.WriteLine(report.Ok
+        var took = string.Create(System.Globalization.CultureInfo.InvariantCulture, $" in {elapsed.TotalSeconds:0.0} s");
+        output.WriteLine((report.Ok
             ? $"OK: {report.Records} records verified"
-            : report.Records == 0 ? "FAILED: no records found" : $"FAILED: {report.Failures.Count} problems in {report.Records} records");
+            : report.Records == 0 ? "FAILED: no records found" : $"FAILED: {report.Failures.Count} problems in {report.Records} records") + took);
         return report.Ok ? ExitCodes.Ok : ExitCodes.Failure;
     }
 }

@@ -54,6 +54,7 @@ public static class EdgeAgentServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ProcedureTimerService>());
         services.AddHostedService(sp => sp.GetRequiredService<MqttUplinkService>());
         services.AddHostedService(sp => sp.GetRequiredService<ScannerService>());
+        services.AddHostedService<StampFontStartupCheck>(); // warns of step names the stamps would draw as boxes
 
         // Health watches all of the above: health model, retained health topic, systemd watchdog.
         services.AddHealthReporting();

@@ -6,21 +6,20 @@ namespace EdgeAgent.Reporting;
 /// <summary>The list of jobs with client-side filters by site, point, date and status (also settable from the URL hash).</summary>
 public static class IndexPage
 {
-    public static string Render(IReadOnlyList<JobReport> jobs, IReadOnlyList<string> unreadable, IReadOnlyList<string> warnings, string storeRoot, DateTimeOffset generatedAt)
+    public static string Render(IReadOnlyList<JobReport> jobs, IReadOnlyList<ReportMessage> unreadable, IReadOnlyList<string> warnings, string storeRoot, DateTimeOffset generatedAt)
     {
-        var html = new StringBuilder(Html.Head("EdgeAgent evidence report"));
+        var html = new StringBuilder(Html.Head(ReportText.Format(ReportText.Fallback, "page.title.index")));
         html.Append("<body class=\"index\">\n<header><strong>EdgeAgent</strong>").Append(Html.LanguageSwitch).Append("</header>\n<main>\n");
-        html.Append("<h1>").Append(Html.Label("Lockout evidence", "上锁挂牌证据")).Append("</h1>\n");
-        html.Append(CultureInfo.InvariantCulture, $"<p class=\"summary\">{jobs.Count} ").Append(Html.Label("jobs", "个作业"))
-            .Append(CultureInfo.InvariantCulture, $", {jobs.Sum(j => j.Entries.Count)} ").Append(Html.Label("records", "条记录"))
+        html.Append("<h1>").Append(Html.T("index.heading")).Append("</h1>\n");
+        html.Append("<p class=\"summary\">").Append(Html.T("index.summary", ("jobs", jobs.Count), ("records", jobs.Sum(j => j.Entries.Count))))
             .Append(" · <code>").Append(Html.Encode(storeRoot)).Append("</code> · <a href=\"").Append(ReportGenerator.JsonFile).Append("\">JSON</a></p>\n");
 
         if (warnings.Count > 0)
         {
-            html.Append("<section class=\"warnings\"><h2>").Append(Html.Label("Verifier notes", "校验说明")).Append("</h2><ul>");
+            html.Append("<section class=\"warnings\"><h2>").Append(Html.T("index.notes")).Append("</h2><ul>");
             foreach (var warning in warnings)
             {
-                html.Append("<li class=\"finding\">").Append(Html.Encode(warning)).Append("</li>");
+                html.Append("<li class=\"finding\">").Append(Html.T(VerifierText.Warning(warning))).Append("</li>");
             }
 
             html.Append("</ul></section>\n");
@@ -28,39 +27,39 @@ public static class IndexPage
 
         if (unreadable.Count > 0)
         {
-            html.Append("<section class=\"findings\"><h2>").Append(Html.Label("Unreadable records and other problems", "无法读取的记录及其他问题")).Append("</h2><ul>");
+            html.Append("<section class=\"findings\"><h2>").Append(Html.T("index.problems")).Append("</h2><ul>");
             foreach (var line in unreadable)
             {
-                html.Append("<li class=\"finding kind-verification\">").Append(Html.Encode(line)).Append("</li>");
+                html.Append("<li class=\"finding kind-verification\">").Append(Html.T(line)).Append("</li>");
             }
 
             html.Append("</ul></section>\n");
         }
 
         html.Append("<form class=\"filters\" id=\"filters\">")
-            .Append(Filter("site", Html.Label("Site", "站点"), jobs.Select(j => j.SiteId)))
-            .Append(Filter("point", Html.Label("Point", "点位"), jobs.Select(j => j.PointId)))
-            .Append("<label>").Append(Html.Label("From", "从")).Append(" <input type=\"date\" name=\"from\" id=\"f-from\"></label>")
-            .Append("<label>").Append(Html.Label("To", "到")).Append(" <input type=\"date\" name=\"to\" id=\"f-to\"></label>")
-            .Append("<label>").Append(Html.Label("Status", "状态")).Append(" <select name=\"status\" id=\"f-status\"><option value=\"\">*</option>");
+            .Append(Filter("site", Html.T("filter.site"), jobs.Select(j => j.SiteId)))
+            .Append(Filter("point", Html.T("filter.point"), jobs.Select(j => j.PointId)))
+            .Append("<label>").Append(Html.T("filter.from")).Append(" <input type=\"date\" name=\"from\" id=\"f-from\"></label>")
+            .Append("<label>").Append(Html.T("filter.to")).Append(" <input type=\"date\" name=\"to\" id=\"f-to\"></label>")
+            .Append("<label>").Append(Html.T("filter.status")).Append(" <select name=\"status\" id=\"f-status\"><option value=\"\">*</option>");
         foreach (var status in Enum.GetValues<JobStatus>())
         {
             html.Append(CultureInfo.InvariantCulture, $"<option value=\"{status.ToString().ToLowerInvariant()}\">{StatusText(status)}</option>");
         }
 
         html.Append("</select></label>")
-            .Append("<label>").Append(Html.Label("Search", "搜索")).Append(" <input type=\"search\" name=\"q\" id=\"f-q\"></label>")
+            .Append("<label>").Append(Html.T("filter.search")).Append(" <input type=\"search\" name=\"q\" id=\"f-q\"></label>")
             .Append("<span class=\"count\" id=\"shown\"></span></form>\n");
 
         html.Append("<table id=\"jobs\"><thead><tr>")
-            .Append("<th>").Append(Html.Label("Date", "日期")).Append("</th>")
-            .Append("<th>").Append(Html.Label("Work order", "工单")).Append("</th>")
-            .Append("<th>").Append(Html.Label("Site", "站点")).Append("</th>")
-            .Append("<th>").Append(Html.Label("Point", "点位")).Append("</th>")
-            .Append("<th>").Append(Html.Label("Device", "设备")).Append("</th>")
-            .Append("<th>").Append(Html.Label("Steps", "步骤")).Append("</th>")
-            .Append("<th>").Append(Html.Label("Findings", "发现")).Append("</th>")
-            .Append("<th>").Append(Html.Label("Status", "状态")).Append("</th>")
+            .Append("<th>").Append(Html.T("column.date")).Append("</th>")
+            .Append("<th>").Append(Html.T("column.work-order")).Append("</th>")
+            .Append("<th>").Append(Html.T("filter.site")).Append("</th>")
+            .Append("<th>").Append(Html.T("filter.point")).Append("</th>")
+            .Append("<th>").Append(Html.T("column.device")).Append("</th>")
+            .Append("<th>").Append(Html.T("column.steps")).Append("</th>")
+            .Append("<th>").Append(Html.T("column.findings")).Append("</th>")
+            .Append("<th>").Append(Html.T("filter.status")).Append("</th>")
             .Append("</tr></thead>\n<tbody>\n");
         foreach (var job in jobs)
         {
@@ -79,7 +78,7 @@ public static class IndexPage
         html.Append("</tbody></table>\n");
         if (jobs.Count == 0)
         {
-            html.Append("<p class=\"none\">").Append(Html.Label("No records in this store yet.", "此存储中尚无记录。")).Append("</p>\n");
+            html.Append("<p class=\"none\">").Append(Html.T("index.none")).Append("</p>\n");
         }
 
         html.Append("</main>\n");
@@ -94,10 +93,5 @@ public static class IndexPage
     }
 
     // Option elements cannot hold spans, so the status options carry both languages as text.
-    private static string StatusText(JobStatus status) => status switch
-    {
-        JobStatus.Verified => "Verified 已验证",
-        JobStatus.Findings => "Findings 有发现",
-        _ => "Failed 验证失败",
-    };
+    private static string StatusText(JobStatus status) => Html.Encode(Html.Plain(ReportMessage.Of("status.job." + status.ToString().ToLowerInvariant())));
 }

@@ -10,12 +10,6 @@ namespace EdgeAgent.Reporting;
 /// </summary>
 public static class JobAnalyzer
 {
-    /// <summary>A frame this much older than its trigger shows the moment before, not the moment itself.</summary>
-    public const double StaleFrameMs = -250;
-
-    /// <summary>A frame this much later than its trigger may show a later moment.</summary>
-    public const double LateFrameMs = 5000;
-
     /// <summary>Clock disagreements below this are jitter, not a wrong clock.</summary>
     public static readonly TimeSpan ClockTolerance = TimeSpan.FromSeconds(1);
 
@@ -23,11 +17,11 @@ public static class JobAnalyzer
     {
         var findings = new List<ReportFinding>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        void Add(FindingKind kind, string text, long? sequence)
+        void Add(FindingKind kind, ReportMessage message, long? sequence)
         {
-            if (seen.Add(kind + "|" + text))
+            if (seen.Add(kind + "|" + message.Text))
             {
-                findings.Add(new ReportFinding(kind, text, sequence));
+                findings.Add(new ReportFinding(kind, message, sequence));
             }
         }
 
@@ -36,36 +30,31 @@ public static class JobAnalyzer
             var record = entry.Record;
             foreach (var text in record.Findings)
             {
-                Add(Classify(text), text, record.Sequence);
+                Add(Classify(text), VerifierText.DeviceFinding(text), record.Sequence);
             }
 
             foreach (var problem in entry.Check.Problems)
             {
-                Add(FindingKind.Verification, $"record #{record.Sequence}: {problem}", record.Sequence);
+                Add(FindingKind.Verification, ReportMessage.Of("finding.record-problem", ("sequence", record.Sequence), ("problem", VerifierText.Problem(problem))), record.Sequence);
             }
 
-            if (entry.ImageProblem is not null)
+            // A photo is bad for what it shows (or fails to), never for when it was taken: pre-trigger photos are asked for.
+            if (entry.ImageProblem is { } imageProblem)
             {
-                Add(FindingKind.BadFrame, $"record #{record.Sequence} ({record.Frame.CameraId}): {entry.ImageProblem}", record.Sequence);
-            }
-
-            if (record.Frame.AgeMs < StaleFrameMs || record.Frame.AgeMs > LateFrameMs)
-            {
-                var when = record.Frame.AgeMs < 0 ? "before" : "after";
-                Add(FindingKind.BadFrame, Invariant($"record #{record.Sequence} ({record.Frame.CameraId}): frame taken {Math.Abs(record.Frame.AgeMs)} ms {when} the trigger"), record.Sequence);
+                Add(FindingKind.BadFrame, ReportMessage.Of("finding.image", ("sequence", record.Sequence), ("camera", record.Frame.CameraId), ("problem", imageProblem)), record.Sequence);
             }
 
             if (record.CreatedAt < record.Trigger.EdgeTime - ClockTolerance)
             {
-                Add(FindingKind.UnsynchronisedClock, Invariant($"record #{record.Sequence} was created {(record.Trigger.EdgeTime - record.CreatedAt).TotalSeconds:0.#} s before its own trigger"), record.Sequence);
+                Add(FindingKind.UnsynchronisedClock, ReportMessage.Of("finding.created-before-trigger", ("sequence", record.Sequence), ("seconds", Seconds(record.Trigger.EdgeTime - record.CreatedAt))), record.Sequence);
             }
         }
 
         // One finding per kind of clock doubt, naming the records, rather than one per record.
-        foreach (var clock in entries.Where(e => e.ClockProblem is not null).GroupBy(e => e.ClockProblem!, StringComparer.Ordinal))
+        foreach (var clock in entries.Where(e => e.ClockProblem is not null).GroupBy(e => e.ClockProblem!.Text, StringComparer.Ordinal))
         {
             var records = string.Join(", ", clock.Select(e => "#" + e.Record.Sequence.ToString(CultureInfo.InvariantCulture)));
-            Add(FindingKind.UnsynchronisedClock, $"{(clock.Count() == 1 ? "record" : "records")} {records}: {clock.Key}", clock.First().Record.Sequence);
+            Add(FindingKind.UnsynchronisedClock, ReportMessage.Of(clock.Count() == 1 ? "finding.clock-record" : "finding.clock-records", ("records", records), ("problem", clock.First().ClockProblem!)), clock.First().Record.Sequence);
         }
 
         for (var i = 1; i < entries.Count; i++)
@@ -73,12 +62,12 @@ public static class JobAnalyzer
             var (before, after) = (entries[i - 1].Record, entries[i].Record);
             if (after.CreatedAt < before.CreatedAt - ClockTolerance)
             {
-                Add(FindingKind.UnsynchronisedClock, Invariant($"clock went back {(before.CreatedAt - after.CreatedAt).TotalSeconds:0.#} s between record #{before.Sequence} and #{after.Sequence}"), after.Sequence);
+                Add(FindingKind.UnsynchronisedClock, ReportMessage.Of("finding.clock-back", ("seconds", Seconds(before.CreatedAt - after.CreatedAt)), ("before", before.Sequence), ("after", after.Sequence)), after.Sequence);
             }
 
             if (after.Step.Advanced && before.Step.Index > after.Step.Index)
             {
-                Add(FindingKind.OutOfOrder, $"step '{after.Step.Id}' (record #{after.Sequence}) came after the later step '{before.Step.Id}'", after.Sequence);
+                Add(FindingKind.OutOfOrder, ReportMessage.Of("finding.step-after-later", ("step", after.Step.Id), ("sequence", after.Sequence), ("later", before.Step.Id)), after.Sequence);
             }
         }
 
@@ -86,7 +75,7 @@ public static class JobAnalyzer
         return findings;
     }
 
-    private static void AnalyzeSteps(IReadOnlyList<ReportEntry> entries, ProcedureTemplate? template, Action<FindingKind, string, long?> add)
+    private static void AnalyzeSteps(IReadOnlyList<ReportEntry> entries, ProcedureTemplate? template, Action<FindingKind, ReportMessage, long?> add)
     {
         var reached = entries.Where(e => e.Record.Step.Advanced).Select(e => e.Record.Step).ToList();
         var last = reached.Count > 0 ? reached.Max(s => s.Index) : -1;
@@ -99,8 +88,8 @@ public static class JobAnalyzer
                 continue;
             }
 
-            var name = template is null ? Invariant($"#{index + 1}") : $"'{template.Steps[index].Id}' ({template.Steps[index].Name()})";
-            add(FindingKind.MissingStep, index < last ? $"step {name} has no photo" : $"job not finished: step {name} not reached", null);
+            object name = template is null ? Invariant($"#{index + 1}") : ReportMessage.Of("finding.step-ref", ("id", template.Steps[index].Id), ("name", (IReadOnlyDictionary<string, string>)template.Steps[index].Names));
+            add(FindingKind.MissingStep, ReportMessage.Of(index < last ? "finding.step-no-photo" : "finding.step-not-reached", ("step", name)), null);
         }
 
         if (template is null)
@@ -116,7 +105,7 @@ public static class JobAnalyzer
             var record = entry.Record;
             if (record.Trigger.Kind == "LockOff" && unlockStep > 0 && highest < unlockStep - 1)
             {
-                add(FindingKind.OutOfOrder, $"lock removed (record #{record.Sequence}) before step '{template.Steps[unlockStep - 1].Id}'", record.Sequence);
+                add(FindingKind.OutOfOrder, ReportMessage.Of("finding.unlock-early", ("sequence", record.Sequence), ("step", template.Steps[unlockStep - 1].Id)), record.Sequence);
             }
 
             if (record.Step.Advanced)
@@ -151,4 +140,6 @@ public static class JobAnalyzer
         : FindingKind.Device;
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
 }

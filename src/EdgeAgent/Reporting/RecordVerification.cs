@@ -11,7 +11,7 @@ namespace EdgeAgent.Reporting;
 /// </summary>
 public sealed class RecordVerification
 {
-    private static readonly string[] ChainChecks = ["record parses", "image SHA-256", "hash chain (prev-hash, sequence, order)"];
+    private static readonly string[] ChainChecks = ["record parses", "image SHA-256", "image complete", "hash chain (prev-hash, sequence, order)"];
 
     private readonly string root;
     private readonly Dictionary<string, List<string>> byKey = new(StringComparer.Ordinal);
@@ -42,10 +42,10 @@ public sealed class RecordVerification
     public IReadOnlyList<string> Warnings { get; }
 
     /// <summary>Verifies the whole store once: chains, images, signatures when keys are given, completeness when templates are.</summary>
-    public static RecordVerification ForStore(string root, EnrolledKeys? keys = null, IReadOnlyDictionary<string, ProcedureTemplate>? templates = null)
+    public static RecordVerification ForStore(string root, EnrolledKeys? keys = null, IReadOnlyDictionary<string, ProcedureTemplate>? templates = null, IProgress<Platform.WorkProgress>? progress = null)
     {
         var full = Path.GetFullPath(root);
-        var report = EvidenceVerifier.Verify(full, keys, templates);
+        var report = EvidenceVerifier.Verify(full, keys, templates, progress);
         string[] checks = keys is null ? ChainChecks : [.. ChainChecks, "signature"];
         return new RecordVerification(full, report.Failures.Select(f => $"{f.File}: {f.Check}: {f.Detail}"), checks, report.Warnings);
     }

@@ -1,14 +1,16 @@
 using System.Text.Json;
 using EdgeAgent.Collector;
 using EdgeAgent.Evidence;
+using EdgeAgent.Platform;
 using EdgeAgent.Procedure;
 
 namespace EdgeAgent.Reporting;
 
 /// <summary>
-/// Turns a collector's store into a report for people: a page per work order, an index page and a JSON
-/// export, all static and offline. Reads <c>{root}/{site}/{device}/{work order}/*.json|.jpg</c>; never
-/// writes into the store except under the output directory.
+/// Turns a collector's store into a report for people: a page per work order, an index page and a JSON export,
+/// with every photo inside the output folder (the signed original, the stamped copy, a thumbnail), so the folder
+/// is complete on its own and can be zipped and handed on. Reads <c>{root}/{site}/{device}/{work order}/*.json|.jpg</c>;
+/// never writes into the store except under the output directory.
 /// </summary>
 public sealed class ReportGenerator(TimeProvider timeProvider)
 {
@@ -19,99 +21,109 @@ public sealed class ReportGenerator(TimeProvider timeProvider)
     public static string DefaultOutput(string storeRoot) => Path.Combine(Path.GetFullPath(storeRoot), "reports");
 
     /// <param name="keys">Enrolled device keys; null leaves signatures unchecked (the index page says so).</param>
-    public ReportResult Generate(string storeRoot, string? outputDirectory = null, IReadOnlyDictionary<string, ProcedureTemplate>? procedures = null, Verification.EnrolledKeys? keys = null)
+    /// <param name="progress">Told as records are verified, then as their photos are written; called from several threads.</param>
+    public ReportResult Generate(string storeRoot, string? outputDirectory = null, IReadOnlyDictionary<string, ProcedureTemplate>? procedures = null, Verification.EnrolledKeys? keys = null, IProgress<WorkProgress>? progress = null)
     {
         var store = new EvidenceStore(storeRoot);
         var output = Path.GetFullPath(outputDirectory ?? DefaultOutput(storeRoot));
         Directory.CreateDirectory(output);
-        var verification = RecordVerification.ForStore(store.Root, keys, procedures);
-        var jobs = new List<JobReport>();
-        var unreadable = new List<string>();
+        var verification = RecordVerification.ForStore(store.Root, keys, procedures, progress);
+        var unreadable = new List<ReportMessage>();
+        var failures = new List<string>();
 
         var byDirectory = store.Enumerate()
             .Where(p => !Path.GetFullPath(p.JsonPath).StartsWith(output + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             .GroupBy(p => Path.GetDirectoryName(p.JsonPath)!, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal);
-        foreach (var group in byDirectory)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => ReadJob(store.Root, g.Key, g, verification, unreadable, failures))
+            .Where(j => j.Entries.Count > 0)
+            .ToList();
+
+        // The photos are the slow part (decode, stamp, encode, thumbnail): all cores, whatever the job.
+        var work = byDirectory.SelectMany(j => j.Entries.Select((e, i) => (Job: j, Index: i))).ToList();
+        var done = 0;
+        Parallel.ForEach(work, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, item =>
         {
-            var job = BuildJob(store.Root, output, group.Key, group, verification, procedures, unreadable);
-            if (job is not null)
+            var entry = item.Job.Entries[item.Index];
+            var photo = ReportPhotos.Develop(entry.ImagePath, entry.Record, entry.Facts, entry.Timing, output, item.Job.Key);
+            item.Job.Entries[item.Index] = entry with
             {
-                jobs.Add(job);
-            }
+                Original = photo.Original,
+                Stamped = photo.Stamped,
+                Thumbnail = photo.Thumbnail,
+                ImageProblem = photo.Problem,
+                ImageUnreadable = photo.Unreadable,
+            };
+            progress?.Report(new WorkProgress("photos", Interlocked.Increment(ref done), work.Count));
+        });
+
+        var jobs = new List<JobReport>();
+        foreach (var job in byDirectory)
+        {
+            failures.AddRange(job.Entries.Where(e => e.ImageUnreadable).Select(e => $"{Path.GetRelativePath(store.Root, e.ImagePath)}: {e.ImageProblem?.Text}"));
+            var first = job.Entries[0].Record;
+            var template = procedures?.GetValueOrDefault(first.WorkOrder.Procedure);
+            jobs.Add(new JobReport
+            {
+                SiteId = first.SiteId,
+                DeviceId = first.DeviceId,
+                PointId = first.PointId,
+                WorkOrderId = first.WorkOrder.Id,
+                ProcedureId = first.WorkOrder.Procedure,
+                Page = "job-" + job.Key + ".html",
+                Entries = job.Entries,
+                Findings = [.. JobAnalyzer.Analyze(job.Entries, template), .. verification.ForJob(job.Directory).Select(p => new ReportFinding(FindingKind.Verification, ReportMessage.Of("finding.job-verification", ("problem", p))))],
+                ExpectedSteps = template?.Steps.Select(s => s.Id).ToList() ?? [],
+            });
         }
 
-        unreadable.AddRange(verification.Unmatched);
+        unreadable.AddRange(verification.Unmatched.Select(p => ReportMessage.Of("plain", ("text", p))));
         jobs.Sort((a, b) => Nullable.Compare(b.StartedAt, a.StartedAt));
         var generatedAt = timeProvider.GetUtcNow();
         foreach (var job in jobs)
         {
-            File.WriteAllText(Path.Combine(output, job.Page), JobPage.Render(job, output, generatedAt));
+            File.WriteAllText(Path.Combine(output, job.Page), JobPage.Render(job, generatedAt));
         }
 
         var indexPath = Path.Combine(output, IndexFile);
         File.WriteAllText(indexPath, IndexPage.Render(jobs, unreadable, verification.Warnings, store.Root, generatedAt));
-        File.WriteAllBytes(Path.Combine(output, JsonFile), ReportJson.Serialize(jobs, unreadable, verification.Warnings, store.Root, output, generatedAt));
-        return new ReportResult(indexPath, jobs, unreadable);
+        File.WriteAllBytes(Path.Combine(output, JsonFile), ReportJson.Serialize(jobs, [.. unreadable.Select(u => u.Text)], verification.Warnings, store.Root, generatedAt));
+        return new ReportResult(indexPath, jobs, [.. unreadable.Select(u => u.Text)], failures);
     }
 
-    private static JobReport? BuildJob(
+    /// <summary>A job's records read and put in chain order, their photos not yet developed.</summary>
+    private sealed record JobFiles(string Directory, string Key, List<ReportEntry> Entries);
+
+    private static JobFiles ReadJob(
         string root,
-        string output,
         string directory,
         IEnumerable<(string JsonPath, string ImagePath)> files,
         RecordVerification verification,
-        IReadOnlyDictionary<string, ProcedureTemplate>? procedures,
-        List<string> unreadable)
+        List<ReportMessage> unreadable,
+        List<string> failures)
     {
-        // Page and thumbnail names come from the store's directory names, which the store already sanitised.
+        // Page and photo names come from the store's directory names, which the store already sanitised.
         var key = string.Join('.', Path.GetRelativePath(root, directory).Split(Path.DirectorySeparatorChar).Select(SafePath.Segment));
-        var entries = new List<ReportEntry>();
+        var read = new List<(EvidenceRecord Record, RecordFacts Facts, string JsonPath, string ImagePath)>();
         foreach (var (jsonPath, imagePath) in files)
         {
-            EvidenceRecord record;
-            byte[] json;
             try
             {
-                json = File.ReadAllBytes(jsonPath);
-                record = EvidenceRecord.FromJson(json);
+                var json = File.ReadAllBytes(jsonPath);
+                read.Add((EvidenceRecord.FromJson(json), RecordFacts.Read(json), jsonPath, imagePath));
             }
             catch (Exception ex) when (ex is JsonException or IOException or NotSupportedException)
             {
-                unreadable.Add($"{Path.GetRelativePath(root, jsonPath)}: {ex.Message}");
+                var name = Path.GetRelativePath(root, jsonPath);
+                unreadable.Add(ReportMessage.Of("unreadable.record", ("path", name), ("error", ex.Message)));
+                failures.Add($"{name}: record cannot be read: {ex.Message}");
                 _ = verification.ForRecord(jsonPath); // the verifier says the same; don't list it twice
-                continue;
             }
-
-            var thumbnail = Path.Combine("thumbs", key, Path.GetFileNameWithoutExtension(jsonPath) + ".jpg");
-            var (written, problem) = Thumbnailer.Write(imagePath, Path.Combine(output, thumbnail), record.Frame.Width, record.Frame.Height);
-            entries.Add(new ReportEntry(record, jsonPath, imagePath, verification.ForRecord(jsonPath))
-            {
-                Thumbnail = written ? thumbnail.Replace(Path.DirectorySeparatorChar, '/') : null,
-                ImageProblem = problem,
-                ClockProblem = RecordClock.Problem(json),
-            });
         }
 
-        if (entries.Count == 0)
-        {
-            return null;
-        }
-
-        entries.Sort((a, b) => a.Record.Sequence.CompareTo(b.Record.Sequence));
-        var first = entries[0].Record;
-        var template = procedures?.GetValueOrDefault(first.WorkOrder.Procedure);
-        return new JobReport
-        {
-            SiteId = first.SiteId,
-            DeviceId = first.DeviceId,
-            PointId = first.PointId,
-            WorkOrderId = first.WorkOrder.Id,
-            ProcedureId = first.WorkOrder.Procedure,
-            Page = "job-" + key + ".html",
-            Entries = entries,
-            Findings = [.. JobAnalyzer.Analyze(entries, template), .. verification.ForJob(directory).Select(p => new ReportFinding(FindingKind.Verification, p))],
-            ExpectedSteps = template?.Steps.Select(s => s.Id).ToList() ?? [],
-        };
+        read.Sort((a, b) => a.Record.Sequence.CompareTo(b.Record.Sequence));
+        var timings = PhotoTiming.AssignRoles([.. read.Select(r => (r.Record, r.Facts))]);
+        var entries = read.Select((r, i) => new ReportEntry(r.Record, r.JsonPath, r.ImagePath, verification.ForRecord(r.JsonPath)) { Facts = r.Facts, Timing = timings[i] }).ToList();
+        return new JobFiles(directory, key, entries);
     }
 }

@@ -3,14 +3,14 @@ using EdgeAgent.Evidence;
 
 namespace EdgeAgent.Reporting;
 
-/// <summary>The machine-readable export: every job with its findings, and every record with its files and verification.</summary>
+/// <summary>The machine-readable export: every job with its findings, and every record with its files (inside the report folder), timing and verification.</summary>
 public static class ReportJson
 {
-    public const string Schema = "edgeagent.report/1";
+    public const string Schema = "edgeagent.report/2";
 
     private static readonly JsonSerializerOptions Options = new(EvidenceRecord.Json) { WriteIndented = true };
 
-    public static byte[] Serialize(IReadOnlyList<JobReport> jobs, IReadOnlyList<string> unreadable, IReadOnlyList<string> warnings, string storeRoot, string outputDirectory, DateTimeOffset generatedAt)
+    public static byte[] Serialize(IReadOnlyList<JobReport> jobs, IReadOnlyList<string> unreadable, IReadOnlyList<string> warnings, string storeRoot, DateTimeOffset generatedAt)
     {
         var document = new
         {
@@ -30,13 +30,19 @@ public static class ReportJson
                 startedAt = job.StartedAt,
                 endedAt = job.EndedAt,
                 page = job.Page,
-                findings = job.Findings.Select(f => new { kind = f.Kind.ToString(), text = f.Text, sequence = f.Sequence }),
+                findings = job.Findings.Select(f => new { kind = f.Kind.ToString(), key = f.Message.Key, text = f.Text, sequence = f.Sequence }),
                 records = job.Entries.Select(e => new
                 {
                     record = e.Record,
-                    image = Html.RelativeUrl(outputDirectory, e.ImagePath),
+                    image = e.Original,
+                    stamped = e.Stamped,
                     thumbnail = e.Thumbnail,
-                    imageProblem = e.ImageProblem,
+                    imageProblem = e.ImageProblem?.Text,
+                    role = JobTimeline.Role(e.Timing.Role),
+                    offsetMs = e.Timing.OffsetMs,
+                    producedAt = e.Timing.ProducedAt,
+                    producedBasis = e.Timing.Basis,
+                    holder = e.Facts.Holder,
                     verification = new { status = e.Check.Status.ToString().ToLowerInvariant(), checks = e.Check.Checks, problems = e.Check.Problems },
                 }),
             }),

@@ -96,6 +96,11 @@ public static class ChainVerifier
             return (record, Fail(Checks.Image, $"image SHA-256 is {hash}, record says {record.Image.Sha256}", record.Sequence));
         }
 
+        if (record.Image.ContentType == "image/jpeg" && JpegIntegrity.Problem(image) is { } broken)
+        {
+            return (record, Fail(Checks.ImageIntegrity, $"image {Path.ChangeExtension(Path.GetFileName(stored.Name), ".jpg")} is {broken}", record.Sequence));
+        }
+
         if (stored.NameSequence is { } claimed && claimed != record.Sequence)
         {
             return (record, Fail(Checks.Order, $"stored as sequence {claimed} but the record is sequence {record.Sequence}: records were moved or swapped", record.Sequence));

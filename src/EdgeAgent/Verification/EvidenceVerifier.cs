@@ -12,7 +12,8 @@ public static class EvidenceVerifier
 {
     /// <param name="keys">Enrolled public keys; null skips signature checks (with a warning).</param>
     /// <param name="templates">Procedure templates; null skips completeness checks (with a warning).</param>
-    public static VerificationReport Verify(string root, EnrolledKeys? keys = null, IReadOnlyDictionary<string, ProcedureTemplate>? templates = null)
+    /// <param name="progress">Told as each record is verified.</param>
+    public static VerificationReport Verify(string root, EnrolledKeys? keys = null, IReadOnlyDictionary<string, ProcedureTemplate>? templates = null, IProgress<Platform.WorkProgress>? progress = null)
     {
         var store = new EvidenceStore(root);
         var failures = new List<VerificationFailure>();
@@ -29,6 +30,7 @@ public static class EvidenceVerifier
         }
 
         var count = 0;
+        var done = 0;
         var all = store.Enumerate().Select(p => (Json: p.JsonPath, p.ImagePath, Relative: Path.GetRelativePath(store.Root, p.JsonPath))).ToList();
         var layout = all.Where(p => p.Relative.Split(Path.DirectorySeparatorChar).Length == 4 && NameSequence(p.Json) is not null).ToList();
         if (layout.Count < all.Count)
@@ -53,7 +55,8 @@ public static class EvidenceVerifier
                 failures.Add(new(device.Key, Path.GetDirectoryName(stored[0].Name) ?? device.Key, null, VerificationFailure.Checks.Signature, $"no enrolled key for device '{device.Key}' (expected {device.Key}.pem)"));
             }
 
-            var chain = ChainVerifier.VerifyDevice(device.Key, stored, key);
+            var chain = ChainVerifier.VerifyDevice(device.Key, stored.Select((r, i) => { progress?.Report(new Platform.WorkProgress("verify", done + i + 1, layout.Count)); return r; }), key);
+            done += stored.Count;
             failures.AddRange(chain.Failures);
             ClockConsistencyChecker.Check(device.Key, chain.Records.Select(r => r.Record), warnings);
             if (templates is not null)

@@ -15,6 +15,7 @@ public sealed record VerificationFailure(string DeviceId, string File, long? Seq
         public const string Device = "device";
         public const string Signature = "signature";
         public const string Image = "image-hash";
+        public const string ImageIntegrity = "image-integrity";
         public const string Order = "order";
         public const string Sequence = "sequence";
         public const string PrevHash = "prev-hash";

@@ -64,6 +64,8 @@ public sealed class FieldDoctor(IClockSyncProbe clock, IDiskSpaceProbe disk, str
             yield return CameraCheck.Reference(camera.Id, seen?.ReferenceCommissioned ?? reference is not null);
         }
 
+        yield return FontCheck.Run(agent);
+
         foreach (var result in HostChecks.Gpio(agent, running))
         {
             yield return result;

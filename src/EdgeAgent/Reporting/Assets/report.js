@@ -3,36 +3,41 @@
   "use strict";
   var root = document.documentElement;
 
-  // Language: EN, 中文 or both; remembered where the browser allows it.
+  // Language: one of the report's languages or all of them; from the URL (#lang=zh), else remembered, else all.
   function setLang(lang) {
     root.setAttribute("data-lang", lang);
-    root.setAttribute("lang", lang === "zh" ? "zh-CN" : "en");
+    root.setAttribute("lang", lang === "all" ? "en" : lang);
     document.querySelectorAll("[data-set-lang]").forEach(function (b) {
       b.setAttribute("aria-pressed", String(b.getAttribute("data-set-lang") === lang));
     });
     try { localStorage.setItem("edgeagent-lang", lang); } catch (e) { /* file:// may forbid storage */ }
   }
+  function known(lang) { return lang && document.querySelector('[data-set-lang="' + lang + '"]') ? lang : null; }
+  var wanted = (/(?:^#|&)lang=([\w-]+)/.exec(location.hash) || [])[1];
   var saved = null;
   try { saved = localStorage.getItem("edgeagent-lang"); } catch (e) { saved = null; }
-  setLang(saved || "both");
+  setLang(known(wanted) || known(saved) || "all");
   document.querySelectorAll("[data-set-lang]").forEach(function (b) {
     b.addEventListener("click", function () { setLang(b.getAttribute("data-set-lang")); });
   });
 
-  // Thumbnails: mark each as loaded or broken, so a missing photo is visible, not a blank box.
-  function markThumb(img) {
+  // Images: mark each as loaded or broken, so a missing photo is visible, not a blank box.
+  function markImage(img) {
     var ok = img.complete && img.naturalWidth > 0;
-    img.setAttribute("data-thumb-state", ok ? "loaded" : (img.complete ? "broken" : "pending"));
+    var state = ok ? "loaded" : (img.complete ? "broken" : "pending");
+    img.setAttribute("data-image-state", state);
+    if (img.hasAttribute("data-thumb")) { img.setAttribute("data-thumb-state", state); }
     img.setAttribute("data-natural-width", String(img.naturalWidth));
     if (img.complete && !ok) { img.classList.add("broken"); img.alt = "image missing / 图像缺失"; }
   }
-  document.querySelectorAll("img[data-thumb]").forEach(function (img) {
-    img.addEventListener("load", function () { markThumb(img); });
-    img.addEventListener("error", function () { markThumb(img); });
-    markThumb(img);
+  var images = Array.prototype.slice.call(document.images);
+  images.forEach(function (img) {
+    img.addEventListener("load", function () { markImage(img); });
+    img.addEventListener("error", function () { markImage(img); });
+    markImage(img);
   });
   window.addEventListener("load", function () {
-    document.querySelectorAll("img[data-thumb]").forEach(markThumb);
+    images.forEach(markImage);
     root.setAttribute("data-report-ready", "true");
   });
 
