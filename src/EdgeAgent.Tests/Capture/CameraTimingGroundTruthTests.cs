@@ -68,6 +68,47 @@ public sealed class CameraTimingGroundTruthTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Under_load_the_frame_taken_for_an_edge_was_made_at_or_after_it()
+    {
+        const int edges = 30;
+        await using var camera = await RtspTestCamera.StartAsync(size: "1280x720", fps: 15);
+        using var load = new CpuBurner();
+        var source = new GstreamerFrameSource(new GstreamerSourceSettings(camera.Url, 1280, 720), NullLogger.Instance);
+        var settings = new CameraReaderSettings { MaxStreamLatency = TimeSpan.FromMinutes(5) }; // as above: load, not a wrong clock
+        await using var reader = new CameraReader("cam-1", source, TimeProvider.System, NullLogger.Instance, settings);
+        using var timeout = new CancellationTokenSource(Patience);
+        reader.Start();
+        while (reader.Status.Latency?.Basis != ProducedBasis.CameraClock)
+        {
+            await reader.NextFrameAsync(timeout.Token);
+        }
+
+        var byProduction = new List<double>();
+        var byArrival = new List<double>();
+        for (var i = 0; i < edges; i++)
+        {
+            // An edge between frames, at a moment the test does not choose relative to the camera: after a frame arrived.
+            await reader.NextFrameAsync(timeout.Token);
+            var edge = DateTimeOffset.UtcNow;
+            var edgeTimestamp = TimeProvider.System.GetTimestamp();
+            var arrived = reader.CaptureAsync(edgeTimestamp, TimeSpan.FromSeconds(30), timeout.Token); // the old rule: first to arrive
+            var made = await reader.CaptureProducedAsync(edge, TimeSpan.FromSeconds(30), timeout.Token);
+            byProduction.Add((Truth(made) - edge).TotalMilliseconds);
+            byArrival.Add((Truth(await arrived) - edge).TotalMilliseconds);
+        }
+
+        Report("offset of the frame made at or after the edge (true production - edge)", byProduction);
+        Report("offset of the first frame to arrive after the edge (true production - edge)", byArrival);
+        output.WriteLine($"frames made before their edge: by production {byProduction.Count(o => o < -1)}, by arrival {byArrival.Count(o => o < -1)} of {edges}");
+
+        // The stripe holds whole milliseconds, truncated: a frame made 0.3 ms after the edge can read 1 ms early.
+        Assert.All(byProduction, offset => Assert.True(offset >= -1, $"a frame made {offset:0.0} ms before its edge was taken"));
+        Assert.Equal(2, load.Count);
+    }
+
+    private static DateTimeOffset Truth(Frame frame) => DateTimeOffset.FromUnixTimeMilliseconds(FrameClockStripe.Read(frame.Image.Pixels, frame.Width));
+
+    [Fact]
     public async Task Under_load_ffmpeg_with_passthrough_never_repeats_a_frame()
     {
         await using var camera = await RtspTestCamera.StartAsync(size: "1280x720", fps: 15);
