@@ -7,10 +7,14 @@ using MQTTnet.Formatter;
 
 namespace EdgeAgent.Uplink;
 
-/// <summary>Builds MQTT 5 client options from broker configuration: TLS, credentials, keep-alive, socket buffer.</summary>
+/// <summary>Builds MQTT 5 client options from broker configuration: TLS, credentials, keep-alive, socket buffer, maximum packet size.</summary>
 public static class MqttConnectionFactory
 {
-    public static MqttClientOptions Build(BrokerOptions broker, string clientId, Action<MqttClientOptionsBuilder>? configure = null)
+    /// <param name="maximumPacketSize">
+    /// The MQTT 5 Maximum Packet Size announced in CONNECT: the broker must not send this client anything bigger
+    /// (mosquitto drops such a message for this client), so no oversize packet is ever read into memory. 0: none.
+    /// </param>
+    public static MqttClientOptions Build(BrokerOptions broker, string clientId, Action<MqttClientOptionsBuilder>? configure = null, uint maximumPacketSize = 0)
     {
         var endpoint = BrokerEndpoint.Parse(broker.Url);
         var builder = new MqttClientOptionsBuilder()
@@ -24,6 +28,11 @@ public static class MqttConnectionFactory
         if (!string.IsNullOrEmpty(broker.Username))
         {
             builder.WithCredentials(broker.Username, password);
+        }
+
+        if (maximumPacketSize > 0)
+        {
+            builder.WithMaximumPacketSize(maximumPacketSize);
         }
 
         configure?.Invoke(builder);
