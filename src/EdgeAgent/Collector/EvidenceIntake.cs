@@ -129,9 +129,13 @@ public sealed partial class EvidenceIntake : IDisposable
         if (invalid is not null)
         {
             DeadLetter(Topics.Evidence(deviceId), deviceId, json, invalid);
-            return RecordValidator.Identity(json) is { } identity
-                ? new Receipt { RecordId = identity.RecordId, Sequence = identity.Sequence, Status = ReceiptStatus.Rejected, Reason = Shorten(invalid) }
-                : null;
+            if (RecordValidator.Identity(json) is not { } identity)
+            {
+                return null; // nothing to address a receipt to
+            }
+
+            Staging.Discard(deviceId, identity.RecordId);
+            return new Receipt { RecordId = identity.RecordId, Sequence = identity.Sequence, Status = ReceiptStatus.Rejected, Reason = Shorten(invalid) };
         }
 
         if (record.DeviceId != deviceId)

@@ -65,7 +65,7 @@ public static partial class RecordValidator
 
         try
         {
-            using var document = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { MaxDepth = MaxDepth });
+            using var document = JsonDocument.Parse(json.ToArray()); // the default depth (64): a too-deep record still gets its answer
             var root = document.RootElement;
             return root.ValueKind == JsonValueKind.Object &&
                    root.TryGetProperty("recordId", out var id) && id.ValueKind == JsonValueKind.String && Guid.TryParse(id.GetString(), out var recordId) &&

@@ -35,6 +35,9 @@ public sealed class ReceiptTrust : IDisposable
     /// <summary>Receipts refused since start (unsigned, unknown key, bad signature, other device).</summary>
     public long Untrusted => Interlocked.Read(ref untrusted);
 
+    /// <summary>Raised (on the MQTT thread) with the running count each time a receipt is not trusted.</summary>
+    public event EventHandler<long>? Refused;
+
     /// <summary>Null when the device may act on <paramref name="receipt"/> (parsed from <paramref name="payload"/>); else why not (and counted).</summary>
     public string? Problem(ReadOnlySpan<byte> payload, Receipt receipt)
     {
@@ -46,7 +49,7 @@ public sealed class ReceiptTrust : IDisposable
         var problem = keys.Count == 0 ? "no collector key is enrolled (Broker:CollectorKeys)" : ReceiptSignature.Check(payload, receipt, deviceId, keys);
         if (problem is not null)
         {
-            Interlocked.Increment(ref untrusted);
+            Refused?.Invoke(this, Interlocked.Increment(ref untrusted));
         }
 
         return problem;
