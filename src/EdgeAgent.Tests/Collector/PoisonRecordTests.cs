@@ -60,7 +60,14 @@ public sealed class PoisonRecordTests : IDisposable
             await poisoner.PublishRecordAsync(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()));
         }
 
-        await receipts.WaitForAsync(PoisonCases.Count, TimeSpan.FromSeconds(30)); // every poison answered
+        try
+        {
+            await receipts.WaitForAsync(PoisonCases.Count, TimeSpan.FromSeconds(30)); // every poison answered
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"{receipts.Messages.Count} of {PoisonCases.Count} poison records answered: " + string.Join("; ", receipts.Messages.Select(m => Receipt.TryParse(m.Payload.FirstSpan)?.Reason)) + $"; dead letters {collector.Service.Intake.DeadLetters.Count}, failures {failures}");
+        }
 
         await using var device = new UplinkHarness(temp.Combine("device"), broker.Url, deviceId: "dev-good");
         await EvidenceFixtures.AppendAsync(device.Outbox, 40, 4096, deviceId: "dev-good");

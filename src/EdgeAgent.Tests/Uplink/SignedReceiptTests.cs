@@ -93,7 +93,7 @@ public sealed class SignedReceiptTests : IDisposable
         Assert.Equal("receipt is not signed", Check(receipt));
         Assert.Contains("not 'dev-1'", Check(ReceiptSignature.Sign(receipt with { DeviceId = "dev-2" }, newKey.Key)), StringComparison.Ordinal);
         Assert.Equal("signature does not match the receipt", Check(ReceiptSignature.Sign(receipt with { Status = ReceiptStatus.Rejected }, newKey.Key) with { Status = ReceiptStatus.Stored }));
-        Assert.Equal(4, trust.Untrusted);
+        Assert.Equal(4L, trust.Untrusted);
     }
 
     [Fact]

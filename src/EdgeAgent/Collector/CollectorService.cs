@@ -118,7 +118,7 @@ public sealed partial class CollectorService : IAsyncDisposable
         disconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // The broker never delivers a packet bigger than we can take (MQTT 5 Maximum Packet Size): a 200 MiB
         // chunk is dropped by the broker for this client instead of being read into memory here.
-        var mqtt = MqttConnectionFactory.Build(options.Broker, options.ClientId, b => b.WithCleanStart(false).WithSessionExpiryInterval(7 * 24 * 3600), MaximumPacketSize(options));
+        var mqtt = MqttConnectionFactory.Build(options.Broker, options.ClientId, b => b.WithCleanStart(false).WithSessionExpiryInterval(7 * 24 * 3600), MaximumPacketSize(options), ReceiveMaximum);
         await client.ConnectAsync(mqtt, cancellationToken);
         await client.SubscribeAsync(
             new MqttClientSubscribeOptionsBuilder()
@@ -155,6 +155,13 @@ public sealed partial class CollectorService : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Messages the broker may have in flight to the collector (MQTT 5 Receive Maximum). Messages are handled one
+    /// at a time anyway; this keeps a flood queued at the broker, not in this process: at most this many times
+    /// <see cref="MaximumPacketSize"/> is held for received messages.
+    /// </summary>
+    public const ushort ReceiveMaximum = 16;
 
     /// <summary>The largest packet the collector announces: a chunk of <see cref="CollectorOptions.MaxChunkBytes"/> (or a record) plus headroom for topic and properties.</summary>
     public static uint MaximumPacketSize(CollectorOptions options) => (uint)Math.Max(options.MaxChunkBytes, RecordValidator.MaxRecordBytes) + 16 * 1024;

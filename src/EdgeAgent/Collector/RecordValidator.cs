@@ -58,14 +58,11 @@ public static partial class RecordValidator
     /// <summary>Record id and sequence when the message carries them validly (to address a <c>rejected</c> receipt).</summary>
     public static (Guid RecordId, long Sequence)? Identity(ReadOnlySpan<byte> json)
     {
-        if (json.Length > MaxRecordBytes)
-        {
-            return null;
-        }
-
         try
         {
-            using var document = JsonDocument.Parse(json.ToArray()); // the default depth (64): a too-deep record still gets its answer
+            // Any size the broker delivers (bounded by the Maximum Packet Size), the default depth (64): an
+            // oversize or too-deep record still gets its answer.
+            using var document = JsonDocument.Parse(json.ToArray());
             var root = document.RootElement;
             return root.ValueKind == JsonValueKind.Object &&
                    root.TryGetProperty("recordId", out var id) && id.ValueKind == JsonValueKind.String && Guid.TryParse(id.GetString(), out var recordId) &&
@@ -84,8 +81,8 @@ public static partial class RecordValidator
         return Require(root, "schema", e => e.ValueKind == JsonValueKind.String && Schemas.Contains(e.GetString()!), $"one of {string.Join(", ", Schemas)}")
             ?? Require(root, "recordId", e => e.ValueKind == JsonValueKind.String && Guid.TryParse(e.GetString(), out _), "a UUID string")
             ?? Require(root, "sequence", e => e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out var s) && s >= 1, "an integer ≥ 1")
-            ?? Require(root, "deviceId", IsIdentifier, Identifiers.Message)
-            ?? Require(root, "siteId", IsIdentifier, Identifiers.Message)
+            ?? Require(root, "deviceId", IsIdentifier, IdentifierRule)
+            ?? Require(root, "siteId", IsIdentifier, IdentifierRule)
             ?? Require(root, "pointId", IsName, NameRule)
             ?? Require(root, "createdAt", IsTimestamp, "an ISO 8601 date-time")
             ?? Object(root, "workOrder", w =>
@@ -119,6 +116,8 @@ public static partial class RecordValidator
             ?? Optional(root, "clock", e => e.ValueKind == JsonValueKind.Object, "an object")
             ?? Optional(root, "signature", s => s.ValueKind == JsonValueKind.Object && IsStringMember(s, "alg") && IsStringMember(s, "keyId") && IsStringMember(s, "value"), "an object with alg, keyId and value strings");
     }
+
+    private const string IdentifierRule = "1-64 letters, digits, '.', '_' or '-', starting with a letter or digit";
 
     private const string NameRule = $"a string of 1-128 characters without control characters, whose path segment fits";
 

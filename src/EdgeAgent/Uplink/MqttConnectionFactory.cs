@@ -14,7 +14,12 @@ public static class MqttConnectionFactory
     /// The MQTT 5 Maximum Packet Size announced in CONNECT: the broker must not send this client anything bigger
     /// (mosquitto drops such a message for this client), so no oversize packet is ever read into memory. 0: none.
     /// </param>
-    public static MqttClientOptions Build(BrokerOptions broker, string clientId, Action<MqttClientOptionsBuilder>? configure = null, uint maximumPacketSize = 0)
+    /// <param name="receiveMaximum">
+    /// The MQTT 5 Receive Maximum announced in CONNECT: at most this many QoS 1 messages unacknowledged in flight
+    /// to this client, so the memory held for received messages is at most this times the maximum packet size,
+    /// however many the broker has queued. 0: the protocol default (65,535).
+    /// </param>
+    public static MqttClientOptions Build(BrokerOptions broker, string clientId, Action<MqttClientOptionsBuilder>? configure = null, uint maximumPacketSize = 0, ushort receiveMaximum = 0)
     {
         var endpoint = BrokerEndpoint.Parse(broker.Url);
         var builder = new MqttClientOptionsBuilder()
@@ -33,6 +38,11 @@ public static class MqttConnectionFactory
         if (maximumPacketSize > 0)
         {
             builder.WithMaximumPacketSize(maximumPacketSize);
+        }
+
+        if (receiveMaximum > 0)
+        {
+            builder.WithReceiveMaximum(receiveMaximum);
         }
 
         configure?.Invoke(builder);

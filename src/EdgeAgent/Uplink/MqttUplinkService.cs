@@ -51,6 +51,9 @@ public sealed partial class MqttUplinkService : BackgroundService
     /// </summary>
     public const uint MaximumPacketSize = 64 * 1024;
 
+    /// <summary>Receipts and commands the broker may have in flight to the agent (MQTT 5 Receive Maximum): at most 64 × 64 KiB held.</summary>
+    public const ushort ReceiveMaximum = 64;
+
     /// <summary>Connections made so far (a reconnect counts again); for status and tests.</summary>
     public int Connections { get; private set; }
 
@@ -125,7 +128,7 @@ public sealed partial class MqttUplinkService : BackgroundService
             .WithWillTopic(Topics.Status(agent.DeviceId))
             .WithWillPayload("offline"u8.ToArray())
             .WithWillRetain()
-            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce), MaximumPacketSize);
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce), MaximumPacketSize, ReceiveMaximum);
         var connected = await client.ConnectAsync(mqtt, cancellationToken);
         Connections++;
 

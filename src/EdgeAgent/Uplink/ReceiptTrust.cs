@@ -49,7 +49,8 @@ public sealed class ReceiptTrust : IDisposable
         var problem = keys.Count == 0 ? "no collector key is enrolled (Broker:CollectorKeys)" : ReceiptSignature.Check(payload, receipt, deviceId, keys);
         if (problem is not null)
         {
-            Refused?.Invoke(this, Interlocked.Increment(ref untrusted));
+            var count = Interlocked.Increment(ref untrusted); // not inside ?.Invoke: without a subscriber it would not run
+            Refused?.Invoke(this, count);
         }
 
         return problem;
