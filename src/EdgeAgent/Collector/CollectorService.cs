@@ -300,6 +300,9 @@ public sealed partial class CollectorService : IAsyncDisposable
                     var path = Path.Combine(Store.Root, CollectorHealth.FileName);
                     await File.WriteAllBytesAsync(path + ".tmp", now.ToJson(), cancellationToken);
                     File.Move(path + ".tmp", path, overwrite: true);
+                    var metrics = Path.Combine(Store.Root, CollectorHealth.MetricsFileName);
+                    await File.WriteAllTextAsync(metrics + ".tmp", now.ToPrometheus(), cancellationToken);
+                    File.Move(metrics + ".tmp", metrics, overwrite: true);
                     written = now;
                 }
 
