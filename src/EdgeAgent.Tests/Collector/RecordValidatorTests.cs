@@ -65,6 +65,18 @@ public sealed class RecordValidatorTests
     }
 
     [Fact]
+    public void Step_and_camera_ids_are_bounded_so_the_record_file_name_fits()
+    {
+        var record = Record();
+        record["step"]!["id"] = new string('s', 101);
+
+        Assert.StartsWith("'step.id' must be", Problem(record), StringComparison.Ordinal);
+        record["step"]!["id"] = "isolated";
+        record["frame"]!["cameraId"] = new string('.', 34); // 102 characters encoded
+        Assert.StartsWith("'frame.cameraId' must be", Problem(record), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Duplicate_members_are_refused()
     {
         var json = Record().ToJsonString();

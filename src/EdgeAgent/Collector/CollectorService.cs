@@ -256,7 +256,7 @@ public sealed partial class CollectorService : IAsyncDisposable
 
     /// <summary>Failures that may pass (disk full, index unreachable, permissions being fixed): the message is redelivered later.</summary>
     public static bool IsTransient(Exception ex) =>
-        ex is IOException or UnauthorizedAccessException or System.Data.Common.DbException or TimeoutException or OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException ||
+        ex is (IOException and not PathTooLongException) or UnauthorizedAccessException or System.Data.Common.DbException or TimeoutException or OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException ||
         (ex.InnerException is { } inner && IsTransient(inner));
 
     private async Task SendReceiptAsync(string deviceId, Receipt receipt)

@@ -91,7 +91,7 @@ public static partial class RecordValidator
                 Optional(w, "status", e => e.ValueKind == JsonValueKind.String, "a string") ??
                 Optional(w, "operators", e => IsArrayOf(e, JsonValueKind.String), "an array of strings"))
             ?? Object(root, "step", s =>
-                Require(s, "id", IsName, NameRule) ??
+                Require(s, "id", IsFileNamePart, FileNamePartRule) ??
                 Require(s, "index", IsInt32, "an integer") ??
                 Require(s, "names", IsStringMap, "an object of strings") ??
                 Require(s, "advanced", e => e.ValueKind is JsonValueKind.True or JsonValueKind.False, "true or false"))
@@ -103,7 +103,7 @@ public static partial class RecordValidator
                 Optional(t, "operator", e => e.ValueKind == JsonValueKind.String, "a string") ??
                 Optional(t, "holder", e => e.ValueKind == JsonValueKind.String, "a string"))
             ?? Object(root, "frame", f =>
-                Require(f, "cameraId", IsName, NameRule) ??
+                Require(f, "cameraId", IsFileNamePart, FileNamePartRule) ??
                 Require(f, "sequence", e => e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out _), "an integer") ??
                 Require(f, "width", IsInt32, "an integer") ??
                 Require(f, "height", IsInt32, "an integer"))
@@ -118,6 +118,8 @@ public static partial class RecordValidator
     }
 
     private const string IdentifierRule = "1-64 letters, digits, '.', '_' or '-', starting with a letter or digit";
+
+    private const string FileNamePartRule = "a string without control characters whose path encoding is 1-100 characters";
 
     private const string NameRule = $"a string of 1-128 characters without control characters, whose path segment fits";
 
@@ -139,6 +141,9 @@ public static partial class RecordValidator
 
     private static bool IsName(JsonElement e) =>
         e.ValueKind == JsonValueKind.String && e.GetString() is { Length: > 0 and <= MaxNameLength } s && !s.Any(char.IsControl) && SafePath.Fits(s);
+
+    private static bool IsFileNamePart(JsonElement e) =>
+        e.ValueKind == JsonValueKind.String && e.GetString() is { Length: > 0 } s && !s.Any(char.IsControl) && SafePath.Fits(s, SafePath.MaxFileNamePartLength);
 
     private static bool IsInt32(JsonElement e) => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out _);
 

@@ -43,8 +43,14 @@ public static class SafePath
         return builder.ToString();
     }
 
-    /// <summary>Whether <paramref name="name"/> can be a segment (not empty, encoding fits).</summary>
-    public static bool Fits(string? name) => !string.IsNullOrEmpty(name) && name.Length <= MaxSegmentLength && EncodedLength(name) <= MaxSegmentLength;
+    /// <summary>
+    /// Longest encoded step or camera id: both go into one file name,
+    /// <c>{sequence:D8}-{step}-{camera}-{record id:N}.json</c>, which must stay under 255 bytes.
+    /// </summary>
+    public const int MaxFileNamePartLength = 100;
+
+    /// <summary>Whether <paramref name="name"/> can be a segment (not empty, encoding at most <paramref name="maxLength"/>).</summary>
+    public static bool Fits(string? name, int maxLength = MaxSegmentLength) => !string.IsNullOrEmpty(name) && name.Length <= maxLength && EncodedLength(name) <= maxLength;
 
     /// <summary>The name a segment encodes, or null when the segment is not a well-formed encoding.</summary>
     public static string? Decode(string segment)
