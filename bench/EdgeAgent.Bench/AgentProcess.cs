@@ -43,7 +43,7 @@ public sealed class AgentProcess : IAsyncDisposable
             ["DeviceId"] = "bench-agent",
             ["SiteId"] = "bench",
             ["StateDirectory"] = directory,
-            ["Broker"] = new JsonObject { ["Url"] = brokerUrl },
+            ["Broker"] = new JsonObject { ["Url"] = brokerUrl, ["AllowUnsignedReceipts"] = true },
             ["Gpio"] = new JsonObject { ["Driver"] = "simulated" },
             ["Control"] = new JsonObject { ["SocketPath"] = socket },
             ["Points"] = new JsonArray(new JsonObject { ["Id"] = "p1", ["Cameras"] = ids }),

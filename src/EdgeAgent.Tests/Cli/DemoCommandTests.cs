@@ -16,8 +16,8 @@ public sealed class DemoCommandTests
         var exit = await EdgeAgentCli.InvokeAsync(["demo", "--output", temp.Path], output, error);
 
         Assert.True(exit == 0, $"exit {exit}\n{output}\n{error}");
-        var records = Directory.EnumerateFiles(temp.Combine("collector"), "*.json", SearchOption.AllDirectories)
-            .Select(p => EvidenceRecord.FromJson(File.ReadAllBytes(p)))
+        var records = new EdgeAgent.Collector.EvidenceStore(temp.Combine("collector")).Enumerate() // records only: not the collector's health file
+            .Select(p => EvidenceRecord.FromJson(File.ReadAllBytes(p.JsonPath)))
             .OrderBy(r => r.Sequence)
             .ToList();
         // Every step in order; the lock step may add photos from the pre-trigger ring (the moments before the lock).

@@ -11,9 +11,9 @@ public sealed class ExampleConfigTests
 
         var error = Assert.Throws<ConfigException>(() => ConfigLoader.Load(ConfigLoader.Build(path)));
 
-        // The example points at a CA and password file that exist only on a real device; nothing else may be wrong.
+        // The example points at a CA, password file and collector key that exist only on a real device; nothing else may be wrong.
         Assert.All(error.Errors, e => Assert.Contains("does not exist", e, StringComparison.Ordinal));
-        Assert.Equal(2, error.Errors.Count);
+        Assert.Equal(3, error.Errors.Count);
     }
 
     internal static string RepoRoot()

@@ -21,6 +21,46 @@ public sealed class CollectorProcess : IAsyncDisposable
 
     public int StoredCount => Volatile.Read(ref stored);
 
+    public int Pid => process.Id;
+
+    /// <summary>The store root's <c>.collector-health.json</c> is not awaited here; this is the process's own peak: VmHWM from /proc, in bytes.</summary>
+    public long PeakRssBytes => ProcStatus("VmHWM:");
+
+    /// <summary>Resident set size now (VmRSS), in bytes.</summary>
+    public long RssBytes => ProcStatus("VmRSS:");
+
+    /// <summary>Completes when the process has logged <paramref name="count"/> stores in all.</summary>
+    public Task WaitForStoredAsync(int count, TimeSpan timeout)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnStored(int n)
+        {
+            if (n >= count)
+            {
+                done.TrySetResult();
+            }
+        }
+
+        Stored += OnStored;
+        OnStored(StoredCount);
+        return done.Task.WaitAsync(timeout).ContinueWith(
+            t =>
+            {
+                Stored -= OnStored;
+                if (t.IsFaulted)
+                {
+                    throw new TimeoutException($"collector stored {StoredCount} of {count} within {timeout.TotalSeconds} s:\n" + Log[^Math.Min(Log.Length, 4000)..]);
+                }
+            },
+            TaskScheduler.Default);
+    }
+
+    private long ProcStatus(string field)
+    {
+        var line = File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
+        return long.Parse(line[field.Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+
     public string Log
     {
         get

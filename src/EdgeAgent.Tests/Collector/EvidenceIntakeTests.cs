@@ -60,18 +60,41 @@ public sealed class EvidenceIntakeTests : IDisposable
     [InlineData("../../etc")]
     [InlineData("/etc/passwd")]
     [InlineData("a/../../b")]
-    public void Path_traversal_names_never_write_outside_the_root(string hostile)
+    public void Path_traversal_work_orders_are_stored_inside_the_root_under_their_encoded_name(string hostile)
     {
         using var intake = NewIntake();
         var image = EvidenceFixtures.Image(3_000);
-        var record = EvidenceFixtures.Record(1, image, deviceId: hostile, siteId: hostile, workOrder: hostile);
+        var record = EvidenceFixtures.Record(1, image, workOrder: hostile);
 
         var receipt = Deliver(intake, record, image);
 
         Assert.Equal(ReceiptStatus.Stored, receipt!.Status);
+        var stored = Path.GetRelativePath(intake.Store.Root, Assert.Single(intake.Store.Enumerate()).JsonPath).Split(Path.DirectorySeparatorChar);
+        Assert.Equal(hostile, SafePath.Decode(stored[2]));
         var root = intake.Store.Root + Path.DirectorySeparatorChar;
         Assert.All(Directory.EnumerateFileSystemEntries(temp.Path, "*", SearchOption.AllDirectories), p => Assert.StartsWith(root, Path.GetFullPath(p) + Path.DirectorySeparatorChar, StringComparison.Ordinal));
         Assert.Single(Directory.EnumerateFileSystemEntries(temp.Path));
+    }
+
+    [Theory]
+    [InlineData("..")]
+    [InlineData("../../etc")]
+    [InlineData("/etc/passwd")]
+    [InlineData(".")]
+    [InlineData(" ")]
+    public void Device_and_site_ids_outside_the_id_pattern_are_rejected_and_dead_lettered(string hostile)
+    {
+        using var intake = NewIntake();
+        var image = EvidenceFixtures.Image(3_000);
+        var record = EvidenceFixtures.Record(1, image, siteId: hostile);
+
+        var receipt = Deliver(intake, record, image);
+
+        Assert.Equal(ReceiptStatus.Rejected, receipt!.Status);
+        Assert.Contains("'siteId' must be", receipt.Reason, StringComparison.Ordinal);
+        Assert.Empty(intake.Store.Enumerate());
+        Assert.Equal(1, intake.DeadLetters.Kept);
+        Assert.All(Directory.EnumerateFileSystemEntries(temp.Path, "*", SearchOption.AllDirectories), p => Assert.StartsWith(intake.Store.Root, Path.GetFullPath(p), StringComparison.Ordinal));
     }
 
     [Fact]
@@ -118,10 +141,14 @@ public sealed class EvidenceIntakeTests : IDisposable
         using var intake = NewIntake(maxPending: quota);
         var chunk = new byte[16 * 1024];
 
+        var refused = 0;
         for (var i = 0; i < 250; i++)
         {
-            Assert.Null(intake.AcceptChunk("flooder", Guid.NewGuid().ToString(), "0", "2", chunk));
+            refused += intake.AcceptChunk("flooder", Guid.NewGuid().ToString(), "0", "2", chunk) is null ? 0 : 1;
         }
+
+        Assert.Equal(250 - (quota / chunk.Length), refused); // past its share the device's chunks are refused, not staged
+        Assert.Equal(refused, intake.RefusedChunks);
 
         var onDisk = Directory.EnumerateFiles(temp.Path, "*.part", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
         Assert.InRange(onDisk, 0, quota);

@@ -56,6 +56,6 @@ public sealed class InstallScriptTests
     {
         var error = Assert.Throws<ConfigException>(() => ConfigLoader.Load(ConfigLoader.Build(RepositoryFiles.Path("deploy", "edgeagent.example.json"))));
 
-        Assert.All(error.Errors, e => Assert.Matches("^Broker:(CaFile|PasswordFile): file '/etc/edgeagent/.*' does not exist$", e));
+        Assert.All(error.Errors, e => Assert.Matches("^Broker:(CaFile|PasswordFile|CollectorKeys:0): file '/etc/edgeagent/.*' does not exist$", e));
     }
 }

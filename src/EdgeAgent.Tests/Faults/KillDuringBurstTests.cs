@@ -31,7 +31,7 @@ public sealed class KillDuringBurstTests(ITestOutputHelper output) : IDisposable
         await collector.StartAsync();
         var state = temp.Combine("agent");
         var config = AgentConfig.Baseline(state, broker.Url);
-        config["Broker"] = new JsonObject { ["Url"] = broker.Url, ["ReceiptTimeoutSeconds"] = 1 };
+        config["Broker"] = new JsonObject { ["Url"] = broker.Url, ["ReceiptTimeoutSeconds"] = 1, ["AllowUnsignedReceipts"] = true };
         var configPath = AgentConfig.Write(temp.Path, config);
         var socket = Path.Combine(state, "control.sock");
         var acknowledged = new List<Guid>();

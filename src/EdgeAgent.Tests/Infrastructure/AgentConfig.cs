@@ -12,7 +12,7 @@ public static class AgentConfig
         ["DeviceId"] = "test-device",
         ["SiteId"] = "test-site",
         ["StateDirectory"] = stateDirectory,
-        ["Broker"] = new JsonObject { ["Url"] = brokerUrl },
+        ["Broker"] = new JsonObject { ["Url"] = brokerUrl, ["AllowUnsignedReceipts"] = true }, // tests of receipt signatures enrol a collector key instead
         ["Gpio"] = new JsonObject { ["Driver"] = "simulated" },
         ["Control"] = new JsonObject { ["SocketPath"] = System.IO.Path.Combine(stateDirectory, "control.sock") },
         ["Points"] = new JsonArray(new JsonObject { ["Id"] = "conveyor-1", ["Procedure"] = "conveyor-lockout", ["Cameras"] = new JsonArray("cam-1") }),

@@ -16,6 +16,16 @@ public sealed class AgentProcess : IDisposable
 
     public string SocketPath { get; }
 
+    /// <summary>The process's peak resident set size (VmHWM from /proc), in bytes.</summary>
+    public long PeakRssBytes
+    {
+        get
+        {
+            var line = File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+    }
+
     /// <summary>Everything the agent wrote to stdout and stderr.</summary>
     public List<string> Output { get; } = [];
 

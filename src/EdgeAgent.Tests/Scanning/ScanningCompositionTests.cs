@@ -18,6 +18,7 @@ public sealed class ScanningCompositionTests
             ["DeviceId"] = "d",
             ["SiteId"] = "s",
             ["Broker:Url"] = "mqtt://127.0.0.1:1883",
+            ["Broker:AllowUnsignedReceipts"] = "true",
             ["Points:0:Id"] = "conveyor-1",
             ["Scanning:MaxLineLength"] = "64",
             ["Scanning:Patterns:Badge"] = @"^\d{8}$",

@@ -22,7 +22,7 @@ public sealed class AgentCrashTests : IDisposable
         await using var status = await MqttObserver.StartAsync(broker.Url, "edgeagent/v1/test-device/status");
         var state = temp.Combine("agent");
         var config = AgentConfig.Baseline(state, broker.Url);
-        config["Broker"] = new JsonObject { ["Url"] = broker.Url, ["MaxChunkBytes"] = 1024, ["ReceiptTimeoutSeconds"] = 1, ["Username"] = "device" };
+        config["Broker"] = new JsonObject { ["Url"] = broker.Url, ["MaxChunkBytes"] = 1024, ["ReceiptTimeoutSeconds"] = 1, ["Username"] = "device", ["AllowUnsignedReceipts"] = true };
         var configPath = AgentConfig.Write(temp.Path, config);
         var environment = new Dictionary<string, string> { ["EDGEAGENT__Broker__Password"] = Secret };
         var socket = Path.Combine(state, "control.sock");

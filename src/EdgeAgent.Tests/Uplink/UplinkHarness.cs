@@ -14,7 +14,7 @@ public sealed class UplinkHarness : IAsyncDisposable
 
     public UplinkHarness(string stateDirectory, string brokerUrl, Action<BrokerOptions>? configure = null, string deviceId = "test-device", ILogger<MqttUplinkService>? logger = null, TelemetryQueue? telemetry = null)
     {
-        var broker = new BrokerOptions { Url = brokerUrl, ReceiptTimeoutSeconds = 3 };
+        var broker = new BrokerOptions { Url = brokerUrl, ReceiptTimeoutSeconds = 3, AllowUnsignedReceipts = true }; // receipt-signature tests set CollectorKeys
         configure?.Invoke(broker);
         Options = new EdgeAgentOptions { DeviceId = deviceId, SiteId = "test-site", StateDirectory = stateDirectory, Broker = broker };
         Outbox = new EvidenceOutbox(Path.Combine(stateDirectory, "outbox.db"));

@@ -22,7 +22,8 @@ public static class CollectCommand
         var indexConnection = new Option<string?>("--index-connection") { Description = "Npgsql connection string without a password (e.g. Host=/run/postgresql;Database=evidence)." };
         var indexConnectionFile = new Option<string?>("--index-connection-file") { Description = "File holding the index connection string (use this when it contains a password)." };
         var keys = new Option<string?>("--keys") { Description = "Enrolled device public keys: a directory of {deviceId}.pem (from 'edgeagent key') or one such file. Records not signed by their device's enrolled key are rejected. Default: signatures not checked." };
-        var command = new Command("collect", "Run the central collector: receive evidence, verify image hashes, signatures and chain links, store each record once.") { broker, dir, ca, user, passwordFile, clientCert, clientKey, clientId, sharedGroup, index, indexConnection, indexConnectionFile, keys };
+        var receiptKey = new Option<string?>("--receipt-key") { Description = "The collector's receipt signing key (ECDSA P-256 PEM), created 0600 if absent; its public key is printed at start for the devices' Broker:CollectorKeys. Default: OUTPUT/collector-receipt-key.pem." };
+        var command = new Command("collect", "Run the central collector: receive evidence, verify image hashes, signatures and chain links, store each record once, answer with signed receipts.") { broker, dir, ca, user, passwordFile, clientCert, clientKey, clientId, sharedGroup, index, indexConnection, indexConnectionFile, keys, receiptKey };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var brokerOptions = new BrokerOptions
@@ -63,7 +64,12 @@ public static class CollectCommand
             CollectorService collector;
             try
             {
-                collector = new CollectorService(new CollectorOptions { Broker = brokerOptions, OutputDirectory = parse.GetValue(dir)!, SubscriptionGroup = string.IsNullOrEmpty(parse.GetValue(sharedGroup)) ? null : parse.GetValue(sharedGroup), ClientId = parse.GetValue(clientId) ?? "edgeagent-collector-" + Environment.MachineName, Index = indexOptions, KeysDirectory = keysPath }, loggerFactory.CreateLogger<CollectorService>());
+                collector = new CollectorService(new CollectorOptions { Broker = brokerOptions, OutputDirectory = parse.GetValue(dir)!, SubscriptionGroup = string.IsNullOrEmpty(parse.GetValue(sharedGroup)) ? null : parse.GetValue(sharedGroup), ClientId = parse.GetValue(clientId) ?? "edgeagent-collector-" + Environment.MachineName, Index = indexOptions, KeysDirectory = keysPath, ReceiptKeyFile = parse.GetValue(receiptKey) }, loggerFactory.CreateLogger<CollectorService>());
+            }
+            catch (System.Security.Cryptography.CryptographicException ex)
+            {
+                error.WriteLine($"edgeagent collect: --receipt-key: {ex.Message}");
+                return ExitCodes.Config;
             }
             catch (InvalidDataException ex)
             {
@@ -87,6 +93,8 @@ public static class CollectCommand
                 return ExitCodes.Unavailable;
             }
 
+            output.WriteLine($"receipts signed with {collector.ReceiptKey.Path}{(collector.ReceiptKey.Created ? " (new)" : "")}, key id {collector.ReceiptKey.KeyId}; enrol this public key on every device (Broker:CollectorKeys):");
+            output.Write(collector.ReceiptKey.PublicKeyPem.ReplaceLineEndings("\n").TrimEnd('\n') + "\n");
             output.WriteLine($"collecting from {brokerOptions.Url} into {collector.Store.Root}; Ctrl+C to stop");
             try
             {

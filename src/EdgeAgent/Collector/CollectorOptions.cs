@@ -23,8 +23,20 @@ public sealed class CollectorOptions
     /// <summary>Largest image the collector will reassemble.</summary>
     public int MaxImageBytes { get; init; } = 32 * 1024 * 1024;
 
-    /// <summary>Disk bound for all half-received images together; the oldest are evicted past it.</summary>
+    /// <summary>Disk bound for all half-received images together; past it the oldest of the device holding most is evicted.</summary>
     public long MaxPendingBytes { get; init; } = 1024L * 1024 * 1024;
+
+    /// <summary>Disk bound for one device's half-received images; its chunks past it are refused (it resends them).</summary>
+    public long MaxPendingBytesPerDevice { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// Half-received images one device may have staged; a chunk for another record past it is refused. Keep it
+    /// at least the devices' <c>Broker:MaxInFlightRecords</c> (64 by default).
+    /// </summary>
+    public int MaxPendingImagesPerDevice { get; init; } = 128;
+
+    /// <summary>A half-received image not written to for this long is dropped (its device resends on the receipt).</summary>
+    public TimeSpan MaxPendingAge { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>
     /// Directory of enrolled device public keys, <c>{deviceId}.pem</c> (from <c>edgeagent key</c>), or one such file.
@@ -32,6 +44,12 @@ public sealed class CollectorOptions
     /// enrolled key is rejected and not stored. Null: signatures are not checked (logged once at start).
     /// </summary>
     public string? KeysDirectory { get; init; }
+
+    /// <summary>
+    /// The collector's receipt signing key (ECDSA P-256, PKCS#8 PEM), created 0600 if absent; devices enrol its
+    /// public half in <c>Broker:CollectorKeys</c>. Null: <c>{OutputDirectory}/collector-receipt-key.pem</c>.
+    /// </summary>
+    public string? ReceiptKeyFile { get; init; }
 
     /// <summary>Which index decides "stored once": SQLite in the store (default) or PostgreSQL shared by several collectors.</summary>
     public EvidenceIndexOptions Index { get; init; } = new();

@@ -11,7 +11,9 @@ namespace EdgeAgent.Collector;
 /// <summary>
 /// The central collector's MQTT side: a shared subscription to every device's images and records, a
 /// supervised reconnect loop, manual PUBACK only after the <see cref="EvidenceIntake"/> has written durably,
-/// and a receipt to the device after that. The same record twice is stored once.
+/// and a receipt to the device after that, signed with the collector's <see cref="ReceiptKey"/>. The same
+/// record twice is stored once. A message that can never be stored is acknowledged, dead-lettered and answered
+/// <c>rejected</c>; only transient failures (<see cref="IsTransient"/>) leave it unacknowledged.
 /// </summary>
 public sealed partial class CollectorService : IAsyncDisposable
 {
@@ -23,7 +25,9 @@ public sealed partial class CollectorService : IAsyncDisposable
     private readonly TimeProvider timeProvider;
     private TaskCompletionSource disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? supervisor;
+    private Task? healthWriter;
     private long stored;
+    private long transientFailures;
     private int disposed;
 
     public CollectorService(CollectorOptions options, ILogger<CollectorService> logger, TimeProvider? timeProvider = null)
@@ -32,6 +36,7 @@ public sealed partial class CollectorService : IAsyncDisposable
         this.logger = logger;
         this.timeProvider = timeProvider ?? TimeProvider.System;
         Intake = new EvidenceIntake(options, logger, this.timeProvider);
+        ReceiptKey = DeviceKey.LoadOrCreateFile(options.ReceiptKeyFile ?? Path.Combine(Intake.Store.Root, DefaultReceiptKeyFile));
         Intake.RecordStored += (_, record) =>
         {
             Interlocked.Increment(ref stored);
@@ -47,7 +52,26 @@ public sealed partial class CollectorService : IAsyncDisposable
         };
     }
 
+    /// <summary>Where the receipt key is kept when <see cref="CollectorOptions.ReceiptKeyFile"/> is not set (under the store root).</summary>
+    public const string DefaultReceiptKeyFile = "collector-receipt-key.pem";
+
     public EvidenceIntake Intake { get; }
+
+    /// <summary>The collector's ES256 key: every receipt is signed with it; devices enrol its public half.</summary>
+    public DeviceKey ReceiptKey { get; }
+
+    /// <summary>What this collector did since start, for health and metrics (also written to <c>{root}/.collector-health.json</c>).</summary>
+    public CollectorHealth Health => new(
+        StoredCount,
+        Intake.DeadLetters.Count,
+        Intake.DeadLetters.Kept,
+        Intake.DeadLetters.OnDisk,
+        Intake.RefusedChunks,
+        Interlocked.Read(ref transientFailures),
+        Intake.Staging.PendingImages,
+        Intake.Staging.StagedBytes,
+        client.IsConnected,
+        ReceiptKey.KeyId);
 
     public EvidenceStore Store => Intake.Store;
 
@@ -82,15 +106,19 @@ public sealed partial class CollectorService : IAsyncDisposable
             Log.OpenGap(logger, gap.DeviceId, gap.From, gap.To);
         }
 
+        Log.ReceiptKey(logger, ReceiptKey.Path, ReceiptKey.KeyId);
         await ConnectAsync(cancellationToken);
         Log.Started(logger, options.Broker.Url, Store.Root);
         supervisor = SuperviseAsync(stopping.Token);
+        healthWriter = WriteHealthAsync(stopping.Token);
     }
 
     private async Task ConnectAsync(CancellationToken cancellationToken)
     {
         disconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var mqtt = MqttConnectionFactory.Build(options.Broker, options.ClientId, b => b.WithCleanStart(false).WithSessionExpiryInterval(7 * 24 * 3600));
+        // The broker never delivers a packet bigger than we can take (MQTT 5 Maximum Packet Size): a 200 MiB
+        // chunk is dropped by the broker for this client instead of being read into memory here.
+        var mqtt = MqttConnectionFactory.Build(options.Broker, options.ClientId, b => b.WithCleanStart(false).WithSessionExpiryInterval(7 * 24 * 3600), MaximumPacketSize(options), ReceiveMaximum);
         await client.ConnectAsync(mqtt, cancellationToken);
         await client.SubscribeAsync(
             new MqttClientSubscribeOptionsBuilder()
@@ -128,6 +156,16 @@ public sealed partial class CollectorService : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Messages the broker may have in flight to the collector (MQTT 5 Receive Maximum). Messages are handled one
+    /// at a time anyway; this keeps a flood queued at the broker, not in this process: at most this many times
+    /// <see cref="MaximumPacketSize"/> is held for received messages.
+    /// </summary>
+    public const ushort ReceiveMaximum = 16;
+
+    /// <summary>The largest packet the collector announces: a chunk of <see cref="CollectorOptions.MaxChunkBytes"/> (or a record) plus headroom for topic and properties.</summary>
+    public static uint MaximumPacketSize(CollectorOptions options) => (uint)Math.Max(options.MaxChunkBytes, RecordValidator.MaxRecordBytes) + 16 * 1024;
+
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
     {
         args.AutoAcknowledge = false;
@@ -141,16 +179,21 @@ public sealed partial class CollectorService : IAsyncDisposable
             {
                 Log.NotDeviceTopic(logger, message.Topic);
             }
+            else if (!Topics.IsDeviceId(deviceId))
+            {
+                // Not a device this system could have: kept for people, never answered (its receipt topic is not ours to write).
+                Intake.DeadLetter(message.Topic, null, message.Payload.ToArray(), $"topic device id is not valid: {Configuration.Identifiers.Message}");
+            }
             else if (message.Topic == Topics.Image(deviceId))
             {
                 Intake.AcceptChunk(deviceId, Property(message, Topics.Properties.RecordId), Property(message, Topics.Properties.ChunkIndex), Property(message, Topics.Properties.ChunkCount), message.Payload.ToArray());
             }
             else if (message.Topic == Topics.Evidence(deviceId))
             {
-                receipt = Intake.AcceptRecord(deviceId, message.Payload.ToArray());
+                receipt = AcceptRecord(deviceId, message.Payload.ToArray());
             }
 
-            // Acknowledge only now: whatever was accepted is on disk.
+            // Acknowledge only now: whatever was accepted is on disk, whatever can never be is dead-lettered.
             await args.AcknowledgeAsync(CancellationToken.None);
             if (receipt is not null)
             {
@@ -159,14 +202,31 @@ public sealed partial class CollectorService : IAsyncDisposable
                 _ = SendReceiptAsync(deviceId!, receipt);
             }
         }
-        catch (Exception ex)
+        catch (Exception ex) when (IsTransient(ex))
         {
             // Not acknowledged, and the connection is dropped: unacknowledged messages fill the broker's
             // in-flight window for us, and only a new connection makes it redeliver them (after the backoff).
             // The device, without a receipt, resends too.
+            Interlocked.Increment(ref transientFailures);
             Log.HandlerFailed(logger, ex, message.Topic);
             HandlingFailed?.Invoke(this, ex);
             _ = Task.Run(DropAsync);
+        }
+        catch (Exception ex)
+        {
+            // Neither stored nor transient (a bug meeting odd input): acknowledged and dead-lettered, never redelivered forever.
+            Log.HandlerBug(logger, ex, Topics.DeviceOf(message.Topic) ?? message.Topic);
+            try
+            {
+                Intake.DeadLetter(message.Topic, Topics.DeviceOf(message.Topic), message.Payload.ToArray(), $"message could not be handled: {ex.GetType().Name}: {ex.Message}");
+                await args.AcknowledgeAsync(CancellationToken.None);
+            }
+            catch (Exception inner) when (IsTransient(inner))
+            {
+                Interlocked.Increment(ref transientFailures);
+                HandlingFailed?.Invoke(this, inner);
+                _ = Task.Run(DropAsync);
+            }
         }
         finally
         {
@@ -174,12 +234,38 @@ public sealed partial class CollectorService : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A record through the intake; a failure that is not the disk's or the index's means this message can
+    /// never be stored (a bug meeting odd input): it is dead-lettered and answered, never redelivered forever.
+    /// </summary>
+    private Receipt? AcceptRecord(string deviceId, byte[] payload)
+    {
+        try
+        {
+            return Intake.AcceptRecord(deviceId, payload);
+        }
+        catch (Exception ex) when (!IsTransient(ex))
+        {
+            Log.HandlerBug(logger, ex, deviceId);
+            Intake.DeadLetter(Topics.Evidence(deviceId), deviceId, payload, $"record could not be handled: {ex.GetType().Name}: {ex.Message}");
+            return RecordValidator.Identity(payload) is { } identity
+                ? new Receipt { RecordId = identity.RecordId, Sequence = identity.Sequence, Status = ReceiptStatus.Rejected, Reason = "the collector could not handle this record" }
+                : null;
+        }
+    }
+
+    /// <summary>Failures that may pass (disk full, index unreachable, permissions being fixed): the message is redelivered later.</summary>
+    public static bool IsTransient(Exception ex) =>
+        ex is (IOException and not PathTooLongException) or UnauthorizedAccessException or System.Data.Common.DbException or TimeoutException or OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException ||
+        (ex.InnerException is { } inner && IsTransient(inner));
+
     private async Task SendReceiptAsync(string deviceId, Receipt receipt)
     {
         try
         {
+            var signed = ReceiptSignature.Sign(receipt with { DeviceId = deviceId }, ReceiptKey.Key);
             await client.PublishAsync(
-                new MqttApplicationMessageBuilder().WithTopic(Topics.Receipt(deviceId)).WithPayload(receipt.ToJson()).WithContentType("application/json").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(),
+                new MqttApplicationMessageBuilder().WithTopic(Topics.Receipt(deviceId)).WithPayload(signed.ToJson()).WithContentType("application/json").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(),
                 CancellationToken.None);
         }
         catch (Exception ex)
@@ -200,6 +286,39 @@ public sealed partial class CollectorService : IAsyncDisposable
         }
     }
 
+    /// <summary>Every few seconds, when something changed: <c>{root}/.collector-health.json</c> (atomic replace), for monitoring.</summary>
+    private async Task WriteHealthAsync(CancellationToken cancellationToken)
+    {
+        CollectorHealth? written = null;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var now = Health;
+                if (now != written)
+                {
+                    var path = Path.Combine(Store.Root, CollectorHealth.FileName);
+                    await File.WriteAllBytesAsync(path + ".tmp", now.ToJson(), cancellationToken);
+                    File.Move(path + ".tmp", path, overwrite: true);
+                    var metrics = Path.Combine(Store.Root, CollectorHealth.MetricsFileName);
+                    await File.WriteAllTextAsync(metrics + ".tmp", now.ToPrometheus(), cancellationToken);
+                    File.Move(metrics + ".tmp", metrics, overwrite: true);
+                    written = now;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(2), timeProvider, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (IOException)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), timeProvider, CancellationToken.None); // disk full: try again
+            }
+        }
+    }
+
     private static string? Property(MqttApplicationMessage message, string name) =>
         message.UserProperties?.FirstOrDefault(p => p.Name == name)?.ReadValueAsString();
 
@@ -216,6 +335,11 @@ public sealed partial class CollectorService : IAsyncDisposable
             await supervisor;
         }
 
+        if (healthWriter is not null)
+        {
+            await healthWriter;
+        }
+
         if (client.IsConnected)
         {
             await client.DisconnectAsync();
@@ -225,6 +349,7 @@ public sealed partial class CollectorService : IAsyncDisposable
         gate.Dispose();
         stopping.Dispose();
         Intake.Dispose();
+        ReceiptKey.Dispose();
     }
 
     private static partial class Log
@@ -252,6 +377,12 @@ public sealed partial class CollectorService : IAsyncDisposable
 
         [LoggerMessage(EventId = 7014, Level = LogLevel.Information, Message = "Checking record signatures against {Count} enrolled device key(s); records from other devices are rejected")]
         public static partial void CheckingSignatures(ILogger logger, int count);
+
+        [LoggerMessage(EventId = 7015, Level = LogLevel.Information, Message = "Receipts are signed with {Path} (key id {KeyId}); enrol its public key on the devices (Broker:CollectorKeys)")]
+        public static partial void ReceiptKey(ILogger logger, string path, string keyId);
+
+        [LoggerMessage(EventId = 7016, Level = LogLevel.Error, Message = "A record from {DeviceId} could not be handled; dead-lettered and answered 'rejected'")]
+        public static partial void HandlerBug(ILogger logger, Exception exception, string deviceId);
 
         [LoggerMessage(EventId = 7009, Level = LogLevel.Warning, Message = "Ignored a message on {Topic}: not a device topic")]
         public static partial void NotDeviceTopic(ILogger logger, string topic);

@@ -12,12 +12,15 @@ namespace EdgeAgent.Collector;
 /// What the collector does with each message, independent of MQTT: stage chunks durably, and for each
 /// record check device, signature (against the enrolled key, when keys are configured), duplicates,
 /// completeness and SHA-256, store it durably, index it, flag hash-chain breaks, report sequence gaps, and
-/// say which receipt the device gets. Nothing from the wire is used as a path unsanitised.
+/// say which receipt the device gets. Every record is validated (<see cref="RecordValidator"/>) before it is
+/// used; what can never be stored is dead-lettered (<see cref="DeadLetterStore"/>) and answered <c>rejected</c>.
+/// Nothing from the wire is used as a path unencoded.
 /// </summary>
 public sealed partial class EvidenceIntake : IDisposable
 {
     private readonly ILogger logger;
     private readonly TimeProvider timeProvider;
+    private long refusedChunks;
 
     public EvidenceIntake(CollectorOptions options, ILogger logger, TimeProvider? timeProvider = null)
     {
@@ -27,8 +30,12 @@ public sealed partial class EvidenceIntake : IDisposable
         Store = new EvidenceStore(options.OutputDirectory);
         Directory.CreateDirectory(Store.Root);
         Index = EvidenceIndexFactory.Open(options.Index, Store.Root, options.ClientId);
-        Staging = new ChunkStaging(Store.Root, options.MaxChunkBytes, options.MaxImageBytes, options.MaxPendingBytes);
+        Staging = new ChunkStaging(Store.Root, options, this.timeProvider);
+        DeadLetters = new DeadLetterStore(Store.Root, this.timeProvider);
     }
+
+    /// <summary>Messages that can never be stored, kept with their reason (bounded).</summary>
+    public DeadLetterStore DeadLetters { get; }
 
     /// <summary>The enrolled device keys records must be signed with; null: signatures are not checked.</summary>
     public EnrolledKeys? Keys { get; }
@@ -48,14 +55,16 @@ public sealed partial class EvidenceIntake : IDisposable
     /// <summary>Raised when a stored record's <c>prevHash</c> does not match its stored predecessor (the record is kept).</summary>
     public event EventHandler<ChainBreak>? ChainBroken;
 
-    /// <summary>Stages one image chunk; returns an error text when refused (then nothing was written).</summary>
+    /// <summary>Stages one image chunk; returns an error text when refused (then nothing was staged).</summary>
     public string? AcceptChunk(string deviceId, string? recordId, string? index, string? count, ReadOnlySpan<byte> payload)
     {
         if (!Guid.TryParse(recordId, out var id) ||
             !int.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ||
             !int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
         {
-            return Reject(deviceId, "image chunk without valid record-id/chunk/chunks properties");
+            const string Invalid = "image chunk without valid record-id/chunk/chunks properties";
+            DeadLetter(Topics.Image(deviceId), deviceId, payload, Invalid);
+            return Invalid;
         }
 
         if (Index.Contains(id))
@@ -63,36 +72,82 @@ public sealed partial class EvidenceIntake : IDisposable
             return null; // a resend of a stored record's chunk: nothing to stage
         }
 
-        var error = Staging.Add(deviceId, id, i, n, payload);
-        return error is null ? null : Reject(deviceId, $"chunk {i} for {id}: {error}");
+        var refusal = Staging.Add(deviceId, id, i, n, payload);
+        switch (refusal)
+        {
+            case null:
+                return null;
+            case { Permanent: true }:
+                DeadLetter(Topics.Image(deviceId), deviceId, payload, $"chunk {i} for {id}: {refusal.Reason}");
+                return refusal.Reason;
+            default:
+                // Over this device's staging quota: not poison; the device resends on an 'incomplete' receipt.
+                Interlocked.Increment(ref refusedChunks);
+                return refusal.Reason;
+        }
     }
+
+    /// <summary>Chunks refused because their device was over its staging quota (count, bytes) since start.</summary>
+    public long RefusedChunks => Interlocked.Read(ref refusedChunks);
+
+    /// <summary>Keeps a message that can never be stored (bounded), logs and counts it.</summary>
+    /// <exception cref="IOException">The dead-letter area could not be written: transient, the message stays unacknowledged.</exception>
+    public void DeadLetter(string topic, string? deviceId, ReadOnlySpan<byte> payload, string reason)
+    {
+        DeadLetters.Add(topic, deviceId, payload, reason);
+        Reject(deviceId ?? "(no device)", reason);
+    }
+
+    private static string Shorten(string reason) => reason.Length > 512 ? reason[..512] + "…" : reason;
 
     /// <summary>Handles a record message; returns the receipt to publish, or null when it is not a record at all.</summary>
     public Receipt? AcceptRecord(string deviceId, ReadOnlySpan<byte> json)
     {
         EvidenceRecord record;
         string recordHash;
-        try
+        var invalid = RecordValidator.Problem(json);
+        if (invalid is null)
         {
-            record = EvidenceRecord.FromJson(json);
-            recordHash = EvidenceSignature.RecordHash(json);
+            try
+            {
+                record = EvidenceRecord.FromJson(json);
+                recordHash = EvidenceSignature.RecordHash(json);
+            }
+            catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException or InvalidOperationException or FormatException or OverflowException)
+            {
+                invalid = $"record does not bind: {ex.Message}";
+                record = null!;
+                recordHash = "";
+            }
         }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException)
+        else
         {
-            Reject(deviceId, $"record is not valid JSON: {ex.Message}");
-            return null;
+            record = null!;
+            recordHash = "";
+        }
+
+        if (invalid is not null)
+        {
+            DeadLetter(Topics.Evidence(deviceId), deviceId, json, invalid);
+            if (RecordValidator.Identity(json) is not { } identity)
+            {
+                return null; // nothing to address a receipt to
+            }
+
+            Staging.Discard(deviceId, identity.RecordId);
+            return new Receipt { RecordId = identity.RecordId, Sequence = identity.Sequence, Status = ReceiptStatus.Rejected, Reason = Shorten(invalid) };
         }
 
         if (record.DeviceId != deviceId)
         {
-            Reject(deviceId, $"record claims device '{record.DeviceId}' but came on '{deviceId}'s topic");
+            DeadLetter(Topics.Evidence(deviceId), deviceId, json, $"record claims device '{record.DeviceId}' but came on '{deviceId}'s topic");
             return Answer(record, ReceiptStatus.Rejected, reason: "device id does not match the topic");
         }
 
         if (Keys is not null && SignatureProblem(record, json) is { } forged)
         {
             Staging.Discard(deviceId, record.RecordId);
-            Reject(deviceId, $"record {record.RecordId} #{record.Sequence}: {forged}");
+            DeadLetter(Topics.Evidence(deviceId), deviceId, json, $"record {record.RecordId} #{record.Sequence}: {forged}");
             return Answer(record, ReceiptStatus.Rejected, reason: forged);
         }
 
@@ -113,7 +168,7 @@ public sealed partial class EvidenceIntake : IDisposable
         if (image.Length != record.Image.Bytes || !Convert.ToHexStringLower(SHA256.HashData(image)).Equals(record.Image.Sha256, StringComparison.Ordinal))
         {
             Staging.Discard(deviceId, record.RecordId);
-            Reject(deviceId, $"record {record.RecordId}: image SHA-256 or length does not match the record");
+            DeadLetter(Topics.Evidence(deviceId), deviceId, json, $"record {record.RecordId}: image SHA-256 or length does not match the record");
             return Answer(record, ReceiptStatus.Rejected, reason: "image SHA-256 does not match the record");
         }
 

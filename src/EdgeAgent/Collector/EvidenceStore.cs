@@ -6,7 +6,7 @@ namespace EdgeAgent.Collector;
 
 /// <summary>
 /// The collector's disk layout: <c>{root}/{site}/{device}/{work order}/{sequence}-{step}-{camera}.jpg|.json</c>,
-/// every segment sanitised by <see cref="SafePath"/>. Writes are atomic and durable (temp files,
+/// every segment encoded reversibly by <see cref="SafePath"/> (<c>site7.conv-3</c> is <c>site7%2Econv-3</c>). Writes are atomic and durable (temp files,
 /// fsync each, rename both, one directory fsync) and idempotent: writing the same record again rewrites identical files. Duplicates are dropped earlier, by the
 /// <see cref="CollectorIndex"/>.
 /// </summary>
@@ -52,7 +52,7 @@ public sealed class EvidenceStore(string root)
         Directory.Exists(Root)
             ? Directory.EnumerateFiles(Root, "*.json", SearchOption.AllDirectories)
                 .Where(p => !p.EndsWith(".tmp", StringComparison.Ordinal) && Path.GetFileName(Path.GetDirectoryName(p)) is not "reports")
-                .Where(p => !Path.GetRelativePath(Root, p).StartsWith(".staging", StringComparison.Ordinal))
+                .Where(p => !Path.GetRelativePath(Root, p).StartsWith('.')) // .staging, .dead-letter: an encoded segment never starts with '.'
                 .Select(p => (p, Path.ChangeExtension(p, ".jpg")))
             : [];
 

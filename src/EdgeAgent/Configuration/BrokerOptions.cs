@@ -44,6 +44,20 @@ public sealed class BrokerOptions
     /// <summary>Whether delivery waits for the collector's receipt (end-to-end) or only the broker's PUBACK.</summary>
     public bool RequireReceipts { get; set; } = true;
 
+    /// <summary>
+    /// The collector's receipt public keys (PEM files; SubjectPublicKeyInfo as printed by <c>edgeagent collect</c>).
+    /// The agent acts only on receipts signed by one of them for this device; others are logged and counted.
+    /// List several while rotating: the old key until every collector signs with the new one.
+    /// </summary>
+    public IList<string> CollectorKeys { get; set; } = [];
+
+    /// <summary>
+    /// With no <see cref="CollectorKeys"/>: act on receipts without checking who sent them. Off by default
+    /// (then the agent refuses to start without <see cref="CollectorKeys"/>): any client allowed to write
+    /// this device's receipt topic could make it delete evidence. Logged loudly when on.
+    /// </summary>
+    public bool AllowUnsignedReceipts { get; set; }
+
     /// <summary>Records sent but not yet receipted, at most; bounds memory and the broker's queue for the collector.</summary>
     [Range(1, 100_000)]
     public int MaxInFlightRecords { get; set; } = 64;

@@ -92,6 +92,20 @@ public sealed class EdgeAgentCrossReferenceValidator : IValidateOptions<EdgeAgen
             }
         }
 
+        for (var i = 0; i < broker.CollectorKeys.Count; i++)
+        {
+            if (Uplink.ReceiptTrust.KeyProblem(broker.CollectorKeys[i]) is { } problem)
+            {
+                errors.Add($"Broker:CollectorKeys:{i}: {problem}");
+            }
+        }
+
+        if (broker.RequireReceipts && broker.CollectorKeys.Count == 0 && !broker.AllowUnsignedReceipts)
+        {
+            errors.Add("Broker:CollectorKeys: list the collector's public key PEM file(s) (printed by 'edgeagent collect' at start) so the agent deletes a record only on a receipt the collector signed; " +
+                       "or set Broker:AllowUnsignedReceipts to true to trust any receipt (then any client that may write this device's receipt topic can delete its evidence)");
+        }
+
         if (string.IsNullOrEmpty(broker.ClientCertificateFile) != string.IsNullOrEmpty(broker.ClientKeyFile))
         {
             errors.Add("Broker:ClientCertificateFile: a client certificate needs both ClientCertificateFile and ClientKeyFile");

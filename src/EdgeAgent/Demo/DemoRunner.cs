@@ -43,7 +43,9 @@ public sealed class DemoRunner(string outputDirectory, string? brokerUrl, TextWr
         await collector.StartAsync(cancellationToken);
         console.WriteLine($"collector  storing under {collectorRoot}, checking signatures against {keysDirectory}");
 
-        var configPath = WriteAgentConfig(root, url);
+        var collectorKey = Path.Combine(root, "agent", "collector-receipt.pub.pem"); // the demo enrols its collector's receipt key on the agent
+        File.WriteAllText(collectorKey, collector.ReceiptKey.PublicKeyPem);
+        var configPath = WriteAgentConfig(root, url, collectorKey);
         console.WriteLine($"agent      config {configPath}");
         await using var app = AgentHost.Build(ConfigLoader.Build(configPath), configureLogging: l => l.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync(cancellationToken);
@@ -121,7 +123,7 @@ public sealed class DemoRunner(string outputDirectory, string? brokerUrl, TextWr
         return keys;
     }
 
-    private static string WriteAgentConfig(string root, string brokerUrl)
+    private static string WriteAgentConfig(string root, string brokerUrl, string collectorKey)
     {
         var agentDir = Path.Combine(root, "agent");
         Directory.CreateDirectory(agentDir);
@@ -130,7 +132,7 @@ public sealed class DemoRunner(string outputDirectory, string? brokerUrl, TextWr
             DeviceId = "demo-device",
             SiteId = "demo-site",
             StateDirectory = agentDir,
-            Broker = new { Url = brokerUrl },
+            Broker = new { Url = brokerUrl, CollectorKeys = new[] { collectorKey } },
             Gpio = new { Driver = "simulated" },
             Control = new { SocketPath = Path.Combine(agentDir, "control.sock") },
             Points = new[] { new { Id = PointId, Procedure = "conveyor-lockout", Cameras = new[] { "cam-1" } } },

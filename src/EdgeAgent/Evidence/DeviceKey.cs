@@ -39,7 +39,15 @@ public sealed class DeviceKey : IDisposable
     public static DeviceKey LoadOrCreate(string stateDirectory)
     {
         Directory.CreateDirectory(stateDirectory);
-        var path = System.IO.Path.Combine(System.IO.Path.GetFullPath(stateDirectory), FileName);
+        return LoadOrCreateFile(System.IO.Path.Combine(System.IO.Path.GetFullPath(stateDirectory), FileName));
+    }
+
+    /// <summary>Loads the P-256 key in <paramref name="file"/>, creating it (mode 0600) if there is none; also the collector's receipt key.</summary>
+    /// <exception cref="CryptographicException">The key file exists but is not a P-256 private key.</exception>
+    public static DeviceKey LoadOrCreateFile(string file)
+    {
+        var path = System.IO.Path.GetFullPath(file);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         if (File.Exists(path))
         {
             if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & ~OwnerOnly) != 0)

@@ -38,7 +38,14 @@ public sealed record CameraHealth(string Id, string State, double? Fps, double? 
 /// <param name="Chatter">Chatter state when the input service reports one, else null.</param>
 public sealed record InputHealth(string Id, string Point, bool Locked, string Level, string? Chatter);
 
-public sealed record BrokerHealth(string Url, bool Connected, DateTimeOffset? LastAcknowledgedAt);
+public sealed record BrokerHealth(string Url, bool Connected, DateTimeOffset? LastAcknowledgedAt)
+{
+    /// <summary>Receipts not acted on since start: unsigned, or not signed by an enrolled collector key for this device.</summary>
+    public long UntrustedReceipts { get; init; }
+
+    /// <summary>False when receipts are trusted without a signature (<c>Broker:AllowUnsignedReceipts</c>).</summary>
+    public bool ReceiptsSigned { get; init; } = true;
+}
 
 public sealed record OutboxHealth(long Depth, long Bytes, DateTimeOffset? Oldest, double? OldestAgeSeconds);
 

@@ -136,7 +136,7 @@ public sealed class HealthCollector(
             Cameras = cameraHealth,
             Inputs = inputHealth,
             Scanners = scannerHealth,
-            Broker = new BrokerHealth(BrokerEndpoint.TryParse(agent.Broker.Url, out var endpoint, out _) ? endpoint.ToString() : "(invalid)", uplink.IsConnected, uplink.LastAcknowledgedAt),
+            Broker = new BrokerHealth(BrokerEndpoint.TryParse(agent.Broker.Url, out var endpoint, out _) ? endpoint.ToString() : "(invalid)", uplink.IsConnected, uplink.LastAcknowledgedAt) { UntrustedReceipts = uplink.ReceiptTrust.Untrusted, ReceiptsSigned = !uplink.ReceiptTrust.AllowUnsigned },
             Outbox = new OutboxHealth(stats.Count, stats.Bytes, stats.Oldest, oldestAge),
             Disk = new DiskHealth(agent.StateDirectory, space.FreeBytes, space.TotalBytes, Math.Round(space.FreePercent, 1)),
             Clock = clockState,

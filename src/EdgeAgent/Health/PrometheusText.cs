@@ -28,6 +28,7 @@ public static class PrometheusText
         Gauge(text, "edgeagent_scanner_connected", "1 when the scanner's device is open.", report.Scanners.Select(s => ($"scanner=\"{Escape(s.Id)}\"", s.State == ScannerHealth.Connected ? 1.0 : 0.0)));
         Gauge(text, "edgeagent_input_locked", "1 while the lock is on.", report.Inputs.Select(i => ($"input=\"{Escape(i.Id)}\",point=\"{Escape(i.Point)}\"", i.Locked ? 1.0 : 0.0)));
         Gauge(text, "edgeagent_broker_connected", "1 while connected to the broker.", [("", report.Broker.Connected ? 1 : 0)]);
+        Gauge(text, "edgeagent_receipts_untrusted", "Receipts ignored since start: not signed by an enrolled collector key for this device.", [("", report.Broker.UntrustedReceipts)]);
         Gauge(text, "edgeagent_outbox_depth", "Records waiting for delivery.", [("", report.Outbox.Depth)]);
         Gauge(text, "edgeagent_outbox_bytes", "Bytes waiting for delivery.", [("", report.Outbox.Bytes)]);
         Gauge(text, "edgeagent_outbox_oldest_age_seconds", "Age of the oldest undelivered record.", report.Outbox.OldestAgeSeconds is { } age ? [("", age)] : []);

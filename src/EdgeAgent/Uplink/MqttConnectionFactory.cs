@@ -7,10 +7,19 @@ using MQTTnet.Formatter;
 
 namespace EdgeAgent.Uplink;
 
-/// <summary>Builds MQTT 5 client options from broker configuration: TLS, credentials, keep-alive, socket buffer.</summary>
+/// <summary>Builds MQTT 5 client options from broker configuration: TLS, credentials, keep-alive, socket buffer, maximum packet size.</summary>
 public static class MqttConnectionFactory
 {
-    public static MqttClientOptions Build(BrokerOptions broker, string clientId, Action<MqttClientOptionsBuilder>? configure = null)
+    /// <param name="maximumPacketSize">
+    /// The MQTT 5 Maximum Packet Size announced in CONNECT: the broker must not send this client anything bigger
+    /// (mosquitto drops such a message for this client), so no oversize packet is ever read into memory. 0: none.
+    /// </param>
+    /// <param name="receiveMaximum">
+    /// The MQTT 5 Receive Maximum announced in CONNECT: at most this many QoS 1 messages unacknowledged in flight
+    /// to this client, so the memory held for received messages is at most this times the maximum packet size,
+    /// however many the broker has queued. 0: the protocol default (65,535).
+    /// </param>
+    public static MqttClientOptions Build(BrokerOptions broker, string clientId, Action<MqttClientOptionsBuilder>? configure = null, uint maximumPacketSize = 0, ushort receiveMaximum = 0)
     {
         var endpoint = BrokerEndpoint.Parse(broker.Url);
         var builder = new MqttClientOptionsBuilder()
@@ -24,6 +33,16 @@ public static class MqttConnectionFactory
         if (!string.IsNullOrEmpty(broker.Username))
         {
             builder.WithCredentials(broker.Username, password);
+        }
+
+        if (maximumPacketSize > 0)
+        {
+            builder.WithMaximumPacketSize(maximumPacketSize);
+        }
+
+        if (receiveMaximum > 0)
+        {
+            builder.WithReceiveMaximum(receiveMaximum);
         }
 
         configure?.Invoke(builder);

@@ -32,6 +32,7 @@ public sealed partial class MqttUplinkService : BackgroundService
         this.logger = logger;
         Window = new DeliveryWindow(outbox, agent.Broker, agent.DeviceId, timeProvider, logger) { Telemetry = telemetry };
         commands = new CommandResponder(commandHandler ?? new NoCommands(), agent.DeviceId, logger);
+        ReceiptTrust = new ReceiptTrust(agent.Broker, agent.DeviceId);
         client.ApplicationMessageReceivedAsync += OnMessageAsync;
     }
 
@@ -40,6 +41,18 @@ public sealed partial class MqttUplinkService : BackgroundService
     public DateTimeOffset? LastAcknowledgedAt => Window.LastAcknowledgedAt;
 
     public DeliveryWindow Window { get; }
+
+    /// <summary>Which receipts are acted on (signed by an enrolled collector key); counts the others.</summary>
+    public ReceiptTrust ReceiptTrust { get; }
+
+    /// <summary>
+    /// The largest packet the agent accepts, announced in CONNECT (MQTT 5 Maximum Packet Size): receipts and
+    /// commands are a few KiB, so the broker drops anything bigger for this client instead of delivering it.
+    /// </summary>
+    public const uint MaximumPacketSize = 64 * 1024;
+
+    /// <summary>Receipts and commands the broker may have in flight to the agent (MQTT 5 Receive Maximum): at most 64 × 64 KiB held.</summary>
+    public const ushort ReceiveMaximum = 64;
 
     /// <summary>Connections made so far (a reconnect counts again); for status and tests.</summary>
     public int Connections { get; private set; }
@@ -50,6 +63,11 @@ public sealed partial class MqttUplinkService : BackgroundService
         if (!endpoint.UseTls && !endpoint.IsLoopback)
         {
             Log.InsecureBroker(logger, endpoint.ToString());
+        }
+
+        if (ReceiptTrust.AllowUnsigned)
+        {
+            Log.UnsignedReceipts(logger);
         }
 
         var responder = commands.RunAsync(() => client, stoppingToken);
@@ -110,7 +128,7 @@ public sealed partial class MqttUplinkService : BackgroundService
             .WithWillTopic(Topics.Status(agent.DeviceId))
             .WithWillPayload("offline"u8.ToArray())
             .WithWillRetain()
-            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce), MaximumPacketSize, ReceiveMaximum);
         var connected = await client.ConnectAsync(mqtt, cancellationToken);
         Connections++;
 
@@ -153,9 +171,17 @@ public sealed partial class MqttUplinkService : BackgroundService
         if (message.Topic == Topics.Receipt(agent.DeviceId))
         {
             var payload = message.Payload;
-            if (Receipt.TryParse(payload.Length <= Receipt.MaxBytes ? payload.ToArray() : []) is { } receipt)
+            var bytes = payload.Length <= Receipt.MaxBytes ? payload.ToArray() : [];
+            if (Receipt.TryParse(bytes) is { } receipt)
             {
-                Window.OnReceipt(receipt);
+                if (ReceiptTrust.Problem(bytes, receipt) is { } problem)
+                {
+                    Log.UntrustedReceipt(logger, receipt.Sequence, receipt.Status.ToString(), problem, ReceiptTrust.Untrusted);
+                }
+                else
+                {
+                    Window.OnReceipt(receipt);
+                }
             }
             else
             {
@@ -196,6 +222,7 @@ public sealed partial class MqttUplinkService : BackgroundService
     public override void Dispose()
     {
         client.Dispose();
+        ReceiptTrust.Dispose();
         base.Dispose();
     }
 
@@ -212,6 +239,12 @@ public sealed partial class MqttUplinkService : BackgroundService
 
         [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "Broker refused subscription to {Topic}: {Reason}; receipts or commands will not arrive (check the ACL)")]
         public static partial void SubscribeRefused(ILogger logger, string topic, string reason);
+
+        [LoggerMessage(EventId = 5006, Level = LogLevel.Warning, Message = "Ignored a '{Status}' receipt for record #{Sequence}: {Reason} ({Count} untrusted receipts since start)")]
+        public static partial void UntrustedReceipt(ILogger logger, long sequence, string status, string reason, long count);
+
+        [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "INSECURE: receipts are trusted without a collector signature (Broker:AllowUnsignedReceipts); any client that may write this device's receipt topic can delete its evidence")]
+        public static partial void UnsignedReceipts(ILogger logger);
 
         [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Ignored a {Bytes}-byte message on the receipt topic that is not a receipt")]
         public static partial void BadReceipt(ILogger logger, long bytes);

@@ -28,6 +28,12 @@ public sealed record Receipt
     /// <summary>For <see cref="ReceiptStatus.Rejected"/>: why, for people.</summary>
     public string? Reason { get; init; }
 
+    /// <summary>The device the receipt is for, so a signed receipt cannot be replayed to another device.</summary>
+    public string? DeviceId { get; init; }
+
+    /// <summary>The collector's ES256 signature over the canonical bytes without this member (<see cref="ReceiptSignature"/>).</summary>
+    public Evidence.SignatureStamp? Signature { get; init; }
+
     /// <summary>Stored or already stored: the device may forget the record.</summary>
     [JsonIgnore]
     public bool IsFinal => Status is ReceiptStatus.Stored or ReceiptStatus.Duplicate;

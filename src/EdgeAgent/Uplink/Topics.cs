@@ -4,7 +4,7 @@ namespace EdgeAgent.Uplink;
 /// Versioned, device-scoped topic scheme: everything a device sends or receives is under
 /// <c>edgeagent/v1/{deviceId}/</c>, so a broker ACL line <c>pattern readwrite edgeagent/v1/%c/#</c> confines it.
 /// </summary>
-public static class Topics
+public static partial class Topics
 {
     public const string Root = "edgeagent/v1";
 
@@ -55,6 +55,12 @@ public static class Topics
         var parts = topic.Split('/');
         return parts.Length == 4 && parts[0] == "edgeagent" && parts[1] == "v1" ? parts[2] : null;
     }
+
+    /// <summary>Whether a topic's device segment is a device id this system could have issued (<see cref="Configuration.Identifiers"/>).</summary>
+    public static bool IsDeviceId(string deviceId) => DeviceIdPattern().IsMatch(deviceId);
+
+    [System.Text.RegularExpressions.GeneratedRegex(Configuration.Identifiers.Pattern, System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex DeviceIdPattern();
 
     /// <summary>MQTT 5 user property names on image chunk messages.</summary>
     public static class Properties

@@ -1,5 +1,6 @@
 using System.Globalization;
 using EdgeAgent.Collector;
+using EdgeAgent.Evidence;
 using EdgeAgent.Procedure;
 
 namespace EdgeAgent.Verification;
@@ -38,8 +39,9 @@ public static class EvidenceVerifier
             warnings.Add($"ignored {all.Count - layout.Count} JSON files outside the record layout {{site}}/{{device}}/{{work order}}/{{sequence}}-{{step}}-{{camera}}.json");
         }
 
-        var devices = layout
-            .GroupBy(p => DeviceOf(p.Relative), StringComparer.Ordinal)
+        var located = layout.Select(p => (p.Json, p.ImagePath, p.Relative, Device: Locate(p.Relative, p.Json, failures))).ToList();
+        var devices = located
+            .GroupBy(p => p.Device, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal);
         foreach (var device in devices)
         {
@@ -68,8 +70,46 @@ public static class EvidenceVerifier
         return new VerificationReport(count, failures, warnings) { Jobs = jobs };
     }
 
-    /// <summary>The device segment of <c>{site}/{device}/…</c>.</summary>
-    private static string DeviceOf(string relative) => relative.Split(Path.DirectorySeparatorChar)[1];
+    /// <summary>
+    /// The device a record file belongs to: its <c>{site}/{device}/{work order}</c> segments decoded
+    /// (<see cref="SafePath.Decode"/>) and compared with the record, so <c>cv.1</c> and <c>cv_1</c> stay apart.
+    /// A store written before the reversible encoding is still read: a segment equal to the record's old
+    /// sanitised form (<see cref="SafePath.LegacySegment"/>) counts as a match. A record under another
+    /// site or work order than it names is a <see cref="VerificationFailure.Checks.Location"/> failure; under
+    /// another device, it is grouped by the directory and fails the device check.
+    /// </summary>
+    private static string Locate(string relative, string jsonPath, List<VerificationFailure> failures)
+    {
+        var segments = relative.Split(Path.DirectorySeparatorChar);
+        var directoryDevice = SafePath.Decode(segments[1]) ?? segments[1];
+        EvidenceRecord record;
+        try
+        {
+            record = EvidenceRecord.FromJson(File.ReadAllBytes(jsonPath));
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException or IOException)
+        {
+            return directoryDevice; // the chain check reports it
+        }
+
+        if (!Matches(segments[1], record.DeviceId))
+        {
+            return directoryDevice;
+        }
+
+        foreach (var (segment, name, what) in new[] { (segments[0], record.SiteId, "site"), (segments[2], record.WorkOrder?.Id, "work order") })
+        {
+            if (!Matches(segment, name))
+            {
+                failures.Add(new(record.DeviceId, relative, record.Sequence, VerificationFailure.Checks.Location, $"stored under {what} '{SafePath.Decode(segment) ?? segment}' but the record names '{name}'"));
+            }
+        }
+
+        return record.DeviceId;
+    }
+
+    private static bool Matches(string segment, string? name) =>
+        name is not null && (SafePath.Decode(segment) == name || (!segment.Contains('%', StringComparison.Ordinal) && segment == SafePath.LegacySegment(name)));
 
     /// <summary>The sequence in a <c>{sequence:D8}-{step}-{camera}.json</c> name.</summary>
     private static long? NameSequence(string path)

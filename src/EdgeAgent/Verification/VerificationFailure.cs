@@ -13,6 +13,7 @@ public sealed record VerificationFailure(string DeviceId, string File, long? Seq
     {
         public const string Parse = "parse";
         public const string Device = "device";
+        public const string Location = "location";
         public const string Signature = "signature";
         public const string Image = "image-hash";
         public const string ImageIntegrity = "image-integrity";

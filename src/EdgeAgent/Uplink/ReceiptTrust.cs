@@ -1,0 +1,86 @@
+using System.Security.Cryptography;
+using EdgeAgent.Configuration;
+
+namespace EdgeAgent.Uplink;
+
+/// <summary>
+/// Which receipts the device acts on: those signed by an enrolled collector key (<see cref="BrokerOptions.CollectorKeys"/>)
+/// for this device. With no key enrolled and <see cref="BrokerOptions.AllowUnsignedReceipts"/> set, every
+/// well-formed receipt; with neither, none (the configuration validator refuses to start that way). Receipts
+/// that are not trusted are counted (<see cref="Untrusted"/>) and do nothing.
+/// </summary>
+public sealed class ReceiptTrust : IDisposable
+{
+    private readonly Dictionary<string, ECDsa> keys = new(StringComparer.Ordinal);
+    private readonly string deviceId;
+    private long untrusted;
+
+    public ReceiptTrust(BrokerOptions broker, string deviceId)
+    {
+        this.deviceId = deviceId;
+        AllowUnsigned = broker.CollectorKeys.Count == 0 && broker.AllowUnsignedReceipts;
+        foreach (var file in broker.CollectorKeys)
+        {
+            var key = ECDsa.Create();
+            key.ImportFromPem(File.ReadAllText(file));
+            keys[Evidence.EvidenceSignature.KeyId(key)] = key;
+        }
+    }
+
+    /// <summary>True when receipts are trusted without a signature (no collector key enrolled, explicitly allowed).</summary>
+    public bool AllowUnsigned { get; }
+
+    public int KeyCount => keys.Count;
+
+    /// <summary>Receipts refused since start (unsigned, unknown key, bad signature, other device).</summary>
+    public long Untrusted => Interlocked.Read(ref untrusted);
+
+    /// <summary>Raised (on the MQTT thread) with the running count each time a receipt is not trusted.</summary>
+    public event EventHandler<long>? Refused;
+
+    /// <summary>Null when the device may act on <paramref name="receipt"/> (parsed from <paramref name="payload"/>); else why not (and counted).</summary>
+    public string? Problem(ReadOnlySpan<byte> payload, Receipt receipt)
+    {
+        if (AllowUnsigned)
+        {
+            return null;
+        }
+
+        var problem = keys.Count == 0 ? "no collector key is enrolled (Broker:CollectorKeys)" : ReceiptSignature.Check(payload, receipt, deviceId, keys);
+        if (problem is not null)
+        {
+            var count = Interlocked.Increment(ref untrusted); // not inside ?.Invoke: without a subscriber it would not run
+            Refused?.Invoke(this, count);
+        }
+
+        return problem;
+    }
+
+    /// <summary>Why <paramref name="file"/> cannot be an enrolled collector key, or null.</summary>
+    public static string? KeyProblem(string file)
+    {
+        if (!File.Exists(file))
+        {
+            return $"file '{file}' does not exist";
+        }
+
+        try
+        {
+            using var key = ECDsa.Create();
+            key.ImportFromPem(File.ReadAllText(file));
+            return key.KeySize == 256 ? null : $"'{file}' is a {key.KeySize}-bit key; expected ECDSA P-256";
+        }
+        catch (Exception ex) when (ex is ArgumentException or CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            return $"'{file}' is not an ECDSA public key in PEM: {ex.Message}";
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var key in keys.Values)
+        {
+            key.Dispose();
+        }
+    }
+}
