@@ -22,7 +22,15 @@ public static class CollectCommand
         var indexConnection = new Option<string?>("--index-connection") { Description = "Npgsql connection string without a password (e.g. Host=/run/postgresql;Database=evidence)." };
         var indexConnectionFile = new Option<string?>("--index-connection-file") { Description = "File holding the index connection string (use this when it contains a password)." };
         var keys = new Option<string?>("--keys") { Description = "Enrolled device public keys: a directory of {deviceId}.pem (from 'edgeagent key') or one such file. Records not signed by their device's enrolled key are rejected. Default: signatures not checked." };
-        var command = new Command("collect", "Run the central collector: receive evidence, verify image hashes, signatures and chain links, store each record once.") { broker, dir, ca, user, passwordFile, clientCert, clientKey, clientId, sharedGroup, index, indexConnection, indexConnectionFile, keys };
+        var store = new Option<string?>("--store") { Description = "Store records and images in an S3 bucket, s3://bucket[/prefix], instead of --output (which then holds only the SQLite index and chunk staging)." };
+        var objectLockDays = new Option<int?>("--object-lock-days") { Description = "With --store: write every object with S3 Object Lock, COMPLIANCE mode, for this many days (the bucket must have Object Lock enabled)." };
+        var s3 = new S3Arguments();
+        var command = new Command("collect", "Run the central collector: receive evidence, verify image hashes, signatures and chain links, store each record once.") { broker, dir, ca, user, passwordFile, clientCert, clientKey, clientId, sharedGroup, index, indexConnection, indexConnectionFile, keys, store, objectLockDays };
+        foreach (var option in s3.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(async (parse, cancellationToken) =>
         {
             var brokerOptions = new BrokerOptions
@@ -59,11 +67,31 @@ public static class CollectCommand
                 return ExitCodes.Config;
             }
 
+            Collector.ObjectStore.S3StoreOptions? bucket = null;
+            if (parse.GetValue(objectLockDays) is { } days && (days < 1 || parse.GetValue(store) is null))
+            {
+                error.WriteLine("edgeagent collect: --object-lock-days: needs --store s3://… and a number of days ≥ 1");
+                return ExitCodes.Config;
+            }
+
+            if (parse.GetValue(store) is { } location)
+            {
+                try
+                {
+                    bucket = s3.Build(parse, location, parse.GetValue(objectLockDays));
+                }
+                catch (ConfigException ex)
+                {
+                    error.WriteLine($"edgeagent collect: --store: {string.Join("; ", ex.Errors)}");
+                    return ExitCodes.Config;
+                }
+            }
+
             using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
             CollectorService collector;
             try
             {
-                collector = new CollectorService(new CollectorOptions { Broker = brokerOptions, OutputDirectory = parse.GetValue(dir)!, SubscriptionGroup = string.IsNullOrEmpty(parse.GetValue(sharedGroup)) ? null : parse.GetValue(sharedGroup), ClientId = parse.GetValue(clientId) ?? "edgeagent-collector-" + Environment.MachineName, Index = indexOptions, KeysDirectory = keysPath }, loggerFactory.CreateLogger<CollectorService>());
+                collector = new CollectorService(new CollectorOptions { Broker = brokerOptions, OutputDirectory = parse.GetValue(dir)!, SubscriptionGroup = string.IsNullOrEmpty(parse.GetValue(sharedGroup)) ? null : parse.GetValue(sharedGroup), ClientId = parse.GetValue(clientId) ?? "edgeagent-collector-" + Environment.MachineName, Index = indexOptions, KeysDirectory = keysPath, ObjectStore = bucket }, loggerFactory.CreateLogger<CollectorService>());
             }
             catch (InvalidDataException ex)
             {
@@ -87,7 +115,7 @@ public static class CollectCommand
                 return ExitCodes.Unavailable;
             }
 
-            output.WriteLine($"collecting from {brokerOptions.Url} into {collector.Store.Root}; Ctrl+C to stop");
+            output.WriteLine($"collecting from {brokerOptions.Url} into {collector.Store.Location}; Ctrl+C to stop");
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);

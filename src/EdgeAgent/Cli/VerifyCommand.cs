@@ -9,7 +9,8 @@ public static class VerifyCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var dir = new Argument<string>("DIR") { Description = "Root of a collector's evidence store." };
+        var dir = new Argument<string>("DIR") { Description = "Root of a collector's evidence store: a directory, or s3://bucket[/prefix]." };
+        var s3 = new S3Arguments();
         var keys = new Option<string?>("--keys") { Description = "Enrolled public keys: a directory of {deviceId}.pem files (from 'edgeagent key'), or one such file." };
         var procedures = new Option<string?>("--procedures")
         {
@@ -19,12 +20,17 @@ public static class VerifyCommand
         {
             dir, keys, procedures,
         };
+        foreach (var option in s3.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(parse =>
         {
             var root = parse.GetValue(dir)!;
-            if (!Directory.Exists(root))
+            if (!Collector.ObjectStore.S3StoreOptions.IsLocation(root) && !Directory.Exists(root))
             {
-                error.WriteLine($"edgeagent verify: '{root}' is not a directory");
+                error.WriteLine($"edgeagent verify: '{root}' is neither a directory nor an s3://bucket location");
                 return ExitCodes.Usage;
             }
 
@@ -44,7 +50,21 @@ public static class VerifyCommand
 
             using (enrolled)
             {
-                return Report(EvidenceVerifier.Verify(root, enrolled, templates), output, error);
+                Collector.IEvidenceStore store;
+                try
+                {
+                    store = Collector.ObjectStore.S3StoreOptions.IsLocation(root) ? new Collector.ObjectStore.S3EvidenceStore(s3.Build(parse, root)) : new Collector.EvidenceStore(root);
+                }
+                catch (Configuration.ConfigException ex)
+                {
+                    error.WriteLine($"edgeagent verify: {string.Join("; ", ex.Errors)}");
+                    return ExitCodes.Usage;
+                }
+
+                using (store)
+                {
+                    return Report(EvidenceVerifier.Verify(store, enrolled, templates), output, error);
+                }
             }
         });
         return command;
@@ -60,6 +80,11 @@ public static class VerifyCommand
         foreach (var warning in report.Warnings)
         {
             error.WriteLine($"WARN {warning}");
+        }
+
+        foreach (var retained in report.Retention)
+        {
+            output.WriteLine($"RETAIN {retained}");
         }
 
         if (report.First is { } first)

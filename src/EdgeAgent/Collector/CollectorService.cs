@@ -49,7 +49,7 @@ public sealed partial class CollectorService : IAsyncDisposable
 
     public EvidenceIntake Intake { get; }
 
-    public EvidenceStore Store => Intake.Store;
+    public IEvidenceStore Store => Intake.Store;
 
     /// <summary>Raised after a record and its image are durably stored (not for duplicates).</summary>
     public event EventHandler<EvidenceRecord>? RecordStored;
@@ -83,7 +83,7 @@ public sealed partial class CollectorService : IAsyncDisposable
         }
 
         await ConnectAsync(cancellationToken);
-        Log.Started(logger, options.Broker.Url, Store.Root);
+        Log.Started(logger, options.Broker.Url, Store.Location);
         supervisor = SuperviseAsync(stopping.Token);
     }
 
@@ -114,7 +114,7 @@ public sealed partial class CollectorService : IAsyncDisposable
                 await Task.Delay(delay, timeProvider, cancellationToken);
                 await ConnectAsync(cancellationToken);
                 failures = 0;
-                Log.Started(logger, options.Broker.Url, Store.Root);
+                Log.Started(logger, options.Broker.Url, Store.Location);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -24,16 +24,18 @@ public sealed partial class EvidenceIntake : IDisposable
         this.logger = logger;
         this.timeProvider = timeProvider ?? TimeProvider.System;
         Keys = options.KeysDirectory is null ? null : EnrolledKeys.Load(options.KeysDirectory); // first: a bad key leaves nothing open
-        Store = new EvidenceStore(options.OutputDirectory);
-        Directory.CreateDirectory(Store.Root);
-        Index = EvidenceIndexFactory.Open(options.Index, Store.Root, options.ClientId);
-        Staging = new ChunkStaging(Store.Root, options.MaxChunkBytes, options.MaxImageBytes, options.MaxPendingBytes);
+        Directory.CreateDirectory(options.OutputDirectory);
+        Store = options.ObjectStore is { } bucket ? new ObjectStore.S3EvidenceStore(bucket, this.timeProvider) : new EvidenceStore(options.OutputDirectory);
+        var workDirectory = Path.GetFullPath(options.OutputDirectory); // the SQLite index and chunk staging stay local, whichever store holds the evidence
+        Index = EvidenceIndexFactory.Open(options.Index, workDirectory, options.ClientId);
+        Staging = new ChunkStaging(workDirectory, options.MaxChunkBytes, options.MaxImageBytes, options.MaxPendingBytes);
     }
 
     /// <summary>The enrolled device keys records must be signed with; null: signatures are not checked.</summary>
     public EnrolledKeys? Keys { get; }
 
-    public EvidenceStore Store { get; }
+    /// <summary>Where records and images go: the directory <see cref="CollectorOptions.OutputDirectory"/>, or the bucket of <see cref="CollectorOptions.ObjectStore"/>.</summary>
+    public IEvidenceStore Store { get; }
 
     public IEvidenceIndex Index { get; }
 
@@ -164,6 +166,7 @@ public sealed partial class EvidenceIntake : IDisposable
     public void Dispose()
     {
         Index.Dispose();
+        Store.Dispose();
         Keys?.Dispose();
     }
 

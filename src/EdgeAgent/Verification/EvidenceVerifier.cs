@@ -5,16 +5,23 @@ using EdgeAgent.Procedure;
 namespace EdgeAgent.Verification;
 
 /// <summary>
-/// Verifies a collector's evidence store (<c>{root}/{site}/{device}/{work order}/{sequence}-{step}-{camera}.json|.jpg</c>):
-/// each device's chain (<see cref="ChainVerifier"/>), then each work order's completeness (<see cref="CompletenessChecker"/>).
+/// Verifies a collector's evidence store (<c>{root}/{site}/{device}/{work order}/{sequence}-{step}-{camera}.json|.jpg</c>),
+/// a directory or a bucket: each device's chain (<see cref="ChainVerifier"/>), then each work order's completeness
+/// (<see cref="CompletenessChecker"/>), and, for a store with write-once retention, each object's retention.
 /// </summary>
 public static class EvidenceVerifier
 {
-    /// <param name="keys">Enrolled public keys; null skips signature checks (with a warning).</param>
-    /// <param name="templates">Procedure templates; null skips completeness checks (with a warning).</param>
+    /// <summary>Verifies the directory store at <paramref name="root"/>.</summary>
     public static VerificationReport Verify(string root, EnrolledKeys? keys = null, IReadOnlyDictionary<string, ProcedureTemplate>? templates = null)
     {
-        var store = new EvidenceStore(root);
+        using var store = new EvidenceStore(root);
+        return Verify(store, keys, templates);
+    }
+
+    /// <param name="keys">Enrolled public keys; null skips signature checks (with a warning).</param>
+    /// <param name="templates">Procedure templates; null skips completeness checks (with a warning).</param>
+    public static VerificationReport Verify(IEvidenceStore store, EnrolledKeys? keys = null, IReadOnlyDictionary<string, ProcedureTemplate>? templates = null)
+    {
         var failures = new List<VerificationFailure>();
         var warnings = new List<string>();
         var jobs = new List<JobSummary>();
@@ -29,20 +36,20 @@ public static class EvidenceVerifier
         }
 
         var count = 0;
-        var all = store.Enumerate().Select(p => (Json: p.JsonPath, p.ImagePath, Relative: Path.GetRelativePath(store.Root, p.JsonPath))).ToList();
-        var layout = all.Where(p => p.Relative.Split(Path.DirectorySeparatorChar).Length == 4 && NameSequence(p.Json) is not null).ToList();
+        var all = store.List().ToList();
+        var layout = all.Where(p => p.RecordKey.Split('/').Length == 4 && NameSequence(p.RecordKey) is not null).ToList();
         if (layout.Count < all.Count)
         {
             warnings.Add($"ignored {all.Count - layout.Count} JSON files outside the record layout {{site}}/{{device}}/{{work order}}/{{sequence}}-{{step}}-{{camera}}.json");
         }
 
         var devices = layout
-            .GroupBy(p => DeviceOf(p.Relative), StringComparer.Ordinal)
+            .GroupBy(p => DeviceOf(p.RecordKey), StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal);
         foreach (var device in devices)
         {
             var stored = device
-                .Select(p => new StoredRecord(p.Relative, NameSequence(p.Json), File.ReadAllBytes(p.Json), () => File.Exists(p.ImagePath) ? File.ReadAllBytes(p.ImagePath) : null))
+                .Select(p => new StoredRecord(p.RecordKey, NameSequence(p.RecordKey), store.Read(p.RecordKey) ?? [], () => store.Read(p.ImageKey)))
                 .OrderBy(r => r.NameSequence ?? long.MaxValue)
                 .ThenBy(r => r.Name, StringComparer.Ordinal)
                 .ToList();
@@ -62,11 +69,14 @@ public static class EvidenceVerifier
             }
         }
 
-        return new VerificationReport(count, failures, warnings) { Jobs = jobs };
+        var retention = store.SupportsRetention
+            ? layout.SelectMany(p => new[] { p.RecordKey, p.ImageKey }).Select(k => new ObjectRetention(k, store.Retention(k))).ToList()
+            : [];
+        return new VerificationReport(count, failures, warnings) { Jobs = jobs, Retention = retention };
     }
 
     /// <summary>The device segment of <c>{site}/{device}/…</c>.</summary>
-    private static string DeviceOf(string relative) => relative.Split(Path.DirectorySeparatorChar)[1];
+    private static string DeviceOf(string relative) => relative.Split('/')[1];
 
     /// <summary>The sequence in a <c>{sequence:D8}-{step}-{camera}.json</c> name.</summary>
     private static long? NameSequence(string path)

@@ -6,6 +6,9 @@ public sealed record VerificationReport(int Records, IReadOnlyList<VerificationF
     /// <summary>Every work order seen (when templates were given), device by device.</summary>
     public IReadOnlyList<JobSummary> Jobs { get; init; } = [];
 
+    /// <summary>Each object's write-once retention, record and image, for a store that has retention (an S3 bucket); empty for a directory.</summary>
+    public IReadOnlyList<ObjectRetention> Retention { get; init; } = [];
+
     public bool Ok => Failures.Count == 0 && Records > 0;
 
     /// <summary>The first broken link, or null.</summary>
