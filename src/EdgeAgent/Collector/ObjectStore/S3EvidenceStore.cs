@@ -12,7 +12,7 @@ namespace EdgeAgent.Collector.ObjectStore;
 /// under an optional prefix, the image written before the record, and a record already stored is not written again.
 /// Every PUT carries <c>Content-MD5</c> of the bytes sent and <c>x-amz-checksum-sha256</c> of the bytes the record
 /// vouches for (the image's SHA-256 from the record; the record's own SHA-256), so the server refuses a corrupted
-/// upload. With <see cref="S3StoreOptions.ObjectLockDays"/>, every object is written with Object Lock in COMPLIANCE
+/// upload (<see cref="PutRequest"/> says which server checks which). With <see cref="S3StoreOptions.ObjectLockDays"/>, every object is written with Object Lock in COMPLIANCE
 /// mode: nobody, the bucket owner included, can delete or overwrite that version before its retention date.
 /// </summary>
 /// <remarks>
@@ -129,8 +129,16 @@ public sealed class S3EvidenceStore : IEvidenceStore
         }
     }
 
-    /// <summary>Writes one object; <paramref name="sha256"/> is what the bytes must hash to, or the server refuses them.</summary>
-    private void Put(string key, byte[] bytes, byte[] sha256, string contentType)
+    /// <summary>Writes one object; <paramref name="sha256"/> is what the bytes must hash to.</summary>
+    private void Put(string key, byte[] bytes, byte[] sha256, string contentType) =>
+        Wait(client.PutObjectAsync(PutRequest(key, bytes, sha256, contentType)));
+
+    /// <summary>
+    /// The PUT for one object: <c>Content-MD5</c> of the bytes (every S3 server checks it, and Object Lock requires it),
+    /// <c>x-amz-checksum-sha256</c> of what the record vouches for (checked by servers with S3 additional checksums;
+    /// Ceph 16 ignores it), and the retention when Object Lock days are configured.
+    /// </summary>
+    internal PutObjectRequest PutRequest(string key, byte[] bytes, byte[] sha256, string contentType)
     {
         var request = new PutObjectRequest
         {
@@ -150,7 +158,7 @@ public sealed class S3EvidenceStore : IEvidenceStore
             request.ObjectLockRetainUntilDate = timeProvider.GetUtcNow().UtcDateTime.AddDays(days);
         }
 
-        Wait(client.PutObjectAsync(request));
+        return request;
     }
 
     private static bool SameRecord(byte[] json, Guid recordId)
