@@ -9,7 +9,7 @@ namespace EdgeAgent.Tests.Infrastructure;
 /// A real one-node Ceph 16 cluster (Debian <c>ceph-mon</c>, <c>ceph-osd</c>, <c>radosgw</c>) with a RADOS Gateway on a
 /// loopback port: one monitor, one memstore OSD (in memory, nothing on disk to clean), no cephx (auth none, crc
 /// on the wire), and an S3 user. Real S3, with versioning and Object Lock. Each daemon runs in the foreground as a
-/// child of this process and is killed on dispose. Start-up takes about 10 s; share it with <see cref="CephFixture"/>.
+/// child of this process and is killed on dispose. Start-up takes about 10 s; share it through the tests' CephFixture.
 /// </summary>
 public sealed class CephRgwProcess : IAsyncDisposable
 {
