@@ -109,6 +109,11 @@ public static class CollectCommand
             {
                 await collector.StartAsync(cancellationToken);
             }
+            catch (StoreCheckException ex)
+            {
+                error.WriteLine($"edgeagent collect: {ex.Message}");
+                return ExitCodes.Unavailable;
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 error.WriteLine($"edgeagent collect: cannot connect to {brokerOptions.Url}: {ex.Message}");

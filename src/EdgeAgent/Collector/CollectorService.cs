@@ -82,6 +82,7 @@ public sealed partial class CollectorService : IAsyncDisposable
             Log.OpenGap(logger, gap.DeviceId, gap.From, gap.To);
         }
 
+        await Store.CheckAsync(cancellationToken); // a bucket that cannot keep its retention promise stops the start
         await ConnectAsync(cancellationToken);
         Log.Started(logger, options.Broker.Url, Store.Location);
         supervisor = SuperviseAsync(stopping.Token);

@@ -66,6 +66,12 @@ public sealed class EvidenceStore(string root) : IEvidenceStore
         }
     }
 
+    public Task CheckAsync(CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(Root);
+        return Task.CompletedTask;
+    }
+
     /// <summary>A directory has no write-once retention.</summary>
     public StoredRetention? Retention(string key) => null;
 

@@ -13,6 +13,9 @@ public interface IEvidenceStore : IDisposable
     /// <summary>True when objects carry a retention date that <see cref="Retention"/> can read.</summary>
     bool SupportsRetention { get; }
 
+    /// <summary>Checks once, at start, that the store can keep its promises (the bucket exists and has Object Lock when retention is asked for); throws <see cref="StoreCheckException"/> saying what is wrong.</summary>
+    Task CheckAsync(CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Stores the pair durably, the image first and the record last (a record's presence means its pair is complete);
     /// storing the same record again changes nothing. Returns the record's key.

@@ -112,6 +112,19 @@ public sealed class S3EvidenceStoreTests(CephFixture ceph) : IDisposable
     }
 
     [Fact]
+    public async Task A_collector_asked_for_retention_on_a_bucket_without_object_lock_does_not_start()
+    {
+        var bucket = await CephBuckets.CreateAsync(admin, objectLock: false);
+        await using var broker = await MosquittoProcess.StartAsync();
+        await using var collector = new CollectorHarness(fixture.Root, new BrokerOptions { Url = broker.Url }, objectStore: ceph.Server.Options(bucket, objectLockDays: 1));
+
+        var refused = await Assert.ThrowsAsync<StoreCheckException>(collector.StartAsync);
+
+        Assert.Contains("--object-lock-days", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(bucket, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_second_record_claiming_a_stored_sequence_is_kept_beside_it()
     {
         var bucket = await CephBuckets.CreateAsync(admin, objectLock: false);

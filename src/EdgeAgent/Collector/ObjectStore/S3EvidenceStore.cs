@@ -56,6 +56,32 @@ public sealed class S3EvidenceStore : IEvidenceStore
     /// <summary>The SDK client, for callers that manage the bucket itself (creating it, reading its lock configuration).</summary>
     internal AmazonS3Client Client => client;
 
+    public async Task CheckAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            if (options.ObjectLockDays is null)
+            {
+                await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = options.Bucket, Prefix = options.Prefix, MaxKeys = 1 }, cancellationToken);
+                return;
+            }
+
+            var configuration = await client.GetObjectLockConfigurationAsync(new GetObjectLockConfigurationRequest { BucketName = options.Bucket }, cancellationToken);
+            if (configuration.ObjectLockConfiguration?.ObjectLockEnabled != ObjectLockEnabled.Enabled)
+            {
+                throw new StoreCheckException($"--object-lock-days: bucket '{options.Bucket}' does not have Object Lock enabled (create it with Object Lock, or leave out --object-lock-days)");
+            }
+        }
+        catch (AmazonS3Exception ex) when (ex.ErrorCode is "ObjectLockConfigurationNotFoundError" or "InvalidRequest")
+        {
+            throw new StoreCheckException($"--object-lock-days: bucket '{options.Bucket}' does not have Object Lock enabled (create it with Object Lock, or leave out --object-lock-days)", ex);
+        }
+        catch (AmazonServiceException ex)
+        {
+            throw new StoreCheckException($"--store: cannot use bucket '{options.Bucket}' at {options.ServiceUrl ?? "AWS"}: {ex.ErrorCode} {ex.Message}", ex);
+        }
+    }
+
     public string Store(EvidenceRecord record, byte[] recordJson, byte[] image)
     {
         var key = EvidenceLayout.RecordKey(record);
