@@ -45,6 +45,11 @@ public static class ReportCommand
                     error.WriteLine($"edgeagent report: {string.Join("; ", ex.Errors)}");
                     return ExitCodes.Usage;
                 }
+                catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or HttpRequestException)
+                {
+                    error.WriteLine($"edgeagent report: cannot read {root}: {ex.Message}");
+                    return ExitCodes.Unavailable;
+                }
 
                 root = snapshot;
                 requestedOutput = null; // the report goes to the snapshot's reports/, as for any directory store

@@ -63,7 +63,15 @@ public static class VerifyCommand
 
                 using (store)
                 {
-                    return Report(EvidenceVerifier.Verify(store, enrolled, templates), output, error);
+                    try
+                    {
+                        return Report(EvidenceVerifier.Verify(store, enrolled, templates), output, error);
+                    }
+                    catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or HttpRequestException)
+                    {
+                        error.WriteLine($"edgeagent verify: cannot read {store.Location}: {ex.Message}");
+                        return ExitCodes.Unavailable;
+                    }
                 }
             }
         });
