@@ -131,6 +131,28 @@ public sealed class BucketTamperDetectionTests(CephFixture ceph) : IDisposable
     }
 
     [Fact]
+    public async Task Verify_command_fails_objects_locked_for_less_than_the_required_days()
+    {
+        var (job, bucket) = await StoreJobAsync(objectLockDays: 2);
+        using (job)
+        using (bucket)
+        {
+            var credentials = temp.Combine("s3.env");
+            File.WriteAllText(credentials, $"{S3Credentials.AccessKeyVariable}={CephRgwProcess.AccessKey}\n{S3Credentials.SecretKeyVariable}={CephRgwProcess.SecretKey}\n");
+            string[] args = ["verify", bucket.Location, "--s3-endpoint", ceph.Server.Endpoint, "--s3-credentials-file", credentials, "--keys", job.KeysDirectory, "--procedures", SignedEvidenceStore.Procedures];
+            var (output, error) = (new StringWriter(), new StringWriter());
+
+            var enough = await EdgeAgentCli.InvokeAsync([.. args, "--require-retention-days", "1"], new StringWriter(), new StringWriter());
+            var tooLittle = await EdgeAgentCli.InvokeAsync([.. args, "--require-retention-days", "30"], output, error);
+
+            Assert.Equal(0, enough);
+            Assert.Equal(1, tooLittle);
+            Assert.Contains($"FAIL {job.Relative(1)}", error.ToString());
+            Assert.Equal(12, error.ToString().Split('\n').Count(l => l.StartsWith("FAIL ", StringComparison.Ordinal) && l.Contains("retention: retention COMPLIANCE until", StringComparison.Ordinal)));
+        }
+    }
+
+    [Fact]
     public async Task Report_command_on_a_bucket_copies_the_evidence_and_writes_the_offline_report()
     {
         var (job, bucket) = await StoreJobAsync();

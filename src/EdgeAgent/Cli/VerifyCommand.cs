@@ -12,13 +12,14 @@ public static class VerifyCommand
         var dir = new Argument<string>("DIR") { Description = "Root of a collector's evidence store: a directory, or s3://bucket[/prefix]." };
         var s3 = new S3Arguments();
         var keys = new Option<string?>("--keys") { Description = "Enrolled public keys: a directory of {deviceId}.pem files (from 'edgeagent key'), or one such file." };
+        var requireRetention = new Option<int?>("--require-retention-days") { Description = "For an s3:// store: fail unless every record and image is locked (Object Lock) for at least this many more days." };
         var procedures = new Option<string?>("--procedures")
         {
             Description = "Directory of procedure templates for the completeness check (default: the templates shipped with edgeagent).",
         };
         var command = new Command("verify", "Check a collector's output: per-device hash chains (gaps, reordering), signatures, image SHA-256s and completeness against the procedure templates. Exits 1 on any failure and names the first broken link.")
         {
-            dir, keys, procedures,
+            dir, keys, procedures, requireRetention,
         };
         foreach (var option in s3.All)
         {
@@ -65,7 +66,13 @@ public static class VerifyCommand
                 {
                     try
                     {
-                        return Report(EvidenceVerifier.Verify(store, enrolled, templates), output, error);
+                        var report = EvidenceVerifier.Verify(store, enrolled, templates);
+                        if (parse.GetValue(requireRetention) is { } days)
+                        {
+                            report = report.RequireRetention(TimeProvider.System.GetUtcNow().AddDays(days));
+                        }
+
+                        return Report(report, output, error);
                     }
                     catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or HttpRequestException)
                     {
