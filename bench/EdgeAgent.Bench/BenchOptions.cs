@@ -16,5 +16,11 @@ public sealed record BenchOptions(int Triggers, int BacklogRecords, TimeSpan Cpu
     /// <summary>Wait before a CPU window starts: past JIT and stream set-up.</summary>
     public TimeSpan CpuWarmup { get; init; }
 
+    /// <summary>Only the backlog drain rows (<c>--drain-only</c>).</summary>
+    public bool DrainOnly { get; init; }
+
+    /// <summary>Add the drain into an S3 bucket on a Ceph RADOS Gateway started for the run (<c>--object-store</c>; needs ceph-mon, ceph-osd, radosgw).</summary>
+    public bool ObjectStore { get; init; }
+
     public string WorkDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "edgeagent-bench-" + Guid.NewGuid().ToString("N")[..8]);
 }

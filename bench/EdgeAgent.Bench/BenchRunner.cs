@@ -16,28 +16,31 @@ public static class BenchRunner
         table.AppendLine($"| measure | EdgeAgent | baseline | ratio (baseline / EdgeAgent) |");
         table.AppendLine("| --- | --- | --- | --- |");
 
-        progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] latency: {options.Triggers} triggers each, {options.Width}x{options.Height}@{options.Fps} MJPEG over HTTP");
-        var ours = await LatencyBenchmark.EdgeAgentAsync(options, broker.Url, stream.Url);
-        var diy = await LatencyBenchmark.DoItYourselfAsync(options, broker.Url, stream.Url);
-        LatencyRows(table, ("trigger → record at broker", "frame age at trigger"), ours, diy, "gpiomon → ffmpeg -frames:v 1 → mosquitto_pub");
-
-        progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] lock edges: {options.LockEdges} without debounce, {options.DebouncedLockEdges} with 50 ms");
-        var floor = await TriggerEdgeBenchmark.BareCallbackAsync(options.LockEdges);
-        foreach (var (debounce, edges) in new[] { (0, options.LockEdges), (50, options.DebouncedLockEdges) })
+        if (!options.DrainOnly)
         {
-            var edge = await TriggerEdgeBenchmark.LockInputAsync(options, debounce, edges);
-            foreach (var p in new[] { 50, 99 })
-            {
-                var a = Percentile(edge, p);
-                var b = Percentile(floor, p);
-                table.AppendLine($"| lock edge → trigger event at the capture stage, debounce {debounce} ms, p{p} (µs) | {F(a)} | {F(b)} (bare GpioController callback, same simulated driver) | {Ratio(b, a)} |");
-            }
-        }
+            progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] latency: {options.Triggers} triggers each, {options.Width}x{options.Height}@{options.Fps} MJPEG over HTTP");
+            var ours = await LatencyBenchmark.EdgeAgentAsync(options, broker.Url, stream.Url);
+            var diy = await LatencyBenchmark.DoItYourselfAsync(options, broker.Url, stream.Url);
+            LatencyRows(table, ("trigger → record at broker", "frame age at trigger"), ours, diy, "gpiomon → ffmpeg -frames:v 1 → mosquitto_pub");
 
-        progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] capture: {options.Triggers} triggers on a bare camera reader");
-        var capture = await CaptureBenchmark.EdgeAgentAsync(options, stream.Url);
-        var oneFrame = await CaptureBenchmark.FfmpegOneFrameAsync(options, stream.Url);
-        LatencyRows(table, ("trigger → encoded JPEG (capture + quality + encode)", "frame age at capture"), capture, oneFrame, "ffmpeg -frames:v 1 → JPEG");
+            progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] lock edges: {options.LockEdges} without debounce, {options.DebouncedLockEdges} with 50 ms");
+            var floor = await TriggerEdgeBenchmark.BareCallbackAsync(options.LockEdges);
+            foreach (var (debounce, edges) in new[] { (0, options.LockEdges), (50, options.DebouncedLockEdges) })
+            {
+                var edge = await TriggerEdgeBenchmark.LockInputAsync(options, debounce, edges);
+                foreach (var p in new[] { 50, 99 })
+                {
+                    var a = Percentile(edge, p);
+                    var b = Percentile(floor, p);
+                    table.AppendLine($"| lock edge → trigger event at the capture stage, debounce {debounce} ms, p{p} (µs) | {F(a)} | {F(b)} (bare GpioController callback, same simulated driver) | {Ratio(b, a)} |");
+                }
+            }
+
+            progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] capture: {options.Triggers} triggers on a bare camera reader");
+            var capture = await CaptureBenchmark.EdgeAgentAsync(options, stream.Url);
+            var oneFrame = await CaptureBenchmark.FfmpegOneFrameAsync(options, stream.Url);
+            LatencyRows(table, ("trigger → encoded JPEG (capture + quality + encode)", "frame age at capture"), capture, oneFrame, "ffmpeg -frames:v 1 → JPEG");
+        }
 
         progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] backlog: {options.BacklogRecords} records with images");
         var image = BacklogBenchmark.SampleImage(options);
@@ -48,6 +51,22 @@ public static class BenchRunner
         var endToEnd = await EndToEndBacklogBenchmark.RunAsync(options, broker.Url, image);
         table.AppendLine($"| backlog drain end to end (collector fsyncs, receipt empties the outbox), records/s | {F(endToEnd.RecordsPerSecond)} | {F(bare.RecordsPerSecond)} (bare MQTTnet publish loop) | {Ratio(bare.RecordsPerSecond, endToEnd.RecordsPerSecond)} |");
         table.AppendLine($"| backlog drain end to end, MB/s | {F(endToEnd.MegabytesPerSecond, "0.00")} | {F(bare.MegabytesPerSecond, "0.00")} | {Ratio(bare.MegabytesPerSecond, endToEnd.MegabytesPerSecond)} |");
+        if (options.ObjectStore)
+        {
+            progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] object store: starting Ceph");
+            var (ceph, bucket) = await ObjectStoreBench.StartAsync(objectLockDays: 1);
+            await using (ceph)
+            {
+                var s3 = await EndToEndBacklogBenchmark.RunAsync(options, broker.Url, image, bucket);
+                table.AppendLine($"| backlog drain end to end into an S3 bucket (Ceph 16 RGW on this host, Object Lock COMPLIANCE), records/s | {F(s3.RecordsPerSecond)} | {F(endToEnd.RecordsPerSecond)} (same, into a directory) | {Ratio(endToEnd.RecordsPerSecond, s3.RecordsPerSecond)} |");
+            }
+        }
+
+        if (options.DrainOnly)
+        {
+            Directory.Delete(options.WorkDirectory, recursive: true);
+            return table.ToString();
+        }
 
         progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] cpu per stream");
         table.AppendLine(await CpuRowAsync(options, broker.Url, stream.Url));

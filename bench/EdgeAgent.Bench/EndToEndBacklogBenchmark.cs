@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using EdgeAgent.Collector;
+using EdgeAgent.Collector.ObjectStore;
 using EdgeAgent.Configuration;
 using EdgeAgent.Outbox;
 using EdgeAgent.Uplink;
@@ -11,21 +12,24 @@ namespace EdgeAgent.Bench;
 
 /// <summary>
 /// Backlog drain end to end, as delivery really works: the uplink sends, a collector on the same host stores each
-/// record durably (fsync) and sends a receipt, and only the receipt empties the outbox. Timed until the outbox is empty.
+/// record durably (fsync, or a PUT to an S3 bucket) and sends a receipt, and only the receipt empties the outbox.
+/// Timed until the outbox is empty.
 /// </summary>
 public static class EndToEndBacklogBenchmark
 {
-    public static async Task<BacklogBenchmark.Result> RunAsync(BenchOptions options, string brokerUrl, byte[] image)
+    /// <param name="objectStore">Store into this bucket instead of a directory.</param>
+    public static async Task<BacklogBenchmark.Result> RunAsync(BenchOptions options, string brokerUrl, byte[] image, S3StoreOptions? objectStore = null)
     {
+        var run = objectStore is null ? "e2e" : "e2e-s3";
         var agent = new EdgeAgentOptions
         {
-            DeviceId = "bench-e2e",
+            DeviceId = "bench-" + run,
             SiteId = "bench",
-            StateDirectory = Path.Combine(options.WorkDirectory, "e2e-agent"),
+            StateDirectory = Path.Combine(options.WorkDirectory, run + "-agent"),
             Broker = new BrokerOptions { Url = brokerUrl, RequireReceipts = true },
         };
         await using var collector = new CollectorService(
-            new CollectorOptions { Broker = new BrokerOptions { Url = brokerUrl }, OutputDirectory = Path.Combine(options.WorkDirectory, "e2e-collector"), ClientId = "bench-e2e-collector" },
+            new CollectorOptions { Broker = new BrokerOptions { Url = brokerUrl }, OutputDirectory = Path.Combine(options.WorkDirectory, run + "-collector"), ClientId = $"bench-{run}-collector", ObjectStore = objectStore },
             NullLogger<CollectorService>.Instance);
         await collector.StartAsync();
         using var outbox = new EvidenceOutbox(Path.Combine(agent.StateDirectory, "outbox.db"));

@@ -9,7 +9,8 @@ if (Array.IndexOf(args, "--synthetic-store") is var at and >= 0 && at + 1 < args
     return;
 }
 
-var options = args.Contains("--smoke") ? BenchOptions.Smoke : BenchOptions.Full;
+// --drain-only: only the backlog drain rows; --object-store: add the drain into an S3 bucket on a Ceph RGW started for the run.
+var options = (args.Contains("--smoke") ? BenchOptions.Smoke : BenchOptions.Full) with { DrainOnly = args.Contains("--drain-only"), ObjectStore = args.Contains("--object-store") };
 for (var i = 0; i < args.Length - 1; i++)
 {
     switch (args[i])

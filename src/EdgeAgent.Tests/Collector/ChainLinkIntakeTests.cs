@@ -48,7 +48,7 @@ public sealed class ChainLinkIntakeTests : IDisposable
         Assert.Equal(new ChainBreak("dev-1", 3, relinked.RecordId, broken.Detail), broken);
         Assert.Contains($"is not the hash {EvidenceSignature.RecordHash(chain[1].Record.ToJson())}", broken.Detail, StringComparison.Ordinal);
         Assert.Equal([broken], intake.Index.ChainBreaks("dev-1"));
-        Assert.Equal(3, intake.Store.Enumerate().Count());
+        Assert.Equal(3, intake.Store.List().Count());
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class CollectorDiskFullTests : IDisposable
         await collector.WaitForStoredAsync(4, Patience);
         await uplink.WaitUntilDrainedAsync(Patience);
         Assert.Equal(records.Select(r => r.RecordId).Order(), collector.Stored.Select(r => r.RecordId).Order());
-        Assert.True(global::EdgeAgent.Verification.EvidenceVerifier.Verify(collector.Service.Store.Root).Ok);
+        Assert.True(global::EdgeAgent.Verification.EvidenceVerifier.Verify(collector.Service.Store.Location).Ok);
         await collector.DisposeAsync();
     }
 

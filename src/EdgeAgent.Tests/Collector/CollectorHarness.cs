@@ -13,9 +13,9 @@ public sealed class CollectorHarness : IAsyncDisposable
     private readonly Lock sync = new();
     private readonly List<(int Count, TaskCompletionSource Done)> waiters = [];
 
-    public CollectorHarness(string root, BrokerOptions broker, string clientId = "test-collector", string? sharedGroup = "edgeagent-collectors", string? keysDirectory = null, string? receiptKeyFile = null)
+    public CollectorHarness(string root, BrokerOptions broker, string clientId = "test-collector", string? sharedGroup = "edgeagent-collectors", string? keysDirectory = null, string? receiptKeyFile = null, EdgeAgent.Collector.ObjectStore.S3StoreOptions? objectStore = null)
     {
-        Service = new CollectorService(new CollectorOptions { Broker = broker, OutputDirectory = root, ClientId = clientId, SubscriptionGroup = sharedGroup, KeysDirectory = keysDirectory, ReceiptKeyFile = receiptKeyFile }, NullLogger<CollectorService>.Instance);
+        Service = new CollectorService(new CollectorOptions { Broker = broker, OutputDirectory = root, ClientId = clientId, SubscriptionGroup = sharedGroup, KeysDirectory = keysDirectory, ReceiptKeyFile = receiptKeyFile, ObjectStore = objectStore }, NullLogger<CollectorService>.Instance);
         Service.RecordStored += (_, record) =>
         {
             stored.Enqueue(record);

@@ -38,7 +38,7 @@ public sealed class EvidenceIntakeTests : IDisposable
         Assert.Equal(ReceiptStatus.Duplicate, Deliver(intake, record, image)!.Status);
         Assert.Equal(ReceiptStatus.Duplicate, intake.AcceptRecord(record.DeviceId, record.ToJson())!.Status);
 
-        Assert.Single(intake.Store.Enumerate());
+        Assert.Single(intake.Store.List());
         Assert.Equal(1, intake.Index.CountByDevice()["test-device"]);
     }
 
@@ -52,7 +52,7 @@ public sealed class EvidenceIntakeTests : IDisposable
         var forged = EvidenceFixtures.Image(5_000);
 
         Assert.Equal(ReceiptStatus.Duplicate, Deliver(intake, record with { Image = new ImageStamp(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(forged)), forged.Length) }, forged)!.Status);
-        Assert.Equal(image, File.ReadAllBytes(Assert.Single(intake.Store.Enumerate()).ImagePath));
+        Assert.Equal(image, intake.Store.Read(Assert.Single(intake.Store.List()).ImageKey));
     }
 
     [Theory]
@@ -69,9 +69,9 @@ public sealed class EvidenceIntakeTests : IDisposable
         var receipt = Deliver(intake, record, image);
 
         Assert.Equal(ReceiptStatus.Stored, receipt!.Status);
-        var stored = Path.GetRelativePath(intake.Store.Root, Assert.Single(intake.Store.Enumerate()).JsonPath).Split(Path.DirectorySeparatorChar);
+        var stored = Path.GetRelativePath(intake.Store.Location, Path.Combine(intake.Store.Location, Assert.Single(intake.Store.List()).RecordKey)).Split(Path.DirectorySeparatorChar);
         Assert.Equal(hostile, SafePath.Decode(stored[2]));
-        var root = intake.Store.Root + Path.DirectorySeparatorChar;
+        var root = intake.Store.Location + Path.DirectorySeparatorChar;
         Assert.All(Directory.EnumerateFileSystemEntries(temp.Path, "*", SearchOption.AllDirectories), p => Assert.StartsWith(root, Path.GetFullPath(p) + Path.DirectorySeparatorChar, StringComparison.Ordinal));
         Assert.Single(Directory.EnumerateFileSystemEntries(temp.Path));
     }
@@ -155,7 +155,7 @@ public sealed class EvidenceIntakeTests : IDisposable
         Assert.InRange(intake.Staging.StagedBytes, 0, quota);
         // Memory: staging keeps no chunk bytes in memory at all (only a byte counter), so 4 MB through costs none;
         // a process-wide GC figure would measure the parallel tests instead.
-        Assert.True(Directory.EnumerateDirectories(Path.Combine(intake.Store.Root, ".staging", "flooder")).Count() < 250);
+        Assert.True(Directory.EnumerateDirectories(Path.Combine(intake.Store.Location, ".staging", "flooder")).Count() < 250);
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public sealed class EvidenceIntakeTests : IDisposable
         var receipt = Deliver(intake, record, image);
 
         Assert.Equal(ReceiptStatus.Rejected, receipt!.Status);
-        Assert.Empty(intake.Store.Enumerate());
+        Assert.Empty(intake.Store.List());
         Assert.Equal(0, intake.Staging.StagedBytes);
     }
 
@@ -207,7 +207,7 @@ public sealed class EvidenceIntakeTests : IDisposable
 
         using var second = NewIntake();
         Assert.Equal(ReceiptStatus.Stored, second.AcceptRecord("test-device", record.ToJson())!.Status);
-        Assert.Equal(image, File.ReadAllBytes(Assert.Single(second.Store.Enumerate()).ImagePath));
+        Assert.Equal(image, second.Store.Read(Assert.Single(second.Store.List()).ImageKey));
     }
 
     [Fact]
@@ -218,7 +218,7 @@ public sealed class EvidenceIntakeTests : IDisposable
         var record = EvidenceFixtures.Record(1, image, deviceId: "victim");
 
         Assert.Equal(ReceiptStatus.Rejected, intake.AcceptRecord("attacker", record.ToJson())!.Status);
-        Assert.Empty(intake.Store.Enumerate());
+        Assert.Empty(intake.Store.List());
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public sealed class ForgedRecordDeliveryTests : IDisposable
         Assert.All(rejected, r => Assert.Equal(ReceiptStatus.Rejected, r.Status));
         Assert.All(rejected, r => Assert.StartsWith("signature: signed by key", r.Reason, StringComparison.Ordinal));
         Assert.Equal([1L], collector.Stored.Select(r => r.Sequence));
-        Assert.Single(collector.Service.Store.Enumerate());
+        Assert.Single(collector.Service.Store.List());
         Assert.Equal(2, Assert.Single((await device.Outbox.PeekAsync(10)).Select(i => i.Sequence)));
     }
 

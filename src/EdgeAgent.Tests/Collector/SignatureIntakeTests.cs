@@ -25,7 +25,7 @@ public sealed class SignatureIntakeTests : IDisposable
         Assert.Equal(ReceiptStatus.Rejected, receipt.Status);
         Assert.StartsWith("signature: signed by key", receipt.Reason, StringComparison.Ordinal);
         Assert.Contains("signature", Assert.Single(rejected), StringComparison.Ordinal);
-        Assert.Empty(intake.Store.Enumerate());
+        Assert.Empty(intake.Store.List());
         Assert.False(intake.Index.Contains(forged.Record.RecordId));
         Assert.Equal(0, intake.Staging.StagedBytes);
     }
@@ -43,7 +43,7 @@ public sealed class SignatureIntakeTests : IDisposable
 
         Assert.Equal(ReceiptStatus.Rejected, receipt.Status);
         Assert.Equal("signature: signature does not match the record's content", receipt.Reason);
-        Assert.Empty(intake.Store.Enumerate());
+        Assert.Empty(intake.Store.List());
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class SignatureIntakeTests : IDisposable
         Assert.Equal("signature: no enrolled key for device 'dev-2'", receipt.Reason);
         Assert.Equal(ReceiptStatus.Rejected, unsigned.Status);
         Assert.Equal("signature: record is not signed", unsigned.Reason);
-        Assert.Empty(intake.Store.Enumerate());
+        Assert.Empty(intake.Store.List());
         Assert.Empty(intake.Index.CountByDevice());
     }
 
@@ -76,7 +76,7 @@ public sealed class SignatureIntakeTests : IDisposable
 
         Assert.Equal(ReceiptStatus.Rejected, intake.AcceptRecord("dev-1", replay.ToJson())!.Status);
         Assert.Equal(ReceiptStatus.Duplicate, SignedChainFixture.Deliver(intake, genuine).Status);
-        Assert.Single(intake.Store.Enumerate());
+        Assert.Single(intake.Store.List());
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class SignatureIntakeTests : IDisposable
         Assert.Equal(ReceiptStatus.Stored, SignedChainFixture.Deliver(intake, chain[0]).Status);
         Assert.Equal(ReceiptStatus.Stored, SignedChainFixture.Deliver(intake, (chain[1].Record with { Signature = null }, chain[1].Image)).Status);
         Assert.Equal(ReceiptStatus.Stored, SignedChainFixture.Deliver(intake, otherKey).Status);
-        Assert.Equal(3, intake.Store.Enumerate().Count());
+        Assert.Equal(3, intake.Store.List().Count());
     }
 
     [Fact]

@@ -74,14 +74,14 @@ public sealed class KillDuringBurstTests(ITestOutputHelper output) : IDisposable
         var stored = collector.Stored;
         Assert.Equal(Enumerable.Range(1, (int)lastSequence).Select(s => (long)s), stored.Select(r => r.Sequence).Order());
         Assert.Empty(acknowledged.Except(stored.Select(r => r.RecordId)));
-        Assert.Equal(stored.Count, collector.Service.Store.Enumerate().Count());
+        Assert.Equal(stored.Count, collector.Service.Store.List().Count());
         using var keys = new EnrolledKeys();
         using (var key = DeviceKey.Open(state))
         {
             keys.Add("test-device", DeviceKey.ImportPublicKey(key.PublicKeyPem));
         }
 
-        var report = EvidenceVerifier.Verify(collector.Service.Store.Root, keys);
+        var report = EvidenceVerifier.Verify(collector.Service.Store.Location, keys);
         Assert.True(report.Ok, string.Join("\n", report.Problems));
         output.WriteLine($"{acknowledged.Count} acknowledged, {stored.Count} stored, 0 lost, 0 duplicates");
     }

@@ -83,8 +83,8 @@ public sealed class AgentCrashTests : IDisposable
 
         Assert.Equal(written.Order(), first.Stored.Concat(collector.Stored).Select(r => r.RecordId).Order());
         Assert.Equal(written.Count, collector.Service.Intake.Index.CountByDevice()["test-device"]);
-        Assert.Equal(written.Count, collector.Service.Store.Enumerate().Count());
-        Assert.True(global::EdgeAgent.Verification.EvidenceVerifier.Verify(collector.Service.Store.Root).Ok);
+        Assert.Equal(written.Count, collector.Service.Store.List().Count());
+        Assert.True(global::EdgeAgent.Verification.EvidenceVerifier.Verify(collector.Service.Store.Location).Ok);
     }
 
     public void Dispose() => temp.Dispose();

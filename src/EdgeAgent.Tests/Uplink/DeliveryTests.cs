@@ -76,7 +76,7 @@ public sealed class DeliveryTests : IDisposable
         await collector.WaitForStoredAsync(2, Patience);
         await uplink.WaitUntilDrainedAsync(Patience);
         Assert.Equal(records.Select(r => r.RecordId), collector.Stored.Select(r => r.RecordId).Order());
-        Assert.True(global::EdgeAgent.Verification.EvidenceVerifier.Verify(collector.Service.Store.Root).Ok);
+        Assert.True(global::EdgeAgent.Verification.EvidenceVerifier.Verify(collector.Service.Store.Location).Ok);
         Assert.True(uplink.Uplink.Connections >= 2);
     }
 
@@ -108,7 +108,7 @@ public sealed class DeliveryTests : IDisposable
 
             Assert.Equal(1100, collector.Service.Intake.Index.CountByDevice()["test-device"]);
             Assert.Empty(collector.Service.Intake.Index.Gaps("test-device"));
-            Assert.Equal(1100, collector.Service.Store.Enumerate().Count());
+            Assert.Equal(1100, collector.Service.Store.List().Count());
             lock (broker.Log)
             {
                 Assert.Contains(broker.Log, line => line.Contains("Outgoing messages are being dropped", StringComparison.Ordinal));

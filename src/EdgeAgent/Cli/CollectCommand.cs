@@ -23,7 +23,15 @@ public static class CollectCommand
         var indexConnectionFile = new Option<string?>("--index-connection-file") { Description = "File holding the index connection string (use this when it contains a password)." };
         var keys = new Option<string?>("--keys") { Description = "Enrolled device public keys: a directory of {deviceId}.pem (from 'edgeagent key') or one such file. Records not signed by their device's enrolled key are rejected. Default: signatures not checked." };
         var receiptKey = new Option<string?>("--receipt-key") { Description = "The collector's receipt signing key (ECDSA P-256 PEM), created 0600 if absent; its public key is printed at start for the devices' Broker:CollectorKeys. Default: OUTPUT/collector-receipt-key.pem." };
-        var command = new Command("collect", "Run the central collector: receive evidence, verify image hashes, signatures and chain links, store each record once, answer with signed receipts.") { broker, dir, ca, user, passwordFile, clientCert, clientKey, clientId, sharedGroup, index, indexConnection, indexConnectionFile, keys, receiptKey };
+        var store = new Option<string?>("--store") { Description = "Store records and images in an S3 bucket, s3://bucket[/prefix], instead of --output (which then holds only the SQLite index and chunk staging)." };
+        var objectLockDays = new Option<int?>("--object-lock-days") { Description = "With --store: write every object with S3 Object Lock, COMPLIANCE mode, for this many days (the bucket must have Object Lock enabled)." };
+        var s3 = new S3Arguments();
+        var command = new Command("collect", "Run the central collector: receive evidence, verify image hashes, signatures and chain links, store each record once, answer with signed receipts.") { broker, dir, ca, user, passwordFile, clientCert, clientKey, clientId, sharedGroup, index, indexConnection, indexConnectionFile, keys, receiptKey, store, objectLockDays };
+        foreach (var option in s3.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(async (parse, cancellationToken) =>
         {
             var brokerOptions = new BrokerOptions
@@ -60,11 +68,31 @@ public static class CollectCommand
                 return ExitCodes.Config;
             }
 
+            Collector.ObjectStore.S3StoreOptions? bucket = null;
+            if (parse.GetValue(objectLockDays) is { } days && (days < 1 || parse.GetValue(store) is null))
+            {
+                error.WriteLine("edgeagent collect: --object-lock-days: needs --store s3://… and a number of days ≥ 1");
+                return ExitCodes.Config;
+            }
+
+            if (parse.GetValue(store) is { } location)
+            {
+                try
+                {
+                    bucket = s3.Build(parse, location, parse.GetValue(objectLockDays));
+                }
+                catch (ConfigException ex)
+                {
+                    error.WriteLine($"edgeagent collect: --store: {string.Join("; ", ex.Errors)}");
+                    return ExitCodes.Config;
+                }
+            }
+
             using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
             CollectorService collector;
             try
             {
-                collector = new CollectorService(new CollectorOptions { Broker = brokerOptions, OutputDirectory = parse.GetValue(dir)!, SubscriptionGroup = string.IsNullOrEmpty(parse.GetValue(sharedGroup)) ? null : parse.GetValue(sharedGroup), ClientId = parse.GetValue(clientId) ?? "edgeagent-collector-" + Environment.MachineName, Index = indexOptions, KeysDirectory = keysPath, ReceiptKeyFile = parse.GetValue(receiptKey) }, loggerFactory.CreateLogger<CollectorService>());
+                collector = new CollectorService(new CollectorOptions { Broker = brokerOptions, OutputDirectory = parse.GetValue(dir)!, SubscriptionGroup = string.IsNullOrEmpty(parse.GetValue(sharedGroup)) ? null : parse.GetValue(sharedGroup), ClientId = parse.GetValue(clientId) ?? "edgeagent-collector-" + Environment.MachineName, Index = indexOptions, KeysDirectory = keysPath, ReceiptKeyFile = parse.GetValue(receiptKey), ObjectStore = bucket }, loggerFactory.CreateLogger<CollectorService>());
             }
             catch (System.Security.Cryptography.CryptographicException ex)
             {
@@ -87,6 +115,11 @@ public static class CollectCommand
             {
                 await collector.StartAsync(cancellationToken);
             }
+            catch (StoreCheckException ex)
+            {
+                error.WriteLine($"edgeagent collect: {ex.Message}");
+                return ExitCodes.Unavailable;
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 error.WriteLine($"edgeagent collect: cannot connect to {brokerOptions.Url}: {ex.Message}");
@@ -95,7 +128,7 @@ public static class CollectCommand
 
             output.WriteLine($"receipts signed with {collector.ReceiptKey.Path}{(collector.ReceiptKey.Created ? " (new)" : "")}, key id {collector.ReceiptKey.KeyId}; enrol this public key on every device (Broker:CollectorKeys):");
             output.Write(collector.ReceiptKey.PublicKeyPem.ReplaceLineEndings("\n").TrimEnd('\n') + "\n");
-            output.WriteLine($"collecting from {brokerOptions.Url} into {collector.Store.Root}; Ctrl+C to stop");
+            output.WriteLine($"collecting from {brokerOptions.Url} into {collector.Store.Location}; Ctrl+C to stop");
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);

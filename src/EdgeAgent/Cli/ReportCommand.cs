@@ -16,7 +16,8 @@ public static class ReportCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var dir = new Argument<string>("DIR") { Description = "Root of a collector's evidence store." };
+        var dir = new Argument<string>("DIR") { Description = "Root of a collector's evidence store: a directory, or s3://bucket[/prefix] (copied into --output first: the report is offline)." };
+        var s3 = new S3Arguments();
         var outputDir = new Option<string?>("--output", "-o") { Description = "Where to write the report (default: DIR/reports). The folder is complete on its own: zip it and hand it on." };
         var procedures = new Option<string?>("--procedures") { Description = "Directory of procedure templates, to name missing steps (default: the ones shipped with edgeagent)." };
         var keys = new Option<string?>("--keys") { Description = "Enrolled public keys ({deviceId}.pem files, as for verify); without them signatures are not checked." };
@@ -26,9 +27,46 @@ public static class ReportCommand
         {
             dir, outputDir, procedures, keys, pdf, chromium,
         };
+        foreach (var option in s3.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(async (parse, cancellationToken) =>
         {
             var root = parse.GetValue(dir)!;
+            var requestedOutput = parse.GetValue(outputDir);
+            if (Collector.ObjectStore.S3StoreOptions.IsLocation(root))
+            {
+                if (parse.GetValue(outputDir) is not { } snapshot)
+                {
+                    error.WriteLine("edgeagent report: --output: required for an s3:// store (the bucket's evidence is copied there, the report goes to OUTPUT/reports)");
+                    return ExitCodes.Usage;
+                }
+
+                try
+                {
+                    using var bucket = new Collector.ObjectStore.S3EvidenceStore(s3.Build(parse, root));
+                    foreach (var refused in StoreSnapshot.CopyTo(bucket, snapshot))
+                    {
+                        error.WriteLine($"WARN not copied, the key could leave {snapshot}: {refused}");
+                    }
+                }
+                catch (Configuration.ConfigException ex)
+                {
+                    error.WriteLine($"edgeagent report: {string.Join("; ", ex.Errors)}");
+                    return ExitCodes.Usage;
+                }
+                catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or HttpRequestException)
+                {
+                    error.WriteLine($"edgeagent report: cannot read {root}: {ex.Message}");
+                    return ExitCodes.Unavailable;
+                }
+
+                root = snapshot;
+                requestedOutput = null; // the report goes to the snapshot's reports/, as for any directory store
+            }
+
             if (!Directory.Exists(root))
             {
                 error.WriteLine($"edgeagent report: '{root}' is not a directory");
@@ -36,7 +74,7 @@ public static class ReportCommand
             }
 
             // The store skips only {root}/reports; report files anywhere else inside it would look like records.
-            var target = Path.GetFullPath(parse.GetValue(outputDir) ?? ReportGenerator.DefaultOutput(root));
+            var target = Path.GetFullPath(requestedOutput ?? ReportGenerator.DefaultOutput(root));
             var storeRoot = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
             if (target.StartsWith(storeRoot, StringComparison.Ordinal) && target != ReportGenerator.DefaultOutput(root))
             {

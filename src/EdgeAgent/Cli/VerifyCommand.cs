@@ -9,22 +9,29 @@ public static class VerifyCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var dir = new Argument<string>("DIR") { Description = "Root of a collector's evidence store." };
+        var dir = new Argument<string>("DIR") { Description = "Root of a collector's evidence store: a directory, or s3://bucket[/prefix]." };
+        var s3 = new S3Arguments();
         var keys = new Option<string?>("--keys") { Description = "Enrolled public keys: a directory of {deviceId}.pem files (from 'edgeagent key'), or one such file." };
+        var requireRetention = new Option<int?>("--require-retention-days") { Description = "For an s3:// store: fail unless every record and image is locked (Object Lock) for at least this many more days." };
         var procedures = new Option<string?>("--procedures")
         {
             Description = "Directory of procedure templates for the completeness check (default: the templates shipped with edgeagent).",
         };
         var command = new Command("verify", "Check a collector's output: per-device hash chains (gaps, reordering), signatures, image SHA-256s and completeness against the procedure templates. Exits 1 on any failure and names the first broken link.")
         {
-            dir, keys, procedures,
+            dir, keys, procedures, requireRetention,
         };
+        foreach (var option in s3.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(parse =>
         {
             var root = parse.GetValue(dir)!;
-            if (!Directory.Exists(root))
+            if (!Collector.ObjectStore.S3StoreOptions.IsLocation(root) && !Directory.Exists(root))
             {
-                error.WriteLine($"edgeagent verify: '{root}' is not a directory");
+                error.WriteLine($"edgeagent verify: '{root}' is neither a directory nor an s3://bucket location");
                 return ExitCodes.Usage;
             }
 
@@ -44,11 +51,38 @@ public static class VerifyCommand
 
             using (enrolled)
             {
-                var clock = System.Diagnostics.Stopwatch.StartNew();
-                var progress = TerminalProgress.ForConsole(error);
-                var report = EvidenceVerifier.Verify(root, enrolled, templates, progress);
-                progress?.Finish();
-                return Report(report, clock.Elapsed, output, error);
+                Collector.IEvidenceStore store;
+                try
+                {
+                    store = Collector.ObjectStore.S3StoreOptions.IsLocation(root) ? new Collector.ObjectStore.S3EvidenceStore(s3.Build(parse, root)) : new Collector.EvidenceStore(root);
+                }
+                catch (Configuration.ConfigException ex)
+                {
+                    error.WriteLine($"edgeagent verify: {string.Join("; ", ex.Errors)}");
+                    return ExitCodes.Usage;
+                }
+
+                using (store)
+                {
+                    try
+                    {
+                        var clock = System.Diagnostics.Stopwatch.StartNew();
+                        var progress = TerminalProgress.ForConsole(error);
+                        var report = EvidenceVerifier.Verify(store, enrolled, templates, progress);
+                        progress?.Finish();
+                        if (parse.GetValue(requireRetention) is { } days)
+                        {
+                            report = report.RequireRetention(TimeProvider.System.GetUtcNow().AddDays(days));
+                        }
+
+                        return Report(report, clock.Elapsed, output, error);
+                    }
+                    catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or HttpRequestException)
+                    {
+                        error.WriteLine($"edgeagent verify: cannot read {store.Location}: {ex.Message}");
+                        return ExitCodes.Unavailable;
+                    }
+                }
             }
         });
         return command;
@@ -64,6 +98,11 @@ public static class VerifyCommand
         foreach (var warning in report.Warnings)
         {
             error.WriteLine($"WARN {warning}");
+        }
+
+        foreach (var retained in report.Retention)
+        {
+            output.WriteLine($"RETAIN {retained}");
         }
 
         if (report.First is { } first)

@@ -12,7 +12,7 @@ namespace EdgeAgent.Collector;
 internal static class ChainLinkCheck
 {
     /// <summary>The breaks around a just-indexed record: on the record itself and on its stored successor.</summary>
-    public static IReadOnlyList<ChainBreak> Around(IEvidenceIndex index, EvidenceStore store, EvidenceRecord record, string recordHash)
+    public static IReadOnlyList<ChainBreak> Around(IEvidenceIndex index, IEvidenceStore store, EvidenceRecord record, string recordHash)
     {
         var breaks = new List<ChainBreak>();
         var previous = record.Sequence - 1;
@@ -38,7 +38,7 @@ internal static class ChainLinkCheck
     }
 
     /// <summary>The link's record hash from the index, or from its stored file for rows indexed before hashes were kept.</summary>
-    private static string? HashOf(EvidenceStore store, ChainLink link)
+    private static string? HashOf(IEvidenceStore store, ChainLink link)
     {
         if (link.RecordHash is not null)
         {
@@ -47,7 +47,7 @@ internal static class ChainLinkCheck
 
         try
         {
-            return EvidenceSignature.RecordHash(File.ReadAllBytes(Path.Combine(store.Root, link.Path)));
+            return store.Read(link.Path) is { } json ? EvidenceSignature.RecordHash(json) : null;
         }
         catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException or ArgumentException)
         {

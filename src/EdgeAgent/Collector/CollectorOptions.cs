@@ -6,7 +6,11 @@ public sealed class CollectorOptions
 {
     public required BrokerOptions Broker { get; init; }
 
+    /// <summary>The evidence store's root directory; with <see cref="ObjectStore"/> set, only the SQLite index and chunk staging live here.</summary>
     public required string OutputDirectory { get; init; }
+
+    /// <summary>An S3 bucket to store records and images in instead of <see cref="OutputDirectory"/>; null: the directory store.</summary>
+    public ObjectStore.S3StoreOptions? ObjectStore { get; init; }
 
     public string ClientId { get; init; } = "edgeagent-collector-" + Environment.MachineName;
 

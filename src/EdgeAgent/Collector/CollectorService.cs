@@ -36,7 +36,7 @@ public sealed partial class CollectorService : IAsyncDisposable
         this.logger = logger;
         this.timeProvider = timeProvider ?? TimeProvider.System;
         Intake = new EvidenceIntake(options, logger, this.timeProvider);
-        ReceiptKey = DeviceKey.LoadOrCreateFile(options.ReceiptKeyFile ?? Path.Combine(Intake.Store.Root, DefaultReceiptKeyFile));
+        ReceiptKey = DeviceKey.LoadOrCreateFile(options.ReceiptKeyFile ?? Path.Combine(Path.GetFullPath(options.OutputDirectory), DefaultReceiptKeyFile));
         Intake.RecordStored += (_, record) =>
         {
             Interlocked.Increment(ref stored);
@@ -73,7 +73,7 @@ public sealed partial class CollectorService : IAsyncDisposable
         client.IsConnected,
         ReceiptKey.KeyId);
 
-    public EvidenceStore Store => Intake.Store;
+    public IEvidenceStore Store => Intake.Store;
 
     /// <summary>Raised after a record and its image are durably stored (not for duplicates).</summary>
     public event EventHandler<EvidenceRecord>? RecordStored;
@@ -107,8 +107,9 @@ public sealed partial class CollectorService : IAsyncDisposable
         }
 
         Log.ReceiptKey(logger, ReceiptKey.Path, ReceiptKey.KeyId);
+        await Store.CheckAsync(cancellationToken); // a bucket that cannot keep its retention promise stops the start
         await ConnectAsync(cancellationToken);
-        Log.Started(logger, options.Broker.Url, Store.Root);
+        Log.Started(logger, options.Broker.Url, Store.Location);
         supervisor = SuperviseAsync(stopping.Token);
         healthWriter = WriteHealthAsync(stopping.Token);
     }
@@ -142,7 +143,7 @@ public sealed partial class CollectorService : IAsyncDisposable
                 await Task.Delay(delay, timeProvider, cancellationToken);
                 await ConnectAsync(cancellationToken);
                 failures = 0;
-                Log.Started(logger, options.Broker.Url, Store.Root);
+                Log.Started(logger, options.Broker.Url, Store.Location);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -297,10 +298,10 @@ public sealed partial class CollectorService : IAsyncDisposable
                 var now = Health;
                 if (now != written)
                 {
-                    var path = Path.Combine(Store.Root, CollectorHealth.FileName);
+                    var path = Path.Combine(Path.GetFullPath(options.OutputDirectory), CollectorHealth.FileName);
                     await File.WriteAllBytesAsync(path + ".tmp", now.ToJson(), cancellationToken);
                     File.Move(path + ".tmp", path, overwrite: true);
-                    var metrics = Path.Combine(Store.Root, CollectorHealth.MetricsFileName);
+                    var metrics = Path.Combine(Path.GetFullPath(options.OutputDirectory), CollectorHealth.MetricsFileName);
                     await File.WriteAllTextAsync(metrics + ".tmp", now.ToPrometheus(), cancellationToken);
                     File.Move(metrics + ".tmp", metrics, overwrite: true);
                     written = now;

@@ -27,11 +27,12 @@ public sealed partial class EvidenceIntake : IDisposable
         this.logger = logger;
         this.timeProvider = timeProvider ?? TimeProvider.System;
         Keys = options.KeysDirectory is null ? null : EnrolledKeys.Load(options.KeysDirectory); // first: a bad key leaves nothing open
-        Store = new EvidenceStore(options.OutputDirectory);
-        Directory.CreateDirectory(Store.Root);
-        Index = EvidenceIndexFactory.Open(options.Index, Store.Root, options.ClientId);
-        Staging = new ChunkStaging(Store.Root, options, this.timeProvider);
-        DeadLetters = new DeadLetterStore(Store.Root, this.timeProvider);
+        Directory.CreateDirectory(options.OutputDirectory);
+        Store = options.ObjectStore is { } bucket ? new ObjectStore.S3EvidenceStore(bucket, this.timeProvider) : new EvidenceStore(options.OutputDirectory);
+        var workDirectory = Path.GetFullPath(options.OutputDirectory); // the index, chunk staging and dead letters stay local, whichever store holds the evidence
+        Index = EvidenceIndexFactory.Open(options.Index, workDirectory, options.ClientId);
+        Staging = new ChunkStaging(workDirectory, options, this.timeProvider);
+        DeadLetters = new DeadLetterStore(workDirectory, this.timeProvider);
     }
 
     /// <summary>Messages that can never be stored, kept with their reason (bounded).</summary>
@@ -40,7 +41,8 @@ public sealed partial class EvidenceIntake : IDisposable
     /// <summary>The enrolled device keys records must be signed with; null: signatures are not checked.</summary>
     public EnrolledKeys? Keys { get; }
 
-    public EvidenceStore Store { get; }
+    /// <summary>Where records and images go: the directory <see cref="CollectorOptions.OutputDirectory"/>, or the bucket of <see cref="CollectorOptions.ObjectStore"/>.</summary>
+    public IEvidenceStore Store { get; }
 
     public IEvidenceIndex Index { get; }
 
@@ -219,6 +221,7 @@ public sealed partial class EvidenceIntake : IDisposable
     public void Dispose()
     {
         Index.Dispose();
+        Store.Dispose();
         Keys?.Dispose();
     }
 

@@ -98,9 +98,9 @@ public sealed class DemoRunner(string outputDirectory, string? brokerUrl, TextWr
         console.WriteLine();
         console.WriteLine($"verify     {report.Records} records, {(report.Ok ? "chain, signatures, image hashes and completeness OK" : string.Join("; ", report.Problems))}");
         console.WriteLine($"look at    {collectorRoot}");
-        foreach (var (json, image) in collector.Store.Enumerate().Order())
+        foreach (var pair in collector.Store.List().OrderBy(p => p.RecordKey, StringComparer.Ordinal))
         {
-            console.WriteLine($"           {Path.GetRelativePath(root, image)}");
+            console.WriteLine($"           {Path.GetRelativePath(root, Path.Combine(collectorRoot, pair.ImageKey))}");
         }
 
         var pages = new Reporting.ReportGenerator(TimeProvider.System).Generate(collectorRoot, Path.Combine(root, "report"), app.Services.GetRequiredService<Procedure.ProcedureRegistry>().Templates, keys);

@@ -6,17 +6,24 @@ using EdgeAgent.Procedure;
 namespace EdgeAgent.Verification;
 
 /// <summary>
-/// Verifies a collector's evidence store (<c>{root}/{site}/{device}/{work order}/{sequence}-{step}-{camera}.json|.jpg</c>):
-/// each device's chain (<see cref="ChainVerifier"/>), then each work order's completeness (<see cref="CompletenessChecker"/>).
+/// Verifies a collector's evidence store (<c>{root}/{site}/{device}/{work order}/{sequence}-{step}-{camera}.json|.jpg</c>),
+/// a directory or a bucket: each device's chain (<see cref="ChainVerifier"/>), then each work order's completeness
+/// (<see cref="CompletenessChecker"/>), and, for a store with write-once retention, each object's retention.
 /// </summary>
 public static class EvidenceVerifier
 {
+    /// <summary>Verifies the directory store at <paramref name="root"/>.</summary>
+    public static VerificationReport Verify(string root, EnrolledKeys? keys = null, IReadOnlyDictionary<string, ProcedureTemplate>? templates = null, IProgress<Platform.WorkProgress>? progress = null)
+    {
+        using var store = new EvidenceStore(root);
+        return Verify(store, keys, templates, progress);
+    }
+
     /// <param name="keys">Enrolled public keys; null skips signature checks (with a warning).</param>
     /// <param name="templates">Procedure templates; null skips completeness checks (with a warning).</param>
     /// <param name="progress">Told as each record is verified.</param>
-    public static VerificationReport Verify(string root, EnrolledKeys? keys = null, IReadOnlyDictionary<string, ProcedureTemplate>? templates = null, IProgress<Platform.WorkProgress>? progress = null)
+    public static VerificationReport Verify(IEvidenceStore store, EnrolledKeys? keys = null, IReadOnlyDictionary<string, ProcedureTemplate>? templates = null, IProgress<Platform.WorkProgress>? progress = null)
     {
-        var store = new EvidenceStore(root);
         var failures = new List<VerificationFailure>();
         var warnings = new List<string>();
         var jobs = new List<JobSummary>();
@@ -32,21 +39,21 @@ public static class EvidenceVerifier
 
         var count = 0;
         var done = 0;
-        var all = store.Enumerate().Select(p => (Json: p.JsonPath, p.ImagePath, Relative: Path.GetRelativePath(store.Root, p.JsonPath))).ToList();
-        var layout = all.Where(p => p.Relative.Split(Path.DirectorySeparatorChar).Length == 4 && NameSequence(p.Json) is not null).ToList();
+        var all = store.List().ToList();
+        var layout = all.Where(p => p.RecordKey.Split('/').Length == 4 && NameSequence(p.RecordKey) is not null).ToList();
         if (layout.Count < all.Count)
         {
             warnings.Add($"ignored {all.Count - layout.Count} JSON files outside the record layout {{site}}/{{device}}/{{work order}}/{{sequence}}-{{step}}-{{camera}}.json");
         }
 
-        var located = layout.Select(p => (p.Json, p.ImagePath, p.Relative, Device: Locate(p.Relative, p.Json, failures))).ToList();
+        var located = layout.Select(p => (p.RecordKey, p.ImageKey, Json: store.Read(p.RecordKey) ?? [])).Select(p => (p.RecordKey, p.ImageKey, p.Json, Device: Locate(p.RecordKey, p.Json, failures))).ToList();
         var devices = located
             .GroupBy(p => p.Device, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal);
         foreach (var device in devices)
         {
             var stored = device
-                .Select(p => new StoredRecord(p.Relative, NameSequence(p.Json), File.ReadAllBytes(p.Json), () => File.Exists(p.ImagePath) ? File.ReadAllBytes(p.ImagePath) : null))
+                .Select(p => new StoredRecord(p.RecordKey, NameSequence(p.RecordKey), p.Json, () => store.Read(p.ImageKey)))
                 .OrderBy(r => r.NameSequence ?? long.MaxValue)
                 .ThenBy(r => r.Name, StringComparer.Ordinal)
                 .ToList();
@@ -67,7 +74,10 @@ public static class EvidenceVerifier
             }
         }
 
-        return new VerificationReport(count, failures, warnings) { Jobs = jobs };
+        var retention = store.SupportsRetention
+            ? layout.SelectMany(p => new[] { p.RecordKey, p.ImageKey }).Select(k => new ObjectRetention(k, store.Retention(k))).ToList()
+            : [];
+        return new VerificationReport(count, failures, warnings) { Jobs = jobs, Retention = retention };
     }
 
     /// <summary>
@@ -78,14 +88,14 @@ public static class EvidenceVerifier
     /// site or work order than it names is a <see cref="VerificationFailure.Checks.Location"/> failure; under
     /// another device, it is grouped by the directory and fails the device check.
     /// </summary>
-    private static string Locate(string relative, string jsonPath, List<VerificationFailure> failures)
+    private static string Locate(string relative, byte[] json, List<VerificationFailure> failures)
     {
-        var segments = relative.Split(Path.DirectorySeparatorChar);
+        var segments = relative.Split('/');
         var directoryDevice = SafePath.Decode(segments[1]) ?? segments[1];
         EvidenceRecord record;
         try
         {
-            record = EvidenceRecord.FromJson(File.ReadAllBytes(jsonPath));
+            record = EvidenceRecord.FromJson(json);
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException or IOException)
         {

@@ -21,5 +21,6 @@ public sealed record VerificationFailure(string DeviceId, string File, long? Seq
         public const string Sequence = "sequence";
         public const string PrevHash = "prev-hash";
         public const string Completeness = "completeness";
+        public const string Retention = "retention";
     }
 }
