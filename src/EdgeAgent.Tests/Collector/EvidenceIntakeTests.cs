@@ -92,9 +92,9 @@ public sealed class EvidenceIntakeTests : IDisposable
 
         Assert.Equal(ReceiptStatus.Rejected, receipt!.Status);
         Assert.Contains("'siteId' must be", receipt.Reason, StringComparison.Ordinal);
-        Assert.Empty(intake.Store.Enumerate());
+        Assert.Empty(intake.Store.List());
         Assert.Equal(1, intake.DeadLetters.Kept);
-        Assert.All(Directory.EnumerateFileSystemEntries(temp.Path, "*", SearchOption.AllDirectories), p => Assert.StartsWith(intake.Store.Root, Path.GetFullPath(p), StringComparison.Ordinal));
+        Assert.All(Directory.EnumerateFileSystemEntries(temp.Path, "*", SearchOption.AllDirectories), p => Assert.StartsWith(intake.Store.Location, Path.GetFullPath(p), StringComparison.Ordinal));
     }
 
     [Fact]
