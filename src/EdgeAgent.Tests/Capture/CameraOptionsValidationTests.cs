@@ -92,7 +92,7 @@ public sealed class CameraOptionsValidationTests
     {
         DeviceId = "dev-1",
         SiteId = "site-1",
-        Broker = new BrokerOptions { Url = "mqtt://127.0.0.1:1883" },
+        Broker = new BrokerOptions { Url = "mqtt://127.0.0.1:1883", AllowUnsignedReceipts = true },
         Points = [new PointOptions { Id = "p-1", Cameras = ["cam-1"] }],
         Cameras = [new CameraOptions { Id = "cam-1", Kind = "synthetic" }],
     };

@@ -18,6 +18,13 @@ public sealed class CollectorMemoryTests : IDisposable
     /// <summary>Peak RSS growth allowed while the attack runs (the default 8 MiB chunk limit, read once plus copied, plus slack).</summary>
     private const long RssBoundBytes = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Peak RSS growth allowed during the 15,000-message flood: Receive Maximum keeps at most 16 messages in the
+    /// collector at once, but the garbage of thousands of handled ones is collected when the GC gets CPU; +25 to
+    /// +39 MiB on a quiet machine, +69 MiB at load average 25. Without the staging bounds the images pile up unbounded.
+    /// </summary>
+    private const long FloodRssBoundBytes = 128L * 1024 * 1024;
+
     private readonly TempDirectory temp = new();
 
     [Fact]
@@ -83,7 +90,7 @@ public sealed class CollectorMemoryTests : IDisposable
         Console.WriteLine($"good record stored {waited.TotalSeconds:0.0} s after {Junk} junk chunks; {staged} junk images staged; peak RSS +{growth / 1048576.0:0.0} MiB");
         Assert.InRange(staged, 1, 128);
         Assert.InRange(waited, TimeSpan.Zero, TimeSpan.FromSeconds(10));
-        Assert.InRange(growth, 0, RssBoundBytes);
+        Assert.InRange(growth, 0, FloodRssBoundBytes);
     }
 
     public void Dispose() => temp.Dispose();

@@ -8,7 +8,7 @@ public sealed class LockInputConfigTests
     {
         DeviceId = "d",
         SiteId = "s",
-        Broker = { Url = "mqtt://127.0.0.1:1883" },
+        Broker = { Url = "mqtt://127.0.0.1:1883", AllowUnsignedReceipts = true },
         Points = [new PointOptions { Id = "conveyor-1" }],
         Inputs = [new InputOptions { Id = "lock-a", Point = "conveyor-1", Line = 17 }],
     };
