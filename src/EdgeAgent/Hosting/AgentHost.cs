@@ -29,6 +29,7 @@ public static class AgentHost
             ControlListeners.ListenForMetrics(kestrel, options.Health);
         });
         builder.Services.AddEdgeAgent(configuration);
+        builder.Services.AddSingleton(new ConfigFile(ConfigFile.Of(configuration)));
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
