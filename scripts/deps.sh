@@ -2,7 +2,7 @@
 # Installs the Debian packages EdgeAgent needs, only those missing. Usage: scripts/deps.sh runtime|test
 set -euo pipefail
 runtime=(libgtk-3-0 ffmpeg)
-test=(mosquitto mosquitto-clients socat gpiod sqlite3 openssl iproute2 systemd postgresql chromium fonts-noto-cjk qrencode util-linux passwd)
+test=(mosquitto mosquitto-clients prometheus socat gpiod sqlite3 openssl iproute2 systemd postgresql chromium fonts-noto-cjk qrencode util-linux passwd)
 want=("${runtime[@]}")
 [ "${1:-runtime}" = test ] && want+=("${test[@]}")
 missing=()

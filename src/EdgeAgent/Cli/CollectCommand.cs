@@ -87,15 +87,24 @@ public static class CollectCommand
                 return ExitCodes.Unavailable;
             }
 
+            // SIGTERM (systemctl stop) ends the run like Ctrl+C: the collector says DISCONNECT and the exit code is 0.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            });
             output.WriteLine($"collecting from {brokerOptions.Url} into {collector.Store.Root}; Ctrl+C to stop");
             try
             {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
+                await Task.Delay(Timeout.Infinite, stop.Token);
             }
             catch (OperationCanceledException)
             {
             }
 
+            await collector.DisposeAsync();
+            output.WriteLine("collector stopped: disconnected from the broker");
             return ExitCodes.Ok;
         });
         return command;

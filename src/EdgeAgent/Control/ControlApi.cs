@@ -30,8 +30,8 @@ public static class ControlApi
     private static async ValueTask<object?> UnixSocketOnlyAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
         context.HttpContext.Connection.LocalIpAddress is null ? await next(context) : Results.NotFound();
 
-    private static async Task<IResult> MetricsAsync(HealthCollector collector, CancellationToken cancellationToken) =>
-        Results.Text(PrometheusText.Render(await collector.CollectAsync(cancellationToken)), PrometheusText.ContentType);
+    private static async Task<IResult> MetricsAsync(HealthCollector collector, AgentMetrics metrics, CancellationToken cancellationToken) =>
+        Results.Text(await metrics.RenderAsync(await collector.CollectAsync(cancellationToken), cancellationToken), PrometheusText.ContentType);
 
     private static async Task<IResult> TriggerAsync(
         TriggerRequest request,
