@@ -81,7 +81,9 @@ public sealed class MetricsTests
         Assert.Contains($"edgeagent_edge_to_outbox_seconds_count {made}\n", text, StringComparison.Ordinal);
         Assert.Contains($"edgeagent_edge_to_stored_seconds_count {made}\n", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE edgeagent_edge_to_stored_seconds histogram", text, StringComparison.Ordinal);
-        Assert.Contains("process_resident_memory_bytes ", text, StringComparison.Ordinal);
+        Assert.Contains("process_cpu_seconds_total ", text, StringComparison.Ordinal);
+        Assert.Contains("process_working_set_bytes ", text, StringComparison.Ordinal);
+        Assert.Contains("dotnet_collection_count_total{generation=\"0\"} ", text, StringComparison.Ordinal);
         Assert.Contains("edgeagent_camera_connected{camera=\"cam-1\"} 1\n", text, StringComparison.Ordinal);
         var (exit, lint) = await PromtoolCheckAsync(text);
         Assert.True(exit == 0 && lint.Length == 0, $"promtool check metrics exited {exit}: {lint}\n{text}");

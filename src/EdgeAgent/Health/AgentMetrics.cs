@@ -30,7 +30,7 @@ public sealed class AgentMetrics : Microsoft.Extensions.Hosting.IHostedService
         this.findingLog = findingLog;
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
-        DotNetStats.Register(Registry); // process_cpu_seconds_total, process_resident_memory_bytes, dotnet_collection_count_total…
+        DotNetStats.Register(Registry); // process_cpu_seconds_total, process_working_set_bytes, dotnet_collection_count_total…
         gauges = new HealthGauges(factory);
         made = factory.CreateCounter("edgeagent_records_made_total", "Evidence records durably written to the outbox.");
         stored = factory.CreateCounter("edgeagent_records_stored_total", "Records the collector receipted as stored (they then leave the outbox).");
