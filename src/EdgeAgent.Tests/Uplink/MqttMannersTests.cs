@@ -31,6 +31,13 @@ public sealed class MqttMannersTests
         await later.WaitForAsync(1, Bound);
         Assert.Equal("offline", Encoding.UTF8.GetString(later.Messages[0].Payload));
         Assert.True(later.Messages[0].Retain);
+
+        // Plain logs (no systemd): one line per event, with a UTC timestamp, the level and the event id.
+        lock (agent.Output)
+        {
+            Assert.Contains(agent.Output, line => line.Contains("[5006] Stopping: retained status set to offline", StringComparison.Ordinal));
+            Assert.All(agent.Output.Where(line => line.Length > 0), line => Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z (info|warn|fail|crit|dbug|trce): \S+\[\d+\] ", line));
+        }
         lock (broker.Log)
         {
             Assert.Contains(broker.Log, line => line.Contains("Client test-device disconnected.", StringComparison.Ordinal));
