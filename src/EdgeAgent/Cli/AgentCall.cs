@@ -48,10 +48,11 @@ public sealed class AgentCall(string commandName, AgentSocketOptions socketOptio
     public static readonly JsonSerializerOptions Plain = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Prints the agent's refusal (its <c>{"error": …}</c> sentence) and returns the matching exit code.</summary>
-    public async Task<int> RefusedAsync(HttpResponseMessage response, bool json, CancellationToken cancellationToken)
+    /// <param name="whenEmpty">The sentence when the agent sent no body (a route that does not exist, e.g. an id of "..").</param>
+    public async Task<int> RefusedAsync(HttpResponseMessage response, bool json, CancellationToken cancellationToken, string? whenEmpty = null)
     {
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        var sentence = ErrorOf(body, response.StatusCode);
+        var sentence = string.IsNullOrWhiteSpace(body) && whenEmpty is not null ? whenEmpty : ErrorOf(body, response.StatusCode);
         error.WriteLine(json ? JsonSerializer.Serialize(new { error = sentence, status = (int)response.StatusCode }, Plain) : $"edgeagent {commandName}: {sentence}");
         return response.StatusCode switch
         {

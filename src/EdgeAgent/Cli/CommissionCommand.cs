@@ -27,7 +27,7 @@ public static class CommissionCommand
                 using var response = await client.PostAsync($"v1/cameras/{Uri.EscapeDataString(id)}/reference", cancellationToken);
                 if (!response.IsSuccessStatusCode)
                 {
-                    return await call.RefusedAsync(response, parse.GetValue(agent.Json), cancellationToken);
+                    return await call.RefusedAsync(response, parse.GetValue(agent.Json), cancellationToken, $"unknown camera '{id}'; edgeagent status lists the cameras");
                 }
 
                 var body = await response.Content.ReadAsStringAsync(cancellationToken);

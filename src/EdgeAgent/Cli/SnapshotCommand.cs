@@ -33,7 +33,7 @@ public static class SnapshotCommand
                     using var response = await client.GetAsync($"v1/cameras/{Uri.EscapeDataString(parse.GetValue(camera)!)}/snapshot", cancellationToken);
                     if (!response.IsSuccessStatusCode)
                     {
-                        return await call.RefusedAsync(response, json, cancellationToken);
+                        return await call.RefusedAsync(response, json, cancellationToken, $"unknown camera '{parse.GetValue(camera)}'; edgeagent status lists the cameras");
                     }
 
                     var jpeg = await response.Content.ReadAsByteArrayAsync(cancellationToken);

@@ -53,12 +53,12 @@ public sealed class FieldDoctor(IClockSyncProbe clock, IDiskSpaceProbe disk, str
         }
         else if (agentView.ConfigFile != checkedFile)
         {
-            yield return DoctorResult.Warn("running agent", $"version {agentView.Health.Version}, health {agentView.Health.Status}, runs {agentView.ConfigFile ?? "an unknown config"}, not {checkedFile}: the checks below are of the file, not of what the agent sees", $"compare the two files, or check the running one: edgeagent doctor --config {agentView.ConfigFile ?? ConfigLoader.DefaultPath}");
+            yield return DoctorResult.Warn("agent", $"running, version {agentView.Health.Version}, health {agentView.Health.Status}, but it runs {agentView.ConfigFile ?? "an unknown config"}, not {checkedFile}: the checks below are of this file, not of what the running agent sees", $"compare the two files, or check the running one: edgeagent doctor --config {agentView.ConfigFile ?? ConfigLoader.DefaultPath}");
             running = null;
         }
         else
         {
-            yield return DoctorResult.Pass("running agent", $"version {running!.Version}, up {running.UptimeSeconds:0} s, health {running.Status}, runs this file");
+            yield return DoctorResult.Pass("agent", $"running, version {running!.Version}, up {running.UptimeSeconds:0} s, health {running.Status}, runs this file");
         }
 
         var references = new Capture.Quality.SceneReferenceStore(agent.StateDirectory);
