@@ -37,8 +37,11 @@ public sealed class JournalLoggerTests
     }
 
     [Theory]
-    [InlineData("CameraId", "CAMERA_ID")]
-    [InlineData("Record", "RECORD")]
+    [InlineData("CameraId", "CAMERA")]
+    [InlineData("Camera", "CAMERA")]
+    [InlineData("RecordId", "RECORD")]
+    [InlineData("Id", "ID")]
+    [InlineData("MaximumPacketSize", "MAXIMUM_PACKET_SIZE")]
     [InlineData("point.id", "POINT_ID")]
     public void Keys_become_journal_field_names(string key, string field) => Assert.Equal(field, JournalLogger.FieldName(key));
 }

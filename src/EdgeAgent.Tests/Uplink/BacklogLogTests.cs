@@ -22,7 +22,7 @@ public sealed class BacklogLogTests
         }
 
         var log = new ListLogger<MqttUplinkService>();
-        await using var uplink = new UplinkHarness(temp.Combine("agent"), broker.Url, logger: log);
+        await using var uplink = new UplinkHarness(temp.Combine("agent"), broker.Url, b => b.ReceiptTimeoutSeconds = 5, logger: log);
         await EvidenceFixtures.AppendAsync(uplink.Outbox, 10, 5_000);
         var resent = 0;
         var allResent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -34,7 +34,7 @@ public sealed class BacklogLogTests
             }
         };
 
-        // The collector is away: after 3 s without receipts all ten are sent again, logged once.
+        // The collector is away: after 5 s without receipts all ten are sent again, logged once.
         await uplink.StartAsync();
         await allResent.Task.WaitAsync(Patience);
         await using var collector = new CollectorHarness(collectorRoot, new() { Url = broker.Url }, clientId: "outage-collector", sharedGroup: null);

@@ -104,6 +104,7 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
         var done = new List<(long, Guid)>(acknowledgedOnly);
         acknowledgedOnly.Clear();
         long doneBytes = 0;
+        var doneRecords = 0;
         while (receipts.Reader.TryRead(out var receipt))
         {
             LastReceiptAt = timeProvider.GetUtcNow();
@@ -113,16 +114,21 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
                 continue; // a receipt for some other record with this number: not ours to act on
             }
 
-            if (record is not null || receipt.IsFinal)
+            if (record is not null)
             {
-                ReceiptArrived?.Invoke(this, new ReceiptOutcome(receipt.Sequence, receipt.Status, record?.EdgeTime, record?.ImageBytes ?? 0));
+                // Counted once per record: a second receipt (the answer to a resend) finds it no longer in flight.
+                ReceiptArrived?.Invoke(this, new ReceiptOutcome(receipt.Sequence, receipt.Status, record.EdgeTime, record.ImageBytes));
             }
 
             if (receipt.IsFinal)
             {
                 inFlight.Remove(receipt.Sequence);
                 done.Add((receipt.Sequence, receipt.RecordId));
-                doneBytes += record?.ImageBytes ?? 0;
+                if (record is not null)
+                {
+                    doneRecords++;
+                    doneBytes += record.ImageBytes;
+                }
             }
             else if (receipt.Status == ReceiptStatus.Incomplete && record is not null)
             {
@@ -139,10 +145,10 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
         if (done.Count > 0)
         {
             await outbox.CompleteManyAsync(done, CancellationToken.None); // finish the batch even when stopping
-            Delivered?.Invoke(this, done.Count);
             var (remaining, remainingBytes, _) = await outbox.StatsAsync(CancellationToken.None);
-            backlog.Flowing(remaining + done.Count, remainingBytes + doneBytes);
-            backlog.Delivered(done.Count, doneBytes, remaining);
+            backlog.Flowing(remaining + doneRecords, remainingBytes + doneBytes);
+            backlog.Delivered(doneRecords, doneBytes, remaining);
+            Delivered?.Invoke(this, done.Count); // after the drain's log line, so whoever waits for an empty outbox sees it
         }
     }
 

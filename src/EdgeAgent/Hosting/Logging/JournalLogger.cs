@@ -6,8 +6,8 @@ namespace EdgeAgent.Hosting.Logging;
 
 /// <summary>
 /// Writes one journal entry per log event over journald's native protocol, so each structured value is a field of
-/// its own: <c>EDGEAGENT_EVENT_ID=5002</c>, <c>EDGEAGENT_CAMERA=cam-1</c>, <c>EDGEAGENT_POINT=…</c>,
-/// <c>EDGEAGENT_RECORD=…</c>. <c>journalctl -u edgeagent EDGEAGENT_EVENT_ID=5002 -o json</c> then filters without
+/// its own: <c>EDGEAGENT_EVENT_ID=5002</c>, <c>EDGEAGENT_CAMERA=cam-1</c> (from <c>{CameraId}</c> or <c>{Camera}</c>),
+/// <c>EDGEAGENT_POINT=…</c>, <c>EDGEAGENT_RECORD=…</c>, <c>EDGEAGENT_SEQUENCE=…</c>. <c>journalctl -u edgeagent EDGEAGENT_EVENT_ID=5002 -o json</c> then filters without
 /// parsing text. A value with a newline uses the protocol's length-prefixed form.
 /// </summary>
 public sealed class JournalLogger(string category, JournalSocket socket) : ILogger
@@ -54,9 +54,17 @@ public sealed class JournalLogger(string category, JournalSocket socket) : ILogg
         socket.Send(entry.ToArray());
     }
 
-    /// <summary>Journal field names: upper-case letters, digits and '_', not starting with '_'. <c>CameraId</c> becomes <c>CAMERA_ID</c>.</summary>
+    /// <summary>
+    /// Journal field names: upper-case letters, digits and '_', not starting with '_'. An identifier's "Id" suffix is
+    /// dropped, so <c>{CameraId}</c> and <c>{Camera}</c> both become <c>CAMERA</c> and one filter finds both.
+    /// </summary>
     public static string FieldName(string key)
     {
+        if (key.Length > 2 && key.EndsWith("Id", StringComparison.Ordinal))
+        {
+            key = key[..^2];
+        }
+
         var name = new StringBuilder();
         for (var i = 0; i < key.Length; i++)
         {
