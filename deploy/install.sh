@@ -107,6 +107,7 @@ own edgeagent:edgeagent "$DESTDIR/var/lib/edgeagent"
 
 # 4. Config: the example always refreshed, the live config only created when missing.
 install -m 0640 "$here/edgeagent.example.json" "$DESTDIR/etc/edgeagent/edgeagent.example.json"
+install -m 0644 "$here/edgeagent.schema.json" "$DESTDIR/etc/edgeagent/edgeagent.schema.json" # editors complete and check the config with it
 if [ ! -e "$DESTDIR/etc/edgeagent/edgeagent.json" ]; then
   say "creating /etc/edgeagent/edgeagent.json from the example: edit it, then run: edgeagent doctor"
   install -m 0640 "$here/edgeagent.example.json" "$DESTDIR/etc/edgeagent/edgeagent.json"

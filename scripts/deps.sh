@@ -5,7 +5,7 @@ set -euo pipefail
 # fonts-noto-cjk: the overlay stamps and the report draw Chinese step names; without it they show empty boxes.
 runtime=(libgtk-3-0 ffmpeg fonts-noto-cjk python3-gi gir1.2-gstreamer-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav)
 # gst-rtsp-server and x264enc (plugins-ugly; x265enc is in plugins-bad): the RTSP test camera.
-test=(gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-ugly mosquitto mosquitto-clients socat gpiod sqlite3 openssl iproute2 systemd postgresql chromium qrencode util-linux passwd ceph-mon ceph-osd ceph-common radosgw)
+test=(gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-ugly mosquitto mosquitto-clients prometheus socat gpiod sqlite3 openssl iproute2 systemd postgresql chromium qrencode util-linux passwd ceph-mon ceph-osd ceph-common radosgw)
 want=("${runtime[@]}")
 [ "${1:-runtime}" = test ] && want+=("${test[@]}")
 missing=()

@@ -115,6 +115,9 @@ public sealed class CollectorProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM, as <c>systemctl stop</c> or Ctrl+C does; returns the exit code.</summary>
+    public Task<int> TerminateAsync(TimeSpan timeout) => Infrastructure.Signals.TerminateAsync(process, timeout);
+
     /// <summary>SIGKILL (as a crash would), once; later calls do nothing.</summary>
     public ValueTask DisposeAsync()
     {

@@ -167,7 +167,7 @@ public sealed class CommissionTests
         using var client = new ControlClient(agent.SocketPath);
         using var response = await client.PostAsync($"v1/cameras/{Uri.EscapeDataString(id)}/reference");
 
-        Assert.Equal(ExitCodes.Failure, code);
+        Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("edgeagent commission: unknown camera '", error, StringComparison.Ordinal);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
         Assert.False(Directory.Exists(Path.GetDirectoryName(ReferenceFile(agent))));
@@ -181,7 +181,7 @@ public sealed class CommissionTests
 
         var (code, _, error) = await CliAsync("commission", "--camera", "cam-9", "--socket", agent.SocketPath);
 
-        Assert.Equal(ExitCodes.Failure, code);
+        Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("edgeagent commission: unknown camera 'cam-9'; valid: cam-1", error, StringComparison.Ordinal);
     }
 

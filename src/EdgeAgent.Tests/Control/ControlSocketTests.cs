@@ -102,7 +102,7 @@ public sealed class ControlSocketTests
 
         var (code, _, error) = await CliAsync("snapshot", "--socket", agent.SocketPath, "--camera", camera, "-o", file);
 
-        Assert.Equal(ExitCodes.Failure, code);
+        Assert.Equal(ExitCodes.Usage, code); // a wrong camera id is a usage error: the valid ones are listed
         Assert.Contains("valid: cam-1", error, StringComparison.Ordinal);
         Assert.False(File.Exists(file));
     }

@@ -30,7 +30,7 @@ public sealed class CameraTimingHealthTests
         var health = Assert.Single(report.Cameras);
         var table = new StringWriter();
         StatusTable.Write(table, report);
-        var metrics = PrometheusText.Render(report);
+        var metrics = await PrometheusText.RenderAsync(report);
         var doctor = TimingCheck.FromAgent(health);
 
         Assert.StartsWith("gstreamer", reader.Source, StringComparison.Ordinal);

@@ -141,6 +141,26 @@ public sealed class DoctorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Doctor_on_another_file_checks_that_file_and_reports_the_running_agent_apart()
+    {
+        await using var agent = await AgentHarness.StartAsync();
+        // The running agent's socket, but a camera the running agent does not have: its view must not stand in.
+        var other = Config(Password, c =>
+        {
+            c["Control"]!["SocketPath"] = agent.SocketPath;
+            c["Cameras"]![0]!["Kind"] = "ffmpeg";
+            c["Cameras"]![0]!["Url"] = dir.Combine("absent.mp4");
+        });
+
+        var (code, output) = await DoctorAsync(other);
+
+        Assert.True(code == ExitCodes.Failure, output);
+        Assert.Contains($"but it runs {agent.ConfigPath}, not {other}", output, StringComparison.Ordinal);
+        Assert.Matches(@"FAIL\s+camera cam-1", output);
+        Assert.DoesNotContain("via running agent", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Doctor_judges_cameras_from_a_running_agent_instead_of_opening_them_twice()
     {
         await using var agent = await AgentHarness.StartAsync();
@@ -149,7 +169,7 @@ public sealed class DoctorTests : IAsyncLifetime
         var (code, output) = await DoctorAsync(agent.ConfigPath);
 
         Assert.True(code == ExitCodes.Ok, output);
-        Assert.Matches(@"PASS\s+agent\s+running, version", output);
+        Assert.Matches(@"PASS\s+agent\s+running, version .*, runs this file", output);
         Assert.Matches(@"PASS\s+camera cam-1\s+via running agent: connected", output);
     }
 }

@@ -56,7 +56,7 @@ public sealed class FindingsHealthTests
         using var table = new StringWriter();
         StatusTable.Write(table, report);
         Assert.Contains("!unlock-before-zero-energy", table.ToString(), StringComparison.Ordinal);
-        Assert.Contains("edgeagent_findings_unsafe_recent ", PrometheusText.Render(report), StringComparison.Ordinal);
+        Assert.Contains("edgeagent_findings_unsafe_recent ", await PrometheusText.RenderAsync(report), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -61,6 +61,9 @@ public sealed class AgentProcess : IDisposable
         return [.. body.RootElement.GetProperty("records").EnumerateArray().Select(e => e.GetGuid())];
     }
 
+    /// <summary>SIGTERM, as <c>systemctl stop</c> does; returns the exit code.</summary>
+    public Task<int> TerminateAsync(TimeSpan timeout) => Signals.TerminateAsync(process, timeout);
+
     /// <summary>SIGKILL, as a crash or a power cut would.</summary>
     public void Kill()
     {

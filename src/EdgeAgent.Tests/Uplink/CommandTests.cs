@@ -76,8 +76,11 @@ public sealed class CommandTests : IDisposable
         var state = await AskAsync("""{"command":"status"}""");
         Assert.Equal(1, state.GetProperty("result").GetProperty("outbox").GetProperty("records").GetInt64());
         // Work orders: abort the job capture-now opened, refuse a second abort, open one by id, refuse a second open.
-        var aborted = await AskAsync("""{"command":"abort-work-order","point":"conveyor-1","reason":"wrong belt"}""");
+        var openBeforeAbort = state.GetProperty("result").GetProperty("points")[0].GetProperty("workOrder").GetString();
+        var aborted = await AskAsync("""{"schema":"edgeagent.command/1","command":"abort-work-order","point":"conveyor-1","reason":"wrong belt"}""");
         Assert.True(aborted.GetProperty("ok").GetBoolean(), aborted.ToString());
+        Assert.NotNull(openBeforeAbort);
+        Assert.Equal(openBeforeAbort, aborted.GetProperty("result").GetProperty("workOrder").GetString()); // the job it closed
         var depth = (await outbox.StatsAsync()).Count;
         Assert.False((await AskAsync("""{"command":"abort-work-order","point":"conveyor-1"}""")).GetProperty("ok").GetBoolean());
         var opened = await AskAsync("""{"command":"start-work-order","point":"conveyor-1","workOrder":"WO-42","operator":"alice"}""");

@@ -24,6 +24,7 @@ public sealed class ProtocolMessageTests
     [Theory]
     [InlineData("""{"command":"capture-now","point":"conveyor-1","step":"isolated","operator":"Zhang Wei"}""", "capture-now")]
     [InlineData("""{"command":"status"}""", "status")]
+    [InlineData("""{"schema":"edgeagent.command/1","command":"status"}""", "status")]
     [InlineData("""{"command":"start-work-order","point":"p1","workOrder":"WO-42"}""", "start-work-order")]
     public void Valid_commands_parse(string json, string name)
     {
@@ -33,6 +34,7 @@ public sealed class ProtocolMessageTests
 
     [Theory]
     [InlineData("""{"command":"reboot"}""", "'command'")]
+    [InlineData("""{"schema":"edgeagent.command/2","command":"status"}""", "unsupported schema 'edgeagent.command/2'")]
     [InlineData("""{"command":"status","x":"1"}""", "unknown field 'x'")]
     [InlineData("""{"command":"capture-now","point":"a/b"}""", "'point'")]
     [InlineData("""{"command":"capture-now","operator":"a\u0000b"}""", "'operator'")]

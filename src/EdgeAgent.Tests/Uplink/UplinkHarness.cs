@@ -12,13 +12,13 @@ public sealed class UplinkHarness : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private bool started;
 
-    public UplinkHarness(string stateDirectory, string brokerUrl, Action<BrokerOptions>? configure = null, string deviceId = "test-device", ILogger<MqttUplinkService>? logger = null, TelemetryQueue? telemetry = null)
+    public UplinkHarness(string stateDirectory, string brokerUrl, Action<BrokerOptions>? configure = null, string deviceId = "test-device", ILogger<MqttUplinkService>? logger = null, TelemetryQueue? telemetry = null, TimeProvider? timeProvider = null)
     {
         var broker = new BrokerOptions { Url = brokerUrl, ReceiptTimeoutSeconds = 3, AllowUnsignedReceipts = true }; // receipt-signature tests set CollectorKeys
         configure?.Invoke(broker);
         Options = new EdgeAgentOptions { DeviceId = deviceId, SiteId = "test-site", StateDirectory = stateDirectory, Broker = broker };
         Outbox = new EvidenceOutbox(Path.Combine(stateDirectory, "outbox.db"));
-        Uplink = new MqttUplinkService(Microsoft.Extensions.Options.Options.Create(Options), Outbox, TimeProvider.System, logger ?? NullLogger<MqttUplinkService>.Instance, new RefusingCommandHandler(), telemetry);
+        Uplink = new MqttUplinkService(Microsoft.Extensions.Options.Options.Create(Options), Outbox, timeProvider ?? TimeProvider.System, logger ?? NullLogger<MqttUplinkService>.Instance, new RefusingCommandHandler(), telemetry);
     }
 
     public EdgeAgentOptions Options { get; }

@@ -31,4 +31,18 @@ public sealed class KeyCommandTests
 
         Assert.Equal(ExitCodes.Config, await EdgeAgentCli.InvokeAsync(["key", "--config", dir.Combine("missing.json")], new StringWriter(), new StringWriter()));
     }
+
+    [Fact]
+    public async Task Key_does_not_need_the_broker_CA_or_password_files()
+    {
+        using var dir = new TempDirectory();
+        var config = AgentConfig.Baseline(dir.Combine("state"), "mqtts://broker.example:8883");
+        config["Broker"]!["CaFile"] = dir.Combine("absent-ca.pem");
+        config["Broker"]!["PasswordFile"] = dir.Combine("absent.password");
+        using var error = new StringWriter();
+
+        var exit = await EdgeAgentCli.InvokeAsync(["key", "--config", AgentConfig.Write(dir.Path, config)], new StringWriter(), error);
+
+        Assert.True(exit == 0, error.ToString());
+    }
 }

@@ -126,17 +126,26 @@ public static class CollectCommand
                 return ExitCodes.Unavailable;
             }
 
+            // SIGTERM (systemctl stop) ends the run like Ctrl+C: the collector says DISCONNECT and the exit code is 0.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            });
             output.WriteLine($"receipts signed with {collector.ReceiptKey.Path}{(collector.ReceiptKey.Created ? " (new)" : "")}, key id {collector.ReceiptKey.KeyId}; enrol this public key on every device (Broker:CollectorKeys):");
             output.Write(collector.ReceiptKey.PublicKeyPem.ReplaceLineEndings("\n").TrimEnd('\n') + "\n");
             output.WriteLine($"collecting from {brokerOptions.Url} into {collector.Store.Location}; Ctrl+C to stop");
             try
             {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
+                await Task.Delay(Timeout.Infinite, stop.Token);
             }
             catch (OperationCanceledException)
             {
             }
 
+            await collector.DisposeAsync();
+            output.WriteLine("collector stopped: disconnected from the broker");
             return ExitCodes.Ok;
         });
         return command;

@@ -21,10 +21,12 @@ public static class KeyCommand
         };
         command.SetAction(parse =>
         {
-            EdgeAgentOptions options;
+            // Only what the key needs: the device id it is enrolled under and the state directory it lives in.
+            // The broker's CA and password files are the agent's business, not this command's.
+            string deviceId, stateDirectory;
             try
             {
-                options = ConfigLoader.Load(ConfigLoader.Build(parse.GetValue(config)!));
+                (deviceId, stateDirectory) = KeySettings(ConfigLoader.Build(parse.GetValue(config)!));
             }
             catch (ConfigException ex)
             {
@@ -33,9 +35,9 @@ public static class KeyCommand
 
             try
             {
-                using var key = DeviceKey.LoadOrCreate(options.StateDirectory);
-                error.WriteLine($"# device {options.DeviceId}, key id {key.KeyId}{(key.Created ? " (new key created)" : "")}");
-                error.WriteLine($"# enrol at the collector as {options.DeviceId}.pem");
+                using var key = DeviceKey.LoadOrCreate(stateDirectory);
+                error.WriteLine($"# device {deviceId}, key id {key.KeyId}{(key.Created ? " (new key created)" : "")}");
+                error.WriteLine($"# enrol at the collector as {deviceId}.pem");
                 if (key.Created && Environment.IsPrivilegedProcess)
                 {
                     error.WriteLine($"# created as root: let the agent's user own it, e.g. chown edgeagent: {key.Path}");
@@ -52,5 +54,28 @@ public static class KeyCommand
             }
         });
         return command;
+    }
+
+    private static (string DeviceId, string StateDirectory) KeySettings(Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        if (ConfigKeyCheck.Check(configuration, typeof(EdgeAgentOptions)) is { Count: > 0 } shapeErrors)
+        {
+            throw new ConfigException(shapeErrors);
+        }
+
+        var deviceId = configuration[nameof(EdgeAgentOptions.DeviceId)];
+        var stateDirectory = configuration[nameof(EdgeAgentOptions.StateDirectory)];
+        var errors = new List<string>();
+        if (deviceId is null || !System.Text.RegularExpressions.Regex.IsMatch(deviceId, Identifiers.Pattern))
+        {
+            errors.Add($"DeviceId: {(deviceId is null ? "is required" : Identifiers.Message)}");
+        }
+
+        if (stateDirectory is { Length: 0 })
+        {
+            errors.Add("StateDirectory: must not be empty");
+        }
+
+        return errors.Count > 0 ? throw new ConfigException(errors) : (deviceId!, stateDirectory ?? new EdgeAgentOptions().StateDirectory);
     }
 }

@@ -1,42 +1,59 @@
 using System.CommandLine;
-using System.Net.Sockets;
-using EdgeAgent.Configuration;
-using EdgeAgent.Control;
+using System.Text.Json;
 
 namespace EdgeAgent.Cli;
 
+/// <summary><c>edgeagent snapshot</c>: a camera's current frame with its sharpness drawn on it, for aiming and focusing.</summary>
 public static class SnapshotCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var socket = new Option<string>("--socket") { Description = "Control socket of the running agent.", DefaultValueFactory = _ => new ControlOptions().SocketPath };
+        var agent = new AgentSocketOptions();
         var camera = new Option<string>("--camera") { Description = "Camera id from the config.", Required = true };
         var file = new Option<string>("--output", "-o") { Description = "JPEG file to write.", Required = true };
-        var command = new Command("snapshot", "Save a camera's current frame with its sharpness score drawn on it, for aiming and focusing.") { socket, camera, file };
-        command.SetAction(async (parse, cancellationToken) =>
+        var command = new Command("snapshot", "Save a camera's current frame with its sharpness score drawn on it, for aiming and focusing.") { camera, file };
+        agent.AddTo(command);
+        var call = new AgentCall("snapshot", agent, error);
+        command.SetAction((parse, cancellationToken) =>
         {
-            using var client = new ControlClient(parse.GetValue(socket)!);
-            try
+            var path = parse.GetValue(file)!;
+            var json = parse.GetValue(agent.Json);
+            var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            if (!Directory.Exists(directory))
             {
-                using var response = await client.GetAsync($"v1/cameras/{Uri.EscapeDataString(parse.GetValue(camera)!)}/snapshot", cancellationToken);
-                if (!response.IsSuccessStatusCode)
-                {
-                    error.WriteLine($"edgeagent snapshot: {await response.Content.ReadAsStringAsync(cancellationToken)}");
-                    return ExitCodes.Failure;
-                }
+                var message = $"-o {path}: directory {directory} does not exist";
+                error.WriteLine(json ? JsonSerializer.Serialize(new { error = message }, AgentCall.Plain) : $"edgeagent snapshot: {message}");
+                return Task.FromResult(ExitCodes.Usage);
+            }
 
-                var jpeg = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-                var path = parse.GetValue(file)!;
-                await File.WriteAllBytesAsync(path, jpeg, cancellationToken);
-                var sharpness = response.Headers.TryGetValues("X-Sharpness", out var values) ? values.First() : "?";
-                output.WriteLine($"{path}: camera {parse.GetValue(camera)}, sharpness {sharpness} ({jpeg.Length} bytes)");
-                return ExitCodes.Ok;
-            }
-            catch (HttpRequestException ex) when (ex.InnerException is SocketException || ex.HttpRequestError == HttpRequestError.ConnectionError)
-            {
-                error.WriteLine($"edgeagent snapshot: no agent listening on {parse.GetValue(socket)}: {ex.Message}");
-                return ExitCodes.Unavailable;
-            }
+            return call.RunAsync(
+                parse,
+                async client =>
+                {
+                    using var response = await client.GetAsync($"v1/cameras/{Uri.EscapeDataString(parse.GetValue(camera)!)}/snapshot", cancellationToken);
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        return await call.RefusedAsync(response, json, cancellationToken, $"unknown camera '{parse.GetValue(camera)}'; edgeagent status lists the cameras");
+                    }
+
+                    var jpeg = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+                    try
+                    {
+                        await File.WriteAllBytesAsync(path, jpeg, cancellationToken);
+                    }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        error.WriteLine(json ? JsonSerializer.Serialize(new { error = $"cannot write {path}: {ex.Message}" }, AgentCall.Plain) : $"edgeagent snapshot: cannot write {path}: {ex.Message}");
+                        return ExitCodes.Failure;
+                    }
+
+                    var sharpness = response.Headers.TryGetValues("X-Sharpness", out var values) ? values.First() : null;
+                    output.WriteLine(json
+                        ? JsonSerializer.Serialize(new { file = path, camera = parse.GetValue(camera), sharpness = sharpness is null ? (double?)null : double.Parse(sharpness, System.Globalization.CultureInfo.InvariantCulture), bytes = jpeg.Length })
+                        : $"{path}: camera {parse.GetValue(camera)}, sharpness {sharpness ?? "?"} ({jpeg.Length} bytes)");
+                    return ExitCodes.Ok;
+                },
+                cancellationToken);
         });
         return command;
     }

@@ -1,59 +1,62 @@
 using System.CommandLine;
-using System.Net.Sockets;
-using EdgeAgent.Configuration;
-using EdgeAgent.Control;
 using EdgeAgent.Health;
 
 namespace EdgeAgent.Cli;
 
+/// <summary><c>edgeagent status</c>: the running agent's health as a table (or JSON), with an exit code a monitor can act on.</summary>
 public static class StatusCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var socket = new Option<string>("--socket") { Description = "Control socket of the running agent.", DefaultValueFactory = _ => new ControlOptions().SocketPath };
-        var json = new Option<bool>("--json") { Description = "Print the health report as JSON (the same as the retained health topic)." };
-        var command = new Command("status", "Show the running agent's health: cameras, inputs, broker, outbox, disk, clock. Exit 0 ok, 1 degraded or failing.") { socket, json };
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            using var client = new ControlClient(parse.GetValue(socket)!);
-            HealthReport? report;
-            string body;
-            try
+        var agent = new AgentSocketOptions();
+        var command = new Command(
+            "status",
+            "Show the running agent's health: cameras, inputs, broker, outbox, disk, clock. Exit 0 ok, 1 failing (camera, disk, outbox, pipeline), 2 degraded, 3 only the clock is untrusted, 69 no agent.");
+        agent.AddTo(command);
+        var call = new AgentCall("status", agent, error);
+        command.SetAction((parse, cancellationToken) => call.RunAsync(
+            parse,
+            async client =>
             {
                 using var response = await client.GetAsync("v1/health", cancellationToken);
-                body = await response.Content.ReadAsStringAsync(cancellationToken);
                 if (!response.IsSuccessStatusCode)
                 {
-                    error.WriteLine($"edgeagent status: agent answered {(int)response.StatusCode}: {body}");
+                    await call.RefusedAsync(response, parse.GetValue(agent.Json), cancellationToken);
                     return ExitCodes.Failure;
                 }
 
-                report = System.Text.Json.JsonSerializer.Deserialize<HealthReport>(body, HealthJson.Options);
-            }
-            catch (HttpRequestException ex) when (ex.InnerException is SocketException || ex.HttpRequestError == HttpRequestError.ConnectionError)
-            {
-                error.WriteLine($"edgeagent status: no agent listening on {parse.GetValue(socket)}: {ex.Message}");
-                error.WriteLine("  is it running? systemctl status edgeagent; for checks without a running agent: edgeagent doctor");
-                return ExitCodes.Unavailable;
-            }
+                var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                var report = System.Text.Json.JsonSerializer.Deserialize<HealthReport>(body, HealthJson.Options);
+                if (report is null)
+                {
+                    error.WriteLine("edgeagent status: empty answer from the agent");
+                    return ExitCodes.Failure;
+                }
 
-            if (report is null)
-            {
-                error.WriteLine("edgeagent status: empty answer from the agent");
-                return ExitCodes.Failure;
-            }
+                if (parse.GetValue(agent.Json))
+                {
+                    output.WriteLine(body);
+                }
+                else
+                {
+                    StatusTable.Write(output, report);
+                }
 
-            if (parse.GetValue(json))
-            {
-                output.WriteLine(body);
-            }
-            else
-            {
-                StatusTable.Write(output, report);
-            }
-
-            return report.Status == "ok" ? ExitCodes.Ok : ExitCodes.Failure;
-        });
+                return ExitCodeOf(report);
+            },
+            cancellationToken));
         return command;
+    }
+
+    /// <summary>Failing beats degraded beats an untrusted clock: a monitor can page on 1, ticket on 2 and only note 3.</summary>
+    public static int ExitCodeOf(HealthReport report)
+    {
+        if (report.Status == "failing")
+        {
+            return ExitCodes.Failure;
+        }
+
+        var others = report.Problems.Count(p => !p.StartsWith(HealthCollector.ClockProblemPrefix, StringComparison.Ordinal));
+        return others > 0 ? ExitCodes.Degraded : !report.Clock.Synchronised ? ExitCodes.ClockUntrusted : ExitCodes.Ok;
     }
 }

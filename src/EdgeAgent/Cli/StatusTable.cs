@@ -51,7 +51,7 @@ public static class StatusTable
         output.WriteLine(string.Create(c, $"broker   {report.Broker.Url}  {(report.Broker.Connected ? "connected" : "NOT CONNECTED")}  last ack {report.Broker.LastAcknowledgedAt?.ToString("u", c) ?? "-"}"));
         output.WriteLine(string.Create(c, $"outbox   {report.Outbox.Depth} records, {Bytes(report.Outbox.Bytes)}, oldest {(report.Outbox.OldestAgeSeconds is { } o ? Uptime(o) + " ago" : "-")}"));
         output.WriteLine(string.Create(c, $"disk     {Bytes(report.Disk.FreeBytes)} free of {Bytes(report.Disk.TotalBytes)} ({report.Disk.FreePercent:0.#}%) on {report.Disk.Path}"));
-        output.WriteLine(string.Create(c, $"clock    {(report.Clock.Synchronised ? "synchronised" : "NOT SYNCHRONISED")}{(report.Clock.MaxErrorMs is { } e ? $" (±{e:0.#} ms)" : "")}"));
+        output.WriteLine(string.Create(c, $"clock    {(report.Clock.Synchronised ? "synchronised" : "WARNING: not synchronised, evidence timestamps are marked untrusted")}{(report.Clock.MaxErrorMs is { } e ? $" (±{e:0.#} ms)" : "")}"));
         output.WriteLine(string.Create(c, $"cpu      {(report.CpuTemperatureC is { } t ? $"{t:0.0} °C" : "no sensor")}"));
         output.WriteLine(string.Create(c, $"watchdog {(report.PipelineAlive ? "fed (pipeline alive)" : "WITHHELD (pipeline hung)")}"));
         if (report.Findings is { Total: > 0 } findings)

@@ -17,6 +17,7 @@ public static class ConfigLoader
             throw new ConfigException([$"config file '{path}' does not exist; pass --config FILE or create {DefaultPath} (see deploy/edgeagent.example.json)"]);
         }
 
+        CheckSyntax(path);
         try
         {
             return new ConfigurationBuilder()
@@ -35,9 +36,43 @@ public static class ConfigLoader
         }
     }
 
+    /// <summary>
+    /// Parses the file as the JSON provider will (comments and trailing commas allowed) and, when it is not JSON,
+    /// names the line and column, which the provider's own message does not.
+    /// </summary>
+    private static void CheckSyntax(string path)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(
+                File.ReadAllBytes(path),
+                new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            if (document.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                throw new ConfigException([$"config file '{path}' is not valid: the top level must be an object {{ ... }}, found {document.RootElement.ValueKind.ToString().ToLowerInvariant()}"]);
+            }
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            var where = ex.LineNumber is { } line ? $" at line {line + 1}, column {(ex.BytePositionInLine ?? 0) + 1}" : "";
+            var why = ex.Message.Split(" LineNumber:", 2)[0].Split(". Path:", 2)[0].TrimEnd('.');
+            throw new ConfigException([$"config file '{path}' is not valid JSON{where}: {why}"]);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException([$"config file '{path}' cannot be read: {ex.Message}"]);
+        }
+    }
+
     /// <summary>Binds and validates; throws <see cref="ConfigException"/> naming every offending key.</summary>
     public static EdgeAgentOptions Load(IConfiguration configuration)
     {
+        // Unknown keys and values of the wrong type first: the binder would skip the one and misplace the other.
+        if (ConfigKeyCheck.Check(configuration, typeof(EdgeAgentOptions)) is { Count: > 0 } shapeErrors)
+        {
+            throw new ConfigException(shapeErrors);
+        }
+
         var options = new EdgeAgentOptions();
         try
         {

@@ -30,33 +30,45 @@ public static class ControlApi
     private static async ValueTask<object?> UnixSocketOnlyAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
         context.HttpContext.Connection.LocalIpAddress is null ? await next(context) : Results.NotFound();
 
-    private static async Task<IResult> MetricsAsync(HealthCollector collector, CancellationToken cancellationToken) =>
-        Results.Text(PrometheusText.Render(await collector.CollectAsync(cancellationToken)), PrometheusText.ContentType);
+    private static async Task<IResult> MetricsAsync(HealthCollector collector, AgentMetrics metrics, CancellationToken cancellationToken) =>
+        Results.Text(await metrics.RenderAsync(await collector.CollectAsync(cancellationToken), cancellationToken), PrometheusText.ContentType);
 
     private static async Task<IResult> TriggerAsync(
         TriggerRequest request,
         IOptions<EdgeAgentOptions> options,
         GpioDriverProvider gpio,
+        ProcedureRegistry procedures,
         TriggerBus bus,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
+        // Every refusal names the valid choices: the agent is the one that knows its points, steps and inputs.
+        if (request.Input is null && request.State is not null)
+        {
+            return Refuse($"--state switches a lock input: name one with --input; valid inputs: {Choices(options.Value.Inputs.Select(i => i.Id))}");
+        }
+
         if (request.Input is not null)
         {
             var input = options.Value.Inputs.FirstOrDefault(i => i.Id == request.Input);
             if (input is null)
             {
-                return Results.BadRequest(new { error = $"unknown input '{request.Input}'; valid: {string.Join(", ", options.Value.Inputs.Select(i => i.Id))}" });
-            }
-
-            if (!gpio.IsSimulated)
-            {
-                return Results.BadRequest(new { error = "inputs are real GPIO lines; only a simulated driver can be switched from here. Use --point for a manual trigger." });
+                return Refuse($"unknown input '{request.Input}'; valid inputs: {Choices(options.Value.Inputs.Select(i => i.Id))}");
             }
 
             if (request.State is not ("on" or "off"))
             {
-                return Results.BadRequest(new { error = "state must be \"on\" or \"off\"" });
+                return Refuse($"{(request.State is null ? "--input needs --state" : $"unknown state '{request.State}'")}; valid states: on, off");
+            }
+
+            if (request.Point is not null || request.Step is not null)
+            {
+                return Refuse("--input switches a lock; --point and --step belong to a manual trigger, not to --input");
+            }
+
+            if (!gpio.IsSimulated)
+            {
+                return Refuse("inputs are real GPIO lines; only a simulated driver (Gpio:Driver \"simulated\") can be switched from here. Use --point for a manual trigger.");
             }
 
             var locked = request.State == "on";
@@ -64,10 +76,17 @@ public static class ControlApi
             return Results.Accepted(value: new { input = input.Id, state = request.State });
         }
 
-        var point = request.Point ?? (options.Value.Points.Count == 1 ? options.Value.Points[0].Id : null);
-        if (point is null || options.Value.Points.All(p => p.Id != point))
+        var points = options.Value.Points.Select(p => p.Id).ToList();
+        var point = request.Point ?? (points.Count == 1 ? points[0] : null);
+        if (point is null || !points.Contains(point, StringComparer.Ordinal))
         {
-            return Results.BadRequest(new { error = $"name a point with --point; valid: {string.Join(", ", options.Value.Points.Select(p => p.Id))}" });
+            return Refuse($"{(point is null ? "name a point with --point" : $"unknown point '{point}'")}; valid points: {Choices(points)}");
+        }
+
+        var steps = procedures.Get(point).Procedure.Template.Steps.Select(s => s.Id).ToList();
+        if (request.Step is not null && !steps.Contains(request.Step, StringComparer.Ordinal))
+        {
+            return Refuse($"unknown step '{request.Step}' at point {point}; valid steps: {Choices(steps)}");
         }
 
         var outcome = await bus.PublishAndWaitAsync(
@@ -79,6 +98,11 @@ public static class ControlApi
             cancellationToken);
         return Results.Ok(new { point = outcome.PointId, step = outcome.StepId, records = outcome.RecordIds, findings = outcome.Findings });
     }
+
+    /// <summary>A request the agent will not carry out, with the sentence the command line shows (and exits 64 on).</summary>
+    private static IResult Refuse(string error) => Results.BadRequest(new { error });
+
+    private static string Choices(IEnumerable<string> ids) => ids.Any() ? string.Join(", ", ids) : "(none configured)";
 
     private static async Task<IResult> HealthAsync(HealthCollector collector, CancellationToken cancellationToken) =>
         Results.Json(await collector.CollectAsync(cancellationToken), HealthJson.Options);
@@ -114,10 +138,11 @@ public static class ControlApi
         return Results.File(AimingSnapshot.Render(cameraId, frame, quality), "image/jpeg");
     }
 
-    private static IResult Status(CameraRegistry cameras, ProcedureRegistry procedures, LockInputService inputs, MqttUplinkService uplink, IOptions<EdgeAgentOptions> options) =>
+    private static IResult Status(CameraRegistry cameras, ProcedureRegistry procedures, LockInputService inputs, MqttUplinkService uplink, IOptions<EdgeAgentOptions> options, ConfigFile configFile) =>
         Results.Ok(new
         {
             device = options.Value.DeviceId,
+            configFile = configFile.Path,
             site = options.Value.SiteId,
             broker = new { connected = uplink.IsConnected, lastAcknowledgedAt = uplink.LastAcknowledgedAt },
             cameras = cameras.All.Select(c => new { id = c.CameraId, state = c.State.ToString().ToLowerInvariant(), lastError = c.LastError, lastFrameSequence = c.Latest?.Sequence }),

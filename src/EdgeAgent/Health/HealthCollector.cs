@@ -28,6 +28,9 @@ public sealed class HealthCollector(
     FindingLog? findingLog = null)
 {
     public const double HotCelsius = 80;
+
+    /// <summary>How the clock's problem sentence starts; <c>status</c> grades it as a warning of its own.</summary>
+    public const string ClockProblemPrefix = "clock: ";
     private static readonly string AgentVersion = typeof(HealthCollector).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
     private readonly DateTimeOffset startedAt = timeProvider.GetUtcNow();
     private readonly long startedTimestamp = timeProvider.GetTimestamp();
@@ -107,7 +110,7 @@ public sealed class HealthCollector(
         var clockState = ClockSync.From(clock.Read());
         if (!clockState.Synchronised)
         {
-            problems.Add("clock: not synchronised; evidence timestamps cannot be trusted");
+            problems.Add(ClockProblemPrefix + "not synchronised; evidence timestamps cannot be trusted");
         }
 
         var temperature = thermal.ReadCelsius();

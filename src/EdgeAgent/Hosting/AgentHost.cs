@@ -19,6 +19,7 @@ public static class AgentHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddConfiguration(configuration);
         builder.Host.UseSystemd();
+        Logging.AgentLogging.Configure(builder.Logging);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         configureLogging?.Invoke(builder.Logging);
 
@@ -29,6 +30,7 @@ public static class AgentHost
             ControlListeners.ListenForMetrics(kestrel, options.Health);
         });
         builder.Services.AddEdgeAgent(configuration);
+        builder.Services.AddSingleton(new ConfigFile(ConfigFile.Of(configuration)));
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();

@@ -46,7 +46,9 @@ public static class EdgeAgentServiceCollectionExtensions
         services.AddSingleton<ScannerService>();
         services.AddSingleton<FindingAlertPublisher>();
 
-        // Start order matters: alerts listen before anything can find something; cameras read before inputs fire.
+        // Start order matters: metrics and alerts listen before anything can find something; cameras read before inputs fire.
+        services.AddSingleton<AgentMetrics>();
+        services.AddHostedService(sp => sp.GetRequiredService<AgentMetrics>());
         services.AddHostedService(sp => sp.GetRequiredService<FindingAlertPublisher>());
         services.AddHostedService(sp => sp.GetRequiredService<CameraRegistry>());
         services.AddHostedService(sp => sp.GetRequiredService<EvidenceRecorder>());

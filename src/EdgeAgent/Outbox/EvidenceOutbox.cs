@@ -92,6 +92,9 @@ public sealed partial class EvidenceOutbox : IDisposable
         return target;
     }
 
+    /// <summary>Raised after a record is durably appended (for metrics).</summary>
+    public event EventHandler<EvidenceRecord>? Appended;
+
     /// <summary>Completes when something is appended after the call; lets the uplink sleep while idle.</summary>
     public Task WhenAppended => Volatile.Read(ref appended).Task;
 
@@ -149,6 +152,7 @@ public sealed partial class EvidenceOutbox : IDisposable
         }
 
         Interlocked.Exchange(ref appended, NewSignal()).TrySetResult();
+        Appended?.Invoke(this, record);
         await CheckQuotaAsync(record.RecordId, cancellationToken);
         return record;
     }

@@ -25,6 +25,7 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
     private readonly List<(long, Guid)> acknowledgedOnly = [];
     private long lastQueued;
     private int chunkSize = broker.MaxChunkBytes;
+    private readonly BacklogReport backlog = new(logger, timeProvider);
 
     public int InFlightCount => inFlight.Count;
 
@@ -37,6 +38,12 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
 
     /// <summary>Raised after records left the outbox on the collector's receipt, with how many.</summary>
     public event EventHandler<int>? Delivered;
+
+    /// <summary>Raised for each receipt applied to a record in flight (stored, duplicate, incomplete, rejected).</summary>
+    public event EventHandler<ReceiptOutcome>? ReceiptArrived;
+
+    /// <summary>Raised with how many records are being sent again (overdue receipts, missing chunks).</summary>
+    public event EventHandler<int>? Resent;
 
     /// <summary>Called from the MQTT receive path; never blocks it.</summary>
     public void OnReceipt(Receipt receipt) => receipts.Writer.TryWrite(receipt);
@@ -62,7 +69,7 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
         {
             if (record.ChunkSize > chunkSize)
             {
-                inFlight[sequence] = new InFlightRecord(sequence, record.RecordId, record.ImageBytes, chunkSize); // re-chunk from scratch
+                inFlight[sequence] = new InFlightRecord(sequence, record.RecordId, record.ImageBytes, chunkSize) { EdgeTime = record.EdgeTime }; // re-chunk from scratch
             }
             else
             {
@@ -74,6 +81,8 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
     /// <summary>Runs until the connection fails (throws) or <paramref name="cancellationToken"/> is cancelled.</summary>
     public async Task RunAsync(IMqttClient client, CancellationToken cancellationToken)
     {
+        var (waiting, waitingBytes, _) = await outbox.StatsAsync(cancellationToken);
+        backlog.Flowing(waiting, waitingBytes);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -94,6 +103,8 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
     {
         var done = new List<(long, Guid)>(acknowledgedOnly);
         acknowledgedOnly.Clear();
+        long doneBytes = 0;
+        var doneRecords = 0;
         while (receipts.Reader.TryRead(out var receipt))
         {
             LastReceiptAt = timeProvider.GetUtcNow();
@@ -103,15 +114,27 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
                 continue; // a receipt for some other record with this number: not ours to act on
             }
 
+            if (record is not null)
+            {
+                // Counted once per record: a second receipt (the answer to a resend) finds it no longer in flight.
+                ReceiptArrived?.Invoke(this, new ReceiptOutcome(receipt.Sequence, receipt.Status, record.EdgeTime, record.ImageBytes));
+            }
+
             if (receipt.IsFinal)
             {
                 inFlight.Remove(receipt.Sequence);
                 done.Add((receipt.Sequence, receipt.RecordId));
+                if (record is not null)
+                {
+                    doneRecords++;
+                    doneBytes += record.ImageBytes;
+                }
             }
             else if (receipt.Status == ReceiptStatus.Incomplete && record is not null)
             {
                 Log.Incomplete(logger, receipt.Sequence, receipt.Missing?.Count ?? 0);
                 record.ResendChunks(receipt.Missing ?? Enumerable.Range(0, record.ChunkCount).ToList());
+                Resent?.Invoke(this, 1);
             }
             else if (receipt.Status == ReceiptStatus.Rejected)
             {
@@ -122,16 +145,26 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
         if (done.Count > 0)
         {
             await outbox.CompleteManyAsync(done, CancellationToken.None); // finish the batch even when stopping
-            Delivered?.Invoke(this, done.Count);
+            var (remaining, remainingBytes, _) = await outbox.StatsAsync(CancellationToken.None);
+            backlog.Flowing(remaining + doneRecords, remainingBytes + doneBytes);
+            backlog.Delivered(doneRecords, doneBytes, remaining);
+            Delivered?.Invoke(this, done.Count); // after the drain's log line, so whoever waits for an empty outbox sees it
         }
     }
 
     private async Task ResendOverdueAsync(CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
-        foreach (var record in inFlight.Values.Where(r => r.IsOverdue(now, receiptTimeout)))
+        var overdue = inFlight.Values.Where(r => r.IsOverdue(now, receiptTimeout)).ToList();
+        if (overdue.Count == 0)
         {
-            Log.ReceiptTimeout(logger, record.Sequence, receiptTimeout.TotalSeconds);
+            return;
+        }
+
+        backlog.Resending([.. overdue.Select(r => r.Sequence)], receiptTimeout.TotalSeconds);
+        Resent?.Invoke(this, overdue.Count);
+        foreach (var record in overdue)
+        {
             record.ResendAll();
             await outbox.MarkAttemptAsync(record.Sequence, cancellationToken);
         }
@@ -148,12 +181,26 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
 
         foreach (var item in await outbox.PeekAfterAsync(lastQueued, free, cancellationToken))
         {
-            inFlight[item.Sequence] = new InFlightRecord(item.Sequence, item.RecordId, item.Image.Length, chunkSize);
+            inFlight[item.Sequence] = new InFlightRecord(item.Sequence, item.RecordId, item.Image.Length, chunkSize) { EdgeTime = EdgeTimeOf(item.Record) };
             fresh[item.Sequence] = item;
             lastQueued = item.Sequence;
         }
 
         return fresh;
+    }
+
+    /// <summary>The trigger edge of a stored record's JSON, for the edge → stored latency; null when it cannot be read.</summary>
+    private static DateTimeOffset? EdgeTimeOf(byte[] record)
+    {
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(record);
+            return json.RootElement.TryGetProperty("trigger", out var trigger) && trigger.TryGetProperty("edgeTime", out var edge) && edge.TryGetDateTimeOffset(out var at) ? at : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private async Task WaitForWorkAsync(IMqttClient client, Task appended, CancellationToken cancellationToken)
@@ -180,9 +227,6 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 5010, Level = LogLevel.Warning, Message = "No receipt for record #{Sequence} within {Seconds} s; sending it again")]
-        public static partial void ReceiptTimeout(ILogger logger, long sequence, double seconds);
-
         [LoggerMessage(EventId = 5011, Level = LogLevel.Information, Message = "Collector lacks {Missing} chunk(s) of record #{Sequence}; resending them")]
         public static partial void Incomplete(ILogger logger, long sequence, int missing);
 

@@ -20,7 +20,10 @@ public sealed record DeviceCommand(string Name, string? Point, string? Step, str
 
     public static readonly IReadOnlyList<string> Names = [CaptureNow, Snapshot, Status, StartWorkOrder, AbortWorkOrder];
 
-    private static readonly HashSet<string> Fields = ["command", "point", "step", "workOrder", "operator", "requester", "reason"];
+    /// <summary>The <c>schema</c> a command may carry, like every other message of the protocol; optional, but no other value is accepted.</summary>
+    public const string Schema = "edgeagent.command/1";
+
+    private static readonly HashSet<string> Fields = ["schema", "command", "point", "step", "workOrder", "operator", "requester", "reason"];
 
     /// <summary>Parses and validates; on failure returns null and a reason that names the offending field.</summary>
     public static DeviceCommand? TryParse(ReadOnlySpan<byte> payload, out string error)
@@ -62,6 +65,12 @@ public sealed record DeviceCommand(string Name, string? Point, string? Step, str
         catch (JsonException ex)
         {
             error = $"command is not valid JSON: {ex.Message}";
+            return null;
+        }
+
+        if (values.TryGetValue("schema", out var schema) && schema != Schema)
+        {
+            error = $"unsupported schema '{schema}'; this device speaks {Schema}";
             return null;
         }
 

@@ -61,7 +61,7 @@ public sealed class DeviceCommandHandler(
 
         // Answered once the trigger's records are durably in the outbox.
         var outcome = await bus.PublishAndWaitAsync(trigger, cancellationToken).WaitAsync(CaptureTimeout, timeProvider, cancellationToken);
-        return CommandResult.Success(new { point = outcome.PointId, workOrder = procedures.Get(point).Procedure.WorkOrderId ?? command.WorkOrder, step = outcome.StepId, records = outcome.RecordIds, findings = outcome.Findings });
+        return CommandResult.Success(new { point = outcome.PointId, workOrder = procedures.Get(point).Procedure.WorkOrderId ?? command.WorkOrder ?? (command.Name == DeviceCommand.AbortWorkOrder ? open : null), step = outcome.StepId, records = outcome.RecordIds, findings = outcome.Findings });
     }
 
     private TriggerEvent Trigger(string point, string input) =>

@@ -19,6 +19,9 @@ public sealed class InFlightRecord(long sequence, Guid recordId, int imageBytes,
 
     public int ChunkCount { get; } = ChunksFor(imageBytes, chunkSize);
 
+    /// <summary>The trigger edge the record documents, when known; for the edge → stored latency.</summary>
+    public DateTimeOffset? EdgeTime { get; init; }
+
     public static int ChunksFor(int imageBytes, int chunkSize) => Math.Max(1, (imageBytes + chunkSize - 1) / chunkSize);
 
     /// <summary>Whether the record message still has to be (re)published.</summary>

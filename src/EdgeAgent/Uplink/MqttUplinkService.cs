@@ -57,6 +57,12 @@ public sealed partial class MqttUplinkService : BackgroundService
     /// <summary>Connections made so far (a reconnect counts again); for status and tests.</summary>
     public int Connections { get; private set; }
 
+    /// <summary>Failed connections or sessions so far, each followed by a backoff delay; for tests.</summary>
+    public int Attempts { get; private set; }
+
+    /// <summary>Raised with each backoff delay once it has started (on the <see cref="TimeProvider"/>), after a failure.</summary>
+    public event EventHandler<TimeSpan>? BackingOff;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var endpoint = BrokerEndpoint.Parse(agent.Broker.Url);
@@ -74,6 +80,8 @@ public sealed partial class MqttUplinkService : BackgroundService
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
+            long? connectedAt = null;
+            var acknowledgedBefore = Window.LastAcknowledgedAt;
             try
             {
                 if (!client.IsConnected)
@@ -82,7 +90,8 @@ public sealed partial class MqttUplinkService : BackgroundService
                     Log.Connected(logger, endpoint.ToString());
                 }
 
-                failures = 0;
+                connectedAt = timeProvider.GetTimestamp();
+                acknowledgedBefore = Window.LastAcknowledgedAt;
                 await Window.RunAsync(client, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -91,13 +100,24 @@ public sealed partial class MqttUplinkService : BackgroundService
             }
             catch (Exception ex)
             {
+                // Only a connection that got something delivered, or stayed up longer than the backoff cap, counts as
+                // a success. A broker that accepts CONNECT and then refuses every publish (NotAuthorized) must not
+                // reset the backoff, or the device hammers it every second forever.
+                if (connectedAt is { } since && (Window.LastAcknowledgedAt != acknowledgedBefore || timeProvider.GetElapsedTime(since) >= ReconnectBackoff.Cap))
+                {
+                    failures = 0;
+                }
+
                 failures++;
+                Attempts++;
                 var delay = ReconnectBackoff.Next(failures, Random.Shared);
-                Log.Disconnected(logger, endpoint.ToString(), ex.Message, delay.TotalSeconds);
+                Log.Disconnected(logger, endpoint.ToString(), ConnectionError.Describe(ex), delay.TotalSeconds);
                 await DropConnectionAsync();
                 try
                 {
-                    await Task.Delay(delay, timeProvider, stoppingToken);
+                    var wait = Task.Delay(delay, timeProvider, stoppingToken);
+                    BackingOff?.Invoke(this, delay);
+                    await wait;
                 }
                 catch (OperationCanceledException)
                 {
@@ -108,7 +128,7 @@ public sealed partial class MqttUplinkService : BackgroundService
 
         if (client.IsConnected)
         {
-            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), CancellationToken.None);
+            await GoOfflineAsync();
         }
 
         try
@@ -147,6 +167,26 @@ public sealed partial class MqttUplinkService : BackgroundService
 
         await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(Topics.Status(agent.DeviceId)).WithPayload("online"u8.ToArray()).WithRetainFlag().WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken);
         Window.Reconnected(connected.MaximumPacketSize ?? 0);
+    }
+
+    /// <summary>
+    /// A clean stop: the retained status becomes <c>offline</c> before the DISCONNECT (which, being normal, does not
+    /// fire the Last Will), so dashboards tell a stopped device from a running one. Bounded: a stop never hangs on it.
+    /// </summary>
+    private async Task GoOfflineAsync()
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5), timeProvider);
+        try
+        {
+            await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(Topics.Status(agent.DeviceId)).WithPayload("offline"u8.ToArray()).WithRetainFlag().WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), deadline.Token);
+            Log.WentOffline(logger);
+        }
+        catch (Exception ex) when (ex is MqttCommunicationException or OperationCanceledException or InvalidOperationException)
+        {
+            Log.OfflineNotPublished(logger, ConnectionError.Describe(ex));
+        }
+
+        await DropConnectionAsync();
     }
 
     private async Task DropConnectionAsync()
@@ -245,6 +285,12 @@ public sealed partial class MqttUplinkService : BackgroundService
 
         [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "INSECURE: receipts are trusted without a collector signature (Broker:AllowUnsignedReceipts); any client that may write this device's receipt topic can delete its evidence")]
         public static partial void UnsignedReceipts(ILogger logger);
+
+        [LoggerMessage(EventId = 5008, Level = LogLevel.Information, Message = "Stopping: retained status set to offline, disconnecting")]
+        public static partial void WentOffline(ILogger logger);
+
+        [LoggerMessage(EventId = 5009, Level = LogLevel.Warning, Message = "Stopping: could not set the retained status to offline ({Reason}); the broker keeps 'online' until the session expires")]
+        public static partial void OfflineNotPublished(ILogger logger, string reason);
 
         [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Ignored a {Bytes}-byte message on the receipt topic that is not a receipt")]
         public static partial void BadReceipt(ILogger logger, long bytes);

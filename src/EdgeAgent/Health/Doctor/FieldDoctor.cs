@@ -42,10 +42,24 @@ public sealed class FieldDoctor(IClockSyncProbe clock, IDiskSpaceProbe disk, str
 
         yield return DoctorResult.Pass("config", $"{configPath}: device {agent.DeviceId}, {agent.Points.Count} point(s), {agent.Cameras.Count} camera(s), {agent.Inputs.Count} input(s)");
 
-        var running = await AskRunningAgentAsync(agent.Control.SocketPath, cancellationToken);
-        yield return running is null
-            ? DoctorResult.Warn("agent", $"not running (nothing answers on {agent.Control.SocketPath})", "start it: sudo systemctl start edgeagent; if it keeps stopping: journalctl -u edgeagent -e")
-            : DoctorResult.Pass("agent", $"running, version {running.Version}, up {running.UptimeSeconds:0} s, health {running.Status}");
+        // The running agent is reported on its own, labelled. Its view of cameras and inputs stands in for this
+        // file's only when it runs this very file; otherwise the file's devices are checked directly.
+        var agentView = await AskRunningAgentAsync(agent.Control.SocketPath, cancellationToken);
+        var running = agentView?.Health;
+        var checkedFile = Path.GetFullPath(configPath);
+        if (agentView is null)
+        {
+            yield return DoctorResult.Warn("agent", $"not running (nothing answers on {agent.Control.SocketPath})", "start it: sudo systemctl start edgeagent; if it keeps stopping: journalctl -u edgeagent -e");
+        }
+        else if (agentView.ConfigFile != checkedFile)
+        {
+            yield return DoctorResult.Warn("agent", $"running, version {agentView.Health.Version}, health {agentView.Health.Status}, but it runs {agentView.ConfigFile ?? "an unknown config"}, not {checkedFile}: the checks below are of this file, not of what the running agent sees", $"compare the two files, or check the running one: edgeagent doctor --config {agentView.ConfigFile ?? ConfigLoader.DefaultPath}");
+            running = null;
+        }
+        else
+        {
+            yield return DoctorResult.Pass("agent", $"running, version {running!.Version}, up {running.UptimeSeconds:0} s, health {running.Status}, runs this file");
+        }
 
         var references = new Capture.Quality.SceneReferenceStore(agent.StateDirectory);
         foreach (var camera in agent.Cameras)
@@ -95,7 +109,8 @@ public sealed class FieldDoctor(IClockSyncProbe clock, IDiskSpaceProbe disk, str
         }
     }
 
-    private static async Task<HealthReport?> AskRunningAgentAsync(string socketPath, CancellationToken cancellationToken)
+    /// <summary>The running agent's health and the config file it runs, or null when nothing answers.</summary>
+    private static async Task<RunningAgent?> AskRunningAgentAsync(string socketPath, CancellationToken cancellationToken)
     {
         if (!File.Exists(socketPath))
         {
@@ -108,11 +123,22 @@ public sealed class FieldDoctor(IClockSyncProbe clock, IDiskSpaceProbe disk, str
         try
         {
             using var response = await client.GetAsync("v1/health", deadline.Token);
-            return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<HealthReport>(HealthJson.Options, deadline.Token) : null;
+            var health = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<HealthReport>(HealthJson.Options, deadline.Token) : null;
+            if (health is null)
+            {
+                return null;
+            }
+
+            using var status = await client.GetAsync("v1/status", deadline.Token);
+            using var document = System.Text.Json.JsonDocument.Parse(await status.Content.ReadAsStringAsync(deadline.Token));
+            var configFile = document.RootElement.TryGetProperty("configFile", out var file) ? file.GetString() : null;
+            return new RunningAgent(health, configFile);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or System.Text.Json.JsonException)
         {
             return null;
         }
     }
+
+    private sealed record RunningAgent(HealthReport Health, string? ConfigFile);
 }
