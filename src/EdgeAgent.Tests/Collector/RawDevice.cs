@@ -22,7 +22,7 @@ public sealed class RawDevice : IAsyncDisposable
     public static async Task<RawDevice> ConnectAsync(string url, string deviceId)
     {
         var device = new RawDevice(deviceId);
-        await device.client.ConnectAsync(MqttConnectionFactory.Build(new Configuration.BrokerOptions { Url = url }, "raw-" + deviceId + "-" + Guid.NewGuid().ToString("N")[..6]));
+        await device.client.ConnectAsync(MqttConnectionFactory.Build(new global::EdgeAgent.Configuration.BrokerOptions { Url = url }, "raw-" + deviceId + "-" + Guid.NewGuid().ToString("N")[..6]));
         return device;
     }
 
