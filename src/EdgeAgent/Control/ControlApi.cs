@@ -33,14 +33,24 @@ public static class ControlApi
     private static async Task<IResult> MetricsAsync(HealthCollector collector, CancellationToken cancellationToken) =>
         Results.Text(PrometheusText.Render(await collector.CollectAsync(cancellationToken)), PrometheusText.ContentType);
 
+    /// <summary>Largest body <c>POST /v1/trigger</c> reads.</summary>
+    private const int MaxTriggerBytes = 16 * 1024;
+
     private static async Task<IResult> TriggerAsync(
-        TriggerRequest request,
+        HttpRequest http,
         IOptions<EdgeAgentOptions> options,
         GpioDriverProvider gpio,
         TriggerBus bus,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
+        // Invalid UTF-8 or a member given twice is an error, never silence and never "the last one wins".
+        var (request, invalid) = await Protocol.StrictJson.ReadAsync<TriggerRequest>(http.Body, MaxTriggerBytes, cancellationToken);
+        if (request is null)
+        {
+            return Results.BadRequest(new { error = invalid });
+        }
+
         if (request.Input is not null)
         {
             var input = options.Value.Inputs.FirstOrDefault(i => i.Id == request.Input);
@@ -70,16 +80,27 @@ public static class ControlApi
             return Results.BadRequest(new { error = $"name a point with --point; valid: {string.Join(", ", options.Value.Points.Select(p => p.Id))}" });
         }
 
-        var outcome = await bus.PublishAndWaitAsync(
-            new TriggerEvent(point, TriggerKind.Manual, "control-socket", request.Requester ?? "edgeagent-trigger", time.GetUtcNow(), time.GetTimestamp())
-            {
-                StepId = request.Step,
-                Operator = request.Operator,
-            },
-            cancellationToken);
+        TriggerOutcome outcome;
+        try
+        {
+            outcome = await bus.PublishAndWaitAsync(
+                new TriggerEvent(point, TriggerKind.Manual, "control-socket", request.Requester ?? "edgeagent-trigger", time.GetUtcNow(), time.GetTimestamp())
+                {
+                    StepId = request.Step,
+                    Operator = request.Operator,
+                },
+                cancellationToken);
+        }
+        catch (Outbox.OutboxDiskFullException ex)
+        {
+            // The documented refusal, as 507 Insufficient Storage: nothing was recorded; repeat the trigger once there is room.
+            return Results.Json(new { error = ex.Message }, statusCode: StatusCodes.Status507InsufficientStorage);
+        }
+
         return Results.Ok(new { point = outcome.PointId, step = outcome.StepId, records = outcome.RecordIds, findings = outcome.Findings });
     }
 
+    /// <summary>Never a 500: a component that cannot be read is reported failing inside the report (see <see cref="HealthCollector"/>).</summary>
     private static async Task<IResult> HealthAsync(HealthCollector collector, CancellationToken cancellationToken) =>
         Results.Json(await collector.CollectAsync(cancellationToken), HealthJson.Options);
 

@@ -38,7 +38,7 @@ public sealed class DeviceKey : IDisposable
     /// <exception cref="CryptographicException">The key file exists but is not a P-256 private key.</exception>
     public static DeviceKey LoadOrCreate(string stateDirectory)
     {
-        Directory.CreateDirectory(stateDirectory);
+        StateFiles.CreateDirectory(stateDirectory);
         var path = System.IO.Path.Combine(System.IO.Path.GetFullPath(stateDirectory), FileName);
         if (File.Exists(path))
         {

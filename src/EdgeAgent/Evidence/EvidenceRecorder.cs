@@ -61,13 +61,22 @@ public sealed partial class EvidenceRecorder(
     public async Task<TriggerOutcome> HandleAsync(TriggerEvent trigger, CancellationToken cancellationToken)
     {
         var point = procedures.Get(trigger.PointId);
+        if (await outbox.CheckRoomAsync(cancellationToken) is { } full)
+        {
+            // Refused before the procedure moves: the step is not taken without its photo. The next record of the point says so.
+            var refused = point.Procedure.NewFinding(FindingCodes.OutboxDiskFull, $"{trigger.Kind} trigger from {trigger.Source} not recorded: {full.Message}", trigger.StepId ?? point.Procedure.CurrentStep?.Id, trigger.EdgeTime, point.Procedure.WorkOrderId);
+            point.Procedure.Defer([refused]);
+            Report([refused]);
+            throw full;
+        }
+
         var decision = point.Procedure.Handle(trigger);
         var recordIds = new List<Guid>();
         var findings = decision.Findings.ToList();
-        if (outbox.Condition.QuarantineDetail is { } quarantine && Interlocked.Exchange(ref quarantineReported, 1) == 0)
+        if ((outbox.Condition.StateLost?.Message ?? outbox.Condition.QuarantineDetail) is { } lost && Interlocked.Exchange(ref quarantineReported, 1) == 0)
         {
-            // The auditor must see why this device's chain restarts: the first record after start-up says so.
-            findings.Add(point.Procedure.NewFinding(FindingCodes.OutboxQuarantined, quarantine, decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
+            // The auditor must see why this device's chain has a hole or restarts: the first record after start-up says so.
+            findings.Add(point.Procedure.NewFinding(outbox.Condition.StateLost is null ? FindingCodes.OutboxQuarantined : FindingCodes.StateLost, lost, decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
         }
 
         if (!decision.Capture)

@@ -1,0 +1,104 @@
+using Microsoft.Data.Sqlite;
+
+namespace EdgeAgent.Outbox;
+
+/// <summary>
+/// Disk space: evidence is admitted only while it fits beyond the reserve (non-evidence is dropped first); a trigger
+/// that cannot be stored gets the documented "outbox disk full" refusal; the state clears by itself as soon as
+/// receipts or the operator make room, with no restart.
+/// </summary>
+public sealed partial class EvidenceOutbox
+{
+    /// <summary>Allowance for a record's JSON beside its image.</summary>
+    private const int RecordAllowance = 8 * 1024;
+
+    private long lastAppendBytes = 256 * 1024;
+
+    /// <summary>
+    /// Before a trigger is handled: whether a record like the last one fits (dropping non-evidence if need be).
+    /// Returns the refusal to throw, or null when there is room.
+    /// </summary>
+    public async Task<OutboxDiskFullException?> CheckRoomAsync(CancellationToken cancellationToken = default)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return MakeRoom(Volatile.Read(ref lastAppendBytes));
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Re-reads the disk without refusing anything: clears the disk-full state and takes the reserve back once there
+    /// is room again. Health calls it on every check, receipts after every removal.
+    /// </summary>
+    public async Task RefreshSpaceAsync(CancellationToken cancellationToken = default)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (Space.Fits(Volatile.Read(ref lastAppendBytes), FreePagesBytes()))
+            {
+                Condition.ReportSpaceBack();
+                Space.HoldReserve();
+            }
+        }
+        catch (SqliteException)
+        {
+            // an unreadable outbox is health's to report (it reads the stats next)
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Under the gate: room for <paramref name="bytes"/>, or the refusal (disk full, reserve released).</summary>
+    private OutboxDiskFullException? MakeRoom(long bytes)
+    {
+        if (!Space.Fits(bytes, FreePagesBytes()))
+        {
+            Space.ReclaimNonEvidence();
+            if (!Space.Fits(bytes, FreePagesBytes()))
+            {
+                Space.ReleaseReserve();
+                return Refuse($"{Space.Available(FreePagesBytes())} bytes left beyond the reserve; a record needs about {OutboxSpace.Needed(bytes)}", null);
+            }
+        }
+
+        Condition.ReportSpaceBack();
+        Space.HoldReserve();
+        return null;
+    }
+
+    private OutboxDiskFullException Refuse(string detail, Exception? inner)
+    {
+        var refusal = new OutboxDiskFullException(directory, detail, inner);
+        Condition.ReportDiskFull(refusal.Message);
+        return refusal;
+    }
+
+    /// <summary>Pages inside the outbox freed by receipts: new records reuse them before the file grows.</summary>
+    private long FreePagesBytes()
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA freelist_count";
+        return (long)command.ExecuteScalar()! * pageSize;
+    }
+
+    /// <summary>Runs a removal; on a full disk gives up the reserve and tries once more.</summary>
+    private T WithReserve<T>(Func<T> removal)
+    {
+        try
+        {
+            return removal();
+        }
+        catch (SqliteException ex) when (OutboxDiskFullException.IsDiskFull(ex) && Space.ReleaseReserve())
+        {
+            return removal();
+        }
+    }
+}
