@@ -45,8 +45,11 @@ public sealed class OutboxSpace
     public long Available(long freePagesBytes) =>
         FreeBytes() + freePagesBytes - (ReserveHeld ? 0 : reserveBytes);
 
-    /// <summary>Whether <paramref name="bytes"/> of evidence fit: twice (WAL, then the database at checkpoint) plus slack.</summary>
-    public bool Fits(long bytes, long freePagesBytes) => Available(freePagesBytes) >= Needed(bytes);
+    /// <summary>
+    /// Whether <paramref name="bytes"/> of evidence fit: twice (WAL, then the database at checkpoint) plus slack, and
+    /// the file system itself still has the slack free for the small state files a trigger writes (point state).
+    /// </summary>
+    public bool Fits(long bytes, long freePagesBytes) => Available(freePagesBytes) >= Needed(bytes) && FreeBytes() >= Slack;
 
     public static long Needed(long bytes) => (2 * bytes) + Slack;
 
@@ -116,7 +119,7 @@ public sealed class OutboxSpace
         return true;
     }
 
-    private long FreeBytes()
+    public long FreeBytes()
     {
         try
         {
