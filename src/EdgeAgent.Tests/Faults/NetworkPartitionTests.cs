@@ -15,7 +15,7 @@ namespace EdgeAgent.Tests.Faults;
 /// A real partition between device and broker (a veth link taken down; no resets, packets just vanish) while
 /// the collector's own path to the broker stays up. Records made during the partition arrive after it heals, in order.
 /// </summary>
-public sealed class NetworkPartitionTests
+public sealed class NetworkPartitionTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task Records_made_during_a_partition_arrive_in_order_after_it_heals()
@@ -132,6 +132,7 @@ public sealed class NetworkPartitionTests
         }
 
         ns.Partition(0);
+        var cut = System.Diagnostics.Stopwatch.StartNew();
         foreach (var trigger in burst)
         {
             answered.AddRange(await trigger); // recording never waits for the network
@@ -140,8 +141,10 @@ public sealed class NetworkPartitionTests
         // Cut for longer than the keep-alive: health shows the outage, and more evidence is made meanwhile.
         var outage = await agent.WaitForHealthAsync(h => !h.GetProperty("broker").GetProperty("connected").GetBoolean(), TimeSpan.FromSeconds(60));
         Assert.Contains(outage.GetProperty("problems").EnumerateArray(), p => p.GetString()!.StartsWith("broker: not connected", StringComparison.Ordinal));
+        var noticed = cut.Elapsed;
         answered.AddRange(await agent.TriggerAsync("area-cleared"));
         ns.Heal(0);
+        var healed = System.Diagnostics.Stopwatch.StartNew();
 
         // Restored: everything arrives, each record once, gapless; health sees the broker again.
         await collector.WaitForStoredAsync(answered.Count, TimeSpan.FromSeconds(90));
@@ -151,6 +154,8 @@ public sealed class NetworkPartitionTests
         Assert.Equal(Enumerable.Range(1, answered.Count).Select(s => (long)s), stored.Select(r => r.Sequence).Order());
         Assert.Equal(answered.Count, collector.Service.Store.Enumerate().Count());
         Assert.Equal(answered.Count, collector.Service.Intake.Index.CountByDevice()["test-device"]);
+        output.WriteLine($"keep-alive {KeepAliveSeconds} s; health showed the broker disconnected {noticed.TotalSeconds:0.0} s after the cut; " +
+            $"{answered.Count} records, all stored once {healed.Elapsed.TotalSeconds:0.0} s after the link came back; 0 lost, 0 duplicates");
     }
 
     private static async Task ManualAsync(TriggerBus bus, string step, CancellationToken cancellationToken)

@@ -27,6 +27,21 @@ public sealed class FullStateDiskTests(ITestOutputHelper output) : IDisposable
         config["Control"] = new JsonObject { ["SocketPath"] = temp.Combine("control.sock") };
         var configPath = AgentConfig.Write(temp.Path, config);
         using var agent = await AgentProcess.StartAsync(configPath, temp.Combine("control.sock"));
+        try
+        {
+            await FillDrainAndResumeAsync(disk, broker, agent);
+        }
+        finally
+        {
+            lock (agent.Output)
+            {
+                output.WriteLine(string.Join("\n", agent.Output.TakeLast(60))); // shown when the test fails
+            }
+        }
+    }
+
+    private async Task FillDrainAndResumeAsync(SmallDisk disk, MosquittoProcess broker, AgentProcess agent)
+    {
 
         // The collector is away: records pile up in the outbox until the disk refuses.
         var acknowledged = new List<Guid>();
@@ -59,9 +74,11 @@ public sealed class FullStateDiskTests(ITestOutputHelper output) : IDisposable
 
         // The collector comes: every record is stored, and the receipts remove them from the outbox on the full disk.
         await using var collector = new CollectorHarness(temp.Combine("collector"), new() { Url = broker.Url }, clientId: "full-disk-collector");
+        var draining = System.Diagnostics.Stopwatch.StartNew();
         await collector.StartAsync();
         await collector.WaitForStoredAsync(acknowledged.Count, Patience);
         await agent.WaitForHealthAsync(h => h.GetProperty("outbox").GetProperty("depth").GetInt64() == 0, Patience);
+        output.WriteLine($"collector back: {acknowledged.Count} records stored and removed from the full disk's outbox in {draining.Elapsed.TotalSeconds:0.0} s");
 
         // Space returned: the next trigger is stored without a restart and carries the refusals as a finding.
         var after = await agent.TriggerAsync("area-cleared");
@@ -83,6 +100,7 @@ public sealed class FullStateDiskTests(ITestOutputHelper output) : IDisposable
         }
 
         Assert.Equal(200, (await agent.HealthAsync()).Status);
+        output.WriteLine($"disk filled to the last byte by another writer: trigger answered {squeezed.Status}");
         File.Delete(filler);
         acknowledged.AddRange(await agent.TriggerAsync("area-cleared"));
         await collector.WaitForStoredAsync(acknowledged.Count, Patience);

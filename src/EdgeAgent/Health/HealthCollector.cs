@@ -140,8 +140,10 @@ public sealed class HealthCollector(
         var findings = findingLog is null ? null : FindingsHealth.From(findingLog, now);
         if (findings is { UnsafeRecent: > 0 })
         {
-            var newest = findings.Recent.First(f => f.Unsafe);
-            problems.Add($"findings: {findings.UnsafeRecent} unsafe in the last hour, newest {newest.Code} at {newest.Point} ({newest.Message})");
+            // The newest unsafe one may be older than the newest few shown (a burst of other findings): never a 500 for that.
+            problems.Add(findings.Recent.FirstOrDefault(f => f.Unsafe) is { } newest
+                ? $"findings: {findings.UnsafeRecent} unsafe in the last hour, newest {newest.Code} at {newest.Point} ({newest.Message})"
+                : $"findings: {findings.UnsafeRecent} unsafe in the last hour");
         }
 
         return new HealthReport
