@@ -40,6 +40,7 @@ public sealed partial class EvidenceOutbox
         await gate.WaitAsync(cancellationToken);
         try
         {
+            GiveBackSpace();
             if (Space.Fits(Volatile.Read(ref lastAppendBytes), FreePagesBytes()))
             {
                 Condition.ReportSpaceBack();
@@ -62,6 +63,7 @@ public sealed partial class EvidenceOutbox
         if (!Space.Fits(bytes, FreePagesBytes()))
         {
             Space.ReclaimNonEvidence();
+            GiveBackSpace();
             if (!Space.Fits(bytes, FreePagesBytes()))
             {
                 Space.ReleaseReserve();
@@ -79,6 +81,37 @@ public sealed partial class EvidenceOutbox
         var refusal = new OutboxDiskFullException(directory, detail, inner);
         Condition.ReportDiskFull(refusal.Message);
         return refusal;
+    }
+
+    /// <summary>
+    /// When the file system itself is short (receipts on a full disk grow the WAL; freed pages stay inside the file),
+    /// gives space back: the WAL is checkpointed and truncated, and enough free pages to hold the reserve again are
+    /// returned to the file system (<c>auto_vacuum=INCREMENTAL</c>, outboxes created since). Best effort.
+    /// </summary>
+    private void GiveBackSpace()
+    {
+        var wanted = OutboxSpace.Slack + (Space.ReserveHeld ? 0 : Space.ReserveBytes);
+        if (Space.FreeBytes() >= wanted)
+        {
+            return;
+        }
+
+        foreach (var sql in new[] { "PRAGMA wal_checkpoint(TRUNCATE)", $"PRAGMA incremental_vacuum({(wanted + Space.ReserveBytes) / pageSize})", "PRAGMA wal_checkpoint(TRUNCATE)" })
+        {
+            try
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = sql;
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                }
+            }
+            catch (SqliteException)
+            {
+                // no room even for this: the reserve, once released, is what lets removals through
+            }
+        }
     }
 
     /// <summary>Pages inside the outbox freed by receipts: new records reuse them before the file grows.</summary>

@@ -56,6 +56,7 @@ public sealed partial class EvidenceOutbox : IDisposable
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = """
+                PRAGMA auto_vacuum=INCREMENTAL;
                 PRAGMA journal_mode=WAL;
                 PRAGMA synchronous=FULL;
                 PRAGMA wal_autocheckpoint=256;

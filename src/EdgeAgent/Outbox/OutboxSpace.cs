@@ -14,7 +14,7 @@ public sealed class OutboxSpace
     public const string ReserveFileName = "outbox.reserve";
 
     /// <summary>Room kept beyond a record's estimate: SQLite's pages, the WAL header, the chain head.</summary>
-    private const long Slack = 64 * 1024;
+    public const long Slack = 64 * 1024;
 
     private readonly string directory;
     private readonly string reservePath;
@@ -28,6 +28,8 @@ public sealed class OutboxSpace
         this.reserveBytes = reserveBytes;
         reservePath = Path.Combine(directory, ReserveFileName);
     }
+
+    public long ReserveBytes => reserveBytes;
 
     /// <summary>True while the reserve file is on disk.</summary>
     public bool ReserveHeld => File.Exists(reservePath);
