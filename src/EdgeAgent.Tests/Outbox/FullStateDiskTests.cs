@@ -70,7 +70,15 @@ public sealed class FullStateDiskTests(ITestOutputHelper output) : IDisposable
         Assert.Empty(Directory.Exists(overlays) ? Directory.GetFiles(overlays) : []);
         var full = await agent.WaitForHealthAsync(h => Problems(h).Any(p => p.Contains("disk full", StringComparison.Ordinal)), Patience);
         Assert.Equal("failing", full.GetProperty("status").GetString());
-        Assert.Equal(507, (await agent.TryTriggerAsync("area-cleared")).Status);
+        // Another trigger: refused the same way, or stored if the outbox found room meanwhile (it gives back WAL and
+        // free pages before refusing); never an error.
+        var again = await agent.TryTriggerAsync("area-cleared");
+        Assert.True(again.Status is 507 or 200, $"{again.Status}: {again.Body}");
+        if (again.Status == 200)
+        {
+            acknowledged.AddRange(JsonDocument.Parse(again.Body).RootElement.GetProperty("records").EnumerateArray().Select(e => e.GetGuid()));
+        }
+
 
         // The collector comes: every record is stored, and the receipts remove them from the outbox on the full disk.
         await using var collector = new CollectorHarness(temp.Combine("collector"), new() { Url = broker.Url }, clientId: "full-disk-collector");
@@ -84,8 +92,8 @@ public sealed class FullStateDiskTests(ITestOutputHelper output) : IDisposable
         var after = await agent.TriggerAsync("area-cleared");
         acknowledged.AddRange(after);
         await collector.WaitForStoredAsync(acknowledged.Count, Patience);
-        var resumed = collector.Stored.Single(r => r.RecordId == after[0]);
-        Assert.Contains(resumed.Findings, f => f.StartsWith("outbox-disk-full:", StringComparison.Ordinal));
+        // The first record stored after a refusal carries it (this one, or the one the outbox found room for meanwhile).
+        Assert.Contains(collector.Stored, r => r.Findings.Any(f => f.StartsWith("outbox-disk-full:", StringComparison.Ordinal)));
         await agent.WaitForHealthAsync(h => !Problems(h).Any(p => p.Contains("disk full", StringComparison.Ordinal)), Patience);
 
         // Something else fills the disk to the last byte: stored (the outbox reuses its own free pages) or refused

@@ -46,6 +46,11 @@ public sealed partial class EvidenceOutbox
                 Condition.ReportSpaceBack();
                 Space.HoldReserve();
             }
+            else if (Condition.State != OutboxState.DiskFull)
+            {
+                // Health shows the disk as it is, not only as the last trigger found it.
+                Condition.ReportNoRoom($"{Space.Available(FreePagesBytes())} bytes left beyond the reserve; a record needs about {OutboxSpace.Needed(Volatile.Read(ref lastAppendBytes))}");
+            }
         }
         catch (SqliteException)
         {
@@ -63,10 +68,14 @@ public sealed partial class EvidenceOutbox
         if (!Space.Fits(bytes, FreePagesBytes()))
         {
             Space.ReclaimNonEvidence();
-            GiveBackSpace();
+            GiveBackSpace(force: true); // everything that can be given back, before anything is refused
             if (!Space.Fits(bytes, FreePagesBytes()))
             {
-                Space.ReleaseReserve();
+                if (Space.FreeBytes() < OutboxSpace.Slack)
+                {
+                    Space.ReleaseReserve(); // filled by someone else: the trigger's own state files still need room
+                }
+
                 return Refuse($"{Space.Available(FreePagesBytes())} bytes left beyond the reserve; a record needs about {OutboxSpace.Needed(bytes)}", null);
             }
         }
@@ -88,10 +97,10 @@ public sealed partial class EvidenceOutbox
     /// gives space back: the WAL is checkpointed and truncated, and enough free pages to hold the reserve again are
     /// returned to the file system (<c>auto_vacuum=INCREMENTAL</c>, outboxes created since). Best effort.
     /// </summary>
-    private void GiveBackSpace()
+    private void GiveBackSpace(bool force = false)
     {
         var wanted = OutboxSpace.Slack + (Space.ReserveHeld ? 0 : Space.ReserveBytes);
-        if (Space.FreeBytes() >= wanted)
+        if (!force && Space.FreeBytes() >= wanted)
         {
             return;
         }
@@ -122,15 +131,21 @@ public sealed partial class EvidenceOutbox
         return (long)command.ExecuteScalar()! * pageSize;
     }
 
-    /// <summary>Runs a removal; on a full disk gives up the reserve and tries once more.</summary>
+    /// <summary>
+    /// Runs a removal; on a full disk gives up the reserve (this is what it is kept for), drops non-evidence, gives
+    /// back what SQLite can, and tries once more.
+    /// </summary>
     private T WithReserve<T>(Func<T> removal)
     {
         try
         {
             return removal();
         }
-        catch (SqliteException ex) when (OutboxDiskFullException.IsDiskFull(ex) && Space.ReleaseReserve())
+        catch (SqliteException ex) when (OutboxDiskFullException.IsDiskFull(ex))
         {
+            Space.ReleaseReserve();
+            Space.ReclaimNonEvidence();
+            GiveBackSpace(force: true);
             return removal();
         }
     }

@@ -226,6 +226,11 @@ public sealed partial class EvidenceOutbox : IDisposable
     /// <summary>Counts a delivery attempt, so health can show records that keep failing.</summary>
     public async Task MarkAttemptAsync(long sequence, CancellationToken cancellationToken = default)
     {
+        if (Condition.State == OutboxState.DiskFull)
+        {
+            return; // bookkeeping only: on a full disk it would grow the WAL that receipts need
+        }
+
         await gate.WaitAsync(cancellationToken);
         try
         {

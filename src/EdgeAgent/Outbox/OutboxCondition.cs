@@ -61,6 +61,17 @@ public sealed class OutboxCondition
         Update();
     }
 
+    /// <summary>The disk has no room for a record, found by a check rather than a refused trigger.</summary>
+    internal void ReportNoRoom(string detail)
+    {
+        lock (sync)
+        {
+            diskFull = $"disk full: outbox disk full: no room for the next record: {detail}";
+        }
+
+        Update();
+    }
+
     internal void ReportSpaceBack()
     {
         lock (sync)

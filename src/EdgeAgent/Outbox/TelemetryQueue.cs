@@ -17,6 +17,7 @@ public sealed class TelemetryQueue : IDisposable
     private SqliteConnection connection;
     private readonly OutboxOptions options;
     private readonly TimeProvider timeProvider;
+    private readonly OutboxCondition? evidenceCondition;
 
     public TelemetryQueue(string path, OutboxOptions options, TimeProvider timeProvider, OutboxCondition? evidenceCondition = null)
     {
@@ -25,6 +26,7 @@ public sealed class TelemetryQueue : IDisposable
         this.path = path;
         Platform.StateFiles.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         connection = Open(path);
+        this.evidenceCondition = evidenceCondition;
         if (evidenceCondition is not null)
         {
             evidenceCondition.Changed += (_, state) =>
@@ -65,6 +67,12 @@ public sealed class TelemetryQueue : IDisposable
 
         lock (sync)
         {
+            if (evidenceCondition?.State == OutboxState.DiskFull)
+            {
+                Dropped++; // the disk's last bytes are for receipts and evidence, not for queued telemetry
+                return;
+            }
+
             try
             {
                 Insert(subtopic, payload);
