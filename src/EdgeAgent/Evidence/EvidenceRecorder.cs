@@ -46,6 +46,24 @@ public sealed partial class EvidenceRecorder(
                 trigger.Completion?.TrySetCanceled(stoppingToken);
                 throw;
             }
+            catch (OutboxDiskFullException full)
+            {
+                // The documented refusal; the point's next record carries it as a finding.
+                var point = procedures.Get(trigger.PointId);
+                var refused = point.Procedure.NewFinding(FindingCodes.OutboxDiskFull, $"{trigger.Kind} trigger from {trigger.Source} not recorded: {full.Message}", trigger.StepId ?? point.Procedure.CurrentStep?.Id, trigger.EdgeTime, point.Procedure.WorkOrderId);
+                try
+                {
+                    point.Procedure.Defer([refused]);
+                }
+                catch (IOException)
+                {
+                    // kept in memory for the next record; saved with the next point state that fits
+                }
+
+                Report([refused]);
+                Log.TriggerFailed(logger, full, trigger.PointId, trigger.Kind);
+                trigger.Completion?.TrySetException(full);
+            }
             catch (Exception ex)
             {
                 Log.TriggerFailed(logger, ex, trigger.PointId, trigger.Kind);
@@ -63,11 +81,7 @@ public sealed partial class EvidenceRecorder(
         var point = procedures.Get(trigger.PointId);
         if (await outbox.CheckRoomAsync(cancellationToken) is { } full)
         {
-            // Refused before the procedure moves: the step is not taken without its photo. The next record of the point says so.
-            var refused = point.Procedure.NewFinding(FindingCodes.OutboxDiskFull, $"{trigger.Kind} trigger from {trigger.Source} not recorded: {full.Message}", trigger.StepId ?? point.Procedure.CurrentStep?.Id, trigger.EdgeTime, point.Procedure.WorkOrderId);
-            point.Procedure.Defer([refused]);
-            Report([refused]);
-            throw full;
+            throw full; // refused before the procedure moves: the step is not taken without its photo
         }
 
         var decision = point.Procedure.Handle(trigger);

@@ -14,6 +14,9 @@ public sealed partial class EvidenceOutbox
 
     private long lastAppendBytes = 256 * 1024;
 
+    /// <summary>The size the next record is judged by, before it exists: the last one, with a margin (photos vary).</summary>
+    private long NextRecordEstimate => Volatile.Read(ref lastAppendBytes) * 5 / 4;
+
     /// <summary>
     /// Before a trigger is handled: whether a record like the last one fits (dropping non-evidence if need be).
     /// Returns the refusal to throw, or null when there is room.
@@ -23,7 +26,7 @@ public sealed partial class EvidenceOutbox
         await gate.WaitAsync(cancellationToken);
         try
         {
-            return MakeRoom(Volatile.Read(ref lastAppendBytes));
+            return MakeRoom(NextRecordEstimate);
         }
         finally
         {
@@ -41,7 +44,7 @@ public sealed partial class EvidenceOutbox
         try
         {
             GiveBackSpace();
-            if (Space.Fits(Volatile.Read(ref lastAppendBytes), FreePagesBytes()))
+            if (Space.Fits(NextRecordEstimate, FreePagesBytes()))
             {
                 Condition.ReportSpaceBack();
                 Space.HoldReserve();
@@ -49,7 +52,7 @@ public sealed partial class EvidenceOutbox
             else if (Condition.State != OutboxState.DiskFull)
             {
                 // Health shows the disk as it is, not only as the last trigger found it.
-                Condition.ReportNoRoom($"{Space.Available(FreePagesBytes())} bytes left beyond the reserve; a record needs about {OutboxSpace.Needed(Volatile.Read(ref lastAppendBytes))}");
+                Condition.ReportNoRoom($"{Space.Available(FreePagesBytes())} bytes left beyond the reserve; a record needs about {OutboxSpace.Needed(NextRecordEstimate)}");
             }
         }
         catch (SqliteException)
@@ -93,9 +96,8 @@ public sealed partial class EvidenceOutbox
     }
 
     /// <summary>
-    /// When the file system itself is short (receipts on a full disk grow the WAL; freed pages stay inside the file),
-    /// gives space back: the WAL is checkpointed and truncated, and enough free pages to hold the reserve again are
-    /// returned to the file system (<c>auto_vacuum=INCREMENTAL</c>, outboxes created since). Best effort.
+    /// When the file system itself is short (freed pages stay inside the file), gives enough free pages back to hold
+    /// the reserve again (<c>auto_vacuum=INCREMENTAL</c>, outboxes created since; the checkpoint shrinks the file). Best effort.
     /// </summary>
     private void GiveBackSpace(bool force = false)
     {
@@ -105,7 +107,9 @@ public sealed partial class EvidenceOutbox
             return;
         }
 
-        foreach (var sql in new[] { "PRAGMA wal_checkpoint(TRUNCATE)", $"PRAGMA incremental_vacuum({(wanted + Space.ReserveBytes) / pageSize})", "PRAGMA wal_checkpoint(TRUNCATE)" })
+        // The WAL keeps its size (it is reused; journal_size_limit bounds it): space it gave back could be taken by
+        // another writer, and then a receipt could not even be removed. Free pages go back and become the reserve.
+        foreach (var sql in new[] { $"PRAGMA incremental_vacuum({(wanted + Space.ReserveBytes) / pageSize})", "PRAGMA wal_checkpoint(PASSIVE)" })
         {
             try
             {

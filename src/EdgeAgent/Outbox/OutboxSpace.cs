@@ -48,12 +48,13 @@ public sealed class OutboxSpace
         FreeBytes() + freePagesBytes - (ReserveHeld ? 0 : reserveBytes);
 
     /// <summary>
-    /// Whether <paramref name="bytes"/> of evidence fit: twice (WAL, then the database at checkpoint) plus slack, and
+    /// Whether <paramref name="bytes"/> of evidence fit (<see cref="Needed"/>), and
     /// the file system itself still has the slack free for the small state files a trigger writes (point state).
     /// </summary>
     public bool Fits(long bytes, long freePagesBytes) => Available(freePagesBytes) >= Needed(bytes) && FreeBytes() >= Slack;
 
-    public static long Needed(long bytes) => (2 * bytes) + Slack;
+    /// <summary>A record needs room twice (WAL, then the database) and once more for what is derived from it (its overlay copy).</summary>
+    public static long Needed(long bytes) => (3 * bytes) + Slack;
 
     /// <summary>Drops every registered kind of non-evidence; returns the bytes freed.</summary>
     public long ReclaimNonEvidence()
