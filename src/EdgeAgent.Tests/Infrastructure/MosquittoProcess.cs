@@ -12,6 +12,7 @@ public sealed class MosquittoProcess : IAsyncDisposable
 {
     private readonly string configPath;
     private Process? process;
+    private int launchedAt;
 
     private MosquittoProcess(string directory, int port, string configPath)
     {
@@ -97,6 +98,11 @@ public sealed class MosquittoProcess : IAsyncDisposable
         var info = new ProcessStartInfo(path) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add(configPath);
+        lock (Log)
+        {
+            launchedAt = Log.Count; // a restart must find its own listener line, not the one of the run before
+        }
+
         process = Process.Start(info) ?? throw new InvalidOperationException("mosquitto did not start");
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (Log) { Log.Add(e.Data); } } };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (Log) { Log.Add(e.Data); } } };
@@ -123,7 +129,7 @@ public sealed class MosquittoProcess : IAsyncDisposable
             lock (Log)
             {
                 // Its own listener, not another test's broker that happens to hold the same port.
-                opened = Log.Any(l => l.Contains($"listen socket on port {Port}", StringComparison.Ordinal));
+                opened = Log.Skip(launchedAt).Any(l => l.Contains($"listen socket on port {Port}", StringComparison.Ordinal));
             }
 
             try
