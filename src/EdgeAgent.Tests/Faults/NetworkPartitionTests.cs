@@ -4,6 +4,7 @@ using EdgeAgent.Demo;
 using EdgeAgent.Evidence;
 using EdgeAgent.Hosting;
 using EdgeAgent.Tests.Infrastructure;
+using EdgeAgent.Tests.Collector;
 using EdgeAgent.Triggers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -14,7 +15,7 @@ namespace EdgeAgent.Tests.Faults;
 /// A real partition between device and broker (a veth link taken down; no resets, packets just vanish) while
 /// the collector's own path to the broker stays up. Records made during the partition arrive after it heals, in order.
 /// </summary>
-public sealed class NetworkPartitionTests
+public sealed class NetworkPartitionTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task Records_made_during_a_partition_arrive_in_order_after_it_heals()
@@ -93,6 +94,68 @@ public sealed class NetworkPartitionTests
             mosquitto.Kill(entireProcessTree: true);
             await mosquitto.WaitForExitAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// The real agent process in a network namespace of its own behind a veth pair, mosquitto and the collector
+    /// outside. The link is cut (blackholed both ways) in the middle of a trigger burst for longer than the
+    /// keep-alive, so the broker and the agent both see the connection die, then restored.
+    /// </summary>
+    [RootFact]
+    public async Task Agent_behind_a_cut_link_during_a_trigger_burst_loses_and_duplicates_nothing_and_health_shows_the_outage()
+    {
+        Assert.True(NetworkNamespace.IsSupported, "this fault test needs root and iproute2 (CI runs as root)");
+        const int KeepAliveSeconds = 5;
+        const int Burst = 12;
+        using var temp = new TempDirectory();
+        using var ns = NetworkNamespace.Create();
+        var link = ns.AddLink();
+        var port = InProcessBroker.FreeTcpPort();
+        await using var broker = await MosquittoProcess.StartAsync($"listener {port} 0.0.0.0\nallow_anonymous true", listener: false, port: port);
+        await using var collector = new CollectorHarness(temp.Combine("collector"), new BrokerOptions { Url = broker.Url }, clientId: "partition-collector");
+        await collector.StartAsync();
+
+        var state = temp.Combine("agent");
+        var config = AgentConfig.Baseline(state, $"mqtt://{link.Host}:{port}");
+        config["Broker"] = new System.Text.Json.Nodes.JsonObject { ["Url"] = $"mqtt://{link.Host}:{port}", ["AllowInsecure"] = true, ["KeepAliveSeconds"] = KeepAliveSeconds, ["ReceiptTimeoutSeconds"] = 2 };
+        using var agent = await AgentProcess.StartAsync(AgentConfig.Write(temp.Path, config), Path.Combine(state, "control.sock"), networkNamespace: ns.Name);
+        await agent.WaitForHealthAsync(h => h.GetProperty("broker").GetProperty("connected").GetBoolean(), TimeSpan.FromSeconds(60));
+
+        // A burst of triggers; the link is cut once a third of them are answered.
+        var answered = new List<Guid>();
+        var burst = Enumerable.Range(0, Burst).Select(_ => agent.TriggerAsync("area-cleared")).ToList();
+        var pending = burst.ToList();
+        for (var i = 0; i < Burst / 3; i++)
+        {
+            var done = await Task.WhenAny(pending);
+            pending.Remove(done);
+        }
+
+        ns.Partition(0);
+        var cut = System.Diagnostics.Stopwatch.StartNew();
+        foreach (var trigger in burst)
+        {
+            answered.AddRange(await trigger); // recording never waits for the network
+        }
+
+        // Cut for longer than the keep-alive: health shows the outage, and more evidence is made meanwhile.
+        var outage = await agent.WaitForHealthAsync(h => !h.GetProperty("broker").GetProperty("connected").GetBoolean(), TimeSpan.FromSeconds(60));
+        Assert.Contains(outage.GetProperty("problems").EnumerateArray(), p => p.GetString()!.StartsWith("broker: not connected", StringComparison.Ordinal));
+        var noticed = cut.Elapsed;
+        answered.AddRange(await agent.TriggerAsync("area-cleared"));
+        ns.Heal(0);
+        var healed = System.Diagnostics.Stopwatch.StartNew();
+
+        // Restored: everything arrives, each record once, gapless; health sees the broker again.
+        await collector.WaitForStoredAsync(answered.Count, TimeSpan.FromSeconds(90));
+        await agent.WaitForHealthAsync(h => h.GetProperty("broker").GetProperty("connected").GetBoolean() && h.GetProperty("outbox").GetProperty("depth").GetInt64() == 0, TimeSpan.FromSeconds(60));
+        var stored = collector.Stored;
+        Assert.Equal(answered.Order(), stored.Select(r => r.RecordId).Order());
+        Assert.Equal(Enumerable.Range(1, answered.Count).Select(s => (long)s), stored.Select(r => r.Sequence).Order());
+        Assert.Equal(answered.Count, collector.Service.Store.Enumerate().Count());
+        Assert.Equal(answered.Count, collector.Service.Intake.Index.CountByDevice()["test-device"]);
+        output.WriteLine($"keep-alive {KeepAliveSeconds} s; health showed the broker disconnected {noticed.TotalSeconds:0.0} s after the cut; " +
+            $"{answered.Count} records, all stored once {healed.Elapsed.TotalSeconds:0.0} s after the link came back; 0 lost, 0 duplicates");
     }
 
     private static async Task ManualAsync(TriggerBus bus, string step, CancellationToken cancellationToken)

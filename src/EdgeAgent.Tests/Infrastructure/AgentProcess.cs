@@ -29,9 +29,11 @@ public sealed class AgentProcess : IDisposable
     /// <summary>Everything the agent wrote to stdout and stderr.</summary>
     public List<string> Output { get; } = [];
 
-    public static async Task<AgentProcess> StartAsync(string configPath, string socketPath, IDictionary<string, string>? environment = null)
+    /// <param name="umask">Runs the agent under this umask (e.g. "022", as a shell outside systemd would).</param>
+    /// <param name="networkNamespace">Runs the agent inside this network namespace (<c>ip netns exec</c>).</param>
+    public static async Task<AgentProcess> StartAsync(string configPath, string socketPath, IDictionary<string, string>? environment = null, string? umask = null, string? networkNamespace = null)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var info = Launcher(umask, networkNamespace);
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "edgeagent.dll"));
         info.ArgumentList.Add("run");
         info.ArgumentList.Add("--config");
@@ -63,6 +65,109 @@ public sealed class AgentProcess : IDisposable
 
     /// <summary>SIGTERM, as <c>systemctl stop</c> does; returns the exit code.</summary>
     public Task<int> TerminateAsync(TimeSpan timeout) => Signals.TerminateAsync(process, timeout);
+    /// <summary>A manual trigger that may be refused: the status code and the body, whatever they are.</summary>
+    public async Task<(int Status, string Body)> TryTriggerAsync(string step)
+    {
+        using var client = new ControlClient(SocketPath);
+        using var response = await client.TriggerAsync(new TriggerRequest("conveyor-1", null, null, step, "tester", "test"));
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Raw POST of <paramref name="body"/> to <c>/v1/trigger</c>, for malformed-input tests.</summary>
+    public async Task<(int Status, string Body)> PostTriggerBytesAsync(byte[] body)
+    {
+        using var client = new ControlClient(SocketPath);
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var response = await client.PostAsync("v1/trigger", content);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary><c>GET /v1/health</c>: the status code and the parsed body (null when it is not JSON).</summary>
+    public async Task<(int Status, System.Text.Json.JsonElement? Report)> HealthAsync()
+    {
+        using var client = new ControlClient(SocketPath);
+        using var response = await client.GetAsync("v1/health");
+        var text = await response.Content.ReadAsStringAsync();
+        try
+        {
+            return ((int)response.StatusCode, System.Text.Json.JsonDocument.Parse(text).RootElement.Clone());
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return ((int)response.StatusCode, null);
+        }
+    }
+
+    /// <summary>
+    /// Polls <c>/v1/health</c> until <paramref name="condition"/> holds (a foreign process has no event to await);
+    /// fails with the last report after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<System.Text.Json.JsonElement> WaitForHealthAsync(Func<System.Text.Json.JsonElement, bool> condition, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        System.Text.Json.JsonElement? last = null;
+        while (true)
+        {
+            var (status, report) = await HealthAsync();
+            if (status == 200 && report is { } r)
+            {
+                last = r;
+                if (condition(r))
+                {
+                    return r;
+                }
+            }
+
+            try
+            {
+                await Task.Delay(100, cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"health never met the condition within {timeout}; last: {last}");
+            }
+        }
+    }
+
+    /// <summary>SIGTERM and wait for a clean exit (SQLite checkpoints its WAL on close).</summary>
+    public async Task StopAsync()
+    {
+        if (!process.HasExited)
+        {
+            using (var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!)
+            {
+                await term.WaitForExitAsync();
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await process.WaitForExitAsync(timeout.Token);
+        }
+    }
+
+    public int? ExitCode => process.HasExited ? process.ExitCode : null;
+
+    /// <summary>Runs the agent's <c>dotnet</c> directly, or through a shell that sets the umask, or inside a network namespace.</summary>
+    private static ProcessStartInfo Launcher(string? umask, string? networkNamespace)
+    {
+        var info = new ProcessStartInfo(networkNamespace is null ? (umask is null ? "dotnet" : "/bin/sh") : "ip") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        if (networkNamespace is not null)
+        {
+            foreach (var argument in new[] { "netns", "exec", networkNamespace, umask is null ? "dotnet" : "/bin/sh" })
+            {
+                info.ArgumentList.Add(argument);
+            }
+        }
+
+        if (umask is not null)
+        {
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add($"umask {umask} && exec dotnet \"$@\"");
+            info.ArgumentList.Add("sh");
+        }
+
+        return info;
+    }
 
     /// <summary>SIGKILL, as a crash or a power cut would.</summary>
     public void Kill()

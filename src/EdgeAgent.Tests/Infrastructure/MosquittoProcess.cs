@@ -12,6 +12,7 @@ public sealed class MosquittoProcess : IAsyncDisposable
 {
     private readonly string configPath;
     private Process? process;
+    private int launchedAt;
 
     private MosquittoProcess(string directory, int port, string configPath)
     {
@@ -32,14 +33,24 @@ public sealed class MosquittoProcess : IAsyncDisposable
     {
         var directory = Path.Combine(Path.GetTempPath(), "edgeagent-mosquitto-" + Guid.NewGuid().ToString("N")[..8]);
         System.IO.Directory.CreateDirectory(directory);
-        var chosen = port ?? InProcessBroker.FreeTcpPort();
-        var config = Path.Combine(directory, "mosquitto.conf");
-        var text = (listener ? $"listener {chosen} 127.0.0.1\nallow_anonymous true\n" : "") +
-                   $"persistence false\nlog_dest stderr\n{extraConfig}\n";
-        await File.WriteAllTextAsync(config, text);
-        var broker = new MosquittoProcess(directory, chosen, config);
-        await broker.LaunchAsync();
-        return broker;
+        for (var attempt = 1; ; attempt++)
+        {
+            var chosen = port ?? InProcessBroker.FreeTcpPort();
+            var config = Path.Combine(directory, "mosquitto.conf");
+            var text = (listener ? $"listener {chosen} 127.0.0.1\nallow_anonymous true\n" : "") +
+                       $"persistence false\nlog_dest stderr\n{extraConfig}\n";
+            await File.WriteAllTextAsync(config, text);
+            var broker = new MosquittoProcess(directory, chosen, config);
+            try
+            {
+                await broker.LaunchAsync();
+                return broker;
+            }
+            catch (InvalidOperationException) when (listener && port is null && attempt < 5 && broker.Log.Any(l => l.Contains("Address already in use", StringComparison.Ordinal)))
+            {
+                // Another test's broker took the free port between the probe and the bind: pick another.
+            }
+        }
     }
 
     public async Task RestartAsync()
@@ -87,6 +98,11 @@ public sealed class MosquittoProcess : IAsyncDisposable
         var info = new ProcessStartInfo(path) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add(configPath);
+        lock (Log)
+        {
+            launchedAt = Log.Count; // a restart must find its own listener line, not the one of the run before
+        }
+
         process = Process.Start(info) ?? throw new InvalidOperationException("mosquitto did not start");
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (Log) { Log.Add(e.Data); } } };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (Log) { Log.Add(e.Data); } } };
@@ -109,17 +125,27 @@ public sealed class MosquittoProcess : IAsyncDisposable
                 throw new InvalidOperationException("mosquitto exited: " + string.Join("\n", Log));
             }
 
+            bool opened;
+            lock (Log)
+            {
+                // Its own listener, not another test's broker that happens to hold the same port.
+                opened = Log.Skip(launchedAt).Any(l => l.Contains($"listen socket on port {Port}", StringComparison.Ordinal));
+            }
+
             try
             {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", Port, timeout.Token);
-                return;
+                if (opened)
+                {
+                    using var client = new TcpClient();
+                    await client.ConnectAsync("127.0.0.1", Port, timeout.Token);
+                    return;
+                }
             }
             catch (SocketException)
             {
-                await Task.Yield();
-                await Task.Delay(20, timeout.Token);
             }
+
+            await Task.Delay(20, timeout.Token);
         }
     }
 

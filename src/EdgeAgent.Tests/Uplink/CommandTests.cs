@@ -98,6 +98,41 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Command_with_duplicate_members_or_invalid_utf8_gets_an_error_answer_and_nothing_runs()
+    {
+        await using var broker = await MosquittoProcess.StartAsync();
+        var configPath = AgentConfig.Write(temp.Path, AgentConfig.Baseline(temp.Combine("agent"), broker.Url));
+        await using var app = AgentHost.Build(ConfigLoader.Build(configPath), configureLogging: l => l.ClearProviders());
+        await using var status = await MqttObserver.StartAsync(broker.Url, "edgeagent/v1/test-device/status");
+        await app.StartAsync();
+        await status.WaitForAsync(1, Patience);
+        await using var ops = await MqttObserver.StartAsync(broker.Url, "edgeagent/v1/test-device/response/#");
+        byte[][] requests =
+        [
+            """{"command":"status","command":"capture-now","point":"conveyor-1"}"""u8.ToArray(),
+            """{"command":"capture-now","point":"conveyor-1","point":"conveyor-1"}"""u8.ToArray(),
+            [.. "{\"command\":\"capture-now\",\"operator\":\"al"u8, 0xC3, 0x28, .. "\"}"u8],
+            [.. "{\"command\":\"capture-now\",\"op"u8, 0xFF, .. "\":\"x\"}"u8],
+        ];
+
+        for (var i = 0; i < requests.Length; i++)
+        {
+            await ops.Client.PublishAsync(new MqttApplicationMessageBuilder()
+                .WithTopic("edgeagent/v1/test-device/command").WithPayload(requests[i])
+                .WithResponseTopic("edgeagent/v1/test-device/response/ops").WithCorrelationData([(byte)i])
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            await ops.WaitForAsync(i + 1, Patience); // an answer, not silence
+            var answer = JsonDocument.Parse(ops.Messages[i].Payload.ToArray()).RootElement;
+            Assert.Equal([(byte)i], ops.Messages[i].CorrelationData);
+            Assert.False(answer.GetProperty("ok").GetBoolean(), answer.ToString());
+            Assert.Contains(i < 2 ? "duplicate" : "UTF-8", answer.GetProperty("error").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, (await app.Services.GetRequiredService<EvidenceOutbox>().StatsAsync()).Count);
+        await app.StopAsync();
+    }
+
+    [Fact]
     public async Task Persistent_session_keeps_a_command_sent_while_the_agent_was_offline()
     {
         await using var broker = await MosquittoProcess.StartAsync();

@@ -90,7 +90,7 @@ public static class ConfigLoader
     public static void Validate(EdgeAgentOptions options)
     {
         var errors = new List<string>();
-        foreach (IValidateOptions<EdgeAgentOptions> validator in new IValidateOptions<EdgeAgentOptions>[] { new EdgeAgentOptionsValidator(), new EdgeAgentCrossReferenceValidator() })
+        foreach (IValidateOptions<EdgeAgentOptions> validator in new IValidateOptions<EdgeAgentOptions>[] { new EdgeAgentOptionsValidator(), new EdgeAgentCrossReferenceValidator(), new PathSettingsValidator() })
         {
             var result = validator.Validate(Options.DefaultName, options);
             if (result.Failed)

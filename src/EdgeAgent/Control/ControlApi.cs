@@ -33,8 +33,11 @@ public static class ControlApi
     private static async Task<IResult> MetricsAsync(HealthCollector collector, AgentMetrics metrics, CancellationToken cancellationToken) =>
         Results.Text(await metrics.RenderAsync(await collector.CollectAsync(cancellationToken), cancellationToken), PrometheusText.ContentType);
 
+    /// <summary>Largest body <c>POST /v1/trigger</c> reads.</summary>
+    private const int MaxTriggerBytes = 16 * 1024;
+
     private static async Task<IResult> TriggerAsync(
-        TriggerRequest request,
+        HttpRequest http,
         IOptions<EdgeAgentOptions> options,
         GpioDriverProvider gpio,
         ProcedureRegistry procedures,
@@ -42,6 +45,13 @@ public static class ControlApi
         TimeProvider time,
         CancellationToken cancellationToken)
     {
+        // Invalid UTF-8 or a member given twice is an error, never silence and never "the last one wins".
+        var (request, invalid) = await Protocol.StrictJson.ReadAsync<TriggerRequest>(http.Body, MaxTriggerBytes, cancellationToken);
+        if (request is null)
+        {
+            return Results.BadRequest(new { error = invalid });
+        }
+
         // Every refusal names the valid choices: the agent is the one that knows its points, steps and inputs.
         if (request.Input is null && request.State is not null)
         {
@@ -89,13 +99,23 @@ public static class ControlApi
             return Refuse($"unknown step '{request.Step}' at point {point}; valid steps: {Choices(steps)}");
         }
 
-        var outcome = await bus.PublishAndWaitAsync(
-            new TriggerEvent(point, TriggerKind.Manual, "control-socket", request.Requester ?? "edgeagent-trigger", time.GetUtcNow(), time.GetTimestamp())
-            {
-                StepId = request.Step,
-                Operator = request.Operator,
-            },
-            cancellationToken);
+        TriggerOutcome outcome;
+        try
+        {
+            outcome = await bus.PublishAndWaitAsync(
+                new TriggerEvent(point, TriggerKind.Manual, "control-socket", request.Requester ?? "edgeagent-trigger", time.GetUtcNow(), time.GetTimestamp())
+                {
+                    StepId = request.Step,
+                    Operator = request.Operator,
+                },
+                cancellationToken);
+        }
+        catch (Outbox.OutboxDiskFullException ex)
+        {
+            // The documented refusal, as 507 Insufficient Storage: nothing was recorded; repeat the trigger once there is room.
+            return Results.Json(new { error = ex.Message }, statusCode: StatusCodes.Status507InsufficientStorage);
+        }
+
         return Results.Ok(new { point = outcome.PointId, step = outcome.StepId, records = outcome.RecordIds, findings = outcome.Findings });
     }
 
@@ -104,6 +124,7 @@ public static class ControlApi
 
     private static string Choices(IEnumerable<string> ids) => ids.Any() ? string.Join(", ", ids) : "(none configured)";
 
+    /// <summary>Never a 500: a component that cannot be read is reported failing inside the report (see <see cref="HealthCollector"/>).</summary>
     private static async Task<IResult> HealthAsync(HealthCollector collector, CancellationToken cancellationToken) =>
         Results.Json(await collector.CollectAsync(cancellationToken), HealthJson.Options);
 

@@ -40,5 +40,8 @@ public sealed class ControlClient(string socketPath) : IDisposable
     public Task<HttpResponseMessage> PostAsync(string path, CancellationToken cancellationToken = default) =>
         http.PostAsync(path, content: null, cancellationToken);
 
+    public Task<HttpResponseMessage> PostAsync(string path, HttpContent content, CancellationToken cancellationToken = default) =>
+        http.PostAsync(path, content, cancellationToken);
+
     public void Dispose() => http.Dispose();
 }

@@ -38,7 +38,7 @@ public sealed class DeviceKey : IDisposable
     /// <exception cref="CryptographicException">The key file exists but is not a P-256 private key.</exception>
     public static DeviceKey LoadOrCreate(string stateDirectory)
     {
-        Directory.CreateDirectory(stateDirectory);
+        StateFiles.CreateDirectory(stateDirectory);
         return LoadOrCreateFile(System.IO.Path.Combine(System.IO.Path.GetFullPath(stateDirectory), FileName));
     }
 
@@ -47,7 +47,7 @@ public sealed class DeviceKey : IDisposable
     public static DeviceKey LoadOrCreateFile(string file)
     {
         var path = System.IO.Path.GetFullPath(file);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        StateFiles.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         if (File.Exists(path))
         {
             if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & ~OwnerOnly) != 0)

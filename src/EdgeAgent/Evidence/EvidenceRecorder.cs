@@ -46,6 +46,24 @@ public sealed partial class EvidenceRecorder(
                 trigger.Completion?.TrySetCanceled(stoppingToken);
                 throw;
             }
+            catch (OutboxDiskFullException full)
+            {
+                // The documented refusal; the point's next record carries it as a finding.
+                var point = procedures.Get(trigger.PointId);
+                var refused = point.Procedure.NewFinding(FindingCodes.OutboxDiskFull, $"{trigger.Kind} trigger from {trigger.Source} not recorded: {full.Message}", trigger.StepId ?? point.Procedure.CurrentStep?.Id, trigger.EdgeTime, point.Procedure.WorkOrderId);
+                try
+                {
+                    point.Procedure.Defer([refused]);
+                }
+                catch (IOException)
+                {
+                    // kept in memory for the next record; saved with the next point state that fits
+                }
+
+                Report([refused]);
+                Log.TriggerFailed(logger, full, trigger.PointId, trigger.Kind);
+                trigger.Completion?.TrySetException(full);
+            }
             catch (Exception ex)
             {
                 Log.TriggerFailed(logger, ex, trigger.PointId, trigger.Kind);
@@ -61,13 +79,18 @@ public sealed partial class EvidenceRecorder(
     public async Task<TriggerOutcome> HandleAsync(TriggerEvent trigger, CancellationToken cancellationToken)
     {
         var point = procedures.Get(trigger.PointId);
+        if (await outbox.CheckRoomAsync(cancellationToken) is { } full)
+        {
+            throw full; // refused before the procedure moves: the step is not taken without its photo
+        }
+
         var decision = point.Procedure.Handle(trigger);
         var recordIds = new List<Guid>();
         var findings = decision.Findings.ToList();
-        if (outbox.Condition.QuarantineDetail is { } quarantine && Interlocked.Exchange(ref quarantineReported, 1) == 0)
+        if ((outbox.Condition.StateLost?.Message ?? outbox.Condition.QuarantineDetail) is { } lost && Interlocked.Exchange(ref quarantineReported, 1) == 0)
         {
-            // The auditor must see why this device's chain restarts: the first record after start-up says so.
-            findings.Add(point.Procedure.NewFinding(FindingCodes.OutboxQuarantined, quarantine, decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
+            // The auditor must see why this device's chain has a hole or restarts: the first record after start-up says so.
+            findings.Add(point.Procedure.NewFinding(outbox.Condition.StateLost is null ? FindingCodes.OutboxQuarantined : FindingCodes.StateLost, lost, decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
         }
 
         if (!decision.Capture)

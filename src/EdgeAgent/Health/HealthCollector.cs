@@ -40,11 +40,22 @@ public sealed class HealthCollector(
     {
         var agent = options.Value;
         var now = timeProvider.GetUtcNow();
-        var stats = await outbox.StatsAsync(cancellationToken);
         var verdict = pipeline.Evaluate();
         var space = disk.Measure(agent.StateDirectory);
         var problems = new List<string>(verdict.Problems);
         var failing = !verdict.Healthy;
+        (long Count, long Bytes, DateTimeOffset? Oldest) stats = (0, 0, null);
+        try
+        {
+            await outbox.RefreshSpaceAsync(cancellationToken); // a full disk clears here once space is back, trigger or not
+            stats = await outbox.StatsAsync(cancellationToken);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            // A broken store is a failing component, never a failed health request.
+            problems.Add($"outbox: unreadable ({ex.Message}); evidence cannot be stored or sent. Fix: restart the agent: it quarantines an unreadable outbox (kept under quarantine/ in {agent.StateDirectory}) and continues the sequence");
+            failing = true;
+        }
 
         var samples = cameras.All.Select(sampler.Sample).ToList();
         var cameraHealth = samples.ConvertAll(s => s.Health);
@@ -101,10 +112,20 @@ public sealed class HealthCollector(
             failing = true;
         }
 
-        if (outbox.Condition.QuarantineDetail is { } quarantine)
+        if (outbox.Condition.StateLost is { } lost)
+        {
+            problems.Add($"outbox: state-lost: {lost.Message}. Fix: check the collector's gap report for this device against the quarantined file; restart the agent to clear this once accounted for");
+            failing = true;
+        }
+        else if (outbox.Condition.QuarantineDetail is { } quarantine)
         {
             problems.Add($"outbox: {quarantine}");
             failing = true;
+        }
+
+        if (outbox.Condition.HeadProblem is { } head)
+        {
+            problems.Add($"outbox: {head}");
         }
 
         var clockState = ClockSync.From(clock.Read());
@@ -122,8 +143,10 @@ public sealed class HealthCollector(
         var findings = findingLog is null ? null : FindingsHealth.From(findingLog, now);
         if (findings is { UnsafeRecent: > 0 })
         {
-            var newest = findings.Recent.First(f => f.Unsafe);
-            problems.Add($"findings: {findings.UnsafeRecent} unsafe in the last hour, newest {newest.Code} at {newest.Point} ({newest.Message})");
+            // The newest unsafe one may be older than the newest few shown (a burst of other findings): never a 500 for that.
+            problems.Add(findings.Recent.FirstOrDefault(f => f.Unsafe) is { } newest
+                ? $"findings: {findings.UnsafeRecent} unsafe in the last hour, newest {newest.Code} at {newest.Point} ({newest.Message})"
+                : $"findings: {findings.UnsafeRecent} unsafe in the last hour");
         }
 
         return new HealthReport

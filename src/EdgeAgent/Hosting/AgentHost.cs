@@ -16,6 +16,7 @@ public static class AgentHost
     public static WebApplication Build(IConfiguration configuration, Action<IServiceCollection>? configureServices = null, Action<ILoggingBuilder>? configureLogging = null)
     {
         var options = ConfigLoader.Load(configuration);
+        CreateStateDirectory(options.StateDirectory);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddConfiguration(configuration);
         builder.Host.UseSystemd();
@@ -40,6 +41,19 @@ public static class AgentHost
         return app;
     }
 
+    /// <summary>The state directory first, 0700 when this creates it, so everything written inside is private from the start.</summary>
+    private static void CreateStateDirectory(string stateDirectory)
+    {
+        try
+        {
+            Platform.StateFiles.CreateDirectory(stateDirectory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException([$"StateDirectory: '{stateDirectory}' cannot be created: {ex.Message}"]);
+        }
+    }
+
     /// <summary>
     /// Creates the socket's directory (0750 when this creates it) and removes a stale socket. The socket is
     /// never world-accessible: it is born with the process umask (0755 by default, so only the owner can
@@ -60,6 +74,12 @@ public static class AgentHost
             {
                 Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
             }
+        }
+
+        if (!OperatingSystem.IsWindows() && Platform.FileKind.IsSomethingOtherThanASocket(socketPath))
+        {
+            // Checked at validation too; checked again here because only a stale socket may ever be deleted.
+            throw new ConfigException([$"Control:SocketPath: '{socketPath}' exists and is not a socket; it is never deleted: remove it yourself or choose another path"]);
         }
 
         if (File.Exists(socketPath))

@@ -22,6 +22,7 @@ public static class EdgeAgentServiceCollectionExtensions
         services.AddOptions<EdgeAgentOptions>().Bind(configuration).ValidateOnStart();
         services.AddSingleton<IValidateOptions<EdgeAgentOptions>, EdgeAgentOptionsValidator>();
         services.AddSingleton<IValidateOptions<EdgeAgentOptions>, EdgeAgentCrossReferenceValidator>();
+        services.AddSingleton<IValidateOptions<EdgeAgentOptions>, PathSettingsValidator>();
         services.TryAddSingleton(TimeProvider.System);
 
         // Trigger → procedure step → capture → evidence record → outbox → uplink.
@@ -31,7 +32,14 @@ public static class EdgeAgentServiceCollectionExtensions
         services.AddSingleton<ProcedureRegistry>();
         services.TryAddSingleton<IFrameSourceFactory, FrameSourceFactory>();
         services.AddSingleton<CameraRegistry>();
-        services.AddSingleton(sp => new EvidenceOutbox(Path.Combine(sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.StateDirectory, "outbox.db"), sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.Outbox));
+        services.AddSingleton(sp =>
+        {
+            // On a full disk, non-evidence goes before any evidence is refused: overlay copies first, then telemetry.
+            var outbox = new EvidenceOutbox(Path.Combine(sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.StateDirectory, "outbox.db"), sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.Outbox);
+            outbox.Space.AddReclaimer("overlays", sp.GetRequiredService<CameraRegistry>().Overlays.DropAll);
+            outbox.Space.AddReclaimer("telemetry", () => sp.GetRequiredService<TelemetryQueue>().DropAll());
+            return outbox;
+        });
         services.AddSingleton<RecorderActivity>();
         services.AddSingleton<EvidenceRecorder>();
         services.AddSingleton<FindingLog>();

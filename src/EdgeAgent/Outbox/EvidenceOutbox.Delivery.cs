@@ -6,32 +6,22 @@ namespace EdgeAgent.Outbox;
 public sealed partial class EvidenceOutbox
 {
     /// <summary>Removes a delivered item.</summary>
-    public async Task CompleteAsync(long sequence, CancellationToken cancellationToken = default)
-    {
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "DELETE FROM items WHERE seq = $seq RETURNING length(record) + length(image)";
-            command.Parameters.AddWithValue("$seq", sequence);
-            Removed(command.ExecuteScalar());
-        }
-        finally
-        {
-            gate.Release();
-        }
-
-        ReportQuota();
-    }
+    public Task CompleteAsync(long sequence, CancellationToken cancellationToken = default) =>
+        RemoveAsync([(sequence, null)], cancellationToken);
 
     /// <summary>
     /// Removes delivered items in one transaction: one WAL sync for a whole burst of receipts (SD-card
-    /// friendly). Losing a removal to power loss only causes a resend, which the collector drops.
+    /// friendly). Losing a removal to power loss only causes a resend, which the collector drops. On a full disk
+    /// the reserve is given up so that removals still go through (they are what makes room).
     /// </summary>
     /// <param name="receipted">Sequence and record id of each receipt; an item is removed only when both match.</param>
-    public async Task CompleteManyAsync(IReadOnlyCollection<(long Sequence, Guid RecordId)> receipted, CancellationToken cancellationToken = default)
+    /// <exception cref="OutboxDiskFullException">Even without the reserve the removal could not be written; nothing was removed.</exception>
+    public Task CompleteManyAsync(IReadOnlyCollection<(long Sequence, Guid RecordId)> receipted, CancellationToken cancellationToken = default) =>
+        RemoveAsync([.. receipted.Select(r => (r.Sequence, (Guid?)r.RecordId))], cancellationToken);
+
+    private async Task RemoveAsync(IReadOnlyCollection<(long Sequence, Guid? RecordId)> items, CancellationToken cancellationToken)
     {
-        if (receipted.Count == 0)
+        if (items.Count == 0)
         {
             return;
         }
@@ -39,20 +29,15 @@ public sealed partial class EvidenceOutbox
         await gate.WaitAsync(cancellationToken);
         try
         {
-            using var tx = connection.BeginTransaction();
-            using var command = connection.CreateCommand();
-            command.Transaction = tx;
-            command.CommandText = "DELETE FROM items WHERE seq = $seq AND record_id = $id RETURNING length(record) + length(image)";
-            var seq = command.Parameters.Add("$seq", SqliteType.Integer);
-            var id = command.Parameters.Add("$id", SqliteType.Text);
-            foreach (var (sequence, recordId) in receipted)
+            var removed = WithReserve(() => Delete(items));
+            if (evidenceBytes >= 0)
             {
-                seq.Value = sequence;
-                id.Value = recordId.ToString();
-                Removed(command.ExecuteScalar());
+                evidenceBytes -= removed;
             }
-
-            tx.Commit();
+        }
+        catch (SqliteException ex) when (OutboxDiskFullException.IsDiskFull(ex))
+        {
+            throw new OutboxDiskFullException(directory, $"receipted records could not be removed: {ex.Message}", ex);
         }
         finally
         {
@@ -60,6 +45,27 @@ public sealed partial class EvidenceOutbox
         }
 
         ReportQuota();
+        await RefreshSpaceAsync(CancellationToken.None); // removals are what brings space back
+    }
+
+    private long Delete(IReadOnlyCollection<(long Sequence, Guid? RecordId)> items)
+    {
+        using var tx = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "DELETE FROM items WHERE seq = $seq AND ($id IS NULL OR record_id = $id) RETURNING length(record) + length(image)";
+        var seq = command.Parameters.Add("$seq", SqliteType.Integer);
+        var id = command.Parameters.Add("$id", SqliteType.Text);
+        long removed = 0;
+        foreach (var (sequence, recordId) in items)
+        {
+            seq.Value = sequence;
+            id.Value = recordId?.ToString() ?? (object)DBNull.Value;
+            removed += command.ExecuteScalar() as long? ?? 0;
+        }
+
+        tx.Commit();
+        return removed;
     }
 
     /// <summary>Evidence past <see cref="OutboxOptions.EvidenceQuotaBytes"/> is kept (never dropped) but raises a critical alert.</summary>
@@ -88,14 +94,6 @@ public sealed partial class EvidenceOutbox
         }
 
         ReportQuota();
-    }
-
-    private void Removed(object? bytes)
-    {
-        if (evidenceBytes >= 0 && bytes is long removed)
-        {
-            evidenceBytes -= removed;
-        }
     }
 
     private void ReportQuota()

@@ -7,35 +7,41 @@ namespace EdgeAgent.Outbox;
 /// The durable store-and-forward queue: SQLite in WAL mode with <c>synchronous=FULL</c>, so a record and
 /// its image are on disk (WAL fsynced) before <c>AppendAsync</c> returns, and survive kill -9 and
 /// power loss. Records leave only through <see cref="CompleteAsync"/>. Sequence numbers are assigned here,
-/// in the same transaction, so they are gapless across restarts.
+/// in the same transaction, so they are gapless across restarts; the chain head is also kept in a second
+/// place (<see cref="ChainHead"/>), so a lost or rolled-back outbox never makes a number be used twice.
+/// Start-up recovery is in <c>EvidenceOutbox.Recovery.cs</c>, disk space in <c>EvidenceOutbox.Space.cs</c>.
 /// </summary>
 public sealed partial class EvidenceOutbox : IDisposable
 {
     private readonly SqliteConnection connection;
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly OutboxOptions options;
+    private readonly ChainHead head;
+    private readonly string directory;
     private long evidenceBytes = -1;
+    private long pageSize = 4096;
     private TaskCompletionSource appended = NewSignal();
 
-    /// <summary>Disk-full and quota state, for the health model and the status API.</summary>
+    /// <summary>Disk-full, quota and lost-state facts, for the health model and the status API.</summary>
     public OutboxCondition Condition { get; } = new();
 
+    /// <summary>The disk reserve and the non-evidence that may be dropped to make room for evidence.</summary>
+    public OutboxSpace Space { get; }
+
+    /// <summary>
+    /// Opens the outbox at <paramref name="path"/>, checking it against the chain head kept beside it
+    /// (see <see cref="ChainHead"/>): an outbox that is unreadable, fails <c>PRAGMA quick_check</c>, is empty or
+    /// ends before the head is quarantined, and the sequence continues after the head.
+    /// </summary>
     public EvidenceOutbox(string path, OutboxOptions? options = null)
     {
         this.options = options ?? new OutboxOptions();
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        try
-        {
-            connection = Open(path);
-        }
-        catch (SqliteException ex) when (ex.SqliteErrorCode is SqliteNotADatabase or SqliteCorrupt)
-        {
-            // An unreadable outbox must not stop the agent from recording new evidence. The file is kept, never
-            // deleted (its records may be recoverable by hand), health reports it and the next record carries a finding.
-            var quarantined = Quarantine(path);
-            Condition.ReportQuarantined(quarantined, ex.Message);
-            connection = Open(path);
-        }
+        directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Platform.StateFiles.CreateDirectory(directory);
+        Space = new OutboxSpace(directory, this.options.ReserveBytes);
+        head = ChainHead.Open(directory);
+        connection = Recover(path);
+        Space.HoldReserve();
     }
 
     private const int SqliteCorrupt = 11;
@@ -43,14 +49,18 @@ public sealed partial class EvidenceOutbox : IDisposable
 
     private static SqliteConnection Open(string path)
     {
+        Platform.StateFiles.CreateOwnerOnly(path); // SQLite gives -wal and -shm the database file's mode
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         try
         {
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = """
+                PRAGMA auto_vacuum=INCREMENTAL;
                 PRAGMA journal_mode=WAL;
                 PRAGMA synchronous=FULL;
+                PRAGMA wal_autocheckpoint=256;
+                PRAGMA journal_size_limit=1048576;
                 CREATE TABLE IF NOT EXISTS items(
                   seq INTEGER PRIMARY KEY,
                   record_id TEXT NOT NULL UNIQUE,
@@ -64,6 +74,11 @@ public sealed partial class EvidenceOutbox : IDisposable
                 SELECT COUNT(*) FROM items;
                 """;
             command.ExecuteNonQuery();
+            foreach (var companion in new[] { "-wal", "-shm" })
+            {
+                Platform.StateFiles.Restrict(path + companion); // made by an older version under a loose umask
+            }
+
             return connection;
         }
         catch
@@ -73,12 +88,16 @@ public sealed partial class EvidenceOutbox : IDisposable
         }
     }
 
-    /// <summary>Moves an unreadable outbox (and its WAL) to <c>quarantine/</c> beside it; returns the new path.</summary>
-    private static string Quarantine(string path)
+    /// <summary>
+    /// Moves an unreadable outbox (and its WAL) to <c>quarantine/</c> beside it; returns the new path. With
+    /// <paramref name="keepReadable"/>, copies of the database and WAL are put back, so records still readable in
+    /// it are delivered (a resend the collector drops if it already has them).
+    /// </summary>
+    private static string Quarantine(string path, bool keepReadable = false)
     {
-        var directory = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "quarantine");
-        Directory.CreateDirectory(directory);
-        var target = Path.Combine(directory, $"{Path.GetFileNameWithoutExtension(path)}-{DateTime.UtcNow:yyyyMMddTHHmmssZ}{Path.GetExtension(path)}");
+        var quarantine = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "quarantine");
+        Platform.StateFiles.CreateDirectory(quarantine);
+        var target = Path.Combine(quarantine, $"{Path.GetFileNameWithoutExtension(path)}-{DateTime.UtcNow:yyyyMMddTHHmmssfffZ}{Path.GetExtension(path)}");
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {
             if (File.Exists(path + suffix))
@@ -87,7 +106,19 @@ public sealed partial class EvidenceOutbox : IDisposable
             }
         }
 
-        Platform.DurableFile.SyncDirectory(directory);
+        Platform.DurableFile.SyncDirectory(quarantine);
+        if (keepReadable)
+        {
+            foreach (var suffix in new[] { "", "-wal" })
+            {
+                if (File.Exists(target + suffix))
+                {
+                    File.Copy(target + suffix, path + suffix);
+                    Platform.StateFiles.Restrict(path + suffix);
+                }
+            }
+        }
+
         Platform.DurableFile.SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         return target;
     }
@@ -112,6 +143,12 @@ public sealed partial class EvidenceOutbox : IDisposable
         EvidenceRecord record;
         try
         {
+            // Room for it beyond the reserve, after dropping non-evidence if need be; else a clear refusal.
+            if (MakeRoom(image.Length + RecordAllowance) is { } full)
+            {
+                throw full;
+            }
+
             using var tx = connection.BeginTransaction();
             var sequence = Scalar("SELECT value FROM meta WHERE key='next_sequence'", tx);
             var previous = LastHash(tx);
@@ -130,21 +167,25 @@ public sealed partial class EvidenceOutbox : IDisposable
             }
 
             Execute("UPDATE meta SET value = value + 1 WHERE key='next_sequence'", tx);
+            var hash = EvidenceSignature.RecordHash(json);
             using (var link = connection.CreateCommand())
             {
                 link.Transaction = tx;
                 link.CommandText = "INSERT INTO chain(id, last_hash) VALUES(1, $hash) ON CONFLICT(id) DO UPDATE SET last_hash = excluded.last_hash";
-                link.Parameters.AddWithValue("$hash", EvidenceSignature.RecordHash(json));
+                link.Parameters.AddWithValue("$hash", hash);
                 link.ExecuteNonQuery();
             }
 
             tx.Commit();
+            lastAppendBytes = json.Length + image.Length;
+            AdvanceHead(sequence, hash);
         }
         catch (SqliteException ex) when (OutboxDiskFullException.IsDiskFull(ex))
         {
-            // SQLite rolled the transaction back: nothing half-written, the sequence number is not used up.
-            Condition.ReportDiskFull(ex);
-            throw new OutboxDiskFullException(Path.GetDirectoryName(Path.GetFullPath(connection.DataSource))!, ex);
+            // SQLite rolled the transaction back: nothing half-written, the sequence number is not used up. The
+            // reserve goes, so that receipts can still remove records and health can still be written.
+            Space.ReleaseReserve();
+            throw Refuse(ex.Message, ex);
         }
         finally
         {
@@ -189,6 +230,11 @@ public sealed partial class EvidenceOutbox : IDisposable
     /// <summary>Counts a delivery attempt, so health can show records that keep failing.</summary>
     public async Task MarkAttemptAsync(long sequence, CancellationToken cancellationToken = default)
     {
+        if (Condition.State == OutboxState.DiskFull)
+        {
+            return; // bookkeeping only: on a full disk it would grow the WAL that receipts need
+        }
+
         await gate.WaitAsync(cancellationToken);
         try
         {
@@ -196,6 +242,10 @@ public sealed partial class EvidenceOutbox : IDisposable
             command.CommandText = "UPDATE items SET attempts = attempts + 1 WHERE seq = $seq";
             command.Parameters.AddWithValue("$seq", sequence);
             command.ExecuteNonQuery();
+        }
+        catch (SqliteException ex) when (OutboxDiskFullException.IsDiskFull(ex))
+        {
+            // Only bookkeeping for health: on a full disk the resend matters, the count does not.
         }
         finally
         {
@@ -251,6 +301,7 @@ public sealed partial class EvidenceOutbox : IDisposable
     public void Dispose()
     {
         connection.Dispose();
+        head.Dispose();
         gate.Dispose();
     }
 }

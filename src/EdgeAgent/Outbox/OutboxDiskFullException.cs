@@ -19,6 +19,13 @@ public sealed class OutboxDiskFullException : IOException
         Directory = directory;
     }
 
+    /// <param name="detail">What was found (SQLite's error, or the space left), appended to the documented message.</param>
+    public OutboxDiskFullException(string directory, string detail, Exception? inner)
+        : base($"outbox disk full: the record was NOT stored; free space in '{directory}' (the trigger must be repeated or the agent will retry): {detail}", inner)
+    {
+        Directory = directory;
+    }
+
     public OutboxDiskFullException()
     {
         Directory = "";

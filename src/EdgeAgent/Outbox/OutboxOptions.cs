@@ -16,6 +16,14 @@ public sealed class OutboxOptions
     [Range(1024, long.MaxValue)]
     public long TelemetryQuotaBytes { get; set; } = 16L * 1024 * 1024;
 
+    /// <summary>
+    /// Disk space kept back on the state directory's file system (a reserve file held while there is room): evidence
+    /// never uses it, and it is given up when the disk fills, so that receipts can still remove records and health
+    /// and state files can still be written. 0 keeps no reserve.
+    /// </summary>
+    [Range(0, 1L << 40)]
+    public long ReserveBytes { get; set; } = 1024 * 1024;
+
     /// <summary>Telemetry older than this is dropped unsent: stale health is noise.</summary>
     [Range(1, 30 * 24 * 3600)]
     public int TelemetryTtlSeconds { get; set; } = 24 * 3600;

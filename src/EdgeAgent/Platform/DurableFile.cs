@@ -2,13 +2,13 @@ using System.Runtime.InteropServices;
 
 namespace EdgeAgent.Platform;
 
-/// <summary>Crash-safe file writes: temp file, fsync, rename, fsync the directory.</summary>
+/// <summary>Crash-safe file writes: temp file (born 0600, see <see cref="StateFiles"/>), fsync, rename, fsync the directory.</summary>
 public static partial class DurableFile
 {
     public static void Write(string path, ReadOnlySpan<byte> bytes)
     {
         var temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var stream = new FileStream(temp, StateFiles.NewFile()))
         {
             stream.Write(bytes);
             stream.Flush(flushToDisk: true);

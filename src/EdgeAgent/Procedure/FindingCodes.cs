@@ -36,7 +36,7 @@ public static class FindingCodes
     /// <summary>The job was aborted.</summary>
     public const string Aborted = "work-order-aborted";
 
-    /// <summary>The persisted point state was unreadable and was quarantined.</summary>
+    /// <summary>Persisted state was lost: the point state was unreadable, or the outbox was empty, corrupt or behind its chain head.</summary>
     public const string StateLost = "state-lost";
 
     /// <summary>A lock input changed while the agent was not running; found at start.</summary>
@@ -47,6 +47,9 @@ public static class FindingCodes
 
     /// <summary>The outbox database was unreadable at start and was quarantined; the device's sequence restarts.</summary>
     public const string OutboxQuarantined = "outbox-quarantined";
+
+    /// <summary>A trigger was refused because the outbox's disk is full; nothing of it was recorded.</summary>
+    public const string OutboxDiskFull = "outbox-disk-full";
 
     /// <summary>A step asked for frames from before its trigger but the camera keeps no pre-trigger ring.</summary>
     public const string PreTriggerUnavailable = "pre-trigger-unavailable";

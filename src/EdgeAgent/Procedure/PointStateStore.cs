@@ -48,7 +48,7 @@ public sealed class PointStateStore(string stateDirectory, TimeProvider timeProv
 
     public void Save(PointState state)
     {
-        System.IO.Directory.CreateDirectory(Directory);
+        Platform.StateFiles.CreateDirectory(Directory);
         DurableFile.Write(PathOf(state.PointId), JsonSerializer.SerializeToUtf8Bytes(state, Json));
     }
 

@@ -46,7 +46,7 @@ internal sealed partial class LockStateStore(string stateDirectory, TimeProvider
     {
         try
         {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+            StateFiles.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
             var state = new PersistedLockState { SavedAt = timeProvider.GetUtcNow(), Inputs = new Dictionary<string, bool>(inputs, StringComparer.Ordinal) };
             DurableFile.Write(Path, JsonSerializer.SerializeToUtf8Bytes(state));
         }

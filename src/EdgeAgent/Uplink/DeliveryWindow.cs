@@ -144,7 +144,18 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
 
         if (done.Count > 0)
         {
-            await outbox.CompleteManyAsync(done, CancellationToken.None); // finish the batch even when stopping
+            try
+            {
+                await outbox.CompleteManyAsync(done, CancellationToken.None); // finish the batch even when stopping
+            }
+            catch (OutboxDiskFullException ex)
+            {
+                // Not a connection fault: keep the receipts and remove them on the next pass (never a reconnect loop).
+                Log.RemovalDeferred(logger, done.Count, ex.Message);
+                acknowledgedOnly.AddRange(done);
+                return;
+            }
+
             var (remaining, remainingBytes, _) = await outbox.StatsAsync(CancellationToken.None);
             backlog.Flowing(remaining + doneRecords, remainingBytes + doneBytes);
             backlog.Delivered(doneRecords, doneBytes, remaining);
@@ -232,6 +243,9 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
 
         [LoggerMessage(EventId = 5013, Level = LogLevel.Warning, Message = "Image chunks are {ChunkBytes} bytes: the broker accepts packets up to {MaximumPacketSize} bytes (Broker:MaxChunkBytes is {Configured})")]
         public static partial void ChunkSize(ILogger logger, int chunkBytes, uint maximumPacketSize, int configured);
+
+        [LoggerMessage(EventId = 5014, Level = LogLevel.Warning, Message = "{Count} receipted record(s) could not be removed yet: {Reason}")]
+        public static partial void RemovalDeferred(ILogger logger, int count, string reason);
 
         [LoggerMessage(EventId = 5012, Level = LogLevel.Error, Message = "Collector rejected record #{Sequence}: {Reason}; kept in the outbox and retried after the receipt timeout")]
         public static partial void Rejected(ILogger logger, long sequence, string reason);

@@ -5,8 +5,8 @@ namespace EdgeAgent.Uplink;
 
 /// <summary>
 /// A validated command from the device's command topic, schema <c>edgeagent.command/1</c>. Parsing is
-/// strict: unknown commands, unknown fields, wrong types, over-long values or an oversized payload are refused
-/// with a reason, and nothing is done.
+/// strict: invalid UTF-8, a member given twice, unknown commands, unknown fields, wrong types, over-long values or
+/// an oversized payload are refused with a reason, and nothing is done.
 /// </summary>
 public sealed record DeviceCommand(string Name, string? Point, string? Step, string? WorkOrder, string? Operator, string? Requester, string? Reason)
 {
@@ -32,6 +32,12 @@ public sealed record DeviceCommand(string Name, string? Point, string? Step, str
         if (payload.Length > MaxPayloadBytes)
         {
             error = $"command is {payload.Length} bytes; the limit is {MaxPayloadBytes}";
+            return null;
+        }
+
+        if (Protocol.StrictJson.Check(payload, maxDepth: 4) is { } problem)
+        {
+            error = $"command {problem}"; // invalid UTF-8 or a member twice: never "last one wins"
             return null;
         }
 

@@ -27,7 +27,7 @@ public sealed partial class OverlayStore(string stateDirectory, ILogger<OverlayS
         {
             var original = JpegEncoder.Decode(originalJpeg);
             var stamped = OverlayRenderer.Render(original, OverlayFields.From(record).Lines(options), options);
-            System.IO.Directory.CreateDirectory(Directory);
+            StateFiles.CreateDirectory(Directory);
             var path = Path.Combine(Directory, record.RecordId.ToString("N") + ".jpg");
             DurableFile.Write(path, JpegEncoder.Encode(stamped, jpegQuality));
             Prune();
@@ -38,6 +38,25 @@ public sealed partial class OverlayStore(string stateDirectory, ILogger<OverlayS
             Log.OverlayFailed(logger, ex, record.RecordId, record.Frame.CameraId);
             return null;
         }
+    }
+
+    /// <summary>Deletes every overlay copy (they are not evidence) to make room on a full disk; returns the bytes freed.</summary>
+    public long DropAll()
+    {
+        long freed = 0;
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return 0;
+        }
+
+        foreach (var file in new DirectoryInfo(Directory).GetFiles("*"))
+        {
+            freed += file.Length;
+            file.Delete();
+        }
+
+        Log.OverlaysDropped(logger, freed);
+        return freed;
     }
 
     private void Prune()
@@ -60,5 +79,8 @@ public sealed partial class OverlayStore(string stateDirectory, ILogger<OverlayS
     {
         [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Overlay copy of record {RecordId} (camera {CameraId}) failed; the original is kept")]
         public static partial void OverlayFailed(ILogger logger, Exception exception, Guid recordId, string cameraId);
+
+        [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "State disk full: all overlay copies dropped ({Bytes} bytes) to leave the room to evidence")]
+        public static partial void OverlaysDropped(ILogger logger, long bytes);
     }
 }

@@ -29,7 +29,7 @@ public sealed class SceneReferenceStore(string stateDirectory)
     {
         using var mat = Mat.FromPixelData(frame.Height, frame.Width, MatType.CV_8UC3, frame.Pixels);
         Cv2.ImEncode(".png", mat, out var png);
-        System.IO.Directory.CreateDirectory(Directory);
+        Platform.StateFiles.CreateDirectory(Directory);
         DurableFile.Write(PathFor(cameraId), png);
         lock (gate)
         {
