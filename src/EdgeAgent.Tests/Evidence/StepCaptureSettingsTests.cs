@@ -19,7 +19,7 @@ public sealed class StepCaptureSettingsTests : IAsyncDisposable
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
     private readonly TempDirectory dir = new();
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
-    private readonly ScriptedFrameSource source = new();
+    private readonly ScriptedFrameSource source = new() { CameraClock = true };
     private ServiceProvider? services;
 
     [Fact]
@@ -30,13 +30,20 @@ public sealed class StepCaptureSettingsTests : IAsyncDisposable
         await HandleAsync(recorder, Trigger(TriggerKind.Manual, "button", "isolated"));
         var locked = await HandleAsync(recorder, Trigger(TriggerKind.LockOn, "lock-a"));
 
-        var records = (await services!.GetRequiredService<EvidenceOutbox>().PeekAsync(100)).Select(i => EvidenceRecord.FromJson(i.Record)).Where(r => r.Step.Id == "locked").ToList();
+        var items = (await services!.GetRequiredService<EvidenceOutbox>().PeekAsync(100)).Select(i => (Record: EvidenceRecord.FromJson(i.Record), i.Image)).Where(r => r.Record.Step.Id == "locked").ToList();
+        var records = items.Select(i => i.Record).ToList();
         Assert.Equal(5, records.Count);
         Assert.Equal(5, locked.RecordIds.Count);
-        var ages = records.Select(r => r.Frame.AgeMs).ToList();
-        Assert.All(ages.Take(2), ms => Assert.InRange(ms, -2000, -1)); // from the ring, within the 2 s before the lock
-        Assert.All(ages.Skip(2), ms => Assert.True(ms >= 0, $"ages {string.Join(", ", ages)}"));
-        Assert.All(ages.Skip(2).Zip(ages.Skip(3)), pair => Assert.True(pair.Second - pair.First >= 500, $"ages {string.Join(", ", ages)}")); // the step's 500 ms interval
+        Assert.True(locked.Ok);
+        // Ground truth: the production time each stored JPEG carries in its clock stripe, against the lock's edge.
+        var edge = records[0].Trigger.EdgeTime.ToUnixTimeMilliseconds();
+        var offsets = items.Select(i => JpegEncoder.Decode(i.Image)).Select(image => (double)(FrameClockStripe.Read(image.Pixels, image.Width) - edge)).ToList();
+        Assert.All(offsets.Take(2), ms => Assert.InRange(ms, -2000, -1)); // from the ring, within the 2 s before the lock
+        Assert.All(offsets.Skip(2), ms => Assert.True(ms >= 0, $"offsets {string.Join(", ", offsets)}"));
+        Assert.All(offsets.Skip(2).Zip(offsets.Skip(3)), pair => Assert.True(pair.Second - pair.First >= 500, $"offsets {string.Join(", ", offsets)}")); // the step's 500 ms interval
+        Assert.Equal([FrameRole.Pre, FrameRole.Pre, FrameRole.At, FrameRole.Post, FrameRole.Post], records.Select(r => r.Frame.Role!.Value));
+        Assert.Equal(offsets, records.Select(r => r.Frame.OffsetMs!.Value)); // the record states what the pixels show
+        Assert.All(records, r => Assert.Equal(ProducedBasis.CameraClock, r.Frame.ProducedBasis));
         Assert.Equal(records.Select(r => r.Frame.Sequence).Order(), records.Select(r => r.Frame.Sequence));
         Assert.DoesNotContain(locked.Findings, f => f.StartsWith(FindingCodes.PreTriggerUnavailable, StringComparison.Ordinal));
     }

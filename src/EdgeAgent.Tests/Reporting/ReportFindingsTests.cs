@@ -85,9 +85,9 @@ public sealed class ReportFindingsTests : IDisposable
     }
 
     [Fact]
-    public void Stale_and_blank_frames_are_flagged_bad()
+    public void At_photo_produced_before_the_trigger_and_blank_frames_are_flagged_bad()
     {
-        store.Add("isolated", ageMs: -1200);
+        store.Add("isolated", offsetMs: -1200, bend: r => r with { Frame = r.Frame with { Role = EdgeAgent.Capture.FrameRole.At } });
         store.Add("locked", "LockOn", image: EvidenceStoreBuilder.Jpeg(640, 360, "", blank: true));
         var job = Job();
         Assert.Contains(job.Findings, f => f.Kind == FindingKind.BadFrame && f.Sequence == 1 && f.Text.Contains("before the trigger", StringComparison.Ordinal));

@@ -70,6 +70,79 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
         }
     }
 
+    /// <summary>
+    /// A copy of the oldest frame held (the ring's frames, then the newest) that <paramref name="accept"/> takes,
+    /// waiting for newer frames until the monotonic <paramref name="deadlineTimestamp"/>; null if none came.
+    /// <paramref name="accept"/> runs under the reader's lock and may claim the frame: the first it accepts is returned.
+    /// </summary>
+    public async Task<Frame?> FirstAsync(Func<Frame, bool> accept, long deadlineTimestamp, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var signal = Volatile.Read(ref nextFrame); // before looking, so a frame published meanwhile wakes the wait
+            lock (buffers)
+            {
+                foreach (var frame in HeldUnlocked())
+                {
+                    if (accept(frame))
+                    {
+                        return Copy(frame);
+                    }
+                }
+            }
+
+            var left = timeProvider.GetElapsedTime(timeProvider.GetTimestamp(), deadlineTimestamp);
+            if (left <= TimeSpan.Zero)
+            {
+                return null;
+            }
+
+            try
+            {
+                await signal.Task.WaitAsync(left, timeProvider, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // Look once more: the deadline passed, but a frame may have come with it.
+            }
+        }
+    }
+
+    /// <summary>The frames held now (ring, then the newest), oldest first, that match <paramref name="predicate"/>; live, for their timing only.</summary>
+    public IReadOnlyList<Frame> Held(Func<Frame, bool> predicate)
+    {
+        lock (buffers)
+        {
+            return [.. HeldUnlocked().Where(predicate)];
+        }
+    }
+
+    /// <summary>A copy of the held frame with <paramref name="sequence"/>, or null once it is gone.</summary>
+    public Frame? CopyHeld(long sequence)
+    {
+        lock (buffers)
+        {
+            return HeldUnlocked().FirstOrDefault(f => f.Sequence == sequence) is { } frame ? Copy(frame) : null;
+        }
+    }
+
+    private IEnumerable<Frame> HeldUnlocked()
+    {
+        var newest = Latest;
+        foreach (var frame in Ring.Between(long.MinValue, long.MaxValue))
+        {
+            if (!frame.Retired && !ReferenceEquals(frame, newest))
+            {
+                yield return frame;
+            }
+        }
+
+        if (newest is { Retired: false })
+        {
+            yield return newest;
+        }
+    }
+
     /// <summary>A copy of the newest frame, or null before the first one.</summary>
     public Frame? Snapshot() => Latest is { } frame ? Detach(frame) : null;
 
@@ -129,12 +202,18 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
     {
         var fingerprint = FrameFingerprint.Of(raw);
         var previous = Latest;
-        var unchanged = previous is not null && fingerprint == lastFingerprint ? previous.UnchangedFrames + 1 : 0;
+        // Unchanged: the same picture, or a camera clock that did not move on (a stream repeating itself).
+        var stalled = previous?.Image.CameraTime is { } before && raw.CameraTime is { } now && now <= before;
+        var same = previous is not null && (fingerprint == lastFingerprint || stalled);
         lastFingerprint = fingerprint;
         var arrivedAt = timeProvider.GetUtcNow();
-        var frame = new Frame(raw, ++sequence, timeProvider.GetTimestamp(), arrivedAt)
+        var arrival = timeProvider.GetTimestamp();
+        var since = same ? previous!.UnchangedSince : arrival;
+        var frame = new Frame(raw, ++sequence, arrival, arrivedAt)
         {
-            UnchangedFrames = unchanged,
+            UnchangedFrames = same ? previous!.UnchangedFrames + 1 : 0,
+            UnchangedSince = since,
+            UnchangedFor = timeProvider.GetElapsedTime(since, arrival),
             ProducedAt = raw.CameraTime ?? arrivedAt,
             ProducedBasis = raw.CameraTime is null ? ProducedBasis.Arrival : ProducedBasis.CameraClock,
         };

@@ -77,7 +77,15 @@ public static class ControlApi
                 Operator = request.Operator,
             },
             cancellationToken);
-        return Results.Ok(new { point = outcome.PointId, step = outcome.StepId, records = outcome.RecordIds, findings = outcome.Findings });
+        if (!outcome.Ok)
+        {
+            // The step's photo is missing: never a success, even with records of other cameras. A late photo follows.
+            return Results.Json(
+                new { ok = false, error = $"no photo produced after the trigger from camera {string.Join(", ", outcome.CamerasWithoutPhoto)}; a late photo will be taken when it delivers one", point = outcome.PointId, step = outcome.StepId, records = outcome.RecordIds, findings = outcome.Findings },
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        return Results.Ok(new { ok = true, point = outcome.PointId, step = outcome.StepId, records = outcome.RecordIds, findings = outcome.Findings });
     }
 
     private static async Task<IResult> HealthAsync(HealthCollector collector, CancellationToken cancellationToken) =>

@@ -85,7 +85,7 @@ public sealed class DemoRunner(string outputDirectory, string? brokerUrl, TextWr
             console.WriteLine($"step {i + 1}     {script[i].Say}");
             foreach (var record in records)
             {
-                console.WriteLine($"           -> record #{record.Sequence} step '{record.Step.Id}' ({record.Step.Names.GetValueOrDefault("zh")}) photo {record.Step.Photo}/{record.Step.PhotosRequired}, trigger {record.Trigger.Source}/{record.Trigger.Kind}, frame age {record.Frame.AgeMs} ms{(record.Findings.Count > 0 ? ", findings: " + string.Join("; ", record.Findings) : "")}");
+                console.WriteLine($"           -> record #{record.Sequence} step '{record.Step.Id}' ({record.Step.Names.GetValueOrDefault("zh")}) photo {record.Step.Photo}/{record.Step.PhotosRequired}, trigger {record.Trigger.Source}/{record.Trigger.Kind}, {record.Frame.Role} photo produced {record.Frame.OffsetMs} ms from the trigger{(record.Trigger.Holder is { } holder ? ", lock of " + holder : "")}{(record.Findings.Count > 0 ? ", findings: " + string.Join("; ", record.Findings) : "")}");
             }
         }
 

@@ -33,6 +33,7 @@ internal sealed partial class ProcedureTurn(PointProcedure point, PointState sta
         }
 
         TrackLocks();
+        TrackHolder();
         if (trigger.Source == LockInputService.ReconciliationSource)
         {
             Add(FindingCodes.InputChangedWhileDown, $"lock '{trigger.Input}' {trigger.Note ?? "changed while the agent was down"}: it changed at an unknown time while the agent was down");
@@ -132,6 +133,7 @@ internal sealed partial class ProcedureTurn(PointProcedure point, PointState sta
         StartedAt = State.StartedAt,
         Operators = State.Operators,
         StepEnteredAt = State.StepEnteredAt,
+        Holder = holder,
     };
 
     private void Add(string code, string message, string? stepId = null) =>

@@ -49,10 +49,10 @@ public static class JobAnalyzer
                 Add(FindingKind.BadFrame, $"record #{record.Sequence} ({record.Frame.CameraId}): {entry.ImageProblem}", record.Sequence);
             }
 
-            if (record.Frame.AgeMs < StaleFrameMs || record.Frame.AgeMs > LateFrameMs)
+            if (Mistimed(record.Frame) is { } offset)
             {
-                var when = record.Frame.AgeMs < 0 ? "before" : "after";
-                Add(FindingKind.BadFrame, Invariant($"record #{record.Sequence} ({record.Frame.CameraId}): frame taken {Math.Abs(record.Frame.AgeMs)} ms {when} the trigger"), record.Sequence);
+                var when = offset < 0 ? "before" : "after";
+                Add(FindingKind.BadFrame, Invariant($"record #{record.Sequence} ({record.Frame.CameraId}): {(record.Frame.Role is { } role ? role.ToString().ToLowerInvariant() + " photo produced" : "frame taken")} {Math.Abs(offset)} ms {when} the trigger"), record.Sequence);
             }
 
             if (record.CreatedAt < record.Trigger.EdgeTime - ClockTolerance)
@@ -124,6 +124,21 @@ public static class JobAnalyzer
                 highest = Math.Max(highest, record.Step.Index);
             }
         }
+    }
+
+    /// <summary>
+    /// The offset of a frame that does not show its trigger's moment, or null. Schema /2: a <c>pre</c> photo is
+    /// before the trigger by design, and a <c>late</c> photo carries its own photo-missing finding; an <c>at</c> or
+    /// <c>post</c> photo produced before the edge, or long after it, is wrong. Schema /1: arrival age out of range.
+    /// </summary>
+    private static double? Mistimed(Evidence.FrameStamp frame)
+    {
+        if (frame.Role is { } role)
+        {
+            return role == Capture.FrameRole.Pre || frame.Late is not null || frame.OffsetMs is not { } offset || offset is >= 0 and <= LateFrameMs ? null : offset;
+        }
+
+        return frame.AgeMs is { } age && (age < StaleFrameMs || age > LateFrameMs) ? age : null;
     }
 
     /// <summary>Finding codes devices put before a colon (<c>code: message</c>), by the kind a reader looks for.</summary>

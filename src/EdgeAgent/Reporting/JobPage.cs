@@ -73,7 +73,7 @@ public static class JobPage
         }
 
         html.Append(CultureInfo.InvariantCulture,
-            $"<div class=\"stamp\">#{record.Sequence} · {Html.Encode(record.Frame.CameraId)} · {record.Frame.Width}×{record.Frame.Height} · frame {record.Frame.Sequence} · {record.Frame.AgeMs} ms<br><code title=\"SHA-256\">{Html.Encode(record.Image.Sha256[..Math.Min(16, record.Image.Sha256.Length)])}…</code></div></div>\n");
+            $"<div class=\"stamp\">#{record.Sequence} · {Html.Encode(record.Frame.CameraId)} · {record.Frame.Width}×{record.Frame.Height} · frame {record.Frame.Sequence} · {FrameTiming(record.Frame)}<br><code title=\"SHA-256\">{Html.Encode(record.Image.Sha256[..Math.Min(16, record.Image.Sha256.Length)])}…</code></div></div>\n");
 
         html.Append("<div class=\"body\"><h3>").Append(CultureInfo.InvariantCulture, $"<span class=\"step-no\">{record.Step.Index + 1}</span> ")
             .Append(Html.Label(record.Step.Names.GetValueOrDefault("en") ?? record.Step.Id, record.Step.Names.GetValueOrDefault("zh") ?? record.Step.Names.GetValueOrDefault("en") ?? record.Step.Id))
@@ -85,6 +85,7 @@ public static class JobPage
 
         html.Append("</h3>\n<dl>")
             .Append(Row(Html.Label("Who", "人员"), Html.Encode(record.Trigger.Operator ?? "—")))
+            .Append(record.Trigger.Holder is { } holder ? Row(Html.Label("Lock of", "锁具持有人"), Html.Encode(holder)) : "")
             .Append(Row(Html.Label("When", "时间"), Html.Time(record.Trigger.EdgeTime)))
             .Append(Row(Html.Label("Trigger", "触发"), Html.Encode($"{record.Trigger.Kind} · {record.Trigger.Source}/{record.Trigger.Input}")))
             .Append(Row(Html.Label("Recorded", "记录于"), Html.Time(record.CreatedAt)))
@@ -109,6 +110,25 @@ public static class JobPage
         var status = check.Status.ToString().ToLowerInvariant();
         var detail = check.Problems.Count > 0 ? string.Join("; ", check.Problems) : string.Join(", ", check.Checks);
         return $"<span class=\"badge verification-{status}\">{Html.Status(check.Status)}</span> <small>{Html.Encode(detail)}</small>";
+    }
+
+    /// <summary>When the frame was produced against its trigger (negative = before), its role and basis; /1 records: arrival age.</summary>
+    private static string FrameTiming(Evidence.FrameStamp frame)
+    {
+        if (frame.Role is not { } role)
+        {
+            return Html.Encode(string.Create(CultureInfo.InvariantCulture, $"{frame.AgeMs} ms"));
+        }
+
+        var label = role switch
+        {
+            Capture.FrameRole.Pre => Html.Label("before the trigger", "触发前"),
+            Capture.FrameRole.At => Html.Label("at the trigger", "触发时"),
+            _ => Html.Label("after the trigger", "触发后"),
+        };
+        var late = frame.Late is { } l ? " · " + Html.Label(string.Create(CultureInfo.InvariantCulture, $"late by {l.DelayMs / 1000:0.#} s"), string.Create(CultureInfo.InvariantCulture, $"延迟 {l.DelayMs / 1000:0.#} 秒")) : "";
+        var basis = frame.ProducedBasis?.ToString() ?? "";
+        return string.Create(CultureInfo.InvariantCulture, $"{label} {frame.OffsetMs:+0.#;-0.#;0} ms <small>({Html.Encode(basis)})</small>{late}");
     }
 
     private static string Row(string label, string value) => $"<div><dt>{label}</dt><dd>{value}</dd></div>";
