@@ -28,8 +28,9 @@ public sealed record CapturePlan(int PreTrigger, int PostTrigger, TimeSpan Inter
         var beforeEdge = 0;
         if (PreTrigger > 0)
         {
-            beforeEdge = reader.Held(f => Uncertainty.Latest(f) < moment.EdgeTime).Count;
-            var eligible = reader.Held(f => Uncertainty.Latest(f) < moment.EdgeTime
+            var windowStart = moment.EdgeTime - reader.Ring.Window;
+            beforeEdge = reader.Held(f => Uncertainty.Latest(f) < moment.EdgeTime && f.ProducedAt >= windowStart).Count;
+            var eligible = reader.Held(f => Uncertainty.Latest(f) < moment.EdgeTime && f.ProducedAt >= windowStart
                 && (moment.PreviousEdge is not { } previous || Uncertainty.Earliest(f) > previous)
                 && !moment.Ledger.IsClaimed(reader.CameraId, f.Sequence));
             foreach (var chosen in Spread(eligible, PreTrigger))
@@ -56,7 +57,8 @@ public sealed record CapturePlan(int PreTrigger, int PostTrigger, TimeSpan Inter
 
             var connected = reader.State == CameraState.Connected && reader.Latest is not null;
             var patience = connected ? FreshFrameWait : (OutageWait > FreshFrameWait ? OutageWait : FreshFrameWait);
-            var deadline = dueTimestamp + (long)((Uncertainty.Largest + patience).TotalSeconds * timeProvider.TimestampFrequency);
+            // From the due moment, or from now when the trigger waited in the queue: a backlog is not the camera's fault.
+            var deadline = Math.Max(dueTimestamp, timeProvider.GetTimestamp()) + (long)((Uncertainty.Largest + patience).TotalSeconds * timeProvider.TimestampFrequency);
             var after = lastSequence;
             var frame = await reader.FirstAsync(
                 f => f.Sequence > after && Uncertainty.Earliest(f) >= due && moment.Ledger.TryClaim(reader.CameraId, f.Sequence),

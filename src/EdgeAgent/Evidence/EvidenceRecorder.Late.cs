@@ -12,6 +12,8 @@ namespace EdgeAgent.Evidence;
 public sealed partial class EvidenceRecorder
 {
     private readonly Lock lateGate = new();
+    private readonly CancellationTokenSource lateStopping = new();
+    private int lateDisposed;
     private readonly List<Task> latePhotos = [];
 
     /// <summary>Completes when every late photo waited for now has been recorded or given up.</summary>
@@ -26,12 +28,36 @@ public sealed partial class EvidenceRecorder
 
     private void TakeLatePhoto(TriggerEvent trigger, StepDecision decision, string cameraId, string reason, List<Finding> findings, FrameLedger ledger, CancellationToken cancellationToken)
     {
-        var task = Task.Run(() => LatePhotoAsync(trigger, decision, cameraId, reason, findings, ledger, cancellationToken), CancellationToken.None);
+        var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lateStopping.Token);
+        var task = Task.Run(() => LatePhotoAsync(trigger, decision, cameraId, reason, findings, ledger, stopping.Token), CancellationToken.None)
+            .ContinueWith(_ => stopping.Dispose(), TaskScheduler.Default);
         lock (lateGate)
         {
             latePhotos.RemoveAll(t => t.IsCompleted);
             latePhotos.Add(task);
         }
+    }
+
+    /// <summary>Stops waiting for late photos, then stops the recorder.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref lateDisposed) == 0)
+        {
+            await lateStopping.CancelAsync();
+        }
+
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        if (Interlocked.Exchange(ref lateDisposed, 1) == 0)
+        {
+            lateStopping.Cancel();
+            lateStopping.Dispose();
+        }
+
+        base.Dispose();
     }
 
     private async Task LatePhotoAsync(TriggerEvent trigger, StepDecision decision, string cameraId, string reason, List<Finding> findings, FrameLedger ledger, CancellationToken cancellationToken)
