@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using EdgeAgent.Capture;
 using EdgeAgent.Configuration;
@@ -61,6 +62,53 @@ public sealed class StepCaptureSettingsTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Step_with_a_settle_time_takes_its_at_photo_from_the_first_frame_produced_after_it()
+    {
+        var recorder = await StartAsync(ringMegabytes: 1, capture: new JsonObject { ["photos"] = 1, ["preFrames"] = 0, ["settleMs"] = 1000 });
+
+        await HandleAsync(recorder, Trigger(TriggerKind.Manual, "button", "isolated"));
+        var locked = await HandleAsync(recorder, Trigger(TriggerKind.LockOn, "lock-a"));
+
+        var (record, image) = Assert.Single(await StoredAsync(), r => r.Record.Step.Id == "locked");
+        var offset = Produced(image) - record.Trigger.EdgeTime.ToUnixTimeMilliseconds();
+        Assert.InRange(offset, 1000, 1250); // the first frame at or after edge + 1 s (frames every 250 ms)
+        Assert.Equal(FrameRole.At, record.Frame.Role);
+        Assert.Equal(offset, record.Frame.OffsetMs);
+        Assert.True(locked.Ok);
+    }
+
+    [Fact]
+    public async Task No_two_records_of_a_job_share_an_image_and_a_step_without_new_frames_says_so()
+    {
+        var recorder = await StartAsync(ringMegabytes: 1);
+
+        // The lock closes 100 ms after the isolation was confirmed: no frame was produced in between.
+        var isolated = Trigger(TriggerKind.Manual, "button", "isolated");
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        var lockOn = Trigger(TriggerKind.LockOn, "lock-a");
+        await HandleAsync(recorder, isolated);
+        var locked = await HandleAsync(recorder, lockOn);
+        await HandleAsync(recorder, Trigger(TriggerKind.Manual, "button", "zero-energy-verified"));
+        await HandleAsync(recorder, Trigger(TriggerKind.Manual, "button", "area-cleared"));
+        await HandleAsync(recorder, Trigger(TriggerKind.LockOff, "lock-a"));
+        await HandleAsync(recorder, Trigger(TriggerKind.Manual, "button", "restored"));
+
+        var stored = await StoredAsync();
+        Assert.Equal("completed", stored[^1].Record.WorkOrder.Status);
+        var hashes = stored.Select(s => Convert.ToHexStringLower(SHA256.HashData(s.Image))).ToList(); // of the stored bytes, not the record's claim
+        Assert.Equal(hashes.Count, hashes.Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(hashes, stored.Select(s => s.Record.Image.Sha256));
+        Assert.DoesNotContain(stored, s => s.Record.Step.Id == "locked" && s.Record.Frame.Role == FrameRole.Pre); // nothing new before the lock
+        Assert.Contains(locked.Findings, f => f.StartsWith("pre-trigger-unavailable: step 'locked' asks for 2 frames from before the trigger but camera cam-1 produced only 0 new ones since the previous trigger at ", StringComparison.Ordinal)
+            && f.EndsWith("an older photo is not repeated", StringComparison.Ordinal));
+        foreach (var (record, image) in stored)
+        {
+            var offset = Produced(image) - record.Trigger.EdgeTime.ToUnixTimeMilliseconds();
+            Assert.True(record.Frame.Role == FrameRole.Pre ? offset < 0 : offset >= 0, $"record #{record.Sequence} {record.Frame.Role} produced {offset} ms from its trigger");
+        }
+    }
+
+    [Fact]
     public void Shipped_conveyor_template_takes_two_pre_trigger_frames_at_the_lock()
     {
         var template = ProcedureTemplate.Load(Path.Combine(AppContext.BaseDirectory, "procedures", "conveyor-lockout.json"));
@@ -68,12 +116,22 @@ public sealed class StepCaptureSettingsTests : IAsyncDisposable
         Assert.Equal(2, locked.Capture.PreFrames);
     }
 
-    private async Task<EvidenceRecorder> StartAsync(int ringMegabytes)
+    private async Task<List<(EvidenceRecord Record, byte[] Image)>> StoredAsync() =>
+        [.. (await services!.GetRequiredService<EvidenceOutbox>().PeekAsync(100)).Select(i => (EvidenceRecord.FromJson(i.Record), i.Image))];
+
+    /// <summary>The production time the frame carries in its pixels (Unix ms), decoded from the stored JPEG.</summary>
+    private static long Produced(byte[] jpeg)
+    {
+        var image = JpegEncoder.Decode(jpeg);
+        return FrameClockStripe.Read(image.Pixels, image.Width);
+    }
+
+    private async Task<EvidenceRecorder> StartAsync(int ringMegabytes, JsonObject? capture = null)
     {
         var procedures = dir.Combine("procedures");
         Directory.CreateDirectory(procedures);
         var template = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "procedures", "conveyor-lockout.json")), documentOptions: new() { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!;
-        template["steps"]![1]!["capture"] = new JsonObject { ["photos"] = 1, ["preFrames"] = 2, ["postFrames"] = 3, ["intervalMs"] = 500 };
+        template["steps"]![1]!["capture"] = capture ?? new JsonObject { ["photos"] = 1, ["preFrames"] = 2, ["postFrames"] = 3, ["intervalMs"] = 500 };
         File.WriteAllText(Path.Combine(procedures, "conveyor-lockout.json"), template.ToJsonString());
         var config = AgentConfig.Baseline(dir.Combine("state"), "mqtt://127.0.0.1:1");
         config["ProceduresDirectory"] = procedures;

@@ -39,6 +39,9 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
     /// </summary>
     public Frame? Latest => Volatile.Read(ref latest);
 
+    /// <summary>When the first frame since the reader started arrived (wall clock), or null before it.</summary>
+    public DateTimeOffset? FirstFrameAt { get; private set; }
+
     /// <summary>Recent frames for pre-trigger photos; empty unless <see cref="CameraReaderSettings.PreTriggerBytes"/> is set.</summary>
     public FrameRing Ring { get; } = new((settings ?? Defaults).PreTriggerBytes, (settings ?? Defaults).PreTriggerWindow, (settings ?? Defaults).PreTriggerSpacing, timeProvider);
 
@@ -209,6 +212,7 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
         var arrivedAt = timeProvider.GetUtcNow();
         var arrival = timeProvider.GetTimestamp();
         var since = same ? previous!.UnchangedSince : arrival;
+        FirstFrameAt ??= arrivedAt;
         var frame = new Frame(raw, ++sequence, arrival, arrivedAt)
         {
             UnchangedFrames = same ? previous!.UnchangedFrames + 1 : 0,

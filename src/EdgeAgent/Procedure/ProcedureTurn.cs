@@ -50,6 +50,12 @@ internal sealed partial class ProcedureTurn(PointProcedure point, PointState sta
         var target = quietStart ? -1 : StepMatcher.FindTarget(Template, State.Reached, trigger, locks.Count);
         if (target < 0)
         {
+            if (trigger.Kind == TriggerKind.Scan && trigger.Operator is not null && !quietStart)
+            {
+                // A badge scanned during the job identifies a worker (and binds the next lock to close): not a step, no photo.
+                return Decision(Math.Max(State.Reached, 0)) with { Capture = false };
+            }
+
             if (!quietStart && trigger.Kind is not (TriggerKind.LockOn or TriggerKind.LockOff))
             {
                 var expected = State.Reached + 1 < Template.Steps.Count ? Template.Steps[State.Reached + 1].Id : "(end)";
