@@ -95,6 +95,24 @@ public sealed class ReportFindingsTests : IDisposable
     }
 
     [Fact]
+    public void Pre_trigger_photo_and_late_photo_are_not_flagged_as_bad_frames()
+    {
+        store.Add("isolated");
+        store.Add("locked", "LockOn", offsetMs: -250); // a pre photo, as the template asks
+        store.Add("locked", "LockOn", offsetMs: 4000, bend: r => r with { Frame = r.Frame with { Late = new EdgeAgent.Evidence.LateStamp(9000, "camera reconnecting") } });
+        var job = Job();
+        Assert.DoesNotContain(job.Findings, f => f.Kind == FindingKind.BadFrame);
+    }
+
+    [Fact]
+    public void Schema_1_record_with_a_stale_arrival_age_is_still_flagged()
+    {
+        store.Add("isolated", bend: r => r with { Schema = EdgeAgent.Evidence.EvidenceRecord.SchemaV1, Frame = r.Frame with { ProducedAt = null, ProducedBasis = null, OffsetMs = null, Role = null, AgeMs = -1200 } });
+        var job = Job();
+        Assert.Contains(job.Findings, f => f.Kind == FindingKind.BadFrame && f.Text.Contains("frame taken 1200 ms before the trigger", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Tampered_image_fails_verification_and_the_job()
     {
         store.AddCleanJob();
