@@ -112,11 +112,12 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
     }
 
     /// <summary>The frames held now (ring, then the newest), oldest first, that match <paramref name="predicate"/>; live, for their timing only.</summary>
-    public IReadOnlyList<Frame> Held(Func<Frame, bool> predicate)
+    /// <param name="ringOnly">Only the pre-trigger ring's frames (none when the camera keeps no ring).</param>
+    public IReadOnlyList<Frame> Held(Func<Frame, bool> predicate, bool ringOnly = false)
     {
         lock (buffers)
         {
-            return [.. HeldUnlocked().Where(predicate)];
+            return [.. HeldUnlocked().Where(f => (!ringOnly || Ring.Contains(f)) && predicate(f))];
         }
     }
 

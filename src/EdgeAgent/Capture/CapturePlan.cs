@@ -29,10 +29,12 @@ public sealed record CapturePlan(int PreTrigger, int PostTrigger, TimeSpan Inter
         if (PreTrigger > 0)
         {
             var windowStart = moment.EdgeTime - reader.Ring.Window;
-            beforeEdge = reader.Held(f => Uncertainty.Latest(f) < moment.EdgeTime && f.ProducedAt >= windowStart).Count;
-            var eligible = reader.Held(f => Uncertainty.Latest(f) < moment.EdgeTime && f.ProducedAt >= windowStart
-                && (moment.PreviousEdge is not { } previous || Uncertainty.Earliest(f) > previous)
-                && !moment.Ledger.IsClaimed(reader.CameraId, f.Sequence));
+            beforeEdge = reader.Held(f => Uncertainty.Latest(f) < moment.EdgeTime && f.ProducedAt >= windowStart, ringOnly: true).Count;
+            var eligible = reader.Held(
+                f => Uncertainty.Latest(f) < moment.EdgeTime && f.ProducedAt >= windowStart
+                    && (moment.PreviousEdge is not { } previous || Uncertainty.Earliest(f) > previous)
+                    && !moment.Ledger.IsClaimed(reader.CameraId, f.Sequence),
+                ringOnly: true);
             foreach (var chosen in Spread(eligible, PreTrigger))
             {
                 if (moment.Ledger.TryClaim(reader.CameraId, chosen.Sequence) && reader.CopyHeld(chosen.Sequence) is { } copy)

@@ -48,6 +48,9 @@ public static class FindingCodes
     /// <summary>The outbox database was unreadable at start and was quarantined; the device's sequence restarts.</summary>
     public const string OutboxQuarantined = "outbox-quarantined";
 
-    /// <summary>A step asked for frames from before its trigger but the camera keeps no pre-trigger ring.</summary>
+    /// <summary>
+    /// A step asked for frames from before its trigger but the camera keeps no pre-trigger ring, its ring is too small,
+    /// or it produced fewer new frames since the point's previous trigger (an older photo is never repeated).
+    /// </summary>
     public const string PreTriggerUnavailable = "pre-trigger-unavailable";
 }
