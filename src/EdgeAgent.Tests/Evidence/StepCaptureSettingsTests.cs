@@ -29,6 +29,7 @@ public sealed class StepCaptureSettingsTests : IAsyncDisposable
         var recorder = await StartAsync(ringMegabytes: 1);
 
         await HandleAsync(recorder, Trigger(TriggerKind.Manual, "button", "isolated"));
+        await RunCameraAsync(6); // 1.5 s between the isolation and the lock: new frames for the lock's pre-trigger photos
         var locked = await HandleAsync(recorder, Trigger(TriggerKind.LockOn, "lock-a"));
 
         var items = (await services!.GetRequiredService<EvidenceOutbox>().PeekAsync(100)).Select(i => (Record: EvidenceRecord.FromJson(i.Record), i.Image)).Where(r => r.Record.Step.Id == "locked").ToList();
@@ -167,6 +168,15 @@ public sealed class StepCaptureSettingsTests : IAsyncDisposable
         }
 
         return await handling.WaitAsync(Wait);
+    }
+
+    private async Task RunCameraAsync(int frames)
+    {
+        for (var i = 0; i < frames; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(250));
+            await PushAsync();
+        }
     }
 
     private async Task PushAsync()
