@@ -100,7 +100,7 @@ public sealed class StepCaptureSettingsTests : IAsyncDisposable
         Assert.Equal(hashes.Count, hashes.Distinct(StringComparer.Ordinal).Count());
         Assert.Equal(hashes, stored.Select(s => s.Record.Image.Sha256));
         Assert.DoesNotContain(stored, s => s.Record.Step.Id == "locked" && s.Record.Frame.Role == FrameRole.Pre); // nothing new before the lock
-        Assert.Contains(locked.Findings, f => f.StartsWith("pre-trigger-unavailable: step 'locked' asks for 2 frames from before the trigger but camera cam-1 produced only 0 new ones since the previous trigger at ", StringComparison.Ordinal)
+        Assert.Contains(locked.Findings, f => f.StartsWith("pre-trigger-unavailable: step 'locked' asks for 2 frames from before the trigger but camera cam-1 produced only 0 new frame(s) since the previous trigger at ", StringComparison.Ordinal)
             && f.EndsWith("an older photo is not repeated", StringComparison.Ordinal));
         foreach (var (record, image) in stored)
         {

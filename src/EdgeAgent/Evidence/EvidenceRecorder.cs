@@ -181,12 +181,13 @@ public sealed partial class EvidenceRecorder(
                 // A ring too small for the step is a configuration fault; a ring still filling after start is not.
                 findings.Add(point.Procedure.NewFinding(FindingCodes.PreTriggerUnavailable, $"step '{decision.Step.Id}' asks for {preWanted} frames from before the trigger but camera {cameraId}'s ring holds only {result.Pre} of its frames (raise its PreTriggerMegabytes)", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
             }
-            else if (cameras.Get(cameraId).FirstFrameAt is { } first && first <= trigger.EdgeTime - cameras.Get(cameraId).Ring.Window)
+            else if (result.PreBeforeEdge > result.Pre || (cameras.Get(cameraId).FirstFrameAt is { } first && first <= trigger.EdgeTime - cameras.Get(cameraId).Ring.Window))
             {
-                // The ring had its whole window before the edge (not still filling after start), yet fewer new frames than asked.
+                // Older frames were left out (from before the previous trigger, or already another record's photo), or the
+                // ring had its whole window before the edge (not still filling after start): fewer new frames than asked.
                 // Older frames exist but are from before the previous trigger, or already another record's photo: never repeated.
                 var since = moment.PreviousEdge is { } previous ? $" since the previous trigger at {previous:HH:mm:ss.fff}" : "";
-                findings.Add(point.Procedure.NewFinding(FindingCodes.PreTriggerUnavailable, $"step '{decision.Step.Id}' asks for {preWanted} frames from before the trigger but camera {cameraId} produced only {result.Pre} new ones{since}; an older photo is not repeated", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
+                findings.Add(point.Procedure.NewFinding(FindingCodes.PreTriggerUnavailable, $"step '{decision.Step.Id}' asks for {preWanted} frames from before the trigger but camera {cameraId} produced only {result.Pre} new frame(s){since}; an older photo is not repeated", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
             }
         }
 
