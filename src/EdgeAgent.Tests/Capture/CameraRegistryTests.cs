@@ -20,7 +20,8 @@ public sealed class CameraRegistryTests
         var options = Options.Create(new EdgeAgentOptions
         {
             StateDirectory = temp.Path,
-            Cameras = [.. sources.Keys.Select(id => new CameraOptions { Id = id, PhotoIntervalMs = 500, ProducedUncertainty = new() { CameraClockMs = 0 } })],
+            // A ring holding every frame: a plan woken late on a loaded machine still finds the first frame after each due time.
+            Cameras = [.. sources.Keys.Select(id => new CameraOptions { Id = id, PhotoIntervalMs = 500, ProducedUncertainty = new() { CameraClockMs = 0 }, PreTriggerMegabytes = 1, PreTriggerSpacingMs = 1, PreTriggerMs = 5000 })],
         });
         await using var registry = new CameraRegistry(options, new Sources(sources), time, NullLoggerFactory.Instance);
         await registry.StartAsync(default);

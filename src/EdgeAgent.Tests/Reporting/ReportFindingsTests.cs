@@ -99,9 +99,11 @@ public sealed class ReportFindingsTests : IDisposable
     {
         store.Add("isolated");
         store.Add("locked", "LockOn", offsetMs: -250); // a pre photo, as the template asks
-        store.Add("locked", "LockOn", offsetMs: 4000, bend: r => r with { Frame = r.Frame with { Late = new EdgeAgent.Evidence.LateStamp(9000, "camera reconnecting") } });
+        store.Add("zero-energy-verified");
+        store.Add("locked", "LockOn", offsetMs: 40000, bend: r => r with { Frame = r.Frame with { Late = new EdgeAgent.Evidence.LateStamp(40000, "camera reconnecting") } }); // after the job moved on
         var job = Job();
         Assert.DoesNotContain(job.Findings, f => f.Kind == FindingKind.BadFrame);
+        Assert.DoesNotContain(job.Findings, f => f.Kind == FindingKind.OutOfOrder);
     }
 
     [Fact]

@@ -76,7 +76,8 @@ public static class JobAnalyzer
                 Add(FindingKind.UnsynchronisedClock, Invariant($"clock went back {(before.CreatedAt - after.CreatedAt).TotalSeconds:0.#} s between record #{before.Sequence} and #{after.Sequence}"), after.Sequence);
             }
 
-            if (after.Step.Advanced && before.Step.Index > after.Step.Index)
+            // A late photo (the camera returned after the job moved on) belongs to its earlier step by design.
+            if (after.Step.Advanced && before.Step.Index > after.Step.Index && after.Frame.Late is null)
             {
                 Add(FindingKind.OutOfOrder, $"step '{after.Step.Id}' (record #{after.Sequence}) came after the later step '{before.Step.Id}'", after.Sequence);
             }
