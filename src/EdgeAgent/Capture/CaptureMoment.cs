@@ -5,8 +5,4 @@ namespace EdgeAgent.Capture;
 /// <param name="EdgeTimestamp">Monotonic time of the edge, for waiting.</param>
 /// <param name="PreviousEdge">The point's previous photographed trigger; pre-trigger photos are produced after it.</param>
 /// <param name="Ledger">Frames already evidence in this job.</param>
-public sealed record CaptureMoment(DateTimeOffset EdgeTime, long EdgeTimestamp, DateTimeOffset? PreviousEdge, FrameLedger Ledger)
-{
-    /// <summary>A moment with no previous trigger and a ledger of its own (a single capture).</summary>
-    public static CaptureMoment Alone(TimeProvider timeProvider) => new(timeProvider.GetUtcNow(), timeProvider.GetTimestamp(), null, new FrameLedger());
-}
+public sealed record CaptureMoment(DateTimeOffset EdgeTime, long EdgeTimestamp, DateTimeOffset? PreviousEdge, FrameLedger Ledger);
