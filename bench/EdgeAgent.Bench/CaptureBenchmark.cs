@@ -28,7 +28,7 @@ public static class CaptureBenchmark
             var quality = FrameQualityAnalyzer.Analyze(frame, new QualityThresholds());
             var jpeg = JpegEncoder.Encode(frame.Image, 85);
             result.LatencyMs.Add(Stopwatch.GetElapsedTime(trigger).TotalMilliseconds);
-            result.FrameAgeMs.Add(Age(at, frame.Image));
+            result.FrameOffsetMs.Add(Offset(at, frame.Image));
             GC.KeepAlive(quality);
             GC.KeepAlive(jpeg);
         }
@@ -55,13 +55,13 @@ public static class CaptureBenchmark
             }
 
             result.LatencyMs.Add(Stopwatch.GetElapsedTime(trigger).TotalMilliseconds);
-            result.FrameAgeMs.Add(Age(at, JpegEncoder.Decode(await File.ReadAllBytesAsync(image))));
+            result.FrameOffsetMs.Add(Offset(at, JpegEncoder.Decode(await File.ReadAllBytesAsync(image))));
         }
 
         return result;
     }
 
-    /// <summary>Positive: the frame was produced before the trigger (stale); negative: after it.</summary>
-    private static double Age(DateTimeOffset trigger, RawFrame image) =>
-        (trigger - DateTimeOffset.FromUnixTimeMilliseconds(FrameClockStripe.Read(image.Pixels, image.Width))).TotalMilliseconds;
+    /// <summary>Produced − trigger, as <c>frame.offsetMs</c> in records: negative = produced before the trigger.</summary>
+    private static double Offset(DateTimeOffset trigger, RawFrame image) =>
+        (DateTimeOffset.FromUnixTimeMilliseconds(FrameClockStripe.Read(image.Pixels, image.Width)) - trigger).TotalMilliseconds;
 }

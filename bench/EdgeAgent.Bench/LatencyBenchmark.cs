@@ -16,7 +16,7 @@ namespace EdgeAgent.Bench;
 /// </summary>
 public static class LatencyBenchmark
 {
-    public sealed record Result(List<double> LatencyMs, List<double> FrameAgeMs);
+    public sealed record Result(List<double> LatencyMs, List<double> FrameOffsetMs);
 
     public static async Task<Result> EdgeAgentAsync(BenchOptions options, string brokerUrl, string streamUrl)
     {
@@ -95,8 +95,8 @@ public static class LatencyBenchmark
         {
             var frame = JpegEncoder.Decode(arrival.Image);
             var produced = DateTimeOffset.FromUnixTimeMilliseconds(FrameClockStripe.Read(frame.Pixels, frame.Width));
-            // Positive: the frame was produced before the trigger (stale); negative: after it.
-            result.FrameAgeMs.Add((at - produced).TotalMilliseconds);
+            // Produced − trigger, as frame.offsetMs in records: negative = produced before the trigger.
+            result.FrameOffsetMs.Add((produced - at).TotalMilliseconds);
         }
     }
 }

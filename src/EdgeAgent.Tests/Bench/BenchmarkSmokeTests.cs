@@ -21,11 +21,11 @@ public sealed class BenchmarkSmokeTests
         var output = await stdout;
 
         Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{output}\n{await stderr}");
-        foreach (var measure in new[] { "trigger → record at broker, p50", "trigger → record at broker, p99", "frame age at trigger, p50",
+        foreach (var measure in new[] { "trigger → record at broker, p50", "trigger → record at broker, p99", "frame offset at trigger, p50",
             "lock edge → trigger event at the capture stage, debounce 0 ms, p50", "lock edge → trigger event at the capture stage, debounce 0 ms, p99",
             "lock edge → trigger event at the capture stage, debounce 50 ms, p50", "lock edge → trigger event at the capture stage, debounce 50 ms, p99",
             "trigger → encoded JPEG (capture + quality + encode), p50", "trigger → encoded JPEG (capture + quality + encode), p99",
-            "frame age at capture, p50", "CPU per 640x360 stream", "CPU per 1280x720 stream",
+            "frame offset at capture, p50", "CPU per 640x360 stream", "CPU per 1280x720 stream",
             "backlog drain, records/s", "backlog drain, MB/s", "peak RSS, 1 stream", "peak RSS, 2 streams", "start-up to READY" })
         {
             var row = output.Split('\n').SingleOrDefault(l => l.StartsWith("| " + measure, StringComparison.Ordinal));

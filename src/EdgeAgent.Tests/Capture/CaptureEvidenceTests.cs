@@ -9,13 +9,19 @@ using EdgeAgent.Tests.Infrastructure;
 using EdgeAgent.Triggers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using EdgeAgent.Tests.Evidence;
 
 namespace EdgeAgent.Tests.Capture;
 
-/// <summary>Frames that cannot be evidence (frozen, blank) reach the record flagged, never as good photos.</summary>
+/// <summary>
+/// Frames that cannot be evidence (frozen, blank) reach the record flagged, never as good photos; a picture repeated
+/// for a moment is not frozen. On fake time: frozen is judged by how long the picture did not change.
+/// </summary>
 public sealed class CaptureEvidenceTests : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
     private readonly TempDirectory temp = new();
     private readonly ScriptedFrameSource source = new(TestImages.Width, TestImages.Height);
     private ServiceProvider services = null!;
@@ -27,6 +33,8 @@ public sealed class CaptureEvidenceTests : IAsyncLifetime
         config["Cameras"]![0]!["Height"] = TestImages.Height;
         var configuration = new ConfigurationBuilder().AddJsonFile(AgentConfig.Write(temp.Path, config)).Build();
         var collection = new ServiceCollection().AddLogging();
+        collection.AddSingleton<TimeProvider>(time);
+        collection.AddSingleton<IClockSyncProbe>(new FixedClockSyncProbe(true));
         collection.AddSingleton<IFrameSourceFactory>(new OneSource(source));
         collection.AddEdgeAgent(configuration);
         services = collection.BuildServiceProvider();
@@ -39,14 +47,36 @@ public sealed class CaptureEvidenceTests : IAsyncLifetime
     {
         var still = TestImages.Scene();
         await PushAsync(still);
+        time.Advance(TimeSpan.FromSeconds(2));
         await PushAsync(still);
+        time.Advance(TimeSpan.FromSeconds(2));
 
-        var record = await TriggerAndPushAsync(still);
+        var record = await TriggerAndPushAsync(still); // the same picture for 4.5 s: longer than the 3 s window
 
         Assert.Contains(FrameQuality.Frozen, record.Frame.Quality!.Flags);
         Assert.False(record.Frame.Quality.Good);
         Assert.Equal(2, record.Frame.Quality.UnchangedFrames);
-        Assert.Contains(record.Findings, f => f.Contains("frozen", StringComparison.Ordinal) && f.Contains("not valid evidence", StringComparison.Ordinal));
+        Assert.Equal(4500, record.Frame.Quality.UnchangedMs);
+        Assert.Contains(record.Findings, f => f.StartsWith("bad-frame:", StringComparison.Ordinal) && f.Contains("frozen", StringComparison.Ordinal) && f.Contains("not valid evidence", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Picture_repeated_for_a_moment_is_not_frozen_and_raises_no_bad_frame_finding()
+    {
+        var still = TestImages.Scene();
+        await PushAsync(TestImages.Scene(7));
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        await PushAsync(still);
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        await PushAsync(still); // a decoder repeating a frame, as ffmpeg does on a jittery stream
+
+        var record = await TriggerAndPushAsync(still);
+
+        Assert.Equal(2, record.Frame.Quality!.UnchangedFrames);
+        Assert.Equal(600, record.Frame.Quality.UnchangedMs);
+        Assert.DoesNotContain(FrameQuality.Frozen, record.Frame.Quality.Flags);
+        Assert.True(record.Frame.Quality.Good);
+        Assert.DoesNotContain(record.Findings, f => f.StartsWith("bad-frame:", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -100,8 +130,12 @@ public sealed class CaptureEvidenceTests : IAsyncLifetime
         var registry = services.GetRequiredService<CameraRegistry>();
         await PushAsync(TestImages.Scene(1));
         Assert.True(registry.Inspect("cam-1").Healthy);
-
+        time.Advance(TimeSpan.FromSeconds(1));
         await PushAsync(TestImages.Scene(1));
+        Assert.True(registry.Inspect("cam-1").Healthy); // repeated for a second: not frozen yet
+
+        time.Advance(TimeSpan.FromSeconds(2.5));
+        await PushAsync(TestImages.Scene(1)); // unchanged for 3.5 s
         var health = registry.Inspect("cam-1");
 
         Assert.Equal(CameraState.Connected, health.Status.State);
@@ -110,11 +144,12 @@ public sealed class CaptureEvidenceTests : IAsyncLifetime
         Assert.Equal("scripted", health.Source);
     }
 
+    /// <summary>Triggers, then the camera delivers <paramref name="after"/> 500 ms later (surely after the edge even by arrival).</summary>
     private async Task<EvidenceRecord> TriggerAndPushAsync(RawFrame after)
     {
-        var time = TimeProvider.System;
         var trigger = new TriggerEvent("conveyor-1", TriggerKind.Manual, "test", "test", time.GetUtcNow(), time.GetTimestamp());
         var handled = services.GetRequiredService<EvidenceRecorder>().HandleAsync(trigger, CancellationToken.None);
+        time.Advance(TimeSpan.FromMilliseconds(500));
         await PushAsync(after);
         var outcome = await handled.WaitAsync(Wait);
         var items = await services.GetRequiredService<EvidenceOutbox>().PeekAsync(10);

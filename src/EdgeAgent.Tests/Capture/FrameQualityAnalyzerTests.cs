@@ -10,7 +10,7 @@ public sealed class FrameQualityAnalyzerTests
     [Fact]
     public void Live_scene_has_no_flags_and_is_good_evidence()
     {
-        var quality = FrameQualityAnalyzer.Analyze(TestImages.Scene(), 0, Defaults, TestImages.Scene(30));
+        var quality = FrameQualityAnalyzer.Analyze(TestImages.Scene(), 0, TimeSpan.Zero, Defaults, TestImages.Scene(30));
 
         Assert.Empty(quality.Flags);
         Assert.True(quality.Good);
@@ -20,8 +20,8 @@ public sealed class FrameQualityAnalyzerTests
     [Fact]
     public void Blurred_image_is_flagged_blurry_with_much_lower_sharpness()
     {
-        var sharp = FrameQualityAnalyzer.Analyze(TestImages.Scene(), 0, Defaults);
-        var blurred = FrameQualityAnalyzer.Analyze(TestImages.Blurred(TestImages.Scene()), 0, Defaults);
+        var sharp = FrameQualityAnalyzer.Analyze(TestImages.Scene(), 0, TimeSpan.Zero, Defaults);
+        var blurred = FrameQualityAnalyzer.Analyze(TestImages.Blurred(TestImages.Scene()), 0, TimeSpan.Zero, Defaults);
 
         Assert.Equal([FrameQuality.Blurry], blurred.Flags);
         Assert.True(blurred.Sharpness < sharp.Sharpness / 10, $"blurred {blurred.Sharpness} vs sharp {sharp.Sharpness}");
@@ -31,14 +31,14 @@ public sealed class FrameQualityAnalyzerTests
     [Fact]
     public void Dark_and_overexposed_images_are_flagged_by_exposure()
     {
-        Assert.Contains(FrameQuality.Dark, FrameQualityAnalyzer.Analyze(TestImages.Darkened(TestImages.Scene()), 0, Defaults).Flags);
-        Assert.Contains(FrameQuality.Bright, FrameQualityAnalyzer.Analyze(TestImages.Overexposed(TestImages.Scene()), 0, Defaults).Flags);
+        Assert.Contains(FrameQuality.Dark, FrameQualityAnalyzer.Analyze(TestImages.Darkened(TestImages.Scene()), 0, TimeSpan.Zero, Defaults).Flags);
+        Assert.Contains(FrameQuality.Bright, FrameQualityAnalyzer.Analyze(TestImages.Overexposed(TestImages.Scene()), 0, TimeSpan.Zero, Defaults).Flags);
     }
 
     [Fact]
     public void Covered_lens_is_flagged_covered_and_is_not_good_evidence()
     {
-        var quality = FrameQualityAnalyzer.Analyze(TestImages.Covered(), 0, Defaults, TestImages.Scene());
+        var quality = FrameQualityAnalyzer.Analyze(TestImages.Covered(), 0, TimeSpan.Zero, Defaults, TestImages.Scene());
 
         Assert.Contains(FrameQuality.Covered, quality.Flags);
         Assert.Contains(FrameQuality.SceneMismatch, quality.Flags);
@@ -48,20 +48,29 @@ public sealed class FrameQualityAnalyzerTests
     [Fact]
     public void Grey_signal_lost_picture_is_flagged_blank_and_is_not_good_evidence()
     {
-        var quality = FrameQualityAnalyzer.Analyze(TestImages.SignalLost(), 0, Defaults);
+        var quality = FrameQualityAnalyzer.Analyze(TestImages.SignalLost(), 0, TimeSpan.Zero, Defaults);
 
         Assert.Equal([FrameQuality.Blank], quality.Flags);
         Assert.False(quality.Good);
     }
 
     [Fact]
-    public void Frame_identical_to_the_previous_is_flagged_frozen()
+    public void Picture_unchanged_for_the_frozen_window_is_flagged_frozen()
     {
-        var quality = FrameQualityAnalyzer.Analyze(TestImages.Scene(), 3, Defaults);
+        var quality = FrameQualityAnalyzer.Analyze(TestImages.Scene(), 40, TimeSpan.FromSeconds(4), Defaults);
 
         Assert.Equal([FrameQuality.Frozen], quality.Flags);
         Assert.False(quality.Good);
-        Assert.Contains("identical to the 3 before it", quality.Findings("cam-1").Single(), StringComparison.Ordinal);
+        Assert.Contains("picture unchanged for 4 s, 40 frames", quality.Findings("cam-1").Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Picture_repeated_for_less_than_the_frozen_window_is_not_frozen()
+    {
+        var quality = FrameQualityAnalyzer.Analyze(TestImages.Scene(), 3, TimeSpan.FromMilliseconds(200), Defaults);
+
+        Assert.Empty(quality.Flags);
+        Assert.True(quality.Good);
     }
 
     [Fact]
@@ -71,7 +80,7 @@ public sealed class FrameQualityAnalyzerTests
 
         var same = SceneMatcher.Score(TestImages.Scene(20), reference);
         var darker = SceneMatcher.Score(TestImages.Darkened(TestImages.Scene(20)), reference);
-        var moved = FrameQualityAnalyzer.Analyze(TestImages.Moved(TestImages.Scene(20)), 0, Defaults, reference);
+        var moved = FrameQualityAnalyzer.Analyze(TestImages.Moved(TestImages.Scene(20)), 0, TimeSpan.Zero, Defaults, reference);
 
         Assert.True(same > 0.75, $"same view {same}");
         Assert.True(darker > 0.75, $"same view, less light {darker}");
@@ -97,9 +106,9 @@ public sealed class FrameQualityAnalyzerTests
     [Fact]
     public void Person_check_finds_a_standing_figure_and_nothing_in_the_empty_scene()
     {
-        var empty = FrameQualityAnalyzer.Analyze(TestImages.Scene(), 0, Defaults, checkPeople: true);
-        var withPerson = FrameQualityAnalyzer.Analyze(TestImages.WithPerson(TestImages.Scene()), 0, Defaults, checkPeople: true);
-        var notChecked = FrameQualityAnalyzer.Analyze(TestImages.WithPerson(TestImages.Scene()), 0, Defaults);
+        var empty = FrameQualityAnalyzer.Analyze(TestImages.Scene(), 0, TimeSpan.Zero, Defaults, checkPeople: true);
+        var withPerson = FrameQualityAnalyzer.Analyze(TestImages.WithPerson(TestImages.Scene()), 0, TimeSpan.Zero, Defaults, checkPeople: true);
+        var notChecked = FrameQualityAnalyzer.Analyze(TestImages.WithPerson(TestImages.Scene()), 0, TimeSpan.Zero, Defaults);
 
         Assert.Equal(0, empty.People);
         Assert.DoesNotContain(FrameQuality.PersonInView, empty.Flags);

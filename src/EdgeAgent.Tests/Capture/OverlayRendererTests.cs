@@ -17,6 +17,19 @@ public sealed class OverlayRendererTests
         Time: new DateTimeOffset(2026, 1, 5, 8, 30, 15, 250, TimeSpan.Zero));
 
     [Fact]
+    public void Stamp_of_a_lock_record_names_the_locks_holder_and_shows_when_the_frame_was_produced()
+    {
+        var record = EdgeAgent.Tests.Evidence.TestRecords.Unsigned(3, EdgeAgent.Evidence.EvidenceSignature.GenesisHash, [1, 2, 3]);
+        record = record with { Trigger = new EdgeAgent.Evidence.TriggerStamp("LockOn", "gpio", "lock-a", record.Trigger.EdgeTime, null) { Holder = "wang.fang" } };
+        var options = new OverlayOptions { TimeZone = "UTC" };
+
+        var lines = OverlayFields.From(record).Lines(options);
+
+        Assert.Contains(lines, l => l.Contains("LockOn gpio lock-a · lock of wang.fang", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains(record.Frame.ProducedAt!.Value.UtcDateTime.ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Chinese_text_renders_with_real_glyphs_not_boxes()
     {
         var options = new OverlayOptions();

@@ -18,6 +18,9 @@ public sealed class ScriptedFrameSource(int width = 128, int height = 32) : IFra
 
     public int Cancellations { get; private set; }
 
+    /// <summary>When set, pushed frames also carry their production time as <see cref="RawFrame.CameraTime"/> (basis camera-clock).</summary>
+    public bool CameraClock { get; init; }
+
     public string Describe() => "scripted";
 
     public async IAsyncEnumerable<RawFrame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -74,7 +77,7 @@ public sealed class ScriptedFrameSource(int width = 128, int height = 32) : IFra
         var pixels = new byte[width * height * 3];
         Array.Fill(pixels, fill);
         FrameClockStripe.Write(pixels, width, producedAt.ToUnixTimeMilliseconds());
-        Push(new RawFrame(pixels, width, height));
+        Push(new RawFrame(pixels, width, height) { CameraTime = CameraClock ? producedAt : null });
     }
 
     public void Push(RawFrame frame) => Current().Writer.TryWrite(frame);

@@ -12,7 +12,8 @@ public static class TestImages
 
     private static readonly DateTimeOffset T0 = new(2026, 1, 5, 8, 0, 0, TimeSpan.Zero);
 
-    public static RawFrame Scene(int n = 0) => new SyntheticFrameSource(Width, Height, 10, TimeProvider.System, "cam-1").Draw(T0.AddMilliseconds(100 * n), n);
+    /// <summary>The synthetic scene as a picture: no camera clock, so a reader times it by its arrival.</summary>
+    public static RawFrame Scene(int n = 0) => new SyntheticFrameSource(Width, Height, 10, TimeProvider.System, "cam-1").Draw(T0.AddMilliseconds(100 * n), n) with { CameraTime = null };
 
     public static RawFrame Blurred(RawFrame frame) => Apply(frame, (src, dst) => Cv2.GaussianBlur(src, dst, new Size(31, 31), 0));
 

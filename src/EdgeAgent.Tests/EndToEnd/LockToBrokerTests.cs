@@ -44,7 +44,7 @@ public sealed class LockToBrokerTests
         // Subscribe first, as a collector would, and capture the first record with its image chunks.
         using var subscriber = new MqttClientFactory().CreateMqttClient();
         var chunks = new List<(string RecordId, int Index, byte[] Data)>();
-        var record = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var records = System.Threading.Channels.Channel.CreateUnbounded<byte[]>();
         subscriber.ApplicationMessageReceivedAsync += e =>
         {
             var message = e.ApplicationMessage;
@@ -58,7 +58,7 @@ public sealed class LockToBrokerTests
             }
             else if (message.Topic == Topics.Evidence(device))
             {
-                record.TrySetResult(message.Payload.ToArray());
+                records.Writer.TryWrite(message.Payload.ToArray());
             }
 
             return Task.CompletedTask;
@@ -74,17 +74,23 @@ public sealed class LockToBrokerTests
         // Isolate (manual) so the lock advances the procedure, then close the lock switch through the real GpioController.
         var bus = app.Services.GetRequiredService<TriggerBus>();
         await bus.PublishAndWaitAsync(new TriggerEvent("conveyor-1", TriggerKind.Manual, "test", "test", DateTimeOffset.UtcNow, TimeProvider.System.GetTimestamp()) { StepId = "isolated" }, cts.Token);
-        var json = await record.Task.WaitAsync(cts.Token);
-        record = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Assert.Equal("isolated", EvidenceRecord.FromJson(await records.Reader.ReadAsync(cts.Token)).Step.Id);
         app.Services.GetRequiredService<GpioDriverProvider>().GetSimulated(0).SetInput(17, PinValue.Low);
-        json = await record.Task.WaitAsync(cts.Token);
 
-        var evidence = EvidenceRecord.FromJson(json);
+        // The locked step may send pre-trigger photos first (the template asks for them); the at photo is the lock's photo.
+        EvidenceRecord evidence;
+        do
+        {
+            evidence = EvidenceRecord.FromJson(await records.Reader.ReadAsync(cts.Token));
+            Assert.Equal("locked", evidence.Step.Id);
+        }
+        while (evidence.Frame.Role == FrameRole.Pre);
+
         Assert.Equal(device, evidence.DeviceId);
-        Assert.Equal("locked", evidence.Step.Id);
+        Assert.Equal(FrameRole.At, evidence.Frame.Role);
         Assert.Equal("gpio", evidence.Trigger.Source);
         Assert.Equal("lock-a", evidence.Trigger.Input);
-        Assert.Equal(2, evidence.Sequence);
+        Assert.Equal("unknown", evidence.Trigger.Holder); // no holder configured, no badge scanned
 
         byte[] image;
         lock (chunks)

@@ -32,7 +32,7 @@ public sealed class EvidenceRecorderTests : IAsyncLifetime
         var config = AgentConfig.Baseline(dir.Combine("state"), "mqtt://127.0.0.1:1");
         config["ProceduresDirectory"] = procedures;
         config["Points"]![0]!["Cameras"] = new JsonArray("cam-1", "cam-2");
-        config["Cameras"]!.AsArray().Add(new JsonObject { ["Id"] = "cam-2", ["Kind"] = "synthetic", ["Width"] = 320, ["Height"] = 240, ["Fps"] = 20, ["FreshFrameWaitMs"] = 100 });
+        config["Cameras"]!.AsArray().Add(new JsonObject { ["Id"] = "cam-2", ["Kind"] = "synthetic", ["Width"] = 320, ["Height"] = 240, ["Fps"] = 20, ["FreshFrameWaitMs"] = 100, ["OutageWaitMs"] = 200 });
         var configuration = ConfigLoader.Build(AgentConfig.Write(dir.Path, config));
         var collection = new ServiceCollection().AddLogging();
         collection.AddSingleton<IFrameSourceFactory>(sp => new DeadCam2Factory(new FrameSourceFactory(TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance)));

@@ -51,6 +51,7 @@ public sealed class PowerLossTests
         using var outbox = new EvidenceOutbox(Path.Combine(state, "outbox.db"));
         var items = await outbox.PeekAsync(100);
         var records = items.Select(i => EvidenceRecord.FromJson(i.Record)).ToList();
+        Assert.All(records, r => Assert.NotEqual(EdgeAgent.Capture.FrameRole.Pre, r.Frame.Role)); // no ring, no pre-trigger photo
         Assert.Equal(["isolated", "locked", "zero-energy-verified", "area-cleared", "lock-removed", "restored"], records.Select(r => r.Step.Id));
         Assert.Single(records.Select(r => r.WorkOrder.Id).Distinct());
         Assert.All(records.Where(r => r.Step.Id is not "lock-removed" and not "locked"), r => Assert.Empty(r.Findings));

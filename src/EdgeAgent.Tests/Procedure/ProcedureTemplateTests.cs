@@ -24,6 +24,7 @@ public sealed class ProcedureTemplateTests
     [InlineData("""{"id":"x","names":{"en":"X","zh":"叉"},"steps":[{"id":"a","names":{"en":"A","zh":"甲"}},{"id":"a","names":{"en":"A","zh":"甲"}}]}""", "$.steps[1].id: 'a' appears twice")]
     [InlineData("""{"id":"x","names":{"en":"X","zh":"叉"},"steps":[{"id":"a","names":{"en":"A","zh":"甲"},"capture":{"photos":0}}]}""", "$.steps[0].capture.photos: 0 is out of range; 1 to 20")]
     [InlineData("""{"id":"x","names":{"en":"X","zh":"叉"},"steps":[{"id":"a","names":{"en":"A","zh":"甲"}},{"id":"b","names":{"en":"B","zh":"乙"},"advanceOn":"timer"}]}""", "$.steps[1].afterSeconds: required")]
+    [InlineData("""{"id":"x","names":{"en":"X","zh":"叉"},"steps":[{"id":"a","names":{"en":"A","zh":"甲"},"capture":{"settleMs":-5}}]}""", "$.steps[0].capture.settleMs: -5 is out of range; 0 to 60000 ms after the edge before the at photo")]
     [InlineData("""{"id":"x","names":{"en":"X","zh":"叉"},"steps":[{"id":"a","names":{"en":"A","zh":"甲"},"confirm":["retina"]}]}""", "$.steps[0].confirm[0]: 'retina' is not a known confirmation; valid: badge")]
     [InlineData("""{"id":"x","names":{"en":"X","zh":"叉"},"workOrder":{"startOn":["telepathy"]},"steps":[{"id":"a","names":{"en":"A","zh":"甲"}}]}""", "$.workOrder.startOn[0]: 'telepathy' is not one of")]
     [InlineData("""{"id":"x","names":{"en":"X","zh":"叉"},"steps":[]}""", "$.steps: at least one step is required")]

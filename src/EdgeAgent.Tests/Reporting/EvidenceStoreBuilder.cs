@@ -36,7 +36,7 @@ public sealed class EvidenceStoreBuilder(string root)
     public string WorkOrder { get; set; } = "WO-1";
 
     /// <summary>Stores one record for <paramref name="step"/> and returns it.</summary>
-    public EvidenceRecord Add(string step, string trigger = "Manual", bool advanced = true, string? op = "li.wei", double ageMs = 80, byte[]? image = null, Func<EvidenceRecord, EvidenceRecord>? bend = null, Action<System.Text.Json.Nodes.JsonObject>? bendJson = null)
+    public EvidenceRecord Add(string step, string trigger = "Manual", bool advanced = true, string? op = "li.wei", double offsetMs = 80, byte[]? image = null, Func<EvidenceRecord, EvidenceRecord>? bend = null, Action<System.Text.Json.Nodes.JsonObject>? bendJson = null)
     {
         Clock = Clock.AddSeconds(30);
         var jpeg = image ?? Jpeg(640, 360, step);
@@ -50,7 +50,13 @@ public sealed class EvidenceStoreBuilder(string root)
             WorkOrder = new WorkOrderStamp(WorkOrder, "conveyor-lockout"),
             Step = new StepStamp(step, Array.IndexOf(Steps, step), new Dictionary<string, string> { ["en"] = step, ["zh"] = Chinese[step] }, advanced),
             Trigger = new TriggerStamp(trigger, trigger is "LockOn" or "LockOff" ? "gpio" : "control-socket", "lock-a", Clock, op),
-            Frame = new FrameStamp("cam-1", sequence * 10, Clock.AddMilliseconds(ageMs), ageMs, 640, 360),
+            Frame = new FrameStamp("cam-1", sequence * 10, Clock.AddMilliseconds(offsetMs + 60), 640, 360)
+            {
+                ProducedAt = Clock.AddMilliseconds(offsetMs),
+                ProducedBasis = EdgeAgent.Capture.ProducedBasis.CameraClock,
+                OffsetMs = offsetMs,
+                Role = offsetMs < 0 ? EdgeAgent.Capture.FrameRole.Pre : EdgeAgent.Capture.FrameRole.At,
+            },
             Image = new ImageStamp(Convert.ToHexStringLower(SHA256.HashData(jpeg)), jpeg.Length),
             CreatedAt = Clock.AddMilliseconds(150),
         };

@@ -85,14 +85,33 @@ public sealed class ReportFindingsTests : IDisposable
     }
 
     [Fact]
-    public void Blank_frame_is_flagged_bad_but_an_early_frame_is_not()
+    public void At_photo_produced_before_the_trigger_and_blank_frames_are_flagged_bad()
     {
-        store.Add("isolated", ageMs: -1200);
+        store.Add("isolated", offsetMs: -1200, bend: r => r with { Frame = r.Frame with { Role = EdgeAgent.Capture.FrameRole.At } });
         store.Add("locked", "LockOn", image: EvidenceStoreBuilder.Jpeg(640, 360, "", blank: true));
         var job = Job();
-        Assert.DoesNotContain(job.Findings, f => f.Sequence == 1);
-        Assert.Equal(PhotoRole.Pre, job.Entries[0].Timing.Role);
+        Assert.Contains(job.Findings, f => f.Kind == FindingKind.BadFrame && f.Sequence == 1 && f.Text.Contains("before the trigger", StringComparison.Ordinal));
         Assert.Contains(job.Findings, f => f.Kind == FindingKind.BadFrame && f.Sequence == 2 && f.Text.Contains("blank", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Pre_trigger_photo_and_late_photo_are_not_flagged_as_bad_frames()
+    {
+        store.Add("isolated");
+        store.Add("locked", "LockOn", offsetMs: -250); // a pre photo, as the template asks
+        store.Add("zero-energy-verified");
+        store.Add("locked", "LockOn", offsetMs: 40000, bend: r => r with { Frame = r.Frame with { Late = new EdgeAgent.Evidence.LateStamp(40000, "camera reconnecting") } }); // after the job moved on
+        var job = Job();
+        Assert.DoesNotContain(job.Findings, f => f.Kind == FindingKind.BadFrame);
+        Assert.DoesNotContain(job.Findings, f => f.Kind == FindingKind.OutOfOrder);
+    }
+
+    [Fact]
+    public void Schema_1_record_with_a_stale_arrival_age_is_still_flagged()
+    {
+        store.Add("isolated", bend: r => r with { Schema = EdgeAgent.Evidence.EvidenceRecord.SchemaV1, Frame = r.Frame with { ProducedAt = null, ProducedBasis = null, OffsetMs = null, Role = null, AgeMs = -1200 } });
+        var job = Job();
+        Assert.Contains(job.Findings, f => f.Kind == FindingKind.BadFrame && f.Text.Contains("frame taken 1200 ms before the trigger", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -32,7 +32,7 @@ internal sealed class SignedEvidenceStore : IDisposable
     public static string Procedures => Path.Combine(AppContext.BaseDirectory, "procedures");
 
     /// <summary>Stores a job through the real outbox (sequence and chain) and <see cref="EvidenceStore"/> (layout).</summary>
-    public static async Task<SignedEvidenceStore> CreateAsync((string Step, int Index)[]? steps = null, string finalStatus = "completed", long? clockSkewAt = null)
+    public static async Task<SignedEvidenceStore> CreateAsync((string Step, int Index)[]? steps = null, string finalStatus = "completed", long? clockSkewAt = null, Func<EvidenceRecord, EvidenceRecord>? bend = null)
     {
         steps ??= ConveyorJob;
         var store = new SignedEvidenceStore();
@@ -47,6 +47,7 @@ internal sealed class SignedEvidenceStore : IDisposable
                 {
                     var record = TestRecords.Unsigned(sequence, prev, image, step, index, status: status);
                     record = sequence >= clockSkewAt ? record with { CreatedAt = record.CreatedAt.AddMinutes(5) } : record;
+                    record = bend?.Invoke(record) ?? record;
                     return EvidenceSignature.Sign(record, store.Key);
                 },
                 image);

@@ -28,6 +28,34 @@ public sealed class TamperDetectionTests
     }
 
     [Fact]
+    public async Task Store_of_schema_1_records_from_older_devices_still_verifies()
+    {
+        using var store = await SignedEvidenceStore.CreateAsync(bend: r => r with
+        {
+            Schema = EvidenceRecord.SchemaV1,
+            Frame = r.Frame with { ProducedAt = null, ProducedBasis = null, OffsetMs = null, Role = null, AgeMs = 40.5 },
+        });
+
+        var report = Verify(store);
+
+        Assert.True(report.Ok, string.Join("\n", report.Problems));
+        Assert.Equal(6, report.Records);
+        Assert.Contains("\"ageMs\":40.5", File.ReadAllText(store.Record(1)), StringComparison.Ordinal);
+        Assert.Contains("\"schema\":\"edgeagent.evidence/1\"", File.ReadAllText(store.Record(1)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Step_with_only_a_pre_trigger_photo_is_incomplete()
+    {
+        using var store = await SignedEvidenceStore.CreateAsync(bend: r => r.Step.Id == "locked" ? r with { Frame = r.Frame with { Role = EdgeAgent.Capture.FrameRole.Pre, OffsetMs = -250 } } : r);
+
+        var report = Verify(store);
+
+        Assert.False(report.Ok);
+        Assert.Contains(report.Failures, f => f.Check == Checks.Completeness && f.Detail.Contains("step 'locked' has 0 of 1 photos from camera cam-1", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_changed_byte_in_an_image_is_reported_at_that_record()
     {
         using var store = await SignedEvidenceStore.CreateAsync();

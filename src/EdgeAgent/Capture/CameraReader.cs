@@ -40,6 +40,9 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
     /// </summary>
     public Frame? Latest => Volatile.Read(ref latest);
 
+    /// <summary>When the first frame since the reader started arrived (wall clock), or null before it.</summary>
+    public DateTimeOffset? FirstFrameAt { get; private set; }
+
     /// <summary>Recent frames for pre-trigger photos; empty unless <see cref="CameraReaderSettings.PreTriggerBytes"/> is set.</summary>
     public FrameRing Ring { get; } = new((settings ?? Defaults).PreTriggerBytes, (settings ?? Defaults).PreTriggerWindow, (settings ?? Defaults).PreTriggerSpacing, timeProvider);
 
@@ -68,6 +71,80 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
         catch (TimeoutException)
         {
             return Detach(Latest ?? throw new CameraUnavailableException(CameraId, LastError ?? "no frame received yet"));
+        }
+    }
+
+    /// <summary>
+    /// A copy of the oldest frame held (the ring's frames, then the newest) that <paramref name="accept"/> takes,
+    /// waiting for newer frames until the monotonic <paramref name="deadlineTimestamp"/>; null if none came.
+    /// <paramref name="accept"/> runs under the reader's lock and may claim the frame: the first it accepts is returned.
+    /// </summary>
+    public async Task<Frame?> FirstAsync(Func<Frame, bool> accept, long deadlineTimestamp, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var signal = Volatile.Read(ref nextFrame); // before looking, so a frame published meanwhile wakes the wait
+            lock (buffers)
+            {
+                foreach (var frame in HeldUnlocked())
+                {
+                    if (accept(frame))
+                    {
+                        return Copy(frame);
+                    }
+                }
+            }
+
+            var left = timeProvider.GetElapsedTime(timeProvider.GetTimestamp(), deadlineTimestamp);
+            if (left <= TimeSpan.Zero)
+            {
+                return null;
+            }
+
+            try
+            {
+                await signal.Task.WaitAsync(left, timeProvider, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // Look once more: the deadline passed, but a frame may have come with it.
+            }
+        }
+    }
+
+    /// <summary>The frames held now (ring, then the newest), oldest first, that match <paramref name="predicate"/>; live, for their timing only.</summary>
+    /// <param name="ringOnly">Only the pre-trigger ring's frames (none when the camera keeps no ring).</param>
+    public IReadOnlyList<Frame> Held(Func<Frame, bool> predicate, bool ringOnly = false)
+    {
+        lock (buffers)
+        {
+            return [.. HeldUnlocked().Where(f => (!ringOnly || Ring.Contains(f)) && predicate(f))];
+        }
+    }
+
+    /// <summary>A copy of the held frame with <paramref name="sequence"/>, or null once it is gone.</summary>
+    public Frame? CopyHeld(long sequence)
+    {
+        lock (buffers)
+        {
+            return HeldUnlocked().FirstOrDefault(f => f.Sequence == sequence) is { } frame ? Copy(frame) : null;
+        }
+    }
+
+    private IEnumerable<Frame> HeldUnlocked()
+    {
+        var newest = Latest;
+        foreach (var frame in Ring.Between(long.MinValue, long.MaxValue))
+        {
+            if (!frame.Retired && !ReferenceEquals(frame, newest))
+            {
+                yield return frame;
+            }
+        }
+
+        if (newest is { Retired: false })
+        {
+            yield return newest;
         }
     }
 
@@ -130,13 +207,20 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
     {
         var fingerprint = FrameFingerprint.Of(raw);
         var previous = Latest;
-        var unchanged = previous is not null && fingerprint == lastFingerprint ? previous.UnchangedFrames + 1 : 0;
+        // Unchanged: the same picture, or a camera clock that did not move on (a stream repeating itself).
+        var stalled = previous?.Image.CameraTime is { } before && raw.CameraTime is { } now && now <= before;
+        var same = previous is not null && (fingerprint == lastFingerprint || stalled);
         lastFingerprint = fingerprint;
         var arrivedAt = timeProvider.GetUtcNow();
         var (producedAt, basis) = latency.Estimate(arrivedAt, raw.CameraTime);
-        var frame = new Frame(raw, ++sequence, timeProvider.GetTimestamp(), arrivedAt)
+        var arrival = timeProvider.GetTimestamp();
+        var since = same ? previous!.UnchangedSince : arrival;
+        FirstFrameAt ??= arrivedAt;
+        var frame = new Frame(raw, ++sequence, arrival, arrivedAt)
         {
-            UnchangedFrames = unchanged,
+            UnchangedFrames = same ? previous!.UnchangedFrames + 1 : 0,
+            UnchangedSince = since,
+            UnchangedFor = timeProvider.GetElapsedTime(since, arrival),
             ProducedAt = producedAt,
             ProducedBasis = basis,
         };

@@ -48,21 +48,32 @@ public sealed class CameraRegistry : IHostedService, IAsyncDisposable
     public FrameQuality? LastQuality(string cameraId) => lastQuality.GetValueOrDefault(cameraId);
 
     /// <summary>
-    /// Takes the frames a trigger needs from one camera (pre-trigger frames from the ring, then
-    /// <paramref name="photos"/> fresh ones spaced by the camera's photo interval) and assesses each; at the
-    /// camera's <c>PersonCheckSteps</c> the assessment includes the person check.
+    /// Takes what <paramref name="request"/> (a procedure step's capture settings, the camera's options as
+    /// defaults) asks of one camera for a trigger at <paramref name="moment"/>: pre-trigger frames from the ring,
+    /// then the <c>at</c> and <c>post</c> photos by production time; assesses each. At the camera's
+    /// <c>PersonCheckSteps</c> the assessment includes the person check.
     /// </summary>
-    public Task<IReadOnlyList<CapturedFrame>> CaptureAsync(string cameraId, long triggerTimestamp, int photos, string? stepId = null, CancellationToken cancellationToken = default) =>
-        CaptureAsync(cameraId, triggerTimestamp, new FrameRequest(null, photos), stepId, cancellationToken);
-
-    /// <summary>Takes what <paramref name="request"/> (a procedure step's capture settings) asks for, with the camera's options as defaults.</summary>
-    public async Task<IReadOnlyList<CapturedFrame>> CaptureAsync(string cameraId, long triggerTimestamp, FrameRequest request, string? stepId = null, CancellationToken cancellationToken = default)
+    public async Task<CameraCapture> CaptureAsync(string cameraId, CaptureMoment moment, FrameRequest request, string? stepId = null, CancellationToken cancellationToken = default)
     {
         var camera = Settings[cameraId];
         var plan = request.PlanFor(camera);
-        var frames = await plan.ExecuteAsync(Get(cameraId), triggerTimestamp, timeProvider, cancellationToken);
+        var result = await plan.ExecuteAsync(Get(cameraId), moment, timeProvider, cancellationToken);
         var checkPeople = stepId is not null && camera.PersonCheckSteps.Contains(stepId, StringComparer.Ordinal);
-        return [.. frames.Select(f => new CapturedFrame(f, Assess(cameraId, f, checkPeople)))];
+        return new CameraCapture([.. result.Shots.Select(s => new CapturedFrame(s.Frame, Assess(cameraId, s.Frame, checkPeople), s.Role))], result);
+    }
+
+    /// <summary>
+    /// Waits (up to the camera's <c>LatePhotoWindowSeconds</c>) for the first frame surely produced at or after
+    /// <paramref name="due"/> that the job has not used yet: the late photo of a step whose camera was down. Null if none came.
+    /// </summary>
+    public async Task<CapturedFrame?> CaptureLateAsync(string cameraId, DateTimeOffset due, FrameLedger ledger, string? stepId = null, CancellationToken cancellationToken = default)
+    {
+        var camera = Settings[cameraId];
+        var reader = Get(cameraId);
+        var deadline = timeProvider.GetTimestamp() + (long)(camera.LatePhotoWindowSeconds * (double)timeProvider.TimestampFrequency);
+        var frame = await reader.FirstAsync(f => camera.ProducedUncertainty.Earliest(f) >= due && ledger.TryClaim(cameraId, f.Sequence), deadline, cancellationToken);
+        var checkPeople = stepId is not null && camera.PersonCheckSteps.Contains(stepId, StringComparer.Ordinal);
+        return frame is null ? null : new CapturedFrame(frame, Assess(cameraId, frame, checkPeople), FrameRole.At);
     }
 
     /// <summary>True when the camera keeps a pre-trigger ring (<c>PreTriggerMegabytes</c> above 0), so frames from before a trigger exist.</summary>
@@ -72,12 +83,8 @@ public sealed class CameraRegistry : IHostedService, IAsyncDisposable
     /// Starts the capture plans of all cameras of a point at once, so they photograph the same moments; a
     /// sequential loop would take the second camera's photos only after the first camera's were done.
     /// </summary>
-    public IReadOnlyDictionary<string, Task<IReadOnlyList<CapturedFrame>>> StartCaptures(IEnumerable<string> cameraIds, long triggerTimestamp, int photos, string? stepId = null, CancellationToken cancellationToken = default) =>
-        StartCaptures(cameraIds, triggerTimestamp, new FrameRequest(null, photos), stepId, cancellationToken);
-
-    /// <inheritdoc cref="StartCaptures(IEnumerable{string}, long, int, string?, CancellationToken)"/>
-    public IReadOnlyDictionary<string, Task<IReadOnlyList<CapturedFrame>>> StartCaptures(IEnumerable<string> cameraIds, long triggerTimestamp, FrameRequest request, string? stepId = null, CancellationToken cancellationToken = default) =>
-        cameraIds.Distinct(StringComparer.Ordinal).ToDictionary(id => id, id => CaptureAsync(id, triggerTimestamp, request, stepId, cancellationToken), StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, Task<CameraCapture>> StartCaptures(IEnumerable<string> cameraIds, CaptureMoment moment, FrameRequest request, string? stepId = null, CancellationToken cancellationToken = default) =>
+        cameraIds.Distinct(StringComparer.Ordinal).ToDictionary(id => id, id => CaptureAsync(id, moment, request, stepId, cancellationToken), StringComparer.Ordinal);
 
     /// <summary>Quality signals of one frame against the camera's thresholds and commissioning reference.</summary>
     public FrameQuality Assess(string cameraId, Frame frame, bool checkPeople = false)

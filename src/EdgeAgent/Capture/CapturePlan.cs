@@ -1,46 +1,85 @@
 namespace EdgeAgent.Capture;
 
 /// <summary>
-/// Which frames one trigger takes from one camera: <see cref="PreTrigger"/> frames from the ring (the moments
-/// before the lock), then <see cref="PostTrigger"/> fresh frames <see cref="Interval"/> apart, the first being
-/// the first frame at or after the trigger. Only these frames are ever encoded.
+/// Which frames one trigger takes from one camera, chosen by when each frame was <b>produced</b>
+/// (<see cref="Frame.ProducedAt"/>, allowing for its <see cref="ProducedUncertainty"/>), never by when it arrived:
+/// <list type="bullet">
+/// <item><see cref="PreTrigger"/> <c>pre</c> photos from the ring: surely produced before the edge, after the
+/// previous trigger's edge, and not yet evidence in this job;</item>
+/// <item>the <c>at</c> photo: the first frame surely produced at or after edge + <see cref="Settle"/>;</item>
+/// <item>then <c>post</c> photos, the first frames surely produced at or after each further <see cref="Interval"/>.</item>
+/// </list>
+/// A frame produced before the edge is never an <c>at</c> or <c>post</c> photo: when none comes in time the plan
+/// says so (<see cref="CaptureResult.AtMissing"/>) rather than falling back to an older frame. Only these frames are ever encoded.
 /// </summary>
 public sealed record CapturePlan(int PreTrigger, int PostTrigger, TimeSpan Interval, TimeSpan FreshFrameWait)
 {
-    /// <summary>Runs the plan. Throws <see cref="CameraUnavailableException"/> only if the camera has no frame at all.</summary>
-    public async Task<IReadOnlyList<Frame>> ExecuteAsync(CameraReader reader, long triggerTimestamp, TimeProvider timeProvider, CancellationToken cancellationToken = default)
+    /// <summary>How long after the edge the <c>at</c> photo is due (the hand out of the picture).</summary>
+    public TimeSpan Settle { get; init; }
+
+    /// <summary>How long a trigger waits for a camera that has no frame (starting, reconnecting) instead of <see cref="FreshFrameWait"/>.</summary>
+    public TimeSpan OutageWait { get; init; }
+
+    public ProducedUncertainty Uncertainty { get; init; } = new();
+
+    public async Task<CaptureResult> ExecuteAsync(CameraReader reader, CaptureMoment moment, TimeProvider timeProvider, CancellationToken cancellationToken = default)
     {
-        var frames = new List<Frame>();
+        var shots = new List<Shot>();
+        var beforeEdge = 0;
         if (PreTrigger > 0)
         {
-            var windowStart = triggerTimestamp - (long)(reader.Ring.Window.TotalSeconds * timeProvider.TimestampFrequency);
-            var before = reader.Recent(windowStart, triggerTimestamp);
-            frames.AddRange(Spread(before, PreTrigger));
+            var windowStart = moment.EdgeTime - reader.Ring.Window;
+            beforeEdge = reader.Held(f => Uncertainty.Latest(f) < moment.EdgeTime && f.ProducedAt >= windowStart, ringOnly: true).Count;
+            var eligible = reader.Held(
+                f => Uncertainty.Latest(f) < moment.EdgeTime && f.ProducedAt >= windowStart
+                    && (moment.PreviousEdge is not { } previous || Uncertainty.Earliest(f) > previous)
+                    && !moment.Ledger.IsClaimed(reader.CameraId, f.Sequence),
+                ringOnly: true);
+            foreach (var chosen in Spread(eligible, PreTrigger))
+            {
+                if (moment.Ledger.TryClaim(reader.CameraId, chosen.Sequence) && reader.CopyHeld(chosen.Sequence) is { } copy)
+                {
+                    shots.Add(new Shot(copy, FrameRole.Pre));
+                }
+            }
         }
 
+        string? missing = null;
+        long lastSequence = shots.Count > 0 ? shots[^1].Frame.Sequence : 0;
         for (var i = 0; i < PostTrigger; i++)
         {
-            var due = triggerTimestamp + (long)(Interval.TotalSeconds * i * timeProvider.TimestampFrequency);
-            var wait = timeProvider.GetElapsedTime(timeProvider.GetTimestamp(), due);
+            var offset = Settle + (Interval * i);
+            var due = moment.EdgeTime + offset;
+            var dueTimestamp = moment.EdgeTimestamp + (long)(offset.TotalSeconds * timeProvider.TimestampFrequency);
+            var wait = timeProvider.GetElapsedTime(timeProvider.GetTimestamp(), dueTimestamp);
             if (wait > TimeSpan.Zero)
             {
                 await Task.Delay(wait, timeProvider, cancellationToken);
             }
 
-            var frame = await reader.CaptureAsync(due, FreshFrameWait, cancellationToken);
-            if (frames.Count > 0 && frame.Sequence <= frames[^1].Sequence)
+            var connected = reader.State == CameraState.Connected && reader.Latest is not null;
+            var patience = connected ? FreshFrameWait : (OutageWait > FreshFrameWait ? OutageWait : FreshFrameWait);
+            // From the due moment, or from now when the trigger waited in the queue: a backlog is not the camera's fault.
+            var deadline = Math.Max(dueTimestamp, timeProvider.GetTimestamp()) + (long)((Uncertainty.Largest + patience).TotalSeconds * timeProvider.TimestampFrequency);
+            var after = lastSequence;
+            var frame = await reader.FirstAsync(
+                f => f.Sequence > after && Uncertainty.Earliest(f) >= due && moment.Ledger.TryClaim(reader.CameraId, f.Sequence),
+                deadline,
+                cancellationToken);
+            if (frame is null)
             {
-                // The previous photo's frame arrived after this one was due (a loaded CPU): take the next newer frame.
-                frame = await reader.CaptureAsync(frames[^1].Timestamp + 1, FreshFrameWait, cancellationToken);
+                // A camera slower than the interval gives fewer photos, never the same one twice, never an older one.
+                missing = i > 0 ? null : connected
+                    ? $"no frame produced at or after {due:HH:mm:ss.fff} came within {patience.TotalMilliseconds:0} ms"
+                    : $"camera {reader.State.ToString().ToLowerInvariant()} ({reader.LastError ?? "no frame yet"}); no frame produced after the edge within {patience.TotalMilliseconds:0} ms";
+                break;
             }
 
-            if (frames.Count == 0 || frame.Sequence > frames[^1].Sequence)
-            {
-                frames.Add(frame); // a camera slower than the interval gives fewer photos, never the same one twice
-            }
+            lastSequence = frame.Sequence;
+            shots.Add(new Shot(frame, i == 0 ? FrameRole.At : FrameRole.Post));
         }
 
-        return frames;
+        return new CaptureResult(shots, beforeEdge, missing);
     }
 
     /// <summary>Picks <paramref name="count"/> frames spread evenly over <paramref name="frames"/>, ending with the newest.</summary>

@@ -42,9 +42,18 @@ public sealed record Frame(RawFrame Image, long Sequence, long Timestamp, DateTi
 
     public int Height => Image.Height;
 
-    /// <summary>How many frames in a row before this one had identical pixels (0 = the picture changed).
-    /// A live camera always changes a little (sensor noise); a run of identical frames means frozen.</summary>
+    /// <summary>How many frames in a row before this one had identical pixels or a camera time that did not
+    /// advance (0 = the picture changed). A short run is normal (a decoder repeating a frame, a jittery stream).</summary>
     public int UnchangedFrames { get; init; }
+
+    /// <summary>
+    /// How long the picture (or the camera's own timestamps) had not advanced when this frame arrived: the arrival
+    /// time of this frame minus that of the first frame of the run. Frozen is judged by this, not by a frame count.
+    /// </summary>
+    public TimeSpan UnchangedFor { get; init; }
+
+    /// <summary>Monotonic arrival time of the first frame of the current run of unchanged frames.</summary>
+    internal long UnchangedSince { get; init; }
 
     /// <summary>Best estimate of when the camera captured the frame (wall clock); see <see cref="ProducedBasis"/>.</summary>
     public DateTimeOffset ProducedAt { get; init; } = ArrivedAt;

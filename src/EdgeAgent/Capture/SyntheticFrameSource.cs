@@ -6,7 +6,8 @@ namespace EdgeAgent.Capture;
 
 /// <summary>
 /// A drawn scene: a moving block, a running clock and a machine-readable clock stripe holding the
-/// production time in Unix milliseconds. Stands in for a camera where none exists.
+/// production time in Unix milliseconds. Stands in for a camera where none exists. Each frame carries its
+/// production time as <see cref="RawFrame.CameraTime"/>, so its <c>producedBasis</c> is <c>camera-clock</c>.
 /// </summary>
 public sealed class SyntheticFrameSource(int width, int height, int fps, TimeProvider timeProvider, string label = "synthetic") : IFrameSource
 {
@@ -47,6 +48,7 @@ public sealed class SyntheticFrameSource(int width, int height, int fps, TimePro
             FrameClockStripe.Write(pixels, width, now.ToUnixTimeMilliseconds());
         }
 
-        return new RawFrame(pixels, width, height);
+        // The synthetic camera knows exactly when it made the frame: its own clock, as RTCP gives a real camera's.
+        return new RawFrame(pixels, width, height) { CameraTime = now };
     }
 }

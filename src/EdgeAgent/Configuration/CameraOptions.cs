@@ -30,9 +30,27 @@ public sealed class CameraOptions
     [Range(10, 100)]
     public int JpegQuality { get; set; } = 85;
 
-    /// <summary>Longest a capture waits for a frame newer than the trigger before taking the newest it has.</summary>
+    /// <summary>
+    /// Longest a capture waits, past the moment a photo is due, for a frame surely produced after it; after that the
+    /// photo is missing (a finding), never replaced by an older frame.
+    /// </summary>
     [Range(0, 10000)]
     public int FreshFrameWaitMs { get; set; } = 1000;
+
+    /// <summary>
+    /// Longest a trigger waits for the first frame produced after its edge when the camera has no frame at the
+    /// trigger (still starting, reconnecting). If none comes the trigger fails and a late photo is taken when the camera returns.
+    /// </summary>
+    [Range(0, 120000)]
+    public int OutageWaitMs { get; set; } = 8000;
+
+    /// <summary>How long after a missing step photo the camera's return still gives a late photo (marked <c>late</c>).</summary>
+    [Range(0, 86400)]
+    public int LatePhotoWindowSeconds { get; set; } = 1800;
+
+    /// <summary>How far a frame's production estimate may be off, per basis; the <c>at</c> photo must be surely after the edge.</summary>
+    [ValidateObjectMembers]
+    public EdgeAgent.Capture.ProducedUncertainty ProducedUncertainty { get; set; } = new();
 
     /// <summary>RTSP transport for <c>ffmpeg</c> cameras: <c>tcp</c> (survives lossy links) or <c>udp</c> (lower latency on clean LANs).</summary>
     [AllowedValues("tcp", "udp", ErrorMessage = "must be \"tcp\" or \"udp\"")]

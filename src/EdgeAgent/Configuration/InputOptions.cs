@@ -26,6 +26,13 @@ public sealed class InputOptions
     public int DebounceMs { get; set; } = 50;
 
     /// <summary>
+    /// The worker whose personal lock this is (name or badge id), stated as <c>trigger.holder</c> on its lock-on and
+    /// lock-off records; without it, a badge scanned at the point just before the lock closes names the holder.
+    /// </summary>
+    [StringLength(128)]
+    public string? Holder { get; set; }
+
+    /// <summary>
     /// Optional chip by name (<c>gpiochip2</c>) or label (<c>pinctrl-bcm2835</c>), resolved at start-up through
     /// libgpiod's chip list; when set it overrides <see cref="Chip"/>.
     /// </summary>

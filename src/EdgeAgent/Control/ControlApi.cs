@@ -116,7 +116,15 @@ public static class ControlApi
             return Results.Json(new { error = ex.Message }, statusCode: StatusCodes.Status507InsufficientStorage);
         }
 
-        return Results.Ok(new { point = outcome.PointId, step = outcome.StepId, records = outcome.RecordIds, findings = outcome.Findings });
+        if (!outcome.Ok)
+        {
+            // The step's photo is missing: never a success, even with records of other cameras. A late photo follows.
+            return Results.Json(
+                new { ok = false, error = $"no photo produced after the trigger from camera {string.Join(", ", outcome.CamerasWithoutPhoto)}; a late photo will be taken when it delivers one", point = outcome.PointId, step = outcome.StepId, records = outcome.RecordIds, findings = outcome.Findings },
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        return Results.Ok(new { ok = true, point = outcome.PointId, step = outcome.StepId, records = outcome.RecordIds, findings = outcome.Findings });
     }
 
     /// <summary>A request the agent will not carry out, with the sentence the command line shows (and exits 64 on).</summary>

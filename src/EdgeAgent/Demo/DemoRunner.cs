@@ -87,7 +87,7 @@ public sealed class DemoRunner(string outputDirectory, string? brokerUrl, TextWr
             console.WriteLine($"step {i + 1}     {script[i].Say}");
             foreach (var record in records)
             {
-                console.WriteLine($"           -> record #{record.Sequence} step '{record.Step.Id}' ({record.Step.Names.GetValueOrDefault("zh")}) photo {record.Step.Photo}/{record.Step.PhotosRequired}, trigger {record.Trigger.Source}/{record.Trigger.Kind}, frame age {record.Frame.AgeMs} ms{(record.Findings.Count > 0 ? ", findings: " + string.Join("; ", record.Findings) : "")}");
+                console.WriteLine($"           -> record #{record.Sequence} step '{record.Step.Id}' ({record.Step.Names.GetValueOrDefault("zh")}) photo {record.Step.Photo}/{record.Step.PhotosRequired}, trigger {record.Trigger.Source}/{record.Trigger.Kind}, {record.Frame.Role?.ToString().ToLowerInvariant()} photo produced {record.Frame.OffsetMs} ms from the trigger (negative = before){(record.Trigger.Holder is { } holder ? ", lock of " + holder : "")}{(record.Findings.Count > 0 ? ", findings: " + string.Join("; ", record.Findings) : "")}");
             }
         }
 
@@ -137,7 +137,7 @@ public sealed class DemoRunner(string outputDirectory, string? brokerUrl, TextWr
             Control = new { SocketPath = Path.Combine(agentDir, "control.sock") },
             Points = new[] { new { Id = PointId, Procedure = "conveyor-lockout", Cameras = new[] { "cam-1" } } },
             Cameras = new[] { new { Id = "cam-1", Kind = "synthetic", Width = 640, Height = 360, Fps = 10, PreTriggerMegabytes = 8 } }, // a 2 s ring: the lock step also shows the moments before it
-            Inputs = new[] { new { Id = LockInput, Point = PointId, Chip = 0, Line = LockLine, ActiveLow = true, DebounceMs = 50 } },
+            Inputs = new[] { new { Id = LockInput, Point = PointId, Chip = 0, Line = LockLine, ActiveLow = true, DebounceMs = 50, Holder = "demo-operator" } },
         };
         var path = Path.Combine(agentDir, "edgeagent.json");
         File.WriteAllText(path, JsonSerializer.Serialize(config, Indented));

@@ -4,14 +4,21 @@ using System.Text.Json.Serialization;
 namespace EdgeAgent.Evidence;
 
 /// <summary>
-/// One photographed moment of a job. Schema <c>edgeagent.evidence/1</c>, documented in docs/protocol.md.
-/// The image travels separately; this record carries its SHA-256.
+/// One photographed moment of a job. Schema <c>edgeagent.evidence/2</c> (written) or <c>/1</c> (still read and
+/// verified), documented in docs/protocol.md. The image travels separately; this record carries its SHA-256.
 /// </summary>
 public sealed record EvidenceRecord
 {
+    /// <summary>Frames stated their arrival age (<c>frame.ageMs</c>) only.</summary>
     public const string SchemaV1 = "edgeagent.evidence/1";
 
-    public string Schema { get; init; } = SchemaV1;
+    /// <summary>Frames state when they were produced (<c>producedAt</c>, <c>producedBasis</c>, <c>offsetMs</c>, <c>role</c>, <c>late</c>); lock records name the lock's holder.</summary>
+    public const string SchemaV2 = "edgeagent.evidence/2";
+
+    /// <summary>The schemas this code reads and verifies.</summary>
+    public static IReadOnlyList<string> KnownSchemas { get; } = [SchemaV1, SchemaV2];
+
+    public string Schema { get; init; } = SchemaV2;
 
     /// <summary>Time-ordered id (UUIDv7); the collector drops duplicates by it.</summary>
     public required Guid RecordId { get; init; }
@@ -94,13 +101,50 @@ public sealed record StepStamp(string Id, int Index, IReadOnlyDictionary<string,
     public int PhotosRequired { get; init; } = 1;
 }
 
-public sealed record TriggerStamp(string Kind, string Source, string Input, DateTimeOffset EdgeTime, string? Operator);
-
-/// <param name="AgeMs">Frame arrival minus trigger edge, in ms; negative means the frame came before the trigger.</param>
-public sealed record FrameStamp(string CameraId, long Sequence, DateTimeOffset ArrivedAt, double AgeMs, int Width, int Height)
+public sealed record TriggerStamp(string Kind, string Source, string Input, DateTimeOffset EdgeTime, string? Operator)
 {
+    /// <summary>
+    /// For lock-on and lock-off (schema /2): the worker whose personal lock this is (the input's configured
+    /// holder, or the badge scanned at the point just before the lock closed), or <c>unknown</c>.
+    /// </summary>
+    public string? Holder { get; init; }
+}
+
+/// <summary>The frame a record shows. Schema /2 states when it was produced; /1 records carry <see cref="AgeMs"/> instead.</summary>
+public sealed record FrameStamp(string CameraId, long Sequence, DateTimeOffset ArrivedAt, int Width, int Height)
+{
+    /// <summary>Schema /1 only: frame arrival minus trigger edge, in ms (negative = arrived before the trigger).</summary>
+    public double? AgeMs { get; init; }
+
+    /// <summary>Best estimate of when the camera captured the frame (schema /2).</summary>
+    public DateTimeOffset? ProducedAt { get; init; }
+
+    /// <summary>How <see cref="ProducedAt"/> was found (schema /2).</summary>
+    public Capture.ProducedBasis? ProducedBasis { get; init; }
+
+    /// <summary><see cref="ProducedAt"/> minus <c>trigger.edgeTime</c>, in ms; negative = produced before the trigger (schema /2).</summary>
+    public double? OffsetMs { get; init; }
+
+    /// <summary><c>pre</c>, <c>at</c> or <c>post</c> (schema /2).</summary>
+    public Capture.FrameRole? Role { get; init; }
+
+    /// <summary>Set when the photo was taken late, after the camera came back (schema /2).</summary>
+    public LateStamp? Late { get; init; }
+
     /// <summary>Quality signals of the frame (sharpness, exposure, frozen, blank/covered, scene match); absent in older records.</summary>
     public Capture.Quality.FrameQuality? Quality { get; init; }
+
+    /// <summary>
+    /// Offset of the frame from its trigger in ms, negative = before, whichever schema: /2 <see cref="OffsetMs"/>
+    /// (production), /1 <see cref="AgeMs"/> (arrival).
+    /// </summary>
+    [JsonIgnore]
+    public double? OffsetFromTriggerMs => OffsetMs ?? AgeMs;
 }
+
+/// <summary>A step photo taken late: the camera had no frame after the edge in time, and this one came when it returned.</summary>
+/// <param name="DelayMs">How much later than the edge the frame was produced, in ms.</param>
+/// <param name="Reason">Why the photo is late (the camera's state at the trigger).</param>
+public sealed record LateStamp(double DelayMs, string Reason);
 
 public sealed record ImageStamp(string Sha256, long Bytes, string ContentType = "image/jpeg");

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using EdgeAgent.Capture;
 using EdgeAgent.Capture.Quality;
@@ -13,8 +14,10 @@ namespace EdgeAgent.Evidence;
 
 /// <summary>
 /// The heart of the path: takes each trigger, asks the point's procedure which step it stamps, has every
-/// camera of the point hand over its freshest frame, encodes it, and writes record and image durably to
-/// the outbox. A trigger counts as handled only when its records are on disk.
+/// camera of the point hand over the frames produced around the edge (pre, at, post; each frame evidence for one
+/// record of a job at most), encodes them, and writes record and image durably to the outbox. A trigger counts as
+/// handled only when its records are on disk; a camera that gave no photo produced after the edge makes the
+/// outcome not <see cref="TriggerOutcome.Ok"/>, and its photo is taken late when the camera returns.
 /// </summary>
 public sealed partial class EvidenceRecorder(
     IOptions<EdgeAgentOptions> options,
@@ -29,7 +32,11 @@ public sealed partial class EvidenceRecorder(
     TimeProvider timeProvider,
     ILogger<EvidenceRecorder> logger) : BackgroundService
 {
+    private readonly ConcurrentDictionary<string, FrameLedger> ledgers = new(StringComparer.Ordinal);
     private int quarantineReported;
+
+    /// <summary>Raised after each record is durably in the outbox (late photos too); for tests and diagnostics.</summary>
+    public event EventHandler<EvidenceRecord>? Recorded;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -100,80 +107,79 @@ public sealed partial class EvidenceRecorder(
             return new TriggerOutcome(trigger.PointId, decision.Step.Id, recordIds, [.. findings.Select(f => f.ToString())]);
         }
 
-        // All cameras at once (each camera's capture plan: pre-trigger frames, then post-trigger photos), so every
-        // photo of a trigger shows the same moment; then one record per photo.
-        // The step's capture settings drive the plan (pre-trigger frames, post-trigger frames, interval); the camera's options are the defaults.
+        // All cameras at once (each camera's capture plan: pre-trigger frames, then the at and post photos), so every
+        // photo of a trigger shows the same moment; then one record per photo. The step's capture settings drive the
+        // plan (pre-trigger frames, post-trigger frames, interval, settle); the camera's options are the defaults.
         var step = decision.Step.Capture;
         var wanted = step.Cameras;
         var request = decision.Advanced
-            ? new FrameRequest(step.PreFrames, step.PostTrigger, step.IntervalMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null)
+            ? new FrameRequest(step.PreFrames, step.PostTrigger, step.IntervalMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null, TimeSpan.FromMilliseconds(step.SettleMs))
             : new FrameRequest(null, 1);
         var photos = request.PostTrigger;
         var capturing = point.Options.Cameras.Where(c => wanted.Count == 0 || wanted.Contains(c)).ToList();
-        var captures = cameras.StartCaptures(capturing, trigger.EdgeTimestamp, request, decision.Step.Id, cancellationToken);
+        var ledger = ledgers.GetOrAdd(trigger.PointId, _ => new FrameLedger());
+        var moment = new CaptureMoment(trigger.EdgeTime, trigger.EdgeTimestamp, ledger.Begin(decision.WorkOrderId, trigger.EdgeTime), ledger);
+        var captures = cameras.StartCaptures(capturing, moment, request, decision.Step.Id, cancellationToken);
         foreach (var blind in capturing.Where(c => request.PreTrigger > 0 && !cameras.HasPreTriggerRing(c)))
         {
             findings.Add(point.Procedure.NewFinding(FindingCodes.PreTriggerUnavailable, $"step '{decision.Step.Id}' asks for {request.PreTrigger} frames from before the trigger but camera {blind} keeps no pre-trigger ring (set its PreTriggerMegabytes)", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
         }
 
+        var withoutPhoto = new List<string>();
         foreach (var absent in wanted.Where(c => !point.Options.Cameras.Contains(c)))
         {
+            withoutPhoto.Add(absent);
             findings.Add(point.Procedure.NewFinding(FindingCodes.PhotoMissing, $"step '{decision.Step.Id}' wants camera {absent}, which is not a camera of point {trigger.PointId}", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
         }
 
         // First every camera's outcome, so each record carries the findings of the whole trigger (a dead second camera too).
         var taken = new List<(string CameraId, IReadOnlyList<CapturedFrame> Shots)>();
+        var late = new List<(string CameraId, string Reason)>();
         foreach (var cameraId in capturing)
         {
             try
             {
-                var shots = await captures[cameraId];
-                taken.Add((cameraId, shots));
-                var before = shots.Count(s => s.Frame.Timestamp < trigger.EdgeTimestamp);
-                AddMissing(cameraId, shots.Count - before, "the camera delivered fewer frames than the plan asks for");
-                var preWanted = request.PreTrigger ?? cameras.Settings[cameraId].PreTriggerPhotos;
-                var frameBytes = shots.Count > 0 ? shots[0].Frame.Bytes : 0;
-                if (cameras.HasPreTriggerRing(cameraId) && before < preWanted && cameras.Get(cameraId).Ring.MaxBytes < preWanted * frameBytes)
+                var capture = await captures[cameraId];
+                taken.Add((cameraId, capture.Shots));
+                var result = capture.Result;
+                AddMissing(cameraId, result.AtAndPost, result.AtMissing is { } why
+                    ? $"{why}; a late photo will be taken when the camera delivers one"
+                    : "the camera delivered fewer frames than the plan asks for");
+                if (result.AtMissing is { } reason)
                 {
-                    // A ring too small for the step is a configuration fault; a ring still filling after start is not.
-                    findings.Add(point.Procedure.NewFinding(FindingCodes.PreTriggerUnavailable, $"step '{decision.Step.Id}' asks for {preWanted} frames from before the trigger but camera {cameraId}'s ring holds only {before} of its frames (raise its PreTriggerMegabytes)", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
+                    withoutPhoto.Add(cameraId);
+                    late.Add((cameraId, reason));
                 }
+
+                CheckPreTrigger(cameraId, result);
             }
             catch (CameraUnavailableException ex)
             {
                 Log.CameraMissing(logger, cameraId, ex.Message);
+                withoutPhoto.Add(cameraId);
                 AddMissing(cameraId, 0, ex.Message);
             }
         }
 
         foreach (var (cameraId, shots) in taken)
         {
-            var settings = cameras.Settings[cameraId];
             var photo = 0;
-            foreach (var (frame, quality) in shots)
+            foreach (var shot in shots)
             {
                 photo++;
-                var jpeg = JpegEncoder.Encode(frame.Image, settings.JpegQuality);
-                var clock = clockTrust.Sample();
-                if (clock.JumpMs is { } jump)
-                {
-                    findings.Add(point.Procedure.NewFinding(FindingCodes.ClockJump, $"wall clock jumped {jump} ms against the monotonic clock", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
-                }
-
-                var frameFindings = quality.Findings(cameraId).Select(f => point.Procedure.NewFinding(FindingCodes.BadFrame, f, decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId)).ToList();
-                List<Finding> shotFindings = [.. findings, .. frameFindings];
-                var stamp = new PhotoStamp(cameraId, photo, Math.Max(photos, shots.Count), clock);
-                var record = await outbox.AppendAsync((sequence, prevHash) => Build(sequence, prevHash, trigger, decision, frame, stamp, jpeg, shotFindings, quality), jpeg, cancellationToken);
-                cameras.KeepOverlay(record, jpeg);
+                var record = await RecordAsync(trigger, decision, cameraId, shot, new PhotoNumber(photo, Math.Max(photos, shots.Count)), findings, null, cancellationToken);
                 recordIds.Add(record.RecordId);
-                Report(frameFindings);
-                Log.Recorded(logger, record.Sequence, record.PointId, record.Step.Id, cameraId, record.Frame.AgeMs);
             }
         }
 
         if (recordIds.Count == 0)
         {
             point.Procedure.Defer(findings); // no record carried them: the next record of the point will
+        }
+
+        foreach (var (cameraId, reason) in late)
+        {
+            TakeLatePhoto(trigger, decision, cameraId, reason, [.. findings], ledger, cancellationToken);
         }
 
         void AddMissing(string cameraId, int taken, string error)
@@ -184,10 +190,58 @@ public sealed partial class EvidenceRecorder(
             }
         }
 
+        void CheckPreTrigger(string cameraId, CaptureResult result)
+        {
+            var preWanted = request.PreTrigger ?? cameras.Settings[cameraId].PreTriggerPhotos;
+            if (!cameras.HasPreTriggerRing(cameraId) || result.Pre >= preWanted)
+            {
+                return;
+            }
+
+            var frameBytes = result.Shots.Count > 0 ? result.Shots[0].Frame.Bytes : 0;
+            if (cameras.Get(cameraId).Ring.MaxBytes < preWanted * frameBytes)
+            {
+                // A ring too small for the step is a configuration fault; a ring still filling after start is not.
+                findings.Add(point.Procedure.NewFinding(FindingCodes.PreTriggerUnavailable, $"step '{decision.Step.Id}' asks for {preWanted} frames from before the trigger but camera {cameraId}'s ring holds only {result.Pre} of its frames (raise its PreTriggerMegabytes)", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
+            }
+            else if (result.PreBeforeEdge > result.Pre || (cameras.Get(cameraId).FirstFrameAt is { } first && first <= trigger.EdgeTime - cameras.Get(cameraId).Ring.Window))
+            {
+                // Older frames were left out (from before the previous trigger, or already another record's photo), or the
+                // ring had its whole window before the edge (not still filling after start): fewer new frames than asked.
+                // Older frames exist but are from before the previous trigger, or already another record's photo: never repeated.
+                var since = moment.PreviousEdge is { } previous ? $" since the previous trigger at {previous:HH:mm:ss.fff}" : "";
+                findings.Add(point.Procedure.NewFinding(FindingCodes.PreTriggerUnavailable, $"step '{decision.Step.Id}' asks for {preWanted} frames from before the trigger but camera {cameraId} produced only {result.Pre} new frame(s){since}; an older photo is not repeated", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
+            }
+        }
+
         Report(findings);
-        return new TriggerOutcome(trigger.PointId, decision.Step.Id, recordIds, [.. findings.Select(f => f.ToString())]);
+        return new TriggerOutcome(trigger.PointId, decision.Step.Id, recordIds, [.. findings.Select(f => f.ToString())]) { CamerasWithoutPhoto = withoutPhoto };
     }
 
+    /// <summary>Encodes one photo and writes its record durably; keeps its overlay copy and reports its frame findings.</summary>
+    private async Task<EvidenceRecord> RecordAsync(TriggerEvent trigger, StepDecision decision, string cameraId, CapturedFrame shot, PhotoNumber number, List<Finding> findings, LateStamp? late, CancellationToken cancellationToken)
+    {
+        var point = procedures.Get(trigger.PointId);
+        var settings = cameras.Settings[cameraId];
+        var (frame, quality, role) = shot;
+        var jpeg = JpegEncoder.Encode(frame.Image, settings.JpegQuality);
+        var clock = clockTrust.Sample();
+        if (clock.JumpMs is { } jump)
+        {
+            findings.Add(point.Procedure.NewFinding(FindingCodes.ClockJump, $"wall clock jumped {jump} ms against the monotonic clock", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
+        }
+
+        var frameFindings = quality.Findings(cameraId).Select(f => point.Procedure.NewFinding(FindingCodes.BadFrame, f, decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId)).ToList();
+        List<Finding> shotFindings = [.. findings, .. frameFindings];
+        var stamp = new PhotoStamp(cameraId, number.Number, number.Of, clock, role, late);
+        var record = await outbox.AppendAsync((sequence, prevHash) => Build(sequence, prevHash, trigger, decision, frame, stamp, jpeg, shotFindings, quality), jpeg, cancellationToken);
+        cameras.KeepOverlay(record, jpeg);
+        Report(frameFindings);
+        var offset = record.Frame.OffsetMs ?? 0;
+        Log.Recorded(logger, record.Sequence, record.PointId, record.Step.Id, cameraId, role, offset, frame.ProducedBasis, record.Trigger.Holder ?? "-");
+        Recorded?.Invoke(this, record);
+        return record;
+    }
     private void Report(List<Finding> findings)
     {
         foreach (var finding in findings)
@@ -198,7 +252,7 @@ public sealed partial class EvidenceRecorder(
 
     private EvidenceRecord Build(long sequence, string prevHash, TriggerEvent trigger, StepDecision decision, Frame frame, PhotoStamp photo, byte[] jpeg, List<Finding> findings, FrameQuality quality)
     {
-        var age = timeProvider.GetElapsedTime(trigger.EdgeTimestamp, frame.Timestamp);
+        var offset = Math.Round((frame.ProducedAt - trigger.EdgeTime).TotalMilliseconds, 1);
         var record = new EvidenceRecord
         {
             RecordId = Guid.CreateVersion7(timeProvider.GetUtcNow()),
@@ -221,8 +275,16 @@ public sealed partial class EvidenceRecorder(
                 Photo = photo.Number,
                 PhotosRequired = photo.Of,
             },
-            Trigger = new TriggerStamp(trigger.Kind.ToString(), trigger.Source, trigger.Input, trigger.EdgeTime, trigger.Operator),
-            Frame = new FrameStamp(photo.CameraId, frame.Sequence, frame.ArrivedAt, Math.Round(age.TotalMilliseconds, 1), frame.Width, frame.Height) { Quality = quality },
+            Trigger = new TriggerStamp(trigger.Kind.ToString(), trigger.Source, trigger.Input, trigger.EdgeTime, trigger.Operator) { Holder = decision.Holder },
+            Frame = new FrameStamp(photo.CameraId, frame.Sequence, frame.ArrivedAt, frame.Width, frame.Height)
+            {
+                ProducedAt = frame.ProducedAt,
+                ProducedBasis = frame.ProducedBasis,
+                OffsetMs = offset,
+                Role = photo.Role,
+                Late = photo.Late,
+                Quality = quality,
+            },
             Image = new ImageStamp(Convert.ToHexStringLower(SHA256.HashData(jpeg)), jpeg.Length),
             CreatedAt = timeProvider.GetUtcNow(),
             Findings = [.. findings.Select(f => f.ToString())],
@@ -232,12 +294,14 @@ public sealed partial class EvidenceRecorder(
         return EvidenceSignature.Sign(record, deviceKey.Key);
     }
 
-    private sealed record PhotoStamp(string CameraId, int Number, int Of, ClockStamp Clock);
+    private sealed record PhotoStamp(string CameraId, int Number, int Of, ClockStamp Clock, FrameRole Role, LateStamp? Late);
+
+    private sealed record PhotoNumber(int Number, int Of);
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Record #{Sequence} at {PointId}, step {StepId}, camera {CameraId}, frame age {AgeMs} ms")]
-        public static partial void Recorded(ILogger logger, long sequence, string pointId, string stepId, string cameraId, double ageMs);
+        [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Record #{Sequence} at {PointId}, step {StepId}, camera {CameraId}: {Role} photo produced {OffsetMs} ms from the trigger (negative = before), basis {Basis}, holder {Holder}")]
+        public static partial void Recorded(ILogger logger, long sequence, string pointId, string stepId, string cameraId, FrameRole role, double offsetMs, ProducedBasis basis, string holder);
 
         [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Trigger at {PointId} ({Kind}) could not be recorded")]
         public static partial void TriggerFailed(ILogger logger, Exception exception, string pointId, TriggerKind kind);

@@ -51,6 +51,9 @@ public static class FindingCodes
     /// <summary>A trigger was refused because the outbox's disk is full; nothing of it was recorded.</summary>
     public const string OutboxDiskFull = "outbox-disk-full";
 
-    /// <summary>A step asked for frames from before its trigger but the camera keeps no pre-trigger ring.</summary>
+    /// <summary>
+    /// A step asked for frames from before its trigger but the camera keeps no pre-trigger ring, its ring is too small,
+    /// or it produced fewer new frames since the point's previous trigger (an older photo is never repeated).
+    /// </summary>
     public const string PreTriggerUnavailable = "pre-trigger-unavailable";
 }

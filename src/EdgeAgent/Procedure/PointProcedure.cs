@@ -15,9 +15,10 @@ public sealed class PointProcedure
     private PointState state;
     private bool timerRequested;
 
-    public PointProcedure(string pointId, ProcedureTemplate template, PointStateStore? store = null)
+    public PointProcedure(string pointId, ProcedureTemplate template, PointStateStore? store = null, TimeSpan? badgeWindow = null)
     {
         PointId = pointId;
+        BadgeWindow = badgeWindow ?? LockHolder.DefaultBadgeWindow;
         Template = template;
         this.store = store;
         state = new PointState { PointId = pointId, ProcedureId = template.Id, ProcedureVersion = template.Version };
@@ -39,6 +40,9 @@ public sealed class PointProcedure
     public string PointId { get; }
 
     public ProcedureTemplate Template { get; }
+
+    /// <summary>How long before a lock closes a badge scanned at the point binds the lock to the badge's holder.</summary>
+    public TimeSpan BadgeWindow { get; }
 
     /// <summary>Set when the saved state was unreadable and moved to this path at start.</summary>
     public string? Quarantined { get; }

@@ -27,6 +27,14 @@ public sealed record PointState
 
     public IReadOnlyList<string> LocksOn { get; init; } = [];
 
+    /// <summary>Whose personal lock each lock input is in this job (configured holder or badge bound at lock-on).</summary>
+    public IReadOnlyDictionary<string, string> LockHolders { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The last badge scanned at the point and not yet bound to a lock, and when.</summary>
+    public string? LastBadge { get; init; }
+
+    public DateTimeOffset? LastBadgeAt { get; init; }
+
     /// <summary>Findings raised between records (timeouts), stamped into the next record of the point.</summary>
     public IReadOnlyList<Finding> Pending { get; init; } = [];
 }

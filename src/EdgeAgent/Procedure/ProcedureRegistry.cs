@@ -34,7 +34,7 @@ public sealed class ProcedureRegistry
                 throw new ConfigException([$"Points:{point.Id}:Procedure: unknown procedure '{point.Procedure}'; valid: {string.Join(", ", Templates.Keys)}"]);
             }
 
-            points[point.Id] = new PointEntry(point, new PointProcedure(point.Id, template, store));
+            points[point.Id] = new PointEntry(point, new PointProcedure(point.Id, template, store, TimeSpan.FromSeconds(point.BadgeBindSeconds)));
         }
     }
 

@@ -93,6 +93,11 @@ public static class ProcedureTemplateValidator
             errors.Add($"{path}.capture.intervalMs: {step.Capture.IntervalMs} is out of range; 50 to 60000 ms between post-trigger frames");
         }
 
+        if (step.Capture.SettleMs is < 0 or > 60_000)
+        {
+            errors.Add($"{path}.capture.settleMs: {step.Capture.SettleMs} is out of range; 0 to 60000 ms after the edge before the at photo");
+        }
+
         foreach (var (confirm, i) in step.Confirm.Select((c, i) => (c, i)))
         {
             if (confirm != "badge")

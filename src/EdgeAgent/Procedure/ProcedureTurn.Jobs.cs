@@ -57,5 +57,5 @@ internal sealed partial class ProcedureTurn
         return decision;
     }
 
-    private void Close() => State = State with { WorkOrderId = null, StartedBy = null, StartedAt = null, Operators = [], Reached = -1, StepEnteredAt = null, TimeoutReported = false };
+    private void Close() => State = State with { WorkOrderId = null, StartedBy = null, StartedAt = null, Operators = [], Reached = -1, StepEnteredAt = null, TimeoutReported = false, LockHolders = new Dictionary<string, string>(StringComparer.Ordinal) };
 }

@@ -33,6 +33,7 @@ internal sealed partial class ProcedureTurn(PointProcedure point, PointState sta
         }
 
         TrackLocks();
+        TrackHolder();
         if (trigger.Source == LockInputService.ReconciliationSource)
         {
             Add(FindingCodes.InputChangedWhileDown, $"lock '{trigger.Input}' {trigger.Note ?? "changed while the agent was down"}: it changed at an unknown time while the agent was down");
@@ -49,6 +50,12 @@ internal sealed partial class ProcedureTurn(PointProcedure point, PointState sta
         var target = quietStart ? -1 : StepMatcher.FindTarget(Template, State.Reached, trigger, locks.Count);
         if (target < 0)
         {
+            if (trigger.Kind == TriggerKind.Scan && trigger.Operator is not null && !quietStart)
+            {
+                // A badge scanned during the job identifies a worker (and binds the next lock to close): not a step, no photo.
+                return Decision(Math.Max(State.Reached, 0)) with { Capture = false };
+            }
+
             if (!quietStart && trigger.Kind is not (TriggerKind.LockOn or TriggerKind.LockOff))
             {
                 var expected = State.Reached + 1 < Template.Steps.Count ? Template.Steps[State.Reached + 1].Id : "(end)";
@@ -132,6 +139,7 @@ internal sealed partial class ProcedureTurn(PointProcedure point, PointState sta
         StartedAt = State.StartedAt,
         Operators = State.Operators,
         StepEnteredAt = State.StepEnteredAt,
+        Holder = holder,
     };
 
     private void Add(string code, string message, string? stepId = null) =>

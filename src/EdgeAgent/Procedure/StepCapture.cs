@@ -18,6 +18,12 @@ public sealed record StepCapture
     /// <summary>Milliseconds between post-trigger frames; null: the camera's <c>PhotoIntervalMs</c>.</summary>
     public int? IntervalMs { get; init; }
 
+    /// <summary>
+    /// Milliseconds after the edge before the <c>at</c> photo is due: it is the first frame produced at or after
+    /// edge + settle (e.g. 1000: the hand is out of the picture once the lock has closed). Default 0.
+    /// </summary>
+    public int SettleMs { get; init; }
+
     /// <summary>Frames at and after the trigger: <see cref="Photos"/>, or more when <see cref="PostFrames"/> asks for more.</summary>
     public int PostTrigger => Math.Max(Photos, PostFrames ?? 0);
 }

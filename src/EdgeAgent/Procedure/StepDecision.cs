@@ -27,6 +27,9 @@ public sealed record StepDecision(string WorkOrderId, string ProcedureId, Proced
 
     public DateTimeOffset? StepEnteredAt { get; init; }
 
+    /// <summary>For lock-on and lock-off: whose personal lock it is, or <see cref="LockHolder.Unknown"/>; null for other triggers.</summary>
+    public string? Holder { get; init; }
+
     /// <summary><c>open</c>, <c>completed</c> or <c>aborted</c>.</summary>
     public string Status => Aborted ? "aborted" : Completed ? "completed" : "open";
 }

@@ -44,6 +44,12 @@ public static class JobAnalyzer
                 Add(FindingKind.BadFrame, ReportMessage.Of("finding.image", ("sequence", record.Sequence), ("camera", record.Frame.CameraId), ("problem", imageProblem)), record.Sequence);
             }
 
+            // A /2 record that calls a frame produced before the edge its at or post photo contradicts itself.
+            if (record.Frame.Role is { } role && role != Capture.FrameRole.Pre && record.Frame.Late is null && record.Frame.OffsetMs is < 0 and { } early)
+            {
+                Add(FindingKind.BadFrame, ReportMessage.Of("finding.before-trigger", ("sequence", record.Sequence), ("camera", record.Frame.CameraId), ("role", role.ToString().ToLowerInvariant()), ("ms", Math.Round(-early))), record.Sequence);
+            }
+
             if (record.CreatedAt < record.Trigger.EdgeTime - ClockTolerance)
             {
                 Add(FindingKind.UnsynchronisedClock, ReportMessage.Of("finding.created-before-trigger", ("sequence", record.Sequence), ("seconds", Seconds(record.Trigger.EdgeTime - record.CreatedAt))), record.Sequence);
@@ -65,7 +71,8 @@ public static class JobAnalyzer
                 Add(FindingKind.UnsynchronisedClock, ReportMessage.Of("finding.clock-back", ("seconds", Seconds(before.CreatedAt - after.CreatedAt)), ("before", before.Sequence), ("after", after.Sequence)), after.Sequence);
             }
 
-            if (after.Step.Advanced && before.Step.Index > after.Step.Index)
+            // A late photo (the camera returned after the job moved on) belongs to its earlier step by design.
+            if (after.Step.Advanced && before.Step.Index > after.Step.Index && after.Frame.Late is null)
             {
                 Add(FindingKind.OutOfOrder, ReportMessage.Of("finding.step-after-later", ("step", after.Step.Id), ("sequence", after.Sequence), ("later", before.Step.Id)), after.Sequence);
             }
@@ -114,6 +121,12 @@ public static class JobAnalyzer
             }
         }
     }
+
+    /// <summary>
+    /// The offset of a frame that does not show its trigger's moment, or null. Schema /2: a <c>pre</c> photo is
+    /// before the trigger by design, and a <c>late</c> photo carries its own photo-missing finding; an <c>at</c> or
+    /// <c>post</c> photo produced before the edge, or long after it, is wrong. Schema /1: arrival age out of range.
+    /// </summary>
 
     /// <summary>Finding codes devices put before a colon (<c>code: message</c>), by the kind a reader looks for.</summary>
     private static readonly Dictionary<string, FindingKind> Codes = new(StringComparer.Ordinal)

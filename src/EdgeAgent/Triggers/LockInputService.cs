@@ -161,6 +161,7 @@ public sealed partial class LockInputService(
         {
             Group = transition,
             LocksHeld = group.Held,
+            Holder = watch.Input.Holder,
             Note = note,
         });
         writer?.Request(Snapshot());

@@ -48,6 +48,9 @@ public sealed record TriggerEvent(string PointId, TriggerKind Kind, string Sourc
     /// <summary>For lock events: whether this lock was the point's first on or last off (group lockout).</summary>
     public LockGroupTransition Group { get; init; }
 
+    /// <summary>For lock events: the worker the input names as its lock's holder (<c>Inputs:N:Holder</c>), if any.</summary>
+    public string? Holder { get; init; }
+
     /// <summary>For lock events: the locks of the point still on after this event (null when the source does not know).</summary>
     public IReadOnlyList<string>? LocksHeld { get; init; }
 
@@ -62,4 +65,11 @@ public sealed record TriggerEvent(string PointId, TriggerKind Kind, string Sourc
 }
 
 /// <summary>The result of handling a trigger: which records were durably written.</summary>
-public sealed record TriggerOutcome(string PointId, string? StepId, IReadOnlyList<Guid> RecordIds, IReadOnlyList<string> Findings);
+public sealed record TriggerOutcome(string PointId, string? StepId, IReadOnlyList<Guid> RecordIds, IReadOnlyList<string> Findings)
+{
+    /// <summary>Cameras of the step that gave no photo produced after the edge in time (a late photo follows when they return).</summary>
+    public IReadOnlyList<string> CamerasWithoutPhoto { get; init; } = [];
+
+    /// <summary>False when the step's photo is missing from a camera: callers must not report success.</summary>
+    public bool Ok => CamerasWithoutPhoto.Count == 0;
+}

@@ -61,7 +61,10 @@ public sealed class DeviceCommandHandler(
 
         // Answered once the trigger's records are durably in the outbox.
         var outcome = await bus.PublishAndWaitAsync(trigger, cancellationToken).WaitAsync(CaptureTimeout, timeProvider, cancellationToken);
-        return CommandResult.Success(new { point = outcome.PointId, workOrder = procedures.Get(point).Procedure.WorkOrderId ?? command.WorkOrder ?? (command.Name == DeviceCommand.AbortWorkOrder ? open : null), step = outcome.StepId, records = outcome.RecordIds, findings = outcome.Findings });
+        var result = new { point = outcome.PointId, workOrder = procedures.Get(point).Procedure.WorkOrderId ?? command.WorkOrder ?? (command.Name == DeviceCommand.AbortWorkOrder ? open : null), step = outcome.StepId, records = outcome.RecordIds, findings = outcome.Findings };
+        return outcome.Ok
+            ? CommandResult.Success(result)
+            : new CommandResult(false, result, $"no photo produced after the trigger from camera {string.Join(", ", outcome.CamerasWithoutPhoto)}; a late photo will be taken when it delivers one");
     }
 
     private TriggerEvent Trigger(string point, string input) =>

@@ -69,9 +69,9 @@ public static class ChainVerifier
             return (null, Fail(Checks.Parse, $"record does not parse: {ex.Message}", stored.NameSequence));
         }
 
-        if (record.Schema != EvidenceRecord.SchemaV1)
+        if (!EvidenceRecord.KnownSchemas.Contains(record.Schema))
         {
-            return (record, Fail(Checks.Parse, $"schema '{record.Schema}' is not {EvidenceRecord.SchemaV1}", record.Sequence));
+            return (record, Fail(Checks.Parse, $"schema '{record.Schema}' is not one of {string.Join(", ", EvidenceRecord.KnownSchemas)}", record.Sequence));
         }
 
         if (record.DeviceId != deviceId)

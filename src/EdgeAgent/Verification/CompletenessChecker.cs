@@ -52,7 +52,8 @@ public static class CompletenessChecker
                 var expected = step.Capture.Cameras.Count > 0 ? step.Capture.Cameras : cameras;
                 foreach (var camera in expected)
                 {
-                    var photos = items.Count(r => r.Record.Step.Advanced && r.Record.Step.Id == step.Id && r.Record.Frame.CameraId == camera);
+                    // Pre-trigger photos show the moments before the step, not the step: only at and post photos count (/1 records have no role).
+                    var photos = items.Count(r => r.Record.Step.Advanced && r.Record.Step.Id == step.Id && r.Record.Frame.CameraId == camera && r.Record.Frame.Role != Capture.FrameRole.Pre);
                     if (photos < step.Capture.Photos)
                     {
                         failures.Add(new(deviceId, where, null, Checks.Completeness,

@@ -15,7 +15,10 @@ public sealed record OverlayFields(
     string Trigger,
     DateTimeOffset Time)
 {
-    /// <summary>The fields as an evidence record states them; the time is the frame's arrival.</summary>
+    /// <summary>For lock records: whose personal lock it is, or <c>unknown</c>; null for other triggers.</summary>
+    public string? Holder { get; init; }
+
+    /// <summary>The fields as an evidence record states them; the time is when the frame was produced (arrival in /1 records).</summary>
     public static OverlayFields From(EvidenceRecord record) => new(
         record.SiteId,
         record.PointId,
@@ -25,7 +28,10 @@ public sealed record OverlayFields(
         record.Step.Id,
         record.Trigger.Operator,
         $"{record.Trigger.Kind} {record.Trigger.Source} {record.Trigger.Input}",
-        record.Frame.ArrivedAt);
+        record.Frame.ProducedAt ?? record.Frame.ArrivedAt)
+    {
+        Holder = record.Trigger.Holder,
+    };
 
     /// <summary>The option's line templates with the fields filled in.</summary>
     public IReadOnlyList<string> Lines(OverlayOptions options)
@@ -40,7 +46,8 @@ public sealed record OverlayFields(
             ["workOrder"] = WorkOrder,
             ["step"] = StepNames.GetValueOrDefault(options.Language) ?? StepNames.GetValueOrDefault("en") ?? StepId,
             ["operator"] = Operator ?? "-",
-            ["trigger"] = Trigger,
+            ["trigger"] = Holder is null ? Trigger : $"{Trigger} · lock of {Holder}",
+            ["holder"] = Holder ?? "-",
             ["local"] = local.ToString("yyyy-MM-dd HH:mm:ss.fff zzz", CultureInfo.InvariantCulture),
             ["utc"] = Time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture),
         };

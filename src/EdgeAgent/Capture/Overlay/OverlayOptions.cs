@@ -4,8 +4,9 @@ namespace EdgeAgent.Capture.Overlay;
 
 /// <summary>
 /// Layout and fields of the burned-in text on the overlay copy. Each line is a template with fields in braces:
-/// <c>{site}</c>, <c>{point}</c>, <c>{step}</c>, <c>{workOrder}</c>, <c>{operator}</c>, <c>{trigger}</c>,
-/// <c>{camera}</c>, <c>{local}</c>, <c>{utc}</c>. Configured under <c>Overlay</c> of a camera.
+/// <c>{site}</c>, <c>{point}</c>, <c>{step}</c>, <c>{workOrder}</c>, <c>{operator}</c>, <c>{trigger}</c> (on lock
+/// records followed by "lock of" its holder), <c>{holder}</c>, <c>{camera}</c>, <c>{local}</c>, <c>{utc}</c>.
+/// Configured under <c>Overlay</c> of a camera.
 /// </summary>
 public sealed class OverlayOptions
 {

@@ -29,6 +29,9 @@ public sealed record FrameQuality(
     public const string SceneMismatch = "scene-mismatch";
     public const string PersonInView = "person-in-view";
 
+    /// <summary>How long, in ms, the picture had not advanced when this frame arrived; null when it just changed.</summary>
+    public double? UnchangedMs { get; init; }
+
     /// <summary>People the HOG detector found, at steps that ask for the check; null where it did not run.</summary>
     public int? People { get; init; }
 
@@ -38,7 +41,7 @@ public sealed record FrameQuality(
     /// <summary>Findings for the evidence record, one per flag, naming the camera.</summary>
     public IEnumerable<string> Findings(string cameraId) => Flags.Select(flag => flag switch
     {
-        Frozen => $"camera {cameraId}: frame frozen (identical to the {UnchangedFrames} before it); not valid evidence",
+        Frozen => $"camera {cameraId}: frame frozen (picture unchanged for {UnchangedMs / 1000:0.#} s, {UnchangedFrames} frames); not valid evidence",
         Blank => $"camera {cameraId}: frame blank or signal lost; not valid evidence",
         Covered => $"camera {cameraId}: lens covered (dark and featureless); not valid evidence",
         PersonInView => $"camera {cameraId}: {People} person(s) in view",

@@ -13,9 +13,11 @@ public static class FrameQualityAnalyzer
     private const int UniformBand = 16;
 
     public static FrameQuality Analyze(Frame frame, QualityThresholds thresholds, RawFrame? reference = null, bool checkPeople = false) =>
-        Analyze(frame.Image, frame.UnchangedFrames, thresholds, reference, checkPeople);
+        Analyze(frame.Image, frame.UnchangedFrames, frame.UnchangedFor, thresholds, reference, checkPeople);
 
-    public static FrameQuality Analyze(RawFrame image, int unchangedFrames, QualityThresholds thresholds, RawFrame? reference = null, bool checkPeople = false)
+    /// <param name="unchangedFrames">Frames in a row before this one with the same picture (or camera time).</param>
+    /// <param name="unchangedFor">How long the picture had not advanced; <c>frozen</c> from <see cref="QualityThresholds.FrozenAfterSeconds"/> on.</param>
+    public static FrameQuality Analyze(RawFrame image, int unchangedFrames, TimeSpan unchangedFor, QualityThresholds thresholds, RawFrame? reference = null, bool checkPeople = false)
     {
         using var grey = AnalysisGrey(image);
         using var laplacian = new Mat();
@@ -27,7 +29,8 @@ public static class FrameQualityAnalyzer
         double? scene = reference is null ? null : SceneMatcher.Score(image, reference);
 
         var flags = new List<string>();
-        if (unchangedFrames >= thresholds.FrozenAfterFrames)
+        // By time, not by frame count: a decoder repeating a frame or two is not a frozen camera.
+        if (unchangedFrames > 0 && unchangedFor.TotalSeconds >= thresholds.FrozenAfterSeconds)
         {
             flags.Add(FrameQuality.Frozen);
         }
@@ -50,6 +53,7 @@ public static class FrameQualityAnalyzer
         return new FrameQuality(Math.Round(sharpness, 1), Math.Round(mean.Val0, 1), Math.Round(std.Val0, 1), Math.Round(uniform, 3), unchangedFrames, scene is { } s ? Math.Round(s, 3) : null, flags)
         {
             People = people,
+            UnchangedMs = unchangedFrames > 0 ? Math.Round(unchangedFor.TotalMilliseconds) : null,
         };
     }
 

@@ -25,7 +25,10 @@ public sealed class QualityThresholds
     [Range(-1.0, 1.0)]
     public double MinSceneMatch { get; set; } = 0.6;
 
-    /// <summary>Identical frames in a row from which a frame is <c>frozen</c>.</summary>
-    [Range(1, 1000)]
-    public int FrozenAfterFrames { get; set; } = 1;
+    /// <summary>
+    /// Seconds for which the picture (or the stream's own timestamps) must not advance before a frame is <c>frozen</c>.
+    /// Judged by time, not by frame count, so a decoder repeating a frame is never called frozen.
+    /// </summary>
+    [Range(0.1, 3600)]
+    public double FrozenAfterSeconds { get; set; } = 3;
 }

@@ -69,8 +69,9 @@ public static class CameraCheck
         }
 
         // The same analyzer that judges evidence photos; frozen = the last frame is identical to the first.
+        // Doctor's own rule: every frame of its short look identical counts as unchanged for the whole frozen window.
         var unchanged = count > 1 && FrameFingerprint.Of(first!) == FrameFingerprint.Of(last) ? count - 1 : 0;
-        var quality = FrameQualityAnalyzer.Analyze(last, unchanged, camera.Quality, reference);
+        var quality = FrameQualityAnalyzer.Analyze(last, unchanged, unchanged > 0 ? TimeSpan.FromSeconds(camera.Quality.FrozenAfterSeconds) : TimeSpan.Zero, camera.Quality, reference);
         var scene = quality.SceneMatch is { } match ? $", scene match {match:0.00}" : "";
         var detail = $"{count} frames {last.Width}x{last.Height}, sharpness {quality.Sharpness:0}{scene}";
         if (quality.Flags.Contains(FrameQuality.Frozen))
