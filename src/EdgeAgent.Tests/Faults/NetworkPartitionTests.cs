@@ -152,7 +152,7 @@ public sealed class NetworkPartitionTests(Xunit.Abstractions.ITestOutputHelper o
         var stored = collector.Stored;
         Assert.Equal(answered.Order(), stored.Select(r => r.RecordId).Order());
         Assert.Equal(Enumerable.Range(1, answered.Count).Select(s => (long)s), stored.Select(r => r.Sequence).Order());
-        Assert.Equal(answered.Count, collector.Service.Store.Enumerate().Count());
+        Assert.Equal(answered.Count, collector.Service.Store.List().Count());
         Assert.Equal(answered.Count, collector.Service.Intake.Index.CountByDevice()["test-device"]);
         output.WriteLine($"keep-alive {KeepAliveSeconds} s; health showed the broker disconnected {noticed.TotalSeconds:0.0} s after the cut; " +
             $"{answered.Count} records, all stored once {healed.Elapsed.TotalSeconds:0.0} s after the link came back; 0 lost, 0 duplicates");

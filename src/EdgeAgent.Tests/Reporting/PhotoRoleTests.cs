@@ -22,10 +22,21 @@ public sealed class PhotoRoleTests : IDisposable
         DateTimeOffset? edge = null;
         foreach (var offset in offsets)
         {
-            store.Add(step, trigger, advanced: edge is null, ageMs: offset, bend: r =>
+            store.Add(step, trigger, advanced: edge is null, offsetMs: offset, bend: r =>
             {
                 edge ??= r.Trigger.EdgeTime;
                 return r with { Trigger = r.Trigger with { EdgeTime = edge.Value }, Frame = r.Frame with { ArrivedAt = edge.Value.AddMilliseconds(offset) } };
+            }, bendJson: json =>
+            {
+                // Written as an older device wrote it: schema /1 states only the arrival age.
+                json["schema"] = "edgeagent.evidence/1";
+                var frame = json["frame"]!.AsObject();
+                foreach (var member in new[] { "producedAt", "producedBasis", "offsetMs", "role" })
+                {
+                    frame.Remove(member);
+                }
+
+                frame["ageMs"] = offset;
             });
         }
     }

@@ -22,7 +22,7 @@ public sealed partial class ReportTravelsTests(ITestOutputHelper output) : IDisp
     {
         var store = new EvidenceStoreBuilder(temp.Combine("store"));
         store.AddCleanJob();
-        store.Add("lock-removed", "LockOff", advanced: false, ageMs: -400,
+        store.Add("lock-removed", "LockOff", advanced: false, offsetMs: -400,
             bend: r => r with { Findings = ["unlock-before-zero-energy: lock lock-a came off before 'zero-energy-verified'", "something the device noticed"] },
             bendJson: j => j["clock"] = new System.Text.Json.Nodes.JsonObject { ["synchronized"] = false, ["monotonicMs"] = 1000 });
 
