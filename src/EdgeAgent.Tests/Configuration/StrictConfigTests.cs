@@ -14,7 +14,7 @@ public sealed class StrictConfigTests
         { "Gpoi", "{\"Driver\":\"simulated\"}", "Gpoi: unknown key; did you mean Gpio?" },
         { "Cameras:0:Fsp", "10", "Cameras:0:Fsp: unknown key; did you mean Cameras:0:Fps?" },
         { "Broker:Urll", "\"mqtt://127.0.0.1:1\"", "Broker:Urll: unknown key; did you mean Broker:Url?" },
-        { "Inputs:0:Pin", "17", "Inputs:0:Pin: unknown key; valid here: ActiveLow, Bias, Chip, ChipName, DebounceMs, Id, Line, Point" },
+        { "Inputs:0:Pin", "17", "Inputs:0:Pin: unknown key; valid here: ActiveLow, Bias, Chip, ChipName, DebounceMs, Holder, Id, Line, Point" },
         { "Cameras:0:Fps", "\"ten\"", "Cameras:0:Fps: \"ten\" is not a whole number" },
         { "Inputs:0:ActiveLow", "\"yes\"", "Inputs:0:ActiveLow: \"yes\" is not true or false" },
         { "Inputs:0:DebounceMs", "\"50ms\"", "Inputs:0:DebounceMs: \"50ms\" is not a whole number" },
