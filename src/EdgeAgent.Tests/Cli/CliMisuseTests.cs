@@ -35,7 +35,7 @@ public sealed class CliMisuseTests(CliMisuseTests.RunningAgent agent) : IClassFi
         { "status --config /nonexistent/edgeagent.json", 78, "/nonexistent/edgeagent.json" },
         { "key --config {typo}", 78, "did you mean Gpio?" },
         { "run --config {typo}", 78, "Gpoi: unknown key; did you mean Gpio?" },
-        { "verify /nonexistent/store", 64, "is not a directory" },
+        { "verify /nonexistent/store", 64, "is neither a directory nor an s3://bucket location" },
     };
 
     [Theory]

@@ -35,7 +35,7 @@ public sealed class MqttMannersTests
         // Plain logs (no systemd): one line per event, with a UTC timestamp, the level and the event id.
         lock (agent.Output)
         {
-            Assert.Contains(agent.Output, line => line.Contains("[5006] Stopping: retained status set to offline", StringComparison.Ordinal));
+            Assert.Contains(agent.Output, line => line.Contains("[5008] Stopping: retained status set to offline", StringComparison.Ordinal));
             Assert.All(agent.Output.Where(line => line.Length > 0), line => Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z (info|warn|fail|crit|dbug|trce): \S+\[\d+\] ", line));
         }
         lock (broker.Log)
@@ -80,10 +80,12 @@ public sealed class MqttMannersTests
 
         await harness.StartAsync();
         var seen = new List<double>();
+        var attempts = 0;
         for (var i = 0; i < 6; i++)
         {
             var delay = await delays.Reader.ReadAsync().AsTask().WaitAsync(Bound);
             seen.Add(delay.TotalSeconds);
+            attempts = harness.Uplink.Attempts; // before advancing: the next attempt starts as soon as the delay is over
             time.Advance(delay);
         }
 
@@ -94,6 +96,6 @@ public sealed class MqttMannersTests
         }
 
         Assert.InRange(seen[^1], 32 * 0.8, 32 * 1.2);
-        Assert.Equal(6, harness.Uplink.Attempts);
+        Assert.Equal(6, attempts);
     }
 }
