@@ -130,6 +130,9 @@ public sealed class TelemetryQueue : IDisposable
         }
     }
 
+    /// <summary>Raised after a sent message was removed (from the uplink's thread; keep handlers short).</summary>
+    public event EventHandler<long>? Removed;
+
     public void Remove(long id)
     {
         lock (sync)
@@ -140,9 +143,11 @@ public sealed class TelemetryQueue : IDisposable
             }
             catch (SqliteException ex) when (OutboxDiskFullException.IsDiskFull(ex))
             {
-                // sent once more later: telemetry needs no exactly-once
+                return; // sent once more later: telemetry needs no exactly-once
             }
         }
+
+        Removed?.Invoke(this, id);
     }
 
     /// <summary>Count and bytes queued.</summary>
