@@ -53,7 +53,7 @@ public sealed class ChainHeadRollbackTests(ITestOutputHelper output) : IDisposab
         var state = temp.Combine("agent");
         var config = AgentConfig.Baseline(state, broker.Url);
         config["Cameras"] = new JsonArray(new JsonObject { ["Id"] = "cam-1", ["Kind"] = "synthetic", ["Width"] = 640, ["Height"] = 480, ["Fps"] = 10 });
-        config["Broker"] = new JsonObject { ["Url"] = broker.Url, ["ReceiptTimeoutSeconds"] = 2 };
+        config["Broker"] = new JsonObject { ["Url"] = broker.Url, ["ReceiptTimeoutSeconds"] = 2, ["AllowUnsignedReceipts"] = true };
         var configPath = AgentConfig.Write(temp.Path, config);
         var socket = Path.Combine(state, "control.sock");
 

@@ -117,7 +117,7 @@ public sealed class NetworkPartitionTests(Xunit.Abstractions.ITestOutputHelper o
 
         var state = temp.Combine("agent");
         var config = AgentConfig.Baseline(state, $"mqtt://{link.Host}:{port}");
-        config["Broker"] = new System.Text.Json.Nodes.JsonObject { ["Url"] = $"mqtt://{link.Host}:{port}", ["AllowInsecure"] = true, ["KeepAliveSeconds"] = KeepAliveSeconds, ["ReceiptTimeoutSeconds"] = 2 };
+        config["Broker"] = new System.Text.Json.Nodes.JsonObject { ["Url"] = $"mqtt://{link.Host}:{port}", ["AllowInsecure"] = true, ["KeepAliveSeconds"] = KeepAliveSeconds, ["ReceiptTimeoutSeconds"] = 2, ["AllowUnsignedReceipts"] = true };
         using var agent = await AgentProcess.StartAsync(AgentConfig.Write(temp.Path, config), Path.Combine(state, "control.sock"), networkNamespace: ns.Name);
         await agent.WaitForHealthAsync(h => h.GetProperty("broker").GetProperty("connected").GetBoolean(), TimeSpan.FromSeconds(60));
 

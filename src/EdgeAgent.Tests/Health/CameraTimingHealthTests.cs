@@ -48,7 +48,10 @@ public sealed class CameraTimingHealthTests
     [Fact]
     public async Task A_camera_without_a_clock_is_dated_by_arrival_and_doctor_says_how_to_do_better()
     {
-        await using var agent = await AgentHarness.StartAsync();
+        // The same RTSP camera read through ffmpeg, whose command line gives no sender-report time.
+        await using var camera = await RtspTestCamera.StartAsync(size: "640x360");
+        await using var agent = await AgentHarness.StartAsync(c => c["Cameras"] = new JsonArray(
+            new JsonObject { ["Id"] = "cam-1", ["Kind"] = "ffmpeg", ["Url"] = camera.Url, ["Width"] = 640, ["Height"] = 360, ["Backend"] = "ffmpeg" }));
         var reader = agent.Get<CameraRegistry>().Get("cam-1");
         await reader.NextFrameAsync().WaitAsync(Patience);
 

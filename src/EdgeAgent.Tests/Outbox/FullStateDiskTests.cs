@@ -22,7 +22,7 @@ public sealed class FullStateDiskTests(ITestOutputHelper output) : IDisposable
         await using var broker = await MosquittoProcess.StartAsync();
         var config = AgentConfig.Baseline(disk.Path, broker.Url);
         config["Cameras"] = new JsonArray(new JsonObject { ["Id"] = "cam-1", ["Kind"] = "synthetic", ["Width"] = 1280, ["Height"] = 720, ["Fps"] = 10 });
-        config["Broker"] = new JsonObject { ["Url"] = broker.Url, ["ReceiptTimeoutSeconds"] = 2 };
+        config["Broker"] = new JsonObject { ["Url"] = broker.Url, ["ReceiptTimeoutSeconds"] = 2, ["AllowUnsignedReceipts"] = true };
         config["Outbox"] = new JsonObject { ["ReserveBytes"] = 256 * 1024 };
         config["Control"] = new JsonObject { ["SocketPath"] = temp.Combine("control.sock") };
         var configPath = AgentConfig.Write(temp.Path, config);

@@ -107,14 +107,6 @@ public sealed class ReportFindingsTests : IDisposable
     }
 
     [Fact]
-    public void Schema_1_record_with_a_stale_arrival_age_is_still_flagged()
-    {
-        store.Add("isolated", bend: r => r with { Schema = EdgeAgent.Evidence.EvidenceRecord.SchemaV1, Frame = r.Frame with { ProducedAt = null, ProducedBasis = null, OffsetMs = null, Role = null, AgeMs = -1200 } });
-        var job = Job();
-        Assert.Contains(job.Findings, f => f.Kind == FindingKind.BadFrame && f.Text.Contains("frame taken 1200 ms before the trigger", StringComparison.Ordinal));
-    }
-
-    [Fact]
     public void Tampered_image_fails_verification_and_the_job()
     {
         store.AddCleanJob();

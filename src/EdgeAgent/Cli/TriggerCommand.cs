@@ -19,7 +19,7 @@ public static class TriggerCommand
         var input = new Option<string?>("--input") { Description = "Switch this simulated lock input instead (needs Gpio:Driver \"simulated\")." };
         var state = new Option<string?>("--state") { Description = "With --input: on (locked) or off (unlocked)." };
         state.AcceptOnlyFromAmong("on", "off");
-        var command = new Command("trigger", "Fire a manual trigger, or switch a simulated lock input, on a running agent. Exit 0 done, 64 refused (the valid choices are listed), 69 no agent.") { point, step, op, input, state };
+        var command = new Command("trigger", "Fire a manual trigger, or switch a simulated lock input, on a running agent. Exit 0 done, 1 a camera of the step gave no photo made after the trigger (a late photo follows), 64 refused (the valid choices are listed), 69 no agent.") { point, step, op, input, state };
         agent.AddTo(command);
         var call = new AgentCall("trigger", agent, error);
         command.SetAction((parse, cancellationToken) => call.RunAsync(
@@ -30,6 +30,14 @@ public static class TriggerCommand
                     new TriggerRequest(parse.GetValue(point), parse.GetValue(input), parse.GetValue(state), parse.GetValue(step), parse.GetValue(op), Environment.UserName),
                     cancellationToken);
                 var json = parse.GetValue(agent.Json);
+                if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && await StepFailedAsync(response, cancellationToken) is { } failed)
+                {
+                    // The trigger was taken but a camera of the step gave no photo produced after it: a failure (exit 1), with
+                    // the agent's whole answer (error, records, findings); a late photo follows when the camera returns.
+                    error.WriteLine(failed);
+                    return ExitCodes.Failure;
+                }
+
                 if (!response.IsSuccessStatusCode)
                 {
                     return await call.RefusedAsync(response, json, cancellationToken);
@@ -41,6 +49,21 @@ public static class TriggerCommand
             },
             cancellationToken));
         return command;
+    }
+
+    /// <summary>The answer's body when it is the agent's <c>"ok": false</c> for a step without its photo; otherwise null.</summary>
+    private static async Task<string?> StepFailedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("ok", out var ok) && ok.ValueKind == JsonValueKind.False ? body : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The agent's answer as a sentence: which input was switched, or which step was recorded with which records and findings.</summary>
