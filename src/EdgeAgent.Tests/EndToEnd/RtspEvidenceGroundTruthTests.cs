@@ -46,7 +46,10 @@ public sealed class RtspEvidenceGroundTruthTests(RtspEvidenceGroundTruthTests.Ca
         app.Services.GetRequiredService<EvidenceRecorder>().Recorded += (_, record) => recorded.Writer.TryWrite(record);
         await app.StartAsync(cts.Token);
         var reader = app.Services.GetRequiredService<CameraRegistry>().Get("cam-1");
-        await reader.WaitForStatusAsync(s => s.Latency?.Basis == ProducedBasis.CameraClock, cts.Token).WaitAsync(Patience, cts.Token); // the first sender report came
+        while (reader.Status.Latency?.Basis != ProducedBasis.CameraClock)
+        {
+            await reader.NextFrameAsync(cts.Token).WaitAsync(Patience, cts.Token); // until the first sender report dates the frames
+        }
 
         var bus = app.Services.GetRequiredService<TriggerBus>();
         var gpio = app.Services.GetRequiredService<GpioDriverProvider>().GetSimulated(0);
@@ -56,9 +59,11 @@ public sealed class RtspEvidenceGroundTruthTests(RtspEvidenceGroundTruthTests.Ca
         for (var job = 0; job < Jobs; job++)
         {
             outcomes.Add(await ManualAsync(bus, "isolated", cts.Token));
+            await CameraRunsOnAsync(reader, cts.Token);
             edgesSent.Add(await LockEdgeAsync(gpio, recorded.Reader, locked: true, cts.Token));
             outcomes.Add(await ManualAsync(bus, "zero-energy-verified", cts.Token));
             outcomes.Add(await ManualAsync(bus, "area-cleared", cts.Token));
+            await CameraRunsOnAsync(reader, cts.Token);
             edgesSent.Add(await LockEdgeAsync(gpio, recorded.Reader, locked: false, cts.Token));
             outcomes.Add(await ManualAsync(bus, "restored", cts.Token));
         }
@@ -77,10 +82,18 @@ public sealed class RtspEvidenceGroundTruthTests(RtspEvidenceGroundTruthTests.Ca
         var lockRecords = stored.Where(p => p.Record.Trigger.Kind is nameof(TriggerKind.LockOn) or nameof(TriggerKind.LockOff)).ToList();
         var lockEdges = lockRecords.GroupBy(p => p.Record.Trigger.EdgeTime).OrderBy(g => g.Key).ToList();
         Assert.Equal(2 * Jobs, lockEdges.Count);
-        Assert.All(lockEdges.Zip(edgesSent), pair => Assert.InRange(pair.First.Key, pair.Second.NotBefore, pair.Second.NotAfter));
-        Assert.All(lockEdges, edge => Assert.Equal(PostFrames, edge.Count(p => p.Record.Frame.Role is FrameRole.At or FrameRole.Post)));
-        Assert.All(lockEdges, edge => Assert.Contains(edge, p => p.Record.Frame.Role == FrameRole.Pre)); // the ring gave the moments before the lock
-        Assert.All(lockRecords, p => Assert.Equal(Holder, p.Record.Trigger.Holder));
+        foreach (var (edge, sent) in lockEdges.Zip(edgesSent))
+        {
+            var roles = string.Join(",", edge.Select(p => p.Record.Frame.Role));
+            Assert.True(edge.Key >= sent.NotBefore && edge.Key <= sent.NotAfter, $"edge {edge.Key:O} recorded outside [{sent.NotBefore:O}, {sent.NotAfter:O}]");
+            Assert.True(edge.Count(p => p.Record.Frame.Role is FrameRole.At or FrameRole.Post) == PostFrames, $"edge {edge.Key:O}: roles {roles}");
+            // The ring holds new frames from before the lock; if the camera (dropping frames under load) gave fewer than
+            // asked, the records say so rather than repeat an older photo.
+            var pre = edge.Count(p => p.Record.Frame.Role == FrameRole.Pre);
+            Assert.True(pre >= 1, $"edge {edge.Key:O}: roles {roles}");
+            Assert.True(pre == PreFrames || edge.All(p => p.Record.Findings.Any(f => f.StartsWith(FindingCodes.PreTriggerUnavailable + ":", StringComparison.Ordinal))), $"edge {edge.Key:O}: roles {roles} and no {FindingCodes.PreTriggerUnavailable} finding");
+            Assert.True(edge.All(p => p.Record.Trigger.Holder == Holder), $"edge {edge.Key:O}: holder {edge.First().Record.Trigger.Holder}");
+        }
 
         // Roles against the truth in the pixels: at and post never before the edge, pre always before it (100%).
         foreach (var photo in stored)
@@ -98,13 +111,13 @@ public sealed class RtspEvidenceGroundTruthTests(RtspEvidenceGroundTruthTests.Ca
         }
 
         // producedAt from the camera clock is within 50 ms of the truth for at least 95% of photos.
-        Assert.All(stored, p => Assert.Equal(ProducedBasis.CameraClock, p.Record.Frame.ProducedBasis));
+        Assert.True(stored.All(p => p.Record.Frame.ProducedBasis == ProducedBasis.CameraClock), string.Join(", ", stored.Where(p => p.Record.Frame.ProducedBasis != ProducedBasis.CameraClock).Select(p => $"#{p.Record.Sequence} {p.Record.Frame.ProducedBasis}")));
         var errors = stored.Select(p => p.ProducedErrorMs).ToList();
         var within = errors.Count(e => Math.Abs(e) <= 50);
         Assert.True(within >= 0.95 * errors.Count, $"{within} of {errors.Count} photos' producedAt within 50 ms of the time in their pixels");
 
         // One frame, one record: no two records of a job share an image (hashed from the stored bytes, matching the claim).
-        Assert.All(stored, p => Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(p.Jpeg)), p.Record.Image.Sha256));
+        Assert.True(stored.All(p => Convert.ToHexStringLower(SHA256.HashData(p.Jpeg)) == p.Record.Image.Sha256), "a stored image does not match its record's hash");
         foreach (var job in stored.GroupBy(p => p.Record.WorkOrder.Id))
         {
             var hashes = job.Select(p => p.Record.Image.Sha256).ToList();
@@ -116,6 +129,19 @@ public sealed class RtspEvidenceGroundTruthTests(RtspEvidenceGroundTruthTests.Ca
         // A healthy camera under load is never called bad.
         var badFrames = stored.SelectMany(p => p.Record.Findings).Where(f => f.StartsWith(FindingCodes.BadFrame + ":", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
         Assert.True(badFrames.Count == 0, string.Join(Environment.NewLine, badFrames));
+    }
+
+    /// <summary>
+    /// The worker takes a moment between one step and the next (here 0.7 s of the camera's own frames, awaited, not
+    /// slept): the ring gets frames produced after the previous edge, which the next step's pre photos may use.
+    /// </summary>
+    private static async Task CameraRunsOnAsync(CameraReader reader, CancellationToken cancellationToken)
+    {
+        var until = DateTimeOffset.UtcNow.AddMilliseconds(700);
+        while (reader.Latest is not { } latest || latest.ProducedAt < until)
+        {
+            await reader.NextFrameAsync(cancellationToken).WaitAsync(Patience, cancellationToken);
+        }
     }
 
     private static async Task<TriggerOutcome> ManualAsync(TriggerBus bus, string step, CancellationToken cancellationToken) =>
