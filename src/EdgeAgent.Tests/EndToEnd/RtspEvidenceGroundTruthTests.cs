@@ -95,7 +95,9 @@ public sealed class RtspEvidenceGroundTruthTests(RtspEvidenceGroundTruthTests.Ca
             Assert.True(edge.All(p => p.Record.Trigger.Holder == Holder), $"edge {edge.Key:O}: holder {edge.First().Record.Trigger.Holder}");
         }
 
-        // Roles against the truth in the pixels: at and post never before the edge, pre always before it (100%).
+        // Roles against the truth in the pixels: at and post never before the edge; pre always before it, and after the
+        // point's previous edge (every trigger here has records, so their edges are all the point's edges) (100%).
+        var edges = stored.Select(p => p.Record.Trigger.EdgeTime).Distinct().Order().ToList();
         foreach (var photo in stored)
         {
             var edge = photo.Record.Trigger.EdgeTime;
@@ -103,6 +105,8 @@ public sealed class RtspEvidenceGroundTruthTests(RtspEvidenceGroundTruthTests.Ca
             if (photo.Record.Frame.Role == FrameRole.Pre)
             {
                 Assert.True(photo.TrueOffsetMs < 0, what);
+                var previous = edges.LastOrDefault(e => e < edge);
+                Assert.True(previous == default || photo.TrueMs >= previous.ToUnixTimeMilliseconds(), $"{what}, before the previous edge {previous:O}");
             }
             else
             {
