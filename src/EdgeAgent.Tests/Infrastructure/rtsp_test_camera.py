@@ -40,20 +40,36 @@ def say(line):
 
 
 class Scene:
-    """A grey-green scene with a moving block (the picture changes) and the clock stripe."""
+    """A plant-like scene (tiles of many grey-green levels, like machinery against a wall: textured, not blank) with a
+    moving block (the picture changes) and the clock stripe."""
+
+    TILE = 32
 
     def __init__(self, width, height):
         self.width, self.height = width, height
-        self.frame = bytearray(bytes((40, 90, 60)) * (width * height))
+        self.background = self.textured(width, height)
+        self.frame = bytearray(self.background)
         self.block = width // BITS
         self.white = b"\xff" * (self.block * 3)
         self.black = b"\x00" * (self.block * 3)
 
+    @classmethod
+    def textured(cls, width, height):
+        """Tiles of pseudo-random levels from 40 to 215 (a fixed sequence: every run shows the same scene)."""
+        seed, rows = 12345, []
+        for _ in range(0, height, cls.TILE):
+            row = bytearray()
+            for _ in range(0, width, cls.TILE):
+                seed = (seed * 1103515245 + 12345) & 0x7FFFFFFF
+                level = 40 + seed % 176
+                row += bytes((level * 2 // 3, level, level * 5 // 6)) * cls.TILE
+            rows.append(bytes(row[:width * 3]) * cls.TILE)
+        return b"".join(rows)[:width * height * 3]
+
     def draw(self, n, stamp_ms):
         w, h, f = self.width, self.height, self.frame
         y0, size = h * 2 // 3, 40
-        for y in range(y0, y0 + size):  # erase the old block, draw the new one
-            f[y * w * 3:(y + 1) * w * 3] = bytes((40, 90, 60)) * w
+        f[y0 * w * 3:(y0 + size) * w * 3] = self.background[y0 * w * 3:(y0 + size) * w * 3]  # erase the old block
         x = (n * 7) % max(1, w - size)
         for y in range(y0, y0 + size):
             f[(y * w + x) * 3:(y * w + x + size) * 3] = b"\x00\x8c\xff" * size
