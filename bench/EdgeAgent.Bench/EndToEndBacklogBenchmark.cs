@@ -21,16 +21,21 @@ public static class EndToEndBacklogBenchmark
     public static async Task<BacklogBenchmark.Result> RunAsync(BenchOptions options, string brokerUrl, byte[] image, S3StoreOptions? objectStore = null)
     {
         var run = objectStore is null ? "e2e" : "e2e-s3";
+        var collectorDirectory = Path.Combine(options.WorkDirectory, run + "-collector");
+        await using var collector = new CollectorService(
+            new CollectorOptions { Broker = new BrokerOptions { Url = brokerUrl }, OutputDirectory = collectorDirectory, ClientId = $"bench-{run}-collector", ObjectStore = objectStore },
+            NullLogger<CollectorService>.Instance);
+
+        // The device trusts this collector's signed receipts, as an enrolled site device does (the real path, signature checks included).
+        var collectorKey = Path.Combine(options.WorkDirectory, run + "-collector.pub.pem");
+        await File.WriteAllTextAsync(collectorKey, collector.ReceiptKey.PublicKeyPem);
         var agent = new EdgeAgentOptions
         {
             DeviceId = "bench-" + run,
             SiteId = "bench",
             StateDirectory = Path.Combine(options.WorkDirectory, run + "-agent"),
-            Broker = new BrokerOptions { Url = brokerUrl, RequireReceipts = true },
+            Broker = new BrokerOptions { Url = brokerUrl, RequireReceipts = true, CollectorKeys = [collectorKey] },
         };
-        await using var collector = new CollectorService(
-            new CollectorOptions { Broker = new BrokerOptions { Url = brokerUrl }, OutputDirectory = Path.Combine(options.WorkDirectory, run + "-collector"), ClientId = $"bench-{run}-collector", ObjectStore = objectStore },
-            NullLogger<CollectorService>.Instance);
         await collector.StartAsync();
         using var outbox = new EvidenceOutbox(Path.Combine(agent.StateDirectory, "outbox.db"));
         var sha = Convert.ToHexStringLower(SHA256.HashData(image));
