@@ -28,7 +28,11 @@ internal sealed class LockInputHarness : IDisposable
 
     public EdgeAgentOptions Options { get; }
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero));
+    /// <summary>
+    /// The clock. Every timer fires inside <see cref="Advance"/> on the test thread only as long as nothing reads the clock
+    /// from another thread; <see cref="ThreadRecordingTimeProvider.ForeignReads"/> shows whether something did.
+    /// </summary>
+    public ThreadRecordingTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero));
 
     public TriggerBus Bus { get; private set; } = new();
 

@@ -120,7 +120,7 @@ public sealed partial class LockInputService(
                 }
             }
 
-            writer.Request(Snapshot());
+            writer.Request(Snapshot(), timeProvider.GetUtcNow());
             writer.Flush(); // start-up is not done until the truth is on disk
         }
 
@@ -164,7 +164,7 @@ public sealed partial class LockInputService(
             Holder = watch.Input.Holder,
             Note = note,
         });
-        writer?.Request(Snapshot());
+        writer?.Request(Snapshot(), timeProvider.GetUtcNow()); // read on this thread, not the writer's
     }
 
     /// <summary>Every open input's state, plus the last known state of inputs that could not be opened.</summary>

@@ -42,12 +42,17 @@ internal sealed partial class LockStateStore(string stateDirectory, TimeProvider
         }
     }
 
-    public void Save(IReadOnlyDictionary<string, bool> inputs)
+    /// <summary>
+    /// Writes the states as of <paramref name="takenAt"/>. The caller reads the clock when it takes the snapshot, so
+    /// the writer thread never touches the <see cref="TimeProvider"/> (a test clock runs due timers on whichever
+    /// thread reads it).
+    /// </summary>
+    public void Save(IReadOnlyDictionary<string, bool> inputs, DateTimeOffset takenAt)
     {
         try
         {
             StateFiles.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-            var state = new PersistedLockState { SavedAt = timeProvider.GetUtcNow(), Inputs = new Dictionary<string, bool>(inputs, StringComparer.Ordinal) };
+            var state = new PersistedLockState { SavedAt = takenAt, Inputs = new Dictionary<string, bool>(inputs, StringComparer.Ordinal) };
             DurableFile.Write(Path, JsonSerializer.SerializeToUtf8Bytes(state));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -69,6 +74,7 @@ internal sealed partial class LockStateStore(string stateDirectory, TimeProvider
 
     internal sealed class PersistedLockState
     {
+        /// <summary>When the snapshot was taken (the state change), not when the write landed.</summary>
         public DateTimeOffset SavedAt { get; set; }
 
         public Dictionary<string, bool>? Inputs { get; set; }

@@ -4,19 +4,20 @@ namespace EdgeAgent.Triggers;
 /// Writes lock-state snapshots off the GPIO callback thread: an fsync can take tens of milliseconds on an SD card,
 /// and edges must not wait for it. Snapshots coalesce (the newest wins) and are written in order, one at a time.
 /// If the agent dies before a write lands, start-up reconciliation reports the change again, flagged as such.
+/// The writer thread never reads the clock: the caller stamps each snapshot when it takes it.
 /// </summary>
 internal sealed class LockStateWriter(LockStateStore store)
 {
     private readonly object gate = new();
-    private Dictionary<string, bool>? pending;
+    private (Dictionary<string, bool> Inputs, DateTimeOffset TakenAt)? pending;
     private bool active;
     private Task running = Task.CompletedTask;
 
-    public void Request(Dictionary<string, bool> snapshot)
+    public void Request(Dictionary<string, bool> snapshot, DateTimeOffset takenAt)
     {
         lock (gate)
         {
-            pending = snapshot;
+            pending = (snapshot, takenAt);
             if (active)
             {
                 return;
@@ -51,7 +52,7 @@ internal sealed class LockStateWriter(LockStateStore store)
     {
         while (true)
         {
-            Dictionary<string, bool> next;
+            (Dictionary<string, bool> Inputs, DateTimeOffset TakenAt) next;
             lock (gate)
             {
                 if (pending is null)
@@ -60,11 +61,11 @@ internal sealed class LockStateWriter(LockStateStore store)
                     return;
                 }
 
-                next = pending;
+                next = pending.Value;
                 pending = null;
             }
 
-            store.Save(next); // logs and carries on if the disk refuses
+            store.Save(next.Inputs, next.TakenAt); // logs and carries on if the disk refuses
         }
     }
 }
