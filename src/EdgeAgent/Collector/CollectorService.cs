@@ -30,6 +30,7 @@ public sealed partial class CollectorService : IAsyncDisposable
     private Task? healthWriter;
     private long stored;
     private long transientFailures;
+    private long acknowledged;
     private int disposed;
 
     public CollectorService(CollectorOptions options, ILogger<CollectorService> logger, TimeProvider? timeProvider = null)
@@ -91,6 +92,9 @@ public sealed partial class CollectorService : IAsyncDisposable
     public event EventHandler<Exception>? HandlingFailed;
 
     public long StoredCount => Interlocked.Read(ref stored);
+
+    /// <summary>Messages acknowledged (PUBACK sent) since start.</summary>
+    public long Acknowledged => Interlocked.Read(ref acknowledged);
 
     /// <summary>Connects once (throws when the broker is unreachable), then keeps reconnecting in the background.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -224,6 +228,7 @@ public sealed partial class CollectorService : IAsyncDisposable
 
             // Acknowledge only now: whatever was accepted is on disk, whatever can never be is dead-lettered.
             await args.AcknowledgeAsync(CancellationToken.None);
+            Interlocked.Increment(ref acknowledged);
             if (receipt is not null)
             {
                 // Not awaited: the next message need not wait for the broker's PUBACK of this receipt. A lost
@@ -344,6 +349,7 @@ public sealed partial class CollectorService : IAsyncDisposable
             try
             {
                 await acknowledgement.Message.AcknowledgeAsync(CancellationToken.None);
+                Interlocked.Increment(ref acknowledged);
             }
             catch (Exception ex) when (IsTransient(ex) || ex is InvalidOperationException)
             {

@@ -125,6 +125,7 @@ public sealed partial class EvidenceStore(string root) : IEvidenceStore
         File.Move(imagePath + unique, imagePath, overwrite: true);
         File.Move(jsonPath + unique, jsonPath, overwrite: true); // the record last: its presence means the pair is complete
         DurableFile.SyncDirectory(directory); // one directory sync makes both renames durable
+        Interlocked.Add(ref syncs, 3);
         return Path.GetRelativePath(Root, jsonPath);
     }
 
