@@ -108,6 +108,30 @@ public sealed class GroupCommitTests : IDisposable
     }
 
     [Fact]
+    public void Chain_links_are_checked_against_predecessors_stored_earlier_in_the_same_batch()
+    {
+        using var intake = NewIntake();
+        var broken = new List<ChainBreak>();
+        intake.ChainBroken += (_, b) => broken.Add(b);
+        var prev = EvidenceSignature.GenesisHash;
+        intake.BeginBatch();
+        for (var i = 1; i <= 3; i++)
+        {
+            var image = TestRecords.Image(i);
+            var record = TestRecords.Unsigned(i, prev, image, deviceId: "test-device");
+            Assert.Equal(ReceiptStatus.Stored, Deliver(intake, record, image)!.Status);
+            prev = EvidenceSignature.RecordHash(record.ToJson());
+        }
+
+        var image4 = TestRecords.Image(4);
+        Assert.Equal(ReceiptStatus.Stored, Deliver(intake, TestRecords.Unsigned(4, EvidenceSignature.GenesisHash, image4, deviceId: "test-device"), image4)!.Status);
+        intake.CommitBatch();
+
+        Assert.Equal(4, Assert.Single(broken).Sequence); // only the record whose prevHash does not match #3
+        Assert.Equal(4, Assert.Single(intake.Index.ChainBreaks("test-device")).Sequence);
+    }
+
+    [Fact]
     public async Task No_message_of_a_batch_is_acknowledged_or_answered_before_its_sync_completed()
     {
         await using var broker = await MosquittoProcess.StartAsync();
