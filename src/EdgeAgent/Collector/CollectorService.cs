@@ -351,9 +351,10 @@ public sealed partial class CollectorService : IAsyncDisposable
                 await acknowledgement.Message.AcknowledgeAsync(CancellationToken.None);
                 Interlocked.Increment(ref acknowledged);
             }
-            catch (Exception ex) when (IsTransient(ex) || ex is InvalidOperationException)
+            catch (Exception)
             {
-                // The connection is gone: the broker redelivers, and the stored record is answered 'duplicate'.
+                // The connection is gone (or the client stopping): the batch is durable; the broker redelivers, and
+                // each stored record is answered 'duplicate'.
             }
         }
 
