@@ -18,12 +18,13 @@ namespace EdgeAgent.Bench;
 public static class EndToEndBacklogBenchmark
 {
     /// <param name="objectStore">Store into this bucket instead of a directory.</param>
-    public static async Task<BacklogBenchmark.Result> RunAsync(BenchOptions options, string brokerUrl, byte[] image, S3StoreOptions? objectStore = null)
+    /// <param name="groupCommit">The collector's group commit (<see cref="CollectorOptions.GroupCommit"/>); false: one sync per record, as before it existed.</param>
+    public static async Task<BacklogBenchmark.Result> RunAsync(BenchOptions options, string brokerUrl, byte[] image, S3StoreOptions? objectStore = null, bool groupCommit = true)
     {
-        var run = objectStore is null ? "e2e" : "e2e-s3";
+        var run = (objectStore is null ? "e2e" : "e2e-s3") + (groupCommit ? "" : "-single");
         var collectorDirectory = Path.Combine(options.WorkDirectory, run + "-collector");
         await using var collector = new CollectorService(
-            new CollectorOptions { Broker = new BrokerOptions { Url = brokerUrl }, OutputDirectory = collectorDirectory, ClientId = $"bench-{run}-collector", ObjectStore = objectStore },
+            new CollectorOptions { Broker = new BrokerOptions { Url = brokerUrl }, OutputDirectory = collectorDirectory, ClientId = $"bench-{run}-collector", ObjectStore = objectStore, GroupCommit = groupCommit },
             NullLogger<CollectorService>.Instance);
 
         // The device trusts this collector's signed receipts, as an enrolled site device does (the real path, signature checks included).

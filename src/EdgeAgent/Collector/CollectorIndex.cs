@@ -55,11 +55,79 @@ public sealed class CollectorIndex : IEvidenceIndex
         transaction.Commit();
     }
 
+    private SqliteTransaction? batch;
+
+    /// <summary>Index transactions committed since open (one per record, or one per batch under group commit); for tests and metrics.</summary>
+    public long Commits { get; private set; }
+
+    /// <summary>
+    /// Opens one write transaction for a batch (group commit): every <see cref="TryAdd"/> and <see cref="FlagChainBreak"/> until
+    /// <see cref="CommitBatch"/> becomes durable at once, with one WAL sync. Reads on this connection see the batch's rows.
+    /// </summary>
+    public void BeginBatch()
+    {
+        lock (sync)
+        {
+            batch ??= connection.BeginTransaction(deferred: false);
+        }
+    }
+
+    /// <summary>Makes the open batch durable (one commit, synchronous=FULL); nothing when no batch is open.</summary>
+    public void CommitBatch()
+    {
+        lock (sync)
+        {
+            if (batch is null)
+            {
+                return;
+            }
+
+            try
+            {
+                batch.Commit();
+                Commits++;
+            }
+            finally
+            {
+                batch.Dispose();
+                batch = null;
+            }
+        }
+    }
+
+    /// <summary>Forgets the open batch (a write failed before the batch was durable); its messages are redelivered.</summary>
+    public void RollbackBatch()
+    {
+        lock (sync)
+        {
+            try
+            {
+                batch?.Rollback();
+            }
+            catch (SqliteException)
+            {
+                // the connection already rolled it back
+            }
+            finally
+            {
+                batch?.Dispose();
+                batch = null;
+            }
+        }
+    }
+
+    private SqliteCommand NewCommand()
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = batch;
+        return command;
+    }
+
     public bool Contains(Guid recordId)
     {
         lock (sync)
         {
-            using var command = connection.CreateCommand();
+            using var command = NewCommand();
             command.CommandText = "SELECT 1 FROM records WHERE record_id = $id";
             command.Parameters.AddWithValue("$id", recordId.ToString());
             return command.ExecuteScalar() is not null;
@@ -71,7 +139,7 @@ public sealed class CollectorIndex : IEvidenceIndex
     {
         lock (sync)
         {
-            using var command = connection.CreateCommand();
+            using var command = NewCommand();
             command.CommandText = """
                 INSERT OR IGNORE INTO records(record_id, device, site, sequence, work_order, step, path, sha256, created_at, stored_at, record_hash, prev_hash)
                 VALUES($id, $device, $site, $seq, $wo, $step, $path, $sha, $created, $stored, $hash, $prev)
@@ -88,7 +156,13 @@ public sealed class CollectorIndex : IEvidenceIndex
             command.Parameters.AddWithValue("$stored", storedAt.ToString("O"));
             command.Parameters.AddWithValue("$hash", (object?)recordHash ?? DBNull.Value);
             command.Parameters.AddWithValue("$prev", (object?)record.PrevHash ?? DBNull.Value);
-            return command.ExecuteNonQuery() == 1;
+            var added = command.ExecuteNonQuery() == 1;
+            if (batch is null)
+            {
+                Commits++; // autocommit: one sync for this row alone
+            }
+
+            return added;
         }
     }
 
@@ -97,7 +171,7 @@ public sealed class CollectorIndex : IEvidenceIndex
     {
         lock (sync)
         {
-            using var command = connection.CreateCommand();
+            using var command = NewCommand();
             command.CommandText = "SELECT COALESCE(MAX(sequence), 0) FROM records WHERE device = $device AND sequence < $seq";
             command.Parameters.AddWithValue("$device", deviceId);
             command.Parameters.AddWithValue("$seq", sequence);
@@ -110,7 +184,7 @@ public sealed class CollectorIndex : IEvidenceIndex
     {
         lock (sync)
         {
-            using var command = connection.CreateCommand();
+            using var command = NewCommand();
             command.CommandText = """
                 SELECT prev + 1, sequence - 1 FROM (
                   SELECT sequence, COALESCE(LAG(sequence) OVER (ORDER BY sequence), 0) AS prev FROM records WHERE device = $device)
@@ -132,7 +206,7 @@ public sealed class CollectorIndex : IEvidenceIndex
     {
         lock (sync)
         {
-            using var command = connection.CreateCommand();
+            using var command = NewCommand();
             command.CommandText = "SELECT record_id, path, record_hash, prev_hash FROM records WHERE device = $device AND sequence = $seq ORDER BY stored_at";
             command.Parameters.AddWithValue("$device", deviceId);
             command.Parameters.AddWithValue("$seq", sequence);
@@ -151,7 +225,7 @@ public sealed class CollectorIndex : IEvidenceIndex
     {
         lock (sync)
         {
-            using var command = connection.CreateCommand();
+            using var command = NewCommand();
             command.CommandText = "UPDATE records SET chain_break = $detail WHERE record_id = $id";
             command.Parameters.AddWithValue("$detail", detail);
             command.Parameters.AddWithValue("$id", recordId.ToString());
@@ -163,7 +237,7 @@ public sealed class CollectorIndex : IEvidenceIndex
     {
         lock (sync)
         {
-            using var command = connection.CreateCommand();
+            using var command = NewCommand();
             command.CommandText = "SELECT sequence, record_id, chain_break FROM records WHERE device = $device AND chain_break IS NOT NULL ORDER BY sequence";
             command.Parameters.AddWithValue("$device", deviceId);
             using var reader = command.ExecuteReader();
@@ -182,7 +256,7 @@ public sealed class CollectorIndex : IEvidenceIndex
     {
         lock (sync)
         {
-            using var command = connection.CreateCommand();
+            using var command = NewCommand();
             command.CommandText = "SELECT device, COUNT(*) FROM records GROUP BY device";
             using var reader = command.ExecuteReader();
             var counts = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -202,5 +276,9 @@ public sealed class CollectorIndex : IEvidenceIndex
         command.ExecuteNonQuery();
     }
 
-    public void Dispose() => connection.Dispose();
+    public void Dispose()
+    {
+        RollbackBatch();
+        connection.Dispose();
+    }
 }

@@ -57,4 +57,10 @@ public sealed class CollectorOptions
 
     /// <summary>Which index decides "stored once": SQLite in the store (default) or PostgreSQL shared by several collectors.</summary>
     public EvidenceIndexOptions Index { get; init; } = new();
+
+    /// <summary>
+    /// Group commit: messages are acknowledged in batches after one durable sync of the batch (directory store with
+    /// the SQLite index only; see <see cref="EvidenceIntake.SupportsGroupCommit"/>). False: each record is synced alone.
+    /// </summary>
+    public bool GroupCommit { get; init; } = true;
 }

@@ -23,11 +23,14 @@ public sealed partial class CollectorService : IAsyncDisposable
     private readonly CollectorOptions options;
     private readonly ILogger logger;
     private readonly TimeProvider timeProvider;
+    private readonly List<Acknowledgement> batch = [];
+    private readonly ITimer flushTimer;
     private TaskCompletionSource disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? supervisor;
     private Task? healthWriter;
     private long stored;
     private long transientFailures;
+    private long acknowledged;
     private int disposed;
 
     public CollectorService(CollectorOptions options, ILogger<CollectorService> logger, TimeProvider? timeProvider = null)
@@ -44,6 +47,7 @@ public sealed partial class CollectorService : IAsyncDisposable
         };
         Intake.Rejected += (_, reason) => Rejected?.Invoke(this, reason);
         Intake.ChainBroken += (_, broken) => ChainBroken?.Invoke(this, broken);
+        flushTimer = this.timeProvider.CreateTimer(_ => _ = FlushAsync(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         client.ApplicationMessageReceivedAsync += OnMessageAsync;
         client.DisconnectedAsync += _ =>
         {
@@ -88,6 +92,9 @@ public sealed partial class CollectorService : IAsyncDisposable
     public event EventHandler<Exception>? HandlingFailed;
 
     public long StoredCount => Interlocked.Read(ref stored);
+
+    /// <summary>Messages acknowledged (PUBACK sent) since start.</summary>
+    public long Acknowledged => Interlocked.Read(ref acknowledged);
 
     /// <summary>Connects once (throws when the broker is unreachable), then keeps reconnecting in the background.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -164,6 +171,18 @@ public sealed partial class CollectorService : IAsyncDisposable
     /// </summary>
     public const ushort ReceiveMaximum = 16;
 
+    /// <summary>
+    /// Group commit: at most this many messages share one durable sync. It equals <see cref="ReceiveMaximum"/>: the
+    /// broker sends no more while the batch is unacknowledged, so a full window is committed at once.
+    /// </summary>
+    public const int MaxBatch = ReceiveMaximum;
+
+    /// <summary>Group commit: how long the first message of a batch waits for more before the batch is synced alone.</summary>
+    public static readonly TimeSpan MaxBatchWait = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>Raised after a batch was made durable, with its message count, before any of them is acknowledged.</summary>
+    public event EventHandler<int>? BatchCommitted;
+
     /// <summary>The largest packet the collector announces: a chunk of <see cref="CollectorOptions.MaxChunkBytes"/> (or a record) plus headroom for topic and properties.</summary>
     public static uint MaximumPacketSize(CollectorOptions options) => (uint)Math.Max(options.MaxChunkBytes, RecordValidator.MaxRecordBytes) + 16 * 1024;
 
@@ -174,6 +193,7 @@ public sealed partial class CollectorService : IAsyncDisposable
         await gate.WaitAsync();
         try
         {
+            Intake.BeginBatch(); // group commit (directory store with the SQLite index): nothing below is synced until the batch is
             var deviceId = Topics.DeviceOf(message.Topic);
             Receipt? receipt = null;
             if (deviceId is null)
@@ -194,8 +214,21 @@ public sealed partial class CollectorService : IAsyncDisposable
                 receipt = AcceptRecord(deviceId, message.Payload.ToArray());
             }
 
+            if (Intake.SupportsGroupCommit)
+            {
+                // Group commit: acknowledged and answered with its batch, after the batch's one durable sync.
+                Enlist(new Acknowledgement(args, deviceId, receipt));
+                if (batch.Count >= MaxBatch)
+                {
+                    await CommitBatchAsync();
+                }
+
+                return;
+            }
+
             // Acknowledge only now: whatever was accepted is on disk, whatever can never be is dead-lettered.
             await args.AcknowledgeAsync(CancellationToken.None);
+            Interlocked.Increment(ref acknowledged);
             if (receipt is not null)
             {
                 // Not awaited: the next message need not wait for the broker's PUBACK of this receipt. A lost
@@ -208,6 +241,8 @@ public sealed partial class CollectorService : IAsyncDisposable
             // Not acknowledged, and the connection is dropped: unacknowledged messages fill the broker's
             // in-flight window for us, and only a new connection makes it redeliver them (after the backoff).
             // The device, without a receipt, resends too.
+            // Under group commit the whole open batch is forgotten with it: none of it was acknowledged.
+            AbortBatch();
             Interlocked.Increment(ref transientFailures);
             Log.HandlerFailed(logger, ex, message.Topic);
             HandlingFailed?.Invoke(this, ex);
@@ -220,10 +255,18 @@ public sealed partial class CollectorService : IAsyncDisposable
             try
             {
                 Intake.DeadLetter(message.Topic, Topics.DeviceOf(message.Topic), message.Payload.ToArray(), $"message could not be handled: {ex.GetType().Name}: {ex.Message}");
-                await args.AcknowledgeAsync(CancellationToken.None);
+                if (Intake.SupportsGroupCommit)
+                {
+                    Enlist(new Acknowledgement(args, null, null)); // after the batch's earlier messages are durable
+                }
+                else
+                {
+                    await args.AcknowledgeAsync(CancellationToken.None);
+                }
             }
             catch (Exception inner) when (IsTransient(inner))
             {
+                AbortBatch();
                 Interlocked.Increment(ref transientFailures);
                 HandlingFailed?.Invoke(this, inner);
                 _ = Task.Run(DropAsync);
@@ -233,6 +276,102 @@ public sealed partial class CollectorService : IAsyncDisposable
         {
             gate.Release();
         }
+    }
+
+    /// <summary>Adds a handled message to the open batch; the first one arms the <see cref="MaxBatchWait"/> timer.</summary>
+    private void Enlist(Acknowledgement acknowledgement)
+    {
+        batch.Add(acknowledgement);
+        if (batch.Count == 1)
+        {
+            flushTimer.Change(MaxBatchWait, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>The batch timer: commits whatever the batch holds (nothing when a full batch was committed meanwhile).</summary>
+    private async Task FlushAsync()
+    {
+        try
+        {
+            await gate.WaitAsync(stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+
+        try
+        {
+            await CommitBatchAsync();
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Under <see cref="gate"/>: one durable sync of the batch (<see cref="EvidenceIntake.CommitBatch"/>), then, and only
+    /// then, every PUBACK of the batch and its receipts. When the sync fails nothing is acknowledged and the connection
+    /// is dropped, so the broker redelivers the batch.
+    /// </summary>
+    private async Task CommitBatchAsync()
+    {
+        flushTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (batch.Count == 0)
+        {
+            Intake.AbortBatch(); // an open, empty batch (its only message was not acknowledged)
+            return;
+        }
+
+        var committed = batch.ToArray();
+        batch.Clear();
+        try
+        {
+            Intake.CommitBatch();
+        }
+        catch (Exception ex)
+        {
+            Interlocked.Increment(ref transientFailures);
+            Log.BatchFailed(logger, ex, committed.Length);
+            HandlingFailed?.Invoke(this, ex);
+            _ = Task.Run(DropAsync);
+            return;
+        }
+
+        BatchCommitted?.Invoke(this, committed.Length);
+        foreach (var acknowledgement in committed)
+        {
+            try
+            {
+                await acknowledgement.Message.AcknowledgeAsync(CancellationToken.None);
+                Interlocked.Increment(ref acknowledged);
+            }
+            catch (Exception)
+            {
+                // The connection is gone (or the client stopping): the batch is durable; the broker redelivers, and
+                // each stored record is answered 'duplicate'.
+            }
+        }
+
+        foreach (var acknowledgement in committed)
+        {
+            if (acknowledgement.Receipt is not null)
+            {
+                _ = SendReceiptAsync(acknowledgement.DeviceId!, acknowledgement.Receipt);
+            }
+        }
+    }
+
+    private void AbortBatch()
+    {
+        flushTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        batch.Clear();
+        Intake.AbortBatch();
     }
 
     /// <summary>
@@ -330,7 +469,18 @@ public sealed partial class CollectorService : IAsyncDisposable
             return;
         }
 
+        await gate.WaitAsync();
+        try
+        {
+            await CommitBatchAsync(); // what was handled is made durable and acknowledged before leaving
+        }
+        finally
+        {
+            gate.Release();
+        }
+
         await stopping.CancelAsync();
+        await flushTimer.DisposeAsync();
         if (supervisor is not null)
         {
             await supervisor;
@@ -384,6 +534,9 @@ public sealed partial class CollectorService : IAsyncDisposable
 
         [LoggerMessage(EventId = 7016, Level = LogLevel.Error, Message = "A record from {DeviceId} could not be handled; dead-lettered and answered 'rejected'")]
         public static partial void HandlerBug(ILogger logger, Exception exception, string deviceId);
+
+        [LoggerMessage(EventId = 7017, Level = LogLevel.Error, Message = "A batch of {Count} message(s) could not be made durable; none acknowledged, reconnecting so the broker redelivers")]
+        public static partial void BatchFailed(ILogger logger, Exception exception, int count);
 
         [LoggerMessage(EventId = 7009, Level = LogLevel.Warning, Message = "Ignored a message on {Topic}: not a device topic")]
         public static partial void NotDeviceTopic(ILogger logger, string topic);

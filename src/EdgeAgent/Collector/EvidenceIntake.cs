@@ -19,12 +19,14 @@ namespace EdgeAgent.Collector;
 public sealed partial class EvidenceIntake : IDisposable
 {
     private readonly ILogger logger;
+    private readonly bool groupCommit;
     private readonly TimeProvider timeProvider;
     private long refusedChunks;
 
     public EvidenceIntake(CollectorOptions options, ILogger logger, TimeProvider? timeProvider = null)
     {
         this.logger = logger;
+        groupCommit = options.GroupCommit;
         this.timeProvider = timeProvider ?? TimeProvider.System;
         Keys = options.KeysDirectory is null ? null : EnrolledKeys.Load(options.KeysDirectory); // first: a bad key leaves nothing open
         Directory.CreateDirectory(options.OutputDirectory);
@@ -86,6 +88,89 @@ public sealed partial class EvidenceIntake : IDisposable
                 // Over this device's staging quota: not poison; the device resends on an 'incomplete' receipt.
                 Interlocked.Increment(ref refusedChunks);
                 return refusal.Reason;
+        }
+    }
+
+    private readonly List<Action> afterCommit = [];
+    private bool batching;
+
+    /// <summary>
+    /// True when records can be group-committed: a directory store with the SQLite index, whose batch commit is one
+    /// transaction. Elsewhere (a bucket, PostgreSQL) each record is durable on its own before it is answered.
+    /// </summary>
+    public bool SupportsGroupCommit => groupCommit && Store is EvidenceStore && Index is CollectorIndex;
+
+    /// <summary>
+    /// Opens a batch (group commit): records accepted until <see cref="CommitBatch"/> are written without syncing and
+    /// indexed in one open transaction; their receipts may be computed but must not be sent, nor their messages
+    /// acknowledged, before <see cref="CommitBatch"/> returns. Nothing when group commit is not supported.
+    /// </summary>
+    public void BeginBatch()
+    {
+        if (!SupportsGroupCommit || batching)
+        {
+            return;
+        }
+
+        ((CollectorIndex)Index).BeginBatch();
+        ((EvidenceStore)Store).BeginBatch();
+        batching = true;
+    }
+
+    /// <summary>
+    /// Makes the batch durable: the files first (one file-system sync, the renames, one fsync per directory), then the
+    /// index rows (one transaction). Only then are staged chunks discarded and <see cref="RecordStored"/> raised.
+    /// </summary>
+    /// <exception cref="IOException">A sync or rename failed: the batch was rolled back, its messages must stay unacknowledged.</exception>
+    public void CommitBatch()
+    {
+        if (!batching)
+        {
+            return;
+        }
+
+        batching = false;
+        try
+        {
+            ((EvidenceStore)Store).CommitBatch();
+            ((CollectorIndex)Index).CommitBatch(); // after the files: an index row never points at files that could still vanish
+        }
+        catch
+        {
+            AbortBatch();
+            throw;
+        }
+
+        var actions = afterCommit.ToArray();
+        afterCommit.Clear();
+        foreach (var action in actions)
+        {
+            action();
+        }
+    }
+
+    /// <summary>Forgets the open batch (nothing of it is acknowledged; the broker redelivers it).</summary>
+    public void AbortBatch()
+    {
+        batching = false;
+        afterCommit.Clear();
+        if (SupportsGroupCommit)
+        {
+            ((CollectorIndex)Index).RollbackBatch();
+            ((EvidenceStore)Store).AbortBatch();
+        }
+    }
+
+    /// <summary>Runs now, or after the open batch is durable.</summary>
+    private void AfterCommit(Action action)
+    {
+        if (batching)
+        {
+            afterCommit.Add(action);
+        }
+        else
+        {
+            action();
         }
     }
 
@@ -155,7 +240,7 @@ public sealed partial class EvidenceIntake : IDisposable
 
         if (Index.Contains(record.RecordId))
         {
-            Staging.Discard(deviceId, record.RecordId);
+            AfterCommit(() => Staging.Discard(deviceId, record.RecordId));
             return Answer(record, ReceiptStatus.Duplicate);
         }
 
@@ -178,11 +263,11 @@ public sealed partial class EvidenceIntake : IDisposable
         var previous = Index.PreviousSequence(deviceId, record.Sequence);
         if (!Index.TryAdd(record, path, timeProvider.GetUtcNow(), recordHash))
         {
-            Staging.Discard(deviceId, record.RecordId);
+            AfterCommit(() => Staging.Discard(deviceId, record.RecordId));
             return Answer(record, ReceiptStatus.Duplicate); // another collector indexed it meanwhile
         }
 
-        Staging.Discard(deviceId, record.RecordId);
+        AfterCommit(() => Staging.Discard(deviceId, record.RecordId));
         Log.Stored(logger, deviceId, record.Sequence, record.WorkOrder.Id, record.Step.Id);
         if (record.Sequence > previous + 1)
         {
@@ -198,7 +283,7 @@ public sealed partial class EvidenceIntake : IDisposable
             ChainBroken?.Invoke(this, broken);
         }
 
-        RecordStored?.Invoke(this, record);
+        AfterCommit(() => RecordStored?.Invoke(this, record));
         return Answer(record, ReceiptStatus.Stored);
     }
 
@@ -220,6 +305,7 @@ public sealed partial class EvidenceIntake : IDisposable
 
     public void Dispose()
     {
+        AbortBatch();
         Index.Dispose();
         Store.Dispose();
         Keys?.Dispose();
