@@ -4,7 +4,10 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeAgent.Tests.Capture;
 
-/// <summary>Taking the first frame made at or after an edge, by the camera's clock, not the first to arrive after it.</summary>
+/// <summary>
+/// Taking the first frame made at or after an edge, by the camera's clock, not the first to arrive after it: the
+/// reader's <see cref="CameraReader.FirstAsync"/> with the production-time test the capture plan uses.
+/// </summary>
 public sealed class CameraReaderProducedTests
 {
     private static readonly DateTimeOffset Edge = DateTimeOffset.Parse("2026-01-05T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
@@ -19,13 +22,13 @@ public sealed class CameraReaderProducedTests
         reader.Start();
         await source.WaitOpenedAsync(1);
 
-        var capture = reader.CaptureProducedAsync(Edge, TimeSpan.FromSeconds(2));
+        var capture = MadeAtOrAfterEdgeAsync(reader, time, TimeSpan.FromSeconds(2));
         time.Advance(TimeSpan.FromMilliseconds(90));
         var early = await PushAsync(reader, source, Edge - TimeSpan.FromMilliseconds(40)); // arrives after the edge, made before it
         Assert.False(capture.IsCompleted, "a frame made before the edge must not be taken for it");
         time.Advance(TimeSpan.FromMilliseconds(66));
         var made = await PushAsync(reader, source, Edge + TimeSpan.FromMilliseconds(26));
-        var taken = await capture.WaitAsync(Wait);
+        var taken = (await capture.WaitAsync(Wait))!;
 
         Assert.True(early.ArrivedAt > Edge);
         Assert.Equal(made.Sequence, taken.Sequence);
@@ -44,7 +47,7 @@ public sealed class CameraReaderProducedTests
         time.Advance(TimeSpan.FromMilliseconds(100));
         var held = await PushAsync(reader, source, Edge + TimeSpan.FromMilliseconds(10));
 
-        var taken = await reader.CaptureProducedAsync(Edge, TimeSpan.Zero).WaitAsync(Wait);
+        var taken = (await MadeAtOrAfterEdgeAsync(reader, time, TimeSpan.Zero).WaitAsync(Wait))!;
 
         Assert.Equal(held.Sequence, taken.Sequence);
         Assert.Equal(held.Image.Pixels, taken.Image.Pixels);
@@ -60,11 +63,14 @@ public sealed class CameraReaderProducedTests
         await source.WaitOpenedAsync(1);
         await PushAsync(reader, source, Edge - TimeSpan.FromMilliseconds(500));
 
-        var capture = reader.CaptureProducedAsync(Edge, TimeSpan.FromSeconds(1));
+        var capture = MadeAtOrAfterEdgeAsync(reader, time, TimeSpan.FromSeconds(1));
         time.Advance(TimeSpan.FromSeconds(1));
 
-        await Assert.ThrowsAsync<TimeoutException>(() => capture.WaitAsync(Wait));
+        Assert.Null(await capture.WaitAsync(Wait)); // none taken: the caller records the photo as missing
     }
+
+    private static Task<Frame?> MadeAtOrAfterEdgeAsync(CameraReader reader, FakeTimeProvider time, TimeSpan maxWait) =>
+        reader.FirstAsync(f => f.ProducedAt >= Edge, time.GetTimestamp() + (long)(maxWait.TotalSeconds * time.TimestampFrequency));
 
     private static async Task<Frame> PushAsync(CameraReader reader, ScriptedFrameSource source, DateTimeOffset cameraTime)
     {

@@ -92,7 +92,8 @@ public sealed class CameraTimingGroundTruthTests(ITestOutputHelper output)
             var edge = DateTimeOffset.UtcNow;
             var edgeTimestamp = TimeProvider.System.GetTimestamp();
             var arrived = reader.CaptureAsync(edgeTimestamp, TimeSpan.FromSeconds(30), timeout.Token); // the old rule: first to arrive
-            var made = await reader.CaptureProducedAsync(edge, TimeSpan.FromSeconds(30), timeout.Token);
+            var made = await reader.FirstAsync(f => f.ProducedAt >= edge, edgeTimestamp + (30 * TimeProvider.System.TimestampFrequency), timeout.Token)
+                ?? throw new TimeoutException($"no frame made after the edge at {edge:O} within 30 s");
             byProduction.Add((Truth(made) - edge).TotalMilliseconds);
             byArrival.Add((Truth(await arrived) - edge).TotalMilliseconds);
         }

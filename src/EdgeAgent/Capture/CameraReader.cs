@@ -227,7 +227,6 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
         lock (buffers)
         {
             Volatile.Write(ref latest, frame);
-            CompleteProducedWaiters(frame);
             var evicted = new List<Frame>();
             Ring.Offer(frame, evicted);
             if (previous is not null && !Ring.Contains(previous))
