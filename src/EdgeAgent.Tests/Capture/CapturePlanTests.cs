@@ -63,6 +63,7 @@ public sealed class CapturePlanTests
         var result = await run.WaitAsync(Wait);
         Assert.Single(result.Shots);
         Assert.Null(result.AtMissing);
+        Assert.StartsWith("1 of 3 photos at and after the edge: no frame produced at or after", result.PostShort, StringComparison.Ordinal);
     }
 
     [Fact]

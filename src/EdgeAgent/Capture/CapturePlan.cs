@@ -45,6 +45,7 @@ public sealed record CapturePlan(int PreTrigger, int PostTrigger, TimeSpan Inter
         }
 
         string? missing = null;
+        string? postShort = null;
         long lastSequence = shots.Count > 0 ? shots[^1].Frame.Sequence : 0;
         for (var i = 0; i < PostTrigger; i++)
         {
@@ -68,10 +69,19 @@ public sealed record CapturePlan(int PreTrigger, int PostTrigger, TimeSpan Inter
                 cancellationToken);
             if (frame is null)
             {
-                // A camera slower than the interval gives fewer photos, never the same one twice, never an older one.
-                missing = i > 0 ? null : connected
+                // A camera slower than the interval gives fewer photos, never the same one twice, never an older one; and says so.
+                var why = connected
                     ? $"no frame produced at or after {due:HH:mm:ss.fff} came within {patience.TotalMilliseconds:0} ms"
                     : $"camera {reader.State.ToString().ToLowerInvariant()} ({reader.LastError ?? "no frame yet"}); no frame produced after the edge within {patience.TotalMilliseconds:0} ms";
+                if (i == 0)
+                {
+                    missing = why;
+                }
+                else
+                {
+                    postShort = $"{i} of {PostTrigger} photos at and after the edge: {why}";
+                }
+
                 break;
             }
 
@@ -79,7 +89,7 @@ public sealed record CapturePlan(int PreTrigger, int PostTrigger, TimeSpan Inter
             shots.Add(new Shot(frame, i == 0 ? FrameRole.At : FrameRole.Post));
         }
 
-        return new CaptureResult(shots, beforeEdge, missing);
+        return new CaptureResult(shots, beforeEdge, missing) { PostShort = postShort };
     }
 
     /// <summary>Picks <paramref name="count"/> frames spread evenly over <paramref name="frames"/>, ending with the newest.</summary>

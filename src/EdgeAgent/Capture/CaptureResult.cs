@@ -9,6 +9,9 @@ public sealed record Shot(Frame Frame, FrameRole Role);
 /// <param name="AtMissing">Why there is no <c>at</c> photo (no frame produced after the edge in time), or null.</param>
 public sealed record CaptureResult(IReadOnlyList<Shot> Shots, int PreBeforeEdge, string? AtMissing)
 {
+    /// <summary>Why there are fewer <c>post</c> photos than the plan asks for (the camera gave no new frame in time), or null.</summary>
+    public string? PostShort { get; init; }
+
     public int Pre => Shots.Count(s => s.Role == FrameRole.Pre);
 
     public int AtAndPost => Shots.Count - Pre;

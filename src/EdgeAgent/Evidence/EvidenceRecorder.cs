@@ -152,6 +152,10 @@ public sealed partial class EvidenceRecorder(
                 }
 
                 CheckPreTrigger(cameraId, result);
+                if (result.PostShort is { } shortBy)
+                {
+                    findings.Add(point.Procedure.NewFinding(FindingCodes.PostTriggerShort, $"step '{decision.Step.Id}' camera {cameraId}: {shortBy}", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
+                }
             }
             catch (CameraUnavailableException ex)
             {

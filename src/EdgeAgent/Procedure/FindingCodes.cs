@@ -56,4 +56,10 @@ public static class FindingCodes
     /// or it produced fewer new frames since the point's previous trigger (an older photo is never repeated).
     /// </summary>
     public const string PreTriggerUnavailable = "pre-trigger-unavailable";
+
+    /// <summary>
+    /// A step asked for photos after its trigger at an interval, but the camera delivered no new frame in time for some
+    /// of them: fewer photos, never an older or repeated one. The <c>at</c> photo was taken (else <see cref="PhotoMissing"/>).
+    /// </summary>
+    public const string PostTriggerShort = "post-trigger-short";
 }
