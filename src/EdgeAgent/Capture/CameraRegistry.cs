@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using EdgeAgent.Capture.Overlay;
 using EdgeAgent.Capture.Quality;
-using EdgeAgent.Evidence;
 using EdgeAgent.Configuration;
+using EdgeAgent.Protocol;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

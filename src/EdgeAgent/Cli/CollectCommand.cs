@@ -1,5 +1,5 @@
 using System.CommandLine;
-using EdgeAgent.Collector;
+using EdgeAgent.Central.Collector;
 using EdgeAgent.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -68,7 +68,7 @@ public static class CollectCommand
                 return ExitCodes.Config;
             }
 
-            Collector.ObjectStore.S3StoreOptions? bucket = null;
+            Central.Collector.ObjectStore.S3StoreOptions? bucket = null;
             if (parse.GetValue(objectLockDays) is { } days && (days < 1 || parse.GetValue(store) is null))
             {
                 error.WriteLine("edgeagent collect: --object-lock-days: needs --store s3://… and a number of days ≥ 1");

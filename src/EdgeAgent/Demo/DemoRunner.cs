@@ -1,11 +1,12 @@
 using System.Device.Gpio;
 using System.Text.Json;
-using EdgeAgent.Collector;
+using EdgeAgent.Central.Collector;
 using EdgeAgent.Configuration;
 using EdgeAgent.Evidence;
 using EdgeAgent.Hosting;
 using EdgeAgent.Triggers;
-using EdgeAgent.Verification;
+using EdgeAgent.Central.Verification;
+using EdgeAgent.Protocol;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -103,7 +104,7 @@ public sealed class DemoRunner(string outputDirectory, string? brokerUrl, TextWr
             console.WriteLine($"           {Path.GetRelativePath(root, Path.Combine(collectorRoot, pair.ImageKey))}");
         }
 
-        var pages = new Reporting.ReportGenerator(TimeProvider.System).Generate(collectorRoot, Path.Combine(root, "report"), app.Services.GetRequiredService<Procedure.ProcedureRegistry>().Templates, keys);
+        var pages = new Central.Reporting.ReportGenerator(TimeProvider.System).Generate(collectorRoot, Path.Combine(root, "report"), app.Services.GetRequiredService<Procedure.ProcedureRegistry>().Templates, keys);
         console.WriteLine();
         console.WriteLine($"report     {pages.Jobs.Count} job(s), {pages.Records} records; open in a browser:");
         console.WriteLine($"           {pages.IndexPath}");

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using EdgeAgent.Capture;
-using EdgeAgent.Capture.Quality;
 using EdgeAgent.Configuration;
 using EdgeAgent.Outbox;
 using EdgeAgent.Procedure;
+using EdgeAgent.Protocol;
 using EdgeAgent.Triggers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

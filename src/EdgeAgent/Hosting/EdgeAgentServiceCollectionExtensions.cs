@@ -4,6 +4,7 @@ using EdgeAgent.Evidence;
 using EdgeAgent.Health;
 using EdgeAgent.Outbox;
 using EdgeAgent.Procedure;
+using EdgeAgent.Protocol;
 using EdgeAgent.Scanning;
 using EdgeAgent.Triggers;
 using EdgeAgent.Uplink;

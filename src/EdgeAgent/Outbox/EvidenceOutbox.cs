@@ -1,4 +1,4 @@
-using EdgeAgent.Evidence;
+using EdgeAgent.Protocol;
 using Microsoft.Data.Sqlite;
 
 namespace EdgeAgent.Outbox;

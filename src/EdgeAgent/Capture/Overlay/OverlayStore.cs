@@ -1,5 +1,5 @@
-using EdgeAgent.Evidence;
 using EdgeAgent.Platform;
+using EdgeAgent.Protocol;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Capture.Overlay;

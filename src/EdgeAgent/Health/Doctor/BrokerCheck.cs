@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Security.Authentication;
 using EdgeAgent.Configuration;
-using EdgeAgent.Uplink;
+using EdgeAgent.Protocol;
 using MQTTnet;
 
 namespace EdgeAgent.Health.Doctor;

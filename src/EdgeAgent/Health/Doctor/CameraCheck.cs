@@ -1,6 +1,7 @@
 using EdgeAgent.Capture;
 using EdgeAgent.Capture.Quality;
 using EdgeAgent.Configuration;
+using EdgeAgent.Protocol;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Health.Doctor;
