@@ -3,7 +3,7 @@ using EdgeAgent.Capture;
 using EdgeAgent.Cli;
 using EdgeAgent.Configuration;
 using EdgeAgent.Health;
-using EdgeAgent.Health.Doctor;
+using EdgeAgent.Doctor;
 using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Tests.Health;

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using EdgeAgent.Central.Collector;
 using EdgeAgent.Procedure;
 using EdgeAgent.Central.Reporting;
-using EdgeAgent.Central.Verification;
 
 namespace EdgeAgent.Cli;
 

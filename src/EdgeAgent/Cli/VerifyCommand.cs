@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EdgeAgent.Central.Collector;
 using EdgeAgent.Procedure;
 using EdgeAgent.Central.Verification;
 

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
+using EdgeAgent.Central.Collector;
 using EdgeAgent.Cli;
 using EdgeAgent.Central.Reporting;
 using EdgeAgent.Tests.Infrastructure;
 using EdgeAgent.Tests.Central.Verification;
-using EdgeAgent.Central.Verification;
 
 namespace EdgeAgent.Tests.Central.Reporting;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Amazon.S3;
 using Amazon.S3.Model;
+using EdgeAgent.Central.Collector;
 using EdgeAgent.Cli;
 using EdgeAgent.Central.Collector.ObjectStore;
 using EdgeAgent.Procedure;

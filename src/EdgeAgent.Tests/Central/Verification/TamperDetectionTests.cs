@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using EdgeAgent.Central.Collector;
 using EdgeAgent.Procedure;
 using EdgeAgent.Central.Verification;
 using EdgeAgent.Protocol;

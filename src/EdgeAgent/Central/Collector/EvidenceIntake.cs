@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
-using EdgeAgent.Central.Verification;
 using EdgeAgent.Protocol;
 using Microsoft.Extensions.Logging;
 

@@ -1,3 +1,4 @@
+using EdgeAgent.Central.Collector;
 using EdgeAgent.Procedure;
 using EdgeAgent.Central.Verification;
 

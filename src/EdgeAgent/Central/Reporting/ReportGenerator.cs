@@ -22,7 +22,7 @@ public sealed class ReportGenerator(TimeProvider timeProvider)
 
     /// <param name="keys">Enrolled device keys; null leaves signatures unchecked (the index page says so).</param>
     /// <param name="progress">Told as records are verified, then as their photos are written; called from several threads.</param>
-    public ReportResult Generate(string storeRoot, string? outputDirectory = null, IReadOnlyDictionary<string, ProcedureTemplate>? procedures = null, Verification.EnrolledKeys? keys = null, IProgress<WorkProgress>? progress = null)
+    public ReportResult Generate(string storeRoot, string? outputDirectory = null, IReadOnlyDictionary<string, ProcedureTemplate>? procedures = null, Collector.EnrolledKeys? keys = null, IProgress<WorkProgress>? progress = null)
     {
         var store = new EvidenceStore(storeRoot);
         var output = Path.GetFullPath(outputDirectory ?? DefaultOutput(storeRoot));

@@ -1,7 +1,8 @@
 using EdgeAgent.Configuration;
+using EdgeAgent.Health;
 using EdgeAgent.Procedure;
 
-namespace EdgeAgent.Health.Doctor;
+namespace EdgeAgent.Doctor;
 
 /// <summary>Doctor's <c>fonts</c> line: can the photo stamps draw every configured text (<see cref="StampFontCheck"/>)?</summary>
 public static class FontCheck

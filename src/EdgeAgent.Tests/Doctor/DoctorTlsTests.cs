@@ -2,10 +2,10 @@ using EdgeAgent.Tests.Evidence;
 using EdgeAgent.Cli;
 using EdgeAgent.Demo;
 using EdgeAgent.Health;
-using EdgeAgent.Health.Doctor;
+using EdgeAgent.Doctor;
 using EdgeAgent.Tests.Infrastructure;
 
-namespace EdgeAgent.Tests.Health;
+namespace EdgeAgent.Tests.Doctor;
 
 /// <summary>The doctor's broker check over TLS against a real mosquitto with a certificate made in the test.</summary>
 public sealed class DoctorTlsTests : IAsyncLifetime

@@ -3,11 +3,12 @@ using System.Text.Json.Nodes;
 using EdgeAgent.Cli;
 using EdgeAgent.Demo;
 using EdgeAgent.Health;
-using EdgeAgent.Health.Doctor;
+using EdgeAgent.Doctor;
 using EdgeAgent.Tests.Deploy;
+using EdgeAgent.Tests.Health;
 using EdgeAgent.Tests.Infrastructure;
 
-namespace EdgeAgent.Tests.Health;
+namespace EdgeAgent.Tests.Doctor;
 
 /// <summary><c>edgeagent doctor</c> against a real mosquitto that wants a user name and password.</summary>
 public sealed class DoctorTests : IAsyncLifetime

@@ -1,11 +1,12 @@
 using EdgeAgent.Evidence;
 using System.Device.Gpio;
 using EdgeAgent.Configuration;
+using EdgeAgent.Health;
 using EdgeAgent.Triggers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace EdgeAgent.Health.Doctor;
+namespace EdgeAgent.Doctor;
 
 /// <summary>Checks of the device itself: GPIO lines, scanner devices, clock, disk and the agent user's groups.</summary>
 public static class HostChecks

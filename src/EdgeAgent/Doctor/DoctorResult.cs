@@ -1,4 +1,5 @@
-namespace EdgeAgent.Health.Doctor;
+
+namespace EdgeAgent.Doctor;
 
 /// <summary>One line of the doctor's report: what was checked, the outcome, what was seen and how to fix it.</summary>
 public sealed record DoctorResult(string Check, DoctorOutcome Outcome, string Detail, string? Fix = null)

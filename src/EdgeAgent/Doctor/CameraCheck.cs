@@ -1,10 +1,11 @@
 using EdgeAgent.Capture;
 using EdgeAgent.Capture.Quality;
 using EdgeAgent.Configuration;
+using CameraHealth = EdgeAgent.Health.CameraHealth;
 using EdgeAgent.Protocol;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeAgent.Health.Doctor;
+namespace EdgeAgent.Doctor;
 
 /// <summary>Opens a camera the way the agent would and checks it yields sharp frames that move.</summary>
 public static class CameraCheck

@@ -4,7 +4,7 @@ using EdgeAgent.Configuration;
 using EdgeAgent.Protocol;
 using MQTTnet;
 
-namespace EdgeAgent.Health.Doctor;
+namespace EdgeAgent.Doctor;
 
 /// <summary>
 /// Connects to the broker with exactly the agent's TLS settings and credentials, under a separate client id

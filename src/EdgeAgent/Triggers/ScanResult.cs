@@ -1,4 +1,4 @@
-namespace EdgeAgent.Scanning;
+namespace EdgeAgent.Triggers;
 
 /// <summary>A validated, classified scan.</summary>
 /// <param name="ScannerId">The scanner that read it.</param>

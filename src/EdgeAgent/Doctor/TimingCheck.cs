@@ -1,7 +1,8 @@
 using System.Globalization;
 using EdgeAgent.Capture;
+using CameraHealth = EdgeAgent.Health.CameraHealth;
 
-namespace EdgeAgent.Health.Doctor;
+namespace EdgeAgent.Doctor;
 
 /// <summary>How the camera's photos will be dated: from the camera's own clock, a latency, or only their arrival.</summary>
 public static class TimingCheck

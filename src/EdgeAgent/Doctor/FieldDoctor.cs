@@ -2,9 +2,10 @@ using EdgeAgent.Evidence;
 using System.Net.Http.Json;
 using EdgeAgent.Configuration;
 using EdgeAgent.Control;
+using EdgeAgent.Health;
 using Microsoft.Extensions.Configuration;
 
-namespace EdgeAgent.Health.Doctor;
+namespace EdgeAgent.Doctor;
 
 /// <summary>
 /// <c>edgeagent doctor</c>: checks everything a point needs, whether or not the agent runs. When it runs,

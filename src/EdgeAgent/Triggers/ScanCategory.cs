@@ -1,4 +1,4 @@
-namespace EdgeAgent.Scanning;
+namespace EdgeAgent.Triggers;
 
 /// <summary>What a scanned line was recognised as (see <c>Scanning:Patterns</c>).</summary>
 public enum ScanCategory

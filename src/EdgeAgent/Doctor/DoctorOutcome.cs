@@ -1,4 +1,5 @@
-namespace EdgeAgent.Health.Doctor;
+
+namespace EdgeAgent.Doctor;
 
 public enum DoctorOutcome
 {

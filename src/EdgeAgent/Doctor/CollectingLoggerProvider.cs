@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeAgent.Health.Doctor;
+namespace EdgeAgent.Doctor;
 
 /// <summary>Keeps what components log while the doctor drives them (e.g. ffmpeg's own error lines) to quote in a finding.</summary>
 public sealed class CollectingLoggerProvider : ILoggerProvider

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace EdgeAgent.Central.Verification;
+namespace EdgeAgent.Central.Collector;
 
 /// <summary>
 /// Public keys enrolled at the collector, one per device: <c>{deviceId}.pem</c> files (the output of
