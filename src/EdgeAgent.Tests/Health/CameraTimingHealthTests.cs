@@ -4,6 +4,7 @@ using EdgeAgent.Cli;
 using EdgeAgent.Configuration;
 using EdgeAgent.Health;
 using EdgeAgent.Doctor;
+using EdgeAgent.Protocol;
 using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Tests.Health;

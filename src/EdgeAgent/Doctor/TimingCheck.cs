@@ -1,5 +1,6 @@
 using System.Globalization;
 using EdgeAgent.Capture;
+using EdgeAgent.Protocol;
 using CameraHealth = EdgeAgent.Health.CameraHealth;
 
 namespace EdgeAgent.Doctor;

@@ -120,7 +120,7 @@ public sealed record FrameStamp(string CameraId, long Sequence, DateTimeOffset A
     public DateTimeOffset? ProducedAt { get; init; }
 
     /// <summary>How <see cref="ProducedAt"/> was found (schema /2).</summary>
-    public Capture.ProducedBasis? ProducedBasis { get; init; }
+    public ProducedBasis? ProducedBasis { get; init; }
 
     /// <summary><see cref="ProducedAt"/> minus <c>trigger.edgeTime</c>, in ms; negative = produced before the trigger (schema /2).</summary>
     public double? OffsetMs { get; init; }

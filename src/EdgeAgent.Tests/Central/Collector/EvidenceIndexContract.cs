@@ -21,7 +21,7 @@ public abstract class EvidenceIndexContract
         WorkOrder = new WorkOrderStamp("WO-1", "conveyor-lockout"),
         Step = new StepStamp("locked", 1, new Dictionary<string, string>(), true),
         Trigger = new TriggerStamp("LockOn", "gpio", "lock-a", StoredAt, null),
-        Frame = new FrameStamp("cam-1", sequence, StoredAt, 320, 240) { ProducedAt = StoredAt, ProducedBasis = EdgeAgent.Capture.ProducedBasis.CameraClock, OffsetMs = 40, Role = EdgeAgent.Protocol.FrameRole.At },
+        Frame = new FrameStamp("cam-1", sequence, StoredAt, 320, 240) { ProducedAt = StoredAt, ProducedBasis = EdgeAgent.Protocol.ProducedBasis.CameraClock, OffsetMs = 40, Role = EdgeAgent.Protocol.FrameRole.At },
         Image = new ImageStamp(new string('a', 64), 1000),
         CreatedAt = new DateTimeOffset(2026, 3, 14, 8, 0, 0, TimeSpan.FromHours(8)).AddSeconds(sequence),
     };

@@ -53,7 +53,7 @@ public sealed class EvidenceStoreBuilder(string root)
             Frame = new FrameStamp("cam-1", sequence * 10, Clock.AddMilliseconds(offsetMs + 60), 640, 360)
             {
                 ProducedAt = Clock.AddMilliseconds(offsetMs),
-                ProducedBasis = EdgeAgent.Capture.ProducedBasis.CameraClock,
+                ProducedBasis = EdgeAgent.Protocol.ProducedBasis.CameraClock,
                 OffsetMs = offsetMs,
                 Role = offsetMs < 0 ? EdgeAgent.Protocol.FrameRole.Pre : EdgeAgent.Protocol.FrameRole.At,
             },

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using EdgeAgent.Central.Verification;
 using EdgeAgent.Protocol;
 
 namespace EdgeAgent.Central.Collector;
@@ -19,9 +18,9 @@ internal static class ChainLinkCheck
         var previousHashes = previous == 0
             ? [EvidenceSignature.GenesisHash]
             : index.At(record.DeviceId, previous).Select(l => HashOf(store, l)).OfType<string>().ToList();
-        if (previousHashes.Count > 0 && !previousHashes.Any(h => ChainVerifier.CheckLink(record, previous, h) is null))
+        if (previousHashes.Count > 0 && !previousHashes.Any(h => ChainRule.CheckLink(record, previous, h) is null))
         {
-            breaks.Add(new ChainBreak(record.DeviceId, record.Sequence, record.RecordId, ChainVerifier.CheckLink(record, previous, previousHashes[0])!.Value.Detail));
+            breaks.Add(new ChainBreak(record.DeviceId, record.Sequence, record.RecordId, ChainRule.CheckLink(record, previous, previousHashes[0])!.Value.Detail));
         }
 
         // Every stored record at this sequence (normally just this one) may be the successor's predecessor.

@@ -15,19 +15,8 @@ public static class ChainVerifier
 {
     /// <summary>Checks that <paramref name="record"/> follows a record with sequence <paramref name="previousSequence"/>
     /// (0: none) and hash <paramref name="previousHash"/>; returns the failing check and why, or null.</summary>
-    public static (string Check, string Detail)? CheckLink(EvidenceRecord record, long previousSequence, string previousHash)
-    {
-        if (record.Sequence != previousSequence + 1)
-        {
-            return (Checks.Sequence, record.Sequence > previousSequence + 1
-                ? $"sequence {record.Sequence} follows {previousSequence}: {Missing(previousSequence + 1, record.Sequence - 1)} missing"
-                : $"sequence {record.Sequence} follows {previousSequence}: repeated or moved back");
-        }
-
-        return record.PrevHash == previousHash
-            ? null
-            : (Checks.PrevHash, $"prevHash {record.PrevHash ?? "(none)"} is not the hash {previousHash} of the previous record");
-    }
+    public static (string Check, string Detail)? CheckLink(EvidenceRecord record, long previousSequence, string previousHash) =>
+        ChainRule.CheckLink(record, previousSequence, previousHash);
 
     /// <summary>Verifies one device's chain; <paramref name="records"/> in storage order. <paramref name="key"/> null skips signatures.</summary>
     public static ChainResult VerifyDevice(string deviceId, IEnumerable<StoredRecord> records, ECDsa? key)
@@ -110,8 +99,6 @@ public static class ChainVerifier
             ? (record, Fail(link.Check, link.Detail, record.Sequence))
             : (record, null);
     }
-
-    private static string Missing(long from, long to) => from == to ? $"record {from} is" : $"records {from}-{to} are";
 }
 
 /// <summary>A device's failures, and its records that parsed (for the completeness check).</summary>

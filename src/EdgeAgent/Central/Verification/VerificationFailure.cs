@@ -18,8 +18,8 @@ public sealed record VerificationFailure(string DeviceId, string File, long? Seq
         public const string Image = "image-hash";
         public const string ImageIntegrity = "image-integrity";
         public const string Order = "order";
-        public const string Sequence = "sequence";
-        public const string PrevHash = "prev-hash";
+        public const string Sequence = Protocol.ChainRule.SequenceCheck;
+        public const string PrevHash = Protocol.ChainRule.PrevHashCheck;
         public const string Completeness = "completeness";
         public const string Retention = "retention";
     }
