@@ -10,14 +10,12 @@ public sealed class FolderDependencyTests
 {
     /// <summary>
     /// Folders that still use each other both ways. Each entry is a debt, not a licence: the list may only shrink.
-    /// All three are options classes kept in their feature folder (Capture's overlay, quality and timing options,
-    /// Outbox's <c>OutboxOptions</c>) or a feature check called by the cross-reference validator
-    /// (<c>ReceiptTrust.KeyProblem</c>), while Configuration's <c>EdgeAgentOptions</c> composes them all.
+    /// Both come from Configuration composing what features own: Capture's overlay, quality and timing options
+    /// inside <c>CameraOptions</c>, and the cross-reference validator calling Uplink's <c>ReceiptTrust.KeyProblem</c>.
     /// </summary>
     private static readonly (string, string)[] KnownCycles =
     [
         ("Capture", "Configuration"),  // CameraOptions holds OverlayOptions, QualityThresholds, ProducedUncertainty
-        ("Configuration", "Outbox"),   // EdgeAgentOptions.Outbox is an Outbox.OutboxOptions
         ("Configuration", "Uplink"),   // EdgeAgentCrossReferenceValidator calls Uplink.ReceiptTrust.KeyProblem
     ];
 

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace EdgeAgent.Outbox;
+namespace EdgeAgent.Configuration;
 
 /// <summary>Limits of the on-device outbox (config section <c>Outbox</c>). See docs/reliability.md for the policy.</summary>
 public sealed class OutboxOptions
