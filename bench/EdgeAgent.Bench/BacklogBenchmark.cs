@@ -4,8 +4,8 @@ using System.Security.Cryptography;
 using System.Text;
 using EdgeAgent.Capture;
 using EdgeAgent.Configuration;
-using EdgeAgent.Evidence;
 using EdgeAgent.Outbox;
+using EdgeAgent.Protocol;
 using EdgeAgent.Uplink;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -101,7 +101,7 @@ public static class BacklogBenchmark
         WorkOrder = new WorkOrderStamp("WO-bench", "conveyor-lockout"),
         Step = new StepStamp("locked", 1, new Dictionary<string, string> { ["en"] = "Locked" }, true),
         Trigger = new TriggerStamp("LockOn", "bench", "lock-a", DateTimeOffset.UtcNow, null),
-        Frame = new FrameStamp("cam-1", sequence, DateTimeOffset.UtcNow, 1280, 720) { ProducedAt = DateTimeOffset.UtcNow, ProducedBasis = EdgeAgent.Capture.ProducedBasis.Arrival, OffsetMs = 10, Role = EdgeAgent.Capture.FrameRole.At },
+        Frame = new FrameStamp("cam-1", sequence, DateTimeOffset.UtcNow, 1280, 720) { ProducedAt = DateTimeOffset.UtcNow, ProducedBasis = EdgeAgent.Protocol.ProducedBasis.Arrival, OffsetMs = 10, Role = EdgeAgent.Protocol.FrameRole.At },
         Image = new ImageStamp(sha, length),
         CreatedAt = DateTimeOffset.UtcNow,
     };

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using EdgeAgent.Configuration;
-using EdgeAgent.Uplink;
+using EdgeAgent.Protocol;
 using MQTTnet;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
@@ -68,7 +68,7 @@ public sealed class BrokerWatcher : IAsyncDisposable
         byte[]? image = null;
         if (message.Topic.EndsWith("/evidence", StringComparison.Ordinal))
         {
-            var record = Evidence.EvidenceRecord.FromJson(payload);
+            var record = Protocol.EvidenceRecord.FromJson(payload);
             if (chunks.TryRemove(record.RecordId.ToString(), out var parts))
             {
                 image = parts.OrderBy(p => p.Index).SelectMany(p => p.Data).ToArray();

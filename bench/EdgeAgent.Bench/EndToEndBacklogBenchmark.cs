@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using EdgeAgent.Collector;
-using EdgeAgent.Collector.ObjectStore;
+using EdgeAgent.Central.Collector;
+using EdgeAgent.Central.Collector.ObjectStore;
 using EdgeAgent.Configuration;
 using EdgeAgent.Outbox;
 using EdgeAgent.Uplink;

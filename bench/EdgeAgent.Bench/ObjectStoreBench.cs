@@ -1,7 +1,7 @@
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
-using EdgeAgent.Collector.ObjectStore;
+using EdgeAgent.Central.Collector.ObjectStore;
 using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Bench;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using EdgeAgent.Collector;
-using EdgeAgent.Evidence;
+using EdgeAgent.Central.Collector;
+using EdgeAgent.Protocol;
 using OpenCvSharp;
 
 namespace EdgeAgent.Bench;

@@ -1,5 +1,6 @@
 using EdgeAgent.Capture;
 using EdgeAgent.Configuration;
+using EdgeAgent.Protocol;
 using EdgeAgent.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

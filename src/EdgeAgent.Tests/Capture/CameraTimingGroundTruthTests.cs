@@ -1,5 +1,6 @@
 using System.Globalization;
 using EdgeAgent.Capture;
+using EdgeAgent.Protocol;
 using EdgeAgent.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;

@@ -1,10 +1,10 @@
 using EdgeAgent.Capture;
 using EdgeAgent.Capture.Overlay;
-using EdgeAgent.Capture.Quality;
 using EdgeAgent.Configuration;
 using EdgeAgent.Evidence;
 using EdgeAgent.Hosting;
 using EdgeAgent.Outbox;
+using EdgeAgent.Protocol;
 using EdgeAgent.Tests.Infrastructure;
 using EdgeAgent.Triggers;
 using Microsoft.Extensions.Configuration;

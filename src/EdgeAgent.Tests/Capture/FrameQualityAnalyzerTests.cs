@@ -1,4 +1,5 @@
 using EdgeAgent.Capture.Quality;
+using EdgeAgent.Protocol;
 using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Tests.Capture;

@@ -1,4 +1,5 @@
 using EdgeAgent.Capture;
+using EdgeAgent.Protocol;
 using EdgeAgent.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -19,8 +19,8 @@ public sealed class OverlayRendererTests
     [Fact]
     public void Stamp_of_a_lock_record_names_the_locks_holder_and_shows_when_the_frame_was_produced()
     {
-        var record = EdgeAgent.Tests.Evidence.TestRecords.Unsigned(3, EdgeAgent.Evidence.EvidenceSignature.GenesisHash, [1, 2, 3]);
-        record = record with { Trigger = new EdgeAgent.Evidence.TriggerStamp("LockOn", "gpio", "lock-a", record.Trigger.EdgeTime, null) { Holder = "wang.fang" } };
+        var record = EdgeAgent.Tests.Evidence.TestRecords.Unsigned(3, EdgeAgent.Protocol.EvidenceSignature.GenesisHash, [1, 2, 3]);
+        record = record with { Trigger = new EdgeAgent.Protocol.TriggerStamp("LockOn", "gpio", "lock-a", record.Trigger.EdgeTime, null) { Holder = "wang.fang" } };
         var options = new OverlayOptions { TimeZone = "UTC" };
 
         var lines = OverlayFields.From(record).Lines(options);

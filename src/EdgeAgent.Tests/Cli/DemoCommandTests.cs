@@ -1,5 +1,5 @@
 using EdgeAgent.Cli;
-using EdgeAgent.Evidence;
+using EdgeAgent.Protocol;
 using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Tests.Cli;
@@ -16,7 +16,7 @@ public sealed class DemoCommandTests
         var exit = await EdgeAgentCli.InvokeAsync(["demo", "--output", temp.Path], output, error);
 
         Assert.True(exit == 0, $"exit {exit}\n{output}\n{error}");
-        var records = new EdgeAgent.Collector.EvidenceStore(temp.Combine("collector")).Enumerate() // records only: not the collector's health file
+        var records = new EdgeAgent.Central.Collector.EvidenceStore(temp.Combine("collector")).Enumerate() // records only: not the collector's health file
             .Select(p => EvidenceRecord.FromJson(File.ReadAllBytes(p.JsonPath)))
             .OrderBy(r => r.Sequence)
             .ToList();

@@ -2,7 +2,7 @@ using EdgeAgent.Cli;
 using EdgeAgent.Platform;
 using EdgeAgent.Tests.Deploy;
 using EdgeAgent.Tests.Infrastructure;
-using EdgeAgent.Tests.Reporting;
+using EdgeAgent.Tests.Central.Reporting;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeAgent.Tests.Cli;

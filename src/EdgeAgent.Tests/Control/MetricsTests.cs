@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using EdgeAgent.Capture;
 using EdgeAgent.Control;
 using EdgeAgent.Demo;
-using EdgeAgent.Tests.Collector;
+using EdgeAgent.Tests.Central.Collector;
 using EdgeAgent.Tests.Health;
 using EdgeAgent.Uplink;
 using Microsoft.AspNetCore.Hosting.Server;

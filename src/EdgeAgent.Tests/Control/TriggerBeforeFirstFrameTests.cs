@@ -3,6 +3,7 @@ using EdgeAgent.Capture;
 using EdgeAgent.Cli;
 using EdgeAgent.Evidence;
 using EdgeAgent.Outbox;
+using EdgeAgent.Protocol;
 using EdgeAgent.Tests.Health;
 using EdgeAgent.Uplink;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
 using EdgeAgent.Demo;
-using EdgeAgent.Reporting;
+using EdgeAgent.Central.Reporting;
 using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Tests.Demo;
@@ -21,7 +21,7 @@ public sealed class DemoEndsWithReportTests
         var page = File.ReadAllText(Assert.Single(Directory.GetFiles(Path.Combine(temp.Path, "report"), "job-*.html")));
         // Every record passes chain, signature and image checks; the job may still carry findings (an unsynchronised
         // clock on a machine without NTP), but it must not have failed verification.
-        var records = new EdgeAgent.Collector.EvidenceStore(Path.Combine(temp.Path, "collector")).Enumerate().Count();
+        var records = new EdgeAgent.Central.Collector.EvidenceStore(Path.Combine(temp.Path, "collector")).Enumerate().Count();
         Assert.InRange(records, 6, 8); // six steps, the lock step with up to two more from the pre-trigger ring
         Assert.Equal(records, System.Text.RegularExpressions.Regex.Count(page, "data-verification=\"verified\""));
         Assert.DoesNotContain("id=\"job-status\">" + Html.Status(JobStatus.Failed), page, StringComparison.Ordinal);

@@ -10,6 +10,7 @@ using EdgeAgent.Evidence;
 using EdgeAgent.Hosting;
 using EdgeAgent.Outbox;
 using EdgeAgent.Procedure;
+using EdgeAgent.Protocol;
 using EdgeAgent.Tests.Infrastructure;
 using EdgeAgent.Triggers;
 using Microsoft.Extensions.DependencyInjection;

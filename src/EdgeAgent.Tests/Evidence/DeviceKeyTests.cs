@@ -1,4 +1,4 @@
-using EdgeAgent.Evidence;
+using EdgeAgent.Protocol;
 using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Tests.Evidence;

@@ -1,5 +1,5 @@
-using EdgeAgent.Evidence;
 using EdgeAgent.Outbox;
+using EdgeAgent.Protocol;
 using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Tests.Evidence;

@@ -6,6 +6,7 @@ using EdgeAgent.Evidence;
 using EdgeAgent.Hosting;
 using EdgeAgent.Outbox;
 using EdgeAgent.Procedure;
+using EdgeAgent.Protocol;
 using EdgeAgent.Tests.Capture;
 using EdgeAgent.Tests.Infrastructure;
 using EdgeAgent.Triggers;

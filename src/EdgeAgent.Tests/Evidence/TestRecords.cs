@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using EdgeAgent.Evidence;
+using EdgeAgent.Protocol;
 
 namespace EdgeAgent.Tests.Evidence;
 
@@ -18,7 +18,7 @@ internal static class TestRecords
         WorkOrder = new WorkOrderStamp(workOrder, "conveyor-lockout") { Status = status, StartedBy = "manual", Operators = ["张伟"] },
         Step = new StepStamp(stepId, stepIndex, new Dictionary<string, string> { ["en"] = stepId, ["zh"] = "能源已隔离" }, true),
         Trigger = new TriggerStamp("Manual", "test", "button", Start.AddSeconds(sequence), "张伟"),
-        Frame = new FrameStamp(camera, 100 + sequence, Start.AddSeconds(sequence).AddMilliseconds(60), 320, 240) { ProducedAt = Start.AddSeconds(sequence).AddMilliseconds(40), ProducedBasis = EdgeAgent.Capture.ProducedBasis.CameraClock, OffsetMs = 40.5, Role = EdgeAgent.Capture.FrameRole.At },
+        Frame = new FrameStamp(camera, 100 + sequence, Start.AddSeconds(sequence).AddMilliseconds(60), 320, 240) { ProducedAt = Start.AddSeconds(sequence).AddMilliseconds(40), ProducedBasis = EdgeAgent.Protocol.ProducedBasis.CameraClock, OffsetMs = 40.5, Role = EdgeAgent.Protocol.FrameRole.At },
         Image = new ImageStamp(Convert.ToHexStringLower(SHA256.HashData(image)), image.Length),
         CreatedAt = Start.AddSeconds(sequence).AddMilliseconds(90),
         Clock = new ClockStamp(true, 123_456 + (sequence * 1000), "3f1c2d9e-0000-4000-8000-000000000001", 16_000),

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using EdgeAgent.Tests.Collector;
+using EdgeAgent.Tests.Central.Collector;
 using EdgeAgent.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -106,7 +106,7 @@ public sealed class ChainHeadRollbackTests(ITestOutputHelper output) : IDisposab
         Assert.All(stored.Where(r => r.Sequence <= Made), r => Assert.Contains(r.RecordId, before));
     }
 
-    private static async Task<EdgeAgent.Evidence.EvidenceRecord> WaitForRecordAsync(CollectorHarness collector, Guid recordId)
+    private static async Task<EdgeAgent.Protocol.EvidenceRecord> WaitForRecordAsync(CollectorHarness collector, Guid recordId)
     {
         while (true)
         {

@@ -2,7 +2,7 @@ using EdgeAgent.Configuration;
 using EdgeAgent.Demo;
 using EdgeAgent.Health;
 using EdgeAgent.Hosting;
-using EdgeAgent.Tests.Collector;
+using EdgeAgent.Tests.Central.Collector;
 using EdgeAgent.Tests.Infrastructure;
 using EdgeAgent.Triggers;
 using Microsoft.Extensions.DependencyInjection;

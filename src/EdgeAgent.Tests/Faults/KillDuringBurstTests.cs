@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using EdgeAgent.Evidence;
-using EdgeAgent.Tests.Collector;
+using EdgeAgent.Central.Collector;
+using EdgeAgent.Tests.Central.Collector;
 using EdgeAgent.Tests.Infrastructure;
-using EdgeAgent.Verification;
+using EdgeAgent.Central.Verification;
+using EdgeAgent.Protocol;
 using Xunit.Abstractions;
 
 namespace EdgeAgent.Tests.Faults;

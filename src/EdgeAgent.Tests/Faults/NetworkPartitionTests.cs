@@ -1,10 +1,10 @@
-using EdgeAgent.Collector;
+using EdgeAgent.Central.Collector;
 using EdgeAgent.Configuration;
 using EdgeAgent.Demo;
-using EdgeAgent.Evidence;
 using EdgeAgent.Hosting;
+using EdgeAgent.Protocol;
 using EdgeAgent.Tests.Infrastructure;
-using EdgeAgent.Tests.Collector;
+using EdgeAgent.Tests.Central.Collector;
 using EdgeAgent.Triggers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

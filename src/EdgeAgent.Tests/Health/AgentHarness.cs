@@ -27,7 +27,7 @@ public sealed class AgentHarness : IAsyncDisposable
         ConfigPath = configPath;
         broker.Server.InterceptingPublishAsync += e =>
         {
-            if (e.ApplicationMessage.Topic == EdgeAgent.Uplink.Topics.Status("test-device") && e.ApplicationMessage.ConvertPayloadToString() == "online")
+            if (e.ApplicationMessage.Topic == EdgeAgent.Protocol.Topics.Status("test-device") && e.ApplicationMessage.ConvertPayloadToString() == "online")
             {
                 online.TrySetResult();
             }

@@ -3,7 +3,8 @@ using EdgeAgent.Capture;
 using EdgeAgent.Cli;
 using EdgeAgent.Configuration;
 using EdgeAgent.Health;
-using EdgeAgent.Health.Doctor;
+using EdgeAgent.Doctor;
+using EdgeAgent.Protocol;
 using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Tests.Health;

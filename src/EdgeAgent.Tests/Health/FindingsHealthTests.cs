@@ -3,8 +3,8 @@ using EdgeAgent.Cli;
 using EdgeAgent.Evidence;
 using EdgeAgent.Health;
 using EdgeAgent.Procedure;
+using EdgeAgent.Protocol;
 using EdgeAgent.Triggers;
-using EdgeAgent.Uplink;
 using Microsoft.Extensions.Time.Testing;
 using MQTTnet;
 

@@ -1,7 +1,7 @@
 using EdgeAgent.Evidence;
 using EdgeAgent.Configuration;
 using EdgeAgent.Health;
-using EdgeAgent.Health.Doctor;
+using EdgeAgent.Doctor;
 using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Tests.Health;

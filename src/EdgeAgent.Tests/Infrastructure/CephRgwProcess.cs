@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using EdgeAgent.Collector.ObjectStore;
+using EdgeAgent.Central.Collector.ObjectStore;
 using EdgeAgent.Demo;
 
 namespace EdgeAgent.Tests.Infrastructure;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using EdgeAgent.Evidence;
 using EdgeAgent.Outbox;
+using EdgeAgent.Protocol;
 
 namespace EdgeAgent.Tests.Outbox;
 
@@ -26,7 +26,7 @@ public static class EvidenceFixtures
         WorkOrder = new WorkOrderStamp(workOrder, "conveyor-lockout"),
         Step = new StepStamp("locked", 1, new Dictionary<string, string> { ["en"] = "Locked" }, true),
         Trigger = new TriggerStamp("LockOn", "test", "lock-a", DateTimeOffset.UtcNow, "tester"),
-        Frame = new FrameStamp("cam-1", sequence, DateTimeOffset.UtcNow, 320, 240) { ProducedAt = DateTimeOffset.UtcNow, ProducedBasis = EdgeAgent.Capture.ProducedBasis.CameraClock, OffsetMs = 12.5, Role = EdgeAgent.Capture.FrameRole.At },
+        Frame = new FrameStamp("cam-1", sequence, DateTimeOffset.UtcNow, 320, 240) { ProducedAt = DateTimeOffset.UtcNow, ProducedBasis = EdgeAgent.Protocol.ProducedBasis.CameraClock, OffsetMs = 12.5, Role = EdgeAgent.Protocol.FrameRole.At },
         Image = new ImageStamp(Convert.ToHexStringLower(SHA256.HashData(image)), image.Length),
         CreatedAt = DateTimeOffset.UtcNow,
     };

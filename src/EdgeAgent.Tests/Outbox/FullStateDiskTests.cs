@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using EdgeAgent.Tests.Collector;
+using EdgeAgent.Tests.Central.Collector;
 using EdgeAgent.Tests.Infrastructure;
 using Xunit.Abstractions;
 

@@ -1,3 +1,4 @@
+using EdgeAgent.Configuration;
 using EdgeAgent.Outbox;
 using EdgeAgent.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;

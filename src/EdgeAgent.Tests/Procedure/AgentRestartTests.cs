@@ -1,12 +1,12 @@
-using EdgeAgent.Collector;
+using EdgeAgent.Central.Collector;
 using EdgeAgent.Configuration;
-using EdgeAgent.Evidence;
 using EdgeAgent.Hosting;
 using EdgeAgent.Outbox;
 using EdgeAgent.Procedure;
 using EdgeAgent.Tests.Infrastructure;
 using EdgeAgent.Triggers;
-using EdgeAgent.Verification;
+using EdgeAgent.Central.Verification;
+using EdgeAgent.Protocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -3,12 +3,12 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
-using EdgeAgent.Collector;
+using EdgeAgent.Central.Collector;
 using EdgeAgent.Control;
-using EdgeAgent.Evidence;
 using EdgeAgent.Outbox;
 using EdgeAgent.Tests.Infrastructure;
-using EdgeAgent.Verification;
+using EdgeAgent.Central.Verification;
+using EdgeAgent.Protocol;
 
 namespace EdgeAgent.Tests.Procedure;
 
@@ -51,7 +51,7 @@ public sealed class PowerLossTests
         using var outbox = new EvidenceOutbox(Path.Combine(state, "outbox.db"));
         var items = await outbox.PeekAsync(100);
         var records = items.Select(i => EvidenceRecord.FromJson(i.Record)).ToList();
-        Assert.All(records, r => Assert.NotEqual(EdgeAgent.Capture.FrameRole.Pre, r.Frame.Role)); // no ring, no pre-trigger photo
+        Assert.All(records, r => Assert.NotEqual(EdgeAgent.Protocol.FrameRole.Pre, r.Frame.Role)); // no ring, no pre-trigger photo
         Assert.Equal(["isolated", "locked", "zero-energy-verified", "area-cleared", "lock-removed", "restored"], records.Select(r => r.Step.Id));
         Assert.Single(records.Select(r => r.WorkOrder.Id).Distinct());
         Assert.All(records.Where(r => r.Step.Id is not "lock-removed" and not "locked"), r => Assert.Empty(r.Findings));

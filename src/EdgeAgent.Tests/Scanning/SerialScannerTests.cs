@@ -1,7 +1,7 @@
 using System.Text;
 using EdgeAgent.Configuration;
-using EdgeAgent.Scanning;
 using EdgeAgent.Tests.Infrastructure;
+using EdgeAgent.Triggers;
 
 namespace EdgeAgent.Tests.Scanning;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using EdgeAgent.Tests.Collector;
+using EdgeAgent.Tests.Central.Collector;
 using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Tests.Uplink;
@@ -84,7 +84,7 @@ public sealed class AgentCrashTests : IDisposable
         Assert.Equal(written.Order(), first.Stored.Concat(collector.Stored).Select(r => r.RecordId).Order());
         Assert.Equal(written.Count, collector.Service.Intake.Index.CountByDevice()["test-device"]);
         Assert.Equal(written.Count, collector.Service.Store.List().Count());
-        Assert.True(global::EdgeAgent.Verification.EvidenceVerifier.Verify(collector.Service.Store.Location).Ok);
+        Assert.True(global::EdgeAgent.Central.Verification.EvidenceVerifier.Verify(collector.Service.Store.Location).Ok);
     }
 
     public void Dispose() => temp.Dispose();

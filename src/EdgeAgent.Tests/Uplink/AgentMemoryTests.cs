@@ -1,7 +1,7 @@
 using System.Text;
-using EdgeAgent.Tests.Collector;
+using EdgeAgent.Protocol;
+using EdgeAgent.Tests.Central.Collector;
 using EdgeAgent.Tests.Infrastructure;
-using EdgeAgent.Uplink;
 using MQTTnet;
 using MQTTnet.Protocol;
 

@@ -1,4 +1,4 @@
-using EdgeAgent.Tests.Collector;
+using EdgeAgent.Tests.Central.Collector;
 using EdgeAgent.Tests.Infrastructure;
 using EdgeAgent.Tests.Outbox;
 
@@ -76,7 +76,7 @@ public sealed class DeliveryTests : IDisposable
         await collector.WaitForStoredAsync(2, Patience);
         await uplink.WaitUntilDrainedAsync(Patience);
         Assert.Equal(records.Select(r => r.RecordId), collector.Stored.Select(r => r.RecordId).Order());
-        Assert.True(global::EdgeAgent.Verification.EvidenceVerifier.Verify(collector.Service.Store.Location).Ok);
+        Assert.True(global::EdgeAgent.Central.Verification.EvidenceVerifier.Verify(collector.Service.Store.Location).Ok);
         Assert.True(uplink.Uplink.Connections >= 2);
     }
 
@@ -140,7 +140,7 @@ public sealed class DeliveryTests : IDisposable
         Assert.NotEmpty(b.Stored);
         Assert.Equal(records.Select(r => r.RecordId).Order(), a.Stored.Concat(b.Stored).Select(r => r.RecordId).Order());
         Assert.Equal(30, a.Service.Intake.Index.CountByDevice()["test-device"]);
-        Assert.True(global::EdgeAgent.Verification.EvidenceVerifier.Verify(root).Ok);
+        Assert.True(global::EdgeAgent.Central.Verification.EvidenceVerifier.Verify(root).Ok);
     }
 
     [Fact]

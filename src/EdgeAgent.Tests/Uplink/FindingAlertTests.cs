@@ -2,6 +2,7 @@ using System.Text.Json;
 using EdgeAgent.Configuration;
 using EdgeAgent.Outbox;
 using EdgeAgent.Procedure;
+using EdgeAgent.Protocol;
 using EdgeAgent.Tests.Infrastructure;
 using EdgeAgent.Uplink;
 using MQTTnet;

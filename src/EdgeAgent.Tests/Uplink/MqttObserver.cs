@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using EdgeAgent.Configuration;
-using EdgeAgent.Uplink;
+using EdgeAgent.Protocol;
 using MQTTnet;
 using MQTTnet.Protocol;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using EdgeAgent.Protocol;
 using EdgeAgent.Uplink;
 
 namespace EdgeAgent.Tests.Uplink;

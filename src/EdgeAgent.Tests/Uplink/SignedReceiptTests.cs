@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using EdgeAgent.Configuration;
-using EdgeAgent.Evidence;
-using EdgeAgent.Tests.Collector;
+using EdgeAgent.Protocol;
+using EdgeAgent.Tests.Central.Collector;
 using EdgeAgent.Tests.Infrastructure;
 using EdgeAgent.Tests.Outbox;
 using EdgeAgent.Uplink;

@@ -1,6 +1,6 @@
 using EdgeAgent.Configuration;
 using EdgeAgent.Demo;
-using EdgeAgent.Tests.Collector;
+using EdgeAgent.Tests.Central.Collector;
 using EdgeAgent.Tests.Infrastructure;
 using EdgeAgent.Tests.Outbox;
 using MQTTnet;

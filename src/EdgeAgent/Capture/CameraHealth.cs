@@ -1,4 +1,4 @@
-using EdgeAgent.Capture.Quality;
+using EdgeAgent.Protocol;
 
 namespace EdgeAgent.Capture;
 

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using EdgeAgent.Capture.Overlay;
 using EdgeAgent.Capture.Quality;
-using EdgeAgent.Evidence;
 using EdgeAgent.Configuration;
+using EdgeAgent.Protocol;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -32,8 +32,8 @@ public sealed class CameraRegistry : IHostedService, IAsyncDisposable
     public OverlayStore Overlays { get; }
 
     /// <summary>After a record is stored: keeps its overlay copy, derived from the stored original. Returns the path, or null.</summary>
-    public string? KeepOverlay(EvidenceRecord record, byte[] originalJpeg) =>
-        Overlays.Keep(record, originalJpeg, Settings[record.Frame.CameraId].Overlay, Settings[record.Frame.CameraId].JpegQuality);
+    public string? KeepOverlay(Guid recordId, OverlayFields fields, byte[] originalJpeg) =>
+        Overlays.Keep(recordId, fields, originalJpeg, Settings[fields.Camera].Overlay, Settings[fields.Camera].JpegQuality);
 
     public IReadOnlyDictionary<string, CameraOptions> Settings { get; }
 

@@ -1,3 +1,5 @@
+using EdgeAgent.Protocol;
+
 namespace EdgeAgent.Capture;
 
 /// <summary>A photo a capture plan chose, with its place against the edge.</summary>

@@ -1,3 +1,5 @@
+using EdgeAgent.Protocol;
+
 namespace EdgeAgent.Capture;
 
 /// <summary>Raw pixels as a source produced them: BGR24, row-major, no padding.</summary>
@@ -14,22 +16,6 @@ public sealed record RawFrame(byte[] Pixels, int Width, int Height)
 
     /// <summary>A copy in a buffer of its own, safe to keep.</summary>
     public RawFrame Detach() => new((byte[])Pixels.Clone(), Width, Height) { CameraTime = CameraTime };
-}
-
-/// <summary>How a frame's <see cref="Frame.ProducedAt"/> was found; docs/protocol.md <c>frame.producedBasis</c>.</summary>
-public enum ProducedBasis
-{
-    /// <summary>From the stream's own timing (RTCP sender reports: RTP time to the camera's NTP time).</summary>
-    CameraClock,
-
-    /// <summary>Arrival minus a stream latency measured for this camera.</summary>
-    MeasuredLatency,
-
-    /// <summary>Arrival minus a configured latency.</summary>
-    ConfiguredLatency,
-
-    /// <summary>Nothing better is known: the arrival time.</summary>
-    Arrival,
 }
 
 /// <summary>A decoded frame as the camera reader holds it.</summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using EdgeAgent.Protocol;
 
 namespace EdgeAgent.Capture;
 

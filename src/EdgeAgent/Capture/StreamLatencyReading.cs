@@ -1,3 +1,5 @@
+using EdgeAgent.Protocol;
+
 namespace EdgeAgent.Capture;
 
 /// <summary>A camera's stream latency as status, health, <c>/metrics</c> and <c>doctor</c> show it.</summary>

@@ -1,6 +1,8 @@
 using System.CommandLine;
-using EdgeAgent.Collector;
+using EdgeAgent.Central;
+using EdgeAgent.Central.Collector;
 using EdgeAgent.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Cli;
@@ -68,7 +70,7 @@ public static class CollectCommand
                 return ExitCodes.Config;
             }
 
-            Collector.ObjectStore.S3StoreOptions? bucket = null;
+            Central.Collector.ObjectStore.S3StoreOptions? bucket = null;
             if (parse.GetValue(objectLockDays) is { } days && (days < 1 || parse.GetValue(store) is null))
             {
                 error.WriteLine("edgeagent collect: --object-lock-days: needs --store s3://… and a number of days ≥ 1");
@@ -88,11 +90,14 @@ public static class CollectCommand
                 }
             }
 
-            using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
+            await using var central = new ServiceCollection()
+                .AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true))
+                .AddEvidenceCollector(new CollectorOptions { Broker = brokerOptions, OutputDirectory = parse.GetValue(dir)!, SubscriptionGroup = string.IsNullOrEmpty(parse.GetValue(sharedGroup)) ? null : parse.GetValue(sharedGroup), ClientId = parse.GetValue(clientId) ?? "edgeagent-collector-" + Environment.MachineName, Index = indexOptions, KeysDirectory = keysPath, ReceiptKeyFile = parse.GetValue(receiptKey), ObjectStore = bucket })
+                .BuildServiceProvider();
             CollectorService collector;
             try
             {
-                collector = new CollectorService(new CollectorOptions { Broker = brokerOptions, OutputDirectory = parse.GetValue(dir)!, SubscriptionGroup = string.IsNullOrEmpty(parse.GetValue(sharedGroup)) ? null : parse.GetValue(sharedGroup), ClientId = parse.GetValue(clientId) ?? "edgeagent-collector-" + Environment.MachineName, Index = indexOptions, KeysDirectory = keysPath, ReceiptKeyFile = parse.GetValue(receiptKey), ObjectStore = bucket }, loggerFactory.CreateLogger<CollectorService>());
+                collector = central.GetRequiredService<CollectorService>();
             }
             catch (System.Security.Cryptography.CryptographicException ex)
             {

@@ -2,7 +2,7 @@ using EdgeAgent.Evidence;
 using System.CommandLine;
 using EdgeAgent.Configuration;
 using EdgeAgent.Health;
-using EdgeAgent.Health.Doctor;
+using EdgeAgent.Doctor;
 
 namespace EdgeAgent.Cli;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Security.Cryptography;
 using EdgeAgent.Configuration;
-using EdgeAgent.Evidence;
+using EdgeAgent.Protocol;
 
 namespace EdgeAgent.Cli;
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using EdgeAgent.Central.Collector;
 using EdgeAgent.Procedure;
-using EdgeAgent.Reporting;
-using EdgeAgent.Verification;
+using EdgeAgent.Central.Reporting;
 
 namespace EdgeAgent.Cli;
 
@@ -36,7 +36,7 @@ public static class ReportCommand
         {
             var root = parse.GetValue(dir)!;
             var requestedOutput = parse.GetValue(outputDir);
-            if (Collector.ObjectStore.S3StoreOptions.IsLocation(root))
+            if (Central.Collector.ObjectStore.S3StoreOptions.IsLocation(root))
             {
                 if (parse.GetValue(outputDir) is not { } snapshot)
                 {
@@ -46,7 +46,7 @@ public static class ReportCommand
 
                 try
                 {
-                    using var bucket = new Collector.ObjectStore.S3EvidenceStore(s3.Build(parse, root));
+                    using var bucket = new Central.Collector.ObjectStore.S3EvidenceStore(s3.Build(parse, root));
                     foreach (var refused in StoreSnapshot.CopyTo(bucket, snapshot))
                     {
                         error.WriteLine($"WARN not copied, the key could leave {snapshot}: {refused}");

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using EdgeAgent.Collector.ObjectStore;
+using EdgeAgent.Central.Collector.ObjectStore;
 using EdgeAgent.Configuration;
 
 namespace EdgeAgent.Cli;

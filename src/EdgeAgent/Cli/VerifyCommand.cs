@@ -1,6 +1,7 @@
 using System.CommandLine;
+using EdgeAgent.Central.Collector;
 using EdgeAgent.Procedure;
-using EdgeAgent.Verification;
+using EdgeAgent.Central.Verification;
 
 namespace EdgeAgent.Cli;
 
@@ -29,7 +30,7 @@ public static class VerifyCommand
         command.SetAction(parse =>
         {
             var root = parse.GetValue(dir)!;
-            if (!Collector.ObjectStore.S3StoreOptions.IsLocation(root) && !Directory.Exists(root))
+            if (!Central.Collector.ObjectStore.S3StoreOptions.IsLocation(root) && !Directory.Exists(root))
             {
                 error.WriteLine($"edgeagent verify: '{root}' is neither a directory nor an s3://bucket location");
                 return ExitCodes.Usage;
@@ -51,10 +52,10 @@ public static class VerifyCommand
 
             using (enrolled)
             {
-                Collector.IEvidenceStore store;
+                Central.Collector.IEvidenceStore store;
                 try
                 {
-                    store = Collector.ObjectStore.S3StoreOptions.IsLocation(root) ? new Collector.ObjectStore.S3EvidenceStore(s3.Build(parse, root)) : new Collector.EvidenceStore(root);
+                    store = Central.Collector.ObjectStore.S3StoreOptions.IsLocation(root) ? new Central.Collector.ObjectStore.S3EvidenceStore(s3.Build(parse, root)) : new Central.Collector.EvidenceStore(root);
                 }
                 catch (Configuration.ConfigException ex)
                 {

@@ -27,7 +27,7 @@ public sealed class EdgeAgentOptions
 
     /// <summary>Outbox limits: evidence quota (alert, never drop), telemetry quota and TTL.</summary>
     [ValidateObjectMembers]
-    public Outbox.OutboxOptions Outbox { get; set; } = new();
+    public OutboxOptions Outbox { get; set; } = new();
 
     [ValidateObjectMembers]
     public GpioOptions Gpio { get; set; } = new();

@@ -48,4 +48,4 @@ public static partial class CommissionReference
 }
 
 /// <summary>Answer of a successful commissioning: the camera, whether an earlier reference was replaced, and the quality seen.</summary>
-public sealed record CommissionResult(string Camera, bool Replaced, Capture.Quality.FrameQuality Quality);
+public sealed record CommissionResult(string Camera, bool Replaced, Protocol.FrameQuality Quality);

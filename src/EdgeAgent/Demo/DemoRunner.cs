@@ -1,11 +1,13 @@
 using System.Device.Gpio;
 using System.Text.Json;
-using EdgeAgent.Collector;
+using EdgeAgent.Central;
+using EdgeAgent.Central.Collector;
 using EdgeAgent.Configuration;
 using EdgeAgent.Evidence;
 using EdgeAgent.Hosting;
 using EdgeAgent.Triggers;
-using EdgeAgent.Verification;
+using EdgeAgent.Central.Verification;
+using EdgeAgent.Protocol;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -27,7 +29,6 @@ public sealed class DemoRunner(string outputDirectory, string? brokerUrl, TextWr
     {
         var root = Path.GetFullPath(outputDirectory);
         Directory.CreateDirectory(root);
-        using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
 
         await using var broker = brokerUrl is null ? await InProcessBroker.StartAsync(cancellationToken) : null;
         var url = brokerUrl ?? broker!.Url;
@@ -35,9 +36,11 @@ public sealed class DemoRunner(string outputDirectory, string? brokerUrl, TextWr
 
         var collectorRoot = Path.Combine(root, "collector");
         var keysDirectory = EnrolDemoDevice(root);
-        await using var collector = new CollectorService(
-            new CollectorOptions { Broker = new BrokerOptions { Url = url }, OutputDirectory = collectorRoot, ClientId = "demo-collector-" + Guid.NewGuid().ToString("N")[..8], KeysDirectory = keysDirectory },
-            loggerFactory.CreateLogger<CollectorService>());
+        await using var central = new ServiceCollection()
+            .AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning))
+            .AddEvidenceCollector(new CollectorOptions { Broker = new BrokerOptions { Url = url }, OutputDirectory = collectorRoot, ClientId = "demo-collector-" + Guid.NewGuid().ToString("N")[..8], KeysDirectory = keysDirectory })
+            .BuildServiceProvider();
+        var collector = central.GetRequiredService<CollectorService>();
         var stored = new StoredCounter();
         collector.RecordStored += (_, record) => stored.Add(record);
         await collector.StartAsync(cancellationToken);
@@ -103,7 +106,7 @@ public sealed class DemoRunner(string outputDirectory, string? brokerUrl, TextWr
             console.WriteLine($"           {Path.GetRelativePath(root, Path.Combine(collectorRoot, pair.ImageKey))}");
         }
 
-        var pages = new Reporting.ReportGenerator(TimeProvider.System).Generate(collectorRoot, Path.Combine(root, "report"), app.Services.GetRequiredService<Procedure.ProcedureRegistry>().Templates, keys);
+        var pages = central.GetRequiredService<Central.Reporting.ReportGenerator>().Generate(collectorRoot, Path.Combine(root, "report"), app.Services.GetRequiredService<Procedure.ProcedureRegistry>().Templates, keys);
         console.WriteLine();
         console.WriteLine($"report     {pages.Jobs.Count} job(s), {pages.Records} records; open in a browser:");
         console.WriteLine($"           {pages.IndexPath}");

@@ -1,5 +1,6 @@
 using EdgeAgent.Capture;
 using EdgeAgent.Procedure;
+using EdgeAgent.Protocol;
 using EdgeAgent.Triggers;
 using Microsoft.Extensions.Logging;
 

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using EdgeAgent.Capture;
-using EdgeAgent.Capture.Quality;
 using EdgeAgent.Configuration;
 using EdgeAgent.Outbox;
 using EdgeAgent.Procedure;
+using EdgeAgent.Protocol;
 using EdgeAgent.Triggers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -37,6 +37,9 @@ public sealed partial class EvidenceRecorder(
 
     /// <summary>Raised after each record is durably in the outbox (late photos too); for tests and diagnostics.</summary>
     public event EventHandler<EvidenceRecord>? Recorded;
+
+    /// <summary>Raised when a record and its original JPEG are durably in the outbox, before <see cref="Recorded"/>; the overlay copies react to it.</summary>
+    public event EventHandler<StoredPhoto>? PhotoStored;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -239,7 +242,7 @@ public sealed partial class EvidenceRecorder(
         List<Finding> shotFindings = [.. findings, .. frameFindings];
         var stamp = new PhotoStamp(cameraId, number.Number, number.Of, clock, role, late);
         var record = await outbox.AppendAsync((sequence, prevHash) => Build(sequence, prevHash, trigger, decision, frame, stamp, jpeg, shotFindings, quality), jpeg, cancellationToken);
-        cameras.KeepOverlay(record, jpeg);
+        PhotoStored?.Invoke(this, new StoredPhoto(record, jpeg));
         Report(frameFindings);
         var offset = record.Frame.OffsetMs ?? 0;
         Log.Recorded(logger, record.Sequence, record.PointId, record.Step.Id, cameraId, role, offset, frame.ProducedBasis, record.Trigger.Holder ?? "-");

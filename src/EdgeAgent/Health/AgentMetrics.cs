@@ -1,6 +1,6 @@
-using EdgeAgent.Evidence;
 using EdgeAgent.Outbox;
 using EdgeAgent.Procedure;
+using EdgeAgent.Protocol;
 using EdgeAgent.Uplink;
 using Prometheus;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using EdgeAgent.Capture;
-using EdgeAgent.Capture.Quality;
+using EdgeAgent.Protocol;
 using OpenCvSharp;
 
 namespace EdgeAgent.Health;

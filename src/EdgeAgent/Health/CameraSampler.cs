@@ -19,7 +19,7 @@ public sealed class CameraSampler(CameraRegistry cameras, TimeProvider timeProvi
         var frame = reader.Latest;
         var now = timeProvider.GetTimestamp();
         double? fps = null;
-        Capture.Quality.FrameQuality? quality = null;
+        Protocol.FrameQuality? quality = null;
         if (frame is not null)
         {
             lock (sync)
@@ -32,7 +32,7 @@ public sealed class CameraSampler(CameraRegistry cameras, TimeProvider timeProvi
         double? age = frame is null ? null : Math.Round(timeProvider.GetElapsedTime(frame.Timestamp, now).TotalSeconds, 2);
         var health = new CameraHealth(reader.CameraId, reader.State.ToString().ToLowerInvariant(), fps, age, quality?.Sharpness, reader.LastError)
         {
-            Frozen = quality?.Flags.Contains(Capture.Quality.FrameQuality.Frozen) ?? false,
+            Frozen = quality?.Flags.Contains(Protocol.FrameQuality.Frozen) ?? false,
             Brightness = quality?.Brightness,
             SceneMatch = quality?.SceneMatch,
             ReferenceCommissioned = cameras.References.Load(reader.CameraId) is not null,

@@ -1,3 +1,4 @@
+
 namespace EdgeAgent.Health;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeAgent.Protocol;
 using EdgeAgent.Uplink;
 
 namespace EdgeAgent.Health;

@@ -1,5 +1,6 @@
 using EdgeAgent.Configuration;
 using EdgeAgent.Scanning;
+using EdgeAgent.Triggers;
 
 namespace EdgeAgent.Health;
 

@@ -1,9 +1,11 @@
 using EdgeAgent.Capture;
+using EdgeAgent.Capture.Overlay;
 using EdgeAgent.Configuration;
 using EdgeAgent.Evidence;
 using EdgeAgent.Health;
 using EdgeAgent.Outbox;
 using EdgeAgent.Procedure;
+using EdgeAgent.Protocol;
 using EdgeAgent.Scanning;
 using EdgeAgent.Triggers;
 using EdgeAgent.Uplink;
@@ -41,7 +43,14 @@ public static class EdgeAgentServiceCollectionExtensions
             return outbox;
         });
         services.AddSingleton<RecorderActivity>();
-        services.AddSingleton<EvidenceRecorder>();
+        services.AddSingleton(sp =>
+        {
+            // Overlay copies react to "record stored": the recorder hands on, it does not call back into capture.
+            var recorder = ActivatorUtilities.CreateInstance<EvidenceRecorder>(sp);
+            var cameras = sp.GetRequiredService<CameraRegistry>();
+            recorder.PhotoStored += (_, photo) => cameras.KeepOverlay(photo.Record.RecordId, OverlayFields.From(photo.Record), photo.Jpeg);
+            return recorder;
+        });
         services.AddSingleton<FindingLog>();
         services.AddSingleton<ProcedureTimerService>();
         services.TryAddSingleton<IClockSyncProbe, LinuxClockSyncProbe>();

@@ -1,4 +1,5 @@
-using EdgeAgent.Evidence;
+using EdgeAgent.Configuration;
+using EdgeAgent.Protocol;
 using Microsoft.Data.Sqlite;
 
 namespace EdgeAgent.Outbox;

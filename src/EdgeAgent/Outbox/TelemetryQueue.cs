@@ -1,3 +1,4 @@
+using EdgeAgent.Configuration;
 using Microsoft.Data.Sqlite;
 
 namespace EdgeAgent.Outbox;

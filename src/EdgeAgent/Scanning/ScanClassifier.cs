@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using EdgeAgent.Configuration;
+using EdgeAgent.Triggers;
 
 namespace EdgeAgent.Scanning;
 

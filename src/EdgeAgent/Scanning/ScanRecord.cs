@@ -1,3 +1,5 @@
+using EdgeAgent.Triggers;
+
 namespace EdgeAgent.Scanning;
 
 /// <summary>One line as the router saw it: a classified result, or the reason it was rejected.</summary>

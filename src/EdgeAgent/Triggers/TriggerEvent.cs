@@ -58,7 +58,7 @@ public sealed record TriggerEvent(string PointId, TriggerKind Kind, string Sourc
     public string? Note { get; init; }
 
     /// <summary>For <see cref="TriggerKind.Scan"/>: what was scanned and how it was classified.</summary>
-    public Scanning.ScanResult? Scan { get; init; }
+    public ScanResult? Scan { get; init; }
 
     /// <summary>Lets the sender learn the outcome (records written) of this trigger.</summary>
     public TaskCompletionSource<TriggerOutcome>? Completion { get; init; }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using EdgeAgent.Outbox;
+using EdgeAgent.Protocol;
 using MQTTnet;
 using MQTTnet.Protocol;
 

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using EdgeAgent.Configuration;
 using EdgeAgent.Outbox;
+using EdgeAgent.Protocol;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Exceptions;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using EdgeAgent.Configuration;
 using EdgeAgent.Outbox;
+using EdgeAgent.Protocol;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,5 @@
+using EdgeAgent.Protocol;
+
 namespace EdgeAgent.Uplink;
 
 /// <summary>A receipt applied to a record in flight: what the collector did, and when the record's trigger edge was (for latency).</summary>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using EdgeAgent.Configuration;
+using EdgeAgent.Protocol;
 
 namespace EdgeAgent.Uplink;
 
@@ -23,7 +24,7 @@ public sealed class ReceiptTrust : IDisposable
         {
             var key = ECDsa.Create();
             key.ImportFromPem(File.ReadAllText(file));
-            keys[Evidence.EvidenceSignature.KeyId(key)] = key;
+            keys[Protocol.EvidenceSignature.KeyId(key)] = key;
         }
     }
 

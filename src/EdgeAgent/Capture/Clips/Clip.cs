@@ -1,3 +1,5 @@
+using EdgeAgent.Protocol;
+
 namespace EdgeAgent.Capture.Clips;
 
 /// <summary>

@@ -1,5 +1,5 @@
 using System.Globalization;
-using EdgeAgent.Evidence;
+using EdgeAgent.Protocol;
 
 namespace EdgeAgent.Capture.Overlay;
 

@@ -1,4 +1,3 @@
-using EdgeAgent.Evidence;
 using EdgeAgent.Platform;
 using Microsoft.Extensions.Logging;
 
@@ -16,7 +15,7 @@ public sealed partial class OverlayStore(string stateDirectory, ILogger<OverlayS
 
     public string Directory { get; } = Path.Combine(stateDirectory, "overlays");
 
-    public string? Keep(EvidenceRecord record, byte[] originalJpeg, OverlayOptions options, int jpegQuality)
+    public string? Keep(Guid recordId, OverlayFields fields, byte[] originalJpeg, OverlayOptions options, int jpegQuality)
     {
         if (!options.Enabled)
         {
@@ -26,16 +25,16 @@ public sealed partial class OverlayStore(string stateDirectory, ILogger<OverlayS
         try
         {
             var original = JpegEncoder.Decode(originalJpeg);
-            var stamped = OverlayRenderer.Render(original, OverlayFields.From(record).Lines(options), options);
+            var stamped = OverlayRenderer.Render(original, fields.Lines(options), options);
             StateFiles.CreateDirectory(Directory);
-            var path = Path.Combine(Directory, record.RecordId.ToString("N") + ".jpg");
+            var path = Path.Combine(Directory, recordId.ToString("N") + ".jpg");
             DurableFile.Write(path, JpegEncoder.Encode(stamped, jpegQuality));
             Prune();
             return path;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            Log.OverlayFailed(logger, ex, record.RecordId, record.Frame.CameraId);
+            Log.OverlayFailed(logger, ex, recordId, fields.Camera);
             return null;
         }
     }

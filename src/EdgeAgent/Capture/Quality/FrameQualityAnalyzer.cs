@@ -1,3 +1,4 @@
+using EdgeAgent.Protocol;
 using OpenCvSharp;
 
 namespace EdgeAgent.Capture.Quality;

@@ -1,0 +1,148 @@
+using System.Net;
+using Amazon.S3;
+using Amazon.S3.Model;
+using EdgeAgent.Central.Collector;
+using EdgeAgent.Central.Collector.ObjectStore;
+using EdgeAgent.Configuration;
+using EdgeAgent.Tests.Evidence;
+using EdgeAgent.Tests.Infrastructure;
+using EdgeAgent.Tests.Uplink;
+using EdgeAgent.Central.Verification;
+using EdgeAgent.Protocol;
+
+namespace EdgeAgent.Tests.Central.Collector.ObjectStore;
+
+/// <summary>The S3 evidence store against a real Ceph RADOS Gateway: layout, idempotence, checksums and Object Lock.</summary>
+[Collection(CephCollection.Name)]
+public sealed class S3EvidenceStoreTests(CephFixture ceph) : IDisposable
+{
+    private readonly SignedChainFixture fixture = new();
+    private readonly AmazonS3Client admin = CephBuckets.Client(ceph.Server);
+
+    [Fact]
+    public async Task Records_from_a_device_through_the_collector_land_in_the_bucket_under_compliance_retention()
+    {
+        var bucket = await CephBuckets.CreateAsync(admin, objectLock: true);
+        await using var broker = await MosquittoProcess.StartAsync();
+        await using var collector = new CollectorHarness(fixture.Root, new BrokerOptions { Url = broker.Url }, keysDirectory: fixture.KeysDirectory, objectStore: ceph.Server.Options(bucket, objectLockDays: 1));
+        await collector.StartAsync();
+        await using var device = new UplinkHarness(fixture.Combine("device"), broker.Url, deviceId: "dev-1");
+        for (var i = 1; i <= 3; i++)
+        {
+            var image = TestRecords.Image(i);
+            await device.Outbox.AppendAsync((sequence, prevHash) => EvidenceSignature.Sign(TestRecords.Unsigned(sequence, prevHash, image), fixture.Key), image);
+        }
+
+        await device.StartAsync();
+        await collector.WaitForStoredAsync(3, TimeSpan.FromSeconds(30));
+
+        var expected = collector.Stored.SelectMany(r => new[] { EvidenceLayout.RecordKey(r), EvidenceLayout.ImageKeyOf(EvidenceLayout.RecordKey(r)) }).Order(StringComparer.Ordinal);
+        Assert.Equal(expected, await CephBuckets.KeysAsync(admin, bucket));
+        Assert.Empty(Directory.EnumerateFiles(fixture.Root, "*.jpg", SearchOption.AllDirectories)); // evidence only in the bucket
+        using var keys = EnrolledKeys.Load(fixture.KeysDirectory);
+        using var store = new S3EvidenceStore(ceph.Server.Options(bucket));
+        var report = EvidenceVerifier.Verify(store, keys);
+        Assert.True(report.Ok, string.Join("\n", report.Problems));
+        Assert.Equal(3, report.Records);
+        Assert.Equal(6, report.Retention.Count);
+        Assert.All(report.Retention, r => Assert.Equal("COMPLIANCE", r.Retention?.Mode));
+        Assert.All(report.Retention, r => Assert.InRange(r.Retention!.RetainUntil, DateTimeOffset.UtcNow.AddHours(23), DateTimeOffset.UtcNow.AddHours(25)));
+    }
+
+    [Fact]
+    public async Task A_locked_record_cannot_be_deleted_shortened_or_replaced_before_its_retention_date()
+    {
+        var bucket = await CephBuckets.CreateAsync(admin, objectLock: true);
+        var (record, image) = fixture.Chain(1)[0];
+        using var store = new S3EvidenceStore(ceph.Server.Options(bucket, objectLockDays: 1));
+        var key = store.Store(record, record.ToJson(), image);
+        var original = await admin.GetObjectMetadataAsync(bucket, key);
+
+        var delete = await Assert.ThrowsAsync<AmazonS3Exception>(() => admin.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = key, VersionId = original.VersionId }));
+        Assert.Equal(HttpStatusCode.Forbidden, delete.StatusCode);
+        var shorten = await Assert.ThrowsAsync<AmazonS3Exception>(() => admin.PutObjectRetentionAsync(new PutObjectRetentionRequest
+        {
+            BucketName = bucket,
+            Key = key,
+            VersionId = original.VersionId,
+            Retention = new ObjectLockRetention { Mode = ObjectLockRetentionMode.Compliance, RetainUntilDate = DateTime.UtcNow.AddMinutes(1) },
+        }));
+        Assert.Equal(HttpStatusCode.Forbidden, shorten.StatusCode);
+
+        // A PUT on the same key only stacks a new version on top; the locked version stays as it was, and verify sees the change.
+        await admin.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, ContentBody = "{}" });
+        using var kept = await admin.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key, VersionId = original.VersionId });
+        using var bytes = new MemoryStream();
+        await kept.ResponseStream.CopyToAsync(bytes);
+        Assert.Equal(record.ToJson(), bytes.ToArray());
+        Assert.False(EvidenceVerifier.Verify(store).Ok);
+    }
+
+    [Fact]
+    public async Task Storing_the_same_record_twice_writes_each_object_once()
+    {
+        var bucket = await CephBuckets.CreateAsync(admin, objectLock: true);
+        var (record, image) = fixture.Chain(1)[0];
+        using var store = new S3EvidenceStore(ceph.Server.Options(bucket, objectLockDays: 1));
+
+        var first = store.Store(record, record.ToJson(), image);
+        var second = store.Store(record, record.ToJson(), image);
+
+        Assert.Equal(first, second);
+        var versions = await admin.ListVersionsAsync(bucket);
+        Assert.Equal(2, versions.Versions.Count); // one image, one record
+        Assert.Equal(image, store.Read(EvidenceLayout.ImageKeyOf(first)));
+    }
+
+    [Fact]
+    public async Task An_upload_corrupted_on_the_way_is_refused_by_the_server()
+    {
+        var bucket = await CephBuckets.CreateAsync(admin, objectLock: true);
+        var (record, image) = fixture.Chain(1)[0];
+        using var store = new S3EvidenceStore(ceph.Server.Options(bucket, objectLockDays: 1));
+        var request = store.PutRequest(EvidenceLayout.ImageKeyOf(EvidenceLayout.RecordKey(record)), image, Convert.FromHexString(record.Image.Sha256), "image/jpeg");
+        var corrupted = (byte[])image.Clone();
+        corrupted[^1] ^= 0x01;
+        request.InputStream = new MemoryStream(corrupted); // one bit flipped between the store and the server
+
+        var refused = await Assert.ThrowsAsync<AmazonS3Exception>(() => admin.PutObjectAsync(request));
+
+        Assert.Equal("BadDigest", refused.ErrorCode);
+        Assert.Empty(await CephBuckets.KeysAsync(admin, bucket));
+    }
+
+    [Fact]
+    public async Task A_collector_asked_for_retention_on_a_bucket_without_object_lock_does_not_start()
+    {
+        var bucket = await CephBuckets.CreateAsync(admin, objectLock: false);
+        await using var broker = await MosquittoProcess.StartAsync();
+        await using var collector = new CollectorHarness(fixture.Root, new BrokerOptions { Url = broker.Url }, objectStore: ceph.Server.Options(bucket, objectLockDays: 1));
+
+        var refused = await Assert.ThrowsAsync<StoreCheckException>(collector.StartAsync);
+
+        Assert.Contains("--object-lock-days", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(bucket, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_second_record_claiming_a_stored_sequence_is_kept_beside_it()
+    {
+        var bucket = await CephBuckets.CreateAsync(admin, objectLock: false);
+        var (record, image) = fixture.Chain(1)[0];
+        var other = record with { RecordId = Guid.NewGuid() };
+        using var store = new S3EvidenceStore(ceph.Server.Options(bucket));
+
+        var first = store.Store(record, record.ToJson(), image);
+        var second = store.Store(other, other.ToJson(), image);
+
+        Assert.Equal(EvidenceLayout.RecordKey(other, disambiguated: true), second);
+        Assert.Equal(2, store.List().Count());
+        Assert.Equal(record.RecordId, EvidenceRecord.FromJson(store.Read(first)!).RecordId);
+    }
+
+    public void Dispose()
+    {
+        admin.Dispose();
+        fixture.Dispose();
+    }
+}

@@ -1,0 +1,111 @@
+using System.Text.Json.Nodes;
+using EdgeAgent.Central.Collector;
+using EdgeAgent.Protocol;
+using EdgeAgent.Tests.Evidence;
+
+namespace EdgeAgent.Tests.Central.Collector;
+
+public sealed class RecordValidatorTests
+{
+    private static JsonObject Record() =>
+        JsonNode.Parse(EvidenceSignature.Sign(TestRecords.Unsigned(1, EvidenceSignature.GenesisHash, TestRecords.Image(1)), System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256)).ToJson())!.AsObject();
+
+    private static string? Problem(JsonObject record) => RecordValidator.Problem(System.Text.Encoding.UTF8.GetBytes(record.ToJsonString()));
+
+    [Fact]
+    public void A_signed_v1_record_as_the_agent_writes_it_is_valid() => Assert.Null(Problem(Record()));
+
+    [Fact]
+    public void A_v2_record_with_the_new_frame_timing_and_trigger_holder_is_valid()
+    {
+        var record = Record();
+        record["schema"] = "edgeagent.evidence/2";
+        var frame = record["frame"]!.AsObject();
+        frame.Remove("ageMs");
+        frame["producedAt"] = "2026-11-25T08:00:01.040Z";
+        frame["producedBasis"] = "camera-clock";
+        frame["offsetMs"] = -120.5;
+        frame["role"] = "pre";
+        frame["late"] = new JsonObject { ["byMs"] = 40, ["reason"] = "camera stalled" };
+        record["trigger"]!["holder"] = "张伟";
+
+        Assert.Null(Problem(record));
+    }
+
+    [Theory]
+    [InlineData("siteId", "'siteId' must be")]
+    [InlineData("workOrder", "'workOrder' must be an object, not null")]
+    [InlineData("deviceId", "'deviceId' must be")]
+    [InlineData("recordId", "'recordId' must be a UUID string")]
+    [InlineData("image", "'image' must be an object")]
+    public void A_null_required_member_is_named_in_the_reason(string member, string reason)
+    {
+        var record = Record();
+        record[member] = null;
+
+        Assert.StartsWith(reason, Problem(record), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_string_is_bounded_even_in_members_the_validator_does_not_know()
+    {
+        var record = Record();
+        record["frame"]!["futureMember"] = new string('x', RecordValidator.MaxStringLength + 1);
+
+        Assert.Equal($"'frame.futureMember' is {RecordValidator.MaxStringLength + 1} characters; the limit is {RecordValidator.MaxStringLength}", Problem(record));
+    }
+
+    [Fact]
+    public void A_30_MiB_siteId_is_refused_by_size_before_it_is_parsed()
+    {
+        var record = Record();
+        record["siteId"] = new string('s', 30 * 1024 * 1024);
+
+        Assert.StartsWith("record is 3145", Problem(record), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Step_and_camera_ids_are_bounded_so_the_record_file_name_fits()
+    {
+        var record = Record();
+        record["step"]!["id"] = new string('s', 101);
+
+        Assert.StartsWith("'step.id' must be", Problem(record), StringComparison.Ordinal);
+        record["step"]!["id"] = "isolated";
+        record["frame"]!["cameraId"] = new string('.', 34); // 102 characters encoded
+        Assert.StartsWith("'frame.cameraId' must be", Problem(record), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Duplicate_members_are_refused()
+    {
+        var json = Record().ToJsonString();
+        var duplicated = "{\"siteId\":\"other\"," + json[1..];
+
+        Assert.Equal("'siteId' appears twice", RecordValidator.Problem(System.Text.Encoding.UTF8.GetBytes(duplicated)));
+    }
+
+    [Theory]
+    [InlineData("site7.conv-3")]
+    [InlineData("cv_1")]
+    public void Dotted_and_underscored_device_ids_are_valid(string deviceId)
+    {
+        var record = Record();
+        record["deviceId"] = deviceId;
+
+        Assert.Null(Problem(record));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(".")]
+    [InlineData(" ")]
+    [InlineData("..")]
+    public void Empty_and_dot_device_ids_are_refused(string deviceId)
+    {
+        var record = Record();
+        record["deviceId"] = deviceId;
+
+        Assert.StartsWith("'deviceId' must be", Problem(record), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,181 @@
+using System.Text.Json.Nodes;
+using Amazon.S3;
+using Amazon.S3.Model;
+using EdgeAgent.Central.Collector;
+using EdgeAgent.Cli;
+using EdgeAgent.Central.Collector.ObjectStore;
+using EdgeAgent.Procedure;
+using EdgeAgent.Tests.Central.Collector.ObjectStore;
+using EdgeAgent.Tests.Infrastructure;
+using EdgeAgent.Central.Verification;
+using EdgeAgent.Protocol;
+using static EdgeAgent.Central.Verification.VerificationFailure;
+
+namespace EdgeAgent.Tests.Central.Verification;
+
+/// <summary><c>verify</c> and <c>report</c> on a bucket of a real Ceph RADOS Gateway catch what they catch on a directory.</summary>
+[Collection(CephCollection.Name)]
+public sealed class BucketTamperDetectionTests(CephFixture ceph) : IDisposable
+{
+    private readonly AmazonS3Client admin = CephBuckets.Client(ceph.Server);
+    private readonly TempDirectory temp = new();
+
+    /// <summary>The signed six-step job of <see cref="SignedEvidenceStore"/>, stored into a fresh bucket by the S3 store.</summary>
+    private async Task<(SignedEvidenceStore Job, S3EvidenceStore Bucket)> StoreJobAsync(int? objectLockDays = null)
+    {
+        var job = await SignedEvidenceStore.CreateAsync();
+        var bucket = new S3EvidenceStore(ceph.Server.Options(await CephBuckets.CreateAsync(admin, objectLock: objectLockDays is not null), objectLockDays, prefix: "site-a/"));
+        for (var sequence = 1L; sequence <= 6; sequence++)
+        {
+            var json = File.ReadAllBytes(job.Record(sequence));
+            Assert.Equal(job.Relative(sequence), bucket.Store(EvidenceRecord.FromJson(json), json, File.ReadAllBytes(job.Image(sequence))));
+        }
+
+        return (job, bucket);
+    }
+
+    private static VerificationReport Verify(SignedEvidenceStore job, S3EvidenceStore bucket)
+    {
+        using var keys = EnrolledKeys.Load(job.KeysDirectory);
+        return EvidenceVerifier.Verify(bucket, keys, ProcedureTemplate.LoadDirectory(SignedEvidenceStore.Procedures));
+    }
+
+    private static string BucketName(S3EvidenceStore bucket) => bucket.Location["s3://".Length..].Split('/')[0];
+
+    [Fact]
+    public async Task Untouched_job_in_a_bucket_verifies_like_the_directory()
+    {
+        var (job, bucket) = await StoreJobAsync();
+        using (job)
+        using (bucket)
+        {
+            var report = Verify(job, bucket);
+
+            Assert.True(report.Ok, string.Join("\n", report.Problems));
+            Assert.Equal(6, report.Records);
+            Assert.All(report.Retention, r => Assert.Null(r.Retention)); // no Object Lock on this bucket, and verify says so
+        }
+    }
+
+    [Fact]
+    public async Task A_replaced_image_in_the_bucket_is_reported_at_that_record()
+    {
+        var (job, bucket) = await StoreJobAsync();
+        using (job)
+        using (bucket)
+        {
+            var image = File.ReadAllBytes(job.Image(3));
+            image[100] ^= 0x01;
+            await admin.PutObjectAsync(new PutObjectRequest { BucketName = BucketName(bucket), Key = "site-a/" + Path.ChangeExtension(job.Relative(3), ".jpg"), InputStream = new MemoryStream(image) });
+
+            var first = Verify(job, bucket).First!;
+
+            Assert.Equal((job.Relative(3), 3L, Checks.Image), (first.File, first.Sequence, first.Check));
+        }
+    }
+
+    [Fact]
+    public async Task A_deleted_record_in_the_bucket_is_reported_as_a_gap_at_the_record_after_it()
+    {
+        var (job, bucket) = await StoreJobAsync();
+        using (job)
+        using (bucket)
+        {
+            await admin.DeleteObjectAsync(BucketName(bucket), "site-a/" + job.Relative(3));
+
+            var first = Verify(job, bucket).First!;
+
+            Assert.Equal((job.Relative(4), 4L, Checks.Sequence), (first.File, first.Sequence, first.Check));
+            Assert.Contains("record 3 is missing", first.Detail);
+        }
+    }
+
+    [Fact]
+    public async Task A_rewritten_record_in_the_bucket_breaks_its_signature_and_the_next_link()
+    {
+        var (job, bucket) = await StoreJobAsync();
+        using (job)
+        using (bucket)
+        {
+            var node = JsonNode.Parse(File.ReadAllBytes(job.Record(3)))!;
+            node["trigger"]!["operator"] = "someone-else";
+            await admin.PutObjectAsync(new PutObjectRequest { BucketName = BucketName(bucket), Key = "site-a/" + job.Relative(3), ContentBody = node.ToJsonString() });
+
+            var report = Verify(job, bucket);
+
+            Assert.Equal((job.Relative(3), Checks.Signature), (report.First!.File, report.First.Check));
+            Assert.Contains(report.Failures, f => f.Sequence == 4 && f.Check == Checks.PrevHash);
+        }
+    }
+
+    [Fact]
+    public async Task Verify_command_on_a_locked_bucket_reports_each_objects_retention()
+    {
+        var (job, bucket) = await StoreJobAsync(objectLockDays: 2);
+        using (job)
+        using (bucket)
+        {
+            var credentials = temp.Combine("s3.env");
+            File.WriteAllText(credentials, $"{S3Credentials.AccessKeyVariable}={CephRgwProcess.AccessKey}\n{S3Credentials.SecretKeyVariable}={CephRgwProcess.SecretKey}\n");
+            var (output, error) = (new StringWriter(), new StringWriter());
+
+            var code = await EdgeAgentCli.InvokeAsync(["verify", bucket.Location, "--s3-endpoint", ceph.Server.Endpoint, "--s3-credentials-file", credentials, "--keys", job.KeysDirectory, "--procedures", SignedEvidenceStore.Procedures], output, error);
+
+            Assert.True(code == 0, error.ToString());
+            Assert.Contains("OK: 6 records verified", output.ToString());
+            var retained = output.ToString().Split('\n').Where(l => l.StartsWith("RETAIN ", StringComparison.Ordinal)).ToList();
+            Assert.Equal(12, retained.Count);
+            Assert.All(retained, l => Assert.Contains(": COMPLIANCE until ", l));
+            Assert.Contains($"RETAIN {job.Relative(1)}: COMPLIANCE until", output.ToString());
+            Assert.DoesNotContain(CephRgwProcess.SecretKey, output.ToString() + error.ToString());
+        }
+    }
+
+    [Fact]
+    public async Task Verify_command_fails_objects_locked_for_less_than_the_required_days()
+    {
+        var (job, bucket) = await StoreJobAsync(objectLockDays: 2);
+        using (job)
+        using (bucket)
+        {
+            var credentials = temp.Combine("s3.env");
+            File.WriteAllText(credentials, $"{S3Credentials.AccessKeyVariable}={CephRgwProcess.AccessKey}\n{S3Credentials.SecretKeyVariable}={CephRgwProcess.SecretKey}\n");
+            string[] args = ["verify", bucket.Location, "--s3-endpoint", ceph.Server.Endpoint, "--s3-credentials-file", credentials, "--keys", job.KeysDirectory, "--procedures", SignedEvidenceStore.Procedures];
+            var (output, error) = (new StringWriter(), new StringWriter());
+
+            var enough = await EdgeAgentCli.InvokeAsync([.. args, "--require-retention-days", "1"], new StringWriter(), new StringWriter());
+            var tooLittle = await EdgeAgentCli.InvokeAsync([.. args, "--require-retention-days", "30"], output, error);
+
+            Assert.Equal(0, enough);
+            Assert.Equal(1, tooLittle);
+            Assert.Contains($"FAIL {job.Relative(1)}", error.ToString());
+            Assert.Equal(12, error.ToString().Split('\n').Count(l => l.StartsWith("FAIL ", StringComparison.Ordinal) && l.Contains("retention: retention COMPLIANCE until", StringComparison.Ordinal)));
+        }
+    }
+
+    [Fact]
+    public async Task Report_command_on_a_bucket_copies_the_evidence_and_writes_the_offline_report()
+    {
+        var (job, bucket) = await StoreJobAsync();
+        using (job)
+        using (bucket)
+        {
+            var credentials = temp.Combine("s3.env");
+            File.WriteAllText(credentials, $"{S3Credentials.AccessKeyVariable}={CephRgwProcess.AccessKey}\n{S3Credentials.SecretKeyVariable}={CephRgwProcess.SecretKey}\n");
+            var (output, error) = (new StringWriter(), new StringWriter());
+
+            var code = await EdgeAgentCli.InvokeAsync(["report", bucket.Location, "-o", temp.Combine("copy"), "--s3-endpoint", ceph.Server.Endpoint, "--s3-credentials-file", credentials, "--keys", job.KeysDirectory, "--procedures", SignedEvidenceStore.Procedures], output, error);
+
+            Assert.True(code == 0, error.ToString());
+            Assert.Contains("report: 1 jobs, 6 records", output.ToString());
+            Assert.True(File.Exists(temp.Combine("copy", "reports", "index.html")));
+            Assert.Equal(File.ReadAllBytes(job.Image(2)), File.ReadAllBytes(temp.Combine("copy", Path.ChangeExtension(job.Relative(2), ".jpg"))));
+        }
+    }
+
+    public void Dispose()
+    {
+        admin.Dispose();
+        temp.Dispose();
+    }
+}

@@ -1,0 +1,543 @@
+using System.Buffers;
+using EdgeAgent.Protocol;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Packets;
+using MQTTnet.Protocol;
+
+namespace EdgeAgent.Central.Collector;
+
+/// <summary>
+/// The central collector's MQTT side: a shared subscription to every device's images and records, a
+/// supervised reconnect loop, manual PUBACK only after the <see cref="EvidenceIntake"/> has written durably,
+/// and a receipt to the device after that, signed with the collector's <see cref="ReceiptKey"/>. The same
+/// record twice is stored once. A message that can never be stored is acknowledged, dead-lettered and answered
+/// <c>rejected</c>; only transient failures (<see cref="IsTransient"/>) leave it unacknowledged.
+/// </summary>
+public sealed partial class CollectorService : IAsyncDisposable
+{
+    private readonly IMqttClient client = new MqttClientFactory().CreateMqttClient();
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly CancellationTokenSource stopping = new();
+    private readonly CollectorOptions options;
+    private readonly ILogger logger;
+    private readonly TimeProvider timeProvider;
+    private readonly List<Acknowledgement> batch = [];
+    private readonly ITimer flushTimer;
+    private TaskCompletionSource disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? supervisor;
+    private Task? healthWriter;
+    private long stored;
+    private long transientFailures;
+    private long acknowledged;
+    private int disposed;
+
+    public CollectorService(CollectorOptions options, ILogger<CollectorService> logger, TimeProvider? timeProvider = null)
+    {
+        this.options = options;
+        this.logger = logger;
+        this.timeProvider = timeProvider ?? TimeProvider.System;
+        Intake = new EvidenceIntake(options, logger, this.timeProvider);
+        ReceiptKey = DeviceKey.LoadOrCreateFile(options.ReceiptKeyFile ?? Path.Combine(Path.GetFullPath(options.OutputDirectory), DefaultReceiptKeyFile));
+        Intake.RecordStored += (_, record) =>
+        {
+            Interlocked.Increment(ref stored);
+            RecordStored?.Invoke(this, record);
+        };
+        Intake.Rejected += (_, reason) => Rejected?.Invoke(this, reason);
+        Intake.ChainBroken += (_, broken) => ChainBroken?.Invoke(this, broken);
+        flushTimer = this.timeProvider.CreateTimer(_ => _ = FlushAsync(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        client.DisconnectedAsync += _ =>
+        {
+            disconnected.TrySetResult();
+            return Task.CompletedTask;
+        };
+    }
+
+    /// <summary>Where the receipt key is kept when <see cref="CollectorOptions.ReceiptKeyFile"/> is not set (under the store root).</summary>
+    public const string DefaultReceiptKeyFile = "collector-receipt-key.pem";
+
+    public EvidenceIntake Intake { get; }
+
+    /// <summary>The collector's ES256 key: every receipt is signed with it; devices enrol its public half.</summary>
+    public DeviceKey ReceiptKey { get; }
+
+    /// <summary>What this collector did since start, for health and metrics (also written to <c>{root}/.collector-health.json</c>).</summary>
+    public CollectorHealth Health => new(
+        StoredCount,
+        Intake.DeadLetters.Count,
+        Intake.DeadLetters.Kept,
+        Intake.DeadLetters.OnDisk,
+        Intake.RefusedChunks,
+        Interlocked.Read(ref transientFailures),
+        Intake.Staging.PendingImages,
+        Intake.Staging.StagedBytes,
+        client.IsConnected,
+        ReceiptKey.KeyId);
+
+    public IEvidenceStore Store => Intake.Store;
+
+    /// <summary>Raised after a record and its image are durably stored (not for duplicates).</summary>
+    public event EventHandler<EvidenceRecord>? RecordStored;
+
+    /// <summary>Raised when a message is refused, with the reason.</summary>
+    public event EventHandler<string>? Rejected;
+
+    /// <summary>Raised when a stored record's <c>prevHash</c> does not match its stored predecessor; the record is kept, flagged in the index.</summary>
+    public event EventHandler<ChainBreak>? ChainBroken;
+
+    /// <summary>Raised when a message could not be handled (for example the disk is full); it was not acknowledged.</summary>
+    public event EventHandler<Exception>? HandlingFailed;
+
+    public long StoredCount => Interlocked.Read(ref stored);
+
+    /// <summary>Messages acknowledged (PUBACK sent) since start.</summary>
+    public long Acknowledged => Interlocked.Read(ref acknowledged);
+
+    /// <summary>Connects once (throws when the broker is unreachable), then keeps reconnecting in the background.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (Intake.Keys is { } keys)
+        {
+            Log.CheckingSignatures(logger, keys.Devices.Count);
+        }
+        else
+        {
+            Log.SignaturesNotChecked(logger);
+        }
+
+        foreach (var gap in Intake.Index.CountByDevice().Keys.SelectMany(Intake.Index.Gaps))
+        {
+            Log.OpenGap(logger, gap.DeviceId, gap.From, gap.To);
+        }
+
+        Log.ReceiptKey(logger, ReceiptKey.Path, ReceiptKey.KeyId);
+        await Store.CheckAsync(cancellationToken); // a bucket that cannot keep its retention promise stops the start
+        await ConnectAsync(cancellationToken);
+        Log.Started(logger, options.Broker.Url, Store.Location);
+        supervisor = SuperviseAsync(stopping.Token);
+        healthWriter = WriteHealthAsync(stopping.Token);
+    }
+
+    private async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        disconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The broker never delivers a packet bigger than we can take (MQTT 5 Maximum Packet Size): a 200 MiB
+        // chunk is dropped by the broker for this client instead of being read into memory here.
+        var mqtt = MqttConnectionFactory.Build(options.Broker, options.ClientId, b => b.WithCleanStart(false).WithSessionExpiryInterval(7 * 24 * 3600), MaximumPacketSize(options), ReceiveMaximum);
+        await client.ConnectAsync(mqtt, cancellationToken);
+        await client.SubscribeAsync(
+            new MqttClientSubscribeOptionsBuilder()
+                .WithTopicFilter(f => f.WithTopic(Topics.Shared(options.SubscriptionGroup, Topics.AllImages)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+                .WithTopicFilter(f => f.WithTopic(Topics.Shared(options.SubscriptionGroup, Topics.AllEvidence)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+                .Build(),
+            cancellationToken);
+    }
+
+    private async Task SuperviseAsync(CancellationToken cancellationToken)
+    {
+        var failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await disconnected.Task.WaitAsync(cancellationToken);
+                failures++;
+                var delay = ReconnectBackoff.Next(failures, Random.Shared);
+                Log.Reconnecting(logger, options.Broker.Url, delay.TotalSeconds);
+                await Task.Delay(delay, timeProvider, cancellationToken);
+                await ConnectAsync(cancellationToken);
+                failures = 0;
+                Log.Started(logger, options.Broker.Url, Store.Location);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                Log.ReconnectFailed(logger, options.Broker.Url, ex.Message);
+                disconnected.TrySetResult(); // try again after the next backoff
+            }
+        }
+    }
+
+    /// <summary>
+    /// Messages the broker may have in flight to the collector (MQTT 5 Receive Maximum). Messages are handled one
+    /// at a time anyway; this keeps a flood queued at the broker, not in this process: at most this many times
+    /// <see cref="MaximumPacketSize"/> is held for received messages.
+    /// </summary>
+    public const ushort ReceiveMaximum = 16;
+
+    /// <summary>
+    /// Group commit: at most this many messages share one durable sync. It equals <see cref="ReceiveMaximum"/>: the
+    /// broker sends no more while the batch is unacknowledged, so a full window is committed at once.
+    /// </summary>
+    public const int MaxBatch = ReceiveMaximum;
+
+    /// <summary>Group commit: how long the first message of a batch waits for more before the batch is synced alone.</summary>
+    public static readonly TimeSpan MaxBatchWait = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>Raised after a batch was made durable, with its message count, before any of them is acknowledged.</summary>
+    public event EventHandler<int>? BatchCommitted;
+
+    /// <summary>The largest packet the collector announces: a chunk of <see cref="CollectorOptions.MaxChunkBytes"/> (or a record) plus headroom for topic and properties.</summary>
+    public static uint MaximumPacketSize(CollectorOptions options) => (uint)Math.Max(options.MaxChunkBytes, RecordValidator.MaxRecordBytes) + 16 * 1024;
+
+    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
+    {
+        args.AutoAcknowledge = false;
+        var message = args.ApplicationMessage;
+        await gate.WaitAsync();
+        try
+        {
+            Intake.BeginBatch(); // group commit (directory store with the SQLite index): nothing below is synced until the batch is
+            var deviceId = Topics.DeviceOf(message.Topic);
+            Receipt? receipt = null;
+            if (deviceId is null)
+            {
+                Log.NotDeviceTopic(logger, message.Topic);
+            }
+            else if (!Topics.IsDeviceId(deviceId))
+            {
+                // Not a device this system could have: kept for people, never answered (its receipt topic is not ours to write).
+                Intake.DeadLetter(message.Topic, null, message.Payload.ToArray(), $"topic device id is not valid: {Configuration.Identifiers.Message}");
+            }
+            else if (message.Topic == Topics.Image(deviceId))
+            {
+                Intake.AcceptChunk(deviceId, Property(message, Topics.Properties.RecordId), Property(message, Topics.Properties.ChunkIndex), Property(message, Topics.Properties.ChunkCount), message.Payload.ToArray());
+            }
+            else if (message.Topic == Topics.Evidence(deviceId))
+            {
+                receipt = AcceptRecord(deviceId, message.Payload.ToArray());
+            }
+
+            if (Intake.SupportsGroupCommit)
+            {
+                // Group commit: acknowledged and answered with its batch, after the batch's one durable sync.
+                Enlist(new Acknowledgement(args, deviceId, receipt));
+                if (batch.Count >= MaxBatch)
+                {
+                    await CommitBatchAsync();
+                }
+
+                return;
+            }
+
+            // Acknowledge only now: whatever was accepted is on disk, whatever can never be is dead-lettered.
+            await args.AcknowledgeAsync(CancellationToken.None);
+            Interlocked.Increment(ref acknowledged);
+            if (receipt is not null)
+            {
+                // Not awaited: the next message need not wait for the broker's PUBACK of this receipt. A lost
+                // receipt only means the device resends, and the record is answered 'duplicate'.
+                _ = SendReceiptAsync(deviceId!, receipt);
+            }
+        }
+        catch (Exception ex) when (IsTransient(ex))
+        {
+            // Not acknowledged, and the connection is dropped: unacknowledged messages fill the broker's
+            // in-flight window for us, and only a new connection makes it redeliver them (after the backoff).
+            // The device, without a receipt, resends too.
+            // Under group commit the whole open batch is forgotten with it: none of it was acknowledged.
+            AbortBatch();
+            Interlocked.Increment(ref transientFailures);
+            Log.HandlerFailed(logger, ex, message.Topic);
+            HandlingFailed?.Invoke(this, ex);
+            _ = Task.Run(DropAsync);
+        }
+        catch (Exception ex)
+        {
+            // Neither stored nor transient (a bug meeting odd input): acknowledged and dead-lettered, never redelivered forever.
+            Log.HandlerBug(logger, ex, Topics.DeviceOf(message.Topic) ?? message.Topic);
+            try
+            {
+                Intake.DeadLetter(message.Topic, Topics.DeviceOf(message.Topic), message.Payload.ToArray(), $"message could not be handled: {ex.GetType().Name}: {ex.Message}");
+                if (Intake.SupportsGroupCommit)
+                {
+                    Enlist(new Acknowledgement(args, null, null)); // after the batch's earlier messages are durable
+                }
+                else
+                {
+                    await args.AcknowledgeAsync(CancellationToken.None);
+                }
+            }
+            catch (Exception inner) when (IsTransient(inner))
+            {
+                AbortBatch();
+                Interlocked.Increment(ref transientFailures);
+                HandlingFailed?.Invoke(this, inner);
+                _ = Task.Run(DropAsync);
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Adds a handled message to the open batch; the first one arms the <see cref="MaxBatchWait"/> timer.</summary>
+    private void Enlist(Acknowledgement acknowledgement)
+    {
+        batch.Add(acknowledgement);
+        if (batch.Count == 1)
+        {
+            flushTimer.Change(MaxBatchWait, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>The batch timer: commits whatever the batch holds (nothing when a full batch was committed meanwhile).</summary>
+    private async Task FlushAsync()
+    {
+        try
+        {
+            await gate.WaitAsync(stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+
+        try
+        {
+            await CommitBatchAsync();
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Under <see cref="gate"/>: one durable sync of the batch (<see cref="EvidenceIntake.CommitBatch"/>), then, and only
+    /// then, every PUBACK of the batch and its receipts. When the sync fails nothing is acknowledged and the connection
+    /// is dropped, so the broker redelivers the batch.
+    /// </summary>
+    private async Task CommitBatchAsync()
+    {
+        flushTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (batch.Count == 0)
+        {
+            Intake.AbortBatch(); // an open, empty batch (its only message was not acknowledged)
+            return;
+        }
+
+        var committed = batch.ToArray();
+        batch.Clear();
+        try
+        {
+            Intake.CommitBatch();
+        }
+        catch (Exception ex)
+        {
+            Interlocked.Increment(ref transientFailures);
+            Log.BatchFailed(logger, ex, committed.Length);
+            HandlingFailed?.Invoke(this, ex);
+            _ = Task.Run(DropAsync);
+            return;
+        }
+
+        BatchCommitted?.Invoke(this, committed.Length);
+        foreach (var acknowledgement in committed)
+        {
+            try
+            {
+                await acknowledgement.Message.AcknowledgeAsync(CancellationToken.None);
+                Interlocked.Increment(ref acknowledged);
+            }
+            catch (Exception)
+            {
+                // The connection is gone (or the client stopping): the batch is durable; the broker redelivers, and
+                // each stored record is answered 'duplicate'.
+            }
+        }
+
+        foreach (var acknowledgement in committed)
+        {
+            if (acknowledgement.Receipt is not null)
+            {
+                _ = SendReceiptAsync(acknowledgement.DeviceId!, acknowledgement.Receipt);
+            }
+        }
+    }
+
+    private void AbortBatch()
+    {
+        flushTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        batch.Clear();
+        Intake.AbortBatch();
+    }
+
+    /// <summary>
+    /// A record through the intake; a failure that is not the disk's or the index's means this message can
+    /// never be stored (a bug meeting odd input): it is dead-lettered and answered, never redelivered forever.
+    /// </summary>
+    private Receipt? AcceptRecord(string deviceId, byte[] payload)
+    {
+        try
+        {
+            return Intake.AcceptRecord(deviceId, payload);
+        }
+        catch (Exception ex) when (!IsTransient(ex))
+        {
+            Log.HandlerBug(logger, ex, deviceId);
+            Intake.DeadLetter(Topics.Evidence(deviceId), deviceId, payload, $"record could not be handled: {ex.GetType().Name}: {ex.Message}");
+            return RecordValidator.Identity(payload) is { } identity
+                ? new Receipt { RecordId = identity.RecordId, Sequence = identity.Sequence, Status = ReceiptStatus.Rejected, Reason = "the collector could not handle this record" }
+                : null;
+        }
+    }
+
+    /// <summary>Failures that may pass (disk full, index unreachable, permissions being fixed): the message is redelivered later.</summary>
+    public static bool IsTransient(Exception ex) =>
+        ex is (IOException and not PathTooLongException) or UnauthorizedAccessException or System.Data.Common.DbException or TimeoutException or OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException ||
+        (ex.InnerException is { } inner && IsTransient(inner));
+
+    private async Task SendReceiptAsync(string deviceId, Receipt receipt)
+    {
+        try
+        {
+            var signed = ReceiptSignature.Sign(receipt with { DeviceId = deviceId }, ReceiptKey.Key);
+            await client.PublishAsync(
+                new MqttApplicationMessageBuilder().WithTopic(Topics.Receipt(deviceId)).WithPayload(signed.ToJson()).WithContentType("application/json").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(),
+                CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            Log.ReceiptFailed(logger, deviceId, receipt.Sequence, ex.Message);
+        }
+    }
+
+    private async Task DropAsync()
+    {
+        try
+        {
+            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.UnspecifiedError).Build());
+        }
+        catch (Exception)
+        {
+            disconnected.TrySetResult(); // already gone: let the supervisor reconnect
+        }
+    }
+
+    /// <summary>Every few seconds, when something changed: <c>{root}/.collector-health.json</c> (atomic replace), for monitoring.</summary>
+    private async Task WriteHealthAsync(CancellationToken cancellationToken)
+    {
+        CollectorHealth? written = null;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var now = Health;
+                if (now != written)
+                {
+                    var path = Path.Combine(Path.GetFullPath(options.OutputDirectory), CollectorHealth.FileName);
+                    await File.WriteAllBytesAsync(path + ".tmp", now.ToJson(), cancellationToken);
+                    File.Move(path + ".tmp", path, overwrite: true);
+                    var metrics = Path.Combine(Path.GetFullPath(options.OutputDirectory), CollectorHealth.MetricsFileName);
+                    await File.WriteAllTextAsync(metrics + ".tmp", now.ToPrometheus(), cancellationToken);
+                    File.Move(metrics + ".tmp", metrics, overwrite: true);
+                    written = now;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(2), timeProvider, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (IOException)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), timeProvider, CancellationToken.None); // disk full: try again
+            }
+        }
+    }
+
+    private static string? Property(MqttApplicationMessage message, string name) =>
+        message.UserProperties?.FirstOrDefault(p => p.Name == name)?.ReadValueAsString();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await gate.WaitAsync();
+        try
+        {
+            await CommitBatchAsync(); // what was handled is made durable and acknowledged before leaving
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        await stopping.CancelAsync();
+        await flushTimer.DisposeAsync();
+        if (supervisor is not null)
+        {
+            await supervisor;
+        }
+
+        if (healthWriter is not null)
+        {
+            await healthWriter;
+        }
+
+        if (client.IsConnected)
+        {
+            await client.DisconnectAsync();
+        }
+
+        client.Dispose();
+        gate.Dispose();
+        stopping.Dispose();
+        Intake.Dispose();
+        ReceiptKey.Dispose();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Collector connected to {Broker}, storing under {Root}")]
+        public static partial void Started(ILogger logger, string broker, string root);
+
+        [LoggerMessage(EventId = 7004, Level = LogLevel.Error, Message = "Failed to handle message on {Topic}; not acknowledged, reconnecting so the broker redelivers")]
+        public static partial void HandlerFailed(ILogger logger, Exception exception, string topic);
+
+        [LoggerMessage(EventId = 7007, Level = LogLevel.Warning, Message = "Collector lost {Broker}; reconnecting in {Seconds:0.0} s")]
+        public static partial void Reconnecting(ILogger logger, string broker, double seconds);
+
+        [LoggerMessage(EventId = 7008, Level = LogLevel.Warning, Message = "Collector could not reconnect to {Broker}: {Reason}")]
+        public static partial void ReconnectFailed(ILogger logger, string broker, string reason);
+
+        [LoggerMessage(EventId = 7010, Level = LogLevel.Warning, Message = "Receipt for {DeviceId} #{Sequence} not sent: {Reason}; the device will resend and get 'duplicate'")]
+        public static partial void ReceiptFailed(ILogger logger, string deviceId, long sequence, string reason);
+
+        [LoggerMessage(EventId = 7011, Level = LogLevel.Warning, Message = "Open sequence gap from {DeviceId}: #{From}..#{To} not received yet")]
+        public static partial void OpenGap(ILogger logger, string deviceId, long from, long to);
+
+        [LoggerMessage(EventId = 7013, Level = LogLevel.Warning, Message = "Record signatures are NOT checked: no enrolled keys configured (edgeagent collect --keys DIR); records are stored after their image hash check only")]
+        public static partial void SignaturesNotChecked(ILogger logger);
+
+        [LoggerMessage(EventId = 7014, Level = LogLevel.Information, Message = "Checking record signatures against {Count} enrolled device key(s); records from other devices are rejected")]
+        public static partial void CheckingSignatures(ILogger logger, int count);
+
+        [LoggerMessage(EventId = 7015, Level = LogLevel.Information, Message = "Receipts are signed with {Path} (key id {KeyId}); enrol its public key on the devices (Broker:CollectorKeys)")]
+        public static partial void ReceiptKey(ILogger logger, string path, string keyId);
+
+        [LoggerMessage(EventId = 7016, Level = LogLevel.Error, Message = "A record from {DeviceId} could not be handled; dead-lettered and answered 'rejected'")]
+        public static partial void HandlerBug(ILogger logger, Exception exception, string deviceId);
+
+        [LoggerMessage(EventId = 7017, Level = LogLevel.Error, Message = "A batch of {Count} message(s) could not be made durable; none acknowledged, reconnecting so the broker redelivers")]
+        public static partial void BatchFailed(ILogger logger, Exception exception, int count);
+
+        [LoggerMessage(EventId = 7009, Level = LogLevel.Warning, Message = "Ignored a message on {Topic}: not a device topic")]
+        public static partial void NotDeviceTopic(ILogger logger, string topic);
+    }
+}

@@ -1,0 +1,329 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using EdgeAgent.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAgent.Central.Collector;
+
+/// <summary>
+/// What the collector does with each message, independent of MQTT: stage chunks durably, and for each
+/// record check device, signature (against the enrolled key, when keys are configured), duplicates,
+/// completeness and SHA-256, store it durably, index it, flag hash-chain breaks, report sequence gaps, and
+/// say which receipt the device gets. Every record is validated (<see cref="RecordValidator"/>) before it is
+/// used; what can never be stored is dead-lettered (<see cref="DeadLetterStore"/>) and answered <c>rejected</c>.
+/// Nothing from the wire is used as a path unencoded.
+/// </summary>
+public sealed partial class EvidenceIntake : IDisposable
+{
+    private readonly ILogger logger;
+    private readonly bool groupCommit;
+    private readonly TimeProvider timeProvider;
+    private long refusedChunks;
+
+    public EvidenceIntake(CollectorOptions options, ILogger logger, TimeProvider? timeProvider = null)
+    {
+        this.logger = logger;
+        groupCommit = options.GroupCommit;
+        this.timeProvider = timeProvider ?? TimeProvider.System;
+        Keys = options.KeysDirectory is null ? null : EnrolledKeys.Load(options.KeysDirectory); // first: a bad key leaves nothing open
+        Directory.CreateDirectory(options.OutputDirectory);
+        Store = options.ObjectStore is { } bucket ? new ObjectStore.S3EvidenceStore(bucket, this.timeProvider) : new EvidenceStore(options.OutputDirectory);
+        var workDirectory = Path.GetFullPath(options.OutputDirectory); // the index, chunk staging and dead letters stay local, whichever store holds the evidence
+        Index = EvidenceIndexFactory.Open(options.Index, workDirectory, options.ClientId);
+        Staging = new ChunkStaging(workDirectory, options, this.timeProvider);
+        DeadLetters = new DeadLetterStore(workDirectory, this.timeProvider);
+    }
+
+    /// <summary>Messages that can never be stored, kept with their reason (bounded).</summary>
+    public DeadLetterStore DeadLetters { get; }
+
+    /// <summary>The enrolled device keys records must be signed with; null: signatures are not checked.</summary>
+    public EnrolledKeys? Keys { get; }
+
+    /// <summary>Where records and images go: the directory <see cref="CollectorOptions.OutputDirectory"/>, or the bucket of <see cref="CollectorOptions.ObjectStore"/>.</summary>
+    public IEvidenceStore Store { get; }
+
+    public IEvidenceIndex Index { get; }
+
+    public ChunkStaging Staging { get; }
+
+    public event EventHandler<EvidenceRecord>? RecordStored;
+
+    public event EventHandler<string>? Rejected;
+
+    public event EventHandler<SequenceGap>? GapDetected;
+
+    /// <summary>Raised when a stored record's <c>prevHash</c> does not match its stored predecessor (the record is kept).</summary>
+    public event EventHandler<ChainBreak>? ChainBroken;
+
+    /// <summary>Stages one image chunk; returns an error text when refused (then nothing was staged).</summary>
+    public string? AcceptChunk(string deviceId, string? recordId, string? index, string? count, ReadOnlySpan<byte> payload)
+    {
+        if (!Guid.TryParse(recordId, out var id) ||
+            !int.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ||
+            !int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        {
+            const string Invalid = "image chunk without valid record-id/chunk/chunks properties";
+            DeadLetter(Topics.Image(deviceId), deviceId, payload, Invalid);
+            return Invalid;
+        }
+
+        if (Index.Contains(id))
+        {
+            return null; // a resend of a stored record's chunk: nothing to stage
+        }
+
+        var refusal = Staging.Add(deviceId, id, i, n, payload);
+        switch (refusal)
+        {
+            case null:
+                return null;
+            case { Permanent: true }:
+                DeadLetter(Topics.Image(deviceId), deviceId, payload, $"chunk {i} for {id}: {refusal.Reason}");
+                return refusal.Reason;
+            default:
+                // Over this device's staging quota: not poison; the device resends on an 'incomplete' receipt.
+                Interlocked.Increment(ref refusedChunks);
+                return refusal.Reason;
+        }
+    }
+
+    private readonly List<Action> afterCommit = [];
+    private bool batching;
+
+    /// <summary>
+    /// True when records can be group-committed: a directory store with the SQLite index, whose batch commit is one
+    /// transaction. Elsewhere (a bucket, PostgreSQL) each record is durable on its own before it is answered.
+    /// </summary>
+    public bool SupportsGroupCommit => groupCommit && Store is EvidenceStore && Index is CollectorIndex;
+
+    /// <summary>
+    /// Opens a batch (group commit): records accepted until <see cref="CommitBatch"/> are written without syncing and
+    /// indexed in one open transaction; their receipts may be computed but must not be sent, nor their messages
+    /// acknowledged, before <see cref="CommitBatch"/> returns. Nothing when group commit is not supported.
+    /// </summary>
+    public void BeginBatch()
+    {
+        if (!SupportsGroupCommit || batching)
+        {
+            return;
+        }
+
+        ((CollectorIndex)Index).BeginBatch();
+        ((EvidenceStore)Store).BeginBatch();
+        batching = true;
+    }
+
+    /// <summary>
+    /// Makes the batch durable: the files first (one file-system sync, the renames, one fsync per directory), then the
+    /// index rows (one transaction). Only then are staged chunks discarded and <see cref="RecordStored"/> raised.
+    /// </summary>
+    /// <exception cref="IOException">A sync or rename failed: the batch was rolled back, its messages must stay unacknowledged.</exception>
+    public void CommitBatch()
+    {
+        if (!batching)
+        {
+            return;
+        }
+
+        batching = false;
+        try
+        {
+            ((EvidenceStore)Store).CommitBatch();
+            ((CollectorIndex)Index).CommitBatch(); // after the files: an index row never points at files that could still vanish
+        }
+        catch
+        {
+            AbortBatch();
+            throw;
+        }
+
+        var actions = afterCommit.ToArray();
+        afterCommit.Clear();
+        foreach (var action in actions)
+        {
+            action();
+        }
+    }
+
+    /// <summary>Forgets the open batch (nothing of it is acknowledged; the broker redelivers it).</summary>
+    public void AbortBatch()
+    {
+        batching = false;
+        afterCommit.Clear();
+        if (SupportsGroupCommit)
+        {
+            ((CollectorIndex)Index).RollbackBatch();
+            ((EvidenceStore)Store).AbortBatch();
+        }
+    }
+
+    /// <summary>Runs now, or after the open batch is durable.</summary>
+    private void AfterCommit(Action action)
+    {
+        if (batching)
+        {
+            afterCommit.Add(action);
+        }
+        else
+        {
+            action();
+        }
+    }
+
+    /// <summary>Chunks refused because their device was over its staging quota (count, bytes) since start.</summary>
+    public long RefusedChunks => Interlocked.Read(ref refusedChunks);
+
+    /// <summary>Keeps a message that can never be stored (bounded), logs and counts it.</summary>
+    /// <exception cref="IOException">The dead-letter area could not be written: transient, the message stays unacknowledged.</exception>
+    public void DeadLetter(string topic, string? deviceId, ReadOnlySpan<byte> payload, string reason)
+    {
+        DeadLetters.Add(topic, deviceId, payload, reason);
+        Reject(deviceId ?? "(no device)", reason);
+    }
+
+    private static string Shorten(string reason) => reason.Length > 512 ? reason[..512] + "…" : reason;
+
+    /// <summary>Handles a record message; returns the receipt to publish, or null when it is not a record at all.</summary>
+    public Receipt? AcceptRecord(string deviceId, ReadOnlySpan<byte> json)
+    {
+        EvidenceRecord record;
+        string recordHash;
+        var invalid = RecordValidator.Problem(json);
+        if (invalid is null)
+        {
+            try
+            {
+                record = EvidenceRecord.FromJson(json);
+                recordHash = EvidenceSignature.RecordHash(json);
+            }
+            catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException or InvalidOperationException or FormatException or OverflowException)
+            {
+                invalid = $"record does not bind: {ex.Message}";
+                record = null!;
+                recordHash = "";
+            }
+        }
+        else
+        {
+            record = null!;
+            recordHash = "";
+        }
+
+        if (invalid is not null)
+        {
+            DeadLetter(Topics.Evidence(deviceId), deviceId, json, invalid);
+            if (RecordValidator.Identity(json) is not { } identity)
+            {
+                return null; // nothing to address a receipt to
+            }
+
+            Staging.Discard(deviceId, identity.RecordId);
+            return new Receipt { RecordId = identity.RecordId, Sequence = identity.Sequence, Status = ReceiptStatus.Rejected, Reason = Shorten(invalid) };
+        }
+
+        if (record.DeviceId != deviceId)
+        {
+            DeadLetter(Topics.Evidence(deviceId), deviceId, json, $"record claims device '{record.DeviceId}' but came on '{deviceId}'s topic");
+            return Answer(record, ReceiptStatus.Rejected, reason: "device id does not match the topic");
+        }
+
+        if (Keys is not null && SignatureProblem(record, json) is { } forged)
+        {
+            Staging.Discard(deviceId, record.RecordId);
+            DeadLetter(Topics.Evidence(deviceId), deviceId, json, $"record {record.RecordId} #{record.Sequence}: {forged}");
+            return Answer(record, ReceiptStatus.Rejected, reason: forged);
+        }
+
+        if (Index.Contains(record.RecordId))
+        {
+            AfterCommit(() => Staging.Discard(deviceId, record.RecordId));
+            return Answer(record, ReceiptStatus.Duplicate);
+        }
+
+        var image = Staging.TryAssemble(deviceId, record.RecordId);
+        if (image is null)
+        {
+            var missing = Staging.Missing(deviceId, record.RecordId);
+            Log.Incomplete(logger, deviceId, record.Sequence, missing?.Count ?? -1);
+            return Answer(record, ReceiptStatus.Incomplete, missing);
+        }
+
+        if (image.Length != record.Image.Bytes || !Convert.ToHexStringLower(SHA256.HashData(image)).Equals(record.Image.Sha256, StringComparison.Ordinal))
+        {
+            Staging.Discard(deviceId, record.RecordId);
+            DeadLetter(Topics.Evidence(deviceId), deviceId, json, $"record {record.RecordId}: image SHA-256 or length does not match the record");
+            return Answer(record, ReceiptStatus.Rejected, reason: "image SHA-256 does not match the record");
+        }
+
+        var path = Store.Store(record, json.ToArray(), image);
+        var previous = Index.PreviousSequence(deviceId, record.Sequence);
+        if (!Index.TryAdd(record, path, timeProvider.GetUtcNow(), recordHash))
+        {
+            AfterCommit(() => Staging.Discard(deviceId, record.RecordId));
+            return Answer(record, ReceiptStatus.Duplicate); // another collector indexed it meanwhile
+        }
+
+        AfterCommit(() => Staging.Discard(deviceId, record.RecordId));
+        Log.Stored(logger, deviceId, record.Sequence, record.WorkOrder.Id, record.Step.Id);
+        if (record.Sequence > previous + 1)
+        {
+            var gap = new SequenceGap(deviceId, previous + 1, record.Sequence - 1);
+            Log.Gap(logger, deviceId, gap.From, gap.To);
+            GapDetected?.Invoke(this, gap);
+        }
+
+        foreach (var broken in ChainLinkCheck.Around(Index, Store, record, recordHash))
+        {
+            Index.FlagChainBreak(broken.RecordId, broken.Detail);
+            Log.ChainBreak(logger, deviceId, broken.Sequence, broken.Detail);
+            ChainBroken?.Invoke(this, broken);
+        }
+
+        AfterCommit(() => RecordStored?.Invoke(this, record));
+        return Answer(record, ReceiptStatus.Stored);
+    }
+
+    /// <summary>Why the record's signature is not acceptable under the enrolled keys, or null when it verifies.</summary>
+    private string? SignatureProblem(EvidenceRecord record, ReadOnlySpan<byte> json) =>
+        Keys!.For(record.DeviceId) is { } key
+            ? EvidenceSignature.Check(json, key) is { } bad ? $"signature: {bad}" : null
+            : $"signature: no enrolled key for device '{record.DeviceId}'";
+
+    private static Receipt Answer(EvidenceRecord record, ReceiptStatus status, IReadOnlyList<int>? missing = null, string? reason = null) =>
+        new() { RecordId = record.RecordId, Sequence = record.Sequence, Status = status, Missing = missing, Reason = reason };
+
+    private string Reject(string deviceId, string reason)
+    {
+        Log.Rejected(logger, deviceId, reason);
+        Rejected?.Invoke(this, reason);
+        return reason;
+    }
+
+    public void Dispose()
+    {
+        AbortBatch();
+        Index.Dispose();
+        Store.Dispose();
+        Keys?.Dispose();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Stored {DeviceId} #{Sequence} ({WorkOrder}, step {StepId})")]
+        public static partial void Stored(ILogger logger, string deviceId, long sequence, string workOrder, string stepId);
+
+        [LoggerMessage(EventId = 7003, Level = LogLevel.Warning, Message = "Rejected a message from {DeviceId}: {Reason}")]
+        public static partial void Rejected(ILogger logger, string deviceId, string reason);
+
+        [LoggerMessage(EventId = 7005, Level = LogLevel.Warning, Message = "Sequence gap from {DeviceId}: #{From}..#{To} not received (yet)")]
+        public static partial void Gap(ILogger logger, string deviceId, long from, long to);
+
+        [LoggerMessage(EventId = 7006, Level = LogLevel.Information, Message = "Record {DeviceId} #{Sequence} is missing {Missing} chunk(s) (-1: all); asked the device to resend")]
+        public static partial void Incomplete(ILogger logger, string deviceId, long sequence, int missing);
+
+        [LoggerMessage(EventId = 7012, Level = LogLevel.Warning, Message = "Hash chain broken at {DeviceId} #{Sequence}: {Detail}; record kept and flagged")]
+        public static partial void ChainBreak(ILogger logger, string deviceId, long sequence, string detail);
+    }
+}

@@ -1,0 +1,32 @@
+using System.Globalization;
+using EdgeAgent.Protocol;
+
+namespace EdgeAgent.Central.Collector;
+
+/// <summary>
+/// Where a record and its image live in any evidence store: <c>{site}/{device}/{work order}/{sequence}-{step}-{camera}.json|.jpg</c>,
+/// every segment encoded by <see cref="SafePath.Segment"/>. The directory store and the object store both take their
+/// names from here, so a change of the segment encoding reaches both.
+/// </summary>
+public static class EvidenceLayout
+{
+    public const string RecordExtension = ".json";
+    public const string ImageExtension = ".jpg";
+
+    /// <summary>The folder segments, raw from the record (callers encode them, e.g. through <see cref="SafePath.Under"/>).</summary>
+    public static string[] Folder(EvidenceRecord record) => [record.SiteId, record.DeviceId, record.WorkOrder.Id];
+
+    /// <summary>The record's file name; <paramref name="disambiguated"/> adds the record id, for a second record claiming the same sequence.</summary>
+    public static string RecordName(EvidenceRecord record, bool disambiguated = false)
+    {
+        var stem = string.Create(CultureInfo.InvariantCulture, $"{record.Sequence:D8}-{SafePath.Segment(record.Step.Id)}-{SafePath.Segment(record.Frame.CameraId)}");
+        return (disambiguated ? $"{stem}-{record.RecordId:N}" : stem) + RecordExtension;
+    }
+
+    /// <summary>The record's key relative to the store root, segments joined by '/'.</summary>
+    public static string RecordKey(EvidenceRecord record, bool disambiguated = false) =>
+        string.Join('/', [.. Folder(record).Select(SafePath.Segment), RecordName(record, disambiguated)]);
+
+    /// <summary>The image key (or path) next to a record key (or path).</summary>
+    public static string ImageKeyOf(string recordKey) => recordKey[..^RecordExtension.Length] + ImageExtension;
+}

@@ -1,0 +1,205 @@
+using System.Net;
+using System.Security.Cryptography;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using EdgeAgent.Protocol;
+
+namespace EdgeAgent.Central.Collector.ObjectStore;
+
+/// <summary>
+/// The evidence store in an S3-compatible bucket: the same keys as the directory store (<see cref="EvidenceLayout"/>)
+/// under an optional prefix, the image written before the record, and a record already stored is not written again.
+/// Every PUT carries <c>Content-MD5</c> of the bytes sent and <c>x-amz-checksum-sha256</c> of the bytes the record
+/// vouches for (the image's SHA-256 from the record; the record's own SHA-256), so the server refuses a corrupted
+/// upload (<see cref="PutRequest"/> says which server checks which). With <see cref="S3StoreOptions.ObjectLockDays"/>, every object is written with Object Lock in COMPLIANCE
+/// mode: nobody, the bucket owner included, can delete or overwrite that version before its retention date.
+/// </summary>
+/// <remarks>
+/// The store is synchronous, as the collector's intake is; each call waits for the SDK's HTTP request. The
+/// collector handles one message at a time per connection, so this blocks one thread, never the pool.
+/// </remarks>
+public sealed class S3EvidenceStore : IEvidenceStore
+{
+    private readonly AmazonS3Client client;
+    private readonly S3StoreOptions options;
+    private readonly TimeProvider timeProvider;
+
+    public S3EvidenceStore(S3StoreOptions options, TimeProvider? timeProvider = null)
+    {
+        this.options = options;
+        this.timeProvider = timeProvider ?? TimeProvider.System;
+        var config = new AmazonS3Config
+        {
+            ForcePathStyle = true,
+            AuthenticationRegion = options.Region,
+            // The SDK's default trailing CRC checksums (aws-chunked) are not understood by every S3 server; this store sets its own.
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+        };
+        if (options.ServiceUrl is not null)
+        {
+            config.ServiceURL = options.ServiceUrl;
+        }
+        else
+        {
+            config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(options.Region);
+        }
+
+        client = new AmazonS3Client(new BasicAWSCredentials(options.Credentials.AccessKeyId, options.Credentials.SecretAccessKey), config);
+    }
+
+    public string Location => options.Location;
+
+    public bool SupportsRetention => true;
+
+    /// <summary>The SDK client, for callers that manage the bucket itself (creating it, reading its lock configuration).</summary>
+    internal AmazonS3Client Client => client;
+
+    public async Task CheckAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            if (options.ObjectLockDays is null)
+            {
+                await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = options.Bucket, Prefix = options.Prefix, MaxKeys = 1 }, cancellationToken);
+                return;
+            }
+
+            var configuration = await client.GetObjectLockConfigurationAsync(new GetObjectLockConfigurationRequest { BucketName = options.Bucket }, cancellationToken);
+            if (configuration.ObjectLockConfiguration?.ObjectLockEnabled != ObjectLockEnabled.Enabled)
+            {
+                throw new StoreCheckException($"--object-lock-days: bucket '{options.Bucket}' does not have Object Lock enabled (create it with Object Lock, or leave out --object-lock-days)");
+            }
+        }
+        catch (AmazonS3Exception ex) when (ex.ErrorCode is "ObjectLockConfigurationNotFoundError" or "InvalidRequest")
+        {
+            throw new StoreCheckException($"--object-lock-days: bucket '{options.Bucket}' does not have Object Lock enabled (create it with Object Lock, or leave out --object-lock-days)", ex);
+        }
+        catch (AmazonServiceException ex)
+        {
+            throw new StoreCheckException($"--store: cannot use bucket '{options.Bucket}' at {options.ServiceUrl ?? "AWS"}: {ex.ErrorCode} {ex.Message}", ex);
+        }
+    }
+
+    public string Store(EvidenceRecord record, byte[] recordJson, byte[] image)
+    {
+        var key = EvidenceLayout.RecordKey(record);
+        if (Read(key) is { } existing)
+        {
+            if (SameRecord(existing, record.RecordId))
+            {
+                return key; // stored before, image first: nothing to do
+            }
+
+            // Another record claims this sequence (a device whose outbox was reset): keep both.
+            key = EvidenceLayout.RecordKey(record, disambiguated: true);
+            if (Read(key) is { } again && SameRecord(again, record.RecordId))
+            {
+                return key;
+            }
+        }
+
+        Put(EvidenceLayout.ImageKeyOf(key), image, Convert.FromHexString(record.Image.Sha256), "image/jpeg");
+        Put(key, recordJson, SHA256.HashData(recordJson), "application/json"); // the record last: its presence means the pair is complete
+        return key;
+    }
+
+    public IEnumerable<StoredPair> List()
+    {
+        string? token = null;
+        do
+        {
+            var page = Wait(client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = options.Bucket, Prefix = options.Prefix, ContinuationToken = token }));
+            foreach (var item in page.S3Objects ?? [])
+            {
+                var key = item.Key[options.Prefix.Length..];
+                if (key.EndsWith(EvidenceLayout.RecordExtension, StringComparison.Ordinal) && !key.StartsWith("reports/", StringComparison.Ordinal) && !key.StartsWith(".staging/", StringComparison.Ordinal))
+                {
+                    yield return new StoredPair(key, EvidenceLayout.ImageKeyOf(key));
+                }
+            }
+
+            token = page.IsTruncated == true ? page.NextContinuationToken : null;
+        }
+        while (token is not null);
+    }
+
+    public byte[]? Read(string key)
+    {
+        try
+        {
+            using var response = Wait(client.GetObjectAsync(options.Bucket, options.Prefix + key));
+            using var buffer = new MemoryStream();
+            response.ResponseStream.CopyTo(buffer);
+            return buffer.ToArray();
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public StoredRetention? Retention(string key)
+    {
+        try
+        {
+            var response = Wait(client.GetObjectRetentionAsync(new GetObjectRetentionRequest { BucketName = options.Bucket, Key = options.Prefix + key }));
+            return response.Retention is { Mode: { } mode, RetainUntilDate: { } until }
+                ? new StoredRetention(mode.Value, new DateTimeOffset(DateTime.SpecifyKind(until, DateTimeKind.Utc)))
+                : null;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest)
+        {
+            return null; // no retention on this object (or none on the bucket)
+        }
+    }
+
+    /// <summary>Writes one object; <paramref name="sha256"/> is what the bytes must hash to.</summary>
+    private void Put(string key, byte[] bytes, byte[] sha256, string contentType) =>
+        Wait(client.PutObjectAsync(PutRequest(key, bytes, sha256, contentType)));
+
+    /// <summary>
+    /// The PUT for one object: <c>Content-MD5</c> of the bytes (every S3 server checks it, and Object Lock requires it),
+    /// <c>x-amz-checksum-sha256</c> of what the record vouches for (checked by servers with S3 additional checksums;
+    /// Ceph 16 ignores it), and the retention when Object Lock days are configured.
+    /// </summary>
+    internal PutObjectRequest PutRequest(string key, byte[] bytes, byte[] sha256, string contentType)
+    {
+        var request = new PutObjectRequest
+        {
+            BucketName = options.Bucket,
+            Key = options.Prefix + key,
+            InputStream = new MemoryStream(bytes, writable: false),
+            ContentType = contentType,
+#pragma warning disable CA5351 // Content-MD5 is the transfer check S3 requires with Object Lock, not a security measure
+            MD5Digest = Convert.ToBase64String(MD5.HashData(bytes)),
+#pragma warning restore CA5351
+            ChecksumSHA256 = Convert.ToBase64String(sha256),
+            UseChunkEncoding = false,
+        };
+        if (options.ObjectLockDays is { } days)
+        {
+            request.ObjectLockMode = ObjectLockMode.Compliance;
+            request.ObjectLockRetainUntilDate = timeProvider.GetUtcNow().UtcDateTime.AddDays(days);
+        }
+
+        return request;
+    }
+
+    private static bool SameRecord(byte[] json, Guid recordId)
+    {
+        try
+        {
+            return EvidenceRecord.FromJson(json).RecordId == recordId;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
+
+    public void Dispose() => client.Dispose();
+}

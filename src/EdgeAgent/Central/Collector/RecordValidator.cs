@@ -1,0 +1,230 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using EdgeAgent.Configuration;
+
+namespace EdgeAgent.Central.Collector;
+
+/// <summary>
+/// Checks a record message before anything uses it: size, JSON depth, no duplicate members, the required
+/// members with their types, identifier patterns, and a length limit on every string and array anywhere in
+/// it. Schemas <c>edgeagent.evidence/1</c> and <c>/2</c> are accepted; members it does not know are
+/// tolerated within those limits, so a newer frame stamp (<c>producedAt</c>, <c>role</c>, …) passes. A
+/// record that fails can never be stored: the collector dead-letters it and answers <c>rejected</c>.
+/// </summary>
+public static partial class RecordValidator
+{
+    public static readonly IReadOnlySet<string> Schemas = new HashSet<string>(StringComparer.Ordinal) { "edgeagent.evidence/1", "edgeagent.evidence/2" };
+
+    /// <summary>Largest record message; a real one is 2–4 KiB.</summary>
+    public const int MaxRecordBytes = 64 * 1024;
+
+    /// <summary>Longest string anywhere in a record (step names, reasons); identifiers have tighter limits.</summary>
+    public const int MaxStringLength = 1024;
+
+    /// <summary>Most items in any array, and members in any object.</summary>
+    public const int MaxItems = 256;
+
+    private const int MaxDepth = 8;
+    private const int MaxNameLength = 128;
+
+    /// <summary>Null when the record may be used; else why it can never be stored.</summary>
+    public static string? Problem(ReadOnlySpan<byte> json)
+    {
+        if (json.Length > MaxRecordBytes)
+        {
+            return $"record is {json.Length} bytes; the limit is {MaxRecordBytes}";
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { MaxDepth = MaxDepth });
+        }
+        catch (JsonException ex)
+        {
+            return $"record is not valid JSON: {ex.Message}";
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            return root.ValueKind != JsonValueKind.Object
+                ? "record is not a JSON object"
+                : Limits(root, "") ?? Members(root);
+        }
+    }
+
+    /// <summary>Record id and sequence when the message carries them validly (to address a <c>rejected</c> receipt).</summary>
+    public static (Guid RecordId, long Sequence)? Identity(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            // Any size the broker delivers (bounded by the Maximum Packet Size), the default depth (64): an
+            // oversize or too-deep record still gets its answer.
+            using var document = JsonDocument.Parse(json.ToArray());
+            var root = document.RootElement;
+            return root.ValueKind == JsonValueKind.Object &&
+                   root.TryGetProperty("recordId", out var id) && id.ValueKind == JsonValueKind.String && Guid.TryParse(id.GetString(), out var recordId) &&
+                   root.TryGetProperty("sequence", out var s) && s.ValueKind == JsonValueKind.Number && s.TryGetInt64(out var sequence)
+                ? (recordId, sequence)
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Members(JsonElement root)
+    {
+        return Require(root, "schema", e => e.ValueKind == JsonValueKind.String && Schemas.Contains(e.GetString()!), $"one of {string.Join(", ", Schemas)}")
+            ?? Require(root, "recordId", e => e.ValueKind == JsonValueKind.String && Guid.TryParse(e.GetString(), out _), "a UUID string")
+            ?? Require(root, "sequence", e => e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out var s) && s >= 1, "an integer ≥ 1")
+            ?? Require(root, "deviceId", IsIdentifier, IdentifierRule)
+            ?? Require(root, "siteId", IsIdentifier, IdentifierRule)
+            ?? Require(root, "pointId", IsName, NameRule)
+            ?? Require(root, "createdAt", IsTimestamp, "an ISO 8601 date-time")
+            ?? Object(root, "workOrder", w =>
+                Require(w, "id", IsName, NameRule) ??
+                Require(w, "procedure", IsName, NameRule) ??
+                Optional(w, "status", e => e.ValueKind == JsonValueKind.String, "a string") ??
+                Optional(w, "operators", e => IsArrayOf(e, JsonValueKind.String), "an array of strings"))
+            ?? Object(root, "step", s =>
+                Require(s, "id", IsFileNamePart, FileNamePartRule) ??
+                Require(s, "index", IsInt32, "an integer") ??
+                Require(s, "names", IsStringMap, "an object of strings") ??
+                Require(s, "advanced", e => e.ValueKind is JsonValueKind.True or JsonValueKind.False, "true or false"))
+            ?? Object(root, "trigger", t =>
+                Require(t, "kind", e => e.ValueKind == JsonValueKind.String, "a string") ??
+                Require(t, "source", e => e.ValueKind == JsonValueKind.String, "a string") ??
+                Require(t, "input", e => e.ValueKind == JsonValueKind.String, "a string") ??
+                Require(t, "edgeTime", IsTimestamp, "an ISO 8601 date-time") ??
+                Optional(t, "operator", e => e.ValueKind == JsonValueKind.String, "a string") ??
+                Optional(t, "holder", e => e.ValueKind == JsonValueKind.String, "a string"))
+            ?? Object(root, "frame", f =>
+                Require(f, "cameraId", IsFileNamePart, FileNamePartRule) ??
+                Require(f, "sequence", e => e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out _), "an integer") ??
+                Require(f, "width", IsInt32, "an integer") ??
+                Require(f, "height", IsInt32, "an integer"))
+            ?? Object(root, "image", i =>
+                Require(i, "sha256", IsSha256, "64 lower-case hex digits") ??
+                Require(i, "bytes", e => e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out var b) && b >= 0, "an integer ≥ 0") ??
+                Optional(i, "contentType", e => e.ValueKind == JsonValueKind.String, "a string"))
+            ?? Optional(root, "findings", e => IsArrayOf(e, JsonValueKind.String), "an array of strings")
+            ?? Optional(root, "prevHash", IsSha256, "64 lower-case hex digits")
+            ?? Optional(root, "clock", e => e.ValueKind == JsonValueKind.Object, "an object")
+            ?? Optional(root, "signature", s => s.ValueKind == JsonValueKind.Object && IsStringMember(s, "alg") && IsStringMember(s, "keyId") && IsStringMember(s, "value"), "an object with alg, keyId and value strings");
+    }
+
+    private const string IdentifierRule = "1-64 letters, digits, '.', '_' or '-', starting with a letter or digit";
+
+    private const string FileNamePartRule = "a string without control characters whose path encoding is 1-100 characters";
+
+    private const string NameRule = $"a string of 1-128 characters without control characters, whose path segment fits";
+
+    private static string? Require(JsonElement parent, string name, Func<JsonElement, bool> valid, string expected) =>
+        !parent.TryGetProperty(name, out var value) ? $"'{name}' is required ({expected})"
+        : !valid(value) ? $"'{name}' must be {expected}, not {Describe(value)}"
+        : null;
+
+    private static string? Optional(JsonElement parent, string name, Func<JsonElement, bool> valid, string expected) =>
+        parent.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null && !valid(value) ? $"'{name}' must be {expected} or absent, not {Describe(value)}" : null;
+
+    private static string? Object(JsonElement parent, string name, Func<JsonElement, string?> members) =>
+        !parent.TryGetProperty(name, out var value) ? $"'{name}' is required (an object)"
+        : value.ValueKind != JsonValueKind.Object ? $"'{name}' must be an object, not {Describe(value)}"
+        : members(value) is { } problem ? $"{name}.{problem.TrimStart('\'')}".Insert(0, "'")
+        : null;
+
+    private static bool IsIdentifier(JsonElement e) => e.ValueKind == JsonValueKind.String && IdentifierRegex().IsMatch(e.GetString()!);
+
+    private static bool IsName(JsonElement e) =>
+        e.ValueKind == JsonValueKind.String && e.GetString() is { Length: > 0 and <= MaxNameLength } s && !s.Any(char.IsControl) && SafePath.Fits(s);
+
+    private static bool IsFileNamePart(JsonElement e) =>
+        e.ValueKind == JsonValueKind.String && e.GetString() is { Length: > 0 } s && !s.Any(char.IsControl) && SafePath.Fits(s, SafePath.MaxFileNamePartLength);
+
+    private static bool IsInt32(JsonElement e) => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out _);
+
+    private static bool IsTimestamp(JsonElement e) =>
+        e.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(e.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+
+    private static bool IsSha256(JsonElement e) => e.ValueKind == JsonValueKind.String && Sha256Regex().IsMatch(e.GetString()!);
+
+    private static bool IsArrayOf(JsonElement e, JsonValueKind kind) => e.ValueKind == JsonValueKind.Array && e.EnumerateArray().All(i => i.ValueKind == kind);
+
+    private static bool IsStringMap(JsonElement e) => e.ValueKind == JsonValueKind.Object && e.EnumerateObject().All(p => p.Value.ValueKind == JsonValueKind.String);
+
+    private static bool IsStringMember(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String;
+
+    /// <summary>Every string, name, array and object anywhere: bounded; no duplicate member names.</summary>
+    private static string? Limits(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String when element.GetString()!.Length > MaxStringLength:
+                return $"'{path}' is {element.GetString()!.Length} characters; the limit is {MaxStringLength}";
+            case JsonValueKind.Array:
+                var length = element.GetArrayLength();
+                if (length > MaxItems)
+                {
+                    return $"'{path}' has {length} items; the limit is {MaxItems}";
+                }
+
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (Limits(item, $"{path}[{index++}]") is { } problem)
+                    {
+                        return problem;
+                    }
+                }
+
+                return null;
+            case JsonValueKind.Object:
+                var names = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var member in element.EnumerateObject())
+                {
+                    var at = path.Length == 0 ? member.Name : $"{path}.{member.Name}";
+                    if (member.Name.Length > MaxNameLength)
+                    {
+                        return $"a member name under '{path}' is {member.Name.Length} characters; the limit is {MaxNameLength}";
+                    }
+
+                    if (!names.Add(member.Name))
+                    {
+                        return $"'{at}' appears twice";
+                    }
+
+                    if (names.Count > MaxItems)
+                    {
+                        return $"'{path}' has more than {MaxItems} members";
+                    }
+
+                    if (Limits(member.Value, at) is { } problem)
+                    {
+                        return problem;
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static string Describe(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Null => "null",
+        JsonValueKind.String => e.GetString()!.Length > 40 ? $"a {e.GetString()!.Length}-character string" : $"\"{e.GetString()}\"",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => $"a {e.ValueKind.ToString().ToLowerInvariant()}",
+    };
+
+    [GeneratedRegex(Identifiers.Pattern, RegexOptions.CultureInvariant)]
+    private static partial Regex IdentifierRegex();
+
+    [GeneratedRegex("^[0-9a-f]{64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex Sha256Regex();
+}

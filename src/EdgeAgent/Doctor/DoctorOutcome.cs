@@ -1,0 +1,9 @@
+
+namespace EdgeAgent.Doctor;
+
+public enum DoctorOutcome
+{
+    Pass,
+    Warn,
+    Fail,
+}

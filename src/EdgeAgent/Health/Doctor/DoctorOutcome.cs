@@ -1,8 +1,0 @@
-namespace EdgeAgent.Health.Doctor;
-
-public enum DoctorOutcome
-{
-    Pass,
-    Warn,
-    Fail,
-}

@@ -1,9 +1,0 @@
-namespace EdgeAgent.Reporting;
-
-/// <summary>How one record fared in verification.</summary>
-public enum VerificationStatus
-{
-    Verified,
-    Failed,
-    Unverified,
-}
