@@ -310,22 +310,23 @@ public sealed partial class EvidenceIntake : IDisposable
         Store.Dispose();
         Keys?.Dispose();
     }
+}
 
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Stored {DeviceId} #{Sequence} ({WorkOrder}, step {StepId})")]
-        public static partial void Stored(ILogger logger, string deviceId, long sequence, string workOrder, string stepId);
+/// <summary>Part of the folder's log messages (all of them: see docs/operations.md "Log event ids").</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Stored {DeviceId} #{Sequence} ({WorkOrder}, step {StepId})")]
+    public static partial void Stored(ILogger logger, string deviceId, long sequence, string workOrder, string stepId);
 
-        [LoggerMessage(EventId = 7003, Level = LogLevel.Warning, Message = "Rejected a message from {DeviceId}: {Reason}")]
-        public static partial void Rejected(ILogger logger, string deviceId, string reason);
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Warning, Message = "Rejected a message from {DeviceId}: {Reason}")]
+    public static partial void Rejected(ILogger logger, string deviceId, string reason);
 
-        [LoggerMessage(EventId = 7005, Level = LogLevel.Warning, Message = "Sequence gap from {DeviceId}: #{From}..#{To} not received (yet)")]
-        public static partial void Gap(ILogger logger, string deviceId, long from, long to);
+    [LoggerMessage(EventId = 7005, Level = LogLevel.Warning, Message = "Sequence gap from {DeviceId}: #{From}..#{To} not received (yet)")]
+    public static partial void Gap(ILogger logger, string deviceId, long from, long to);
 
-        [LoggerMessage(EventId = 7006, Level = LogLevel.Information, Message = "Record {DeviceId} #{Sequence} is missing {Missing} chunk(s) (-1: all); asked the device to resend")]
-        public static partial void Incomplete(ILogger logger, string deviceId, long sequence, int missing);
+    [LoggerMessage(EventId = 7006, Level = LogLevel.Information, Message = "Record {DeviceId} #{Sequence} is missing {Missing} chunk(s) (-1: all); asked the device to resend")]
+    public static partial void Incomplete(ILogger logger, string deviceId, long sequence, int missing);
 
-        [LoggerMessage(EventId = 7012, Level = LogLevel.Warning, Message = "Hash chain broken at {DeviceId} #{Sequence}: {Detail}; record kept and flagged")]
-        public static partial void ChainBreak(ILogger logger, string deviceId, long sequence, string detail);
-    }
+    [LoggerMessage(EventId = 7012, Level = LogLevel.Warning, Message = "Hash chain broken at {DeviceId} #{Sequence}: {Detail}; record kept and flagged")]
+    public static partial void ChainBreak(ILogger logger, string deviceId, long sequence, string detail);
 }
