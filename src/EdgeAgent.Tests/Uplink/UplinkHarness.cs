@@ -17,7 +17,7 @@ public sealed class UplinkHarness : IAsyncDisposable
         var broker = new BrokerOptions { Url = brokerUrl, ReceiptTimeoutSeconds = 3, AllowUnsignedReceipts = true }; // receipt-signature tests set CollectorKeys
         configure?.Invoke(broker);
         Options = new EdgeAgentOptions { DeviceId = deviceId, SiteId = "test-site", StateDirectory = stateDirectory, Broker = broker };
-        Outbox = new EvidenceOutbox(Path.Combine(stateDirectory, "outbox.db"));
+        Outbox = EvidenceOutbox.Open(Path.Combine(stateDirectory, "outbox.db"));
         Uplink = new MqttUplinkService(Microsoft.Extensions.Options.Options.Create(Options), Outbox, timeProvider ?? TimeProvider.System, logger ?? NullLogger<MqttUplinkService>.Instance, new RefusingCommandHandler(), telemetry);
     }
 

@@ -1,7 +1,6 @@
 using EdgeAgent.Capture;
 using EdgeAgent.Procedure;
 using EdgeAgent.Triggers;
-using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Evidence;
 

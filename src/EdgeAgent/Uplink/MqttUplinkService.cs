@@ -65,6 +65,7 @@ public sealed partial class MqttUplinkService : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        ReceiptTrust.LoadKeys(); // before the first connection, so no receipt is judged without them
         var endpoint = BrokerEndpoint.Parse(agent.Broker.Url);
         if (!endpoint.UseTls && !endpoint.IsLoopback)
         {
