@@ -38,7 +38,7 @@ public sealed partial class CollectorService : IAsyncDisposable
         this.options = options;
         this.logger = logger;
         this.timeProvider = timeProvider ?? TimeProvider.System;
-        Intake = new EvidenceIntake(options, logger, this.timeProvider);
+        Intake = EvidenceIntake.Open(options, logger, this.timeProvider);
         ReceiptKey = DeviceKey.LoadOrCreateFile(options.ReceiptKeyFile ?? Path.Combine(Path.GetFullPath(options.OutputDirectory), DefaultReceiptKeyFile));
         Intake.RecordStored += (_, record) =>
         {
