@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using EdgeAgent.Cli;
 using EdgeAgent.Reporting;
 using EdgeAgent.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -26,10 +25,7 @@ public sealed partial class ReportInBrowserTests(ITestOutputHelper output) : IDi
         store.Add("locked", "LockOn");
         store.Add("locked", "LockOff", advanced: false);
 
-        var console = new StringWriter();
-        var exit = await EdgeAgentCli.InvokeAsync(["report", store.Store.Root, "--output", temp.Combine("report")], console, console);
-        Assert.True(exit == 0, console.ToString());
-        return temp.Combine("report");
+        return await store.ReportAsync(temp.Combine("report"));
     }
 
     [Fact]
