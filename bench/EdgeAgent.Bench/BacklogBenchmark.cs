@@ -39,7 +39,7 @@ public static class BacklogBenchmark
             StateDirectory = Path.Combine(options.WorkDirectory, "backlog"),
             Broker = new BrokerOptions { Url = brokerUrl, RequireReceipts = false },
         };
-        using var outbox = new EvidenceOutbox(Path.Combine(agent.StateDirectory, "outbox.db"));
+        using var outbox = EvidenceOutbox.Open(Path.Combine(agent.StateDirectory, "outbox.db"));
         var sha = Convert.ToHexStringLower(SHA256.HashData(image));
         for (var i = 0; i < options.BacklogRecords; i++)
         {

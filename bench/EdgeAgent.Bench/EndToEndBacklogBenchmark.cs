@@ -38,7 +38,7 @@ public static class EndToEndBacklogBenchmark
             Broker = new BrokerOptions { Url = brokerUrl, RequireReceipts = true, CollectorKeys = [collectorKey] },
         };
         await collector.StartAsync();
-        using var outbox = new EvidenceOutbox(Path.Combine(agent.StateDirectory, "outbox.db"));
+        using var outbox = EvidenceOutbox.Open(Path.Combine(agent.StateDirectory, "outbox.db"));
         var sha = Convert.ToHexStringLower(SHA256.HashData(image));
         for (var i = 0; i < options.BacklogRecords; i++)
         {

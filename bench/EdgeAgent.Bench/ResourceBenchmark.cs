@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Bench;
 
@@ -8,7 +9,7 @@ public static class ResourceBenchmark
     /// <summary>CPU cores used by a whole agent (its ffmpeg child included) reading one stream.</summary>
     public static async Task<double> AgentCpuAsync(BenchOptions options, string brokerUrl, string streamUrl)
     {
-        await using var agent = await AgentProcess.StartAsync(Path.Combine(options.WorkDirectory, "cpu-agent"), brokerUrl, streamUrl, 1, options.Width, options.Height);
+        using var agent = await BenchAgent.StartAsync(Path.Combine(options.WorkDirectory, "cpu-agent"), brokerUrl, streamUrl, 1, options.Width, options.Height);
         await Task.Delay(options.CpuWarmup);
         return await CpuOverWindowAsync(agent.Pid, options.CpuWindow);
     }
@@ -36,12 +37,12 @@ public static class ResourceBenchmark
     /// </summary>
     public static async Task<(double Agent, double Tree, TimeSpan Startup)> PeakRssAsync(BenchOptions options, string brokerUrl, string streamUrl, int cameras)
     {
-        await using var agent = await AgentProcess.StartAsync(Path.Combine(options.WorkDirectory, $"rss-{cameras}"), brokerUrl, streamUrl, cameras, options.Width, options.Height, preTriggerMegabytes: 48);
+        using var agent = await BenchAgent.StartAsync(Path.Combine(options.WorkDirectory, $"rss-{cameras}"), brokerUrl, streamUrl, cameras, options.Width, options.Height, preTriggerMegabytes: 48);
         var window = Stopwatch.StartNew();
         while (window.Elapsed < options.CpuWindow)
         {
             await Task.Delay(TimeSpan.FromSeconds(Math.Min(5, options.CpuWindow.TotalSeconds)));
-            await agent.TriggerAsync();
+            await agent.TriggerAsync(null, "p1");
         }
 
         return (ProcStat.PeakRssMiB(agent.Pid), ProcStat.PeakRssTreeMiB(agent.Pid), agent.StartupToReady);

@@ -7,12 +7,21 @@ namespace EdgeAgent.Tests.Capture;
 /// <summary>
 /// A frame source the test drives: each open (one per reader attempt) gets a fresh channel the test pushes
 /// frames into, or breaks, or leaves silent to simulate a hang. Frames can carry their production time.
+/// With <see cref="Repeat"/> set it is a camera looking at a still scene instead: that frame at 100 fps.
 /// </summary>
 public sealed class ScriptedFrameSource(int width = 128, int height = 32) : IFrameSource
 {
     private readonly Lock gate = new();
     private readonly List<(int Count, TaskCompletionSource Done)> openWaiters = [];
     private Channel<RawFrame>? current;
+    private volatile RawFrame? repeat;
+
+    /// <summary>When set before the source is opened, every open yields this frame every 10 ms (set it again to change the scene) instead of pushed frames.</summary>
+    public RawFrame? Repeat
+    {
+        get => repeat;
+        set => repeat = value;
+    }
 
     public int Opens { get; private set; }
 
@@ -33,6 +42,18 @@ public sealed class ScriptedFrameSource(int width = 128, int height = 32) : IFra
             foreach (var waiter in openWaiters.Where(w => w.Count <= Opens))
             {
                 waiter.Done.TrySetResult();
+            }
+        }
+
+        if (repeat is not null)
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                if (repeat is { } still)
+                {
+                    yield return still;
+                }
             }
         }
 

@@ -14,7 +14,7 @@ public sealed class OutboxChainTests
         var seen = new List<string>();
         var stored = new List<byte[]>();
 
-        using (var outbox = new EvidenceOutbox(path))
+        using (var outbox = EvidenceOutbox.Open(path))
         {
             for (var i = 0; i < 2; i++)
             {
@@ -26,7 +26,7 @@ public sealed class OutboxChainTests
             await outbox.CompleteAsync(2); // delivered: the link must survive the rows
         }
 
-        using (var reopened = new EvidenceOutbox(path))
+        using (var reopened = EvidenceOutbox.Open(path))
         {
             var third = await reopened.AppendAsync((sequence, prev) => { seen.Add(prev); return TestRecords.Unsigned(sequence, prev, TestRecords.Image(sequence)); }, TestRecords.Image(3));
             Assert.Equal(3, third.Sequence);

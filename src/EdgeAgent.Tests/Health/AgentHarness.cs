@@ -10,7 +10,10 @@ using MQTTnet;
 
 namespace EdgeAgent.Tests.Health;
 
-/// <summary>A whole agent in-process (<see cref="AgentHost.Build"/>) against MQTTnet's in-process broker, in a temp directory.</summary>
+/// <summary>
+/// A whole agent in-process (<see cref="AgentHost.Build"/>) against MQTTnet's in-process broker, in a temp directory.
+/// Disposing it fails the test if the agent logged an error the test did not allow (<see cref="AllowErrors"/>).
+/// </summary>
 public sealed class AgentHarness : IAsyncDisposable
 {
     private readonly TempDirectory directory;
@@ -18,9 +21,10 @@ public sealed class AgentHarness : IAsyncDisposable
     private readonly TaskCompletionSource online = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool started;
 
-    private AgentHarness(TempDirectory directory, InProcessBroker broker, WebApplication app, string socketPath, string configPath)
+    private AgentHarness(TempDirectory directory, InProcessBroker broker, WebApplication app, string socketPath, string configPath, ErrorLogGuard errors)
     {
         this.directory = directory;
+        Errors = errors;
         this.broker = broker;
         App = app;
         SocketPath = socketPath;
@@ -47,6 +51,20 @@ public sealed class AgentHarness : IAsyncDisposable
 
     public InProcessBroker Broker => broker;
 
+    /// <summary>Errors the agent logged; any not allowed fails the test at dispose.</summary>
+    public ErrorLogGuard Errors { get; }
+
+    /// <summary>This test provokes errors containing these fragments (message, category or event id): they do not fail it.</summary>
+    public AgentHarness AllowErrors(params string[] fragments)
+    {
+        foreach (var fragment in fragments)
+        {
+            Errors.Allow(fragment);
+        }
+
+        return this;
+    }
+
     public string Combine(params string[] parts) => directory.Combine(parts);
 
     public T Get<T>()
@@ -60,8 +78,9 @@ public sealed class AgentHarness : IAsyncDisposable
         var config = AgentConfig.Baseline(directory.Path, broker.Url);
         editConfig?.Invoke(config);
         var path = AgentConfig.Write(directory.Path, config);
-        var app = AgentHost.Build(ConfigLoader.Build(path), services, logging => logging.ClearProviders());
-        return new AgentHarness(directory, broker, app, config["Control"]![nameof(ControlOptions.SocketPath)]!.GetValue<string>(), path);
+        var errors = new ErrorLogGuard();
+        var app = AgentHost.Build(ConfigLoader.Build(path), services, logging => logging.ClearProviders().AddProvider(errors));
+        return new AgentHarness(directory, broker, app, config["Control"]![nameof(ControlOptions.SocketPath)]!.GetValue<string>(), path, errors);
     }
 
     public static async Task<AgentHarness> StartAsync(Action<JsonObject>? editConfig = null, Action<IServiceCollection>? services = null)
@@ -92,5 +111,6 @@ public sealed class AgentHarness : IAsyncDisposable
         await App.DisposeAsync();
         await broker.DisposeAsync();
         directory.Dispose();
+        Errors.AssertNoUnexpected();
     }
 }

@@ -84,7 +84,7 @@ public sealed class CameraTimingHealthTests
     [Fact]
     public void Doctor_warns_about_a_camera_whose_clock_is_off()
     {
-        var health = new EdgeAgent.Health.CameraHealth("cam-1", "connected", 15, 0.1, 100, null) { ProducedBasis = "configured-latency", LatencyMs = 150, RejectedCameraTimes = 40 };
+        var health = new EdgeAgent.Health.CameraHealthEntry("cam-1", "connected", 15, 0.1, 100, null) { ProducedBasis = "configured-latency", LatencyMs = 150, RejectedCameraTimes = 40 };
 
         var doctor = TimingCheck.FromAgent(health);
 

@@ -32,6 +32,7 @@ public sealed class SystemdWatchdogTests
                 services.Replace(ServiceDescriptor.Singleton(new WatchdogSettings(TimeSpan.FromSeconds(1))));
                 services.AddSingleton<IHostLifetime, SystemdLifetime>();
             });
+        agent.AllowErrors("Withholding systemd watchdog pings"); // the hang this test makes
         var verdicts = Channel.CreateUnbounded<PipelineVerdict>();
         agent.Get<SystemdWatchdogService>().Checked += (_, v) => verdicts.Writer.TryWrite(v);
         await agent.StartAsync();

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace EdgeAgent.Tests.Hosting;
 
 /// <summary>Under systemd each log event is one journal entry whose structured values are fields journalctl can filter on.</summary>
-public sealed class JournalLoggerTests
+public sealed partial class JournalLoggerTests
 {
     [Fact]
     public void Structured_values_become_journal_fields_with_the_event_id()
@@ -21,7 +21,7 @@ public sealed class JournalLoggerTests
         var logger = provider.CreateLogger("EdgeAgent.Evidence.EvidenceRecorder");
         var record = Guid.CreateVersion7();
 
-        logger.LogWarning(new EventId(3001, "Stored"), "Camera {Camera} at point {Point} made record {Record}", "cam-1", "conveyor-1", record);
+        Stored(logger, "cam-1", "conveyor-1", record);
 
         var buffer = new byte[65536];
         var received = journal.Receive(buffer);
@@ -44,4 +44,7 @@ public sealed class JournalLoggerTests
     [InlineData("MaximumPacketSize", "MAXIMUM_PACKET_SIZE")]
     [InlineData("point.id", "POINT_ID")]
     public void Keys_become_journal_field_names(string key, string field) => Assert.Equal(field, JournalLogger.FieldName(key));
+
+    [LoggerMessage(EventId = 3001, EventName = "Stored", Level = LogLevel.Warning, Message = "Camera {Camera} at point {Point} made record {Record}")]
+    private static partial void Stored(ILogger logger, string camera, string point, Guid record);
 }

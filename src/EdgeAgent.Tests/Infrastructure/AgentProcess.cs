@@ -3,7 +3,10 @@ using EdgeAgent.Control;
 
 namespace EdgeAgent.Tests.Infrastructure;
 
-/// <summary>The real <c>edgeagent run</c> as a child process (<c>dotnet edgeagent.dll</c>), killable with SIGKILL.</summary>
+/// <summary>
+/// The real <c>edgeagent run</c> as a child process (<c>dotnet edgeagent.dll</c>), killable with SIGKILL. The
+/// benchmark compiles this same file in (bench/EdgeAgent.Bench, <c>BenchAgent</c>) for its CPU, memory and start-up figures.
+/// </summary>
 public sealed class AgentProcess : IDisposable
 {
     private readonly Process process;
@@ -15,6 +18,13 @@ public sealed class AgentProcess : IDisposable
     }
 
     public string SocketPath { get; }
+
+    public int Pid => process.Id;
+
+    /// <summary>From the process start until the control socket answered (READY=1 is sent at the same moment).</summary>
+    public TimeSpan StartupToReady { get; private set; }
+
+    public static string AgentDll => Path.Combine(AppContext.BaseDirectory, "edgeagent.dll");
 
     /// <summary>The process's peak resident set size (VmHWM from /proc), in bytes.</summary>
     public long PeakRssBytes
@@ -31,10 +41,11 @@ public sealed class AgentProcess : IDisposable
 
     /// <param name="umask">Runs the agent under this umask (e.g. "022", as a shell outside systemd would).</param>
     /// <param name="networkNamespace">Runs the agent inside this network namespace (<c>ip netns exec</c>).</param>
-    public static async Task<AgentProcess> StartAsync(string configPath, string socketPath, IDictionary<string, string>? environment = null, string? umask = null, string? networkNamespace = null)
+    /// <param name="readyTimeout">How long the agent may take to answer on its control socket (30 s unless given).</param>
+    public static async Task<AgentProcess> StartAsync(string configPath, string socketPath, IDictionary<string, string>? environment = null, string? umask = null, string? networkNamespace = null, TimeSpan? readyTimeout = null)
     {
         var info = Launcher(umask, networkNamespace);
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "edgeagent.dll"));
+        info.ArgumentList.Add(AgentDll);
         info.ArgumentList.Add("run");
         info.ArgumentList.Add("--config");
         info.ArgumentList.Add(configPath);
@@ -44,20 +55,22 @@ public sealed class AgentProcess : IDisposable
             info.Environment[key] = value;
         }
 
+        var started = Stopwatch.StartNew();
         var agent = new AgentProcess(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start"), socketPath);
         agent.process.OutputDataReceived += (_, e) => agent.Add(e.Data);
         agent.process.ErrorDataReceived += (_, e) => agent.Add(e.Data);
         agent.process.BeginOutputReadLine();
         agent.process.BeginErrorReadLine();
-        await agent.WaitUntilControllableAsync();
+        await agent.WaitUntilControllableAsync(readyTimeout ?? TimeSpan.FromSeconds(30));
+        agent.StartupToReady = started.Elapsed;
         return agent;
     }
 
     /// <summary>Manual trigger through the control socket; returns the ids of the records durably written.</summary>
-    public async Task<IReadOnlyList<Guid>> TriggerAsync(string step)
+    public async Task<IReadOnlyList<Guid>> TriggerAsync(string? step, string point = "conveyor-1")
     {
         using var client = new ControlClient(SocketPath);
-        using var response = await client.TriggerAsync(new TriggerRequest("conveyor-1", null, null, step, "tester", "test"));
+        using var response = await client.TriggerAsync(new TriggerRequest(point, null, null, step, "tester", "test"));
         response.EnsureSuccessStatusCode();
         using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return [.. body.RootElement.GetProperty("records").EnumerateArray().Select(e => e.GetGuid())];
@@ -190,10 +203,10 @@ public sealed class AgentProcess : IDisposable
         }
     }
 
-    private async Task WaitUntilControllableAsync()
+    private async Task WaitUntilControllableAsync(TimeSpan within)
     {
         // Poll the control socket: the event-free way to learn a foreign process is ready. Bounded.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new CancellationTokenSource(within);
         using var client = new ControlClient(SocketPath);
         while (true)
         {
@@ -222,5 +235,6 @@ public sealed class AgentProcess : IDisposable
     {
         Kill();
         process.Dispose();
+        GC.SuppressFinalize(this);
     }
 }

@@ -36,7 +36,7 @@ public sealed class ChainHeadTests : IDisposable
     public async Task A_deleted_outbox_is_state_lost_and_the_sequence_continues_after_the_head()
     {
         var path = temp.Combine("outbox.db");
-        using (var outbox = new EvidenceOutbox(path))
+        using (var outbox = EvidenceOutbox.Open(path))
         {
             await EvidenceFixtures.AppendAsync(outbox, 3, 1000);
         }
@@ -46,7 +46,7 @@ public sealed class ChainHeadTests : IDisposable
             File.Delete(path + suffix);
         }
 
-        using var fresh = new EvidenceOutbox(path);
+        using var fresh = EvidenceOutbox.Open(path);
         var loss = Assert.IsType<StateLoss>(fresh.Condition.StateLost);
         Assert.Equal((1, 3), (loss.From, loss.To));
         var image = EvidenceFixtures.Image(1000);

@@ -15,7 +15,7 @@ public sealed class DiskFullTests : IDisposable
         var filler = disk.Fill("filler", 512 * 1024);
         var stored = new List<Guid>();
         OutboxDiskFullException? full = null;
-        using (var outbox = new EvidenceOutbox(Path.Combine(disk.Path, "outbox.db")))
+        using (var outbox = EvidenceOutbox.Open(Path.Combine(disk.Path, "outbox.db")))
         {
             for (var i = 0; i < 40 && full is null; i++)
             {
@@ -53,7 +53,7 @@ public sealed class DiskFullTests : IDisposable
         using var command = check.CreateCommand();
         command.CommandText = "PRAGMA integrity_check";
         Assert.Equal("ok", command.ExecuteScalar());
-        using var reopened = new EvidenceOutbox(Path.Combine(disk.Path, "outbox.db"));
+        using var reopened = EvidenceOutbox.Open(Path.Combine(disk.Path, "outbox.db"));
         Assert.Equal(stored, (await reopened.PeekAsync(1000)).Select(i => i.RecordId));
     }
 

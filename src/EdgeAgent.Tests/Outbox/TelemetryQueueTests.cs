@@ -13,7 +13,7 @@ public sealed class TelemetryQueueTests : IDisposable
     [Fact]
     public void Past_the_quota_the_oldest_telemetry_goes_first()
     {
-        using var queue = new TelemetryQueue(temp.Combine("telemetry.db"), new OutboxOptions { TelemetryQuotaBytes = 3_000 }, time);
+        using var queue = TelemetryQueue.Open(temp.Combine("telemetry.db"), new OutboxOptions { TelemetryQuotaBytes = 3_000 }, time);
 
         for (var i = 0; i < 5; i++)
         {
@@ -28,7 +28,7 @@ public sealed class TelemetryQueueTests : IDisposable
     [Fact]
     public void Telemetry_older_than_its_TTL_is_dropped_unsent()
     {
-        using var queue = new TelemetryQueue(temp.Combine("telemetry.db"), new OutboxOptions { TelemetryTtlSeconds = 60 }, time);
+        using var queue = TelemetryQueue.Open(temp.Combine("telemetry.db"), new OutboxOptions { TelemetryTtlSeconds = 60 }, time);
         queue.Enqueue("health", [1]);
         time.Advance(TimeSpan.FromSeconds(45));
         queue.Enqueue("health", [2]);
@@ -41,8 +41,8 @@ public sealed class TelemetryQueueTests : IDisposable
     [Fact]
     public async Task When_evidence_passes_its_quota_all_telemetry_goes_to_leave_the_disk_to_evidence()
     {
-        using var outbox = new EvidenceOutbox(temp.Combine("outbox.db"), new OutboxOptions { EvidenceQuotaBytes = 5_000 });
-        using var queue = new TelemetryQueue(temp.Combine("telemetry.db"), new OutboxOptions(), time, outbox.Condition);
+        using var outbox = EvidenceOutbox.Open(temp.Combine("outbox.db"), new OutboxOptions { EvidenceQuotaBytes = 5_000 });
+        using var queue = TelemetryQueue.Open(temp.Combine("telemetry.db"), new OutboxOptions(), time, outbox.Condition);
         queue.Enqueue("health", new byte[500]);
         queue.Enqueue("telemetry", new byte[500]);
 
@@ -59,7 +59,7 @@ public sealed class TelemetryQueueTests : IDisposable
     [InlineData("#")]
     public void A_subtopic_that_is_not_an_identifier_is_refused(string subtopic)
     {
-        using var queue = new TelemetryQueue(temp.Combine("telemetry.db"), new OutboxOptions(), time);
+        using var queue = TelemetryQueue.Open(temp.Combine("telemetry.db"), new OutboxOptions(), time);
 
         Assert.Throws<ArgumentException>(() => queue.Enqueue(subtopic, [1]));
     }

@@ -48,7 +48,7 @@ public sealed class PowerLossTests
             await second.WaitForExitAsync().WaitAsync(Bound);
         }
 
-        using var outbox = new EvidenceOutbox(Path.Combine(state, "outbox.db"));
+        using var outbox = EvidenceOutbox.Open(Path.Combine(state, "outbox.db"));
         var items = await outbox.PeekAsync(100);
         var records = items.Select(i => EvidenceRecord.FromJson(i.Record)).ToList();
         Assert.All(records, r => Assert.NotEqual(EdgeAgent.Protocol.FrameRole.Pre, r.Frame.Role)); // no ring, no pre-trigger photo

@@ -1,6 +1,7 @@
 using EdgeAgent.Capture;
 using EdgeAgent.Configuration;
 using EdgeAgent.Scanning;
+using EdgeAgent.Tests.Capture;
 using EdgeAgent.Triggers;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,7 @@ public sealed class CameraQrTests
     public async Task Qr_code_held_up_to_the_camera_is_one_scan_until_another_code_appears()
     {
         var badge = QrImages.Frame("BADGE:QR-5");
-        var source = new ScriptedFrameSource(QrImages.Blank());
+        var source = new ScriptedFrameSource { Repeat = QrImages.Blank() };
         var options = new EdgeAgentOptions { DeviceId = "d", SiteId = "s", Points = [new PointOptions { Id = "conveyor-1", Cameras = ["cam-1"] }] };
         options.Cameras.Add(new CameraOptions { Id = "cam-1", Kind = "synthetic", Width = 320, Height = 240 });
         options.Scanning.Scanners.Add(new ScannerOptions { Id = "qr-1", Point = "conveyor-1", Kind = "camera-qr", Camera = "cam-1", ScanIntervalMs = 20, RepeatHoldMs = 60_000 });
@@ -33,7 +34,7 @@ public sealed class CameraQrTests
         await cameras.StartAsync(CancellationToken.None);
         await service.StartAsync(CancellationToken.None);
 
-        source.Current = badge;
+        source.Repeat = badge;
         var first = await bus.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal((TriggerKind.Scan, "qr-1", "QR-5"), (first.Kind, first.Input, first.Operator));
 
@@ -43,7 +44,7 @@ public sealed class CameraQrTests
             await camera.NextFrameAsync().WaitAsync(TimeSpan.FromSeconds(10)); // the code stays in view for a while
         }
 
-        source.Current = QrImages.Frame("STEP:zero-energy-verified");
+        source.Repeat = QrImages.Frame("STEP:zero-energy-verified");
         var next = await bus.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal("zero-energy-verified", next.StepId); // not the badge again
         await service.StopAsync(CancellationToken.None);

@@ -25,15 +25,30 @@ public sealed class EvdevScannerTests
         beforeClose?.Invoke();
     }
 
+    /// <summary>An evdev scanner on a FIFO at <paramref name="fifo"/>, started and holding the device open.</summary>
+    private static async Task<ScannerHarness> OpenedScannerAsync(string fifo)
+    {
+        MakeFifo(fifo);
+        var harness = new ScannerHarness(new ScannerOptions { Id = "hid-1", Point = "conveyor-1", Kind = "evdev", Path = fifo, ReconnectMs = 20 });
+        try
+        {
+            await harness.StartAsync();
+            await harness.WaitOpenedAsync();
+            return harness;
+        }
+        catch
+        {
+            await harness.DisposeAsync();
+            throw;
+        }
+    }
+
     [Fact]
     public async Task Scans_typed_with_shift_become_trigger_events_and_garbage_is_rejected()
     {
         using var dir = new TempDirectory();
         var fifo = dir.Combine("scanner-event-kbd");
-        MakeFifo(fifo);
-        await using var harness = new ScannerHarness(new ScannerOptions { Id = "hid-1", Point = "conveyor-1", Kind = "evdev", Path = fifo, ReconnectMs = 20 });
-        await harness.StartAsync();
-        await harness.WaitOpenedAsync();
+        await using var harness = await OpenedScannerAsync(fifo);
 
         var garbage = new byte[EvdevDecoder.EventSize * 40];
         new Random(7).NextBytes(garbage);
@@ -59,10 +74,7 @@ public sealed class EvdevScannerTests
     {
         using var dir = new TempDirectory();
         var fifo = dir.Combine("scanner-event-kbd");
-        MakeFifo(fifo);
-        await using var harness = new ScannerHarness(new ScannerOptions { Id = "hid-1", Point = "conveyor-1", Kind = "evdev", Path = fifo, ReconnectMs = 20 });
-        await harness.StartAsync();
-        await harness.WaitOpenedAsync();
+        await using var harness = await OpenedScannerAsync(fifo);
         // Unplugged: the node disappears, then the writer goes; the reader sees the hang-up and cannot reopen.
         await WriteAsync(fifo, new EvdevEvents().Line("LOCK-A1").ToArray(), beforeClose: () => File.Delete(fifo));
         Assert.Equal("A1", (await harness.NextTriggerAsync()).Scan!.Value);

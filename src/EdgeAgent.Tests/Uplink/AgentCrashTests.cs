@@ -48,7 +48,7 @@ public sealed class AgentCrashTests : IDisposable
             }
 
             agent.Kill();
-            using (var outbox = new EdgeAgent.Outbox.EvidenceOutbox(Path.Combine(state, "outbox.db")))
+            using (var outbox = EdgeAgent.Outbox.EvidenceOutbox.Open(Path.Combine(state, "outbox.db")))
             {
                 Assert.InRange((await outbox.StatsAsync()).Count, 4, written.Count); // records without a receipt survived the kill
             }

@@ -18,15 +18,30 @@ public sealed class CommandTests : IDisposable
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private readonly TempDirectory temp = new();
 
+    /// <summary>The agent on the baseline config, started, once its birth message shows it has subscribed to its command topic.</summary>
+    private async Task<Microsoft.AspNetCore.Builder.WebApplication> StartAgentAsync(MosquittoProcess broker)
+    {
+        var configPath = AgentConfig.Write(temp.Path, AgentConfig.Baseline(temp.Combine("agent"), broker.Url));
+        var app = AgentHost.Build(ConfigLoader.Build(configPath), configureLogging: l => l.ClearProviders());
+        try
+        {
+            await using var status = await MqttObserver.StartAsync(broker.Url, "edgeagent/v1/test-device/status");
+            await app.StartAsync();
+            await status.WaitForAsync(1, Patience);
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
     [Fact]
     public async Task Commands_are_answered_on_their_response_topic_and_bad_ones_change_nothing()
     {
         await using var broker = await MosquittoProcess.StartAsync();
-        var configPath = AgentConfig.Write(temp.Path, AgentConfig.Baseline(temp.Combine("agent"), broker.Url));
-        await using var app = AgentHost.Build(ConfigLoader.Build(configPath), configureLogging: l => l.ClearProviders());
-        await using var status = await MqttObserver.StartAsync(broker.Url, "edgeagent/v1/test-device/status");
-        await app.StartAsync();
-        await status.WaitForAsync(1, Patience); // birth: the agent has subscribed to its command topic
+        await using var app = await StartAgentAsync(broker);
         var outbox = app.Services.GetRequiredService<EvidenceOutbox>();
         await using var ops = await MqttObserver.StartAsync(broker.Url, "edgeagent/v1/test-device/response/#");
         var answers = 0;
@@ -101,11 +116,7 @@ public sealed class CommandTests : IDisposable
     public async Task Command_with_duplicate_members_or_invalid_utf8_gets_an_error_answer_and_nothing_runs()
     {
         await using var broker = await MosquittoProcess.StartAsync();
-        var configPath = AgentConfig.Write(temp.Path, AgentConfig.Baseline(temp.Combine("agent"), broker.Url));
-        await using var app = AgentHost.Build(ConfigLoader.Build(configPath), configureLogging: l => l.ClearProviders());
-        await using var status = await MqttObserver.StartAsync(broker.Url, "edgeagent/v1/test-device/status");
-        await app.StartAsync();
-        await status.WaitForAsync(1, Patience);
+        await using var app = await StartAgentAsync(broker);
         await using var ops = await MqttObserver.StartAsync(broker.Url, "edgeagent/v1/test-device/response/#");
         byte[][] requests =
         [

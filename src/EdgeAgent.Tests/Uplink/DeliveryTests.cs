@@ -147,7 +147,7 @@ public sealed class DeliveryTests : IDisposable
     public async Task Telemetry_goes_out_after_evidence_without_waiting_for_a_receipt()
     {
         await using var broker = await MosquittoProcess.StartAsync();
-        using var telemetry = new EdgeAgent.Outbox.TelemetryQueue(temp.Combine("agent", "telemetry.db"), new(), TimeProvider.System);
+        using var telemetry = EdgeAgent.Outbox.TelemetryQueue.Open(temp.Combine("agent", "telemetry.db"), new(), TimeProvider.System);
         await using var uplink = new UplinkHarness(temp.Combine("agent"), broker.Url, telemetry: telemetry);
         await EvidenceFixtures.AppendAsync(uplink.Outbox, 3, 1_000);
         telemetry.Enqueue("health", """{"state":"ok"}"""u8.ToArray());

@@ -39,7 +39,7 @@ public sealed class FindingAlertTests : IDisposable
 
             return Task.CompletedTask;
         };
-        using var queue = new TelemetryQueue(temp.Combine("agent", "telemetry.db"), new(), TimeProvider.System);
+        using var queue = TelemetryQueue.Open(temp.Combine("agent", "telemetry.db"), new(), TimeProvider.System);
         await using var uplink = new UplinkHarness(temp.Combine("agent"), broker.Url, telemetry: queue);
         var log = new FindingLog();
         var alerts = new FindingAlertPublisher(log, queue, Options.Create(new EdgeAgentOptions { DeviceId = "test-device", SiteId = "site-1" }), NullLogger<FindingAlertPublisher>.Instance);
@@ -70,7 +70,7 @@ public sealed class FindingAlertTests : IDisposable
     [Fact]
     public async Task Findings_raised_before_the_publisher_started_are_alerted_once()
     {
-        using var queue = new TelemetryQueue(temp.Combine("agent", "telemetry.db"), new(), TimeProvider.System);
+        using var queue = TelemetryQueue.Open(temp.Combine("agent", "telemetry.db"), new(), TimeProvider.System);
         var log = new FindingLog();
         log.Report(new Finding(FindingCodes.StateLost, "point state unreadable, quarantined", "conveyor-1", null, null, DateTimeOffset.UtcNow));
         var alerts = new FindingAlertPublisher(log, queue, Options.Create(new EdgeAgentOptions { DeviceId = "test-device", SiteId = "site-1" }), NullLogger<FindingAlertPublisher>.Instance);

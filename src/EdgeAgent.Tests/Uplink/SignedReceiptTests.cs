@@ -78,7 +78,7 @@ public sealed class SignedReceiptTests : IDisposable
         using var oldKey = DeviceKey.LoadOrCreateFile(oldPrivate);
         using var newKey = DeviceKey.LoadOrCreateFile(newPrivate);
         using var stranger = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var trust = new ReceiptTrust(new BrokerOptions { Url = "mqtt://127.0.0.1:1", CollectorKeys = [oldPublic, newPublic] }, "dev-1");
+        using var trust = new ReceiptTrust(new BrokerOptions { Url = "mqtt://127.0.0.1:1", CollectorKeys = [oldPublic, newPublic] }, "dev-1").LoadKeys();
         var receipt = new Receipt { RecordId = Guid.CreateVersion7(), Sequence = 7, Status = ReceiptStatus.Stored, DeviceId = "dev-1" };
 
         string? Check(Receipt r)

@@ -1,15 +1,20 @@
 using EdgeAgent.Configuration;
 using EdgeAgent.Outbox;
+using EdgeAgent.Tests.Infrastructure;
 using EdgeAgent.Uplink;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAgent.Tests.Uplink;
 
-/// <summary>A real outbox and a real <see cref="MqttUplinkService"/> (no host around them), for delivery tests.</summary>
+/// <summary>
+/// A real outbox and a real <see cref="MqttUplinkService"/> (no host around them), for delivery tests. Unless the test
+/// passes its own logger, disposing it fails the test if the uplink logged an error the test did not allow (<see cref="AllowErrors"/>).
+/// </summary>
 public sealed class UplinkHarness : IAsyncDisposable
 {
     private readonly CancellationTokenSource stop = new();
+    private readonly ErrorLogGuard errors = new();
+    private readonly ILoggerFactory loggers;
     private bool started;
 
     public UplinkHarness(string stateDirectory, string brokerUrl, Action<BrokerOptions>? configure = null, string deviceId = "test-device", ILogger<MqttUplinkService>? logger = null, TelemetryQueue? telemetry = null, TimeProvider? timeProvider = null)
@@ -17,8 +22,20 @@ public sealed class UplinkHarness : IAsyncDisposable
         var broker = new BrokerOptions { Url = brokerUrl, ReceiptTimeoutSeconds = 3, AllowUnsignedReceipts = true }; // receipt-signature tests set CollectorKeys
         configure?.Invoke(broker);
         Options = new EdgeAgentOptions { DeviceId = deviceId, SiteId = "test-site", StateDirectory = stateDirectory, Broker = broker };
-        Outbox = new EvidenceOutbox(Path.Combine(stateDirectory, "outbox.db"));
-        Uplink = new MqttUplinkService(Microsoft.Extensions.Options.Options.Create(Options), Outbox, timeProvider ?? TimeProvider.System, logger ?? NullLogger<MqttUplinkService>.Instance, new RefusingCommandHandler(), telemetry);
+        Outbox = EvidenceOutbox.Open(Path.Combine(stateDirectory, "outbox.db"));
+        loggers = LoggerFactory.Create(b => b.AddProvider(errors));
+        Uplink = new MqttUplinkService(Microsoft.Extensions.Options.Options.Create(Options), Outbox, timeProvider ?? TimeProvider.System, logger ?? loggers.CreateLogger<MqttUplinkService>(), new RefusingCommandHandler(), telemetry);
+    }
+
+    /// <summary>This test provokes errors containing these fragments (message or event id): they do not fail it.</summary>
+    public UplinkHarness AllowErrors(params string[] fragments)
+    {
+        foreach (var fragment in fragments)
+        {
+            errors.Allow(fragment);
+        }
+
+        return this;
     }
 
     public EdgeAgentOptions Options { get; }
@@ -67,6 +84,8 @@ public sealed class UplinkHarness : IAsyncDisposable
         Uplink.Dispose();
         Outbox.Dispose();
         stop.Dispose();
+        loggers.Dispose();
+        errors.AssertNoUnexpected();
     }
 
     private sealed class RefusingCommandHandler : ICommandHandler

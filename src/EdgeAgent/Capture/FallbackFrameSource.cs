@@ -46,10 +46,11 @@ public sealed partial class FallbackFrameSource(IFrameSource preferred, IFrameSo
             yield return frame;
         }
     }
+}
 
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 3121, Level = LogLevel.Warning, Message = "Camera {Source} cannot be read ({Reason}); using {Fallback} instead, without the camera's clock")]
-        public static partial void FallingBack(ILogger logger, string source, string reason, string fallback);
-    }
+/// <summary>Part of the folder's log messages (all of them: see docs/operations.md "Log event ids").</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 3121, Level = LogLevel.Warning, Message = "Camera {Source} cannot be read ({Reason}); using {Fallback} instead, without the camera's clock")]
+    public static partial void FallingBack(ILogger logger, string source, string reason, string fallback);
 }

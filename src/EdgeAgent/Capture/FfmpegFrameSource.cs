@@ -187,10 +187,11 @@ public sealed partial class FfmpegFrameSource(FfmpegSourceSettings settings, ILo
 
     [System.Text.RegularExpressions.GeneratedRegex(@"://[^/@\s]+@")]
     private static partial System.Text.RegularExpressions.Regex Credentials();
+}
 
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Camera {Source}: ffmpeg says: {Line}")]
-        public static partial void FfmpegError(ILogger logger, string source, string line);
-    }
+/// <summary>Part of the folder's log messages (all of them: see docs/operations.md "Log event ids").</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Camera {Source}: ffmpeg says: {Line}")]
+    public static partial void FfmpegError(ILogger logger, string source, string line);
 }

@@ -163,10 +163,11 @@ public sealed partial class GstreamerFrameSource(GstreamerSourceSettings setting
         {
         }
     }
+}
 
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 3111, Level = LogLevel.Warning, Message = "Camera {Source}: GStreamer reader says: {Line}")]
-        public static partial void ReaderSays(ILogger logger, string source, string line);
-    }
+/// <summary>Part of the folder's log messages (all of them: see docs/operations.md "Log event ids").</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 3111, Level = LogLevel.Warning, Message = "Camera {Source}: GStreamer reader says: {Line}")]
+    public static partial void ReaderSays(ILogger logger, string source, string line);
 }

@@ -5,7 +5,7 @@ namespace EdgeAgent.Configuration;
 public sealed class BrokerOptions
 {
     /// <summary><c>mqtts://host:8883</c> (TLS) or <c>mqtt://host:1883</c> (plain; only allowed on loopback unless <see cref="AllowInsecure"/>).</summary>
-    [Required(ErrorMessage = "is required, e.g. \"mqtts://broker.example:8883\"")]
+    [Required(ErrorMessage = "{0} is required, e.g. \"mqtts://broker.example:8883\"")]
     public string Url { get; set; } = "";
 
     /// <summary>CA bundle (PEM) that signs the broker's certificate. Empty means the system trust store.</summary>

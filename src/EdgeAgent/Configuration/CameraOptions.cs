@@ -7,12 +7,12 @@ namespace EdgeAgent.Configuration;
 
 public sealed class CameraOptions
 {
-    [Required, RegularExpression(Identifiers.Pattern, ErrorMessage = Identifiers.Message)]
+    [Required, RegularExpression(Identifiers.Pattern, ErrorMessage = Identifiers.AnnotationMessage)]
     public string Id { get; set; } = "";
 
     /// <summary><c>synthetic</c> (a drawn scene with a running clock), <c>ffmpeg</c> (a Debian ffmpeg child decoding <see cref="Url"/>)
     /// or <c>v4l2</c> (a USB camera, <see cref="Url"/> = <c>/dev/video0</c> or <c>/dev/v4l/by-id/...</c>).</summary>
-    [Required, AllowedValues("synthetic", "ffmpeg", "v4l2", ErrorMessage = "must be \"synthetic\", \"ffmpeg\" or \"v4l2\"")]
+    [Required, AllowedValues("synthetic", "ffmpeg", "v4l2", ErrorMessage = "{0} must be \"synthetic\", \"ffmpeg\" or \"v4l2\"")]
     public string Kind { get; set; } = "synthetic";
 
     /// <summary>Stream URL or file path for <c>ffmpeg</c> cameras (rtsp://, http://, a file).</summary>
@@ -53,7 +53,7 @@ public sealed class CameraOptions
     public EdgeAgent.Capture.ProducedUncertainty ProducedUncertainty { get; set; } = new();
 
     /// <summary>RTSP transport for <c>ffmpeg</c> cameras: <c>tcp</c> (survives lossy links) or <c>udp</c> (lower latency on clean LANs).</summary>
-    [AllowedValues("tcp", "udp", ErrorMessage = "must be \"tcp\" or \"udp\"")]
+    [AllowedValues("tcp", "udp", ErrorMessage = "{0} must be \"tcp\" or \"udp\"")]
     public string Transport { get; set; } = "tcp";
 
     /// <summary>
@@ -61,7 +61,7 @@ public sealed class CameraOptions
     /// camera's RTCP sender reports, so each frame carries the camera's capture time), <c>ffmpeg</c> (no camera time), or
     /// <c>auto</c> (GStreamer for rtsp:// when python3-gi and GStreamer are installed, else ffmpeg).
     /// </summary>
-    [AllowedValues("auto", "gstreamer", "ffmpeg", ErrorMessage = "must be \"auto\", \"gstreamer\" or \"ffmpeg\"")]
+    [AllowedValues("auto", "gstreamer", "ffmpeg", ErrorMessage = "{0} must be \"auto\", \"gstreamer\" or \"ffmpeg\"")]
     public string Backend { get; set; } = "auto";
 
     /// <summary>
@@ -72,7 +72,7 @@ public sealed class CameraOptions
     public int? LatencyMs { get; set; }
 
     /// <summary>Optional ffmpeg <c>-hwaccel</c> for decoding, e.g. <c>vaapi</c>, <c>drm</c>, <c>cuda</c>; empty decodes in software.</summary>
-    [RegularExpression("^[a-z0-9_]{0,32}$", ErrorMessage = "must be an ffmpeg -hwaccel name such as \"vaapi\" or \"drm\"")]
+    [RegularExpression("^[a-z0-9_]{0,32}$", ErrorMessage = "{0} must be an ffmpeg -hwaccel name such as \"vaapi\" or \"drm\"")]
     public string? HardwareAcceleration { get; set; }
 
     /// <summary>A camera with no frame for this long has its source killed and restarted.</summary>

@@ -7,10 +7,10 @@ namespace EdgeAgent.Configuration;
 public sealed class EdgeAgentOptions
 {
     /// <summary>Device id: also the MQTT client id and topic segment, never a file path.</summary>
-    [Required, RegularExpression(Identifiers.Pattern, ErrorMessage = Identifiers.Message)]
+    [Required, RegularExpression(Identifiers.Pattern, ErrorMessage = Identifiers.AnnotationMessage)]
     public string DeviceId { get; set; } = "";
 
-    [Required, RegularExpression(Identifiers.Pattern, ErrorMessage = Identifiers.Message)]
+    [Required, RegularExpression(Identifiers.Pattern, ErrorMessage = Identifiers.AnnotationMessage)]
     public string SiteId { get; set; } = "";
 
     /// <summary>Where the outbox, device key and persisted state live.</summary>
@@ -53,4 +53,7 @@ public static class Identifiers
 {
     public const string Pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
     public const string Message = "must be 1-64 characters of letters, digits, '.', '_' or '-', starting with a letter or digit";
+
+    /// <summary><see cref="Message"/> for a data annotation: <c>{0}</c> is the key, which validation names.</summary>
+    public const string AnnotationMessage = "{0} " + Message;
 }

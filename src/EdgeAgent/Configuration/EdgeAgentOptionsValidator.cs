@@ -1,65 +1,49 @@
-using System.Collections;
-using System.ComponentModel.DataAnnotations;
-using System.Reflection;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
 namespace EdgeAgent.Configuration;
 
 /// <summary>
-/// Data-annotation checks over the whole options tree. Each failure names the full config key
+/// Data-annotation checks over the whole options tree, generated at compile time (<see cref="OptionsValidatorAttribute"/>
+/// on <see cref="EdgeAgentOptionsAnnotations"/>: members marked <see cref="ValidateObjectMembersAttribute"/> or
+/// <see cref="ValidateEnumeratedItemsAttribute"/> are followed). Each failure names the full config key
 /// (<c>Cameras:0:Kind</c>) and says what would be valid, so a technician can fix the file without the source.
-/// Members marked <see cref="ValidateObjectMembersAttribute"/> or <see cref="ValidateEnumeratedItemsAttribute"/> are walked.
 /// </summary>
-public sealed class EdgeAgentOptionsValidator : IValidateOptions<EdgeAgentOptions>
+public sealed partial class EdgeAgentOptionsValidator : IValidateOptions<EdgeAgentOptions>
 {
+    private static readonly EdgeAgentOptionsAnnotations Generated = new();
+
     public ValidateOptionsResult Validate(string? name, EdgeAgentOptions options)
     {
-        var errors = new List<string>();
-        Walk(options, "", errors);
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        // Validated unnamed, every display name is the path from the root: "EdgeAgentOptions.Cameras[0].Kind".
+        var result = Generated.Validate(null, options);
+        return result.Failed ? ValidateOptionsResult.Fail(result.Failures.Select(ToConfigKey)) : ValidateOptionsResult.Success;
     }
 
-    private static void Walk(object target, string prefix, List<string> errors)
+    /// <summary>
+    /// "Kind: The EdgeAgentOptions.Cameras[0].Kind field is required." becomes "Cameras:0:Kind: is required.";
+    /// "Bias: EdgeAgentOptions.Inputs[0].Bias must be …" becomes "Inputs:0:Bias: must be …".
+    /// </summary>
+    internal static string ToConfigKey(string failure)
     {
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(target, new ValidationContext(target), results, validateAllProperties: true);
-        foreach (var result in results)
+        var match = DisplayPath().Match(failure);
+        if (!match.Success)
         {
-            var member = result.MemberNames.FirstOrDefault() ?? "";
-            var message = result.ErrorMessage ?? "is invalid";
-            if (message.StartsWith("The ", StringComparison.Ordinal))
-            {
-                message = message.Replace($"The {member} field ", "", StringComparison.Ordinal);
-            }
-
-            errors.Add($"{prefix}{member}: {message}");
+            return failure;
         }
 
-        foreach (var property in target.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        var key = string.Concat(match.Groups["path"].Value.TrimStart('.').Split('.').Select(s => ":" + s.Replace("[", ":", StringComparison.Ordinal).Replace("]", "", StringComparison.Ordinal)))[1..];
+        var message = failure[(failure.IndexOf(match.Value, StringComparison.Ordinal) + match.Length)..].TrimStart();
+        var before = failure[..failure.IndexOf(match.Value, StringComparison.Ordinal)];
+        if (before.EndsWith("The field ", StringComparison.Ordinal) || before.EndsWith("The ", StringComparison.Ordinal))
         {
-            var value = property.GetValue(target);
-            if (value is null)
-            {
-                continue;
-            }
-
-            if (property.IsDefined(typeof(ValidateObjectMembersAttribute)))
-            {
-                Walk(value, $"{prefix}{property.Name}:", errors);
-            }
-            else if (property.IsDefined(typeof(ValidateEnumeratedItemsAttribute)) && value is IEnumerable items)
-            {
-                var index = 0;
-                foreach (var item in items)
-                {
-                    if (item is not null)
-                    {
-                        Walk(item, $"{prefix}{property.Name}:{index}:", errors);
-                    }
-
-                    index++;
-                }
-            }
+            // "The X field is required." / "The field X must be between 1 and 9."
+            message = message.StartsWith("field ", StringComparison.Ordinal) ? message["field ".Length..] : message;
         }
+
+        return $"{key}: {message}";
     }
+
+    [GeneratedRegex(@"EdgeAgentOptions(?<path>(\.\w+(\[\d+\])?)+)")]
+    private static partial Regex DisplayPath();
 }

@@ -3,7 +3,7 @@ namespace EdgeAgent.Configuration;
 public sealed class GpioOptions
 {
     /// <summary><c>libgpiod</c> on real boards; <c>simulated</c> for demos and tests (driven through the control socket).</summary>
-    [System.ComponentModel.DataAnnotations.AllowedValues("libgpiod", "simulated", ErrorMessage = "must be \"libgpiod\" or \"simulated\"")]
+    [System.ComponentModel.DataAnnotations.AllowedValues("libgpiod", "simulated", ErrorMessage = "{0} must be \"libgpiod\" or \"simulated\"")]
     public string Driver { get; set; } = "libgpiod";
 
     /// <summary>A line with more than this many edges within <see cref="ChatterWindowMs"/> is quarantined as faulty.</summary>

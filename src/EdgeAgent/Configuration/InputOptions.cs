@@ -5,7 +5,7 @@ namespace EdgeAgent.Configuration;
 /// <summary>A lockout switch on a GPIO line.</summary>
 public sealed class InputOptions
 {
-    [Required, RegularExpression(Identifiers.Pattern, ErrorMessage = Identifiers.Message)]
+    [Required, RegularExpression(Identifiers.Pattern, ErrorMessage = Identifiers.AnnotationMessage)]
     public string Id { get; set; } = "";
 
     /// <summary>The point this lock belongs to.</summary>

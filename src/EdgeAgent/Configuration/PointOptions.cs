@@ -5,7 +5,7 @@ namespace EdgeAgent.Configuration;
 /// <summary>A maintenance point: one isolator with its lock inputs and cameras.</summary>
 public sealed class PointOptions
 {
-    [Required, RegularExpression(Identifiers.Pattern, ErrorMessage = Identifiers.Message)]
+    [Required, RegularExpression(Identifiers.Pattern, ErrorMessage = Identifiers.AnnotationMessage)]
     public string Id { get; set; } = "";
 
     /// <summary>Procedure template id run at this point.</summary>

@@ -5,7 +5,7 @@ namespace EdgeAgent.Configuration;
 /// <summary>A barcode/QR scanner at a point: a USB HID keyboard (evdev) or a serial device.</summary>
 public sealed class ScannerOptions
 {
-    [Required, RegularExpression(Identifiers.Pattern, ErrorMessage = Identifiers.Message)]
+    [Required, RegularExpression(Identifiers.Pattern, ErrorMessage = Identifiers.AnnotationMessage)]
     public string Id { get; set; } = "";
 
     /// <summary>The point whose procedure receives the scans.</summary>

@@ -36,15 +36,6 @@ public static partial class CommissionReference
             return Results.Json(new { error = ex.Message }, statusCode: StatusCodes.Status422UnprocessableEntity);
         }
     }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 7111, Level = LogLevel.Information, Message = "Camera {CameraId}: reference view commissioned (sharpness {Sharpness}, brightness {Brightness}; replaced an earlier one: {Replaced})")]
-        public static partial void Commissioned(ILogger logger, string cameraId, double sharpness, double brightness, bool replaced);
-
-        [LoggerMessage(EventId = 7112, Level = LogLevel.Warning, Message = "Camera {CameraId}: reference view refused: {Reason}")]
-        public static partial void Refused(ILogger logger, string cameraId, string reason);
-    }
 }
 
 /// <summary>Answer of a successful commissioning: the camera, whether an earlier reference was replaced, and the quality seen.</summary>

@@ -85,7 +85,7 @@ public static class CameraCheck
     }
 
     /// <summary>Uses the running agent's view of a camera: the agent holds the device, so it cannot be opened twice.</summary>
-    public static DoctorResult FromAgent(CameraHealth camera)
+    public static DoctorResult FromAgent(CameraHealthEntry camera)
     {
         var name = $"camera {camera.Id}";
         var scene = camera.SceneMatch is { } match ? $", scene match {match:0.00}" : "";

@@ -11,7 +11,7 @@ public static class TimingCheck
     private const string ArrivalFix = "for an RTSP camera use Backend \"auto\" or \"gstreamer\" (Debian: python3-gi gir1.2-gstreamer-1.0 gstreamer1.0-plugins-good gstreamer1.0-libav) so its RTCP sender reports date each frame; otherwise set Cameras[].LatencyMs";
 
     /// <summary>From the running agent's health entry.</summary>
-    public static DoctorResult FromAgent(CameraHealth camera) =>
+    public static DoctorResult FromAgent(CameraHealthEntry camera) =>
         camera.ProducedBasis is null
             ? DoctorResult.Warn($"timing {camera.Id}", "no frame yet: the stream latency is unknown", "wait for the camera to connect, then run doctor again")
             : Judge(camera.Id, camera.ProducedBasis, camera.LatencyMs, camera.LatencyP95Ms, camera.RejectedCameraTimes);

@@ -2,7 +2,6 @@ using EdgeAgent.Capture;
 using EdgeAgent.Procedure;
 using EdgeAgent.Protocol;
 using EdgeAgent.Triggers;
-using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Evidence;
 
@@ -83,14 +82,5 @@ public sealed partial class EvidenceRecorder
         {
             Log.LatePhotoFailed(logger, ex, cameraId, decision.Step.Id);
         }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Camera {CameraId} gave no frame within {Seconds} s after step {StepId}; no late photo")]
-        public static partial void LatePhotoGivenUp(ILogger logger, string cameraId, string stepId, int seconds);
-
-        [LoggerMessage(EventId = 4005, Level = LogLevel.Error, Message = "Late photo of camera {CameraId} for step {StepId} could not be recorded")]
-        public static partial void LatePhotoFailed(ILogger logger, Exception exception, string cameraId, string stepId);
     }
 }

@@ -14,7 +14,7 @@ public sealed class CameraSampler(CameraRegistry cameras, TimeProvider timeProvi
     private readonly Lock sync = new();
 
     /// <summary>The camera's health entry and the findings (one sentence per quality flag) that health reports as problems.</summary>
-    public (CameraHealth Health, IEnumerable<string> Findings) Sample(CameraReader reader)
+    public (CameraHealthEntry Health, IEnumerable<string> Findings) Sample(CameraReader reader)
     {
         var frame = reader.Latest;
         var now = timeProvider.GetTimestamp();
@@ -30,7 +30,7 @@ public sealed class CameraSampler(CameraRegistry cameras, TimeProvider timeProvi
         }
 
         double? age = frame is null ? null : Math.Round(timeProvider.GetElapsedTime(frame.Timestamp, now).TotalSeconds, 2);
-        var health = new CameraHealth(reader.CameraId, reader.State.ToString().ToLowerInvariant(), fps, age, quality?.Sharpness, reader.LastError)
+        var health = new CameraHealthEntry(reader.CameraId, reader.State.ToString().ToLowerInvariant(), fps, age, quality?.Sharpness, reader.LastError)
         {
             Frozen = quality?.Flags.Contains(Protocol.FrameQuality.Frozen) ?? false,
             Brightness = quality?.Brightness,

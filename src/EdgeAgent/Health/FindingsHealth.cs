@@ -20,5 +20,3 @@ public sealed record FindingsHealth(long Total, int UnsafeRecent, IReadOnlyList<
         return new FindingsHealth(log.Total, unsafeRecent, recent);
     }
 }
-
-public sealed record FindingHealth(string Code, string Point, string? WorkOrder, string? Step, DateTimeOffset At, string Message, bool Unsafe);

@@ -71,13 +71,4 @@ public sealed partial class HealthMonitor(
 
         Checked?.Invoke(this, report);
     }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 7101, Level = LogLevel.Information, Message = "Health is {Status}: {Problems}")]
-        public static partial void StatusChanged(ILogger logger, string status, string problems);
-
-        [LoggerMessage(EventId = 7102, Level = LogLevel.Warning, Message = "Health check failed")]
-        public static partial void CheckFailed(ILogger logger, Exception exception);
-    }
 }

@@ -23,9 +23,9 @@ public sealed partial record HealthReport
 
     public required double UptimeSeconds { get; init; }
 
-    public required IReadOnlyList<CameraHealth> Cameras { get; init; }
+    public required IReadOnlyList<CameraHealthEntry> Cameras { get; init; }
 
-    public required IReadOnlyList<InputHealth> Inputs { get; init; }
+    public required IReadOnlyList<InputHealthEntry> Inputs { get; init; }
 
     /// <summary>Badge and tag scanners: connected or missing (with the reason), last scan, recent rejected lines.</summary>
     public IReadOnlyList<ScannerHealth> Scanners { get; init; } = [];

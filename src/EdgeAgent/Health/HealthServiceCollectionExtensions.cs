@@ -24,6 +24,17 @@ public static class HealthServiceCollectionExtensions
         services.TryAddSingleton<IThermalProbe>(new SysfsThermalProbe());
         services.TryAddSingleton<IHealthPublisher, MqttHealthPublisher>();
         services.AddSingleton<PipelineHealth>();
+        // One contributor per component; the report lists their problems in this order.
+        services.AddSingleton<IHealthContributor, PipelineHealthContributor>();
+        services.AddSingleton<IHealthContributor, OutboxHealthContributor>();
+        services.AddSingleton<IHealthContributor, CameraHealthContributor>();
+        services.AddSingleton<IHealthContributor, ScannerHealthContributor>();
+        services.AddSingleton<IHealthContributor, InputHealthContributor>();
+        services.AddSingleton<IHealthContributor, BrokerHealthContributor>();
+        services.AddSingleton<IHealthContributor, DiskHealthContributor>();
+        services.AddSingleton<IHealthContributor, ClockHealthContributor>();
+        services.AddSingleton<IHealthContributor, ThermalHealthContributor>();
+        services.AddSingleton<IHealthContributor, FindingsHealthContributor>();
         services.AddSingleton<HealthCollector>();
         services.AddSingleton<HealthMonitor>();
         services.AddSingleton<SystemdWatchdogService>();

@@ -28,14 +28,4 @@ public sealed partial class StampFontStartupCheck(IOptions<EdgeAgentOptions> opt
 
         return Task.CompletedTask;
     }
-
-    /// <summary>Stamp font events: 3220-3229.</summary>
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 3220, Level = LogLevel.Warning, Message = "Photo stamps cannot draw {Where} \"{Text}\": {Glyphs} glyph(s) missing in font '{Font}' (shown as boxes); " + StampFontCheck.Fix)]
-        public static partial void GlyphsMissing(ILogger logger, string where, string text, int glyphs, string font);
-
-        [LoggerMessage(EventId = 3221, Level = LogLevel.Debug, Message = "Photo stamps draw all {Count} configured texts")]
-        public static partial void AllGlyphs(ILogger logger, int count);
-    }
 }

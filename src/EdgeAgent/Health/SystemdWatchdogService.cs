@@ -62,16 +62,4 @@ public sealed partial class SystemdWatchdogService(
 
         Checked?.Invoke(this, verdict);
     }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "systemd watchdog armed: {Seconds:0.#} s; pinging while the pipeline is healthy")]
-        public static partial void Armed(ILogger logger, double seconds);
-
-        [LoggerMessage(EventId = 7002, Level = LogLevel.Error, Message = "Withholding systemd watchdog pings, systemd will restart the agent: {Problems}")]
-        public static partial void Withheld(ILogger logger, string problems);
-
-        [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Pipeline healthy again; systemd watchdog pings resumed")]
-        public static partial void Resumed(ILogger logger);
-    }
 }

@@ -30,6 +30,7 @@ public static class AgentHost
             kestrel.ListenUnixSocket(socketPath);
             ControlListeners.ListenForMetrics(kestrel, options.Health);
         });
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IOptions<EdgeAgentOptions>>(Microsoft.Extensions.Options.Options.Create(options));
         builder.Services.AddEdgeAgent(configuration);
         builder.Services.AddSingleton(new ConfigFile(ConfigFile.Of(configuration)));
         configureServices?.Invoke(builder.Services);

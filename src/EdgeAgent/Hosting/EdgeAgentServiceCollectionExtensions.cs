@@ -21,10 +21,9 @@ public static class EdgeAgentServiceCollectionExtensions
 {
     public static IServiceCollection AddEdgeAgent(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<EdgeAgentOptions>().Bind(configuration).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<EdgeAgentOptions>, EdgeAgentOptionsValidator>();
-        services.AddSingleton<IValidateOptions<EdgeAgentOptions>, EdgeAgentCrossReferenceValidator>();
-        services.AddSingleton<IValidateOptions<EdgeAgentOptions>, PathSettingsValidator>();
+        // Validated once, by ConfigLoader.Load (key names, exit 78): AgentHost registers the options it loaded before
+        // this; anyone else gets them loaded and validated on first use.
+        services.TryAddSingleton<IOptions<EdgeAgentOptions>>(_ => Options.Create(ConfigLoader.Load(configuration)));
         services.TryAddSingleton(TimeProvider.System);
 
         // Trigger → procedure step → capture → evidence record → outbox → uplink.
@@ -37,7 +36,7 @@ public static class EdgeAgentServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             // On a full disk, non-evidence goes before any evidence is refused: overlay copies first, then telemetry.
-            var outbox = new EvidenceOutbox(Path.Combine(sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.StateDirectory, "outbox.db"), sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.Outbox);
+            var outbox = EvidenceOutbox.Open(Path.Combine(sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.StateDirectory, "outbox.db"), sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.Outbox);
             outbox.Space.AddReclaimer("overlays", sp.GetRequiredService<CameraRegistry>().Overlays.DropAll);
             outbox.Space.AddReclaimer("telemetry", () => sp.GetRequiredService<TelemetryQueue>().DropAll());
             return outbox;
@@ -58,7 +57,7 @@ public static class EdgeAgentServiceCollectionExtensions
         services.AddSingleton(sp => DeviceKey.Open(sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.StateDirectory));
         services.AddSingleton<MqttUplinkService>();
         services.TryAddSingleton<ICommandHandler, DeviceCommandHandler>();
-        services.AddSingleton(sp => new TelemetryQueue(Path.Combine(sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.StateDirectory, "telemetry.db"), sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.Outbox, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<EvidenceOutbox>().Condition));
+        services.AddSingleton(sp => TelemetryQueue.Open(Path.Combine(sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.StateDirectory, "telemetry.db"), sp.GetRequiredService<IOptions<EdgeAgentOptions>>().Value.Outbox, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<EvidenceOutbox>().Condition));
         services.AddSingleton<ScanRouter>();
         services.AddSingleton<ScannerService>();
         services.AddSingleton<FindingAlertPublisher>();

@@ -22,7 +22,7 @@ public sealed partial class EvidenceOutbox
                 Condition.ReportStateLost(new StateLoss(1, head.Sequence, $"unreadable ({problem})", quarantined));
             }
 
-            return ContinueAfterHead(Open(path));
+            return ContinueAfterHead(OpenConnection(path));
         }
 
         if (found.LastSequence < head.Sequence)
@@ -30,19 +30,19 @@ public sealed partial class EvidenceOutbox
             var reason = found.Empty ? "empty" : $"behind its chain head (it ends at #{found.LastSequence}, the head is #{head.Sequence})";
             var quarantined = Quarantine(path, keepReadable: !found.Empty);
             Condition.ReportStateLost(new StateLoss(found.LastSequence + 1, head.Sequence, reason, quarantined));
-            return ContinueAfterHead(Open(path));
+            return ContinueAfterHead(OpenConnection(path));
         }
 
         SqliteConnection opened;
         try
         {
-            opened = Open(path);
+            opened = OpenConnection(path);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode is SqliteNotADatabase or SqliteCorrupt)
         {
             var quarantined = Quarantine(path);
             Condition.ReportQuarantined(quarantined, ex.Message, head.Sequence + 1);
-            return ContinueAfterHead(Open(path));
+            return ContinueAfterHead(OpenConnection(path));
         }
 
         if (found.LastSequence > head.Sequence && found.LastHash is { } hash)

@@ -14,7 +14,7 @@ namespace EdgeAgent.Outbox;
 /// </summary>
 public sealed partial class EvidenceOutbox : IDisposable
 {
-    private readonly SqliteConnection connection;
+    private SqliteConnection connection = null!; // set once, by Open
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly OutboxOptions options;
     private readonly ChainHead head;
@@ -34,21 +34,40 @@ public sealed partial class EvidenceOutbox : IDisposable
     /// (see <see cref="ChainHead"/>): an outbox that is unreadable, fails <c>PRAGMA quick_check</c>, is empty or
     /// ends before the head is quarantined, and the sequence continues after the head.
     /// </summary>
-    public EvidenceOutbox(string path, OutboxOptions? options = null)
+    public static EvidenceOutbox Open(string path, OutboxOptions? options = null)
     {
-        this.options = options ?? new OutboxOptions();
-        directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        options ??= new OutboxOptions();
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Platform.StateFiles.CreateDirectory(directory);
-        Space = new OutboxSpace(directory, this.options.ReserveBytes);
-        head = ChainHead.Open(directory);
-        connection = Recover(path);
-        Space.HoldReserve();
+        var head = ChainHead.Open(directory);
+        var outbox = new EvidenceOutbox(options, directory, new OutboxSpace(directory, options.ReserveBytes), head);
+        try
+        {
+            outbox.connection = outbox.Recover(path);
+        }
+        catch
+        {
+            head.Dispose();
+            throw;
+        }
+
+        outbox.Space.HoldReserve();
+        return outbox;
+    }
+
+    /// <summary>Only assigns: the disk and database work is <see cref="Open"/>'s.</summary>
+    private EvidenceOutbox(OutboxOptions options, string directory, OutboxSpace space, ChainHead head)
+    {
+        this.options = options;
+        this.directory = directory;
+        Space = space;
+        this.head = head;
     }
 
     private const int SqliteCorrupt = 11;
     private const int SqliteNotADatabase = 26;
 
-    private static SqliteConnection Open(string path)
+    private static SqliteConnection OpenConnection(string path)
     {
         Platform.StateFiles.CreateOwnerOnly(path); // SQLite gives -wal and -shm the database file's mode
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());

@@ -20,13 +20,20 @@ public sealed class TelemetryQueue : IDisposable
     private readonly TimeProvider timeProvider;
     private readonly OutboxCondition? evidenceCondition;
 
-    public TelemetryQueue(string path, OutboxOptions options, TimeProvider timeProvider, OutboxCondition? evidenceCondition = null)
+    /// <summary>Opens (creating it if needed) the queue at <paramref name="path"/>.</summary>
+    public static TelemetryQueue Open(string path, OutboxOptions options, TimeProvider timeProvider, OutboxCondition? evidenceCondition = null)
+    {
+        Platform.StateFiles.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        return new TelemetryQueue(path, OpenConnection(path), options, timeProvider, evidenceCondition);
+    }
+
+    /// <summary>Only assigns and subscribes: the disk and database work is <see cref="Open"/>'s.</summary>
+    private TelemetryQueue(string path, SqliteConnection connection, OutboxOptions options, TimeProvider timeProvider, OutboxCondition? evidenceCondition)
     {
         this.options = options;
         this.timeProvider = timeProvider;
         this.path = path;
-        Platform.StateFiles.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        connection = Open(path);
+        this.connection = connection;
         this.evidenceCondition = evidenceCondition;
         if (evidenceCondition is not null)
         {
@@ -40,7 +47,7 @@ public sealed class TelemetryQueue : IDisposable
         }
     }
 
-    private static SqliteConnection Open(string path)
+    private static SqliteConnection OpenConnection(string path)
     {
         Platform.StateFiles.CreateOwnerOnly(path);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
@@ -198,7 +205,7 @@ public sealed class TelemetryQueue : IDisposable
             Dropped += count;
             try
             {
-                connection = Open(path);
+                connection = OpenConnection(path);
             }
             catch (SqliteException)
             {

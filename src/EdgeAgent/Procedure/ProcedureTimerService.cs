@@ -59,10 +59,4 @@ public sealed partial class ProcedureTimerService(
             }
         }
     }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Finding at {PointId}: {Code}: {Message}")]
-        public static partial void FindingRaised(ILogger logger, string pointId, string code, string message);
-    }
 }

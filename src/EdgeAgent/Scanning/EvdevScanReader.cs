@@ -47,13 +47,4 @@ internal sealed partial class EvdevScanReader(ScannerOptions scanner, int maxLen
             }
         }
     }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 2121, Level = LogLevel.Debug, Message = "Scanner {ScannerId}: {Path} is not an input device (FIFO?); read without exclusive grab")]
-        public static partial void NoGrab(ILogger logger, string scannerId, string path);
-
-        [LoggerMessage(EventId = 2122, Level = LogLevel.Warning, Message = "Scanner {ScannerId}: exclusive grab of {Path} failed (errno {Errno}); another program may also see the scans")]
-        public static partial void GrabFailed(ILogger logger, string scannerId, string path, int errno);
-    }
 }

@@ -71,16 +71,4 @@ public sealed partial class ScanRouter(IOptions<EdgeAgentOptions> options, Trigg
             }
         }
     }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Scanner {ScannerId}: rejected a {Bytes}-byte line: {Reason}")]
-        public static partial void Rejected(ILogger logger, string scannerId, int bytes, string reason);
-
-        [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Scanner {ScannerId}: {Length}-character scan matched no pattern; recorded, not acted on")]
-        public static partial void Unmatched(ILogger logger, string scannerId, int length);
-
-        [LoggerMessage(EventId = 2103, Level = LogLevel.Information, Message = "Scanner {ScannerId} at {PointId}: {Category} {Value}")]
-        public static partial void Scanned(ILogger logger, string scannerId, string pointId, ScanCategory category, string value);
-    }
 }

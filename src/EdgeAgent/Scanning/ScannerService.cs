@@ -94,16 +94,4 @@ public sealed partial class ScannerService(
     }
 
     private static string Describe(ScannerOptions scanner) => scanner.Kind == "camera-qr" ? $"camera {scanner.Camera}" : scanner.Path;
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 2111, Level = LogLevel.Information, Message = "Scanner {ScannerId} ({Kind}) opened {Path} (after an outage: {Reconnected})")]
-        public static partial void Opened(ILogger logger, string scannerId, string kind, string path, bool reconnected);
-
-        [LoggerMessage(EventId = 2112, Level = LogLevel.Warning, Message = "Scanner {ScannerId}: {Path} hung up (unplugged?); reopening")]
-        public static partial void HungUp(ILogger logger, string scannerId, string path);
-
-        [LoggerMessage(EventId = 2113, Level = LogLevel.Warning, Message = "Scanner {ScannerId}: {Path} unavailable ({Reason}); retrying every {ReconnectMs} ms")]
-        public static partial void Unavailable(ILogger logger, string scannerId, string path, string reason, int reconnectMs);
-    }
 }

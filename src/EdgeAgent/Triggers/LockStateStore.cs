@@ -79,13 +79,4 @@ internal sealed partial class LockStateStore(string stateDirectory, TimeProvider
 
         public Dictionary<string, bool>? Inputs { get; set; }
     }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 2010, Level = LogLevel.Error, Message = "Lock state file {Path} is unreadable ({Reason}); moved to {Aside}, start-up changes cannot be detected this time")]
-        public static partial void Unreadable(ILogger logger, string path, string aside, string reason);
-
-        [LoggerMessage(EventId = 2011, Level = LogLevel.Error, Message = "Could not save lock state to {Path}: {Reason}")]
-        public static partial void SaveFailed(ILogger logger, string path, string reason);
-    }
 }

@@ -89,25 +89,4 @@ public sealed partial class BacklogReport(ILogger logger, TimeProvider timeProvi
 
         public DateTimeOffset LastLogged { get; set; }
     }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 5010, Level = LogLevel.Warning, Message = "No receipt within {Seconds} s for {Count} record(s) from #{First}; sending them again (further resends are counted until receipts return)")]
-        public static partial void ResendStarted(ILogger logger, int count, long first, double seconds);
-
-        [LoggerMessage(EventId = 5014, Level = LogLevel.Warning, Message = "Still no receipts: {Resends} resends in {Seconds:0} s; is the collector running?")]
-        public static partial void ResendContinues(ILogger logger, int resends, double seconds);
-
-        [LoggerMessage(EventId = 5015, Level = LogLevel.Information, Message = "Receipts are back after {Resends} resend(s) over {Seconds:0.0} s")]
-        public static partial void ResendEnded(ILogger logger, int resends, double seconds);
-
-        [LoggerMessage(EventId = 5016, Level = LogLevel.Information, Message = "Draining the outbox: {Records} record(s), {Bytes} bytes waiting")]
-        public static partial void DrainStarted(ILogger logger, long records, long bytes);
-
-        [LoggerMessage(EventId = 5017, Level = LogLevel.Information, Message = "Draining: {Delivered} delivered, {Remaining} left, {Bytes} image bytes in {Seconds:0} s")]
-        public static partial void DrainProgress(ILogger logger, long delivered, long remaining, long bytes, double seconds);
-
-        [LoggerMessage(EventId = 5018, Level = LogLevel.Information, Message = "Drain finished: {Records} records, {Bytes} image bytes in {Seconds:0.0} s ({Rate:0.0} records/s)")]
-        public static partial void DrainFinished(ILogger logger, long records, long bytes, double seconds, double rate);
-    }
 }

@@ -103,13 +103,4 @@ public sealed partial class CommandResponder(ICommandHandler handler, string dev
             answered.Remove(answeredOrder.Dequeue());
         }
     }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 5020, Level = LogLevel.Information, Message = "Command {Command}: ok={Ok} {Error}")]
-        public static partial void Handled(ILogger logger, string command, bool ok, string error);
-
-        [LoggerMessage(EventId = 5021, Level = LogLevel.Warning, Message = "Could not answer a command: {Reason}")]
-        public static partial void ResponseFailed(ILogger logger, string reason);
-    }
 }

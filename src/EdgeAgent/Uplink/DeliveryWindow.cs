@@ -236,19 +236,4 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
             throw new MqttCommunicationException("broker did not answer a ping");
         }
     }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 5011, Level = LogLevel.Information, Message = "Collector lacks {Missing} chunk(s) of record #{Sequence}; resending them")]
-        public static partial void Incomplete(ILogger logger, long sequence, int missing);
-
-        [LoggerMessage(EventId = 5013, Level = LogLevel.Warning, Message = "Image chunks are {ChunkBytes} bytes: the broker accepts packets up to {MaximumPacketSize} bytes (Broker:MaxChunkBytes is {Configured})")]
-        public static partial void ChunkSize(ILogger logger, int chunkBytes, uint maximumPacketSize, int configured);
-
-        [LoggerMessage(EventId = 5014, Level = LogLevel.Warning, Message = "{Count} receipted record(s) could not be removed yet: {Reason}")]
-        public static partial void RemovalDeferred(ILogger logger, int count, string reason);
-
-        [LoggerMessage(EventId = 5012, Level = LogLevel.Error, Message = "Collector rejected record #{Sequence}: {Reason}; kept in the outbox and retried after the receipt timeout")]
-        public static partial void Rejected(ILogger logger, long sequence, string reason);
-    }
 }

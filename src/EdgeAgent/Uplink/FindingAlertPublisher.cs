@@ -80,13 +80,4 @@ public sealed partial class FindingAlertPublisher(
             Log.QueueFailed(logger, finding.Code, finding.PointId, ex.Message);
         }
     }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Finding {Code} at {Point} queued as an alert")]
-        public static partial void Queued(ILogger logger, string code, string point);
-
-        [LoggerMessage(EventId = 5102, Level = LogLevel.Error, Message = "Finding {Code} at {Point} could not be queued as an alert: {Reason}")]
-        public static partial void QueueFailed(ILogger logger, string code, string point, string reason);
-    }
 }

@@ -66,6 +66,7 @@ public sealed partial class MqttUplinkService : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        ReceiptTrust.LoadKeys(); // before the first connection, so no receipt is judged without them
         var endpoint = BrokerEndpoint.Parse(agent.Broker.Url);
         if (!endpoint.UseTls && !endpoint.IsLoopback)
         {
@@ -265,35 +266,5 @@ public sealed partial class MqttUplinkService : BackgroundService
         client.Dispose();
         ReceiptTrust.Dispose();
         base.Dispose();
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Connected to broker {Broker}")]
-        public static partial void Connected(ILogger logger, string broker);
-
-        [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Broker {Broker} unavailable: {Reason}; retrying in {Seconds:0.0} s")]
-        public static partial void Disconnected(ILogger logger, string broker, string reason, double seconds);
-
-        [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "INSECURE: evidence goes to {Broker} without TLS (Broker:AllowInsecure is set)")]
-        public static partial void InsecureBroker(ILogger logger, string broker);
-
-        [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "Broker refused subscription to {Topic}: {Reason}; receipts or commands will not arrive (check the ACL)")]
-        public static partial void SubscribeRefused(ILogger logger, string topic, string reason);
-
-        [LoggerMessage(EventId = 5006, Level = LogLevel.Warning, Message = "Ignored a '{Status}' receipt for record #{Sequence}: {Reason} ({Count} untrusted receipts since start)")]
-        public static partial void UntrustedReceipt(ILogger logger, long sequence, string status, string reason, long count);
-
-        [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "INSECURE: receipts are trusted without a collector signature (Broker:AllowUnsignedReceipts); any client that may write this device's receipt topic can delete its evidence")]
-        public static partial void UnsignedReceipts(ILogger logger);
-
-        [LoggerMessage(EventId = 5008, Level = LogLevel.Information, Message = "Stopping: retained status set to offline, disconnecting")]
-        public static partial void WentOffline(ILogger logger);
-
-        [LoggerMessage(EventId = 5009, Level = LogLevel.Warning, Message = "Stopping: could not set the retained status to offline ({Reason}); the broker keeps 'online' until the session expires")]
-        public static partial void OfflineNotPublished(ILogger logger, string reason);
-
-        [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Ignored a {Bytes}-byte message on the receipt topic that is not a receipt")]
-        public static partial void BadReceipt(ILogger logger, long bytes);
     }
 }

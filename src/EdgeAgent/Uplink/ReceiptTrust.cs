@@ -14,18 +14,34 @@ public sealed class ReceiptTrust : IDisposable
 {
     private readonly Dictionary<string, ECDsa> keys = new(StringComparer.Ordinal);
     private readonly string deviceId;
+    private readonly string[] keyFiles;
     private long untrusted;
 
+    /// <summary>Reads nothing yet: the enrolled keys are read by <see cref="LoadKeys"/>, at the uplink's start.</summary>
     public ReceiptTrust(BrokerOptions broker, string deviceId)
     {
         this.deviceId = deviceId;
+        keyFiles = [.. broker.CollectorKeys];
         AllowUnsigned = broker.CollectorKeys.Count == 0 && broker.AllowUnsignedReceipts;
-        foreach (var file in broker.CollectorKeys)
+    }
+
+    /// <summary>Reads the enrolled collector keys (<see cref="BrokerOptions.CollectorKeys"/>); once, later calls do nothing.</summary>
+    public ReceiptTrust LoadKeys()
+    {
+        lock (keys)
         {
-            var key = ECDsa.Create();
-            key.ImportFromPem(File.ReadAllText(file));
-            keys[Protocol.EvidenceSignature.KeyId(key)] = key;
+            if (keys.Count == 0)
+            {
+                foreach (var file in keyFiles)
+                {
+                    var key = ECDsa.Create();
+                    key.ImportFromPem(File.ReadAllText(file));
+                    keys[Protocol.EvidenceSignature.KeyId(key)] = key;
+                }
+            }
         }
+
+        return this;
     }
 
     /// <summary>True when receipts are trusted without a signature (no collector key enrolled, explicitly allowed).</summary>

@@ -12,7 +12,7 @@ public sealed class ChunkStagingTests : IDisposable
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
 
     private ChunkStaging Staging(long maxPending = 1024L * 1024 * 1024, long perDevice = 256L * 1024 * 1024, int images = 128) =>
-        new(temp.Combine("store"), new CollectorOptions { Broker = new BrokerOptions { Url = "mqtt://127.0.0.1:1" }, OutputDirectory = temp.Combine("store"), MaxPendingBytes = maxPending, MaxPendingBytesPerDevice = perDevice, MaxPendingImagesPerDevice = images }, time);
+        ChunkStaging.Open(temp.Combine("store"), new CollectorOptions { Broker = new BrokerOptions { Url = "mqtt://127.0.0.1:1" }, OutputDirectory = temp.Combine("store"), MaxPendingBytes = maxPending, MaxPendingBytesPerDevice = perDevice, MaxPendingImagesPerDevice = images }, time);
 
     [Fact]
     public void Five_thousand_empty_chunks_with_distinct_record_ids_stage_only_the_per_device_count()

@@ -3,19 +3,28 @@ using EdgeAgent.Central.Collector;
 using EdgeAgent.Configuration;
 using EdgeAgent.Protocol;
 using Microsoft.Extensions.Logging.Abstractions;
+using EdgeAgent.Evidence;
+using EdgeAgent.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Tests.Central.Collector;
 
-/// <summary>A real <see cref="CollectorService"/> that remembers what it stored, in order, and lets a test await a count.</summary>
+/// <summary>
+/// A real <see cref="CollectorService"/> that remembers what it stored, in order, and lets a test await a count.
+/// Disposing it fails the test if the collector logged an error the test did not allow (<see cref="AllowErrors"/>).
+/// </summary>
 public sealed class CollectorHarness : IAsyncDisposable
 {
     private readonly ConcurrentQueue<EvidenceRecord> stored = new();
     private readonly Lock sync = new();
     private readonly List<(int Count, TaskCompletionSource Done)> waiters = [];
+    private readonly ErrorLogGuard errors = new();
+    private readonly ILoggerFactory loggers;
 
     public CollectorHarness(string root, BrokerOptions broker, string clientId = "test-collector", string? sharedGroup = "edgeagent-collectors", string? keysDirectory = null, string? receiptKeyFile = null, EdgeAgent.Central.Collector.ObjectStore.S3StoreOptions? objectStore = null)
     {
-        Service = new CollectorService(new CollectorOptions { Broker = broker, OutputDirectory = root, ClientId = clientId, SubscriptionGroup = sharedGroup, KeysDirectory = keysDirectory, ReceiptKeyFile = receiptKeyFile, ObjectStore = objectStore }, NullLogger<CollectorService>.Instance);
+        loggers = LoggerFactory.Create(b => b.AddProvider(errors));
+        Service = new CollectorService(new CollectorOptions { Broker = broker, OutputDirectory = root, ClientId = clientId, SubscriptionGroup = sharedGroup, KeysDirectory = keysDirectory, ReceiptKeyFile = receiptKeyFile, ObjectStore = objectStore }, loggers.CreateLogger<CollectorService>());
         Service.RecordStored += (_, record) =>
         {
             stored.Enqueue(record);
@@ -59,5 +68,21 @@ public sealed class CollectorHarness : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => Service.DisposeAsync();
+    /// <summary>This test provokes errors containing these fragments (message or event id): they do not fail it.</summary>
+    public CollectorHarness AllowErrors(params string[] fragments)
+    {
+        foreach (var fragment in fragments)
+        {
+            errors.Allow(fragment);
+        }
+
+        return this;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Service.DisposeAsync();
+        loggers.Dispose();
+        errors.AssertNoUnexpected();
+    }
 }

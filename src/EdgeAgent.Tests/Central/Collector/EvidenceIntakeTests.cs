@@ -13,7 +13,7 @@ public sealed class EvidenceIntakeTests : IDisposable
     private readonly TempDirectory temp = new();
 
     private EvidenceIntake NewIntake(int maxChunk = 1024 * 1024, int maxImage = 8 * 1024 * 1024, long maxPending = 64L * 1024 * 1024) =>
-        new(new CollectorOptions { Broker = new BrokerOptions { Url = "mqtt://127.0.0.1:1" }, OutputDirectory = temp.Combine("root"), MaxChunkBytes = maxChunk, MaxImageBytes = maxImage, MaxPendingBytes = maxPending }, NullLogger.Instance);
+        EvidenceIntake.Open(new CollectorOptions { Broker = new BrokerOptions { Url = "mqtt://127.0.0.1:1" }, OutputDirectory = temp.Combine("root"), MaxChunkBytes = maxChunk, MaxImageBytes = maxImage, MaxPendingBytes = maxPending }, NullLogger.Instance);
 
     private static Receipt? Deliver(EvidenceIntake intake, EvidenceRecord record, byte[] image, int chunkSize = 4096)
     {

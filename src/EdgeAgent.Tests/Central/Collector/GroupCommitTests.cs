@@ -19,7 +19,7 @@ public sealed class GroupCommitTests : IDisposable
     private readonly TempDirectory temp = new();
 
     private EvidenceIntake NewIntake() =>
-        new(new CollectorOptions { Broker = new BrokerOptions { Url = "mqtt://127.0.0.1:1" }, OutputDirectory = temp.Combine("root") }, NullLogger.Instance);
+        EvidenceIntake.Open(new CollectorOptions { Broker = new BrokerOptions { Url = "mqtt://127.0.0.1:1" }, OutputDirectory = temp.Combine("root") }, NullLogger.Instance);
 
     private static Receipt? Deliver(EvidenceIntake intake, EvidenceRecord record, byte[] image)
     {
@@ -73,7 +73,7 @@ public sealed class GroupCommitTests : IDisposable
     [Fact]
     public void One_record_without_a_batch_still_syncs_its_files_directory_and_index_row_alone()
     {
-        using var intake = new EvidenceIntake(new CollectorOptions { Broker = new BrokerOptions { Url = "mqtt://127.0.0.1:1" }, OutputDirectory = temp.Combine("single"), GroupCommit = false }, NullLogger.Instance);
+        using var intake = EvidenceIntake.Open(new CollectorOptions { Broker = new BrokerOptions { Url = "mqtt://127.0.0.1:1" }, OutputDirectory = temp.Combine("single"), GroupCommit = false }, NullLogger.Instance);
         var image = EvidenceFixtures.Image(3_000);
         intake.BeginBatch(); // ignored: group commit is off
 

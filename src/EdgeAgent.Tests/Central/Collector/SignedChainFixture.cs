@@ -32,7 +32,7 @@ internal sealed class SignedChainFixture : IDisposable
     public string Combine(string name) => temp.Combine(name);
 
     public EvidenceIntake NewIntake(bool withKeys) =>
-        new(new CollectorOptions { Broker = new BrokerOptions { Url = "mqtt://127.0.0.1:1" }, OutputDirectory = Root, KeysDirectory = withKeys ? KeysDirectory : null }, NullLogger.Instance);
+        EvidenceIntake.Open(new CollectorOptions { Broker = new BrokerOptions { Url = "mqtt://127.0.0.1:1" }, OutputDirectory = Root, KeysDirectory = withKeys ? KeysDirectory : null }, NullLogger.Instance);
 
     /// <summary>Records 1..count, each signed with <paramref name="key"/> (default: the enrolled key) and chained to the one before.</summary>
     public List<(EvidenceRecord Record, byte[] Image)> Chain(int count, ECDsa? key = null, string deviceId = "dev-1")

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using EdgeAgent.Central.Collector;
 using EdgeAgent.Protocol;
+using EdgeAgent.Cli;
+using EdgeAgent.Evidence;
 using OpenCvSharp;
 
 namespace EdgeAgent.Tests.Central.Reporting;
@@ -34,6 +36,15 @@ public sealed class EvidenceStoreBuilder(string root)
     public string Point { get; set; } = "conveyor-1";
 
     public string WorkOrder { get; set; } = "WO-1";
+
+    /// <summary>Runs <c>edgeagent report</c> on the store into <paramref name="output"/>; fails the test unless it exits 0.</summary>
+    public async Task<string> ReportAsync(string output, params string[] extra)
+    {
+        var console = new StringWriter();
+        var exit = await EdgeAgentCli.InvokeAsync(["report", Store.Root, "--output", output, .. extra], console, console);
+        Assert.True(exit == 0, console.ToString());
+        return output;
+    }
 
     /// <summary>Stores one record for <paramref name="step"/> and returns it.</summary>
     public EvidenceRecord Add(string step, string trigger = "Manual", bool advanced = true, string? op = "li.wei", double offsetMs = 80, byte[]? image = null, Func<EvidenceRecord, EvidenceRecord>? bend = null, Action<System.Text.Json.Nodes.JsonObject>? bendJson = null)

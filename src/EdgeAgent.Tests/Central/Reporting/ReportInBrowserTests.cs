@@ -26,10 +26,7 @@ public sealed partial class ReportInBrowserTests(ITestOutputHelper output) : IDi
         store.Add("locked", "LockOn");
         store.Add("locked", "LockOff", advanced: false);
 
-        var console = new StringWriter();
-        var exit = await EdgeAgentCli.InvokeAsync(["report", store.Store.Root, "--output", temp.Combine("report")], console, console);
-        Assert.True(exit == 0, console.ToString());
-        return temp.Combine("report");
+        return await store.ReportAsync(temp.Combine("report"));
     }
 
     [Fact]

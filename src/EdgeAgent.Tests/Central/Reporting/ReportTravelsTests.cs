@@ -26,10 +26,7 @@ public sealed partial class ReportTravelsTests(ITestOutputHelper output) : IDisp
             bend: r => r with { Findings = ["unlock-before-zero-energy: lock lock-a came off before 'zero-energy-verified'", "something the device noticed"] },
             bendJson: j => j["clock"] = new System.Text.Json.Nodes.JsonObject { ["synchronized"] = false, ["monotonicMs"] = 1000 });
 
-        var console = new StringWriter();
-        var exit = await EdgeAgentCli.InvokeAsync(["report", store.Store.Root, "--output", temp.Combine("report"), .. extra], console, console);
-        Assert.True(exit == 0, console.ToString());
-        return temp.Combine("report");
+        return await store.ReportAsync(temp.Combine("report"), extra);
     }
 
     [Fact]

@@ -36,7 +36,7 @@ internal sealed class SignedEvidenceStore : IDisposable
     {
         steps ??= ConveyorJob;
         var store = new SignedEvidenceStore();
-        using var outbox = new EvidenceOutbox(store.dir.Combine("outbox.db"));
+        using var outbox = EvidenceOutbox.Open(store.dir.Combine("outbox.db"));
         for (var i = 0; i < steps.Length; i++)
         {
             var (step, index) = steps[i];

@@ -20,7 +20,7 @@ public sealed class OverlayOptions
     ];
 
     /// <summary><c>top</c> or <c>bottom</c>.</summary>
-    [AllowedValues("top", "bottom", ErrorMessage = "must be \"top\" or \"bottom\"")]
+    [AllowedValues("top", "bottom", ErrorMessage = "{0} must be \"top\" or \"bottom\"")]
     public string Position { get; set; } = "bottom";
 
     /// <summary>Fontconfig family; the fallback chain finds CJK glyphs if this font lacks them.</summary>

@@ -72,14 +72,14 @@ public sealed partial class OverlayStore(string stateDirectory, ILogger<OverlayS
             old.Delete();
         }
     }
+}
 
-    /// <summary>Overlay events: 3201-3219.</summary>
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Overlay copy of record {RecordId} (camera {CameraId}) failed; the original is kept")]
-        public static partial void OverlayFailed(ILogger logger, Exception exception, Guid recordId, string cameraId);
+/// <summary>Overlay events: 3201-3219.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Overlay copy of record {RecordId} (camera {CameraId}) failed; the original is kept")]
+    public static partial void OverlayFailed(ILogger logger, Exception exception, Guid recordId, string cameraId);
 
-        [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "State disk full: all overlay copies dropped ({Bytes} bytes) to leave the room to evidence")]
-        public static partial void OverlaysDropped(ILogger logger, long bytes);
-    }
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "State disk full: all overlay copies dropped ({Bytes} bytes) to leave the room to evidence")]
+    public static partial void OverlaysDropped(ILogger logger, long bytes);
 }

@@ -26,15 +26,23 @@ public sealed class ChunkStaging
     private long stagedBytes;
     private DateTimeOffset lastSweep;
 
-    public ChunkStaging(string root, CollectorOptions options, TimeProvider? timeProvider = null)
+    /// <summary>Only assigns: the disk work (creating the staging directory, reading what is staged) is <see cref="Open"/>'s.</summary>
+    private ChunkStaging(string root, CollectorOptions options, TimeProvider? timeProvider)
     {
         stagingRoot = Path.Combine(Path.GetFullPath(root), ".staging");
         this.options = options;
         this.timeProvider = timeProvider ?? TimeProvider.System;
         perDeviceBytes = Math.Min(options.MaxPendingBytesPerDevice, options.MaxPendingBytes);
         lastSweep = this.timeProvider.GetUtcNow();
-        Directory.CreateDirectory(stagingRoot);
-        Load();
+    }
+
+    /// <summary>Opens the staging area under <paramref name="root"/>, picking up the chunks staged before a restart.</summary>
+    public static ChunkStaging Open(string root, CollectorOptions options, TimeProvider? timeProvider = null)
+    {
+        var staging = new ChunkStaging(root, options, timeProvider);
+        Directory.CreateDirectory(staging.stagingRoot);
+        staging.Load();
+        return staging;
     }
 
     /// <summary>Bytes of staged chunks on disk (this instance's view).</summary>

@@ -13,12 +13,35 @@ public sealed class CollectorIndex : IEvidenceIndex
     private readonly SqliteConnection connection;
     private readonly Lock sync = new();
 
-    public CollectorIndex(string root)
+    /// <summary>Only assigns: opening and migrating the database is <see cref="Open"/>'s.</summary>
+    private CollectorIndex(SqliteConnection connection)
+    {
+        this.connection = connection;
+    }
+
+    /// <summary>Opens (creating or migrating it) the index <c>index.db</c> under <paramref name="root"/>.</summary>
+    public static CollectorIndex Open(string root)
     {
         var path = Path.Combine(Path.GetFullPath(root), "index.db");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 30 }.ToString());
-        connection.Open();
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 30 }.ToString());
+        var index = new CollectorIndex(connection);
+        try
+        {
+            connection.Open();
+            index.Migrate();
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
+        return index;
+    }
+
+    private void Migrate()
+    {
         Execute("""
             PRAGMA busy_timeout=10000;
             PRAGMA journal_mode=WAL;

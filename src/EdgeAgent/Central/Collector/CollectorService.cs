@@ -37,7 +37,7 @@ public sealed partial class CollectorService : IAsyncDisposable
         this.options = options;
         this.logger = logger;
         this.timeProvider = timeProvider ?? TimeProvider.System;
-        Intake = new EvidenceIntake(options, logger, this.timeProvider);
+        Intake = EvidenceIntake.Open(options, logger, this.timeProvider);
         ReceiptKey = DeviceKey.LoadOrCreateFile(options.ReceiptKeyFile ?? Path.Combine(Path.GetFullPath(options.OutputDirectory), DefaultReceiptKeyFile));
         Intake.RecordStored += (_, record) =>
         {
@@ -501,43 +501,44 @@ public sealed partial class CollectorService : IAsyncDisposable
         Intake.Dispose();
         ReceiptKey.Dispose();
     }
+}
 
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Collector connected to {Broker}, storing under {Root}")]
-        public static partial void Started(ILogger logger, string broker, string root);
+/// <summary>Part of the folder's log messages (all of them: see docs/operations.md "Log event ids").</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Collector connected to {Broker}, storing under {Root}")]
+    public static partial void Started(ILogger logger, string broker, string root);
 
-        [LoggerMessage(EventId = 7004, Level = LogLevel.Error, Message = "Failed to handle message on {Topic}; not acknowledged, reconnecting so the broker redelivers")]
-        public static partial void HandlerFailed(ILogger logger, Exception exception, string topic);
+    [LoggerMessage(EventId = 7004, Level = LogLevel.Error, Message = "Failed to handle message on {Topic}; not acknowledged, reconnecting so the broker redelivers")]
+    public static partial void HandlerFailed(ILogger logger, Exception exception, string topic);
 
-        [LoggerMessage(EventId = 7007, Level = LogLevel.Warning, Message = "Collector lost {Broker}; reconnecting in {Seconds:0.0} s")]
-        public static partial void Reconnecting(ILogger logger, string broker, double seconds);
+    [LoggerMessage(EventId = 7007, Level = LogLevel.Warning, Message = "Collector lost {Broker}; reconnecting in {Seconds:0.0} s")]
+    public static partial void Reconnecting(ILogger logger, string broker, double seconds);
 
-        [LoggerMessage(EventId = 7008, Level = LogLevel.Warning, Message = "Collector could not reconnect to {Broker}: {Reason}")]
-        public static partial void ReconnectFailed(ILogger logger, string broker, string reason);
+    [LoggerMessage(EventId = 7008, Level = LogLevel.Warning, Message = "Collector could not reconnect to {Broker}: {Reason}")]
+    public static partial void ReconnectFailed(ILogger logger, string broker, string reason);
 
-        [LoggerMessage(EventId = 7010, Level = LogLevel.Warning, Message = "Receipt for {DeviceId} #{Sequence} not sent: {Reason}; the device will resend and get 'duplicate'")]
-        public static partial void ReceiptFailed(ILogger logger, string deviceId, long sequence, string reason);
+    [LoggerMessage(EventId = 7010, Level = LogLevel.Warning, Message = "Receipt for {DeviceId} #{Sequence} not sent: {Reason}; the device will resend and get 'duplicate'")]
+    public static partial void ReceiptFailed(ILogger logger, string deviceId, long sequence, string reason);
 
-        [LoggerMessage(EventId = 7011, Level = LogLevel.Warning, Message = "Open sequence gap from {DeviceId}: #{From}..#{To} not received yet")]
-        public static partial void OpenGap(ILogger logger, string deviceId, long from, long to);
+    [LoggerMessage(EventId = 7011, Level = LogLevel.Warning, Message = "Open sequence gap from {DeviceId}: #{From}..#{To} not received yet")]
+    public static partial void OpenGap(ILogger logger, string deviceId, long from, long to);
 
-        [LoggerMessage(EventId = 7013, Level = LogLevel.Warning, Message = "Record signatures are NOT checked: no enrolled keys configured (edgeagent collect --keys DIR); records are stored after their image hash check only")]
-        public static partial void SignaturesNotChecked(ILogger logger);
+    [LoggerMessage(EventId = 7013, Level = LogLevel.Warning, Message = "Record signatures are NOT checked: no enrolled keys configured (edgeagent collect --keys DIR); records are stored after their image hash check only")]
+    public static partial void SignaturesNotChecked(ILogger logger);
 
-        [LoggerMessage(EventId = 7014, Level = LogLevel.Information, Message = "Checking record signatures against {Count} enrolled device key(s); records from other devices are rejected")]
-        public static partial void CheckingSignatures(ILogger logger, int count);
+    [LoggerMessage(EventId = 7014, Level = LogLevel.Information, Message = "Checking record signatures against {Count} enrolled device key(s); records from other devices are rejected")]
+    public static partial void CheckingSignatures(ILogger logger, int count);
 
-        [LoggerMessage(EventId = 7015, Level = LogLevel.Information, Message = "Receipts are signed with {Path} (key id {KeyId}); enrol its public key on the devices (Broker:CollectorKeys)")]
-        public static partial void ReceiptKey(ILogger logger, string path, string keyId);
+    [LoggerMessage(EventId = 7015, Level = LogLevel.Information, Message = "Receipts are signed with {Path} (key id {KeyId}); enrol its public key on the devices (Broker:CollectorKeys)")]
+    public static partial void ReceiptKey(ILogger logger, string path, string keyId);
 
-        [LoggerMessage(EventId = 7016, Level = LogLevel.Error, Message = "A record from {DeviceId} could not be handled; dead-lettered and answered 'rejected'")]
-        public static partial void HandlerBug(ILogger logger, Exception exception, string deviceId);
+    [LoggerMessage(EventId = 7016, Level = LogLevel.Error, Message = "A record from {DeviceId} could not be handled; dead-lettered and answered 'rejected'")]
+    public static partial void HandlerBug(ILogger logger, Exception exception, string deviceId);
 
-        [LoggerMessage(EventId = 7017, Level = LogLevel.Error, Message = "A batch of {Count} message(s) could not be made durable; none acknowledged, reconnecting so the broker redelivers")]
-        public static partial void BatchFailed(ILogger logger, Exception exception, int count);
+    [LoggerMessage(EventId = 7017, Level = LogLevel.Error, Message = "A batch of {Count} message(s) could not be made durable; none acknowledged, reconnecting so the broker redelivers")]
+    public static partial void BatchFailed(ILogger logger, Exception exception, int count);
 
-        [LoggerMessage(EventId = 7009, Level = LogLevel.Warning, Message = "Ignored a message on {Topic}: not a device topic")]
-        public static partial void NotDeviceTopic(ILogger logger, string topic);
-    }
+    [LoggerMessage(EventId = 7009, Level = LogLevel.Warning, Message = "Ignored a message on {Topic}: not a device topic")]
+    public static partial void NotDeviceTopic(ILogger logger, string topic);
 }

@@ -28,16 +28,25 @@ public sealed class DeadLetterStore
     private long counted;
     private int serial;
 
-    public DeadLetterStore(string storeRoot, TimeProvider timeProvider)
+    /// <summary>Only assigns: the disk work is <see cref="Open"/>'s.</summary>
+    private DeadLetterStore(string storeRoot, TimeProvider timeProvider)
     {
         Directory = Path.Combine(Path.GetFullPath(storeRoot), ".dead-letter");
         this.timeProvider = timeProvider;
-        System.IO.Directory.CreateDirectory(Directory);
-        foreach (var file in new DirectoryInfo(Directory).EnumerateFiles("*.bin").OrderBy(f => f.Name, StringComparer.Ordinal))
+    }
+
+    /// <summary>Opens the dead letters under <paramref name="storeRoot"/>, counting those kept before a restart against the bounds.</summary>
+    public static DeadLetterStore Open(string storeRoot, TimeProvider timeProvider)
+    {
+        var store = new DeadLetterStore(storeRoot, timeProvider);
+        System.IO.Directory.CreateDirectory(store.Directory);
+        foreach (var file in new DirectoryInfo(store.Directory).EnumerateFiles("*.bin").OrderBy(f => f.Name, StringComparer.Ordinal))
         {
-            entries.Enqueue((Path.Combine(Directory, Path.GetFileNameWithoutExtension(file.Name)), file.Length));
-            bytes += file.Length;
+            store.entries.Enqueue((Path.Combine(store.Directory, Path.GetFileNameWithoutExtension(file.Name)), file.Length));
+            store.bytes += file.Length;
         }
+
+        return store;
     }
 
     public string Directory { get; }

@@ -23,7 +23,7 @@ public static class EvidenceIndexFactory
 
         if (options.Provider == EvidenceIndexOptions.Sqlite)
         {
-            return new CollectorIndex(storeRoot);
+            return CollectorIndex.Open(storeRoot);
         }
 
         var index = new PostgresEvidenceIndex(options.ConnectionString!, storedBy);

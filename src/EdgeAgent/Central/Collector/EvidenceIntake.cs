@@ -21,18 +21,29 @@ public sealed partial class EvidenceIntake : IDisposable
     private readonly TimeProvider timeProvider;
     private long refusedChunks;
 
-    public EvidenceIntake(CollectorOptions options, ILogger logger, TimeProvider? timeProvider = null)
+    /// <summary>Only assigns: opening the keys, store, index, staging and dead letters is <see cref="Open"/>'s.</summary>
+    private EvidenceIntake(CollectorOptions options, ILogger logger, TimeProvider timeProvider, EnrolledKeys? keys, IEvidenceStore store, IEvidenceIndex index, ChunkStaging staging, DeadLetterStore deadLetters)
     {
         this.logger = logger;
         groupCommit = options.GroupCommit;
-        this.timeProvider = timeProvider ?? TimeProvider.System;
-        Keys = options.KeysDirectory is null ? null : EnrolledKeys.Load(options.KeysDirectory); // first: a bad key leaves nothing open
+        this.timeProvider = timeProvider;
+        Keys = keys;
+        Store = store;
+        Index = index;
+        Staging = staging;
+        DeadLetters = deadLetters;
+    }
+
+    /// <summary>Opens everything the intake writes to, under <see cref="CollectorOptions.OutputDirectory"/> (or its bucket).</summary>
+    public static EvidenceIntake Open(CollectorOptions options, ILogger logger, TimeProvider? timeProvider = null)
+    {
+        var time = timeProvider ?? TimeProvider.System;
+        var keys = options.KeysDirectory is null ? null : EnrolledKeys.Load(options.KeysDirectory); // first: a bad key leaves nothing open
         Directory.CreateDirectory(options.OutputDirectory);
-        Store = options.ObjectStore is { } bucket ? new ObjectStore.S3EvidenceStore(bucket, this.timeProvider) : new EvidenceStore(options.OutputDirectory);
+        IEvidenceStore store = options.ObjectStore is { } bucket ? new ObjectStore.S3EvidenceStore(bucket, time) : new EvidenceStore(options.OutputDirectory);
         var workDirectory = Path.GetFullPath(options.OutputDirectory); // the index, chunk staging and dead letters stay local, whichever store holds the evidence
-        Index = EvidenceIndexFactory.Open(options.Index, workDirectory, options.ClientId);
-        Staging = new ChunkStaging(workDirectory, options, this.timeProvider);
-        DeadLetters = new DeadLetterStore(workDirectory, this.timeProvider);
+        var index = EvidenceIndexFactory.Open(options.Index, workDirectory, options.ClientId);
+        return new EvidenceIntake(options, logger, time, keys, store, index, ChunkStaging.Open(workDirectory, options, time), DeadLetterStore.Open(workDirectory, time));
     }
 
     /// <summary>Messages that can never be stored, kept with their reason (bounded).</summary>
@@ -308,22 +319,23 @@ public sealed partial class EvidenceIntake : IDisposable
         Store.Dispose();
         Keys?.Dispose();
     }
+}
 
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Stored {DeviceId} #{Sequence} ({WorkOrder}, step {StepId})")]
-        public static partial void Stored(ILogger logger, string deviceId, long sequence, string workOrder, string stepId);
+/// <summary>Part of the folder's log messages (all of them: see docs/operations.md "Log event ids").</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Stored {DeviceId} #{Sequence} ({WorkOrder}, step {StepId})")]
+    public static partial void Stored(ILogger logger, string deviceId, long sequence, string workOrder, string stepId);
 
-        [LoggerMessage(EventId = 7003, Level = LogLevel.Warning, Message = "Rejected a message from {DeviceId}: {Reason}")]
-        public static partial void Rejected(ILogger logger, string deviceId, string reason);
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Warning, Message = "Rejected a message from {DeviceId}: {Reason}")]
+    public static partial void Rejected(ILogger logger, string deviceId, string reason);
 
-        [LoggerMessage(EventId = 7005, Level = LogLevel.Warning, Message = "Sequence gap from {DeviceId}: #{From}..#{To} not received (yet)")]
-        public static partial void Gap(ILogger logger, string deviceId, long from, long to);
+    [LoggerMessage(EventId = 7005, Level = LogLevel.Warning, Message = "Sequence gap from {DeviceId}: #{From}..#{To} not received (yet)")]
+    public static partial void Gap(ILogger logger, string deviceId, long from, long to);
 
-        [LoggerMessage(EventId = 7006, Level = LogLevel.Information, Message = "Record {DeviceId} #{Sequence} is missing {Missing} chunk(s) (-1: all); asked the device to resend")]
-        public static partial void Incomplete(ILogger logger, string deviceId, long sequence, int missing);
+    [LoggerMessage(EventId = 7006, Level = LogLevel.Information, Message = "Record {DeviceId} #{Sequence} is missing {Missing} chunk(s) (-1: all); asked the device to resend")]
+    public static partial void Incomplete(ILogger logger, string deviceId, long sequence, int missing);
 
-        [LoggerMessage(EventId = 7012, Level = LogLevel.Warning, Message = "Hash chain broken at {DeviceId} #{Sequence}: {Detail}; record kept and flagged")]
-        public static partial void ChainBreak(ILogger logger, string deviceId, long sequence, string detail);
-    }
+    [LoggerMessage(EventId = 7012, Level = LogLevel.Warning, Message = "Hash chain broken at {DeviceId} #{Sequence}: {Detail}; record kept and flagged")]
+    public static partial void ChainBreak(ILogger logger, string deviceId, long sequence, string detail);
 }

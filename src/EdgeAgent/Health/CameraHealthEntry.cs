@@ -5,7 +5,7 @@ namespace EdgeAgent.Health;
 /// A camera as health sees it: reader state, measured frame rate, newest frame's age and the quality signals of
 /// the newest frame, measured by the same <c>FrameQualityAnalyzer</c> that judges evidence photos.
 /// </summary>
-public sealed record CameraHealth(string Id, string State, double? Fps, double? LastFrameAgeSeconds, double? Sharpness, string? LastError)
+public sealed record CameraHealthEntry(string Id, string State, double? Fps, double? LastFrameAgeSeconds, double? Sharpness, string? LastError)
 {
     /// <summary>The newest frame is identical to the one before it: a stuck encoder or a still image.</summary>
     public bool Frozen { get; init; }
@@ -34,20 +34,3 @@ public sealed record CameraHealth(string Id, string State, double? Fps, double? 
     /// <summary>Frames whose camera time was implausible (the camera's clock is off) and not trusted.</summary>
     public long RejectedCameraTimes { get; init; }
 }
-
-/// <param name="Level">The electrical level, <c>high</c> or <c>low</c>.</param>
-/// <param name="Chatter">Chatter state when the input service reports one, else null.</param>
-public sealed record InputHealth(string Id, string Point, bool Locked, string Level, string? Chatter);
-
-public sealed record BrokerHealth(string Url, bool Connected, DateTimeOffset? LastAcknowledgedAt)
-{
-    /// <summary>Receipts not acted on since start: unsigned, or not signed by an enrolled collector key for this device.</summary>
-    public long UntrustedReceipts { get; init; }
-
-    /// <summary>False when receipts are trusted without a signature (<c>Broker:AllowUnsignedReceipts</c>).</summary>
-    public bool ReceiptsSigned { get; init; } = true;
-}
-
-public sealed record OutboxHealth(long Depth, long Bytes, DateTimeOffset? Oldest, double? OldestAgeSeconds);
-
-public sealed record DiskHealth(string Path, long FreeBytes, long TotalBytes, double FreePercent);
