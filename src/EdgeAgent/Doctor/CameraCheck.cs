@@ -1,7 +1,7 @@
 using EdgeAgent.Capture;
 using EdgeAgent.Capture.Quality;
 using EdgeAgent.Configuration;
-using CameraHealth = EdgeAgent.Health.CameraHealth;
+using EdgeAgent.Health;
 using EdgeAgent.Protocol;
 using Microsoft.Extensions.Logging;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using EdgeAgent.Capture;
 using EdgeAgent.Protocol;
-using CameraHealth = EdgeAgent.Health.CameraHealth;
+using EdgeAgent.Health;
 
 namespace EdgeAgent.Doctor;
 

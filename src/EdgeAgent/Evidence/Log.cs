@@ -1,4 +1,4 @@
-using EdgeAgent.Capture;
+using EdgeAgent.Protocol;
 using EdgeAgent.Triggers;
 using Microsoft.Extensions.Logging;
 

@@ -1,3 +1,4 @@
+using EdgeAgent.Triggers;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Scanning;

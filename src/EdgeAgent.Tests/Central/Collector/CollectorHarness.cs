@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using EdgeAgent.Central.Collector;
 using EdgeAgent.Configuration;
 using EdgeAgent.Protocol;
-using Microsoft.Extensions.Logging.Abstractions;
-using EdgeAgent.Evidence;
 using EdgeAgent.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 

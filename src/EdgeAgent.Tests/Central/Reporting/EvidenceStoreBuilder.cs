@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using EdgeAgent.Central.Collector;
 using EdgeAgent.Protocol;
 using EdgeAgent.Cli;
-using EdgeAgent.Evidence;
 using OpenCvSharp;
 
 namespace EdgeAgent.Tests.Central.Reporting;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using EdgeAgent.Cli;
 using EdgeAgent.Central.Reporting;
 using EdgeAgent.Tests.Infrastructure;
 using Xunit.Abstractions;
