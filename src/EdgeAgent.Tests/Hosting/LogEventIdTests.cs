@@ -16,7 +16,7 @@ public sealed class LogEventIdTests
         ["Evidence"] = [(4000, 4099)],
         ["Uplink"] = [(5000, 5199)],
         ["Procedure"] = [(6000, 6099)],
-        ["Collector"] = [(7000, 7099)],
+        ["Central.Collector"] = [(7000, 7099)],
         ["Control"] = [(7200, 7299)],
     };
 
@@ -25,7 +25,14 @@ public sealed class LogEventIdTests
             .SelectMany(t => t.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
             .Select(m => (Method: m, Attribute: m.GetCustomAttribute<LoggerMessageAttribute>()))
             .Where(e => e.Attribute is not null)
-            .Select(e => (e.Attribute!.EventId, e.Method.DeclaringType!.Namespace!.Split('.')[1], $"{e.Method.DeclaringType.FullName}.{e.Method.Name}"))];
+            .Select(e => (e.Attribute!.EventId, Folder(e.Method.DeclaringType!.Namespace!), $"{e.Method.DeclaringType!.FullName}.{e.Method.Name}"))];
+
+    /// <summary>The folder under src/EdgeAgent a namespace names: its first part, or two under <c>Central</c>.</summary>
+    private static string Folder(string ns)
+    {
+        var parts = ns.Split('.');
+        return parts[1] == "Central" && parts.Length > 2 ? $"{parts[1]}.{parts[2]}" : parts[1];
+    }
 
     [Fact]
     public void No_two_log_messages_share_an_event_id()
