@@ -6,7 +6,7 @@ namespace EdgeAgent.Tests.Hosting;
 /// <summary>Operators filter the journal on event ids: an id means one event, and each folder keeps to its block (docs/operations.md, "Logs").</summary>
 public sealed class LogEventIdTests
 {
-    /// <summary>The blocks documented in docs/operations.md, by the folder (namespace under <c>EdgeAgent.</c>) that logs them.</summary>
+    /// <summary>The blocks documented in docs/operations.md, by the folder (namespace under <c>EdgeAgent.</c> or <c>EdgeAgent.Central.</c>) that logs them.</summary>
     private static readonly Dictionary<string, (int From, int To)[]> Blocks = new(StringComparer.Ordinal)
     {
         ["Triggers"] = [(2000, 2099)],
@@ -16,7 +16,7 @@ public sealed class LogEventIdTests
         ["Evidence"] = [(4000, 4099)],
         ["Uplink"] = [(5000, 5199)],
         ["Procedure"] = [(6000, 6099)],
-        ["Central.Collector"] = [(7000, 7099)],
+        ["Collector"] = [(7000, 7099)],
         ["Control"] = [(7200, 7299)],
     };
 
@@ -25,14 +25,10 @@ public sealed class LogEventIdTests
             .SelectMany(t => t.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
             .Select(m => (Method: m, Attribute: m.GetCustomAttribute<LoggerMessageAttribute>()))
             .Where(e => e.Attribute is not null)
-            .Select(e => (e.Attribute!.EventId, Folder(e.Method.DeclaringType!.Namespace!), $"{e.Method.DeclaringType!.FullName}.{e.Method.Name}"))];
+            .Select(e => (e.Attribute!.EventId, Folder(e.Method.DeclaringType!.Namespace!), $"{e.Method.DeclaringType.FullName}.{e.Method.Name}"))];
 
-    /// <summary>The folder under src/EdgeAgent a namespace names: its first part, or two under <c>Central</c>.</summary>
-    private static string Folder(string ns)
-    {
-        var parts = ns.Split('.');
-        return parts[1] == "Central" && parts.Length > 2 ? $"{parts[1]}.{parts[2]}" : parts[1];
-    }
+    /// <summary>The stage folder of a namespace: <c>EdgeAgent.Capture.Overlay</c> is Capture, <c>EdgeAgent.Central.Collector</c> is Collector.</summary>
+    private static string Folder(string ns) => ns.Split('.').Skip(1).SkipWhile(s => s == "Central").First();
 
     [Fact]
     public void No_two_log_messages_share_an_event_id()
