@@ -187,5 +187,49 @@ public sealed class GroupCommitTests : IDisposable
         Assert.Equal(Records, collector.Service.Store.List().Count());
     }
 
+    [Fact]
+    public async Task A_full_receive_window_of_64_messages_is_committed_as_one_batch_with_no_timer_and_nothing_acknowledged_before()
+    {
+        // Time stands still: the quiet-time timer never fires, so only a full batch can commit. Before issue #19's
+        // profiling the window was 16 messages and batches were cut 2 ms after their first message.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TestRecords.Start);
+        await using var broker = await MosquittoProcess.StartAsync();
+        await using var collector = new CollectorService(
+            new CollectorOptions { Broker = new BrokerOptions { Url = broker.Url }, OutputDirectory = temp.Combine("window"), ClientId = "window-collector", SubscriptionGroup = "edgeagent-collectors" },
+            NullLogger<CollectorService>.Instance,
+            time);
+        var batches = new List<int>();
+        var violations = new List<string>();
+        await using var receipts = await MqttObserver.StartAsync(broker.Url, Topics.Receipt("dev-window"));
+        collector.BatchCommitted += (_, count) =>
+        {
+            lock (batches)
+            {
+                if (collector.Acknowledged != batches.Sum() || receipts.Messages.Count > batches.Sum())
+                {
+                    violations.Add($"{collector.Acknowledged} acknowledged and {receipts.Messages.Count} answered when {batches.Sum()} were durable");
+                }
+
+                batches.Add(count);
+            }
+        };
+        await collector.StartAsync();
+        await using var device = await RawDevice.ConnectAsync(broker.Url, "dev-window");
+
+        const int Records = CollectorService.MaxBatch / 2; // a chunk and a record each: exactly one full window
+        var images = Enumerable.Range(1, Records).Select(i => TestRecords.Image(i)).ToList();
+        var records = images.Select((image, i) => TestRecords.Unsigned(i + 1, EvidenceSignature.GenesisHash, image, deviceId: "dev-window")).ToList();
+        await Task.WhenAll(records.Select((record, i) => device.PublishChunkAsync(record.RecordId, 0, 1, images[i])));
+        await Task.WhenAll(records.Select(record => device.PublishRecordAsync(record.ToJson())));
+        await receipts.WaitForAsync(Records, TimeSpan.FromSeconds(60));
+
+        Assert.Empty(violations);
+        Assert.Equal([CollectorService.MaxBatch], batches);
+        Assert.Equal(64, CollectorService.MaxBatch);
+        Assert.Equal(CollectorService.MaxBatch, collector.Acknowledged);
+        Assert.All(receipts.Messages, m => Assert.Equal(ReceiptStatus.Stored, Receipt.TryParse(m.Payload.FirstSpan)!.Status));
+        Assert.Equal(records.Select(r => r.RecordId).Order(), collector.Store.List().Select(p => EvidenceRecord.FromJson(collector.Store.Read(p.RecordKey)!).RecordId).Order());
+    }
+
     public void Dispose() => temp.Dispose();
 }
