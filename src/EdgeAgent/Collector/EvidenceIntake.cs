@@ -95,10 +95,10 @@ public sealed partial class EvidenceIntake : IDisposable
     private bool batching;
 
     /// <summary>
-    /// True when records can be group-committed: a directory store with the SQLite index, whose batch commit is one
-    /// transaction. Elsewhere (a bucket, PostgreSQL) each record is durable on its own before it is answered.
+    /// True when records can be group-committed: a directory store with an index whose batch commit is one
+    /// transaction (SQLite or PostgreSQL, <see cref="IGroupCommitIndex"/>). In a bucket each record is durable on its own before it is answered.
     /// </summary>
-    public bool SupportsGroupCommit => groupCommit && Store is EvidenceStore && Index is CollectorIndex;
+    public bool SupportsGroupCommit => groupCommit && Store is EvidenceStore && Index is IGroupCommitIndex;
 
     /// <summary>
     /// Opens a batch (group commit): records accepted until <see cref="CommitBatch"/> are written without syncing and
@@ -112,7 +112,7 @@ public sealed partial class EvidenceIntake : IDisposable
             return;
         }
 
-        ((CollectorIndex)Index).BeginBatch();
+        ((IGroupCommitIndex)Index).BeginBatch();
         ((EvidenceStore)Store).BeginBatch();
         batching = true;
     }
@@ -133,7 +133,7 @@ public sealed partial class EvidenceIntake : IDisposable
         try
         {
             ((EvidenceStore)Store).CommitBatch();
-            ((CollectorIndex)Index).CommitBatch(); // after the files: an index row never points at files that could still vanish
+            ((IGroupCommitIndex)Index).CommitBatch(); // after the files: an index row never points at files that could still vanish
         }
         catch
         {
@@ -156,7 +156,7 @@ public sealed partial class EvidenceIntake : IDisposable
         afterCommit.Clear();
         if (SupportsGroupCommit)
         {
-            ((CollectorIndex)Index).RollbackBatch();
+            ((IGroupCommitIndex)Index).RollbackBatch();
             ((EvidenceStore)Store).AbortBatch();
         }
     }
