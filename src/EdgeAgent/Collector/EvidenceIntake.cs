@@ -95,10 +95,11 @@ public sealed partial class EvidenceIntake : IDisposable
     private bool batching;
 
     /// <summary>
-    /// True when records can be group-committed: a directory store with an index whose batch commit is one
-    /// transaction (SQLite or PostgreSQL, <see cref="IGroupCommitIndex"/>). In a bucket each record is durable on its own before it is answered.
+    /// True when records can be group-committed: a store that syncs a batch at once (<see cref="IGroupCommitStore"/>: the
+    /// directory, or a bucket whose PUTs of a batch run concurrently) with an index whose batch commit is one
+    /// transaction (SQLite or PostgreSQL, <see cref="IGroupCommitIndex"/>).
     /// </summary>
-    public bool SupportsGroupCommit => groupCommit && Store is EvidenceStore && Index is IGroupCommitIndex;
+    public bool SupportsGroupCommit => groupCommit && Store is IGroupCommitStore && Index is IGroupCommitIndex;
 
     /// <summary>
     /// Opens a batch (group commit): records accepted until <see cref="CommitBatch"/> are written without syncing and
@@ -113,7 +114,7 @@ public sealed partial class EvidenceIntake : IDisposable
         }
 
         ((IGroupCommitIndex)Index).BeginBatch();
-        ((EvidenceStore)Store).BeginBatch();
+        ((IGroupCommitStore)Store).BeginBatch();
         batching = true;
     }
 
@@ -132,7 +133,7 @@ public sealed partial class EvidenceIntake : IDisposable
         batching = false;
         try
         {
-            ((EvidenceStore)Store).CommitBatch();
+            ((IGroupCommitStore)Store).CommitBatch();
             ((IGroupCommitIndex)Index).CommitBatch(); // after the files: an index row never points at files that could still vanish
         }
         catch
@@ -157,7 +158,7 @@ public sealed partial class EvidenceIntake : IDisposable
         if (SupportsGroupCommit)
         {
             ((IGroupCommitIndex)Index).RollbackBatch();
-            ((EvidenceStore)Store).AbortBatch();
+            ((IGroupCommitStore)Store).AbortBatch();
         }
     }
 
