@@ -16,7 +16,7 @@ public sealed record BenchOptions(int Triggers, int BacklogRecords, TimeSpan Cpu
     /// <summary>Wait before a CPU window starts: past JIT and stream set-up.</summary>
     public TimeSpan CpuWarmup { get; init; }
 
-    /// <summary>Only the backlog drain rows (<c>--drain-only</c>).</summary>
+    /// <summary>Only the central side's rows: the backlog drains and the load generator's fleets (<c>--drain-only</c>; with <c>--no-fleet</c>, the drains alone).</summary>
     public bool DrainOnly { get; init; }
 
     /// <summary>Add the drain into an S3 bucket on a Ceph RADOS Gateway started for the run (<c>--object-store</c>; needs ceph-mon, ceph-osd, radosgw).</summary>

@@ -35,7 +35,8 @@ public static class FleetBenchmark
 
     /// <param name="records">Records in all, split evenly over the devices (at least one each).</param>
     /// <param name="steadyRate">Steady mode: records per second over the whole fleet; each device creates one every <c>devices / steadyRate</c> seconds.</param>
-    public static async Task<Result> RunAsync(BenchOptions options, byte[] image, int devices, int collectors, bool backlog, int records, double steadyRate, TextWriter progress)
+    /// <param name="postgres">Index the collectors share: a PostgreSQL connection string (a database of its own for this run), or null for the SQLite index in the store.</param>
+    public static async Task<Result> RunAsync(BenchOptions options, byte[] image, int devices, int collectors, bool backlog, int records, double steadyRate, TextWriter progress, string? postgres = null)
     {
         var run = Path.Combine(options.WorkDirectory, $"fleet-{devices}-{collectors}-{(backlog ? "backlog" : "steady")}");
         var store = Path.Combine(run, "store");
@@ -79,7 +80,8 @@ public static class FleetBenchmark
             {
                 for (var c = 0; c < collectors; c++)
                 {
-                    running.Add(await CollectorProcess.StartAsync("--broker", broker.Url, "--output", store, "--keys", keys, "--receipt-key", receiptKey, "--client-id", $"fleet-collector-{c}", "--shared-group", "fleet"));
+                    string[] index = postgres is null ? [] : ["--index", "postgresql", "--index-connection", postgres];
+                    running.Add(await CollectorProcess.StartAsync(["--broker", broker.Url, "--output", store, "--keys", keys, "--receipt-key", receiptKey, "--client-id", $"fleet-collector-{c}", "--shared-group", "fleet", .. index]));
                 }
 
                 var latencies = new List<double>(total);
@@ -136,7 +138,7 @@ public static class FleetBenchmark
                     await collector.TerminateAsync(TimeSpan.FromSeconds(60));
                 }
 
-                var (lost, duplicated) = CheckStore(store, created);
+                var (lost, duplicated) = CheckStore(store, created, postgres);
                 List<double> measured;
                 lock (latencies)
                 {
@@ -209,13 +211,13 @@ public static class FleetBenchmark
     /// Ground truth from the store, not from the collectors' counts: every record file is read back and its record id
     /// matched against the ids the devices created; the index must hold one row per record too.
     /// </summary>
-    private static (int Lost, int Duplicated) CheckStore(string root, List<Guid> created)
+    private static (int Lost, int Duplicated) CheckStore(string root, List<Guid> created, string? postgres)
     {
         var stored = new EvidenceStore(root).Enumerate().Select(p => EvidenceRecord.FromJson(File.ReadAllBytes(p.JsonPath)).RecordId).ToList();
         var distinct = stored.ToHashSet();
         var lost = created.Count(id => !distinct.Contains(id));
         var duplicated = stored.Count - distinct.Count + distinct.Count(id => !created.Contains(id));
-        using var index = new CollectorIndex(root);
+        using var index = EvidenceIndexFactory.Open(postgres is null ? new EvidenceIndexOptions() : new EvidenceIndexOptions { Provider = EvidenceIndexOptions.PostgreSql, ConnectionString = postgres }, root, "fleet-check");
         var rows = index.CountByDevice().Values.Sum();
         if (rows != created.Count)
         {
@@ -231,10 +233,10 @@ public static class FleetBenchmark
     {
         string Check(Result r) => r.Completed ? $"{r.Lost} lost, {r.Duplicated} duplicated" : $"TIMED OUT: {r.Lost} not stored";
         var n = one.Devices.ToString("N0", CultureInfo.InvariantCulture);
-        yield return $"| fleet of {n} devices, backlog of {one.Records} records ({imageBytes / 1024} KiB images) into 1 collector, records/s | {Stats.F(one.RecordsPerSecond)} ({Stats.F(one.MegabytesPerSecond, "0.00")} MB/s; {Check(one)}; {one.Resent} resent) | n/a | n/a |";
-        yield return $"| fleet of {n} devices, same backlog into 2 collectors on a shared subscription, records/s | {Stats.F(two.RecordsPerSecond)} ({Stats.F(two.MegabytesPerSecond, "0.00")} MB/s; {Check(two)}; {two.Resent} resent) | {Stats.F(one.RecordsPerSecond)} (1 collector) | {Stats.Ratio(one.RecordsPerSecond, two.RecordsPerSecond)} (goal ≤ 0.6x: 2 collectors ≥ 1.6× one) |";
+        yield return $"| fleet of {n} devices, backlog of {one.Records} records ({imageBytes / 1024} KiB images) into 1 collector (PostgreSQL index), records/s | {Stats.F(one.RecordsPerSecond)} ({Stats.F(one.MegabytesPerSecond, "0.00")} MB/s; {Check(one)}; {one.Resent} resent) | n/a | n/a |";
+        yield return $"| fleet of {n} devices, same backlog into 2 collectors on a shared subscription (same store, PostgreSQL index), records/s | {Stats.F(two.RecordsPerSecond)} ({Stats.F(two.MegabytesPerSecond, "0.00")} MB/s; {Check(two)}; {two.Resent} resent) | {Stats.F(one.RecordsPerSecond)} (1 collector) | {Stats.Ratio(one.RecordsPerSecond, two.RecordsPerSecond)} (goal ≤ 0.6x: 2 collectors ≥ 1.6× one) |";
         yield return $"| fleet of {n} devices, backlog: CPU s per 1,000 records, collector(s) / broker / devices (1 collector; 2 collectors) | {Stats.F(one.CollectorCpuPer1000, "0.00")} / {Stats.F(one.BrokerCpuPer1000, "0.00")} / {Stats.F(one.DeviceCpuSeconds * 1000 / one.Records, "0.00")}; {Stats.F(two.CollectorCpuPer1000, "0.00")} / {Stats.F(two.BrokerCpuPer1000, "0.00")} / {Stats.F(two.DeviceCpuSeconds * 1000 / two.Records, "0.00")} | n/a | n/a |";
-        yield return $"| fleet of {n} devices, steady {Stats.F(steady.RecordsPerSecond)} records/s into 1 collector: record created → signed stored receipt, p50 / p99 (ms) | {Stats.F(Stats.Percentile(steady.StoredLatencyMs, 50))} / {Stats.F(Stats.Percentile(steady.StoredLatencyMs, 99))} ({steady.Records} records; {Check(steady)}; {steady.Resent} resent) | n/a | n/a |";
+        yield return $"| fleet of {n} devices, steady {Stats.F(steady.RecordsPerSecond)} records/s into 1 collector (SQLite index): record created → signed stored receipt, p50 / p99 (ms) | {Stats.F(Stats.Percentile(steady.StoredLatencyMs, 50))} / {Stats.F(Stats.Percentile(steady.StoredLatencyMs, 99))} ({steady.Records} records; {Check(steady)}; {steady.Resent} resent) | n/a | n/a |";
         yield return $"| fleet of {n} devices, steady: CPU s per 1,000 records, collector / broker / devices; collector cores busy | {Stats.F(steady.CollectorCpuPer1000, "0.00")} / {Stats.F(steady.BrokerCpuPer1000, "0.00")} / {Stats.F(steady.DeviceCpuSeconds * 1000 / steady.Records, "0.00")}; {Stats.F(steady.CollectorCpuSeconds / steady.Elapsed.TotalSeconds, "0.00")} | n/a | n/a |";
     }
 }

@@ -9,7 +9,7 @@ if (Array.IndexOf(args, "--synthetic-store") is var at and >= 0 && at + 1 < args
     return;
 }
 
-// --drain-only: only the backlog drain rows; --object-store: add the drain into an S3 bucket on a Ceph RGW started for the run.
+// --drain-only: only the central side's rows (backlog drains, then the fleets); --object-store: add the drain into an S3 bucket on a Ceph RGW started for the run.
 // --fleet-only: only the load generator's rows; --fleet-devices 10,100: its fleet sizes; --no-fleet: none.
 var options = (args.Contains("--smoke") ? BenchOptions.Smoke : BenchOptions.Full) with { DrainOnly = args.Contains("--drain-only"), ObjectStore = args.Contains("--object-store"), FleetOnly = args.Contains("--fleet-only") };
 if (args.Contains("--no-fleet"))
