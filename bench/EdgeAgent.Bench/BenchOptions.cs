@@ -3,9 +3,9 @@ namespace EdgeAgent.Bench;
 /// <summary>Sizes of one benchmark run. <see cref="Smoke"/> keeps the suite's smoke run short; timing never decides pass or fail.</summary>
 public sealed record BenchOptions(int Triggers, int BacklogRecords, TimeSpan CpuWindow, int Width, int Height, int Fps)
 {
-    public static BenchOptions Full { get; } = new(30, 300, TimeSpan.FromSeconds(10), 1280, 720, 15) { LockEdges = 1000, DebouncedLockEdges = 100, CpuWarmup = TimeSpan.FromSeconds(2) };
+    public static BenchOptions Full { get; } = new(30, 300, TimeSpan.FromSeconds(10), 1280, 720, 15) { LockEdges = 1000, DebouncedLockEdges = 100, CpuWarmup = TimeSpan.FromSeconds(2), FleetDevices = [100, 1000], FleetRecords = 3000, FleetSteadyRecords = 2000, FleetSteadyRate = 100 };
 
-    public static BenchOptions Smoke { get; } = new(3, 20, TimeSpan.FromSeconds(1), 640, 360, 10) { LockEdges = 50, DebouncedLockEdges = 10, CpuWarmup = TimeSpan.FromSeconds(0.5) };
+    public static BenchOptions Smoke { get; } = new(3, 20, TimeSpan.FromSeconds(1), 640, 360, 10) { LockEdges = 50, DebouncedLockEdges = 10, CpuWarmup = TimeSpan.FromSeconds(0.5), FleetDevices = [4], FleetRecords = 20, FleetSteadyRecords = 8, FleetSteadyRate = 8 };
 
     /// <summary>Lock-switch edges timed with no debounce (each takes microseconds).</summary>
     public int LockEdges { get; init; }
@@ -16,11 +16,25 @@ public sealed record BenchOptions(int Triggers, int BacklogRecords, TimeSpan Cpu
     /// <summary>Wait before a CPU window starts: past JIT and stream set-up.</summary>
     public TimeSpan CpuWarmup { get; init; }
 
-    /// <summary>Only the backlog drain rows (<c>--drain-only</c>).</summary>
+    /// <summary>Only the central side's rows: the backlog drains and the load generator's fleets (<c>--drain-only</c>; with <c>--no-fleet</c>, the drains alone).</summary>
     public bool DrainOnly { get; init; }
 
     /// <summary>Add the drain into an S3 bucket on a Ceph RADOS Gateway started for the run (<c>--object-store</c>; needs ceph-mon, ceph-osd, radosgw).</summary>
     public bool ObjectStore { get; init; }
+
+    /// <summary>Fleet sizes of the load generator (<c>--fleet-devices 100,1000</c>); empty: no fleet rows (<c>--no-fleet</c>).</summary>
+    public IReadOnlyList<int> FleetDevices { get; init; } = [];
+
+    /// <summary>Only the load generator's rows (<c>--fleet-only</c>).</summary>
+    public bool FleetOnly { get; init; }
+
+    /// <summary>Backlog records per fleet run, split over its devices (<c>--fleet-records</c>).</summary>
+    public int FleetRecords { get; init; }
+
+    /// <summary>Records per steady fleet run (<c>--fleet-steady-records</c>), created at <see cref="FleetSteadyRate"/> per second over the fleet.</summary>
+    public int FleetSteadyRecords { get; init; }
+
+    public double FleetSteadyRate { get; init; }
 
     public string WorkDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "edgeagent-bench-" + Guid.NewGuid().ToString("N")[..8]);
 }

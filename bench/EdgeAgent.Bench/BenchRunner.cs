@@ -16,6 +16,13 @@ public static class BenchRunner
         table.AppendLine($"| measure | EdgeAgent | baseline | ratio (baseline / EdgeAgent) |");
         table.AppendLine("| --- | --- | --- | --- |");
 
+        if (options.FleetOnly)
+        {
+            await FleetRowsAsync(options, table, progress, clock);
+            Directory.Delete(options.WorkDirectory, recursive: true);
+            return table.ToString();
+        }
+
         if (!options.DrainOnly)
         {
             progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] latency: {options.Triggers} triggers each, {options.Width}x{options.Height}@{options.Fps} MJPEG over HTTP");
@@ -64,6 +71,7 @@ public static class BenchRunner
             }
         }
 
+        await FleetRowsAsync(options, table, progress, clock);
         if (options.DrainOnly)
         {
             Directory.Delete(options.WorkDirectory, recursive: true);
@@ -97,6 +105,33 @@ public static class BenchRunner
         }
 
         return table.ToString();
+    }
+
+    /// <summary>The load generator: for each fleet size, a backlog into one and into two collectors, and a steady load into one.</summary>
+    private static async Task FleetRowsAsync(BenchOptions options, StringBuilder table, TextWriter progress, System.Diagnostics.Stopwatch clock)
+    {
+        if (options.FleetDevices.Count == 0)
+        {
+            return;
+        }
+
+        var image = BacklogBenchmark.SampleImage(options);
+        // Several collectors share a store through PostgreSQL (docs/deploy.md): SQLite's one writer would serialise their batches.
+        progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] fleet: starting PostgreSQL");
+        await using var postgres = await Tests.Infrastructure.PostgresProcess.StartAsync();
+        foreach (var devices in options.FleetDevices)
+        {
+            progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] fleet: {devices} devices, backlog of {options.FleetRecords} records into 1 collector");
+            var one = await FleetBenchmark.RunAsync(options, image, devices, 1, backlog: true, options.FleetRecords, 0, progress, await postgres.CreateDatabaseAsync());
+            progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] fleet: {devices} devices, backlog into 2 collectors");
+            var two = await FleetBenchmark.RunAsync(options, image, devices, 2, backlog: true, options.FleetRecords, 0, progress, await postgres.CreateDatabaseAsync());
+            progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] fleet: {devices} devices, steady {options.FleetSteadyRate} records/s into 1 collector");
+            var steady = await FleetBenchmark.RunAsync(options, image, devices, 1, backlog: false, options.FleetSteadyRecords, options.FleetSteadyRate, progress);
+            foreach (var row in FleetBenchmark.Rows(one, two, steady, image.Length))
+            {
+                table.AppendLine(row);
+            }
+        }
     }
 
     /// <summary>

@@ -9,8 +9,14 @@ if (Array.IndexOf(args, "--synthetic-store") is var at and >= 0 && at + 1 < args
     return;
 }
 
-// --drain-only: only the backlog drain rows; --object-store: add the drain into an S3 bucket on a Ceph RGW started for the run.
-var options = (args.Contains("--smoke") ? BenchOptions.Smoke : BenchOptions.Full) with { DrainOnly = args.Contains("--drain-only"), ObjectStore = args.Contains("--object-store") };
+// --drain-only: only the central side's rows (backlog drains, then the fleets); --object-store: add the drain into an S3 bucket on a Ceph RGW started for the run.
+// --fleet-only: only the load generator's rows; --fleet-devices 10,100: its fleet sizes; --no-fleet: none.
+var options = (args.Contains("--smoke") ? BenchOptions.Smoke : BenchOptions.Full) with { DrainOnly = args.Contains("--drain-only"), ObjectStore = args.Contains("--object-store"), FleetOnly = args.Contains("--fleet-only") };
+if (args.Contains("--no-fleet"))
+{
+    options = options with { FleetDevices = [] };
+}
+
 for (var i = 0; i < args.Length - 1; i++)
 {
     switch (args[i])
@@ -20,6 +26,18 @@ for (var i = 0; i < args.Length - 1; i++)
             break;
         case "--height":
             options = options with { Height = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) };
+            break;
+        case "--fleet-devices":
+            options = options with { FleetDevices = [.. args[i + 1].Split(',').Select(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture))] };
+            break;
+        case "--fleet-records":
+            options = options with { FleetRecords = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) };
+            break;
+        case "--fleet-steady-records":
+            options = options with { FleetSteadyRecords = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) };
+            break;
+        case "--fleet-steady-rate":
+            options = options with { FleetSteadyRate = double.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) };
             break;
         case "--triggers":
             options = options with { Triggers = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) };

@@ -27,6 +27,9 @@ public sealed class MosquittoProcess : IAsyncDisposable
 
     public string Url => $"mqtt://127.0.0.1:{Port}";
 
+    /// <summary>The running broker's process id (for CPU figures), or null when it is stopped.</summary>
+    public int? Pid => process is { HasExited: false } running ? running.Id : null;
+
     /// <summary>Starts mosquitto. <paramref name="extraConfig"/> is appended to a config with one plain loopback listener
     /// (pass <paramref name="listener"/> = false to write your own listener lines).</summary>
     public static async Task<MosquittoProcess> StartAsync(string extraConfig = "", bool listener = true, int? port = null)

@@ -19,7 +19,7 @@ public sealed class CollectorMemoryTests : IDisposable
     private const long RssBoundBytes = 64L * 1024 * 1024;
 
     /// <summary>
-    /// Peak RSS growth allowed during the 15,000-message flood: Receive Maximum keeps at most 16 messages in the
+    /// Peak RSS growth allowed during the 15,000-message flood: Receive Maximum keeps at most 64 messages in the
     /// collector at once, but the garbage of thousands of handled ones is collected when the GC gets CPU; +25 to
     /// +39 MiB on a quiet machine, +69 MiB at load average 25. Without the staging bounds the images pile up unbounded.
     /// </summary>

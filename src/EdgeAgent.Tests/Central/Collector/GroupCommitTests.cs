@@ -186,5 +186,84 @@ public sealed class GroupCommitTests : IDisposable
         Assert.Equal(Records, collector.Service.Store.List().Count());
     }
 
+    [Fact]
+    public async Task A_full_receive_window_of_64_messages_is_committed_as_one_batch_with_no_timer_and_nothing_acknowledged_before()
+    {
+        // Time stands still: the quiet-time timer never fires, so only a full batch can commit. Before issue #19's
+        // profiling the window was 16 messages and batches were cut 2 ms after their first message.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TestRecords.Start);
+        await using var broker = await MosquittoProcess.StartAsync();
+        await using var collector = new CollectorService(
+            new CollectorOptions { Broker = new BrokerOptions { Url = broker.Url }, OutputDirectory = temp.Combine("window"), ClientId = "window-collector", SubscriptionGroup = "edgeagent-collectors" },
+            NullLogger<CollectorService>.Instance,
+            time);
+        var batches = new List<int>();
+        var violations = new List<string>();
+        await using var receipts = await MqttObserver.StartAsync(broker.Url, Topics.Receipt("dev-window"));
+        collector.BatchCommitted += (_, count) =>
+        {
+            lock (batches)
+            {
+                if (collector.Acknowledged != batches.Sum() || receipts.Messages.Count > batches.Sum())
+                {
+                    violations.Add($"{collector.Acknowledged} acknowledged and {receipts.Messages.Count} answered when {batches.Sum()} were durable");
+                }
+
+                batches.Add(count);
+            }
+        };
+        await collector.StartAsync();
+        await using var device = await RawDevice.ConnectAsync(broker.Url, "dev-window");
+
+        const int Records = CollectorService.MaxBatch / 2; // a chunk and a record each: exactly one full window
+        var images = Enumerable.Range(1, Records).Select(i => TestRecords.Image(i)).ToList();
+        var records = images.Select((image, i) => TestRecords.Unsigned(i + 1, EvidenceSignature.GenesisHash, image, deviceId: "dev-window")).ToList();
+        await Task.WhenAll(records.Select((record, i) => device.PublishChunkAsync(record.RecordId, 0, 1, images[i])));
+        await Task.WhenAll(records.Select(record => device.PublishRecordAsync(record.ToJson())));
+        await receipts.WaitForAsync(Records, TimeSpan.FromSeconds(60));
+
+        Assert.Empty(violations);
+        Assert.Equal([CollectorService.MaxBatch], batches);
+        Assert.Equal(64, CollectorService.MaxBatch);
+        Assert.Equal(CollectorService.MaxBatch, collector.Acknowledged);
+        Assert.All(receipts.Messages, m => Assert.Equal(ReceiptStatus.Stored, Receipt.TryParse(m.Payload.FirstSpan)!.Status));
+        Assert.Equal(records.Select(r => r.RecordId).Order(), collector.Store.List().Select(p => EvidenceRecord.FromJson(collector.Store.Read(p.RecordKey)!).RecordId).Order());
+    }
+
+    [Fact]
+    public async Task A_record_that_arrives_before_its_chunk_in_the_same_batch_is_stored_not_sent_back_incomplete()
+    {
+        // As with a shared subscription, where the record can reach this collector before another one has staged its
+        // chunk: here the record simply comes first. Time stands still, so the batch commits only when its window is full.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TestRecords.Start);
+        await using var broker = await MosquittoProcess.StartAsync();
+        await using var collector = new CollectorService(
+            new CollectorOptions { Broker = new BrokerOptions { Url = broker.Url }, OutputDirectory = temp.Combine("recheck"), ClientId = "recheck-collector", SubscriptionGroup = "edgeagent-collectors" },
+            NullLogger<CollectorService>.Instance,
+            time);
+        await using var receipts = await MqttObserver.StartAsync(broker.Url, Topics.Receipt("dev-recheck"));
+        await collector.StartAsync();
+        await using var device = await RawDevice.ConnectAsync(broker.Url, "dev-recheck");
+
+        const int Records = CollectorService.MaxBatch / 2;
+        var images = Enumerable.Range(1, Records).Select(i => TestRecords.Image(i)).ToList();
+        var records = images.Select((image, i) => TestRecords.Unsigned(i + 1, EvidenceSignature.GenesisHash, image, deviceId: "dev-recheck")).ToList();
+        await device.PublishRecordAsync(records[0].ToJson()); // before its chunk
+        await device.PublishChunkAsync(records[0].RecordId, 0, 1, images[0]);
+        for (var i = 1; i < Records; i++)
+        {
+            await device.PublishChunkAsync(records[i].RecordId, 0, 1, images[i]);
+            await device.PublishRecordAsync(records[i].ToJson());
+        }
+
+        await receipts.WaitForAsync(Records, TimeSpan.FromSeconds(60));
+
+        var answers = receipts.Messages.Select(m => Receipt.TryParse(m.Payload.FirstSpan)!).ToList();
+        Assert.Equal(Records, answers.Count);
+        Assert.All(answers, r => Assert.Equal(ReceiptStatus.Stored, r.Status));
+        Assert.Contains(answers, r => r.RecordId == records[0].RecordId);
+        Assert.Equal(Records, collector.Store.List().Count());
+    }
+
     public void Dispose() => temp.Dispose();
 }

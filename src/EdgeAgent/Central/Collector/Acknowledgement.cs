@@ -3,5 +3,9 @@ using MQTTnet;
 
 namespace EdgeAgent.Central.Collector;
 
-/// <summary>A handled message waiting for its batch's durable sync: its PUBACK, and the receipt its device gets then (if any).</summary>
-internal sealed record Acknowledgement(MqttApplicationMessageReceivedEventArgs Message, string? DeviceId, Receipt? Receipt);
+/// <summary>
+/// A handled message waiting for its batch's durable sync: its PUBACK, and the receipt its device gets then (if any).
+/// <paramref name="Record"/>: the payload of a record answered <c>incomplete</c>, looked at again just before the batch
+/// commits (its chunks may have been staged meanwhile by another collector of the shared subscription).
+/// </summary>
+internal sealed record Acknowledgement(MqttApplicationMessageReceivedEventArgs Message, string? DeviceId, Receipt? Receipt, byte[]? Record = null);

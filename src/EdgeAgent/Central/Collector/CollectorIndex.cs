@@ -8,7 +8,7 @@ namespace EdgeAgent.Central.Collector;
 /// collector processes on one host can share it): one row per stored record. It is the authority for
 /// idempotence (primary key = record id) and for per-device sequence gaps.
 /// </summary>
-public sealed class CollectorIndex : IEvidenceIndex
+public sealed class CollectorIndex : IEvidenceIndex, IGroupCommitIndex
 {
     private readonly SqliteConnection connection;
     private readonly Lock sync = new();

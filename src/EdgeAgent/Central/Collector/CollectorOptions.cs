@@ -60,7 +60,7 @@ public sealed class CollectorOptions
 
     /// <summary>
     /// Group commit: messages are acknowledged in batches after one durable sync of the batch (directory store with
-    /// the SQLite index only; see <see cref="EvidenceIntake.SupportsGroupCommit"/>). False: each record is synced alone.
+    /// the SQLite or PostgreSQL index; see <see cref="EvidenceIntake.SupportsGroupCommit"/>). False: each record is synced alone.
     /// </summary>
     public bool GroupCommit { get; init; } = true;
 }

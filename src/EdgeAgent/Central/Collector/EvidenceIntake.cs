@@ -104,10 +104,11 @@ public sealed partial class EvidenceIntake : IDisposable
     private bool batching;
 
     /// <summary>
-    /// True when records can be group-committed: a directory store with the SQLite index, whose batch commit is one
-    /// transaction. Elsewhere (a bucket, PostgreSQL) each record is durable on its own before it is answered.
+    /// True when records can be group-committed: a store that syncs a batch at once (<see cref="IGroupCommitStore"/>: the
+    /// directory, or a bucket whose PUTs of a batch run concurrently) with an index whose batch commit is one
+    /// transaction (SQLite or PostgreSQL, <see cref="IGroupCommitIndex"/>).
     /// </summary>
-    public bool SupportsGroupCommit => groupCommit && Store is EvidenceStore && Index is CollectorIndex;
+    public bool SupportsGroupCommit => groupCommit && Store is IGroupCommitStore && Index is IGroupCommitIndex;
 
     /// <summary>
     /// Opens a batch (group commit): records accepted until <see cref="CommitBatch"/> are written without syncing and
@@ -121,8 +122,8 @@ public sealed partial class EvidenceIntake : IDisposable
             return;
         }
 
-        ((CollectorIndex)Index).BeginBatch();
-        ((EvidenceStore)Store).BeginBatch();
+        ((IGroupCommitIndex)Index).BeginBatch();
+        ((IGroupCommitStore)Store).BeginBatch();
         batching = true;
     }
 
@@ -141,8 +142,8 @@ public sealed partial class EvidenceIntake : IDisposable
         batching = false;
         try
         {
-            ((EvidenceStore)Store).CommitBatch();
-            ((CollectorIndex)Index).CommitBatch(); // after the files: an index row never points at files that could still vanish
+            ((IGroupCommitStore)Store).CommitBatch();
+            ((IGroupCommitIndex)Index).CommitBatch(); // after the files: an index row never points at files that could still vanish
         }
         catch
         {
@@ -165,8 +166,8 @@ public sealed partial class EvidenceIntake : IDisposable
         afterCommit.Clear();
         if (SupportsGroupCommit)
         {
-            ((CollectorIndex)Index).RollbackBatch();
-            ((EvidenceStore)Store).AbortBatch();
+            ((IGroupCommitIndex)Index).RollbackBatch();
+            ((IGroupCommitStore)Store).AbortBatch();
         }
     }
 

@@ -12,7 +12,7 @@ namespace EdgeAgent.Central.Collector;
 /// <see cref="CommitBatch"/> makes them durable together: one <c>syncfs</c> of the file system for the data, the renames,
 /// then one fsync per directory touched.
 /// </summary>
-public sealed partial class EvidenceStore(string root) : IEvidenceStore
+public sealed partial class EvidenceStore(string root) : IEvidenceStore, IGroupCommitStore
 {
     private readonly Dictionary<string, PendingFile> pending = new(StringComparer.Ordinal);
     private readonly List<PendingFile> pendingOrder = [];

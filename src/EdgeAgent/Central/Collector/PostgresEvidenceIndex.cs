@@ -7,13 +7,78 @@ namespace EdgeAgent.Central.Collector;
 /// The index for several collectors sharing one store: the same table as <see cref="CollectorIndex"/> in
 /// PostgreSQL, whose primary key on the record id makes "stored once" hold across processes and hosts
 /// (<c>INSERT … ON CONFLICT DO NOTHING</c>). Each row also says which collector stored it.
+/// Group commit (<see cref="BeginBatch"/>): a batch's reads and writes run on one connection in one transaction,
+/// committed once. Another collector inserting the same record id meanwhile waits for that transaction, then finds the
+/// row (and answers <c>duplicate</c>); two batches waiting on each other are broken by PostgreSQL's deadlock check, and
+/// the loser's batch is redelivered like any transient failure.
 /// </summary>
-public sealed class PostgresEvidenceIndex(string connectionString, string storedBy) : IEvidenceIndex
+public sealed class PostgresEvidenceIndex(string connectionString, string storedBy) : IEvidenceIndex, IGroupCommitIndex
 {
     // Any constant: serialises schema creation when several collectors start at once.
     private const long SchemaLock = 0x45_64_67_65_49_64_78;
 
     private readonly NpgsqlDataSource dataSource = NpgsqlDataSource.Create(connectionString);
+    private NpgsqlConnection? batchConnection;
+    private NpgsqlTransaction? batch;
+
+    /// <summary>Transactions committed by <see cref="CommitBatch"/> since open; for tests and metrics.</summary>
+    public long Commits { get; private set; }
+
+    public void BeginBatch()
+    {
+        if (batch is not null)
+        {
+            return;
+        }
+
+        batchConnection = dataSource.OpenConnection();
+        batch = batchConnection.BeginTransaction();
+    }
+
+    public void CommitBatch()
+    {
+        if (batch is null)
+        {
+            return;
+        }
+
+        try
+        {
+            batch.Commit();
+            Commits++;
+        }
+        finally
+        {
+            EndBatch();
+        }
+    }
+
+    public void RollbackBatch()
+    {
+        try
+        {
+            batch?.Rollback();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            // the connection is gone: the server rolled it back
+        }
+        finally
+        {
+            EndBatch();
+        }
+    }
+
+    private void EndBatch()
+    {
+        batch?.Dispose();
+        batchConnection?.Dispose();
+        batch = null;
+        batchConnection = null;
+    }
+
+    /// <summary>A command on the open batch's transaction, or on a pooled connection of its own outside a batch.</summary>
+    private NpgsqlCommand Command(string sql) => batch is null ? dataSource.CreateCommand(sql) : new NpgsqlCommand(sql, batchConnection, batch);
 
     /// <summary>Creates the table if it is not there yet; safe when several collectors start at once.</summary>
     public void Initialize()
@@ -38,14 +103,14 @@ public sealed class PostgresEvidenceIndex(string connectionString, string stored
 
     public bool Contains(Guid recordId)
     {
-        using var command = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM records WHERE record_id = $1)");
+        using var command = Command("SELECT EXISTS (SELECT 1 FROM records WHERE record_id = $1)");
         command.Parameters.Add(new NpgsqlParameter { Value = recordId });
         return (bool)command.ExecuteScalar()!;
     }
 
     public bool TryAdd(EvidenceRecord record, string relativePath, DateTimeOffset storedAt, string? recordHash = null)
     {
-        using var command = dataSource.CreateCommand(
+        using var command = Command(
             """
             INSERT INTO records(record_id, device, site, sequence, work_order, step, path, sha256, created_at, stored_at, stored_by, record_hash, prev_hash)
             VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (record_id) DO NOTHING
@@ -65,7 +130,7 @@ public sealed class PostgresEvidenceIndex(string connectionString, string stored
 
     public long PreviousSequence(string deviceId, long sequence)
     {
-        using var command = dataSource.CreateCommand("SELECT COALESCE(MAX(sequence), 0) FROM records WHERE device = $1 AND sequence < $2");
+        using var command = Command("SELECT COALESCE(MAX(sequence), 0) FROM records WHERE device = $1 AND sequence < $2");
         command.Parameters.Add(new NpgsqlParameter { Value = deviceId });
         command.Parameters.Add(new NpgsqlParameter { Value = sequence });
         return (long)command.ExecuteScalar()!;
@@ -73,7 +138,7 @@ public sealed class PostgresEvidenceIndex(string connectionString, string stored
 
     public IReadOnlyList<SequenceGap> Gaps(string deviceId)
     {
-        using var command = dataSource.CreateCommand(
+        using var command = Command(
             """
             SELECT prev + 1, sequence - 1 FROM (
               SELECT sequence, COALESCE(LAG(sequence) OVER (ORDER BY sequence), 0) AS prev FROM records WHERE device = $1) AS s
@@ -92,7 +157,7 @@ public sealed class PostgresEvidenceIndex(string connectionString, string stored
 
     public IReadOnlyList<ChainLink> At(string deviceId, long sequence)
     {
-        using var command = dataSource.CreateCommand("SELECT record_id, path, record_hash, prev_hash FROM records WHERE device = $1 AND sequence = $2 ORDER BY stored_at");
+        using var command = Command("SELECT record_id, path, record_hash, prev_hash FROM records WHERE device = $1 AND sequence = $2 ORDER BY stored_at");
         command.Parameters.Add(new NpgsqlParameter { Value = deviceId });
         command.Parameters.Add(new NpgsqlParameter { Value = sequence });
         using var reader = command.ExecuteReader();
@@ -107,7 +172,7 @@ public sealed class PostgresEvidenceIndex(string connectionString, string stored
 
     public void FlagChainBreak(Guid recordId, string detail)
     {
-        using var command = dataSource.CreateCommand("UPDATE records SET chain_break = $1 WHERE record_id = $2");
+        using var command = Command("UPDATE records SET chain_break = $1 WHERE record_id = $2");
         command.Parameters.Add(new NpgsqlParameter { Value = detail });
         command.Parameters.Add(new NpgsqlParameter { Value = recordId });
         command.ExecuteNonQuery();
@@ -115,7 +180,7 @@ public sealed class PostgresEvidenceIndex(string connectionString, string stored
 
     public IReadOnlyList<ChainBreak> ChainBreaks(string deviceId)
     {
-        using var command = dataSource.CreateCommand("SELECT sequence, record_id, chain_break FROM records WHERE device = $1 AND chain_break IS NOT NULL ORDER BY sequence");
+        using var command = Command("SELECT sequence, record_id, chain_break FROM records WHERE device = $1 AND chain_break IS NOT NULL ORDER BY sequence");
         command.Parameters.Add(new NpgsqlParameter { Value = deviceId });
         using var reader = command.ExecuteReader();
         var breaks = new List<ChainBreak>();
@@ -129,7 +194,7 @@ public sealed class PostgresEvidenceIndex(string connectionString, string stored
 
     public IReadOnlyDictionary<string, long> CountByDevice()
     {
-        using var command = dataSource.CreateCommand("SELECT device, COUNT(*) FROM records GROUP BY device");
+        using var command = Command("SELECT device, COUNT(*) FROM records GROUP BY device");
         using var reader = command.ExecuteReader();
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         while (reader.Read())
@@ -140,5 +205,9 @@ public sealed class PostgresEvidenceIndex(string connectionString, string stored
         return counts;
     }
 
-    public void Dispose() => dataSource.Dispose();
+    public void Dispose()
+    {
+        RollbackBatch();
+        dataSource.Dispose();
+    }
 }

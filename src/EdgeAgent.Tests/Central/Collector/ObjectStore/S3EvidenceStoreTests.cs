@@ -140,6 +140,55 @@ public sealed class S3EvidenceStoreTests(CephFixture ceph) : IDisposable
         Assert.Equal(record.RecordId, EvidenceRecord.FromJson(store.Read(first)!).RecordId);
     }
 
+    private EvidenceIntake BucketIntake(string root, S3StoreOptions bucket) =>
+        EvidenceIntake.Open(new CollectorOptions { Broker = new BrokerOptions { Url = "mqtt://127.0.0.1:1" }, OutputDirectory = fixture.Combine(root), KeysDirectory = fixture.KeysDirectory, ObjectStore = bucket }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+    [Fact]
+    public async Task A_batch_of_ten_records_is_put_concurrently_and_every_object_is_in_the_bucket_when_the_batch_commits()
+    {
+        var bucket = await CephBuckets.CreateAsync(admin, objectLock: true);
+        using var intake = BucketIntake("batch", ceph.Server.Options(bucket, objectLockDays: 1));
+        Assert.True(intake.SupportsGroupCommit);
+        var announced = new List<Guid>();
+        intake.RecordStored += (_, r) => announced.Add(r.RecordId);
+        var chain = fixture.Chain(10);
+
+        intake.BeginBatch();
+        Assert.All(chain, item => Assert.Equal(EdgeAgent.Protocol.ReceiptStatus.Stored, SignedChainFixture.Deliver(intake, item).Status));
+        Assert.Empty(announced); // nothing announced (nor acknowledged, in the collector) before the batch's PUTs all succeeded
+        Assert.Empty(intake.Index.ChainBreaks("dev-1")); // links checked against predecessors still on their way
+        intake.CommitBatch();
+
+        Assert.Equal(chain.Select(c => c.Record.RecordId), announced);
+        Assert.Equal(20, (await CephBuckets.KeysAsync(admin, bucket)).Count); // every image and record, once
+        using var keys = EnrolledKeys.Load(fixture.KeysDirectory);
+        using var store = new S3EvidenceStore(ceph.Server.Options(bucket));
+        var report = EvidenceVerifier.Verify(store, keys);
+        Assert.True(report.Ok, string.Join("\n", report.Problems));
+        Assert.Equal(10, report.Records);
+        Assert.All(report.Retention, r => Assert.Equal("COMPLIANCE", r.Retention?.Mode));
+    }
+
+    [Fact]
+    public void A_batch_whose_PUTs_the_server_refuses_is_not_committed_and_nothing_of_it_is_indexed()
+    {
+        // A bucket that does not exist: the server answers every PUT NoSuchBucket.
+        using var intake = BucketIntake("refused", ceph.Server.Options("no-such-bucket-" + Guid.NewGuid().ToString("N")[..8]));
+        var announced = 0;
+        intake.RecordStored += (_, _) => announced++;
+        var chain = fixture.Chain(3);
+
+        intake.BeginBatch();
+        foreach (var item in chain)
+        {
+            SignedChainFixture.Deliver(intake, item);
+        }
+
+        Assert.ThrowsAny<AmazonS3Exception>(intake.CommitBatch);
+        Assert.Equal(0, announced);
+        Assert.All(chain, item => Assert.False(intake.Index.Contains(item.Record.RecordId)));
+    }
+
     public void Dispose()
     {
         admin.Dispose();

@@ -18,9 +18,15 @@ namespace EdgeAgent.Central.Collector.ObjectStore;
 /// <remarks>
 /// The store is synchronous, as the collector's intake is; each call waits for the SDK's HTTP request. The
 /// collector handles one message at a time per connection, so this blocks one thread, never the pool.
+/// Under group commit (<see cref="BeginBatch"/>) only the existence check waits: each pair's two PUTs (image, then
+/// record) run in the background, the batch's pairs concurrently, and <see cref="CommitBatch"/> waits for all of them.
 /// </remarks>
-public sealed class S3EvidenceStore : IEvidenceStore
+public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore
 {
+    private readonly List<Task> uploads = [];
+    private readonly Dictionary<string, byte[]> uploading = new(StringComparer.Ordinal);
+    private bool batching;
+
     private readonly AmazonS3Client client;
     private readonly S3StoreOptions options;
     private readonly TimeProvider timeProvider;
@@ -82,6 +88,51 @@ public sealed class S3EvidenceStore : IEvidenceStore
         }
     }
 
+    public void BeginBatch() => batching = true;
+
+    /// <summary>Waits for every PUT of the batch; throws the first failure (then the batch must not be acknowledged).</summary>
+    public void CommitBatch()
+    {
+        batching = false;
+        try
+        {
+            Task.WhenAll(uploads).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            uploads.Clear();
+            uploading.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Forgets the batch. PUTs already sent cannot be called back: they finish (or fail) here, and an object that
+    /// landed is found by the redelivered record's existence check and not written again.
+    /// </summary>
+    public void AbortBatch()
+    {
+        batching = false;
+        try
+        {
+            Task.WhenAll(uploads).Wait();
+        }
+        catch (AggregateException)
+        {
+            // the batch is redelivered either way
+        }
+        finally
+        {
+            uploads.Clear();
+            uploading.Clear();
+        }
+    }
+
+    private async Task PutPairAsync(string imageKey, byte[] image, byte[] imageSha256, string recordKey, byte[] recordJson)
+    {
+        await client.PutObjectAsync(PutRequest(imageKey, image, imageSha256, "image/jpeg")).ConfigureAwait(false);
+        await client.PutObjectAsync(PutRequest(recordKey, recordJson, SHA256.HashData(recordJson), "application/json")).ConfigureAwait(false); // the record last
+    }
+
     public string Store(EvidenceRecord record, byte[] recordJson, byte[] image)
     {
         var key = EvidenceLayout.RecordKey(record);
@@ -98,6 +149,13 @@ public sealed class S3EvidenceStore : IEvidenceStore
             {
                 return key;
             }
+        }
+
+        if (batching)
+        {
+            uploading[key] = recordJson;
+            uploads.Add(Task.Run(() => PutPairAsync(EvidenceLayout.ImageKeyOf(key), image, Convert.FromHexString(record.Image.Sha256), key, recordJson)));
+            return key;
         }
 
         Put(EvidenceLayout.ImageKeyOf(key), image, Convert.FromHexString(record.Image.Sha256), "image/jpeg");
@@ -127,6 +185,11 @@ public sealed class S3EvidenceStore : IEvidenceStore
 
     public byte[]? Read(string key)
     {
+        if (uploading.TryGetValue(key, out var unsent))
+        {
+            return unsent; // stored in the open batch, still on its way
+        }
+
         try
         {
             using var response = Wait(client.GetObjectAsync(options.Bucket, options.Prefix + key));

@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using System.Globalization;
+using EdgeAgent.Central.Collector;
+using EdgeAgent.Protocol;
+using EdgeAgent.Tests.Central.Collector;
+using EdgeAgent.Tests.Infrastructure;
+
+namespace EdgeAgent.Bench;
+
+/// <summary>
+/// The load generator (issue #19): N <see cref="SimulatedDevice"/>s in this process against one or more real
+/// <c>edgeagent collect</c> processes sharing one store and one MQTT 5 shared subscription (<c>--shared-group</c>),
+/// behind a real mosquitto started for the run. Records/s and MB/s from the first send to the last receipt; the
+/// receipt latency from a record's creation to its signed <c>stored</c> receipt at the device; CPU of the broker, the
+/// collectors and the devices from /proc. Afterwards the store is read back (files and index) against every record id
+/// the devices created: none may be missing or stored twice.
+/// </summary>
+public static class FleetBenchmark
+{
+    /// <param name="Backlog">True: every outbox was full before the devices connected (after an outage); false: records created at a steady rate while connected.</param>
+    public sealed record Result(int Devices, int Collectors, bool Backlog, int Records, long Bytes, TimeSpan Elapsed, IReadOnlyList<double> StoredLatencyMs, double CollectorCpuSeconds, double BrokerCpuSeconds, double DeviceCpuSeconds, int Lost, int Duplicated, int Resent, bool Completed)
+    {
+        public double RecordsPerSecond => Records / Elapsed.TotalSeconds;
+
+        public double MegabytesPerSecond => Bytes / 1e6 / Elapsed.TotalSeconds;
+
+        /// <summary>CPU seconds per 1,000 records.</summary>
+        public double CollectorCpuPer1000 => CollectorCpuSeconds * 1000 / Records;
+
+        public double BrokerCpuPer1000 => BrokerCpuSeconds * 1000 / Records;
+    }
+
+    /// <summary>Records a device may have awaiting receipts (Broker:MaxInFlightRecords): lower than the default 64 so 1,000 devices' in-flight images fit this machine's memory.</summary>
+    public const int DeviceInFlightRecords = 8;
+
+    /// <param name="records">Records in all, split evenly over the devices (at least one each).</param>
+    /// <param name="steadyRate">Steady mode: records per second over the whole fleet; each device creates one every <c>devices / steadyRate</c> seconds.</param>
+    /// <param name="postgres">Index the collectors share: a PostgreSQL connection string (a database of its own for this run), or null for the SQLite index in the store.</param>
+    public static async Task<Result> RunAsync(BenchOptions options, byte[] image, int devices, int collectors, bool backlog, int records, double steadyRate, TextWriter progress, string? postgres = null)
+    {
+        var run = Path.Combine(options.WorkDirectory, $"fleet-{devices}-{collectors}-{(backlog ? "backlog" : "steady")}");
+        var store = Path.Combine(run, "store");
+        var keys = Path.Combine(run, "keys");
+        Directory.CreateDirectory(keys);
+        Directory.CreateDirectory(store);
+        var perDevice = Math.Max(1, records / devices);
+        var total = perDevice * devices;
+
+        // Unlimited queue: mosquitto's default (1,000 per session) drops QoS 1 messages past it, and a fleet after an outage is far past it.
+        await using var broker = await MosquittoProcess.StartAsync("max_queued_messages 0\n");
+        var receiptKey = Path.Combine(run, "collector-receipt-key.pem");
+        var receiptPublic = Path.Combine(run, "collector.pub.pem");
+        using (var collectorKey = DeviceKey.LoadOrCreateFile(receiptKey))
+        {
+            await File.WriteAllTextAsync(receiptPublic, collectorKey.PublicKeyPem);
+        }
+
+        var fleet = new List<SimulatedDevice>(devices);
+        var created = new List<Guid>(total);
+        try
+        {
+            for (var d = 0; d < devices; d++)
+            {
+                var device = new SimulatedDevice($"fleet-{d:D4}", Path.Combine(run, "devices", $"{d:D4}"), broker.Url, receiptPublic, image, DeviceInFlightRecords);
+                fleet.Add(device);
+                await File.WriteAllTextAsync(Path.Combine(keys, device.DeviceId + ".pem"), device.PublicKeyPem);
+            }
+
+            if (backlog)
+            {
+                progress.WriteLine($"  filling {devices} outboxes with {perDevice} record(s) each");
+                foreach (var ids in await Task.WhenAll(fleet.Select(d => AppendManyAsync(d, perDevice))))
+                {
+                    created.AddRange(ids);
+                }
+            }
+
+            var running = new List<CollectorProcess>();
+            try
+            {
+                for (var c = 0; c < collectors; c++)
+                {
+                    string[] index = postgres is null ? [] : ["--index", "postgresql", "--index-connection", postgres];
+                    running.Add(await CollectorProcess.StartAsync(["--broker", broker.Url, "--output", store, "--keys", keys, "--receipt-key", receiptKey, "--client-id", $"fleet-collector-{c}", "--shared-group", "fleet", .. index]));
+                }
+
+                var latencies = new List<double>(total);
+                var resent = 0;
+                var delivered = 0;
+                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                foreach (var device in fleet)
+                {
+                    device.ReceiptArrived += (_, outcome) =>
+                    {
+                        if (outcome.Status == Protocol.ReceiptStatus.Stored && outcome.EdgeTime is { } edge)
+                        {
+                            lock (latencies)
+                            {
+                                latencies.Add((DateTimeOffset.UtcNow - edge).TotalMilliseconds);
+                            }
+                        }
+                    };
+                    device.Resent += (_, count) => Interlocked.Add(ref resent, count);
+                    device.RecordsDelivered += (_, count) =>
+                    {
+                        if (Interlocked.Add(ref delivered, count) >= total)
+                        {
+                            done.TrySetResult();
+                        }
+                    };
+                }
+
+                var cpuBefore = (Collectors: running.Sum(c => ProcStat.CpuSeconds(c.Pid)), Broker: ProcStat.CpuSeconds(broker.Pid!.Value), Devices: Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
+                var clock = Stopwatch.StartNew();
+                await Task.WhenAll(fleet.Select(d => d.StartAsync()));
+                Task producing = Task.CompletedTask;
+                if (!backlog)
+                {
+                    producing = ProduceSteadilyAsync(fleet, perDevice, devices / steadyRate, created);
+                }
+
+                var timeout = TimeSpan.FromSeconds(Math.Max(120, total / 5.0) + (backlog ? 0 : perDevice * devices / steadyRate));
+                var completed = await Task.WhenAny(done.Task, Task.Delay(timeout)) == done.Task;
+                await producing;
+                var elapsed = clock.Elapsed;
+                var perCollector = running.Select(c => ProcStat.CpuSeconds(c.Pid)).ToList();
+                var cpu = (Collectors: perCollector.Sum() - cpuBefore.Collectors, Broker: ProcStat.CpuSeconds(broker.Pid!.Value) - cpuBefore.Broker, Devices: Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - cpuBefore.Devices);
+                progress.WriteLine($"  {(completed ? "drained" : "TIMED OUT")}: {Volatile.Read(ref delivered)} of {total} receipted in {elapsed.TotalSeconds:0.0} s; CPU s since start per collector: {string.Join(", ", perCollector.Select(c => c.ToString("0.0", CultureInfo.InvariantCulture)))}");
+
+                foreach (var device in fleet)
+                {
+                    await device.DisposeAsync();
+                }
+
+                fleet.Clear();
+                foreach (var collector in running)
+                {
+                    await collector.TerminateAsync(TimeSpan.FromSeconds(60));
+                }
+
+                var (lost, duplicated) = CheckStore(store, created, postgres);
+                List<double> measured;
+                lock (latencies)
+                {
+                    measured = [.. latencies];
+                }
+
+                return new Result(devices, collectors, backlog, total, (long)total * image.Length, elapsed, measured, cpu.Collectors, cpu.Broker, cpu.Devices, lost, duplicated, Volatile.Read(ref resent), completed);
+            }
+            finally
+            {
+                foreach (var collector in running)
+                {
+                    await collector.DisposeAsync();
+                }
+            }
+        }
+        finally
+        {
+            foreach (var device in fleet)
+            {
+                await device.DisposeAsync();
+            }
+
+            try
+            {
+                Directory.Delete(run, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static async Task<List<Guid>> AppendManyAsync(SimulatedDevice device, int count)
+    {
+        var ids = new List<Guid>(count);
+        for (var i = 0; i < count; i++)
+        {
+            ids.Add(await device.AppendAsync());
+        }
+
+        return ids;
+    }
+
+    /// <summary>Each device creates a record every <paramref name="periodSeconds"/>, the devices' starts spread evenly over one period.</summary>
+    private static async Task ProduceSteadilyAsync(List<SimulatedDevice> fleet, int perDevice, double periodSeconds, List<Guid> created)
+    {
+        var period = TimeSpan.FromSeconds(periodSeconds);
+        await Task.WhenAll(fleet.Select(async (device, index) =>
+        {
+            await Task.Delay(period * index / fleet.Count);
+            using var ticks = new PeriodicTimer(period);
+            for (var i = 0; i < perDevice; i++)
+            {
+                var id = await device.AppendAsync();
+                lock (created)
+                {
+                    created.Add(id);
+                }
+
+                if (i + 1 < perDevice)
+                {
+                    await ticks.WaitForNextTickAsync();
+                }
+            }
+        }));
+    }
+
+    /// <summary>
+    /// Ground truth from the store, not from the collectors' counts: every record file is read back and its record id
+    /// matched against the ids the devices created; the index must hold one row per record too.
+    /// </summary>
+    private static (int Lost, int Duplicated) CheckStore(string root, List<Guid> created, string? postgres)
+    {
+        var stored = new EvidenceStore(root).Enumerate().Select(p => EvidenceRecord.FromJson(File.ReadAllBytes(p.JsonPath)).RecordId).ToList();
+        var distinct = stored.ToHashSet();
+        var lost = created.Count(id => !distinct.Contains(id));
+        var duplicated = stored.Count - distinct.Count + distinct.Count(id => !created.Contains(id));
+        using var index = EvidenceIndexFactory.Open(postgres is null ? new EvidenceIndexOptions() : new EvidenceIndexOptions { Provider = EvidenceIndexOptions.PostgreSql, ConnectionString = postgres }, root, "fleet-check");
+        var rows = index.CountByDevice().Values.Sum();
+        if (rows != created.Count)
+        {
+            duplicated += (int)Math.Max(0, rows - created.Count);
+            lost = Math.Max(lost, (int)Math.Max(0, created.Count - rows));
+        }
+
+        return (lost, duplicated);
+    }
+
+    /// <summary>The table rows for one fleet size: backlog into one and two collectors, and a steady load into one.</summary>
+    public static IEnumerable<string> Rows(Result one, Result two, Result steady, int imageBytes)
+    {
+        string Check(Result r) => r.Completed ? $"{r.Lost} lost, {r.Duplicated} duplicated" : $"TIMED OUT: {r.Lost} not stored";
+        var n = one.Devices.ToString("N0", CultureInfo.InvariantCulture);
+        yield return $"| fleet of {n} devices, backlog of {one.Records} records ({imageBytes / 1024} KiB images) into 1 collector (PostgreSQL index), records/s | {Stats.F(one.RecordsPerSecond)} ({Stats.F(one.MegabytesPerSecond, "0.00")} MB/s; {Check(one)}; {one.Resent} resent) | n/a | n/a |";
+        yield return $"| fleet of {n} devices, same backlog into 2 collectors on a shared subscription (same store, PostgreSQL index), records/s | {Stats.F(two.RecordsPerSecond)} ({Stats.F(two.MegabytesPerSecond, "0.00")} MB/s; {Check(two)}; {two.Resent} resent) | {Stats.F(one.RecordsPerSecond)} (1 collector) | {Stats.Ratio(one.RecordsPerSecond, two.RecordsPerSecond)} (goal ≤ 0.6x: 2 collectors ≥ 1.6× one) |";
+        yield return $"| fleet of {n} devices, backlog: CPU s per 1,000 records, collector(s) / broker / devices (1 collector; 2 collectors) | {Stats.F(one.CollectorCpuPer1000, "0.00")} / {Stats.F(one.BrokerCpuPer1000, "0.00")} / {Stats.F(one.DeviceCpuSeconds * 1000 / one.Records, "0.00")}; {Stats.F(two.CollectorCpuPer1000, "0.00")} / {Stats.F(two.BrokerCpuPer1000, "0.00")} / {Stats.F(two.DeviceCpuSeconds * 1000 / two.Records, "0.00")} | n/a | n/a |";
+        yield return $"| fleet of {n} devices, steady {Stats.F(steady.RecordsPerSecond)} records/s into 1 collector (SQLite index): record created → signed stored receipt, p50 / p99 (ms) | {Stats.F(Stats.Percentile(steady.StoredLatencyMs, 50))} / {Stats.F(Stats.Percentile(steady.StoredLatencyMs, 99))} ({steady.Records} records; {Check(steady)}; {steady.Resent} resent) | n/a | n/a |";
+        yield return $"| fleet of {n} devices, steady: CPU s per 1,000 records, collector / broker / devices; collector cores busy | {Stats.F(steady.CollectorCpuPer1000, "0.00")} / {Stats.F(steady.BrokerCpuPer1000, "0.00")} / {Stats.F(steady.DeviceCpuSeconds * 1000 / steady.Records, "0.00")}; {Stats.F(steady.CollectorCpuSeconds / steady.Elapsed.TotalSeconds, "0.00")} | n/a | n/a |";
+    }
+}
