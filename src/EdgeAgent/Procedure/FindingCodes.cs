@@ -56,4 +56,10 @@ public static class FindingCodes
     /// or it produced fewer new frames since the point's previous trigger (an older photo is never repeated).
     /// </summary>
     public const string PreTriggerUnavailable = "pre-trigger-unavailable";
+
+    /// <summary>
+    /// A step asked for a video clip (<c>capture.clip</c>) but the camera gave none: it keeps no compressed stream (a
+    /// raw-only source), held nothing of the span, or cutting failed. Carried by the point's next record.
+    /// </summary>
+    public const string ClipUnavailable = "clip-unavailable";
 }

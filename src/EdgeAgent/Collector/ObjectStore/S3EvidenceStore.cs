@@ -100,7 +100,7 @@ public sealed class S3EvidenceStore : IEvidenceStore
             }
         }
 
-        Put(EvidenceLayout.ImageKeyOf(key), image, Convert.FromHexString(record.Image.Sha256), "image/jpeg");
+        Put(EvidenceLayout.ImageKeyOf(key), image, Convert.FromHexString(record.Image.Sha256), record.Clip is null ? "image/jpeg" : ClipStamp.ContentType);
         Put(key, recordJson, SHA256.HashData(recordJson), "application/json"); // the record last: its presence means the pair is complete
         return key;
     }
