@@ -14,6 +14,7 @@ using EdgeAgent.Tests.Infrastructure;
 using EdgeAgent.Triggers;
 using EdgeAgent.Verification;
 using Microsoft.Extensions.DependencyInjection;
+using MQTTnet.Packets;
 
 namespace EdgeAgent.Tests.EndToEnd;
 
@@ -37,6 +38,7 @@ public sealed partial class ClipEvidenceTests : IDisposable
         await using var collector = new CollectorHarness(temp.Combine("collector"), new() { Url = broker.Url });
         await collector.StartAsync();
 
+        await using var observer = await Uplink.MqttObserver.StartAsync(broker.Url, "edgeagent/v1/test-device/image");
         var clips = new FixedClipSource(mp4);
         var procedures = WriteClipTemplate(temp.Combine("procedures"), preSeconds: 5, postSeconds: 5);
         var config = AgentConfig.Baseline(temp.Combine("agent"), broker.Url);
@@ -79,8 +81,15 @@ public sealed partial class ClipEvidenceTests : IDisposable
         var probe = await TestMp4.ProbeAsync(stored);
         Assert.Equal(("h264", 640, 360, 150, ""), probe);
 
-        // The chunks went through the broker's 64 KiB packet cap: the agent shrank them to fit.
-        Assert.True(mp4.Length / 65536 >= 20, "the clip spans at least 20 packets");
+        // The chunks went through the broker's 64 KiB packet cap: the agent shrank them to fit (cap − 1 KiB), sent as video/mp4.
+        var chunkBytes = 65536 - 1024;
+        var expectedChunks = (mp4.Length + chunkBytes - 1) / chunkBytes;
+        Assert.True(expectedChunks >= 20, $"the clip is only {expectedChunks} chunks");
+        await observer.WaitForAsync(expectedChunks + 1, Patience);
+        var clipChunks = observer.Messages.Where(m => m.UserProperties.Any(p => p.Name == global::EdgeAgent.Uplink.Topics.Properties.RecordId && p.ReadValueAsString() == clip.RecordId.ToString())).ToList();
+        Assert.All(clipChunks, m => Assert.Equal(("video/mp4", expectedChunks.ToString(System.Globalization.CultureInfo.InvariantCulture)), (m.ContentType, m.UserProperties.Single(p => p.Name == global::EdgeAgent.Uplink.Topics.Properties.ChunkCount).ReadValueAsString())));
+        Assert.All(clipChunks, m => Assert.True(m.Payload.Length <= chunkBytes));
+        Assert.Equal(expectedChunks, clipChunks.Select(m => m.UserProperties.Single(p => p.Name == global::EdgeAgent.Uplink.Topics.Properties.ChunkIndex).ReadValueAsString()).Distinct().Count());
 
         // verify: passes with the device's key and the template; then catches a changed byte and a missing file.
         var keysDirectory = temp.Combine("keys");
