@@ -113,6 +113,11 @@ public sealed partial class ClipEvidenceTests : IDisposable
         Assert.Equal(clip.Image.Sha256, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(copy))));
         Assert.Contains("-5400 to +5000 ms", System.Net.WebUtility.HtmlDecode(page), StringComparison.Ordinal);
 
+        // A real browser plays it from the report folder: chromium reads the MP4's metadata (10 s, 640 wide).
+        var dom = await HeadlessChromium.DumpDomAsync(new Uri(Path.Combine(output, report.Jobs.Single().Page)).AbsoluteUri); // chromium is in scripts/deps.sh
+        Assert.Matches("<video class=\"clip\"[^>]*data-video-state=\"loaded\"", dom);
+        Assert.Matches("data-duration=\"10\"[^>]*data-video-width=\"640\"", dom);
+
         var original = File.ReadAllBytes(stored);
         var tampered = (byte[])original.Clone();
         tampered[tampered.Length / 2] ^= 0x01;
