@@ -112,6 +112,8 @@ public sealed partial class ClipEvidenceTests : IDisposable
         var copy = Path.Combine(output, System.Net.WebUtility.HtmlDecode(video.Groups["src"].Value));
         Assert.Equal(clip.Image.Sha256, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(copy))));
         Assert.Contains("-5400 to +5000 ms", System.Net.WebUtility.HtmlDecode(page), StringComparison.Ordinal);
+        Assert.Contains($"<div class=\"clip-print\">", page, StringComparison.Ordinal); // what a printed page (PDF) shows instead, naming the file
+        Assert.Contains(Path.GetFileName(copy), page[page.IndexOf("clip-print", StringComparison.Ordinal)..], StringComparison.Ordinal);
 
         // A real browser plays it from the report folder: chromium reads the MP4's metadata (10 s, 640 wide).
         var dom = await HeadlessChromium.DumpDomAsync(new Uri(Path.Combine(output, report.Jobs.Single().Page)).AbsoluteUri); // chromium is in scripts/deps.sh
