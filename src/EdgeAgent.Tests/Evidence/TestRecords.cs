@@ -25,6 +25,19 @@ internal static class TestRecords
         PrevHash = prevHash,
     };
 
+    /// <summary>A clip record of <paramref name="mp4"/> (a real 640×360 H.264 MP4 of 150 frames), 5 s either side of its edge.</summary>
+    public static EvidenceRecord UnsignedClip(long sequence, string prevHash, byte[] mp4, string stepId = "isolated", int stepIndex = 0, string workOrder = "WO-1", string deviceId = "dev-1")
+    {
+        var record = Unsigned(sequence, prevHash, mp4, stepId, stepIndex, workOrder, deviceId: deviceId);
+        var edge = record.Trigger.EdgeTime;
+        return record with
+        {
+            Frame = new FrameStamp("cam-1", 0, edge.AddSeconds(5.2), 640, 360) { ProducedAt = edge.AddSeconds(-5.4), ProducedBasis = EdgeAgent.Protocol.ProducedBasis.CameraClock, OffsetMs = -5400 },
+            Image = record.Image with { ContentType = ClipStamp.ContentType },
+            Clip = new ClipStamp("h264", edge.AddSeconds(-5.4), edge.AddSeconds(5), EdgeAgent.Protocol.ProducedBasis.CameraClock, 150, edge.AddSeconds(-5), edge.AddSeconds(5)),
+        };
+    }
+
     /// <summary>A real 320x240 JPEG (as the records say), different for each seed.</summary>
     public static byte[] Image(long seed)
     {

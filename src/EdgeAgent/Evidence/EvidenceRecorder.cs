@@ -30,7 +30,8 @@ public sealed partial class EvidenceRecorder(
     FindingLog findingLog,
     RecorderActivity activity,
     TimeProvider timeProvider,
-    ILogger<EvidenceRecorder> logger) : BackgroundService
+    ILogger<EvidenceRecorder> logger,
+    Capture.Clips.IClipSource? clipSource = null) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, FrameLedger> ledgers = new(StringComparer.Ordinal);
     private int quarantineReported;
@@ -182,6 +183,11 @@ public sealed partial class EvidenceRecorder(
         if (recordIds.Count == 0)
         {
             point.Procedure.Defer(findings); // no record carried them: the next record of the point will
+        }
+
+        if (decision.Advanced && step.Clip is { } clip)
+        {
+            TakeClips(trigger, decision, capturing, clip, [.. findings], cancellationToken); // after the photos: its own record per camera
         }
 
         foreach (var (cameraId, reason) in late)

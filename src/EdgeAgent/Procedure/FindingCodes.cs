@@ -62,4 +62,10 @@ public static class FindingCodes
     /// of them: fewer photos, never an older or repeated one. The <c>at</c> photo was taken (else <see cref="PhotoMissing"/>).
     /// </summary>
     public const string PostTriggerShort = "post-trigger-short";
+
+    /// <summary>
+    /// A step asked for a video clip (<c>capture.clip</c>) but the camera gave none: it keeps no compressed stream (a
+    /// raw-only source), held nothing of the span, or cutting failed. Carried by the point's next record.
+    /// </summary>
+    public const string ClipUnavailable = "clip-unavailable";
 }

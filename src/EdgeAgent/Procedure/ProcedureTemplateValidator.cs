@@ -98,6 +98,11 @@ public static class ProcedureTemplateValidator
             errors.Add($"{path}.capture.settleMs: {step.Capture.SettleMs} is out of range; 0 to 60000 ms after the edge before the at photo");
         }
 
+        if (step.Capture.Clip is { } clip && (clip.PreSeconds is < 0 or > StepClip.MaxSeconds || clip.PostSeconds is < 0 or > StepClip.MaxSeconds || double.IsNaN(clip.PreSeconds) || double.IsNaN(clip.PostSeconds) || clip.PreSeconds + clip.PostSeconds <= 0))
+        {
+            errors.Add($"{path}.capture.clip: preSeconds {clip.PreSeconds} and postSeconds {clip.PostSeconds} are out of range; each 0 to {StepClip.MaxSeconds} seconds, together more than 0");
+        }
+
         foreach (var (confirm, i) in step.Confirm.Select((c, i) => (c, i)))
         {
             if (confirm != "badge")

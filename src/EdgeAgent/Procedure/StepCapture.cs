@@ -24,6 +24,9 @@ public sealed record StepCapture
     /// </summary>
     public int SettleMs { get; init; }
 
+    /// <summary>A video clip around the edge, per camera, after the step's photos; null: no clip.</summary>
+    public StepClip? Clip { get; init; }
+
     /// <summary>Frames at and after the trigger: <see cref="Photos"/>, or more when <see cref="PostFrames"/> asks for more.</summary>
     public int PostTrigger => Math.Max(Photos, PostFrames ?? 0);
 }

@@ -42,6 +42,9 @@ public sealed record EvidenceRecord
 
     public required ImageStamp Image { get; init; }
 
+    /// <summary>Set on a clip record: <see cref="Image"/> is then an MP4 video (<c>video/mp4</c>), not a photo.</summary>
+    public ClipStamp? Clip { get; init; }
+
     public required DateTimeOffset CreatedAt { get; init; }
 
     public IReadOnlyList<string> Findings { get; init; } = [];

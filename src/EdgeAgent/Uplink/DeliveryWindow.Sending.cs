@@ -34,11 +34,25 @@ public sealed partial class DeliveryWindow
         return sent;
     }
 
+    /// <summary>The chunks' content type: <c>video/mp4</c> for a clip record (its <c>clip</c> member set), else <c>image/jpeg</c>.</summary>
+    private static string ChunkContentType(OutboxItem item)
+    {
+        try
+        {
+            return EvidenceRecord.FromJson(item.Record).Clip is null ? "image/jpeg" : ClipStamp.ContentType;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return "image/jpeg"; // the collector judges the record itself
+        }
+    }
+
     private async Task SendAsync(IMqttClient client, InFlightRecord record, OutboxItem item, CancellationToken cancellationToken)
     {
         var chunkSize = record.ChunkSize;
         var recordId = Encoding.UTF8.GetBytes(item.RecordId.ToString());
         var count = Encoding.UTF8.GetBytes(record.ChunkCount.ToString(CultureInfo.InvariantCulture));
+        var contentType = ChunkContentType(item);
         while (record.NextChunk is { } index)
         {
             var offset = index * chunkSize;
@@ -46,7 +60,7 @@ public sealed partial class DeliveryWindow
                 .WithTopic(Topics.Image(deviceId))
                 .WithPayload(new ArraySegment<byte>(item.Image, offset, Math.Min(chunkSize, item.Image.Length - offset)))
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                .WithContentType("image/jpeg")
+                .WithContentType(contentType)
                 .WithUserProperty(Topics.Properties.RecordId, recordId)
                 .WithUserProperty(Topics.Properties.ChunkIndex, Encoding.UTF8.GetBytes(index.ToString(CultureInfo.InvariantCulture)))
                 .WithUserProperty(Topics.Properties.ChunkCount, count)

@@ -182,20 +182,39 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
         }
     }
 
+    /// <summary>Records read from the outbox at a time when the window fills.</summary>
+    private const int FillBatch = 8;
+
+    /// <summary>Image bytes a fill keeps for the first send; later records are read back one at a time when sent (a clip is megabytes).</summary>
+    private const long FreshBytes = 8 * 1024 * 1024;
+
     private async Task<Dictionary<long, OutboxItem>> FillAsync(CancellationToken cancellationToken)
     {
         var free = broker.MaxInFlightRecords - inFlight.Count;
         var fresh = new Dictionary<long, OutboxItem>();
-        if (free <= 0)
+        long kept = 0;
+        while (free > 0)
         {
-            return fresh;
-        }
+            // In batches, keeping at most FreshBytes: a window of 64 clips would otherwise hold 64 MP4s in memory at once.
+            var wanted = Math.Min(free, FillBatch);
+            var batch = await outbox.PeekAfterAsync(lastQueued, wanted, cancellationToken);
+            foreach (var item in batch)
+            {
+                inFlight[item.Sequence] = new InFlightRecord(item.Sequence, item.RecordId, item.Image.Length, chunkSize) { EdgeTime = EdgeTimeOf(item.Record) };
+                if (kept + item.Image.Length <= FreshBytes)
+                {
+                    fresh[item.Sequence] = item;
+                    kept += item.Image.Length;
+                }
 
-        foreach (var item in await outbox.PeekAfterAsync(lastQueued, free, cancellationToken))
-        {
-            inFlight[item.Sequence] = new InFlightRecord(item.Sequence, item.RecordId, item.Image.Length, chunkSize) { EdgeTime = EdgeTimeOf(item.Record) };
-            fresh[item.Sequence] = item;
-            lastQueued = item.Sequence;
+                lastQueued = item.Sequence;
+            }
+
+            free -= batch.Count;
+            if (batch.Count < wanted)
+            {
+                break;
+            }
         }
 
         return fresh;

@@ -111,10 +111,31 @@ public static partial class RecordValidator
                 Require(i, "sha256", IsSha256, "64 lower-case hex digits") ??
                 Require(i, "bytes", e => e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out var b) && b >= 0, "an integer ≥ 0") ??
                 Optional(i, "contentType", e => e.ValueKind == JsonValueKind.String, "a string"))
+            ?? Clip(root)
             ?? Optional(root, "findings", e => IsArrayOf(e, JsonValueKind.String), "an array of strings")
             ?? Optional(root, "prevHash", IsSha256, "64 lower-case hex digits")
             ?? Optional(root, "clock", e => e.ValueKind == JsonValueKind.Object, "an object")
             ?? Optional(root, "signature", s => s.ValueKind == JsonValueKind.Object && IsStringMember(s, "alg") && IsStringMember(s, "keyId") && IsStringMember(s, "value"), "an object with alg, keyId and value strings");
+    }
+
+    /// <summary>A clip record (optional member <c>clip</c>) carries an MP4: its image's content type says so, and its span is stated.</summary>
+    private static string? Clip(JsonElement root)
+    {
+        if (!root.TryGetProperty("clip", out var clip) || clip.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var contentType = root.GetProperty("image").TryGetProperty("contentType", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+        return contentType != Protocol.ClipStamp.ContentType
+            ? $"'image.contentType' must be {Protocol.ClipStamp.ContentType} on a clip record, not {(contentType is null ? "absent" : $"\"{contentType}\"")}"
+            : Object(root, "clip", k =>
+                Require(k, "codec", e => e.ValueKind == JsonValueKind.String && e.GetString() is "h264" or "h265", "h264 or h265") ??
+                Require(k, "firstProducedAt", IsTimestamp, "an ISO 8601 date-time") ??
+                Require(k, "lastProducedAt", IsTimestamp, "an ISO 8601 date-time") ??
+                Require(k, "frames", e => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var n) && n >= 1, "an integer ≥ 1") ??
+                Require(k, "from", IsTimestamp, "an ISO 8601 date-time") ??
+                Require(k, "to", IsTimestamp, "an ISO 8601 date-time"));
     }
 
     private const string IdentifierRule = "1-64 letters, digits, '.', '_' or '-', starting with a letter or digit";

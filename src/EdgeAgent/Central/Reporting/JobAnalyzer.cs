@@ -72,7 +72,8 @@ public static class JobAnalyzer
             }
 
             // A late photo (the camera returned after the job moved on) belongs to its earlier step by design.
-            if (after.Step.Advanced && before.Step.Index > after.Step.Index && after.Frame.Late is null)
+            // So does a clip, recorded once its span has passed.
+            if (after.Step.Advanced && before.Step.Index > after.Step.Index && after.Frame.Late is null && after.Clip is null)
             {
                 Add(FindingKind.OutOfOrder, ReportMessage.Of("finding.step-after-later", ("step", after.Step.Id), ("sequence", after.Sequence), ("later", before.Step.Id)), after.Sequence);
             }
@@ -142,6 +143,7 @@ public static class JobAnalyzer
         ["photo-missing"] = FindingKind.BadFrame,
         ["bad-frame"] = FindingKind.BadFrame,
         ["clock-jump"] = FindingKind.UnsynchronisedClock,
+        ["clip-unavailable"] = FindingKind.BadFrame,
     };
 
     private static FindingKind Classify(string text) =>

@@ -66,7 +66,11 @@ public static class JobPage
         html.Append(CultureInfo.InvariantCulture,
             $"<li class=\"step verification-{verification}{(record.Step.Advanced ? "" : " repeat")} role-{role}\" id=\"rec-{record.Sequence}\" data-step=\"{Html.Encode(record.Step.Id)}\" data-sequence=\"{record.Sequence}\" data-verification=\"{verification}\" data-role=\"{role}\">\n");
         html.Append("<div class=\"photo\">");
-        if (entry.Thumbnail is not null && entry.Stamped is not null)
+        if (record.Clip is { } clip)
+        {
+            AppendClip(html, entry, clip);
+        }
+        else if (entry.Thumbnail is not null && entry.Stamped is not null)
         {
             html.Append(CultureInfo.InvariantCulture,
                 $"<a href=\"{Html.Encode(entry.Stamped)}\" class=\"stamped\"><img src=\"{Html.Encode(entry.Thumbnail)}\" alt=\"{Html.Encode(record.Step.Id)} / {Html.Encode(record.Frame.CameraId)}\" width=\"{Thumbnailer.Width}\" data-thumb></a>");
@@ -76,8 +80,17 @@ public static class JobPage
             html.Append("<div class=\"no-image\">").Append(Html.T("record.no-image")).Append("</div>");
         }
 
-        html.Append(CultureInfo.InvariantCulture,
-            $"<div class=\"stamp\"><span class=\"badge role role-{role}\">{Html.T(JobTimeline.RoleKey(timing.Role))}</span> {Html.T("record.offset", ("offset", JobTimeline.Offset(timing.OffsetMs)))}");
+        html.Append(CultureInfo.InvariantCulture, $"<div class=\"stamp\">");
+        if (record.Clip is null)
+        {
+            html.Append(CultureInfo.InvariantCulture,
+            $"<span class=\"badge role role-{role}\">{Html.T(JobTimeline.RoleKey(timing.Role))}</span> {Html.T("record.offset", ("offset", JobTimeline.Offset(timing.OffsetMs)))}");
+        }
+        else
+        {
+            html.Append("<span class=\"badge role role-clip\">").Append(Html.T("record.clip")).Append("</span>");
+        }
+
         if (timing.LateMs is { } late)
         {
             html.Append(" · <span class=\"late\">").Append(Html.T("record.late", ("ms", Math.Round(late)))).Append("</span>");
@@ -125,6 +138,28 @@ public static class JobPage
         }
 
         html.Append("</div>\n</li>\n");
+    }
+
+    /// <summary>
+    /// A clip record's video, played in place; its span against the trigger beside it. A printed page (PDF) cannot
+    /// play it, so print shows a notice naming the file instead (report.css).
+    /// </summary>
+    private static void AppendClip(StringBuilder html, ReportEntry entry, Protocol.ClipStamp clip)
+    {
+        var edge = entry.Record.Trigger.EdgeTime;
+        var span = Html.T("record.clip-span", ("from", JobTimeline.Offset((clip.FirstProducedAt - edge).TotalMilliseconds)), ("to", JobTimeline.Offset((clip.LastProducedAt - edge).TotalMilliseconds)), ("frames", clip.Frames), ("codec", clip.Codec));
+        if (entry.Original is not null && !entry.ImageUnreadable)
+        {
+            html.Append(CultureInfo.InvariantCulture,
+                $"<video class=\"clip\" controls preload=\"metadata\" width=\"{Thumbnailer.Width}\" src=\"{Html.Encode(entry.Original)}\" data-sha256=\"{Html.Encode(entry.Record.Image.Sha256)}\"></video>");
+            html.Append("<div class=\"clip-print\">").Append(Html.T("record.clip-print", ("file", entry.Original))).Append("</div>");
+        }
+        else
+        {
+            html.Append("<div class=\"no-image\">").Append(Html.T("record.no-clip")).Append("</div>");
+        }
+
+        html.Append("<div class=\"clip-span\">").Append(span).Append("</div>");
     }
 
     private static string BasisKey(string basis) =>

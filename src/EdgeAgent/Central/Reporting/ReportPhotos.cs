@@ -18,6 +18,11 @@ public static class ReportPhotos
 
     public static Result Develop(string imagePath, EvidenceRecord record, RecordFacts facts, PhotoTiming timing, string output, string job)
     {
+        if (record.Clip is not null)
+        {
+            return ReportClips.Develop(imagePath, record, output, job); // a video: copied and checked, played by the page
+        }
+
         if (!File.Exists(imagePath))
         {
             return new(null, null, null, ReportMessage.Of("image.missing"), true);

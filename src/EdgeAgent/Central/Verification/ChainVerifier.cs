@@ -76,7 +76,7 @@ public static class ChainVerifier
         var image = stored.Image();
         if (image is null)
         {
-            return (record, Fail(Checks.Image, "image is missing", record.Sequence));
+            return (record, Fail(Checks.Image, record.Clip is null ? "image is missing" : "clip video (.mp4) is missing", record.Sequence));
         }
 
         var hash = Convert.ToHexStringLower(SHA256.HashData(image));
@@ -85,7 +85,12 @@ public static class ChainVerifier
             return (record, Fail(Checks.Image, $"image SHA-256 is {hash}, record says {record.Image.Sha256}", record.Sequence));
         }
 
-        if (record.Image.ContentType == "image/jpeg" && JpegIntegrity.Problem(image) is { } broken)
+        if (record.Clip is not null && Mp4Integrity.Problem(image) is { } unplayable)
+        {
+            return (record, Fail(Checks.ImageIntegrity, $"clip video of {Path.GetFileName(stored.Name)} is {unplayable}", record.Sequence));
+        }
+
+        if (record.Clip is null && record.Image.ContentType == "image/jpeg" && JpegIntegrity.Problem(image) is { } broken)
         {
             return (record, Fail(Checks.ImageIntegrity, $"image {Path.ChangeExtension(Path.GetFileName(stored.Name), ".jpg")} is {broken}", record.Sequence));
         }

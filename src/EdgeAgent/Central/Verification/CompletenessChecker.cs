@@ -53,7 +53,14 @@ public static class CompletenessChecker
                 foreach (var camera in expected)
                 {
                     // Pre-trigger photos show the moments before the step, not the step: only at and post photos count (/1 records have no role).
-                    var photos = items.Count(r => r.Record.Step.Advanced && r.Record.Step.Id == step.Id && r.Record.Frame.CameraId == camera && r.Record.Frame.Role != Protocol.FrameRole.Pre);
+                    var photos = items.Count(r => r.Record.Step.Advanced && r.Record.Step.Id == step.Id && r.Record.Frame.CameraId == camera && r.Record.Frame.Role != Protocol.FrameRole.Pre && r.Record.Clip is null);
+                    // A clip is asked for, not promised (a raw-only camera has none): its absence is a warning, with or without the device's finding.
+                    if (step.Capture.Clip is not null && furthest >= i && !items.Any(r => r.Record.Clip is not null && r.Record.Step.Id == step.Id && r.Record.Frame.CameraId == camera))
+                    {
+                        var said = items.Any(r => r.Record.Findings.Any(f => f.StartsWith(FindingCodes.ClipUnavailable + ":", StringComparison.Ordinal) && f.Contains($"camera {camera} ", StringComparison.Ordinal)));
+                        warnings.Add($"{where}: work order {job.Key}: step '{step.Id}' asks for a clip from camera {camera} and none is stored{(said ? " (the device says why: clip-unavailable)" : "")}");
+                    }
+
                     if (photos < step.Capture.Photos)
                     {
                         failures.Add(new(deviceId, where, null, Checks.Completeness,

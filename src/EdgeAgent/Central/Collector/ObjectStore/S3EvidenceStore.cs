@@ -127,9 +127,9 @@ public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore
         }
     }
 
-    private async Task PutPairAsync(string imageKey, byte[] image, byte[] imageSha256, string recordKey, byte[] recordJson)
+    private async Task PutPairAsync(string imageKey, byte[] image, byte[] imageSha256, string recordKey, byte[] recordJson, string contentType)
     {
-        await client.PutObjectAsync(PutRequest(imageKey, image, imageSha256, "image/jpeg")).ConfigureAwait(false);
+        await client.PutObjectAsync(PutRequest(imageKey, image, imageSha256, contentType)).ConfigureAwait(false);
         await client.PutObjectAsync(PutRequest(recordKey, recordJson, SHA256.HashData(recordJson), "application/json")).ConfigureAwait(false); // the record last
     }
 
@@ -154,11 +154,11 @@ public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore
         if (batching)
         {
             uploading[key] = recordJson;
-            uploads.Add(Task.Run(() => PutPairAsync(EvidenceLayout.ImageKeyOf(key), image, Convert.FromHexString(record.Image.Sha256), key, recordJson)));
+            uploads.Add(Task.Run(() => PutPairAsync(EvidenceLayout.ImageKeyOf(key), image, Convert.FromHexString(record.Image.Sha256), key, recordJson, record.Clip is null ? "image/jpeg" : ClipStamp.ContentType)));
             return key;
         }
 
-        Put(EvidenceLayout.ImageKeyOf(key), image, Convert.FromHexString(record.Image.Sha256), "image/jpeg");
+        Put(EvidenceLayout.ImageKeyOf(key), image, Convert.FromHexString(record.Image.Sha256), record.Clip is null ? "image/jpeg" : ClipStamp.ContentType);
         Put(key, recordJson, SHA256.HashData(recordJson), "application/json"); // the record last: its presence means the pair is complete
         return key;
     }

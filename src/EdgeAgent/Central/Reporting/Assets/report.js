@@ -41,6 +41,19 @@
     root.setAttribute("data-report-ready", "true");
   });
 
+  // Clips: mark each video as playable (its duration and size once the browser has read it) or broken.
+  document.querySelectorAll("video.clip").forEach(function (video) {
+    video.addEventListener("loadedmetadata", function () {
+      video.setAttribute("data-video-state", "loaded");
+      video.setAttribute("data-duration", String(video.duration));
+      video.setAttribute("data-video-width", String(video.videoWidth));
+    });
+    video.addEventListener("error", function () {
+      video.setAttribute("data-video-state", "broken");
+      video.classList.add("broken");
+    });
+  });
+
   // Index filters: site, point, date range, status, free text; mirrored in the URL hash so a view can be shared.
   var form = document.getElementById("filters");
   if (!form) { return; }
