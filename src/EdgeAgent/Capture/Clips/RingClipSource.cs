@@ -1,0 +1,73 @@
+using EdgeAgent.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EdgeAgent.Capture.Clips;
+
+/// <summary>
+/// Cuts clips from the cameras' compressed rings: the units produced in [from, to], from the keyframe at or before
+/// <c>from</c>, remuxed to MP4 by <see cref="Mp4Remuxer"/> (no unit is decoded or re-encoded). Waits for a unit produced
+/// after <c>to</c> so the clip is complete, at most until <c>to</c> plus the camera's <c>FreshFrameWaitMs</c>.
+/// </summary>
+public sealed partial class RingClipSource(CameraRegistry cameras, IOptions<EdgeAgentOptions> options, TimeProvider timeProvider, ILogger<RingClipSource> logger) : IClipSource
+{
+    private readonly Mp4Remuxer remuxer = new(options.Value.StateDirectory);
+
+    public async Task<Clip?> CutAsync(string cameraId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(from, to);
+        var reader = cameras.Get(cameraId);
+        if (!reader.Compressed)
+        {
+            return null;
+        }
+
+        var untilTo = to - timeProvider.GetUtcNow();
+        var patience = TimeSpan.FromMilliseconds(cameras.Settings[cameraId].FreshFrameWaitMs);
+        var deadline = timeProvider.GetTimestamp() + (long)(((untilTo > TimeSpan.Zero ? untilTo : TimeSpan.Zero) + patience).TotalSeconds * timeProvider.TimestampFrequency);
+        await reader.WaitForProducedAsync(to, deadline, cancellationToken);
+
+        var units = Select(reader.Ring.Snapshot(), from, to);
+        if (units.Count == 0 || units[0].Image.Encoded is not { IsVideo: true } first)
+        {
+            Log.NothingHeld(logger, cameraId, from, to);
+            return null;
+        }
+
+        var mp4 = await remuxer.RemuxAsync([.. units.Select(u => (u.Image.Encoded!, u.ProducedAt))], cancellationToken);
+        var basis = units.Select(u => u.ProducedBasis).Max(); // the weakest basis among the clip's frames
+        return new Clip(cameraId, mp4, first.Codec, units[0].ProducedAt, units[^1].ProducedAt, basis, units.Count, first.Width, first.Height);
+    }
+
+    /// <summary>From the last keyframe produced at or before <paramref name="from"/> (or the first held) through the last unit produced by <paramref name="to"/>.</summary>
+    internal static IReadOnlyList<Frame> Select(IReadOnlyList<Frame> held, DateTimeOffset from, DateTimeOffset to)
+    {
+        var start = -1;
+        for (var i = 0; i < held.Count && held[i].ProducedAt <= from; i++)
+        {
+            if (held[i].Image.Encoded is { Keyframe: true })
+            {
+                start = i;
+            }
+        }
+
+        if (start < 0)
+        {
+            start = held.Count > 0 && held[0].ProducedAt <= to ? 0 : held.Count; // the ring begins after `from`: as much as it holds
+        }
+
+        var clip = new List<Frame>();
+        for (var i = start; i < held.Count && held[i].ProducedAt <= to; i++)
+        {
+            clip.Add(held[i]);
+        }
+
+        return clip;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3131, Level = LogLevel.Warning, Message = "Camera {CameraId}: no clip, the ring holds nothing produced in [{From:HH:mm:ss.fff}, {To:HH:mm:ss.fff}]")]
+        public static partial void NothingHeld(ILogger logger, string cameraId, DateTimeOffset from, DateTimeOffset to);
+    }
+}
