@@ -13,7 +13,9 @@ Timing contract (what makes this camera's sender reports true):
 
 Prints "READY rtsp://127.0.0.1:<port>/<path>" on stdout once it serves. With --check, also prints one line per
 sender report: "SR ntp_unix_ns rtp" and one per frame sent: "FRAME stripe_ms rtp", so a test can verify the mapping
-from what went out on the wire. Usage: rtsp_test_camera.py --port 8554 [--path cam] [--size 1280x720] [--fps 15] [--codec h264|h265]
+from what went out on the wire. --gop sets the keyframe interval in frames (default: one a second); --codec mjpeg serves RTP/JPEG; --switch-size WxH
+with --switch-after N changes the picture size after N frames (as a camera reconfigured mid-stream).
+Usage: rtsp_test_camera.py --port 8554 [--path cam] [--size 1280x720] [--fps 15] [--codec h264|h265|mjpeg] [--gop 15]
 """
 import argparse
 import struct
@@ -96,8 +98,10 @@ class Camera:
 
     def launch(self):
         caps = f"video/x-raw,format=BGR,width={self.width},height={self.height},framerate={self.args.fps}/1"
-        gop = self.args.fps
-        if self.args.codec == "h265":
+        gop = self.args.gop or self.args.fps
+        if self.args.codec == "mjpeg":
+            enc = "jpegenc quality=85 ! rtpjpegpay name=pay0 pt=26"
+        elif self.args.codec == "h265":
             enc = f"x265enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} ! video/x-h265,profile=main ! rtph265pay name=pay0 pt=96 config-interval=1"
         else:
             enc = f"x264enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} ! video/x-h264,profile=baseline ! rtph264pay name=pay0 pt=96 config-interval=1"
@@ -150,6 +154,7 @@ class Camera:
         """The camera's frame clock: one frame per interval; wall clock and running time read together."""
         scene = Scene(self.width, self.height)
         interval = 1.0 / self.args.fps
+        switch_at = self.args.switch_after if self.args.switch_size else -1
         while src.get_clock() is None or src.get_state(0)[1] != Gst.State.PLAYING:
             if stop.wait(0.005):
                 return
@@ -157,6 +162,10 @@ class Camera:
         n = 0
         next_at = time.monotonic()
         while not stop.is_set():
+            if n == switch_at:
+                w, h = (int(v) for v in self.args.switch_size.split("x"))
+                src.set_property("caps", Gst.Caps.from_string(f"video/x-raw,format=BGR,width={w},height={h},framerate={self.args.fps}/1"))
+                scene = Scene(w, h)
             running = clock.get_time() - base
             wall_ms = time.time_ns() // 1_000_000
             data = scene.draw(n, wall_ms)
@@ -189,7 +198,10 @@ def main():
     p.add_argument("--path", default="cam")
     p.add_argument("--size", default="1280x720")
     p.add_argument("--fps", type=int, default=15)
-    p.add_argument("--codec", choices=["h264", "h265"], default="h264")
+    p.add_argument("--codec", choices=["h264", "h265", "mjpeg"], default="h264")
+    p.add_argument("--gop", type=int, default=0)
+    p.add_argument("--switch-size", default="")
+    p.add_argument("--switch-after", type=int, default=0)
     p.add_argument("--check", action="store_true")
     args = p.parse_args()
 

@@ -307,6 +307,25 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
         }
     }
 
+    /// <summary>Waits for the next frame or unit to arrive and returns it live, never decoding it (timing only).</summary>
+    public Task<Frame> NextUnitAsync(CancellationToken cancellationToken = default) =>
+        Volatile.Read(ref nextFrame).Task.WaitAsync(cancellationToken);
+
+    /// <summary>The newest encoded unit once one matches <paramref name="match"/>, live (timing and unit only).</summary>
+    public async Task<Frame> WaitForUnitAsync(Func<EncodedUnit, bool> match, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var signal = Volatile.Read(ref nextFrame);
+            if (Latest is { Image.Encoded: { } unit } frame && match(unit))
+            {
+                return frame;
+            }
+
+            await signal.Task.WaitAsync(cancellationToken);
+        }
+    }
+
     private readonly record struct Pending(Frame Frame, IReadOnlyList<EncodedUnit>? Units);
 
     /// <summary>Completes with the first status (the current one included) that satisfies <paramref name="predicate"/>.</summary>

@@ -16,14 +16,19 @@ public sealed partial class RingClipSource(CameraRegistry cameras, IOptions<Edge
     public async Task<Clip?> CutAsync(string cameraId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(from, to);
-        var reader = cameras.Get(cameraId);
+        return await CutAsync(cameras.Get(cameraId), from, to, TimeSpan.FromMilliseconds(cameras.Settings[cameraId].FreshFrameWaitMs), remuxer, timeProvider, logger, cancellationToken);
+    }
+
+    /// <summary><see cref="CutAsync(string, DateTimeOffset, DateTimeOffset, CancellationToken)"/> on one reader, waiting up to <paramref name="patience"/> past <paramref name="to"/>.</summary>
+    internal static async Task<Clip?> CutAsync(CameraReader reader, DateTimeOffset from, DateTimeOffset to, TimeSpan patience, Mp4Remuxer remuxer, TimeProvider timeProvider, ILogger logger, CancellationToken cancellationToken = default)
+    {
+        var cameraId = reader.CameraId;
         if (!reader.Compressed)
         {
             return null;
         }
 
         var untilTo = to - timeProvider.GetUtcNow();
-        var patience = TimeSpan.FromMilliseconds(cameras.Settings[cameraId].FreshFrameWaitMs);
         var deadline = timeProvider.GetTimestamp() + (long)(((untilTo > TimeSpan.Zero ? untilTo : TimeSpan.Zero) + patience).TotalSeconds * timeProvider.TimestampFrequency);
         await reader.WaitForProducedAsync(to, deadline, cancellationToken);
 
