@@ -16,12 +16,14 @@ public sealed class CompressedCameraTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
     [Theory]
-    [InlineData("h264")]
-    [InlineData("h265")]
-    public async Task Frames_held_in_the_ring_decode_on_demand_to_the_picture_produced_at_their_time(string codec)
+    [InlineData("h264", "in-process")]
+    [InlineData("h265", "in-process")]
+    [InlineData("h264", "ffmpeg")]
+    [InlineData("h265", "ffmpeg")]
+    public async Task Frames_held_in_the_ring_decode_on_demand_to_the_picture_produced_at_their_time(string codec, string decoder)
     {
         await using var camera = await RtspTestCamera.StartAsync(size: "640x360", codec: codec);
-        await using var reader = StartReader(camera.Url, new CameraReaderSettings { CompressedWindow = TimeSpan.FromSeconds(2) });
+        await using var reader = StartReader(camera.Url, new CameraReaderSettings { CompressedWindow = TimeSpan.FromSeconds(2) }, inProcess: decoder == "in-process");
         using var timeout = new CancellationTokenSource(Patience);
 
         await WaitForCameraClockAsync(reader, timeout.Token);
@@ -145,9 +147,37 @@ public sealed class CompressedCameraTests
         Assert.InRange(lastStripe, to.AddMilliseconds(-400), to.AddMilliseconds(5));
     }
 
-    private static CameraReader StartReader(string url, CameraReaderSettings settings, int width = 640, int height = 360)
+    [Fact]
+    public async Task An_MJPEG_cameras_photo_is_the_cameras_own_JPEG_unchanged()
     {
-        var source = new GstreamerPacketSource(new GstreamerSourceSettings(url, width, height), new FfmpegGopDecoder(width, height), NullLogger.Instance);
+        await using var camera = await RtspTestCamera.StartAsync(size: "640x360", codec: "mjpeg");
+        await using var reader = StartReader(camera.Url, new CameraReaderSettings { CompressedWindow = TimeSpan.FromSeconds(2) }, width: 1280, height: 720);
+        using var timeout = new CancellationTokenSource(Patience);
+        await WaitForCameraClockAsync(reader, timeout.Token);
+        await WaitForProducedAsync(reader, reader.Latest!.ProducedAt.AddSeconds(0.5), timeout.Token);
+
+        var held = reader.Ring.Snapshot();
+        var newest = held[^1];
+        var photo = await reader.CopyHeldAsync(newest.Sequence, timeout.Token);
+        var jpeg = JpegEncoder.Encode(photo!.Image, 90);
+
+        Assert.All(held, f => Assert.Equal((EncodedUnit.Jpeg, true), (f.Image.Encoded!.Codec, f.Image.Encoded.Keyframe)));
+        Assert.Equal(newest.Image.Encoded!.Data, jpeg); // the evidence bytes are the bytes that came from the camera
+        Assert.Equal((640, 360), (photo.Width, photo.Height)); // its own size, not rescaled to the configured one
+        AssertStripeMatches(photo);
+        var stripe = FrameClockStripe.Read(JpegEncoder.Decode(jpeg).Pixels, 640);
+        Assert.Equal(FrameClockStripe.Read(photo.Image.Pixels, 640), stripe);
+    }
+
+    private static CameraReader StartReader(string url, CameraReaderSettings settings, int width = 640, int height = 360, bool inProcess = true)
+    {
+        IFrameDecoder decoder = new FfmpegGopDecoder(width, height);
+        if (inProcess)
+        {
+            decoder = new InProcessGopDecoder(width, height, decoder);
+        }
+
+        var source = new GstreamerPacketSource(new GstreamerSourceSettings(url, width, height), decoder, NullLogger.Instance);
         var reader = new CameraReader("cam-1", source, TimeProvider.System, NullLogger.Instance, settings with { MaxStreamLatency = TimeSpan.FromMinutes(5) });
         reader.Start();
         return reader;

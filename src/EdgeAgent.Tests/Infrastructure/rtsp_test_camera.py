@@ -13,7 +13,7 @@ Timing contract (what makes this camera's sender reports true):
 
 Prints "READY rtsp://127.0.0.1:<port>/<path>" on stdout once it serves. With --check, also prints one line per
 sender report: "SR ntp_unix_ns rtp" and one per frame sent: "FRAME stripe_ms rtp", so a test can verify the mapping
-from what went out on the wire. --gop sets the keyframe interval in frames (default: one a second); --codec mjpeg serves RTP/JPEG; --switch-size WxH
+from what went out on the wire. --gop sets the keyframe interval in frames (default: one a second), --bitrate the H.264 rate in kbit/s; --codec mjpeg serves RTP/JPEG; --switch-size WxH
 with --switch-after N changes the picture size after N frames (as a camera reconfigured mid-stream).
 Usage: rtsp_test_camera.py --port 8554 [--path cam] [--size 1280x720] [--fps 15] [--codec h264|h265|mjpeg] [--gop 15]
 """
@@ -104,7 +104,8 @@ class Camera:
         elif self.args.codec == "h265":
             enc = f"x265enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} ! video/x-h265,profile=main ! rtph265pay name=pay0 pt=96 config-interval=1"
         else:
-            enc = f"x264enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} ! video/x-h264,profile=baseline ! rtph264pay name=pay0 pt=96 config-interval=1"
+            rate = f" bitrate={self.args.bitrate}" if self.args.bitrate else ""
+            enc = f"x264enc tune=zerolatency speed-preset=ultrafast key-int-max={gop}{rate} ! video/x-h264,profile=baseline ! rtph264pay name=pay0 pt=96 config-interval=1"
         return f"( appsrc name=src is-live=true format=time do-timestamp=false max-buffers=2 max-bytes=0 leaky-type=downstream caps={caps} ! videoconvert ! video/x-raw,format=I420 ! {enc} )"
 
     def on_media_configure(self, factory, media):
@@ -200,6 +201,7 @@ def main():
     p.add_argument("--fps", type=int, default=15)
     p.add_argument("--codec", choices=["h264", "h265", "mjpeg"], default="h264")
     p.add_argument("--gop", type=int, default=0)
+    p.add_argument("--bitrate", type=int, default=0)  # kbit/s (h264); 0: x264enc's default
     p.add_argument("--switch-size", default="")
     p.add_argument("--switch-after", type=int, default=0)
     p.add_argument("--check", action="store_true")

@@ -7,7 +7,7 @@ namespace EdgeAgent.Capture;
 /// <summary>
 /// Decodes on demand: H.264/H.265 units from a keyframe up to the wanted picture go through one short-lived Debian
 /// <c>ffmpeg</c> (the GOP in on stdin, only the last picture out as BGR, scaled to the camera's size); a JPEG is decoded
-/// in process by OpenCV. Nothing runs between triggers. Cost per photo: process start (~40 ms CPU) plus decoding at
+/// in process by OpenCV, at its own size. Nothing runs between triggers. Cost per photo: process start (~40 ms CPU) plus decoding at
 /// most one GOP; streams are assumed to carry no B-frames (site cameras' default), so stream order is display order.
 /// </summary>
 /// <param name="width">Output width; 0 keeps the stream's own size.</param>
@@ -22,11 +22,14 @@ public sealed class FfmpegGopDecoder(int width, int height, string ffmpegPath = 
         }
 
         var last = units[^1];
-        var (w, h) = width > 0 && height > 0 ? (width, height) : (last.Width, last.Height);
         if (last.Codec == EncodedUnit.Jpeg)
         {
-            return DecodeJpeg(last.Data, w, h) with { Encoded = last };
+            // At the camera's own size, so the photo can be the camera's own bytes (JpegEncoder keeps them).
+            var picture = DecodeJpeg(last.Data);
+            return picture with { Encoded = last with { Width = picture.Width, Height = picture.Height } };
         }
+
+        var (w, h) = width > 0 && height > 0 ? (width, height) : (last.Width, last.Height);
 
         if (w <= 0 || h <= 0)
         {
@@ -96,7 +99,7 @@ public sealed class FfmpegGopDecoder(int width, int height, string ffmpegPath = 
         }
     }
 
-    private static RawFrame DecodeJpeg(byte[] jpeg, int w, int h)
+    private static RawFrame DecodeJpeg(byte[] jpeg)
     {
         using var decoded = Cv2.ImDecode(jpeg, ImreadModes.Color);
         if (decoded.Empty())
@@ -104,10 +107,9 @@ public sealed class FfmpegGopDecoder(int width, int height, string ffmpegPath = 
             throw new FrameSourceException("the camera's JPEG does not decode");
         }
 
-        using var sized = w > 0 && h > 0 && (decoded.Width != w || decoded.Height != h) ? decoded.Resize(new Size(w, h)) : decoded.Clone();
-        var pixels = new byte[sized.Width * sized.Height * 3];
-        System.Runtime.InteropServices.Marshal.Copy(sized.Data, pixels, 0, pixels.Length);
-        return new RawFrame(pixels, sized.Width, sized.Height);
+        var pixels = new byte[decoded.Width * decoded.Height * 3];
+        System.Runtime.InteropServices.Marshal.Copy(decoded.Data, pixels, 0, pixels.Length);
+        return new RawFrame(pixels, decoded.Width, decoded.Height);
     }
 
     private static void KillQuietly(Process process)

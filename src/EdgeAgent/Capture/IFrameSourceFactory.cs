@@ -43,7 +43,8 @@ public sealed class FrameSourceFactory(TimeProvider timeProvider, ILoggerFactory
         {
             // The compressed ring: units as the camera sent them, decoded only for a photo (no fallback: the raw path
             // cannot feed a compressed ring; Ring "raw" with Backend "auto" keeps the ffmpeg fallback).
-            return new GstreamerPacketSource(settings, new FfmpegGopDecoder(camera.Width, camera.Height), loggerFactory.CreateLogger<GstreamerPacketSource>());
+            var decoder = new InProcessGopDecoder(camera.Width, camera.Height, new FfmpegGopDecoder(camera.Width, camera.Height));
+            return new GstreamerPacketSource(settings, decoder, loggerFactory.CreateLogger<GstreamerPacketSource>());
         }
 
         var gstreamer = new GstreamerFrameSource(settings, loggerFactory.CreateLogger<GstreamerFrameSource>());

@@ -20,7 +20,7 @@ public sealed partial class RingClipSource(CameraRegistry cameras, IOptions<Edge
     }
 
     /// <summary><see cref="CutAsync(string, DateTimeOffset, DateTimeOffset, CancellationToken)"/> on one reader, waiting up to <paramref name="patience"/> past <paramref name="to"/>.</summary>
-    internal static async Task<Clip?> CutAsync(CameraReader reader, DateTimeOffset from, DateTimeOffset to, TimeSpan patience, Mp4Remuxer remuxer, TimeProvider timeProvider, ILogger logger, CancellationToken cancellationToken = default)
+    public static async Task<Clip?> CutAsync(CameraReader reader, DateTimeOffset from, DateTimeOffset to, TimeSpan patience, Mp4Remuxer remuxer, TimeProvider timeProvider, ILogger logger, CancellationToken cancellationToken = default)
     {
         var cameraId = reader.CameraId;
         if (!reader.Compressed)
@@ -45,7 +45,7 @@ public sealed partial class RingClipSource(CameraRegistry cameras, IOptions<Edge
     }
 
     /// <summary>From the last keyframe produced at or before <paramref name="from"/> (or the first held) through the last unit produced by <paramref name="to"/>.</summary>
-    internal static IReadOnlyList<Frame> Select(IReadOnlyList<Frame> held, DateTimeOffset from, DateTimeOffset to)
+    public static IReadOnlyList<Frame> Select(IReadOnlyList<Frame> held, DateTimeOffset from, DateTimeOffset to)
     {
         var start = -1;
         for (var i = 0; i < held.Count && held[i].ProducedAt <= from; i++)
