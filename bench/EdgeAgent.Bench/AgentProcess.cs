@@ -78,6 +78,15 @@ public sealed class AgentProcess : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Frames received so far, summed over the agent's cameras (from <c>v1/status</c>), to state the frame rate a CPU window saw.</summary>
+    public async Task<long> FramesReceivedAsync()
+    {
+        using var client = new ControlClient(socketPath);
+        using var response = await client.GetAsync("v1/status");
+        var status = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        return status["cameras"]!.AsArray().Sum(c => (long?)c!["lastFrameSequence"] ?? 0);
+    }
+
     /// <summary>Ready means the host has started every service: the control socket answers (READY=1 is sent at the same moment).</summary>
     private async Task WaitReadyAsync(TimeSpan timeout)
     {

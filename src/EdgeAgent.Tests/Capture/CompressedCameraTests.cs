@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using EdgeAgent.Capture;
 using EdgeAgent.Capture.Clips;
 using EdgeAgent.Tests.Infrastructure;
@@ -133,10 +132,13 @@ public sealed class CompressedCameraTests
         Assert.True(clip.FirstProducedAt <= from && clip.LastProducedAt <= to && clip.LastProducedAt > to.AddMilliseconds(-400)); // within a frame or two (a loaded camera drops frames)
         var file = Path.Combine(state.Path, "clip.mp4");
         await File.WriteAllBytesAsync(file, clip.Mp4, timeout.Token);
-        // No re-encoded frame: the MP4's packets are the ring's units, byte for byte in size, keyframes where they were.
+        // No re-encoded frame: the MP4 carries the ring's coded slices byte for byte, one packet per unit, keyframes where they were.
         var packets = await FfprobeAsync(file, "packet=size,flags", timeout.Token);
-        Assert.Equal(units.Select(u => u.Image.Encoded!.Data.Length), packets.Select(p => int.Parse(p["size"], CultureInfo.InvariantCulture)));
         Assert.Equal(units.Select(u => u.Image.Encoded!.Keyframe), packets.Select(p => p["flags"].StartsWith('K')));
+        var remuxed = AnnexB.Slices(await RunAsync("ffmpeg", ["-v", "error", "-i", file, "-c:v", "copy", "-bsf:v", "h264_mp4toannexb", "-f", "h264", "pipe:1"], timeout.Token), EncodedUnit.H264);
+        var held = units.SelectMany(u => AnnexB.Slices(u.Image.Encoded!.Data, EncodedUnit.H264)).ToList();
+        Assert.Equal(held.Count, remuxed.Count);
+        Assert.All(held.Zip(remuxed), p => Assert.True(p.First.Span.SequenceEqual(p.Second.Span), "a slice differs from the ring's"));
         Assert.True(packets.Count(p => p["flags"].StartsWith('K')) >= 2, "the clip does not cross a keyframe");
         // Its pictures cover [from, to], by the time the camera wrote into them.
         var pictures = await DecodeAllAsync(file, 640, 360, timeout.Token);

@@ -12,6 +12,8 @@ namespace EdgeAgent.Capture;
 /// <param name="height">Output height; 0 keeps the stream's own size.</param>
 public sealed class InProcessGopDecoder(int width, int height, IFrameDecoder fallback) : IFrameDecoder
 {
+    private const int NThreads = 70; // cv::CAP_PROP_N_THREADS (OpenCV 4.7+), not in OpenCvSharp's enum
+
     private static readonly string Directory = System.IO.Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
 
     public async Task<RawFrame> DecodeLastAsync(IReadOnlyList<EncodedUnit> units, CancellationToken cancellationToken = default)
@@ -54,7 +56,9 @@ public sealed class InProcessGopDecoder(int width, int height, IFrameDecoder fal
 
     private RawFrame? Decode(string path, int count, EncodedUnit last)
     {
-        using var capture = new VideoCapture(path, VideoCaptureAPIs.FFMPEG);
+        // One decoding thread (CAP_PROP_N_THREADS): cameras decode side by side, and a frame-threaded decoder would hold
+        // a 1080p picture per thread for nothing.
+        using var capture = new VideoCapture(path, VideoCaptureAPIs.FFMPEG, [NThreads, 1]);
         if (!capture.IsOpened())
         {
             return null;
