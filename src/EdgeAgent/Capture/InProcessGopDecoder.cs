@@ -77,7 +77,13 @@ public sealed class InProcessGopDecoder(int width, int height, IFrameDecoder fal
         }
 
         var (w, h) = width > 0 && height > 0 ? (width, height) : (picture.Width, picture.Height);
-        using var sized = (picture.Width, picture.Height) == (w, h) ? picture.Clone() : picture.Resize(new Size(w, h), interpolation: InterpolationFlags.Area);
+        using var resized = (picture.Width, picture.Height) == (w, h) || !picture.IsContinuous() ? null : picture.Resize(new Size(w, h), interpolation: InterpolationFlags.Area);
+        var sized = resized ?? picture;
+        if (!sized.IsContinuous() || (sized.Width, sized.Height) != (w, h))
+        {
+            return null;
+        }
+
         var pixels = new byte[w * h * 3];
         System.Runtime.InteropServices.Marshal.Copy(sized.Data, pixels, 0, pixels.Length);
         return new RawFrame(pixels, w, h) { Encoded = last };
