@@ -131,10 +131,11 @@ public static class RingBenchmark
         for (var i = 0; i < 3; i++)
         {
             var edge = DateTimeOffset.UtcNow;
+            var early = reader.Ring.Snapshot();
             var clip = await RingClipSource.CutAsync(reader, edge.AddSeconds(-5), edge.AddSeconds(5), TimeSpan.FromSeconds(2), remuxer, TimeProvider.System, NullLogger.Instance, timeout.Token)
                 ?? throw new InvalidOperationException("no clip");
             var ready = DateTimeOffset.UtcNow;
-            var units = RingClipSource.Select(reader.Ring.Snapshot(), edge.AddSeconds(-5), edge.AddSeconds(5));
+            var units = RingClipSource.Select(RingClipSource.Join(early, reader.Ring.Snapshot()), edge.AddSeconds(-5), edge.AddSeconds(5));
             var file = Path.Combine(state, $"clip-{i}.mp4");
             await File.WriteAllBytesAsync(file, clip.Mp4, timeout.Token);
             // Re-encoded = a unit whose coded slices are not in the MP4 byte for byte.

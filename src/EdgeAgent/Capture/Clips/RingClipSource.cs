@@ -28,11 +28,13 @@ public sealed partial class RingClipSource(CameraRegistry cameras, IOptions<Edge
             return null;
         }
 
+        // What is held now, before waiting: by the time `to` has passed, the ring may have let the clip's first GOP go.
+        var early = reader.Ring.Snapshot();
         var untilTo = to - timeProvider.GetUtcNow();
         var deadline = timeProvider.GetTimestamp() + (long)(((untilTo > TimeSpan.Zero ? untilTo : TimeSpan.Zero) + patience).TotalSeconds * timeProvider.TimestampFrequency);
         await reader.WaitForProducedAsync(to, deadline, cancellationToken);
 
-        var units = Select(reader.Ring.Snapshot(), from, to);
+        var units = Select(Join(early, reader.Ring.Snapshot()), from, to);
         if (units.Count == 0 || units[0].Image.Encoded is not { IsVideo: true } first)
         {
             Log.NothingHeld(logger, cameraId, from, to);
@@ -42,6 +44,20 @@ public sealed partial class RingClipSource(CameraRegistry cameras, IOptions<Edge
         var mp4 = await remuxer.RemuxAsync([.. units.Select(u => (u.Image.Encoded!, u.ProducedAt))], cancellationToken);
         var basis = units.Select(u => u.ProducedBasis).Max(); // the weakest basis among the clip's frames
         return new Clip(cameraId, mp4, first.Codec, units[0].ProducedAt, units[^1].ProducedAt, basis, units.Count, first.Width, first.Height);
+    }
+
+    /// <summary>
+    /// The units held at two moments as one run: <paramref name="early"/> then what <paramref name="late"/> added after it,
+    /// when the two are contiguous (no unit dropped between them); otherwise <paramref name="late"/> alone.
+    /// </summary>
+    public static IReadOnlyList<Frame> Join(IReadOnlyList<Frame> early, IReadOnlyList<Frame> late)
+    {
+        if (early.Count == 0 || late.Count == 0 || late[0].Sequence > early[^1].Sequence + 1 || late[0].Sequence < early[0].Sequence)
+        {
+            return late;
+        }
+
+        return [.. early, .. late.Where(f => f.Sequence > early[^1].Sequence)];
     }
 
     /// <summary>From the last keyframe produced at or before <paramref name="from"/> (or the first held) through the last unit produced by <paramref name="to"/>.</summary>
