@@ -171,6 +171,59 @@ public sealed class CompressedCameraTests
         Assert.Equal(FrameClockStripe.Read(photo.Image.Pixels, 640), stripe);
     }
 
+    [Fact]
+    public async Task Health_looks_at_a_keyframe_decoded_every_sample_interval_and_nothing_else()
+    {
+        await using var camera = await RtspTestCamera.StartAsync(size: "640x360", gop: 8);
+        await using var reader = StartReader(camera.Url, new CameraReaderSettings { SampleInterval = TimeSpan.FromSeconds(1) });
+        using var timeout = new CancellationTokenSource(Patience);
+        await WaitForCameraClockAsync(reader, timeout.Token);
+        var dated = reader.Latest!.ProducedAt;
+        await WaitForProducedAsync(reader, dated.AddSeconds(2.5), timeout.Token);
+
+        var sample = reader.Snapshot();
+
+        Assert.NotNull(sample);
+        Assert.True(sample.Image.Encoded!.Keyframe);
+        Assert.True(sample.ProducedAt > dated, "the sample is older than the camera clock's first dated frame");
+        AssertStripeMatches(sample);
+        Assert.All(reader.Ring.Snapshot(), f => Assert.True(f.Image.IsEncodedOnly)); // sampling decoded a copy, not the ring
+    }
+
+    [Fact]
+    public async Task A_compressed_camera_that_goes_away_is_reconnected_and_held_from_a_keyframe_again()
+    {
+        var camera = await RtspTestCamera.StartAsync(size: "640x360");
+        var source = new GstreamerPacketSource(new GstreamerSourceSettings(camera.Url, 640, 360), new FfmpegGopDecoder(640, 360), NullLogger.Instance);
+        var settings = new CameraReaderSettings { InitialBackoff = TimeSpan.FromMilliseconds(200), MaxBackoff = TimeSpan.FromSeconds(1), HangTimeout = TimeSpan.FromSeconds(15) };
+        await using var reader = new CameraReader("cam-1", source, TimeProvider.System, NullLogger.Instance, settings);
+        using var timeout = new CancellationTokenSource(Patience);
+        try
+        {
+            reader.Start();
+            await WaitForCameraClockAsync(reader, timeout.Token);
+            var lost = reader.WaitForStatusAsync(s => s.State != CameraState.Connected, timeout.Token);
+            await camera.DisposeAsync();
+            var down = await lost;
+            var lastBefore = reader.Latest!.Sequence;
+
+            camera = await RtspTestCamera.StartAsync(size: "640x360", port: camera.Port);
+            var back = await reader.WaitForStatusAsync(s => s.State == CameraState.Connected, timeout.Token);
+            await reader.WaitForUnitAsync(u => u.Keyframe, timeout.Token);
+            await WaitForCameraClockAsync(reader, timeout.Token);
+
+            Assert.NotNull(down.Reason);
+            Assert.True(back.Restarts >= 1);
+            var newest = reader.Ring.Snapshot()[^1];
+            Assert.True(newest.Sequence > lastBefore);
+            AssertStripeMatches((await reader.CopyHeldAsync(newest.Sequence, timeout.Token))!);
+        }
+        finally
+        {
+            await camera.DisposeAsync();
+        }
+    }
+
     private static CameraReader StartReader(string url, CameraReaderSettings settings, int width = 640, int height = 360, bool inProcess = true)
     {
         IFrameDecoder decoder = new FfmpegGopDecoder(width, height);

@@ -88,6 +88,19 @@ public sealed class CompressedRingTests
     }
 
     [Fact]
+    public void After_a_reconnect_nothing_is_kept_until_the_next_keyframe()
+    {
+        var ring = new FrameRing(long.MaxValue, TimeSpan.FromSeconds(10), TimeSpan.Zero, time, compressed: true);
+        Feed(ring, frames: 15, gop: 10);
+
+        ring.Interrupt();
+        Feed(ring, frames: 12, gop: 10, first: 15); // units 15..26: mid-GOP until unit 20
+
+        var held = ring.Snapshot();
+        Assert.Equal([.. Enumerable.Range(0, 15), .. Enumerable.Range(20, 7)], held.Select(f => (int)(f.Image.Encoded!.Pts / 100_000_000L)));
+    }
+
+    [Fact]
     public void A_new_picture_size_starts_the_ring_again_at_its_first_keyframe()
     {
         var ring = new FrameRing(long.MaxValue, TimeSpan.FromSeconds(10), TimeSpan.Zero, time, compressed: true);

@@ -28,5 +28,7 @@ public sealed class FrameSourceFactoryTests
     public void The_gstreamer_reader_ships_next_to_the_agent()
     {
         Assert.True(new GstreamerSourceSettings("rtsp://10.0.0.5/stream1", 64, 48).Installed, GstreamerSourceSettings.DefaultHelperPath);
+        Assert.True(File.Exists(GstreamerPacketSource.DefaultHelperPath), GstreamerPacketSource.DefaultHelperPath);
+        Assert.True(File.Exists(new EdgeAgent.Capture.Clips.Mp4Remuxer("/tmp").HelperPath), "gst_clip_muxer.py");
     }
 }

@@ -135,6 +135,18 @@ public sealed class FrameRing(long maxBytes, TimeSpan window, TimeSpan spacing, 
         }
     }
 
+    /// <summary>
+    /// The stream broke (a reconnect): units already held stay (each GOP held decodes up to its last unit), but nothing
+    /// more is kept until the next keyframe, since the new stream's first units may depend on pictures never received.
+    /// </summary>
+    public void Interrupt()
+    {
+        lock (gate)
+        {
+            waitingForKeyframe = true;
+        }
+    }
+
     /// <summary>Whether the ring still holds <paramref name="frame"/>.</summary>
     public bool Contains(Frame frame)
     {
