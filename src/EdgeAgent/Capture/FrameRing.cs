@@ -7,7 +7,7 @@ namespace EdgeAgent.Capture;
 /// of 1080p needs a handful of frames, not every frame (sources with no compressed form);</item>
 /// <item>compressed (<see cref="Compressed"/>): every encoded unit of the last <see cref="Window"/>, always starting at a
 /// keyframe, so any frame held decodes from the units before it. Eviction drops whole GOPs: the oldest GOP goes once the
-/// next keyframe is itself at or before the window's start, or while the ring is over <see cref="MaxBytes"/>. A GOP
+/// next keyframe was itself produced at or before the window's start, or while the ring is over <see cref="MaxBytes"/>. A GOP
 /// larger than the byte cap is not kept at all (until the next keyframe); units before the first keyframe are never kept.</item>
 /// </list>
 /// Nothing here is encoded or decoded; a capture plan picks the few frames it needs.
@@ -114,8 +114,9 @@ public sealed class FrameRing(long maxBytes, TimeSpan window, TimeSpan spacing, 
             waitingForKeyframe = false;
             frames.AddLast(frame);
             bytes += frame.Bytes;
-            // Age: the oldest GOP goes once the next GOP alone still reaches back to the window's start.
-            while (SecondKeyframe() is { } next && timeProvider.GetElapsedTime(next.Value.Timestamp, frame.Timestamp) >= Window)
+            // Age, by production time (a backlog arriving in a burst is still seconds of picture): the oldest GOP goes once
+            // the next GOP alone still reaches back to the window's start.
+            while (SecondKeyframe() is { } next && frame.ProducedAt - next.Value.ProducedAt >= Window)
             {
                 DropFirstGop(evicted);
             }
