@@ -9,7 +9,7 @@ if (Array.IndexOf(args, "--synthetic-store") is var at and >= 0 && at + 1 < args
     return;
 }
 
-// --drain-only: only the central side's rows (backlog drains, then the fleets); --object-store: add the drain into an S3 bucket on a Ceph RGW started for the run.
+// --drain-only: only the central side's rows (backlog drains, then the fleets); --ring: only the compressed-ring rows (issue 17); --object-store: add the drain into an S3 bucket on a Ceph RGW started for the run.
 // --fleet-only: only the load generator's rows; --fleet-devices 10,100: its fleet sizes; --no-fleet: none.
 var options = (args.Contains("--smoke") ? BenchOptions.Smoke : BenchOptions.Full) with { DrainOnly = args.Contains("--drain-only"), ObjectStore = args.Contains("--object-store"), FleetOnly = args.Contains("--fleet-only") };
 if (args.Contains("--no-fleet"))
@@ -46,6 +46,18 @@ for (var i = 0; i < args.Length - 1; i++)
 }
 
 Console.WriteLine($"EdgeAgent benchmark on {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+if (args.Contains("--ring"))
+{
+    // Only issue 17's rows (compressed ring, decode on demand, clips): the rest of the suite is too heavy to run beside them here.
+    await using var ringBroker = await EdgeAgent.Tests.Infrastructure.MosquittoProcess.StartAsync();
+    var ringTable = await EdgeAgent.Bench.RingBenchmark.RunAsync(options, ringBroker.Url, Console.Out);
+    Console.WriteLine();
+    Console.WriteLine("| measure | EdgeAgent | baseline | ratio (baseline / EdgeAgent) |");
+    Console.WriteLine("| --- | --- | --- | --- |");
+    Console.WriteLine(ringTable);
+    return;
+}
+
 var table = await BenchRunner.RunAsync(options, Console.Out);
 Console.WriteLine();
 Console.WriteLine(table);

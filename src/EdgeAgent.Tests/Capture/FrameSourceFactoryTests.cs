@@ -7,16 +7,18 @@ namespace EdgeAgent.Tests.Capture;
 public sealed class FrameSourceFactoryTests
 {
     [Theory]
-    [InlineData("rtsp://10.0.0.5/stream1", "auto", typeof(FallbackFrameSource), "gstreamer")]
-    [InlineData("rtsp://10.0.0.5/stream1", "gstreamer", typeof(GstreamerFrameSource), "gstreamer")]
-    [InlineData("rtsp://10.0.0.5/stream1", "ffmpeg", typeof(FfmpegFrameSource), "ffmpeg")]
-    [InlineData("http://10.0.0.5/cam.mjpg", "auto", typeof(FfmpegFrameSource), "ffmpeg")]
-    [InlineData("/var/lib/edgeagent/clip.mkv", "auto", typeof(FfmpegFrameSource), "ffmpeg")]
-    public void Backend_picks_gstreamer_for_rtsp_and_ffmpeg_otherwise(string url, string backend, Type expected, string describedAs)
+    [InlineData("rtsp://10.0.0.5/stream1", "auto", "raw", typeof(FallbackFrameSource), "gstreamer")]
+    [InlineData("rtsp://10.0.0.5/stream1", "gstreamer", "raw", typeof(GstreamerFrameSource), "gstreamer")]
+    [InlineData("rtsp://10.0.0.5/stream1", "auto", "auto", typeof(GstreamerPacketSource), "gstreamer")]
+    [InlineData("rtsp://10.0.0.5/stream1", "gstreamer", "auto", typeof(GstreamerPacketSource), "gstreamer")]
+    [InlineData("rtsp://10.0.0.5/stream1", "ffmpeg", "auto", typeof(FfmpegFrameSource), "ffmpeg")]
+    [InlineData("http://10.0.0.5/cam.mjpg", "auto", "auto", typeof(FfmpegFrameSource), "ffmpeg")]
+    [InlineData("/var/lib/edgeagent/clip.mkv", "auto", "auto", typeof(FfmpegFrameSource), "ffmpeg")]
+    public void Backend_picks_gstreamer_for_rtsp_and_ffmpeg_otherwise(string url, string backend, string ring, Type expected, string describedAs)
     {
         var factory = new FrameSourceFactory(TimeProvider.System, NullLoggerFactory.Instance);
 
-        var source = factory.Create(new CameraOptions { Id = "cam-1", Kind = "ffmpeg", Url = url, Backend = backend });
+        var source = factory.Create(new CameraOptions { Id = "cam-1", Kind = "ffmpeg", Url = url, Backend = backend, Ring = ring });
 
         Assert.IsType(expected, source);
         Assert.StartsWith(describedAs, source.Describe(), StringComparison.Ordinal);
@@ -26,5 +28,7 @@ public sealed class FrameSourceFactoryTests
     public void The_gstreamer_reader_ships_next_to_the_agent()
     {
         Assert.True(new GstreamerSourceSettings("rtsp://10.0.0.5/stream1", 64, 48).Installed, GstreamerSourceSettings.DefaultHelperPath);
+        Assert.True(File.Exists(GstreamerPacketSource.DefaultHelperPath), GstreamerPacketSource.DefaultHelperPath);
+        Assert.True(File.Exists(new EdgeAgent.Capture.Clips.Mp4Remuxer("/tmp").HelperPath), "gst_clip_muxer.py");
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using EdgeAgent.Control;
 
 namespace EdgeAgent.Tests.Infrastructure;
@@ -94,6 +95,15 @@ public sealed class AgentProcess : IDisposable
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         using var response = await client.PostAsync("v1/trigger", content);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Frames received so far, summed over the agent's cameras (from <c>v1/status</c>), to state the frame rate a CPU window saw.</summary>
+    public async Task<long> FramesReceivedAsync()
+    {
+        using var client = new ControlClient(SocketPath);
+        using var response = await client.GetAsync("v1/status");
+        var status = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        return status["cameras"]!.AsArray().Sum(c => (long?)c!["lastFrameSequence"] ?? 0);
     }
 
     /// <summary><c>GET /v1/health</c>: the status code and the parsed body (null when it is not JSON).</summary>

@@ -55,7 +55,9 @@ public sealed class RtspTestCamera : IAsyncDisposable
 
     /// <summary>Starts the camera on a free loopback port and completes once it serves.</summary>
     /// <param name="port">A port to reuse (a camera coming back); a free one when null.</param>
-    public static async Task<RtspTestCamera> StartAsync(string size = "1280x720", int fps = 15, string codec = "h264", bool check = false, int? port = null)
+    /// <param name="gop">Keyframe interval in frames; 0: one a second.</param>
+    /// <param name="switchSize">A picture size (WxH) the camera changes to after <paramref name="switchAfter"/> frames; null: never.</param>
+    public static async Task<RtspTestCamera> StartAsync(string size = "1280x720", int fps = 15, string codec = "h264", bool check = false, int? port = null, int gop = 0, string? switchSize = null, int switchAfter = 0, int bitrateKbps = 0, bool busy = false)
     {
         var info = new ProcessStartInfo("/usr/bin/python3") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         foreach (var arg in new[] { ScriptPath, "--port", (port ?? FreePort()).ToString(CultureInfo.InvariantCulture), "--size", size, "--fps", fps.ToString(CultureInfo.InvariantCulture), "--codec", codec })
@@ -66,6 +68,22 @@ public sealed class RtspTestCamera : IAsyncDisposable
         if (check)
         {
             info.ArgumentList.Add("--check");
+        }
+
+        foreach (var arg in new[] { "--gop", gop.ToString(CultureInfo.InvariantCulture), "--switch-after", switchAfter.ToString(CultureInfo.InvariantCulture), "--bitrate", bitrateKbps.ToString(CultureInfo.InvariantCulture) })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        if (busy)
+        {
+            info.ArgumentList.Add("--busy");
+        }
+
+        if (switchSize is not null)
+        {
+            info.ArgumentList.Add("--switch-size");
+            info.ArgumentList.Add(switchSize);
         }
 
         var camera = new RtspTestCamera(Process.Start(info) ?? throw new InvalidOperationException("python3 did not start"));

@@ -13,9 +13,12 @@ Timing contract (what makes this camera's sender reports true):
 
 Prints "READY rtsp://127.0.0.1:<port>/<path>" on stdout once it serves. With --check, also prints one line per
 sender report: "SR ntp_unix_ns rtp" and one per frame sent: "FRAME stripe_ms rtp", so a test can verify the mapping
-from what went out on the wire. Usage: rtsp_test_camera.py --port 8554 [--path cam] [--size 1280x720] [--fps 15] [--codec h264|h265]
+from what went out on the wire. --gop sets the keyframe interval in frames (default: one a second), --bitrate the H.264 rate in kbit/s, --busy fills the lower half with fresh noise every frame; --codec mjpeg serves RTP/JPEG; --switch-size WxH
+with --switch-after N changes the picture size after N frames (as a camera reconfigured mid-stream).
+Usage: rtsp_test_camera.py --port 8554 [--path cam] [--size 1280x720] [--fps 15] [--codec h264|h265|mjpeg] [--gop 15]
 """
 import argparse
+import os
 import struct
 import sys
 import threading
@@ -45,9 +48,12 @@ class Scene:
 
     TILE = 32
 
-    def __init__(self, width, height):
+    def __init__(self, width, height, busy=False):
         self.width, self.height = width, height
         self.background = self.textured(width, height)
+        # Busy: the lower half is fresh noise every frame (a cycle of 8), so the encoder spends its whole bit rate
+        # and decoding costs what a busy real scene costs, not what a still picture does.
+        self.noise = [os.urandom(width * (height // 2) * 3) for _ in range(8)] if busy else []
         self.frame = bytearray(self.background)
         self.block = width // BITS
         self.white = b"\xff" * (self.block * 3)
@@ -73,6 +79,8 @@ class Scene:
         x = (n * 7) % max(1, w - size)
         for y in range(y0, y0 + size):
             f[(y * w + x) * 3:(y * w + x + size) * 3] = b"\x00\x8c\xff" * size
+        if self.noise:
+            f[(h - h // 2) * w * 3:] = self.noise[n % len(self.noise)]
         row = b"".join(self.white if (stamp_ms >> (BITS - 1 - bit)) & 1 else self.black for bit in range(BITS))
         for y in range(ROW_HEIGHT):
             f[y * w * 3:y * w * 3 + len(row)] = row
@@ -96,11 +104,14 @@ class Camera:
 
     def launch(self):
         caps = f"video/x-raw,format=BGR,width={self.width},height={self.height},framerate={self.args.fps}/1"
-        gop = self.args.fps
-        if self.args.codec == "h265":
+        gop = self.args.gop or self.args.fps
+        if self.args.codec == "mjpeg":
+            enc = "jpegenc quality=85 ! rtpjpegpay name=pay0 pt=26"
+        elif self.args.codec == "h265":
             enc = f"x265enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} ! video/x-h265,profile=main ! rtph265pay name=pay0 pt=96 config-interval=1"
         else:
-            enc = f"x264enc tune=zerolatency speed-preset=ultrafast key-int-max={gop} ! video/x-h264,profile=baseline ! rtph264pay name=pay0 pt=96 config-interval=1"
+            rate = f" bitrate={self.args.bitrate}" if self.args.bitrate else ""
+            enc = f"x264enc tune=zerolatency speed-preset=ultrafast key-int-max={gop}{rate} ! video/x-h264,profile=baseline ! rtph264pay name=pay0 pt=96 config-interval=1"
         return f"( appsrc name=src is-live=true format=time do-timestamp=false max-buffers=2 max-bytes=0 leaky-type=downstream caps={caps} ! videoconvert ! video/x-raw,format=I420 ! {enc} )"
 
     def on_media_configure(self, factory, media):
@@ -148,8 +159,9 @@ class Camera:
 
     def produce(self, src, stop):
         """The camera's frame clock: one frame per interval; wall clock and running time read together."""
-        scene = Scene(self.width, self.height)
+        scene = Scene(self.width, self.height, self.args.busy)
         interval = 1.0 / self.args.fps
+        switch_at = self.args.switch_after if self.args.switch_size else -1
         while src.get_clock() is None or src.get_state(0)[1] != Gst.State.PLAYING:
             if stop.wait(0.005):
                 return
@@ -157,6 +169,10 @@ class Camera:
         n = 0
         next_at = time.monotonic()
         while not stop.is_set():
+            if n == switch_at:
+                w, h = (int(v) for v in self.args.switch_size.split("x"))
+                src.set_property("caps", Gst.Caps.from_string(f"video/x-raw,format=BGR,width={w},height={h},framerate={self.args.fps}/1"))
+                scene = Scene(w, h, self.args.busy)
             running = clock.get_time() - base
             wall_ms = time.time_ns() // 1_000_000
             data = scene.draw(n, wall_ms)
@@ -189,7 +205,12 @@ def main():
     p.add_argument("--path", default="cam")
     p.add_argument("--size", default="1280x720")
     p.add_argument("--fps", type=int, default=15)
-    p.add_argument("--codec", choices=["h264", "h265"], default="h264")
+    p.add_argument("--codec", choices=["h264", "h265", "mjpeg"], default="h264")
+    p.add_argument("--gop", type=int, default=0)
+    p.add_argument("--busy", action="store_true")  # noise over the lower half, new every frame
+    p.add_argument("--bitrate", type=int, default=0)  # kbit/s (h264); 0: x264enc's default
+    p.add_argument("--switch-size", default="")
+    p.add_argument("--switch-after", type=int, default=0)
     p.add_argument("--check", action="store_true")
     args = p.parse_args()
 

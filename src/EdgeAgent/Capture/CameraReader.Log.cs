@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Camera {CameraId} ({Source}) gave no frame for {Seconds:0.#} s: restarting its source")]
     public static partial void Hung(ILogger logger, string cameraId, string source, double seconds);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Camera {CameraId}: the health sample keyframe did not decode: {Reason}")]
+    public static partial void SampleFailed(ILogger logger, string cameraId, string reason);
 }

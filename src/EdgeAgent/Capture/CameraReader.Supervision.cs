@@ -44,6 +44,7 @@ public sealed partial class CameraReader
             Update(s => s with { Restarts = s.Restarts + 1 });
         }
 
+        Ring.Interrupt(); // a compressed ring restarts at the new stream's first keyframe
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var hung = 0;
         using var watchdog = timeProvider.CreateTimer(_ => { hung = 1; TryCancel(attempt); }, null, settings.HangTimeout, Timeout.InfiniteTimeSpan);

@@ -13,6 +13,11 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
     private readonly StreamLatency latency = new(settings ?? Defaults);
     private readonly CancellationTokenSource stopping = new();
     private readonly Lock buffers = new(); // guards retiring pooled frames against copying them out
+    private readonly IFrameDecoder? decoder = (source as IEncodedFrameSource)?.Decoder;
+    private Frame? sample;
+    private ulong sampleFingerprint;
+    private long sampleUnchangedSince;
+    private int sampling;
     private TaskCompletionSource<Frame> nextFrame = NewSignal();
     private Frame? latest;
     private ulong lastFingerprint;
@@ -43,8 +48,20 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
     /// <summary>When the first frame since the reader started arrived (wall clock), or null before it.</summary>
     public DateTimeOffset? FirstFrameAt { get; private set; }
 
-    /// <summary>Recent frames for pre-trigger photos; empty unless <see cref="CameraReaderSettings.PreTriggerBytes"/> is set.</summary>
-    public FrameRing Ring { get; } = new((settings ?? Defaults).PreTriggerBytes, (settings ?? Defaults).PreTriggerWindow, (settings ?? Defaults).PreTriggerSpacing, timeProvider);
+    /// <summary>
+    /// Recent frames for pre-trigger photos and clips. For a compressed source every encoded unit of the last
+    /// <see cref="CameraReaderSettings.CompressedWindow"/> from a keyframe on; for a raw source spaced decoded frames,
+    /// empty unless <see cref="CameraReaderSettings.PreTriggerBytes"/> is set.
+    /// </summary>
+    public FrameRing Ring { get; } = source is IEncodedFrameSource
+        ? new((settings ?? Defaults).CompressedBytes, (settings ?? Defaults).CompressedWindow, TimeSpan.Zero, timeProvider, compressed: true)
+        : new((settings ?? Defaults).PreTriggerBytes, (settings ?? Defaults).PreTriggerWindow, (settings ?? Defaults).PreTriggerSpacing, timeProvider);
+
+    /// <summary>How far back pre-trigger photos reach (<c>PreTriggerMs</c>); a compressed ring may hold more, for clips.</summary>
+    public TimeSpan PreTriggerWindow => settings.PreTriggerWindow;
+
+    /// <summary>True when the camera's frames are kept encoded and decoded only for a photo.</summary>
+    public bool Compressed => decoder is not null;
 
     private static CameraReaderSettings Defaults { get; } = new();
 
@@ -61,16 +78,16 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
         var current = Latest;
         if (current is not null && current.Timestamp >= triggerTimestamp)
         {
-            return Detach(current);
+            return await DetachAsync(current, cancellationToken);
         }
 
         try
         {
-            return Detach(await signal.Task.WaitAsync(maxWait, timeProvider, cancellationToken));
+            return await DetachAsync(await signal.Task.WaitAsync(maxWait, timeProvider, cancellationToken), cancellationToken);
         }
         catch (TimeoutException)
         {
-            return Detach(Latest ?? throw new CameraUnavailableException(CameraId, LastError ?? "no frame received yet"));
+            return await DetachAsync(Latest ?? throw new CameraUnavailableException(CameraId, LastError ?? "no frame received yet"), cancellationToken);
         }
     }
 
@@ -84,15 +101,22 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
         while (true)
         {
             var signal = Volatile.Read(ref nextFrame); // before looking, so a frame published meanwhile wakes the wait
+            Pending? found = null;
             lock (buffers)
             {
                 foreach (var frame in HeldUnlocked())
                 {
                     if (accept(frame))
                     {
-                        return Copy(frame);
+                        found = Prepare(frame);
+                        break;
                     }
                 }
+            }
+
+            if (found is { } pending)
+            {
+                return await DecodeAsync(pending, cancellationToken);
             }
 
             var left = timeProvider.GetElapsedTime(timeProvider.GetTimestamp(), deadlineTimestamp);
@@ -112,6 +136,37 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
         }
     }
 
+    /// <summary>
+    /// Waits, without decoding anything, until a frame produced after <paramref name="producedAfter"/> has arrived or the
+    /// monotonic <paramref name="deadlineTimestamp"/> passes; true when one came.
+    /// </summary>
+    public async Task<bool> WaitForProducedAsync(DateTimeOffset producedAfter, long deadlineTimestamp, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var signal = Volatile.Read(ref nextFrame);
+            if (Latest is { } newest && newest.ProducedAt > producedAfter)
+            {
+                return true;
+            }
+
+            var left = timeProvider.GetElapsedTime(timeProvider.GetTimestamp(), deadlineTimestamp);
+            if (left <= TimeSpan.Zero)
+            {
+                return false;
+            }
+
+            try
+            {
+                await signal.Task.WaitAsync(left, timeProvider, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // Look once more.
+            }
+        }
+    }
+
     /// <summary>The frames held now (ring, then the newest), oldest first, that match <paramref name="predicate"/>; live, for their timing only.</summary>
     /// <param name="ringOnly">Only the pre-trigger ring's frames (none when the camera keeps no ring).</param>
     public IReadOnlyList<Frame> Held(Func<Frame, bool> predicate, bool ringOnly = false)
@@ -122,17 +177,34 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
         }
     }
 
-    /// <summary>A copy of the held frame with <paramref name="sequence"/>, or null once it is gone.</summary>
-    public Frame? CopyHeld(long sequence)
+    /// <summary>A copy of the held frame with <paramref name="sequence"/>, or null once it is gone (decoded now when the ring is compressed).</summary>
+    public Frame? CopyHeld(long sequence) => CopyHeldAsync(sequence).GetAwaiter().GetResult();
+
+    /// <summary>A copy of the held frame with <paramref name="sequence"/> with its pixels, or null once it is gone.</summary>
+    public async Task<Frame?> CopyHeldAsync(long sequence, CancellationToken cancellationToken = default)
     {
+        Pending? pending;
         lock (buffers)
         {
-            return HeldUnlocked().FirstOrDefault(f => f.Sequence == sequence) is { } frame ? Copy(frame) : null;
+            pending = HeldUnlocked().FirstOrDefault(f => f.Sequence == sequence) is { } frame ? Prepare(frame) : null;
         }
+
+        return pending is { } p ? await DecodeAsync(p, cancellationToken) : null;
     }
 
     private IEnumerable<Frame> HeldUnlocked()
     {
+        if (Compressed)
+        {
+            // Only what the ring holds decodes (a unit before the first keyframe does not).
+            foreach (var frame in Ring.Snapshot())
+            {
+                yield return frame;
+            }
+
+            yield break;
+        }
+
         var newest = Latest;
         foreach (var frame in Ring.Between(long.MinValue, long.MaxValue))
         {
@@ -148,36 +220,113 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
         }
     }
 
-    /// <summary>A copy of the newest frame, or null before the first one.</summary>
-    public Frame? Snapshot() => Latest is { } frame ? Detach(frame) : null;
+    /// <summary>
+    /// A copy of the newest frame, or null before the first one. For a compressed camera: the newest health sample, a
+    /// keyframe decoded every <see cref="CameraReaderSettings.SampleInterval"/> (nothing is decoded just to look).
+    /// </summary>
+    public Frame? Snapshot()
+    {
+        if (Compressed)
+        {
+            return Volatile.Read(ref sample);
+        }
 
-    /// <summary>Copies of the ring's frames that arrived in [<paramref name="fromTimestamp"/>, <paramref name="toTimestamp"/>).</summary>
+        return Latest is { } frame ? DetachAsync(frame).GetAwaiter().GetResult() : null;
+    }
+
+    /// <summary>Copies of the ring's frames that arrived in [<paramref name="fromTimestamp"/>, <paramref name="toTimestamp"/>) (decoded when compressed).</summary>
     public IReadOnlyList<Frame> Recent(long fromTimestamp, long toTimestamp)
     {
+        List<Pending> pending;
         lock (buffers)
         {
-            return [.. Ring.Between(fromTimestamp, toTimestamp).Select(Copy)];
+            pending = [.. Ring.Between(fromTimestamp, toTimestamp).Select(Prepare)];
         }
+
+        return [.. pending.Select(p => DecodeAsync(p, CancellationToken.None).GetAwaiter().GetResult())];
     }
 
     /// <summary>
     /// A copy of <paramref name="frame"/>, or of the newest frame if that one was newer (never older than the
     /// newest held). Copying under the lock keeps the buffer from being recycled mid-copy.
     /// </summary>
-    private Frame Detach(Frame frame)
+    private async Task<Frame> DetachAsync(Frame frame, CancellationToken cancellationToken = default)
     {
+        Pending pending;
         lock (buffers)
         {
-            var newest = Latest;
-            return Copy(newest is not null && (frame.Retired || newest.Sequence > frame.Sequence) ? newest : frame);
+            var held = Compressed ? Ring.Snapshot() : null;
+            var newest = held is null ? Latest : held.Count > 0 ? held[^1] : throw new CameraUnavailableException(CameraId, "no keyframe received yet");
+            pending = Prepare(newest is not null && (frame.Retired || newest.Sequence > frame.Sequence) ? newest : frame);
         }
+
+        return await DecodeAsync(pending, cancellationToken);
+    }
+
+    /// <summary>What a copy needs, taken under the lock: a raw copy, or the units that decode to the frame.</summary>
+    private Pending Prepare(Frame frame) =>
+        Compressed && frame.Image.IsEncodedOnly
+            ? new Pending(frame, Ring.UnitsFor(frame) ?? throw new CameraUnavailableException(CameraId, "the frame left the ring before it was decoded"))
+            : new Pending(Copy(frame), null);
+
+    /// <summary>The frame with pixels: decoded from its units (outside the lock), keeping the unit's production time.</summary>
+    private async Task<Frame> DecodeAsync(Pending pending, CancellationToken cancellationToken)
+    {
+        if (pending.Units is not { } units)
+        {
+            return pending.Frame;
+        }
+
+        var picture = await decoder!.DecodeLastAsync(units, cancellationToken);
+        return pending.Frame with { Image = picture with { CameraTime = pending.Frame.Image.CameraTime } };
     }
 
     private static Frame Copy(Frame frame) => frame with { Image = frame.Image.Detach() };
 
-    /// <summary>Waits for the next frame to arrive.</summary>
-    public Task<Frame> NextFrameAsync(CancellationToken cancellationToken = default) =>
+    /// <summary>Waits for the next frame to arrive (decoded, for a compressed camera).</summary>
+    public async Task<Frame> NextFrameAsync(CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var frame = await Volatile.Read(ref nextFrame).Task.WaitAsync(cancellationToken);
+            if (!Compressed)
+            {
+                return frame;
+            }
+
+            Pending? pending;
+            lock (buffers)
+            {
+                pending = Ring.Contains(frame) ? Prepare(frame) : null;
+            }
+
+            if (pending is { } p)
+            {
+                return await DecodeAsync(p, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Waits for the next frame or unit to arrive and returns it live, never decoding it (timing only).</summary>
+    public Task<Frame> NextUnitAsync(CancellationToken cancellationToken = default) =>
         Volatile.Read(ref nextFrame).Task.WaitAsync(cancellationToken);
+
+    /// <summary>The newest encoded unit once one matches <paramref name="match"/>, live (timing and unit only).</summary>
+    public async Task<Frame> WaitForUnitAsync(Func<EncodedUnit, bool> match, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var signal = Volatile.Read(ref nextFrame);
+            if (Latest is { Image.Encoded: { } unit } frame && match(unit))
+            {
+                return frame;
+            }
+
+            await signal.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    private readonly record struct Pending(Frame Frame, IReadOnlyList<EncodedUnit>? Units);
 
     /// <summary>Completes with the first status (the current one included) that satisfies <paramref name="predicate"/>.</summary>
     public async Task<CameraStatus> WaitForStatusAsync(Func<CameraStatus, bool> predicate, CancellationToken cancellationToken = default)
@@ -205,7 +354,9 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
 
     private void Publish(RawFrame raw)
     {
-        var fingerprint = FrameFingerprint.Of(raw);
+        // An encoded unit's bytes change from frame to frame even for a still picture: frozen pictures of a compressed
+        // camera are judged on its decoded health samples; here only a camera clock that stops moving counts.
+        var fingerprint = raw.Encoded is null ? FrameFingerprint.Of(raw) : (ulong)sequence + 1;
         var previous = Latest;
         // Unchanged: the same picture, or a camera clock that did not move on (a stream repeating itself).
         var stalled = previous?.Image.CameraTime is { } before && raw.CameraTime is { } now && now <= before;
@@ -250,6 +401,11 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
         }
 
         Update(s => s with { FramesReceived = s.FramesReceived + 1, LastFrameAt = frame.ArrivedAt, Latency = latency.Reading });
+        if (Compressed && raw.Encoded is { Keyframe: true })
+        {
+            MaybeSample(frame);
+        }
+
         var signal = Interlocked.Exchange(ref nextFrame, NewSignal());
         signal.TrySetResult(frame);
     }

@@ -25,6 +25,18 @@ public sealed record CameraReaderSettings
     /// <summary>Minimum spacing of frames kept in the ring, so 2 s of 1080p does not need every frame.</summary>
     public TimeSpan PreTriggerSpacing { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Compressed ring (<c>PreTriggerSeconds</c>): how much of the encoded stream is kept, from the keyframe at or before its start.</summary>
+    public TimeSpan CompressedWindow { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Compressed ring: its cap in bytes of encoded stream (<c>PreTriggerMegabytes</c>, or <see cref="DefaultCompressedMegabytes"/> when that is 0).</summary>
+    public long CompressedBytes { get; init; } = DefaultCompressedMegabytes * 1024L * 1024;
+
+    /// <summary>16 MiB: 10 s of a 12 Mbit/s stream (a site camera sends about 4).</summary>
+    public const int DefaultCompressedMegabytes = 16;
+
+    /// <summary>Compressed camera: how often a keyframe is decoded for the health checks (<c>HealthSampleMs</c>).</summary>
+    public TimeSpan SampleInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary><c>Cameras[].LatencyMs</c>: the stream latency to assume when the camera's clock cannot be used; null when not configured.</summary>
     public TimeSpan? ConfiguredLatency { get; init; }
 
@@ -44,5 +56,8 @@ public sealed record CameraReaderSettings
         PreTriggerBytes = (long)camera.PreTriggerMegabytes * 1024 * 1024,
         PreTriggerWindow = TimeSpan.FromMilliseconds(camera.PreTriggerMs),
         PreTriggerSpacing = TimeSpan.FromMilliseconds(camera.PreTriggerSpacingMs),
+        CompressedWindow = TimeSpan.FromSeconds(camera.PreTriggerSeconds),
+        CompressedBytes = (camera.PreTriggerMegabytes > 0 ? camera.PreTriggerMegabytes : DefaultCompressedMegabytes) * 1024L * 1024,
+        SampleInterval = TimeSpan.FromMilliseconds(camera.HealthSampleMs),
     };
 }

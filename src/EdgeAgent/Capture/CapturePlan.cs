@@ -30,7 +30,7 @@ public sealed record CapturePlan(int PreTrigger, int PostTrigger, TimeSpan Inter
         var beforeEdge = 0;
         if (PreTrigger > 0)
         {
-            var windowStart = moment.EdgeTime - reader.Ring.Window;
+            var windowStart = moment.EdgeTime - reader.PreTriggerWindow;
             beforeEdge = reader.Held(f => Uncertainty.Latest(f) < moment.EdgeTime && f.ProducedAt >= windowStart, ringOnly: true).Count;
             var eligible = reader.Held(
                 f => Uncertainty.Latest(f) < moment.EdgeTime && f.ProducedAt >= windowStart
@@ -39,7 +39,7 @@ public sealed record CapturePlan(int PreTrigger, int PostTrigger, TimeSpan Inter
                 ringOnly: true);
             foreach (var chosen in Spread(eligible, PreTrigger))
             {
-                if (moment.Ledger.TryClaim(reader.CameraId, chosen.Sequence) && reader.CopyHeld(chosen.Sequence) is { } copy)
+                if (moment.Ledger.TryClaim(reader.CameraId, chosen.Sequence) && await reader.CopyHeldAsync(chosen.Sequence, cancellationToken) is { } copy)
                 {
                     shots.Add(new Shot(copy, FrameRole.Pre));
                 }

@@ -14,8 +14,21 @@ public sealed record RawFrame(byte[] Pixels, int Width, int Height)
     /// </summary>
     public DateTimeOffset? CameraTime { get; init; }
 
-    /// <summary>A copy in a buffer of its own, safe to keep.</summary>
-    public RawFrame Detach() => new((byte[])Pixels.Clone(), Width, Height) { CameraTime = CameraTime };
+    /// <summary>
+    /// The camera's encoded unit when the source keeps the compressed stream (then <see cref="Pixels"/> is empty until
+    /// the reader decodes it for a photo); null for a source that gives pixels only.
+    /// </summary>
+    public EncodedUnit? Encoded { get; init; }
+
+    /// <summary>An encoded unit not decoded yet: no pixels to look at.</summary>
+    public bool IsEncodedOnly => Encoded is not null && Pixels.Length == 0;
+
+    /// <summary>A frame carrying only <paramref name="unit"/>, pixels to be decoded on demand.</summary>
+    public static RawFrame Of(EncodedUnit unit, DateTimeOffset? cameraTime) =>
+        new([], unit.Width, unit.Height) { Encoded = unit, CameraTime = cameraTime };
+
+    /// <summary>A copy in a buffer of its own, safe to keep (an encoded unit's bytes are never changed, so they are shared).</summary>
+    public RawFrame Detach() => new((byte[])Pixels.Clone(), Width, Height) { CameraTime = CameraTime, Encoded = Encoded };
 }
 
 /// <summary>A decoded frame as the camera reader holds it.</summary>
@@ -49,6 +62,6 @@ public sealed record Frame(RawFrame Image, long Sequence, long Timestamp, DateTi
     /// <summary>Set by the reader, under its lock, when the frame's buffer may be reused.</summary>
     internal bool Retired { get; set; }
 
-    /// <summary>Bytes of raw pixels this frame holds in memory.</summary>
-    public long Bytes => Image.Pixels.LongLength;
+    /// <summary>Bytes this frame holds in memory: its raw pixels, or its encoded unit.</summary>
+    public long Bytes => Image.Pixels.LongLength + (Image.Encoded?.Data.LongLength ?? 0);
 }

@@ -39,6 +39,14 @@ public sealed class FrameSourceFactory(TimeProvider timeProvider, ILoggerFactory
         }
 
         var settings = new GstreamerSourceSettings(camera.Url, camera.Width, camera.Height) { RtspTransport = camera.Transport };
+        if (camera.Ring == "auto" && (camera.Backend == "gstreamer" || settings.Installed))
+        {
+            // The compressed ring: units as the camera sent them, decoded only for a photo (no fallback: the raw path
+            // cannot feed a compressed ring; Ring "raw" with Backend "auto" keeps the ffmpeg fallback).
+            var decoder = new InProcessGopDecoder(camera.Width, camera.Height, new FfmpegGopDecoder(camera.Width, camera.Height));
+            return new GstreamerPacketSource(settings, decoder, loggerFactory.CreateLogger<GstreamerPacketSource>());
+        }
+
         var gstreamer = new GstreamerFrameSource(settings, loggerFactory.CreateLogger<GstreamerFrameSource>());
         if (camera.Backend == "gstreamer")
         {

@@ -87,9 +87,28 @@ public sealed class CameraOptions
     [Range(1, 10000)]
     public int PreTriggerSpacingMs { get; set; } = 250;
 
-    /// <summary>Memory cap of the pre-trigger ring, in MiB of raw pixels (1080p BGR is 5.9 MiB a frame); 0 keeps no ring.</summary>
+    /// <summary>
+    /// Memory cap of the pre-trigger ring. Raw ring: MiB of raw pixels (1080p BGR is 5.9 MiB a frame); 0 keeps no ring.
+    /// Compressed ring (<see cref="Ring"/>): MiB of encoded stream; 0 means 16 MiB (10 s of a 12 Mbit/s stream).
+    /// </summary>
     [Range(0, 1024)]
     public int PreTriggerMegabytes { get; set; }
+
+    /// <summary>
+    /// How the camera is kept between triggers: <c>auto</c> keeps the encoded stream (rtsp:// through GStreamer) in a
+    /// compressed ring and decodes only the frames a photo, a health sample or a scan needs; <c>raw</c> decodes every frame
+    /// (the only way for sources with no compressed form: V4L2 YUYV, synthetic, files, the ffmpeg backend).
+    /// </summary>
+    [AllowedValues("auto", "raw", ErrorMessage = "must be \"auto\" or \"raw\"")]
+    public string Ring { get; set; } = "auto";
+
+    /// <summary>Compressed ring: seconds of encoded stream kept (from the keyframe at or before that), for pre-trigger photos and clips.</summary>
+    [Range(1, 120)]
+    public int PreTriggerSeconds { get; set; } = 10;
+
+    /// <summary>Compressed ring: how often one keyframe is decoded for the health checks (sharpness, exposure, covered, scene, frozen).</summary>
+    [Range(500, 600000)]
+    public int HealthSampleMs { get; set; } = 5000;
 
     /// <summary>Frames from the pre-trigger ring added to each trigger's photos (needs <see cref="PreTriggerMegabytes"/>).</summary>
     [Range(0, 20)]

@@ -212,7 +212,7 @@ public sealed partial class EvidenceRecorder(
             }
 
             var frameBytes = result.Shots.Count > 0 ? result.Shots[0].Frame.Bytes : 0;
-            if (cameras.Get(cameraId).Ring.MaxBytes < preWanted * frameBytes)
+            if (!cameras.Get(cameraId).Ring.Compressed && cameras.Get(cameraId).Ring.MaxBytes < preWanted * frameBytes) // a compressed ring holds every frame
             {
                 // A ring too small for the step is a configuration fault; a ring still filling after start is not.
                 findings.Add(point.Procedure.NewFinding(FindingCodes.PreTriggerUnavailable, $"step '{decision.Step.Id}' asks for {preWanted} frames from before the trigger but camera {cameraId}'s ring holds only {result.Pre} of its frames (raise its PreTriggerMegabytes)", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));

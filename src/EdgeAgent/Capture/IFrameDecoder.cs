@@ -1,0 +1,17 @@
+namespace EdgeAgent.Capture;
+
+/// <summary>Turns encoded units back into pixels, only when a photo, a health sample or a scan needs them.</summary>
+public interface IFrameDecoder
+{
+    /// <summary>
+    /// Decodes <paramref name="units"/> (a keyframe first, then the units after it in stream order) and returns the
+    /// last one's picture as BGR at the camera's configured size.
+    /// </summary>
+    Task<RawFrame> DecodeLastAsync(IReadOnlyList<EncodedUnit> units, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A source that yields encoded units (<see cref="RawFrame.Encoded"/>) instead of pixels, and the decoder for them.</summary>
+public interface IEncodedFrameSource : IFrameSource
+{
+    IFrameDecoder Decoder { get; }
+}
