@@ -23,7 +23,7 @@ public sealed class ClipUnavailableTests : IDisposable
 {
     private readonly TempDirectory dir = new();
 
-    public static TheoryData<string> Answers => ["null", "throws", "no-source"];
+    public static TheoryData<string> Answers => ["null", "throws", "ring-over-a-raw-camera"];
 
     [Theory]
     [MemberData(nameof(Answers))]
@@ -33,7 +33,7 @@ public sealed class ClipUnavailableTests : IDisposable
         {
             "null" => new FixedClipSource(null),
             "throws" => new FixedClipSource(null, failure: new IOException("remux failed: moov atom not found")),
-            _ => null,
+            _ => null, // the agent's own RingClipSource, over the synthetic camera that has no compressed stream
         };
         var config = AgentConfig.Baseline(dir.Combine("state"), "mqtt://127.0.0.1:1");
         config["ProceduresDirectory"] = ClipEvidenceTests.WriteClipTemplate(dir.Combine("procedures"), preSeconds: 2, postSeconds: 1);
@@ -66,7 +66,7 @@ public sealed class ClipUnavailableTests : IDisposable
         {
             "null" => "the camera keeps no compressed stream",
             "throws" => "remux failed: moov atom not found",
-            _ => "no clip source",
+            _ => "keeps no compressed stream",
         };
         var finding = Assert.Single(raised, f => f.Code == FindingCodes.ClipUnavailable);
         Assert.Contains(expected, finding.Message, StringComparison.Ordinal);

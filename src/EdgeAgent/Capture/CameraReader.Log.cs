@@ -19,4 +19,12 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Camera {CameraId}: the health sample keyframe did not decode: {Reason}")]
     public static partial void SampleFailed(ILogger logger, string cameraId, string reason);
+
+    // GstreamerPacketSource
+    [LoggerMessage(EventId = 3115, Level = LogLevel.Warning, Message = "Camera {Source}: GStreamer packet reader says: {Line}")]
+    public static partial void PacketReaderSays(ILogger logger, string source, string line);
+
+    // RingClipSource
+    [LoggerMessage(EventId = 3131, Level = LogLevel.Warning, Message = "Camera {CameraId}: no clip, the ring holds nothing produced in [{From:HH:mm:ss.fff}, {To:HH:mm:ss.fff}]")]
+    public static partial void NothingHeld(ILogger logger, string cameraId, DateTimeOffset from, DateTimeOffset to);
 }

@@ -150,7 +150,7 @@ public sealed partial class GstreamerPacketSource(GstreamerSourceSettings settin
             while (await process.StandardError.ReadLineAsync() is { } line)
             {
                 lastError.Value = FfmpegFrameSource.RedactText(line);
-                Log.ReaderSays(logger, Describe(), lastError.Value);
+                Log.PacketReaderSays(logger, Describe(), lastError.Value);
             }
         }
         catch (InvalidOperationException)
@@ -159,11 +159,5 @@ public sealed partial class GstreamerPacketSource(GstreamerSourceSettings settin
         catch (IOException)
         {
         }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 3115, Level = LogLevel.Warning, Message = "Camera {Source}: GStreamer packet reader says: {Line}")]
-        public static partial void ReaderSays(ILogger logger, string source, string line);
     }
 }

@@ -23,6 +23,11 @@ public static class CameraCheck
         RawFrame? first = null;
         RawFrame? last = null;
         var count = 0;
+        // A camera read as its compressed stream gives encoded units: keep the first keyframe and the newest GOP to
+        // decode at the end (the same decoder the agent uses for photos); never look at pixels that are not there.
+        var encoded = source as IEncodedFrameSource;
+        EncodedUnit? firstKeyframe = null;
+        var gop = new List<EncodedUnit>();
         string? error = null;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -32,10 +37,25 @@ public static class CameraCheck
             {
                 first ??= frame;
                 last = frame;
+                if (frame.Encoded is { } unit)
+                {
+                    if (unit.Keyframe || !unit.IsVideo)
+                    {
+                        gop.Clear();
+                        firstKeyframe ??= unit;
+                    }
+
+                    if (gop.Count > 0 || unit.Keyframe || !unit.IsVideo)
+                    {
+                        gop.Add(unit);
+                    }
+                }
+
                 latency?.Estimate(TimeProvider.System.GetUtcNow(), frame.CameraTime);
                 var waitingForClock = latency is not null && source.Describe().StartsWith("gstreamer", StringComparison.Ordinal)
                     && latency.Reading.Samples < FramesWanted && latency.Reading.RejectedCameraTimes < FramesWanted;
-                if (++count >= FramesWanted && !waitingForClock)
+                var waitingForKeyframe = encoded is not null && gop.Count == 0;
+                if (++count >= FramesWanted && !waitingForClock && !waitingForKeyframe)
                 {
                     break;
                 }
@@ -68,6 +88,24 @@ public static class CameraCheck
             var quote = said?.IndexOf(" says: ", StringComparison.Ordinal) ?? -1;
             var why = error ?? (quote >= 0 ? said![(quote + 7)..] : said) ?? $"no frame within {timeout.TotalSeconds:0} s";
             return DoctorResult.Fail(name, $"{source.Describe()}: no frame: {why}", FixFor(camera));
+        }
+
+        if (encoded is not null && last.IsEncodedOnly)
+        {
+            if (firstKeyframe is null)
+            {
+                return DoctorResult.Fail(name, $"{source.Describe()}: {count} units but no keyframe within {timeout.TotalSeconds:0} s", FixFor(camera));
+            }
+
+            try
+            {
+                first = await encoded.Decoder.DecodeLastAsync([firstKeyframe], cancellationToken);
+                last = await encoded.Decoder.DecodeLastAsync(gop, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return DoctorResult.Fail(name, $"{source.Describe()}: the stream does not decode: {ex.Message}", FixFor(camera));
+            }
         }
 
         // The same analyzer that judges evidence photos; frozen = the last frame is identical to the first.

@@ -33,7 +33,7 @@ public static class EdgeAgentServiceCollectionExtensions
         services.AddSingleton<ProcedureRegistry>();
         services.TryAddSingleton<IFrameSourceFactory, FrameSourceFactory>();
         services.AddSingleton<CameraRegistry>();
-        services.AddSingleton<Capture.Clips.IClipSource, Capture.Clips.RingClipSource>(); // clips from the compressed rings (issue 17)
+        services.TryAddSingleton<Capture.Clips.IClipSource, Capture.Clips.RingClipSource>(); // clips from the compressed rings (issue 17)
         services.AddSingleton(sp =>
         {
             // On a full disk, non-evidence goes before any evidence is refused: overlay copies first, then telemetry.

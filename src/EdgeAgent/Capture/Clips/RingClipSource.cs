@@ -85,10 +85,4 @@ public sealed partial class RingClipSource(CameraRegistry cameras, IOptions<Edge
 
         return clip;
     }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 3131, Level = LogLevel.Warning, Message = "Camera {CameraId}: no clip, the ring holds nothing produced in [{From:HH:mm:ss.fff}, {To:HH:mm:ss.fff}]")]
-        public static partial void NothingHeld(ILogger logger, string cameraId, DateTimeOffset from, DateTimeOffset to);
-    }
 }
