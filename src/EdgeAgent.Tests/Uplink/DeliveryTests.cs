@@ -136,8 +136,10 @@ public sealed class DeliveryTests : IDisposable
         await uplink.WaitUntilDrainedAsync(Patience);
 
         Assert.Equal(30, a.Stored.Count + b.Stored.Count);
-        Assert.NotEmpty(a.Stored);
-        Assert.NotEmpty(b.Stored);
+        // Both took part (the broker shares the messages round-robin). Which one stores a given record is not promised:
+        // the one that receives the record message, if its chunks are durable by then; else it answers incomplete and
+        // the resend may land anywhere. Once, under load, one collector stored all 30 while both handled messages.
+        Assert.True(a.Service.Acknowledged > 0 && b.Service.Acknowledged > 0, $"acknowledged: a {a.Service.Acknowledged}, b {b.Service.Acknowledged}");
         Assert.Equal(records.Select(r => r.RecordId).Order(), a.Stored.Concat(b.Stored).Select(r => r.RecordId).Order());
         Assert.Equal(30, a.Service.Intake.Index.CountByDevice()["test-device"]);
         Assert.True(global::EdgeAgent.Central.Verification.EvidenceVerifier.Verify(root).Ok);
