@@ -119,15 +119,7 @@ public sealed partial class EvidenceRecorder
             DeviceId = options.Value.DeviceId,
             SiteId = options.Value.SiteId,
             PointId = trigger.PointId,
-            WorkOrder = new WorkOrderStamp(decision.WorkOrderId, decision.ProcedureId)
-            {
-                ProcedureVersion = decision.ProcedureVersion,
-                Status = decision.Status,
-                StartedBy = decision.StartedBy,
-                StartedAt = decision.StartedAt,
-                Operators = decision.Operators,
-                AbortReason = decision.AbortReason,
-            },
+            WorkOrder = WorkOrderOf(decision),
             Step = new StepStamp(decision.Step.Id, decision.StepIndex, decision.Step.Names, decision.Advanced) { EnteredAt = decision.StepEnteredAt },
             Trigger = new TriggerStamp(trigger.Kind.ToString(), trigger.Source, trigger.Input, trigger.EdgeTime, trigger.Operator) { Holder = decision.Holder },
 

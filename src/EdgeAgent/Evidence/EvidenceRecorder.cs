@@ -255,6 +255,7 @@ public sealed partial class EvidenceRecorder(
         Recorded?.Invoke(this, record);
         return record;
     }
+
     private void Report(List<Finding> findings)
     {
         foreach (var finding in findings)
@@ -262,6 +263,17 @@ public sealed partial class EvidenceRecorder(
             findingLog.Report(finding);
         }
     }
+
+    /// <summary>The job as the record states it: the same for photo and clip records.</summary>
+    private static WorkOrderStamp WorkOrderOf(StepDecision decision) => new(decision.WorkOrderId, decision.ProcedureId)
+    {
+        ProcedureVersion = decision.ProcedureVersion,
+        Status = decision.Status,
+        StartedBy = decision.StartedBy,
+        StartedAt = decision.StartedAt,
+        Operators = decision.Operators,
+        AbortReason = decision.AbortReason,
+    };
 
     private EvidenceRecord Build(long sequence, string prevHash, TriggerEvent trigger, StepDecision decision, Frame frame, PhotoStamp photo, byte[] jpeg, List<Finding> findings, FrameQuality quality)
     {
@@ -273,15 +285,7 @@ public sealed partial class EvidenceRecorder(
             DeviceId = options.Value.DeviceId,
             SiteId = options.Value.SiteId,
             PointId = trigger.PointId,
-            WorkOrder = new WorkOrderStamp(decision.WorkOrderId, decision.ProcedureId)
-            {
-                ProcedureVersion = decision.ProcedureVersion,
-                Status = decision.Status,
-                StartedBy = decision.StartedBy,
-                StartedAt = decision.StartedAt,
-                Operators = decision.Operators,
-                AbortReason = decision.AbortReason,
-            },
+            WorkOrder = WorkOrderOf(decision),
             Step = new StepStamp(decision.Step.Id, decision.StepIndex, decision.Step.Names, decision.Advanced)
             {
                 EnteredAt = decision.StepEnteredAt,
