@@ -26,9 +26,9 @@ public sealed partial class FfmpegFrameSource(FfmpegSourceSettings settings, ILo
         }
 
         var lastError = new StrongBox<string?>();
-        var stderr = DrainStandardErrorAsync(process, lastError);
+        var stderr = ChildProcesses.DrainStandardErrorAsync(process, lastError, line => Log.FfmpegError(logger, Describe(), line));
         // A hang watchdog cancels us while a read is blocked on the pipe: killing the child ends that read.
-        using var kill = cancellationToken.Register(() => KillQuietly(process));
+        using var kill = cancellationToken.Register(() => ChildProcesses.KillQuietly(process));
         var frames = 0L;
         var pool = new FrameBufferPool();
         try
@@ -54,7 +54,7 @@ public sealed partial class FfmpegFrameSource(FfmpegSourceSettings settings, ILo
         }
         finally
         {
-            KillQuietly(process);
+            ChildProcesses.KillQuietly(process);
             await process.WaitForExitAsync(CancellationToken.None);
         }
 
@@ -64,20 +64,6 @@ public sealed partial class FfmpegFrameSource(FfmpegSourceSettings settings, ILo
         throw new FrameSourceException(frames == 0
             ? $"ffmpeg exited with code {process.ExitCode} before the first frame{said}"
             : $"stream ended after {frames} frames (ffmpeg exit code {process.ExitCode}){said}");
-    }
-
-    private static void KillQuietly(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
     }
 
     internal static ProcessStartInfo BuildStartInfo(FfmpegSourceSettings settings)
@@ -156,24 +142,6 @@ public sealed partial class FfmpegFrameSource(FfmpegSourceSettings settings, ILo
         args.Add("bgr24");
         args.Add("pipe:1");
         return info;
-    }
-
-    private async Task DrainStandardErrorAsync(Process process, StrongBox<string?> lastError)
-    {
-        try
-        {
-            while (await process.StandardError.ReadLineAsync() is { } line)
-            {
-                lastError.Value = RedactText(line);
-                Log.FfmpegError(logger, Describe(), lastError.Value);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        catch (IOException)
-        {
-        }
     }
 
     /// <summary>Removes user:password from a stream URL before it reaches a log.</summary>

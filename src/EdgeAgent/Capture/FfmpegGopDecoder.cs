@@ -57,7 +57,7 @@ public sealed class FfmpegGopDecoder(int width, int height, string ffmpegPath = 
             throw new FrameSourceException($"cannot run '{ffmpegPath}' ({ex.Message}): install the Debian ffmpeg package", permanent: true);
         }
 
-        using var kill = cancellationToken.Register(() => KillQuietly(process));
+        using var kill = cancellationToken.Register(() => ChildProcesses.KillQuietly(process));
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
         var feed = FeedAsync(process, units);
         var pixels = new byte[w * h * 3];
@@ -110,19 +110,5 @@ public sealed class FfmpegGopDecoder(int width, int height, string ffmpegPath = 
         var pixels = new byte[decoded.Width * decoded.Height * 3];
         System.Runtime.InteropServices.Marshal.Copy(decoded.Data, pixels, 0, pixels.Length);
         return new RawFrame(pixels, decoded.Width, decoded.Height);
-    }
-
-    private static void KillQuietly(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
     }
 }

@@ -39,8 +39,8 @@ public sealed partial class GstreamerFrameSource(GstreamerSourceSettings setting
         }
 
         var lastError = new StrongBox<string?>();
-        var stderr = DrainStandardErrorAsync(process, lastError);
-        using var kill = cancellationToken.Register(() => KillQuietly(process));
+        var stderr = ChildProcesses.DrainStandardErrorAsync(process, lastError, line => Log.ReaderSays(logger, Describe(), line));
+        using var kill = cancellationToken.Register(() => ChildProcesses.KillQuietly(process));
         var frames = 0L;
         var pool = new FrameBufferPool();
         var header = new byte[HeaderBytes];
@@ -77,7 +77,7 @@ public sealed partial class GstreamerFrameSource(GstreamerSourceSettings setting
         }
         finally
         {
-            KillQuietly(process);
+            ChildProcesses.KillQuietly(process);
             await process.WaitForExitAsync(CancellationToken.None);
         }
 
@@ -130,38 +130,6 @@ public sealed partial class GstreamerFrameSource(GstreamerSourceSettings setting
         }
 
         return info;
-    }
-
-    private static void KillQuietly(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-    }
-
-    private async Task DrainStandardErrorAsync(Process process, StrongBox<string?> lastError)
-    {
-        try
-        {
-            while (await process.StandardError.ReadLineAsync() is { } line)
-            {
-                lastError.Value = FfmpegFrameSource.RedactText(line);
-                Log.ReaderSays(logger, Describe(), lastError.Value);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        catch (IOException)
-        {
-        }
     }
 }
 

@@ -56,8 +56,8 @@ public sealed partial class GstreamerPacketSource(GstreamerSourceSettings settin
         }
 
         var lastError = new StrongBox<string?>();
-        var stderr = DrainStandardErrorAsync(process, lastError);
-        using var kill = cancellationToken.Register(() => KillQuietly(process));
+        var stderr = ChildProcesses.DrainStandardErrorAsync(process, lastError, line => Log.PacketReaderSays(logger, Describe(), line));
+        using var kill = cancellationToken.Register(() => ChildProcesses.KillQuietly(process));
         var units = 0L;
         var header = new byte[HeaderBytes];
         try
@@ -91,7 +91,7 @@ public sealed partial class GstreamerPacketSource(GstreamerSourceSettings settin
         }
         finally
         {
-            KillQuietly(process);
+            ChildProcesses.KillQuietly(process);
             await process.WaitForExitAsync(CancellationToken.None);
         }
 
@@ -127,37 +127,5 @@ public sealed partial class GstreamerPacketSource(GstreamerSourceSettings settin
 
         var cameraTime = (flags & 1) == 1 ? DateTimeOffset.UnixEpoch.AddTicks(cameraNs / 100) : (DateTimeOffset?)null;
         return (cameraTime, new EncodedUnit([], codec, (flags & 2) == 2, pts, width, height), size);
-    }
-
-    private static void KillQuietly(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-    }
-
-    private async Task DrainStandardErrorAsync(Process process, StrongBox<string?> lastError)
-    {
-        try
-        {
-            while (await process.StandardError.ReadLineAsync() is { } line)
-            {
-                lastError.Value = FfmpegFrameSource.RedactText(line);
-                Log.PacketReaderSays(logger, Describe(), lastError.Value);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        catch (IOException)
-        {
-        }
     }
 }
