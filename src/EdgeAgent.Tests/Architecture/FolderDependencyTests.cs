@@ -10,13 +10,12 @@ public sealed class FolderDependencyTests
 {
     /// <summary>
     /// Folders that still use each other both ways. Each entry is a debt, not a licence: the list may only shrink.
-    /// Both come from Configuration composing what features own: Capture's overlay, quality and timing options
-    /// inside <c>CameraOptions</c>, and the cross-reference validator calling Uplink's <c>ReceiptTrust.KeyProblem</c>.
+    /// It comes from Configuration composing what a feature owns: Capture's overlay, quality and timing options
+    /// inside <c>CameraOptions</c>.
     /// </summary>
     private static readonly (string, string)[] KnownCycles =
     [
         ("Capture", "Configuration"),  // CameraOptions holds OverlayOptions, QualityThresholds, ProducedUncertainty
-        ("Configuration", "Uplink"),   // EdgeAgentCrossReferenceValidator calls Uplink.ReceiptTrust.KeyProblem
     ];
 
     /// <summary>What the central side may use besides itself.</summary>

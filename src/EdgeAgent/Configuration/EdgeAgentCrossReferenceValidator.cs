@@ -94,7 +94,7 @@ public sealed class EdgeAgentCrossReferenceValidator : IValidateOptions<EdgeAgen
 
         for (var i = 0; i < broker.CollectorKeys.Count; i++)
         {
-            if (Uplink.ReceiptTrust.KeyProblem(broker.CollectorKeys[i]) is { } problem)
+            if (CollectorKeyFile.Problem(broker.CollectorKeys[i]) is { } problem)
             {
                 errors.Add($"Broker:CollectorKeys:{i}: {problem}");
             }
