@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using EdgeAgent.Capture;
 using EdgeAgent.Capture.Quality;
+using EdgeAgent.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAgent.Bench;

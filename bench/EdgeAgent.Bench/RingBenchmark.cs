@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using EdgeAgent.Configuration;
 using EdgeAgent.Protocol;
 using EdgeAgent.Capture;
 using EdgeAgent.Capture.Clips;

@@ -10,20 +10,17 @@ public sealed class FolderDependencyTests
 {
     /// <summary>
     /// Folders that still use each other both ways. Each entry is a debt, not a licence: the list may only shrink.
-    /// It comes from Configuration composing what a feature owns: Capture's overlay, quality and timing options
-    /// inside <c>CameraOptions</c>.
+    /// It is empty: the last one (Capture &lt;-&gt; Configuration) went when the camera's overlay, quality and timing
+    /// options moved to <c>Configuration/</c>.
     /// </summary>
-    private static readonly (string, string)[] KnownCycles =
-    [
-        ("Capture", "Configuration"),  // CameraOptions holds OverlayOptions, QualityThresholds, ProducedUncertainty
-    ];
+    private static readonly (string, string)[] KnownCycles = [];
 
     /// <summary>What the central side may use besides itself.</summary>
     private static readonly string[] CentralMayUse =
     [
         "Protocol",      // the record, signatures, topics, receipts, MQTT connection: what both sides speak
         "Platform",      // durable files, state files, progress: the OS layer
-        "Configuration", // BrokerOptions and the identifier rules
+        "Configuration", // BrokerOptions, the identifier rules, OverlayOptions (the report's stamp)
         "Capture",       // known exception: the image toolkit (JpegEncoder, Frame, OverlayRenderer) the report draws with
         "Procedure",     // known exception: ProcedureTemplate, which completeness and the report check jobs against
     ];

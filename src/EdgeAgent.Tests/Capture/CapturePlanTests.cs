@@ -1,4 +1,5 @@
 using EdgeAgent.Capture;
+using EdgeAgent.Configuration;
 using EdgeAgent.Protocol;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

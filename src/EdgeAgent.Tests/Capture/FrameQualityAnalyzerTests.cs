@@ -1,4 +1,5 @@
 using EdgeAgent.Capture.Quality;
+using EdgeAgent.Configuration;
 using EdgeAgent.Protocol;
 using EdgeAgent.Tests.Infrastructure;
 

@@ -1,5 +1,6 @@
 using EdgeAgent.Capture;
 using EdgeAgent.Capture.Quality;
+using EdgeAgent.Configuration;
 using EdgeAgent.Protocol;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

@@ -1,5 +1,6 @@
 using EdgeAgent.Capture;
 using EdgeAgent.Capture.Overlay;
+using EdgeAgent.Configuration;
 
 namespace EdgeAgent.Tests.Capture;
 

@@ -69,7 +69,7 @@ public sealed class ControlSocketTests
         var camera = Assert.Single(report.Cameras);
         Assert.Equal("connected", camera.State);
         Assert.InRange(camera.LastFrameAgeSeconds!.Value, 0, 2);
-        Assert.True(camera.Sharpness > new EdgeAgent.Capture.Quality.QualityThresholds().MinSharpness, $"sharpness {camera.Sharpness}");
+        Assert.True(camera.Sharpness > new EdgeAgent.Configuration.QualityThresholds().MinSharpness, $"sharpness {camera.Sharpness}");
         Assert.Empty(camera.Flags);
         Assert.True(report.Broker.Connected);
         Assert.True(report.Disk.TotalBytes > 0);

@@ -36,7 +36,7 @@ public sealed class CameraHealthTests
         Assert.Equal(8.0, camera.Fps); // 8 frames in 1.0 s
         Assert.Equal(8.0, again.Fps);
         Assert.Equal(0.3, camera.LastFrameAgeSeconds);
-        Assert.True(camera.Sharpness > new EdgeAgent.Capture.Quality.QualityThresholds().MinSharpness, $"sharpness {camera.Sharpness}");
+        Assert.True(camera.Sharpness > new EdgeAgent.Configuration.QualityThresholds().MinSharpness, $"sharpness {camera.Sharpness}");
         Assert.Empty(camera.Flags);
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using EdgeAgent.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Capture;
@@ -11,7 +12,7 @@ namespace EdgeAgent.Capture;
 /// </summary>
 public sealed partial class FfmpegFrameSource(FfmpegSourceSettings settings, ILogger logger) : IFrameSource
 {
-    public string Describe() => $"ffmpeg {RedactUrl(settings.Url)} -> {settings.Width}x{settings.Height}";
+    public string Describe() => $"ffmpeg {CameraUrl.Redact(settings.Url)} -> {settings.Width}x{settings.Height}";
 
     public async IAsyncEnumerable<RawFrame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -143,12 +144,6 @@ public sealed partial class FfmpegFrameSource(FfmpegSourceSettings settings, ILo
         args.Add("pipe:1");
         return info;
     }
-
-    /// <summary>Removes user:password from a stream URL before it reaches a log.</summary>
-    public static string RedactUrl(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.UserInfo)
-            ? url.Replace(uri.UserInfo + "@", "***@", StringComparison.Ordinal)
-            : url;
 
     /// <summary>Removes user:password from any URL inside a line of ffmpeg output.</summary>
     public static string RedactText(string text) => Credentials().Replace(text, "://***@");

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using EdgeAgent.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Capture;
@@ -19,7 +20,7 @@ public sealed partial class GstreamerFrameSource(GstreamerSourceSettings setting
 
     public const int MissingDependencyExitCode = 2;
 
-    public string Describe() => $"gstreamer {FfmpegFrameSource.RedactUrl(settings.Url)} -> {settings.Width}x{settings.Height}";
+    public string Describe() => $"gstreamer {CameraUrl.Redact(settings.Url)} -> {settings.Width}x{settings.Height}";
 
     public async IAsyncEnumerable<RawFrame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

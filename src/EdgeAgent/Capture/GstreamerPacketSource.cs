@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using EdgeAgent.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Capture;
@@ -23,7 +24,7 @@ public sealed partial class GstreamerPacketSource(GstreamerSourceSettings settin
 
     public static string DefaultHelperPath => Path.Combine(AppContext.BaseDirectory, "gstreamer", "gst_packet_reader.py");
 
-    public string Describe() => $"gstreamer {FfmpegFrameSource.RedactUrl(settings.Url)} (compressed)";
+    public string Describe() => $"gstreamer {CameraUrl.Redact(settings.Url)} (compressed)";
 
     public async IAsyncEnumerable<RawFrame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -1,6 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using EdgeAgent.Capture.Overlay;
-using EdgeAgent.Capture.Quality;
 using Microsoft.Extensions.Options;
 
 namespace EdgeAgent.Configuration;
@@ -50,7 +48,7 @@ public sealed class CameraOptions
 
     /// <summary>How far a frame's production estimate may be off, per basis; the <c>at</c> photo must be surely after the edge.</summary>
     [ValidateObjectMembers]
-    public EdgeAgent.Capture.ProducedUncertainty ProducedUncertainty { get; set; } = new();
+    public ProducedUncertainty ProducedUncertainty { get; set; } = new();
 
     /// <summary>RTSP transport for <c>ffmpeg</c> cameras: <c>tcp</c> (survives lossy links) or <c>udp</c> (lower latency on clean LANs).</summary>
     [AllowedValues("tcp", "udp", ErrorMessage = "{0} must be \"tcp\" or \"udp\"")]

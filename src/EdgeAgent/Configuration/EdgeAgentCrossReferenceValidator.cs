@@ -38,7 +38,7 @@ public sealed class EdgeAgentCrossReferenceValidator : IValidateOptions<EdgeAgen
 
             if (camera.Backend == "gstreamer" && (camera.Kind != "ffmpeg" || camera.Url?.StartsWith("rtsp://", StringComparison.OrdinalIgnoreCase) != true))
             {
-                errors.Add($"Cameras:{i}:Backend: \"gstreamer\" reads rtsp:// streams of Kind \"ffmpeg\" cameras only; use \"auto\" or \"ffmpeg\" for Kind \"{camera.Kind}\" with Url '{Capture.FfmpegFrameSource.RedactUrl(camera.Url ?? "")}'");
+                errors.Add($"Cameras:{i}:Backend: \"gstreamer\" reads rtsp:// streams of Kind \"ffmpeg\" cameras only; use \"auto\" or \"ffmpeg\" for Kind \"{camera.Kind}\" with Url '{CameraUrl.Redact(camera.Url ?? "")}'");
             }
 
             if (camera.Kind == "v4l2" && (string.IsNullOrWhiteSpace(camera.Url) || !camera.Url.StartsWith("/dev/", StringComparison.Ordinal)))

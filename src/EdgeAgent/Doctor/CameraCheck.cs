@@ -154,6 +154,6 @@ public static class CameraCheck
     }
 
     private static string FixFor(CameraOptions camera) => camera.Kind == "ffmpeg"
-        ? $"check that the camera is powered and reachable and that the Url of camera '{camera.Id}' is right; try: ffprobe '{FfmpegFrameSource.RedactUrl(camera.Url ?? "")}'"
+        ? $"check that the camera is powered and reachable and that the Url of camera '{camera.Id}' is right; try: ffprobe '{CameraUrl.Redact(camera.Url ?? "")}'"
         : "check the camera configuration";
 }

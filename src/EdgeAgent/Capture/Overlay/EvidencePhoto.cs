@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using EdgeAgent.Configuration;
 
 namespace EdgeAgent.Capture.Overlay;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeAgent.Configuration;
 using EdgeAgent.Protocol;
 
 namespace EdgeAgent.Capture.Overlay;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using EdgeAgent.Configuration;
 using OpenCvSharp;
 
 namespace EdgeAgent.Capture.Overlay;

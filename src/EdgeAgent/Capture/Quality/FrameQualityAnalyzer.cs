@@ -1,3 +1,4 @@
+using EdgeAgent.Configuration;
 using EdgeAgent.Protocol;
 using OpenCvSharp;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using EdgeAgent.Capture;
 using EdgeAgent.Capture.Overlay;
+using EdgeAgent.Configuration;
 using EdgeAgent.Protocol;
 
 namespace EdgeAgent.Central.Reporting;

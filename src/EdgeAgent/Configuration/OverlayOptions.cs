@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace EdgeAgent.Capture.Overlay;
+namespace EdgeAgent.Configuration;
 
 /// <summary>
 /// Layout and fields of the burned-in text on the overlay copy. Each line is a template with fields in braces:

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace EdgeAgent.Capture.Quality;
+namespace EdgeAgent.Configuration;
 
 /// <summary>Limits for the per-frame quality flags; configurable per camera under <c>Cameras:N:Quality</c>.</summary>
 public sealed class QualityThresholds
