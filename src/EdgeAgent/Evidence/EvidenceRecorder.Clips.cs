@@ -79,7 +79,7 @@ public sealed partial class EvidenceRecorder
         }
 
         var point = procedures.Get(trigger.PointId);
-        var finding = point.Procedure.NewFinding(FindingCodes.ClipUnavailable, $"step '{decision.Step.Id}' asks for a clip of camera {cameraId} ({wanted.PreSeconds:0.###} s before to {wanted.PostSeconds:0.###} s after the trigger), but {why}", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId);
+        var finding = new CaptureFindings(trigger, decision).ClipUnavailable(cameraId, wanted, why);
         Log.ClipUnavailable(logger, cameraId, decision.Step.Id, why);
         try
         {

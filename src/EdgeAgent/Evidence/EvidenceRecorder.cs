@@ -96,12 +96,13 @@ public sealed partial class EvidenceRecorder(
         }
 
         var decision = point.Procedure.Handle(trigger);
+        var raise = new CaptureFindings(trigger, decision);
         var recordIds = new List<Guid>();
         var findings = decision.Findings.ToList();
         if ((outbox.Condition.StateLost?.Message ?? outbox.Condition.QuarantineDetail) is { } lost && Interlocked.Exchange(ref quarantineReported, 1) == 0)
         {
             // The auditor must see why this device's chain has a hole or restarts: the first record after start-up says so.
-            findings.Add(point.Procedure.NewFinding(outbox.Condition.StateLost is null ? FindingCodes.OutboxQuarantined : FindingCodes.StateLost, lost, decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
+            findings.Add(raise.OutboxLost(outbox.Condition.StateLost is not null, lost));
         }
 
         if (!decision.Capture)
@@ -126,14 +127,14 @@ public sealed partial class EvidenceRecorder(
         var captures = cameras.StartCaptures(capturing, moment, request, decision.Step.Id, cancellationToken);
         foreach (var blind in capturing.Where(c => request.PreTrigger > 0 && !cameras.HasPreTriggerRing(c)))
         {
-            findings.Add(point.Procedure.NewFinding(FindingCodes.PreTriggerUnavailable, $"step '{decision.Step.Id}' asks for {request.PreTrigger} frames from before the trigger but camera {blind} keeps no pre-trigger ring (set its PreTriggerMegabytes)", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
+            findings.Add(raise.NoPreTriggerRing(blind, request.PreTrigger ?? 0));
         }
 
         var withoutPhoto = new List<string>();
         foreach (var absent in wanted.Where(c => !point.Options.Cameras.Contains(c)))
         {
             withoutPhoto.Add(absent);
-            findings.Add(point.Procedure.NewFinding(FindingCodes.PhotoMissing, $"step '{decision.Step.Id}' wants camera {absent}, which is not a camera of point {trigger.PointId}", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
+            findings.Add(raise.CameraNotOfPoint(absent));
         }
 
         // First every camera's outcome, so each record carries the findings of the whole trigger (a dead second camera too).
@@ -158,7 +159,7 @@ public sealed partial class EvidenceRecorder(
                 CheckPreTrigger(cameraId, result);
                 if (result.PostShort is { } shortBy)
                 {
-                    findings.Add(point.Procedure.NewFinding(FindingCodes.PostTriggerShort, $"step '{decision.Step.Id}' camera {cameraId}: {shortBy}", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
+                    findings.Add(raise.PostTriggerShort(cameraId, shortBy));
                 }
             }
             catch (CameraUnavailableException ex)
@@ -199,7 +200,7 @@ public sealed partial class EvidenceRecorder(
         {
             for (var missing = taken + 1; missing <= photos; missing++)
             {
-                findings.Add(point.Procedure.NewFinding(FindingCodes.PhotoMissing, $"photo {missing}/{photos} of step '{decision.Step.Id}' from camera {cameraId} missing: {error}", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
+                findings.Add(raise.PhotoMissing(cameraId, missing, photos, error));
             }
         }
 
@@ -215,15 +216,14 @@ public sealed partial class EvidenceRecorder(
             if (!cameras.Get(cameraId).Ring.Compressed && cameras.Get(cameraId).Ring.MaxBytes < preWanted * frameBytes) // a compressed ring holds every frame
             {
                 // A ring too small for the step is a configuration fault; a ring still filling after start is not.
-                findings.Add(point.Procedure.NewFinding(FindingCodes.PreTriggerUnavailable, $"step '{decision.Step.Id}' asks for {preWanted} frames from before the trigger but camera {cameraId}'s ring holds only {result.Pre} of its frames (raise its PreTriggerMegabytes)", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
+                findings.Add(raise.PreTriggerRingTooSmall(cameraId, preWanted, result.Pre));
             }
             else if (result.PreBeforeEdge > result.Pre || (cameras.Get(cameraId).FirstFrameAt is { } first && first <= trigger.EdgeTime - cameras.Get(cameraId).Ring.Window))
             {
                 // Older frames were left out (from before the previous trigger, or already another record's photo), or the
                 // ring had its whole window before the edge (not still filling after start): fewer new frames than asked.
                 // Older frames exist but are from before the previous trigger, or already another record's photo: never repeated.
-                var since = moment.PreviousEdge is { } previous ? $" since the previous trigger at {previous:HH:mm:ss.fff}" : "";
-                findings.Add(point.Procedure.NewFinding(FindingCodes.PreTriggerUnavailable, $"step '{decision.Step.Id}' asks for {preWanted} frames from before the trigger but camera {cameraId} produced only {result.Pre} new frame(s){since}; an older photo is not repeated", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
+                findings.Add(raise.PreTriggerTooFewNew(cameraId, preWanted, result.Pre, moment.PreviousEdge));
             }
         }
 
@@ -234,17 +234,17 @@ public sealed partial class EvidenceRecorder(
     /// <summary>Encodes one photo and writes its record durably; keeps its overlay copy and reports its frame findings.</summary>
     private async Task<EvidenceRecord> RecordAsync(TriggerEvent trigger, StepDecision decision, string cameraId, CapturedFrame shot, PhotoNumber number, List<Finding> findings, LateStamp? late, CancellationToken cancellationToken)
     {
-        var point = procedures.Get(trigger.PointId);
+        var raise = new CaptureFindings(trigger, decision);
         var settings = cameras.Settings[cameraId];
         var (frame, quality, role) = shot;
         var jpeg = JpegEncoder.Encode(frame.Image, settings.JpegQuality);
         var clock = clockTrust.Sample();
         if (clock.JumpMs is { } jump)
         {
-            findings.Add(point.Procedure.NewFinding(FindingCodes.ClockJump, $"wall clock jumped {jump} ms against the monotonic clock", decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId));
+            findings.Add(raise.ClockJump(jump));
         }
 
-        var frameFindings = quality.Findings(cameraId).Select(f => point.Procedure.NewFinding(FindingCodes.BadFrame, f, decision.Step.Id, trigger.EdgeTime, decision.WorkOrderId)).ToList();
+        var frameFindings = quality.Findings(cameraId).Select(raise.BadFrame).ToList();
         List<Finding> shotFindings = [.. findings, .. frameFindings];
         var stamp = new PhotoStamp(cameraId, number.Number, number.Of, clock, role, late);
         var record = await outbox.AppendAsync((sequence, prevHash) => Build(sequence, prevHash, trigger, decision, frame, stamp, jpeg, shotFindings, quality), jpeg, cancellationToken);
