@@ -1,5 +1,3 @@
-using EdgeAgent.Configuration;
-
 namespace EdgeAgent.Tests.Capture;
 
 public sealed class CameraOptionsValidationTests

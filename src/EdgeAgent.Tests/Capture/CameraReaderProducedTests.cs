@@ -1,8 +1,3 @@
-using EdgeAgent.Capture;
-using EdgeAgent.Protocol;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
-
 namespace EdgeAgent.Tests.Capture;
 
 /// <summary>

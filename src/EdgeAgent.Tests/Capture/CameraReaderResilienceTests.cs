@@ -1,7 +1,3 @@
-using EdgeAgent.Capture;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
-
 namespace EdgeAgent.Tests.Capture;
 
 public sealed class CameraReaderResilienceTests

@@ -1,8 +1,4 @@
 using System.Globalization;
-using EdgeAgent.Capture;
-using EdgeAgent.Protocol;
-using EdgeAgent.Tests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
 namespace EdgeAgent.Tests.Capture;

@@ -1,16 +1,6 @@
-using EdgeAgent.Capture;
 using EdgeAgent.Capture.Overlay;
-using EdgeAgent.Configuration;
 using EdgeAgent.Evidence;
-using EdgeAgent.Hosting;
-using EdgeAgent.Outbox;
-using EdgeAgent.Protocol;
-using EdgeAgent.Tests.Infrastructure;
-using EdgeAgent.Triggers;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
-using EdgeAgent.Tests.Evidence;
 
 namespace EdgeAgent.Tests.Capture;
 

@@ -1,9 +1,5 @@
 using System.Diagnostics;
-using EdgeAgent.Protocol;
-using EdgeAgent.Capture;
 using EdgeAgent.Capture.Clips;
-using EdgeAgent.Tests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAgent.Tests.Capture;
 

@@ -1,6 +1,3 @@
-using EdgeAgent.Capture;
-using Microsoft.Extensions.Time.Testing;
-
 namespace EdgeAgent.Tests.Capture;
 
 /// <summary>

@@ -1,11 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using EdgeAgent.Capture;
 using EdgeAgent.Demo;
-using EdgeAgent.Tests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeAgent.Tests.Capture;
 

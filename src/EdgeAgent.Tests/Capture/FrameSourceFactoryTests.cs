@@ -1,7 +1,3 @@
-using EdgeAgent.Capture;
-using EdgeAgent.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
-
 namespace EdgeAgent.Tests.Capture;
 
 public sealed class FrameSourceFactoryTests

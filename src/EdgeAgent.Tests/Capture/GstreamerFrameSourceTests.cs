@@ -1,8 +1,3 @@
-using EdgeAgent.Capture;
-using EdgeAgent.Protocol;
-using EdgeAgent.Tests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
-
 namespace EdgeAgent.Tests.Capture;
 
 public sealed class GstreamerFrameSourceTests

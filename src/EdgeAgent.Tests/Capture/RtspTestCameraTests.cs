@@ -1,7 +1,3 @@
-using EdgeAgent.Capture;
-using EdgeAgent.Tests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
-
 namespace EdgeAgent.Tests.Capture;
 
 /// <summary>The test camera is the ground truth for timing tests, so its own claims are checked from what it puts on the wire.</summary>

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using EdgeAgent.Capture;
 
 namespace EdgeAgent.Tests.Capture;
 

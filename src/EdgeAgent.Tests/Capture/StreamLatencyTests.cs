@@ -1,8 +1,3 @@
-using EdgeAgent.Capture;
-using EdgeAgent.Protocol;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
-
 namespace EdgeAgent.Tests.Capture;
 
 /// <summary>The precedence that dates a frame: camera clock, then measured latency, then configured latency, then arrival.</summary>

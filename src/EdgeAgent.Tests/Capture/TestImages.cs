@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using EdgeAgent.Capture;
 using OpenCvSharp;
 
 namespace EdgeAgent.Tests.Capture;

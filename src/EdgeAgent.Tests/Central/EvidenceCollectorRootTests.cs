@@ -1,8 +1,5 @@
 using EdgeAgent.Central;
-using EdgeAgent.Central.Collector;
 using EdgeAgent.Central.Reporting;
-using EdgeAgent.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EdgeAgent.Tests.Central;
 

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using EdgeAgent.Cli;
-using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Tests.Cli;
 

@@ -1,6 +1,3 @@
-using EdgeAgent.Cli;
-using EdgeAgent.Tests.Infrastructure;
-
 namespace EdgeAgent.Tests.Cli;
 
 /// <summary>The object-store options of <c>collect</c> are checked before anything connects, and name the option at fault.</summary>

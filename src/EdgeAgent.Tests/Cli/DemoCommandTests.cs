@@ -1,7 +1,3 @@
-using EdgeAgent.Cli;
-using EdgeAgent.Protocol;
-using EdgeAgent.Tests.Infrastructure;
-
 namespace EdgeAgent.Tests.Cli;
 
 public sealed class DemoCommandTests

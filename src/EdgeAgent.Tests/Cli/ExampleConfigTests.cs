@@ -1,5 +1,3 @@
-using EdgeAgent.Configuration;
-
 namespace EdgeAgent.Tests.Cli;
 
 public sealed class ExampleConfigTests

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Tests.Cli;
 

@@ -1,9 +1,6 @@
-using EdgeAgent.Cli;
 using EdgeAgent.Platform;
 using EdgeAgent.Tests.Deploy;
-using EdgeAgent.Tests.Infrastructure;
 using EdgeAgent.Tests.Central.Reporting;
-using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeAgent.Tests.Cli;
 

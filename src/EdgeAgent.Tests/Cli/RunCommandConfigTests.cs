@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using EdgeAgent.Cli;
-using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Tests.Cli;
 

@@ -1,9 +1,6 @@
-using EdgeAgent.Cli;
 using EdgeAgent.Evidence;
 using EdgeAgent.Health;
-using EdgeAgent.Tests.Evidence;
 using EdgeAgent.Tests.Health;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EdgeAgent.Tests.Cli;

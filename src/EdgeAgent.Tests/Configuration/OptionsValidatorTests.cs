@@ -1,5 +1,3 @@
-using EdgeAgent.Configuration;
-
 namespace EdgeAgent.Tests.Configuration;
 
 /// <summary>The source-generated data-annotation checks, as a technician reads them: the full key, then what would be valid.</summary>

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using EdgeAgent.Configuration;
-using EdgeAgent.Tests.Infrastructure;
 using Json.Schema;
 
 namespace EdgeAgent.Tests.Configuration;

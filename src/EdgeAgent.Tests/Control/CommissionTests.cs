@@ -1,13 +1,8 @@
 using System.Text.Json;
-using EdgeAgent.Capture;
-using EdgeAgent.Cli;
-using EdgeAgent.Configuration;
 using EdgeAgent.Control;
 using EdgeAgent.Evidence;
-using EdgeAgent.Tests.Evidence;
 using EdgeAgent.Health;
 using EdgeAgent.Tests.Health;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenCvSharp;

@@ -1,5 +1,4 @@
 using System.Text;
-using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Tests.Control;
 

@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using EdgeAgent.Capture;
 using EdgeAgent.Control;
 using EdgeAgent.Demo;
-using EdgeAgent.Tests.Central.Collector;
 using EdgeAgent.Tests.Health;
 using EdgeAgent.Uplink;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -1,12 +1,7 @@
 using System.Text.Json;
-using EdgeAgent.Capture;
-using EdgeAgent.Cli;
 using EdgeAgent.Evidence;
-using EdgeAgent.Outbox;
-using EdgeAgent.Protocol;
 using EdgeAgent.Tests.Health;
 using EdgeAgent.Uplink;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EdgeAgent.Tests.Control;

@@ -1,6 +1,5 @@
 using EdgeAgent.Demo;
 using EdgeAgent.Central.Reporting;
-using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Tests.Demo;
 

@@ -1,5 +1,3 @@
-using EdgeAgent.Configuration;
-
 namespace EdgeAgent.Tests.Deploy;
 
 public sealed class InstallScriptTests

@@ -1,5 +1,3 @@
-using EdgeAgent.Tests.Infrastructure;
-
 namespace EdgeAgent.Tests.Deploy;
 
 /// <summary>

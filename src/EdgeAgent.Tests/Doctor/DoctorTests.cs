@@ -1,12 +1,9 @@
-using EdgeAgent.Tests.Evidence;
 using System.Text.Json.Nodes;
-using EdgeAgent.Cli;
 using EdgeAgent.Demo;
 using EdgeAgent.Health;
 using EdgeAgent.Doctor;
 using EdgeAgent.Tests.Deploy;
 using EdgeAgent.Tests.Health;
-using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Tests.Doctor;
 

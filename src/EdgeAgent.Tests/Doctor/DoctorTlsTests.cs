@@ -1,9 +1,6 @@
-using EdgeAgent.Tests.Evidence;
-using EdgeAgent.Cli;
 using EdgeAgent.Demo;
 using EdgeAgent.Health;
 using EdgeAgent.Doctor;
-using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Tests.Doctor;
 

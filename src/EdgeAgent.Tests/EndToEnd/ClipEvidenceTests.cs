@@ -1,20 +1,8 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using EdgeAgent.Protocol;
 using EdgeAgent.Capture.Clips;
-using EdgeAgent.Central.Collector;
-using EdgeAgent.Configuration;
 using EdgeAgent.Evidence;
-using EdgeAgent.Hosting;
-using EdgeAgent.Procedure;
 using EdgeAgent.Central.Reporting;
-using EdgeAgent.Tests.Central.Collector;
-using EdgeAgent.Tests.Evidence;
-using EdgeAgent.Tests.Infrastructure;
-using EdgeAgent.Triggers;
-using EdgeAgent.Central.Verification;
-using Microsoft.Extensions.DependencyInjection;
 using MQTTnet.Packets;
 
 namespace EdgeAgent.Tests.EndToEnd;

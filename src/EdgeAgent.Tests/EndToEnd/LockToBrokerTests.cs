@@ -1,14 +1,6 @@
 using System.Buffers;
 using System.Device.Gpio;
-using System.Security.Cryptography;
-using EdgeAgent.Capture;
-using EdgeAgent.Configuration;
 using EdgeAgent.Demo;
-using EdgeAgent.Hosting;
-using EdgeAgent.Protocol;
-using EdgeAgent.Tests.Infrastructure;
-using EdgeAgent.Triggers;
-using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;

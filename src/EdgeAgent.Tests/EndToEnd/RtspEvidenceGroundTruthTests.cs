@@ -1,19 +1,9 @@
 using System.Device.Gpio;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
-using EdgeAgent.Capture;
-using EdgeAgent.Configuration;
 using EdgeAgent.Evidence;
-using EdgeAgent.Hosting;
-using EdgeAgent.Outbox;
-using EdgeAgent.Procedure;
-using EdgeAgent.Protocol;
-using EdgeAgent.Tests.Infrastructure;
-using EdgeAgent.Triggers;
-using Microsoft.Extensions.DependencyInjection;
 using OpenCvSharp;
 using Xunit.Abstractions;
 

@@ -1,15 +1,6 @@
-using EdgeAgent.Protocol;
-using EdgeAgent.Capture;
 using EdgeAgent.Capture.Clips;
-using EdgeAgent.Configuration;
 using EdgeAgent.Evidence;
-using EdgeAgent.Hosting;
-using EdgeAgent.Outbox;
-using EdgeAgent.Procedure;
 using EdgeAgent.Tests.EndToEnd;
-using EdgeAgent.Tests.Infrastructure;
-using EdgeAgent.Triggers;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EdgeAgent.Tests.Evidence;
 

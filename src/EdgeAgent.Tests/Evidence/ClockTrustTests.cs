@@ -1,5 +1,4 @@
 using EdgeAgent.Evidence;
-using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeAgent.Tests.Evidence;
 

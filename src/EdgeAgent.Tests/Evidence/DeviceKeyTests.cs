@@ -1,6 +1,3 @@
-using EdgeAgent.Protocol;
-using EdgeAgent.Tests.Infrastructure;
-
 namespace EdgeAgent.Tests.Evidence;
 
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]

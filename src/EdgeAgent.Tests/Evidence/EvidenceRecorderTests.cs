@@ -1,18 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
-using EdgeAgent.Capture;
-using EdgeAgent.Central.Collector;
-using EdgeAgent.Configuration;
 using EdgeAgent.Evidence;
-using EdgeAgent.Hosting;
-using EdgeAgent.Outbox;
-using EdgeAgent.Procedure;
-using EdgeAgent.Tests.Infrastructure;
-using EdgeAgent.Triggers;
-using EdgeAgent.Central.Verification;
-using EdgeAgent.Protocol;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EdgeAgent.Tests.Evidence;
 

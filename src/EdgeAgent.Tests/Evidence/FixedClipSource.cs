@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using EdgeAgent.Protocol;
 using EdgeAgent.Capture.Clips;
 
 namespace EdgeAgent.Tests.Evidence;

@@ -1,7 +1,3 @@
-using EdgeAgent.Outbox;
-using EdgeAgent.Protocol;
-using EdgeAgent.Tests.Infrastructure;
-
 namespace EdgeAgent.Tests.Evidence;
 
 public sealed class OutboxChainTests

@@ -1,17 +1,6 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using EdgeAgent.Capture;
-using EdgeAgent.Configuration;
 using EdgeAgent.Evidence;
-using EdgeAgent.Hosting;
-using EdgeAgent.Outbox;
-using EdgeAgent.Procedure;
-using EdgeAgent.Protocol;
 using EdgeAgent.Tests.Capture;
-using EdgeAgent.Tests.Infrastructure;
-using EdgeAgent.Triggers;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeAgent.Tests.Evidence;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-
 namespace EdgeAgent.Tests.Evidence;
 
 /// <summary>A fake clock whose wall time can be stepped (as NTP or an operator would) while monotonic time runs on.</summary>

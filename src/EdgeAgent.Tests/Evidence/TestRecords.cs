@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using EdgeAgent.Protocol;
-
 namespace EdgeAgent.Tests.Evidence;
 
 /// <summary>Builds realistic evidence records for tests.</summary>

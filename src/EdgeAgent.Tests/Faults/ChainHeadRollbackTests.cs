@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using EdgeAgent.Tests.Central.Collector;
-using EdgeAgent.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace EdgeAgent.Tests.Faults;

@@ -1,11 +1,5 @@
-using EdgeAgent.Configuration;
 using EdgeAgent.Demo;
 using EdgeAgent.Health;
-using EdgeAgent.Hosting;
-using EdgeAgent.Tests.Central.Collector;
-using EdgeAgent.Tests.Infrastructure;
-using EdgeAgent.Triggers;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EdgeAgent.Tests.Faults;
 

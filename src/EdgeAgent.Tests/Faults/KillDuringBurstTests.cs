@@ -1,10 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using EdgeAgent.Central.Collector;
-using EdgeAgent.Tests.Central.Collector;
-using EdgeAgent.Tests.Infrastructure;
-using EdgeAgent.Central.Verification;
-using EdgeAgent.Protocol;
 using Xunit.Abstractions;
 
 namespace EdgeAgent.Tests.Faults;

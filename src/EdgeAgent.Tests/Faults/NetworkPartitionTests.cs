@@ -1,13 +1,4 @@
-using EdgeAgent.Central.Collector;
-using EdgeAgent.Configuration;
 using EdgeAgent.Demo;
-using EdgeAgent.Hosting;
-using EdgeAgent.Protocol;
-using EdgeAgent.Tests.Infrastructure;
-using EdgeAgent.Tests.Central.Collector;
-using EdgeAgent.Triggers;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAgent.Tests.Faults;
 

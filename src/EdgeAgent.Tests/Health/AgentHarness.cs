@@ -1,10 +1,6 @@
 using System.Text.Json.Nodes;
-using EdgeAgent.Configuration;
 using EdgeAgent.Demo;
-using EdgeAgent.Hosting;
-using EdgeAgent.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 

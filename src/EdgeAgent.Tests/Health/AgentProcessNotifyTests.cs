@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using EdgeAgent.Demo;
 using EdgeAgent.Tests.Deploy;
-using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Tests.Health;
 

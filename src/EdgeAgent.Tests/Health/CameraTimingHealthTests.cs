@@ -1,11 +1,6 @@
 using System.Text.Json.Nodes;
-using EdgeAgent.Capture;
-using EdgeAgent.Cli;
-using EdgeAgent.Configuration;
 using EdgeAgent.Health;
 using EdgeAgent.Doctor;
-using EdgeAgent.Protocol;
-using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Tests.Health;
 

@@ -1,11 +1,6 @@
 using System.Text.Json;
-using EdgeAgent.Cli;
 using EdgeAgent.Evidence;
 using EdgeAgent.Health;
-using EdgeAgent.Procedure;
-using EdgeAgent.Protocol;
-using EdgeAgent.Triggers;
-using Microsoft.Extensions.Time.Testing;
 using MQTTnet;
 
 namespace EdgeAgent.Tests.Health;

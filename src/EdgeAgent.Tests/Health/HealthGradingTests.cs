@@ -1,7 +1,5 @@
 using EdgeAgent.Evidence;
-using EdgeAgent.Tests.Evidence;
 using EdgeAgent.Health;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EdgeAgent.Tests.Health;

@@ -1,15 +1,10 @@
 using EdgeAgent.Evidence;
-using EdgeAgent.Tests.Evidence;
 using System.Buffers;
 using System.Device.Gpio;
 using System.Text.Json;
 using System.Threading.Channels;
-using EdgeAgent.Capture;
 using EdgeAgent.Health;
-using EdgeAgent.Triggers;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Time.Testing;
 using MQTTnet;
 
 namespace EdgeAgent.Tests.Health;

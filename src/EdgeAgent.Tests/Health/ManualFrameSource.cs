@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using EdgeAgent.Capture;
-using EdgeAgent.Configuration;
 
 namespace EdgeAgent.Tests.Health;
 

@@ -1,8 +1,6 @@
 using EdgeAgent.Evidence;
-using EdgeAgent.Configuration;
 using EdgeAgent.Health;
 using EdgeAgent.Doctor;
-using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Tests.Health;
 

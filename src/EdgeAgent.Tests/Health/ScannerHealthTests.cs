@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using EdgeAgent.Cli;
 using EdgeAgent.Control;
 using EdgeAgent.Health;
 using EdgeAgent.Scanning;

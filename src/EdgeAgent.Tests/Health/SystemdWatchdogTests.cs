@@ -1,13 +1,9 @@
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
-using EdgeAgent.Capture;
 using EdgeAgent.Health;
-using EdgeAgent.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
-using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeAgent.Tests.Health;
 

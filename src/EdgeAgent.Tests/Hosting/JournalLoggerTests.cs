@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
 using EdgeAgent.Hosting.Logging;
-using EdgeAgent.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Tests.Hosting;

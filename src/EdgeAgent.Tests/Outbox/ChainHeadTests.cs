@@ -1,6 +1,3 @@
-using EdgeAgent.Outbox;
-using EdgeAgent.Tests.Infrastructure;
-
 namespace EdgeAgent.Tests.Outbox;
 
 /// <summary>The chain head beside the key: survives a torn write, and makes a deleted outbox a detected loss.</summary>

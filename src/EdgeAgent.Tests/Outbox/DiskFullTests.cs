@@ -1,5 +1,3 @@
-using EdgeAgent.Outbox;
-using EdgeAgent.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 
 namespace EdgeAgent.Tests.Outbox;

@@ -1,7 +1,3 @@
-using System.Security.Cryptography;
-using EdgeAgent.Outbox;
-using EdgeAgent.Protocol;
-
 namespace EdgeAgent.Tests.Outbox;
 
 /// <summary>Evidence records with random images, built the way the recorder builds them.</summary>

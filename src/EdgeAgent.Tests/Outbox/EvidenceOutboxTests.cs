@@ -1,7 +1,3 @@
-using EdgeAgent.Configuration;
-using EdgeAgent.Outbox;
-using EdgeAgent.Tests.Infrastructure;
-
 namespace EdgeAgent.Tests.Outbox;
 
 public sealed class EvidenceOutboxTests : IDisposable

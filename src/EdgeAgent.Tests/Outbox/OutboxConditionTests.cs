@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using EdgeAgent.Health;
-using EdgeAgent.Outbox;
 using EdgeAgent.Tests.Health;
 
 namespace EdgeAgent.Tests.Outbox;

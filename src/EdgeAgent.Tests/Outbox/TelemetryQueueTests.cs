@@ -1,8 +1,3 @@
-using EdgeAgent.Configuration;
-using EdgeAgent.Outbox;
-using EdgeAgent.Tests.Infrastructure;
-using Microsoft.Extensions.Time.Testing;
-
 namespace EdgeAgent.Tests.Outbox;
 
 public sealed class TelemetryQueueTests : IDisposable

@@ -1,14 +1,4 @@
-using EdgeAgent.Central.Collector;
-using EdgeAgent.Configuration;
-using EdgeAgent.Hosting;
-using EdgeAgent.Outbox;
-using EdgeAgent.Procedure;
-using EdgeAgent.Tests.Infrastructure;
-using EdgeAgent.Triggers;
-using EdgeAgent.Central.Verification;
-using EdgeAgent.Protocol;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Tests.Procedure;

@@ -1,5 +1,3 @@
-using EdgeAgent.Procedure;
-
 namespace EdgeAgent.Tests.Procedure;
 
 /// <summary>Whose personal lock it is: the input's configured holder, else the badge scanned just before the lock closed, else unknown.</summary>

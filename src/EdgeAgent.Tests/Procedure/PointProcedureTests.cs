@@ -1,5 +1,3 @@
-using EdgeAgent.Procedure;
-
 namespace EdgeAgent.Tests.Procedure;
 
 public sealed class PointProcedureTests

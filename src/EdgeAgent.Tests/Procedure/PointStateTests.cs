@@ -1,7 +1,3 @@
-using EdgeAgent.Procedure;
-using EdgeAgent.Tests.Infrastructure;
-using Microsoft.Extensions.Time.Testing;
-
 namespace EdgeAgent.Tests.Procedure;
 
 public sealed class PointStateTests

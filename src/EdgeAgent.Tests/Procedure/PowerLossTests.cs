@@ -1,14 +1,8 @@
-using EdgeAgent.Triggers;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
-using EdgeAgent.Central.Collector;
 using EdgeAgent.Control;
-using EdgeAgent.Outbox;
-using EdgeAgent.Tests.Infrastructure;
-using EdgeAgent.Central.Verification;
-using EdgeAgent.Protocol;
 
 namespace EdgeAgent.Tests.Procedure;
 

@@ -1,6 +1,3 @@
-using EdgeAgent.Procedure;
-using EdgeAgent.Triggers;
-
 namespace EdgeAgent.Tests.Procedure;
 
 /// <summary>The shipped templates and a terse way to make triggers at a fake time.</summary>

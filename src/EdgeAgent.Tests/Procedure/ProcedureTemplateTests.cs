@@ -1,5 +1,4 @@
 using System.Text;
-using EdgeAgent.Procedure;
 
 namespace EdgeAgent.Tests.Procedure;
 

@@ -1,10 +1,4 @@
-using EdgeAgent.Configuration;
-using EdgeAgent.Procedure;
-using EdgeAgent.Tests.Infrastructure;
-using EdgeAgent.Triggers;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeAgent.Tests.Procedure;
 

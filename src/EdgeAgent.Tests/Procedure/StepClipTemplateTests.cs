@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using EdgeAgent.Procedure;
 
 namespace EdgeAgent.Tests.Procedure;
 

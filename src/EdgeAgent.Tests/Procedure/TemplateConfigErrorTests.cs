@@ -1,6 +1,3 @@
-using EdgeAgent.Cli;
-using EdgeAgent.Tests.Infrastructure;
-
 namespace EdgeAgent.Tests.Procedure;
 
 public sealed class TemplateConfigErrorTests

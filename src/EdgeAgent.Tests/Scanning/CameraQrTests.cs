@@ -1,9 +1,5 @@
-using EdgeAgent.Capture;
-using EdgeAgent.Configuration;
 using EdgeAgent.Scanning;
 using EdgeAgent.Tests.Capture;
-using EdgeAgent.Triggers;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace EdgeAgent.Tests.Scanning;

@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using EdgeAgent.Configuration;
 using EdgeAgent.Scanning;
-using EdgeAgent.Tests.Infrastructure;
-using EdgeAgent.Triggers;
 
 namespace EdgeAgent.Tests.Scanning;
 

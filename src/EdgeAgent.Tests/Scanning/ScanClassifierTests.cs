@@ -1,6 +1,4 @@
-using EdgeAgent.Configuration;
 using EdgeAgent.Scanning;
-using EdgeAgent.Triggers;
 
 namespace EdgeAgent.Tests.Scanning;
 

@@ -1,8 +1,5 @@
 using System.Threading.Channels;
-using EdgeAgent.Configuration;
 using EdgeAgent.Scanning;
-using EdgeAgent.Triggers;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAgent.Tests.Scanning;
 

@@ -1,8 +1,5 @@
-using EdgeAgent.Configuration;
-using EdgeAgent.Hosting;
 using EdgeAgent.Scanning;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,4 @@
 using System.Text;
-using EdgeAgent.Configuration;
-using EdgeAgent.Tests.Infrastructure;
-using EdgeAgent.Triggers;
 
 namespace EdgeAgent.Tests.Scanning;
 

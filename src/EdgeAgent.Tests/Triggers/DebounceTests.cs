@@ -1,5 +1,3 @@
-using EdgeAgent.Triggers;
-
 namespace EdgeAgent.Tests.Triggers;
 
 public sealed class DebounceTests

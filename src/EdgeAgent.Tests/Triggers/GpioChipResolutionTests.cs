@@ -1,5 +1,3 @@
-using EdgeAgent.Configuration;
-using EdgeAgent.Triggers;
 using Microsoft.Extensions.Options;
 
 namespace EdgeAgent.Tests.Triggers;

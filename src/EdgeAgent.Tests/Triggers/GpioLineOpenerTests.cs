@@ -1,6 +1,4 @@
 using System.Device.Gpio;
-using EdgeAgent.Configuration;
-using EdgeAgent.Triggers;
 using Microsoft.Extensions.Options;
 
 namespace EdgeAgent.Tests.Triggers;

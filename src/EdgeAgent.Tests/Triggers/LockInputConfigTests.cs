@@ -1,5 +1,3 @@
-using EdgeAgent.Configuration;
-
 namespace EdgeAgent.Tests.Triggers;
 
 public sealed class LockInputConfigTests

@@ -1,9 +1,4 @@
 using System.Device.Gpio;
-using EdgeAgent.Configuration;
-using EdgeAgent.Tests.Infrastructure;
-using EdgeAgent.Triggers;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeAgent.Tests.Triggers;
 

@@ -1,7 +1,3 @@
-using EdgeAgent.Tests.Infrastructure;
-using EdgeAgent.Triggers;
-using Microsoft.Extensions.Logging.Abstractions;
-
 namespace EdgeAgent.Tests.Triggers;
 
 public sealed class LockStateWriterTests

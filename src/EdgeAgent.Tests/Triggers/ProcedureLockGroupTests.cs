@@ -1,6 +1,3 @@
-using EdgeAgent.Procedure;
-using EdgeAgent.Triggers;
-
 namespace EdgeAgent.Tests.Triggers;
 
 /// <summary>The procedure follows the lock input service's group state, including locks already on at start-up.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using EdgeAgent.Triggers;
 
 namespace EdgeAgent.Tests.Triggers;
 

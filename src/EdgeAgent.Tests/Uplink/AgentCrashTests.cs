@@ -1,7 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using EdgeAgent.Tests.Central.Collector;
-using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Tests.Uplink;
 

@@ -1,7 +1,4 @@
 using System.Text;
-using EdgeAgent.Protocol;
-using EdgeAgent.Tests.Central.Collector;
-using EdgeAgent.Tests.Infrastructure;
 using MQTTnet;
 using MQTTnet.Protocol;
 

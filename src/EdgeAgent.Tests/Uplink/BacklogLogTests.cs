@@ -1,5 +1,3 @@
-using EdgeAgent.Tests.Central.Collector;
-using EdgeAgent.Tests.Infrastructure;
 using EdgeAgent.Tests.Outbox;
 using EdgeAgent.Uplink;
 

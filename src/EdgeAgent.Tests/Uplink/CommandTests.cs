@@ -1,11 +1,6 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using EdgeAgent.Configuration;
-using EdgeAgent.Hosting;
-using EdgeAgent.Outbox;
-using EdgeAgent.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Protocol;

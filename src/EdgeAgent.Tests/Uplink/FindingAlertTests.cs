@@ -1,13 +1,7 @@
 using System.Text.Json;
-using EdgeAgent.Configuration;
-using EdgeAgent.Outbox;
-using EdgeAgent.Procedure;
-using EdgeAgent.Protocol;
-using EdgeAgent.Tests.Infrastructure;
 using EdgeAgent.Uplink;
 using MQTTnet;
 using MQTTnet.Server;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace EdgeAgent.Tests.Uplink;

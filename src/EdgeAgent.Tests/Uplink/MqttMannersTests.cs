@@ -1,9 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
-using EdgeAgent.Tests.Central.Collector;
-using EdgeAgent.Tests.Infrastructure;
 using EdgeAgent.Tests.Outbox;
-using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeAgent.Tests.Uplink;
 

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using EdgeAgent.Configuration;
-using EdgeAgent.Protocol;
 using MQTTnet;
 using MQTTnet.Protocol;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using EdgeAgent.Protocol;
 using EdgeAgent.Uplink;
 
 namespace EdgeAgent.Tests.Uplink;

@@ -1,8 +1,3 @@
-using System.Security.Cryptography;
-using EdgeAgent.Configuration;
-using EdgeAgent.Protocol;
-using EdgeAgent.Tests.Central.Collector;
-using EdgeAgent.Tests.Infrastructure;
 using EdgeAgent.Tests.Outbox;
 using EdgeAgent.Uplink;
 using MQTTnet;

@@ -1,7 +1,4 @@
-using EdgeAgent.Configuration;
 using EdgeAgent.Demo;
-using EdgeAgent.Tests.Central.Collector;
-using EdgeAgent.Tests.Infrastructure;
 using EdgeAgent.Tests.Outbox;
 using MQTTnet;
 using MQTTnet.Protocol;

@@ -1,6 +1,3 @@
-using EdgeAgent.Configuration;
-using EdgeAgent.Outbox;
-using EdgeAgent.Tests.Infrastructure;
 using EdgeAgent.Uplink;
 using Microsoft.Extensions.Logging;
 

@@ -1,8 +1,4 @@
-using EdgeAgent.Central.Collector;
 using EdgeAgent.Central.Reporting;
-using EdgeAgent.Tests.Infrastructure;
-using EdgeAgent.Central.Verification;
-using EdgeAgent.Protocol;
 
 namespace EdgeAgent.Tests.Central.Collector;
 

@@ -1,8 +1,3 @@
-using EdgeAgent.Central.Collector;
-using EdgeAgent.Configuration;
-using EdgeAgent.Tests.Infrastructure;
-using Microsoft.Extensions.Time.Testing;
-
 namespace EdgeAgent.Tests.Central.Collector;
 
 /// <summary>Issue 14, attack 6: staging was bounded by bytes only, in all; now also by count and age, per device.</summary>

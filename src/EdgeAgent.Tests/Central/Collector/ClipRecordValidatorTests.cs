@@ -1,8 +1,4 @@
 using System.Text.Json.Nodes;
-using EdgeAgent.Protocol;
-using EdgeAgent.Central.Collector;
-using EdgeAgent.Tests.Evidence;
-using EdgeAgent.Central.Verification;
 
 namespace EdgeAgent.Tests.Central.Collector;
 

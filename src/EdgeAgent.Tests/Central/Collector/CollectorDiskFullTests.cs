@@ -1,4 +1,3 @@
-using EdgeAgent.Tests.Infrastructure;
 using EdgeAgent.Tests.Outbox;
 using EdgeAgent.Tests.Uplink;
 

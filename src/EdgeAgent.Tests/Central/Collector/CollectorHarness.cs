@@ -1,8 +1,4 @@
 using System.Collections.Concurrent;
-using EdgeAgent.Central.Collector;
-using EdgeAgent.Configuration;
-using EdgeAgent.Protocol;
-using EdgeAgent.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Tests.Central.Collector;

@@ -1,7 +1,3 @@
-using EdgeAgent.Central.Collector;
-using EdgeAgent.Configuration;
-using EdgeAgent.Tests.Infrastructure;
-
 namespace EdgeAgent.Tests.Central.Collector;
 
 /// <summary>The index contract against the embedded SQLite index, the default.</summary>

@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using EdgeAgent.Protocol;
-using EdgeAgent.Tests.Evidence;
-using EdgeAgent.Tests.Infrastructure;
 using EdgeAgent.Tests.Outbox;
 using EdgeAgent.Tests.Uplink;
 

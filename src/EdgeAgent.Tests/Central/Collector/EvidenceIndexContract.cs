@@ -1,6 +1,3 @@
-using EdgeAgent.Central.Collector;
-using EdgeAgent.Protocol;
-
 namespace EdgeAgent.Tests.Central.Collector;
 
 /// <summary>What every index must do, run against each real backend by the classes that derive from this.</summary>

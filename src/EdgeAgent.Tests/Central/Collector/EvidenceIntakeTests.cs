@@ -1,10 +1,5 @@
 using System.Globalization;
-using EdgeAgent.Central.Collector;
-using EdgeAgent.Configuration;
-using EdgeAgent.Protocol;
-using EdgeAgent.Tests.Infrastructure;
 using EdgeAgent.Tests.Outbox;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAgent.Tests.Central.Collector;
 

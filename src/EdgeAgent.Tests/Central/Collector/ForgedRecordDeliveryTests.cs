@@ -1,8 +1,3 @@
-using System.Security.Cryptography;
-using EdgeAgent.Configuration;
-using EdgeAgent.Protocol;
-using EdgeAgent.Tests.Evidence;
-using EdgeAgent.Tests.Infrastructure;
 using EdgeAgent.Tests.Uplink;
 
 namespace EdgeAgent.Tests.Central.Collector;

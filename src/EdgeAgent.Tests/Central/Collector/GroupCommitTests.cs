@@ -1,12 +1,6 @@
-using EdgeAgent.Central.Collector;
-using EdgeAgent.Configuration;
-using EdgeAgent.Protocol;
-using EdgeAgent.Tests.Evidence;
-using EdgeAgent.Tests.Infrastructure;
 using EdgeAgent.Tests.Outbox;
 using EdgeAgent.Tests.Uplink;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAgent.Tests.Central.Collector;
 

@@ -1,5 +1,3 @@
-using EdgeAgent.Central.Collector;
-using EdgeAgent.Tests.Infrastructure;
 using Npgsql;
 
 namespace EdgeAgent.Tests.Central.Collector;

@@ -1,9 +1,3 @@
-using EdgeAgent.Protocol;
-using EdgeAgent.Central.Collector;
-using EdgeAgent.Configuration;
-using EdgeAgent.Tests.Evidence;
-using EdgeAgent.Tests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace EdgeAgent.Tests.Central.Collector;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using EdgeAgent.Protocol;
 using MQTTnet;
 using MQTTnet.Protocol;
 

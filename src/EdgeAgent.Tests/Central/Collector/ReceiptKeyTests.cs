@@ -1,6 +1,3 @@
-using EdgeAgent.Protocol;
-using EdgeAgent.Tests.Infrastructure;
-
 namespace EdgeAgent.Tests.Central.Collector;
 
 /// <summary><c>edgeagent collect --receipt-key FILE</c>: made 0600 when absent, kept across restarts, its public half printed for enrolment.</summary>

@@ -1,7 +1,4 @@
 using System.Text.Json.Nodes;
-using EdgeAgent.Central.Collector;
-using EdgeAgent.Protocol;
-using EdgeAgent.Tests.Evidence;
 
 namespace EdgeAgent.Tests.Central.Collector;
 

@@ -1,14 +1,6 @@
 using System.Collections.Concurrent;
-using EdgeAgent.Central.Collector;
-using EdgeAgent.Configuration;
-using EdgeAgent.Hosting;
-using EdgeAgent.Protocol;
-using EdgeAgent.Tests.Infrastructure;
-using EdgeAgent.Triggers;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Xunit.Abstractions;
 

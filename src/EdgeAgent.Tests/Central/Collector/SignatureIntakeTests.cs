@@ -1,7 +1,4 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using EdgeAgent.Cli;
-using EdgeAgent.Protocol;
 
 namespace EdgeAgent.Tests.Central.Collector;
 

@@ -1,11 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using EdgeAgent.Central.Collector;
-using EdgeAgent.Configuration;
-using EdgeAgent.Protocol;
-using EdgeAgent.Tests.Evidence;
-using EdgeAgent.Tests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAgent.Tests.Central.Collector;
 

@@ -1,4 +1,3 @@
-using EdgeAgent.Central.Collector;
 using Microsoft.Data.Sqlite;
 
 namespace EdgeAgent.Tests.Central.Collector;

@@ -1,7 +1,3 @@
-using System.Security.Cryptography;
-using EdgeAgent.Central.Collector;
-using EdgeAgent.Protocol;
-using EdgeAgent.Cli;
 using OpenCvSharp;
 
 namespace EdgeAgent.Tests.Central.Reporting;

@@ -1,8 +1,5 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using EdgeAgent.Capture;
 using EdgeAgent.Central.Reporting;
-using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Tests.Central.Reporting;
 

@@ -1,5 +1,4 @@
 using EdgeAgent.Central.Reporting;
-using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Tests.Central.Reporting;
 

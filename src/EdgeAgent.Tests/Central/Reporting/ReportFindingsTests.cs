@@ -1,6 +1,4 @@
-using EdgeAgent.Procedure;
 using EdgeAgent.Central.Reporting;
-using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Tests.Central.Reporting;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using EdgeAgent.Central.Reporting;
-using EdgeAgent.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace EdgeAgent.Tests.Central.Reporting;

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using EdgeAgent.Cli;
 using EdgeAgent.Central.Reporting;
-using EdgeAgent.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace EdgeAgent.Tests.Central.Reporting;

@@ -1,8 +1,5 @@
 using System.Text.Json.Nodes;
-using EdgeAgent.Central.Collector;
-using EdgeAgent.Cli;
 using EdgeAgent.Central.Reporting;
-using EdgeAgent.Tests.Infrastructure;
 using EdgeAgent.Tests.Central.Verification;
 
 namespace EdgeAgent.Tests.Central.Reporting;

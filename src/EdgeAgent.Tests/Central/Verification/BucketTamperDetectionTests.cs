@@ -1,14 +1,8 @@
 using System.Text.Json.Nodes;
 using Amazon.S3;
 using Amazon.S3.Model;
-using EdgeAgent.Central.Collector;
-using EdgeAgent.Cli;
 using EdgeAgent.Central.Collector.ObjectStore;
-using EdgeAgent.Procedure;
 using EdgeAgent.Tests.Central.Collector.ObjectStore;
-using EdgeAgent.Tests.Infrastructure;
-using EdgeAgent.Central.Verification;
-using EdgeAgent.Protocol;
 using static EdgeAgent.Central.Verification.VerificationFailure;
 
 namespace EdgeAgent.Tests.Central.Verification;

@@ -1,11 +1,4 @@
-using System.Security.Cryptography;
-using EdgeAgent.Protocol;
-using EdgeAgent.Central.Collector;
-using EdgeAgent.Procedure;
 using EdgeAgent.Tests.EndToEnd;
-using EdgeAgent.Tests.Evidence;
-using EdgeAgent.Tests.Infrastructure;
-using EdgeAgent.Central.Verification;
 
 namespace EdgeAgent.Tests.Central.Verification;
 

@@ -1,8 +1,3 @@
-using System.Security.Cryptography;
-using EdgeAgent.Cli;
-using EdgeAgent.Protocol;
-using EdgeAgent.Tests.Infrastructure;
-
 namespace EdgeAgent.Tests.Central.Verification;
 
 public sealed class KeyCommandTests

@@ -1,10 +1,3 @@
-using System.Security.Cryptography;
-using EdgeAgent.Central.Collector;
-using EdgeAgent.Tests.Evidence;
-using EdgeAgent.Tests.Infrastructure;
-using EdgeAgent.Central.Verification;
-using EdgeAgent.Protocol;
-
 namespace EdgeAgent.Tests.Central.Verification;
 
 /// <summary>

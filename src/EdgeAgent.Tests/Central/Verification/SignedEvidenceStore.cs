@@ -1,10 +1,3 @@
-using System.Security.Cryptography;
-using EdgeAgent.Central.Collector;
-using EdgeAgent.Outbox;
-using EdgeAgent.Protocol;
-using EdgeAgent.Tests.Evidence;
-using EdgeAgent.Tests.Infrastructure;
-
 namespace EdgeAgent.Tests.Central.Verification;
 
 /// <summary>

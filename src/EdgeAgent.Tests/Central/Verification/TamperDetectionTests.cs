@@ -1,9 +1,4 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using EdgeAgent.Central.Collector;
-using EdgeAgent.Procedure;
-using EdgeAgent.Central.Verification;
-using EdgeAgent.Protocol;
 using static EdgeAgent.Central.Verification.VerificationFailure;
 
 namespace EdgeAgent.Tests.Central.Verification;

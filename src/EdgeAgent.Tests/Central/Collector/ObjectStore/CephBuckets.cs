@@ -1,7 +1,6 @@
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
-using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Tests.Central.Collector.ObjectStore;
 

@@ -1,13 +1,6 @@
-using System.Security.Cryptography;
 using Amazon.S3;
-using EdgeAgent.Protocol;
-using EdgeAgent.Central.Collector;
 using EdgeAgent.Central.Collector.ObjectStore;
-using EdgeAgent.Configuration;
-using EdgeAgent.Tests.Evidence;
-using EdgeAgent.Tests.Infrastructure;
 using EdgeAgent.Tests.Uplink;
-using EdgeAgent.Central.Verification;
 
 namespace EdgeAgent.Tests.Central.Collector.ObjectStore;
 

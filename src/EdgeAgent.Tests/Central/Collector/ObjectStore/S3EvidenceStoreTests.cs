@@ -1,14 +1,8 @@
 using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
-using EdgeAgent.Central.Collector;
 using EdgeAgent.Central.Collector.ObjectStore;
-using EdgeAgent.Configuration;
-using EdgeAgent.Tests.Evidence;
-using EdgeAgent.Tests.Infrastructure;
 using EdgeAgent.Tests.Uplink;
-using EdgeAgent.Central.Verification;
-using EdgeAgent.Protocol;
 
 namespace EdgeAgent.Tests.Central.Collector.ObjectStore;
 

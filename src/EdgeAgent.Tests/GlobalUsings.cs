@@ -1,0 +1,17 @@
+global using System.Security.Cryptography;
+global using EdgeAgent.Capture;
+global using EdgeAgent.Central.Collector;
+global using EdgeAgent.Central.Verification;
+global using EdgeAgent.Cli;
+global using EdgeAgent.Configuration;
+global using EdgeAgent.Hosting;
+global using EdgeAgent.Outbox;
+global using EdgeAgent.Procedure;
+global using EdgeAgent.Protocol;
+global using EdgeAgent.Tests.Central.Collector;
+global using EdgeAgent.Tests.Evidence;
+global using EdgeAgent.Tests.Infrastructure;
+global using EdgeAgent.Triggers;
+global using Microsoft.Extensions.DependencyInjection;
+global using Microsoft.Extensions.Logging.Abstractions;
+global using Microsoft.Extensions.Time.Testing;
