@@ -1,9 +1,3 @@
-using EdgeAgent.Capture;
-using EdgeAgent.Configuration;
-using EdgeAgent.Protocol;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
-
 namespace EdgeAgent.Tests.Capture;
 
 public sealed class CapturePlanTests

@@ -1,7 +1,4 @@
 using EdgeAgent.Capture.Quality;
-using EdgeAgent.Configuration;
-using EdgeAgent.Protocol;
-using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Tests.Capture;
 

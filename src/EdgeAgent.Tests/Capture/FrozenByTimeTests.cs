@@ -1,9 +1,4 @@
-using EdgeAgent.Capture;
 using EdgeAgent.Capture.Quality;
-using EdgeAgent.Configuration;
-using EdgeAgent.Protocol;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeAgent.Tests.Capture;
 

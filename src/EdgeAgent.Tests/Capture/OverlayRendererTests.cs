@@ -1,6 +1,4 @@
-using EdgeAgent.Capture;
 using EdgeAgent.Capture.Overlay;
-using EdgeAgent.Configuration;
 
 namespace EdgeAgent.Tests.Capture;
 

@@ -1,11 +1,7 @@
 using EdgeAgent.Evidence;
-using EdgeAgent.Tests.Evidence;
 using System.Text.Json;
-using EdgeAgent.Capture;
-using EdgeAgent.Cli;
 using EdgeAgent.Health;
 using EdgeAgent.Tests.Health;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EdgeAgent.Tests.Control;

@@ -1,6 +1,4 @@
 using EdgeAgent.Evidence;
-using EdgeAgent.Procedure;
-using EdgeAgent.Triggers;
 
 namespace EdgeAgent.Tests.Evidence;
 

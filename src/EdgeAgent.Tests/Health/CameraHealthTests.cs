@@ -1,8 +1,5 @@
-using EdgeAgent.Capture;
 using EdgeAgent.Health;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeAgent.Tests.Health;
 

@@ -1,10 +1,7 @@
 using System.Text.Json;
 using EdgeAgent.Capture.Overlay;
-using EdgeAgent.Configuration;
 using EdgeAgent.Health;
-using EdgeAgent.Procedure;
 using EdgeAgent.Tests.Deploy;
-using EdgeAgent.Tests.Infrastructure;
 
 namespace EdgeAgent.Tests.Health;
 
