@@ -3,9 +3,25 @@ using System.Runtime.CompilerServices;
 
 namespace EdgeAgent.Capture;
 
-/// <summary>What the capture children (ffmpeg, the GStreamer readers, the GOP decoder) share: stopping them and hearing them.</summary>
+/// <summary>What the capture children (ffmpeg, the GStreamer readers, the GOP decoder) share: starting, stopping and hearing them.</summary>
 internal static class ChildProcesses
 {
+    /// <summary>
+    /// Starts <paramref name="process"/>; a program that cannot run at all is a permanent fault naming the Debian
+    /// <paramref name="package"/> that provides it (the reader does not retry it forever).
+    /// </summary>
+    public static void Start(Process process, string program, string package)
+    {
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new FrameSourceException($"cannot run '{program}' ({ex.Message}): install the Debian {package} package", permanent: true);
+        }
+    }
+
     /// <summary>Kills the process and its children if it still runs; a process that is already gone is not an error.</summary>
     public static void KillQuietly(Process process)
     {

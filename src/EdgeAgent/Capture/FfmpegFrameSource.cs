@@ -17,14 +17,7 @@ public sealed partial class FfmpegFrameSource(FfmpegSourceSettings settings, ILo
     public async IAsyncEnumerable<RawFrame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var process = new Process { StartInfo = BuildStartInfo(settings) };
-        try
-        {
-            process.Start();
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new FrameSourceException($"cannot run '{settings.FfmpegPath}' ({ex.Message}): install the Debian ffmpeg package", permanent: true);
-        }
+        ChildProcesses.Start(process, settings.FfmpegPath, "ffmpeg");
 
         var lastError = new StrongBox<string?>();
         var stderr = ChildProcesses.DrainStandardErrorAsync(process, lastError, line => Log.FfmpegError(logger, Describe(), line));

@@ -48,14 +48,7 @@ public sealed class FfmpegGopDecoder(int width, int height, string ffmpegPath = 
         }
 
         using var process = new Process { StartInfo = info };
-        try
-        {
-            process.Start();
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new FrameSourceException($"cannot run '{ffmpegPath}' ({ex.Message}): install the Debian ffmpeg package", permanent: true);
-        }
+        ChildProcesses.Start(process, ffmpegPath, "ffmpeg");
 
         using var kill = cancellationToken.Register(() => ChildProcesses.KillQuietly(process));
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);

@@ -30,14 +30,7 @@ public sealed partial class GstreamerFrameSource(GstreamerSourceSettings setting
         }
 
         using var process = new Process { StartInfo = BuildStartInfo(settings) };
-        try
-        {
-            process.Start();
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new FrameSourceException($"cannot run '{settings.PythonPath}' ({ex.Message}): install the Debian python3-gi package", permanent: true);
-        }
+        ChildProcesses.Start(process, settings.PythonPath, "python3-gi");
 
         var lastError = new StrongBox<string?>();
         var stderr = ChildProcesses.DrainStandardErrorAsync(process, lastError, line => Log.ReaderSays(logger, Describe(), line));
