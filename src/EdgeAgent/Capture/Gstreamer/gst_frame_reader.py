@@ -32,10 +32,9 @@ except (ImportError, ValueError) as missing:
     sys.stderr.write(f"python3-gi with GStreamer 1.0 is not installed: {missing}\n")
     sys.exit(2)
 
+from gst_camera_time import CameraClock, watch_stdin  # beside this script
+
 HEADER = struct.Struct("<4sIqqii")
-NTP_UNIX_OFFSET_NS = 2208988800 * 1_000_000_000
-OFFSET_WINDOW = 15
-OFFSET_TOLERANCE_NS = 20_000_000
 REQUIRED = ("rtspsrc", "decodebin", "videoconvert", "videoscale", "appsink")
 
 
@@ -69,27 +68,16 @@ def main():
     pipeline.get_by_name("dec").connect("deep-element-added", on_element_added)
 
     out = sys.stdout.buffer
-    ntp_caps = Gst.Caps.from_string("timestamp/x-ntp")
     loop = GLib.MainLoop()
     result = {"code": 0}
-    offsets = []  # camera time - PTS of the last frames with a meta
+    clock = CameraClock()
 
     def on_sample(sink):
         sample = sink.emit("pull-sample")
         if sample is None:
             return Gst.FlowReturn.EOS
         buf = sample.get_buffer()
-        meta = buf.get_reference_timestamp_meta(ntp_caps)
-        pts = buf.pts if buf.pts != Gst.CLOCK_TIME_NONE else -1
-        camera_ns = meta.timestamp - NTP_UNIX_OFFSET_NS if meta is not None else None
-        if pts >= 0:
-            if camera_ns is not None:
-                offsets.append(camera_ns - pts)
-                del offsets[:-OFFSET_WINDOW]
-            if offsets:
-                typical = sorted(offsets)[len(offsets) // 2]
-                if camera_ns is None or abs(camera_ns - pts - typical) > OFFSET_TOLERANCE_NS:
-                    camera_ns = pts + typical
+        camera_ns, pts = clock.date(buf)
         ok, info = buf.map(Gst.MapFlags.READ)
         if not ok:
             return Gst.FlowReturn.ERROR
@@ -136,16 +124,6 @@ def on_element_added(bin_, sub_bin, element):
     factory = element.get_factory()
     if factory is not None and factory.get_name().startswith("avdec_") and element.find_property("thread-type") is not None:
         element.set_property("thread-type", 2)
-
-
-def watch_stdin(loop):
-    """The parent closing our stdin (or dying) ends the reader."""
-    try:
-        while sys.stdin.buffer.read(4096):
-            pass
-    except OSError:
-        pass
-    GLib.idle_add(loop.quit)
 
 
 if __name__ == "__main__":

@@ -31,10 +31,9 @@ except (ImportError, ValueError) as missing:
     sys.stderr.write(f"python3-gi with GStreamer 1.0 is not installed: {missing}\n")
     sys.exit(2)
 
+from gst_camera_time import CameraClock, watch_stdin  # beside this script
+
 HEADER = struct.Struct("<4sIqqii4si")
-NTP_UNIX_OFFSET_NS = 2208988800 * 1_000_000_000
-OFFSET_WINDOW = 15
-OFFSET_TOLERANCE_NS = 20_000_000
 CHAINS = {
     "H264": ("h264", "rtph264depay ! h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au"),
     "H265": ("h265", "rtph265depay ! h265parse config-interval=-1 ! video/x-h265,stream-format=byte-stream,alignment=au"),
@@ -66,10 +65,9 @@ def main():
     pipeline.add(src)
 
     out = sys.stdout.buffer
-    ntp_caps = Gst.Caps.from_string("timestamp/x-ntp")
     loop = GLib.MainLoop()
     result = {"code": 0, "linked": False, "codec": b"h264"}
-    offsets = []  # camera time - PTS of the last units with a meta
+    clock = CameraClock()
 
     def fail(code, line):
         sys.stderr.write(line + "\n")
@@ -106,17 +104,7 @@ def main():
         s = sample.get_caps().get_structure(0)
         width = s.get_int("width")[1] if s.has_field("width") else 0
         height = s.get_int("height")[1] if s.has_field("height") else 0
-        meta = buf.get_reference_timestamp_meta(ntp_caps)
-        pts = buf.pts if buf.pts != Gst.CLOCK_TIME_NONE else -1
-        camera_ns = meta.timestamp - NTP_UNIX_OFFSET_NS if meta is not None else None
-        if pts >= 0:
-            if camera_ns is not None:
-                offsets.append(camera_ns - pts)
-                del offsets[:-OFFSET_WINDOW]
-            if offsets:
-                typical = sorted(offsets)[len(offsets) // 2]
-                if camera_ns is None or abs(camera_ns - pts - typical) > OFFSET_TOLERANCE_NS:
-                    camera_ns = pts + typical
+        camera_ns, pts = clock.date(buf)
         key = result["codec"] == b"jpeg" or not buf.has_flags(Gst.BufferFlags.DELTA_UNIT)
         flags = (0 if camera_ns is None else 1) | (2 if key else 0)
         data = buf.extract_dup(0, buf.get_size())
@@ -149,16 +137,6 @@ def main():
     finally:
         pipeline.set_state(Gst.State.NULL)
     return result["code"]
-
-
-def watch_stdin(loop):
-    """The parent closing our stdin (or dying) ends the reader."""
-    try:
-        while sys.stdin.buffer.read(4096):
-            pass
-    except OSError:
-        pass
-    GLib.idle_add(loop.quit)
 
 
 if __name__ == "__main__":
