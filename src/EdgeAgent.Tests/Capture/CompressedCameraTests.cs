@@ -12,6 +12,8 @@ public sealed class CompressedCameraTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
     [Theory]
+    [InlineData("h264", "warm")]
+    [InlineData("h265", "warm")]
     [InlineData("h264", "in-process")]
     [InlineData("h265", "in-process")]
     [InlineData("h264", "ffmpeg")]
@@ -19,7 +21,7 @@ public sealed class CompressedCameraTests
     public async Task Frames_held_in_the_ring_decode_on_demand_to_the_picture_produced_at_their_time(string codec, string decoder)
     {
         await using var camera = await RtspTestCamera.StartAsync(size: "640x360", codec: codec);
-        await using var reader = StartReader(camera.Url, new CameraReaderSettings { CompressedWindow = TimeSpan.FromSeconds(2) }, inProcess: decoder == "in-process");
+        await using var reader = StartReader(camera.Url, new CameraReaderSettings { CompressedWindow = TimeSpan.FromSeconds(2) }, decoderName: decoder);
         using var timeout = new CancellationTokenSource(Patience);
 
         await WaitForCameraClockAsync(reader, timeout.Token);
@@ -221,13 +223,15 @@ public sealed class CompressedCameraTests
         }
     }
 
-    private static CameraReader StartReader(string url, CameraReaderSettings settings, int width = 640, int height = 360, bool inProcess = true)
+    private static CameraReader StartReader(string url, CameraReaderSettings settings, int width = 640, int height = 360, string decoderName = "warm")
     {
-        IFrameDecoder decoder = new FfmpegGopDecoder(width, height);
-        if (inProcess)
+        IFrameDecoder ffmpeg = new FfmpegGopDecoder(width, height);
+        IFrameDecoder decoder = decoderName switch
         {
-            decoder = new InProcessGopDecoder(width, height, decoder);
-        }
+            "warm" => new EdgeAgent.Capture.Decoding.WarmGopDecoder(width, height, ffmpeg, EdgeAgent.Capture.Decoding.FfmpegLibraries.Default ?? throw new InvalidOperationException("Debian's libavcodec is missing")),
+            "in-process" => new InProcessGopDecoder(width, height, ffmpeg),
+            _ => ffmpeg,
+        };
 
         var source = new GstreamerPacketSource(new GstreamerSourceSettings(url, width, height), decoder, NullLogger.Instance);
         var reader = new CameraReader("cam-1", source, TimeProvider.System, NullLogger.Instance, settings with { MaxStreamLatency = TimeSpan.FromMinutes(5) });

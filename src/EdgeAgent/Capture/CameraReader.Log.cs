@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Camera {CameraId}: the health sample keyframe did not decode: {Reason}")]
     public static partial void SampleFailed(ILogger logger, string cameraId, string reason);
 
+    [LoggerMessage(EventId = 3018, Level = LogLevel.Warning, Message = "Camera {CameraId}: decoding ahead of a trigger's photo stopped: {Reason}")]
+    public static partial void PrefeedFailed(ILogger logger, string cameraId, string reason);
+
     // GstreamerPacketSource
     [LoggerMessage(EventId = 3115, Level = LogLevel.Warning, Message = "Camera {Source}: GStreamer packet reader says: {Line}")]
     public static partial void PacketReaderSays(ILogger logger, string source, string line);

@@ -50,10 +50,14 @@ public sealed record CapturePlan(int PreTrigger, int PostTrigger, TimeSpan Inter
         string? missing = null;
         string? postShort = null;
         long lastSequence = shots.Count > 0 ? shots[^1].Frame.Sequence : 0;
+        // A compressed camera decodes the GOP so far while the photo is awaited: the frames that can no longer be chosen.
+        long[] chosenFrom = [(moment.EdgeTime + Settle).UtcTicks];
+        await using var prefeed = PostTrigger > 0 ? reader.StartPrefeed(f => Uncertainty.Earliest(f).UtcTicks < Volatile.Read(ref chosenFrom[0]), cancellationToken) : null;
         for (var i = 0; i < PostTrigger; i++)
         {
             var offset = Settle + (Interval * i);
             var due = moment.EdgeTime + offset;
+            Volatile.Write(ref chosenFrom[0], due.UtcTicks);
             var dueTimestamp = moment.EdgeTimestamp + (long)(offset.TotalSeconds * timeProvider.TimestampFrequency);
             var wait = timeProvider.GetElapsedTime(timeProvider.GetTimestamp(), dueTimestamp);
             if (wait > TimeSpan.Zero)

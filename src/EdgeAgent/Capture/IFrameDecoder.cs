@@ -8,6 +8,12 @@ public interface IFrameDecoder
     /// last one's picture as BGR at the camera's configured size.
     /// </summary>
     Task<RawFrame> DecodeLastAsync(IReadOnlyList<EncodedUnit> units, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Starts decoding <paramref name="units"/> (a keyframe first) ahead of a <see cref="DecodeLastAsync"/> of the same
+    /// GOP, so that only the newer units are left then; a decoder that keeps nothing warm does nothing.
+    /// </summary>
+    Task PrefeedAsync(IReadOnlyList<EncodedUnit> units, CancellationToken cancellationToken = default) => Task.CompletedTask;
 }
 
 /// <summary>A source that yields encoded units (<see cref="RawFrame.Encoded"/>) instead of pixels, and the decoder for them.</summary>
