@@ -2,6 +2,7 @@
 # Installs the Debian packages EdgeAgent needs, only those missing. Usage: scripts/deps.sh runtime|test
 set -euo pipefail
 # GStreamer + python3-gi: the RTSP reader that dates frames by the camera's clock (src/EdgeAgent/Capture/Gstreamer).
+# ffmpeg: also brings libavcodec/libavutil/libswscale (Debian 12: libavcodec59), which the warm decoder loads in process (Capture/Decoding).
 # fonts-noto-cjk: the overlay stamps and the report draw Chinese step names; without it they show empty boxes.
 runtime=(libgtk-3-0 ffmpeg fonts-noto-cjk python3-gi gir1.2-gstreamer-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav)
 # gst-rtsp-server and x264enc (plugins-ugly; x265enc is in plugins-bad): the RTSP test camera.

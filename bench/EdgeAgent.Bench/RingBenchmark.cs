@@ -5,6 +5,7 @@ using EdgeAgent.Configuration;
 using EdgeAgent.Protocol;
 using EdgeAgent.Capture;
 using EdgeAgent.Capture.Clips;
+using EdgeAgent.Capture.Decoding;
 using EdgeAgent.Capture.Quality;
 using EdgeAgent.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -87,18 +88,24 @@ public static class RingBenchmark
         table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {Cameras} cameras 1080p15 H.264 4 Mbit/s GOP 2 s, 10 s compressed ring each: CPU of agent + children (cores; frames/s per camera received) | {F(agentCpu, "0.000")} ({F(agentFps)} fps) | {F(ffmpegCpu, "0.000")} ({F(ffmpegFps)} fps; {Cameras}× ffmpeg -f null decoding the same streams) | {Ratio(ffmpegCpu, agentCpu)} (goal ≥ 3.3, i.e. ≤ 0.3×) |"));
         table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {Cameras} compressed cameras: peak RSS agent + children (MiB) | {F(tree4, "0")} (agent alone {F(agent4, "0")}; base {F(tree1 - perCamera, "0")} + {F(perCamera, "0")} per camera; {F(idle4, "0")} before the first trigger) | goal ≤ 320 | |"));
 
-        progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] ring: edge → at photo encoded, {Math.Max(50, options.Triggers)} triggers; a 10 s clip");
-        var (latency, streamLatency, clips, mbits, missed) = await InProcessAsync(options, camera.Url, Math.Max(50, options.Triggers));
+        // Triggers come minutes apart on site, so each one here must find the warm decoder cold: its session is freed after
+        // 300 ms idle and the triggers are 400-650 ms apart (within a trigger the prefeed keeps it in use). The baseline,
+        // the decoder before it (the GOP through a /dev/shm file and OpenCV's FFmpeg), runs the same triggers on the same stream.
+        var triggers = Math.Max(50, options.Triggers);
+        progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] ring: edge → at photo encoded, {triggers} triggers, warm libavcodec decoder then the /dev/shm + OpenCV one; a 10 s clip");
+        using var warm = new WarmGopDecoder(1920, 1080, new FfmpegGopDecoder(1920, 1080), idleTimeout: TimeSpan.FromMilliseconds(300));
+        var (latency, streamLatency, clips, mbits, missed) = await InProcessAsync(options, camera.Url, triggers, warm, clipCount: 3);
+        var (baseline, _, _, _, baselineMissed) = await InProcessAsync(options, camera.Url, triggers, new InProcessGopDecoder(1920, 1080, new FfmpegGopDecoder(1920, 1080)), clipCount: 0);
         table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| the stream as held in the ring (Mbit/s, from the units' bytes over their production times) | {F(mbits, "0.00")} | | |"));
-        table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| compressed camera: edge → at photo encoded (decode from keyframe + quality + JPEG), p50 / p99 (ms) | {F(Percentile(latency, 50))} / {F(Percentile(latency, 99))} ({latency.Count} photos; {missed} triggers got none within 2 s) | stream latency (capture → arrival) p50 {F(Percentile(streamLatency, 50))} ms | goal p99 ≤ 400 + stream latency |"));
+        table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| compressed camera: edge → at photo encoded (decode + quality + JPEG), p50 / p99 (ms); warm libavcodec session prefed from the trigger vs the GOP through /dev/shm and OpenCV's FFmpeg | {F(Percentile(latency, 50))} / {F(Percentile(latency, 99))} ({latency.Count} photos; {missed} triggers got none within 2 s; {(warm.InProcess ? "in process" : "libavcodec MISSING, fallback")}) | {F(Percentile(baseline, 50))} / {F(Percentile(baseline, 99))} ({baseline.Count} photos; {baselineMissed} none) | p99 {Ratio(Percentile(baseline, 99), Percentile(latency, 99))}; stream latency (capture → arrival) p50 {F(Percentile(streamLatency, 50))} ms; goal p99 ≤ 400 + stream latency |"));
         table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| 10 s clip (5 s before, 5 s after the edge): ready after its last frame arrived, max of {clips.Count} (ms); re-encoded frames | {F(clips.Max(c => c.ReadyMs))}; {clips.Sum(c => c.Reencoded)} of {clips.Sum(c => c.Frames)} | goal ≤ 1000; 0 | |"));
         return table.ToString();
     }
 
     /// <summary>A bare compressed reader: edge → the at photo decoded, assessed and encoded; then clips cut around edges.</summary>
-    private static async Task<(List<double> Latency, List<double> StreamLatency, List<(double ReadyMs, int Frames, int Reencoded)> Clips, double Mbits, int Missed)> InProcessAsync(BenchOptions options, string url, int triggers)
+    private static async Task<(List<double> Latency, List<double> StreamLatency, List<(double ReadyMs, int Frames, int Reencoded)> Clips, double Mbits, int Missed)> InProcessAsync(BenchOptions options, string url, int triggers, IFrameDecoder decoder, int clipCount)
     {
-        var source = new GstreamerPacketSource(new GstreamerSourceSettings(url, 1920, 1080), new InProcessGopDecoder(1920, 1080, new FfmpegGopDecoder(1920, 1080)), NullLogger.Instance);
+        var source = new GstreamerPacketSource(new GstreamerSourceSettings(url, 1920, 1080), decoder, NullLogger.Instance);
         await using var reader = new CameraReader("bench", source, TimeProvider.System, NullLogger.Instance, new CameraReaderSettings());
         reader.Start();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
@@ -115,7 +122,7 @@ public static class RingBenchmark
         var streamLatency = new List<double>();
         for (var i = 0; i < triggers; i++)
         {
-            await Task.Delay(150 + Random.Shared.Next(250), timeout.Token); // independent triggers, not phase-locked to the camera
+            await Task.Delay(400 + Random.Shared.Next(250), timeout.Token); // independent triggers, not phase-locked to the camera; the warm session freed
             var edge = Stopwatch.GetTimestamp();
             var result = await plan.ExecuteAsync(reader, new CaptureMoment(DateTimeOffset.UtcNow, edge, null, ledger), TimeProvider.System, timeout.Token);
             if (result.Shots.Count == 0)
@@ -137,7 +144,7 @@ public static class RingBenchmark
         var state = Path.Combine(options.WorkDirectory, "clips");
         Directory.CreateDirectory(state);
         var remuxer = new Mp4Remuxer(state);
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < clipCount; i++)
         {
             var edge = DateTimeOffset.UtcNow;
             var early = reader.Ring.Snapshot();

@@ -26,8 +26,9 @@ public sealed class WarmGopDecoder : IFrameDecoder, IDisposable
     private int restarts;
     private bool disposed;
 
-    public WarmGopDecoder(int width, int height, IFrameDecoder fallback, TimeProvider? timeProvider = null)
-        : this(width, height, fallback, FfmpegLibraries.Default, timeProvider)
+    /// <param name="idleTimeout">How long an unused session is kept (default 5 s).</param>
+    public WarmGopDecoder(int width, int height, IFrameDecoder fallback, TimeProvider? timeProvider = null, TimeSpan? idleTimeout = null)
+        : this(width, height, fallback, FfmpegLibraries.Default, timeProvider, idleTimeout)
     {
     }
 
