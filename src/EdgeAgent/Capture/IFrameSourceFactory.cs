@@ -43,7 +43,7 @@ public sealed class FrameSourceFactory(TimeProvider timeProvider, ILoggerFactory
         {
             // The compressed ring: units as the camera sent them, decoded only for a photo (no fallback: the raw path
             // cannot feed a compressed ring; Ring "raw" with Backend "auto" keeps the ffmpeg fallback).
-            var decoder = new Decoding.WarmGopDecoder(camera.Width, camera.Height, new InProcessGopDecoder(camera.Width, camera.Height, new FfmpegGopDecoder(camera.Width, camera.Height)));
+            var decoder = new Decoding.WarmGopDecoder(camera.Width, camera.Height, new InProcessGopDecoder(camera.Width, camera.Height, new FfmpegGopDecoder(camera.Width, camera.Height)), timeProvider);
             return new GstreamerPacketSource(settings, decoder, loggerFactory.CreateLogger<GstreamerPacketSource>());
         }
 

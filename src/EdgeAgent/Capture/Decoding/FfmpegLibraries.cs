@@ -12,8 +12,8 @@ namespace EdgeAgent.Capture.Decoding;
 /// </summary>
 internal sealed unsafe class FfmpegLibraries
 {
-    /// <summary>(libavcodec, libavutil, libswscale) majors that ship together: FFmpeg 4.x to 7.x.</summary>
-    public static readonly IReadOnlyList<(int Avcodec, int Avutil, int Swscale)> KnownVersions = [(61, 59, 8), (60, 58, 7), (59, 57, 6), (58, 56, 5)];
+    /// <summary>(libavcodec, libavutil, libswscale) majors that ship together: FFmpeg 4.x to 8.x, newest first.</summary>
+    public static readonly IReadOnlyList<(int Avcodec, int Avutil, int Swscale)> KnownVersions = [(62, 60, 9), (61, 59, 8), (60, 58, 7), (59, 57, 6), (58, 56, 5)];
 
     public const int PixelFormatBgr24 = 3; // AV_PIX_FMT_BGR24, unchanged since the enum began
     public const int ErrorAgain = -11; // AVERROR(EAGAIN) on Linux
@@ -70,6 +70,9 @@ internal sealed unsafe class FfmpegLibraries
 
     public static int PacketSize => PacketData + sizeof(nint);
 
+    /// <summary>Scales with bilinear filtering (only when the camera's configured size differs from the stream's).</summary>
+    public static int ScaleFlags => SwsBilinear;
+
     public delegate* unmanaged<byte*, nint> FindDecoderByName { get; }
 
     public delegate* unmanaged<nint, nint> AllocContext { get; }
@@ -110,7 +113,7 @@ internal sealed unsafe class FfmpegLibraries
     /// </summary>
     public static FfmpegLibraries? Load(IEnumerable<(int Avcodec, int Avutil, int Swscale)> versions, out string reason)
     {
-        reason = "no libavcodec/libavutil/libswscale of FFmpeg 4 to 7 found (install Debian's ffmpeg package)";
+        reason = "no libavcodec/libavutil/libswscale of FFmpeg 4 to 8 found (install Debian's ffmpeg package)";
         foreach (var (avcodec, avutil, swscale) in versions)
         {
             var names = new[] { $"libavcodec.so.{avcodec}", $"libavutil.so.{avutil}", $"libswscale.so.{swscale}" };
@@ -191,7 +194,4 @@ internal sealed unsafe class FfmpegLibraries
             PacketFree(&packet);
         }
     }
-
-    /// <summary>Scales with bilinear filtering (only when the camera's configured size differs from the stream's).</summary>
-    public static int ScaleFlags => SwsBilinear;
 }
