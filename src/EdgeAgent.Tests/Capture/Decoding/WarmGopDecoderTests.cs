@@ -107,6 +107,18 @@ public sealed class WarmGopDecoderTests
     }
 
     [Fact]
+    public async Task A_stream_of_another_size_is_scaled_to_the_configured_size()
+    {
+        var gop = (await RecordAsync("h264", gops: 1))[0];
+        using var decoder = NewDecoder(1280, 720); // up, so the 8-pixel clock stripe stays readable
+
+        var picture = await decoder.DecodeLastAsync(Units(gop, 5));
+
+        Assert.Equal((1280, 720, 1280 * 720 * 3), (picture.Width, picture.Height, picture.Pixels.Length));
+        AssertStripe(gop[5], picture);
+    }
+
+    [Fact]
     public async Task Without_the_libraries_every_picture_comes_from_the_fallback()
     {
         var gop = (await RecordAsync("h264", gops: 1))[0];
