@@ -57,7 +57,8 @@ public sealed class RtspTestCamera : IAsyncDisposable
     /// <param name="port">A port to reuse (a camera coming back); a free one when null.</param>
     /// <param name="gop">Keyframe interval in frames; 0: one a second.</param>
     /// <param name="switchSize">A picture size (WxH) the camera changes to after <paramref name="switchAfter"/> frames; null: never.</param>
-    public static async Task<RtspTestCamera> StartAsync(string size = "1280x720", int fps = 15, string codec = "h264", bool check = false, int? port = null, int gop = 0, string? switchSize = null, int switchAfter = 0, int bitrateKbps = 0, bool busy = false)
+    /// <param name="user">With <paramref name="password"/>: the camera requires Digest authentication as this user; null: open.</param>
+    public static async Task<RtspTestCamera> StartAsync(string size = "1280x720", int fps = 15, string codec = "h264", bool check = false, int? port = null, int gop = 0, string? switchSize = null, int switchAfter = 0, int bitrateKbps = 0, bool busy = false, string? user = null, string? password = null)
     {
         var info = new ProcessStartInfo("/usr/bin/python3") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         foreach (var arg in new[] { ScriptPath, "--port", (port ?? FreePort()).ToString(CultureInfo.InvariantCulture), "--size", size, "--fps", fps.ToString(CultureInfo.InvariantCulture), "--codec", codec })
@@ -78,6 +79,14 @@ public sealed class RtspTestCamera : IAsyncDisposable
         if (busy)
         {
             info.ArgumentList.Add("--busy");
+        }
+
+        if (user is not null)
+        {
+            foreach (var arg in new[] { "--user", user, "--password", password ?? "" })
+            {
+                info.ArgumentList.Add(arg);
+            }
         }
 
         if (switchSize is not null)
@@ -182,6 +191,13 @@ public sealed class RtspTestCamera : IAsyncDisposable
         }
 
         met.ForEach(w => w.Done.TrySetResult());
+    }
+
+    /// <summary>Freezes the camera (SIGSTOP): its connections stay open but nothing more is sent, as a hung camera does.</summary>
+    public async Task FreezeAsync()
+    {
+        using var stop = Process.Start(new ProcessStartInfo("kill", ["-STOP", process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        await stop.WaitForExitAsync();
     }
 
     private static int FreePort()

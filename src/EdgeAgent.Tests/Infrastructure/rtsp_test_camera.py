@@ -14,7 +14,8 @@ Timing contract (what makes this camera's sender reports true):
 Prints "READY rtsp://127.0.0.1:<port>/<path>" on stdout once it serves. With --check, also prints one line per
 sender report: "SR ntp_unix_ns rtp" and one per frame sent: "FRAME stripe_ms rtp", so a test can verify the mapping
 from what went out on the wire. --gop sets the keyframe interval in frames (default: one a second), --bitrate the H.264 rate in kbit/s, --busy fills the lower half with fresh noise every frame; --codec mjpeg serves RTP/JPEG; --switch-size WxH
-with --switch-after N changes the picture size after N frames (as a camera reconfigured mid-stream).
+with --switch-after N changes the picture size after N frames (as a camera reconfigured mid-stream); --user and
+--password make it require RTSP Digest authentication (GstRTSPAuth), as site cameras do.
 Usage: rtsp_test_camera.py --port 8554 [--path cam] [--size 1280x720] [--fps 15] [--codec h264|h265|mjpeg] [--gop 15]
 """
 import argparse
@@ -27,8 +28,9 @@ import time
 import gi
 
 gi.require_version("Gst", "1.0")
+gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
 Gst.init(None)  # before the media subclass registers: its signals name GStreamer types
 
@@ -212,6 +214,8 @@ def main():
     p.add_argument("--switch-size", default="")
     p.add_argument("--switch-after", type=int, default=0)
     p.add_argument("--check", action="store_true")
+    p.add_argument("--user", default="")
+    p.add_argument("--password", default="")
     args = p.parse_args()
 
     Gst.init(None)
@@ -224,6 +228,15 @@ def main():
     factory.set_shared(True)
     factory.set_media_gtype(CaptureTimeMedia)
     factory.connect("media-configure", camera.on_media_configure)
+    if args.user:
+        auth = GstRtspServer.RTSPAuth()
+        token = GstRtspServer.RTSPToken()
+        token.set_string("media.factory.role", "viewer")
+        auth.add_digest(args.user, args.password, token)
+        auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)
+        server.set_auth(auth)
+        role = Gst.Structure.from_string("viewer, media.factory.access=(boolean)true, media.factory.construct=(boolean)true")[0]
+        factory.add_role_from_structure(role)
     server.get_mount_points().add_factory("/" + args.path, factory)
     if server.attach(None) == 0:
         say(f"ERROR cannot listen on 127.0.0.1:{args.port}")
