@@ -18,6 +18,7 @@ public sealed class RtspTestCamera : IAsyncDisposable
     private readonly Lock gate = new();
     private readonly List<(long NtpUnixNs, uint Rtp)> senderReports = [];
     private readonly List<(long StripeMs, uint Rtp)> sentFrames = [];
+    private readonly List<(uint Reporter, uint HighestSequence, uint Lost)> receiverReports = [];
     private readonly List<(Func<bool> Condition, TaskCompletionSource Done)> waiters = [];
     private readonly TaskCompletionSource<string> ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly System.Text.StringBuilder errors = new();
@@ -47,6 +48,18 @@ public sealed class RtspTestCamera : IAsyncDisposable
             lock (gate)
             {
                 return [.. sentFrames];
+            }
+        }
+    }
+
+    /// <summary>With <c>check</c>: every RTCP receiver report a client sent (its SSRC, extended highest sequence, cumulative loss).</summary>
+    public IReadOnlyList<(uint Reporter, uint HighestSequence, uint Lost)> ReceiverReports
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. receiverReports];
             }
         }
     }
@@ -164,6 +177,13 @@ public sealed class RtspTestCamera : IAsyncDisposable
                 lock (gate)
                 {
                     senderReports.Add((long.Parse(parts[1], CultureInfo.InvariantCulture), uint.Parse(parts[2], CultureInfo.InvariantCulture)));
+                }
+
+                break;
+            case "RR":
+                lock (gate)
+                {
+                    receiverReports.Add((uint.Parse(parts[1], CultureInfo.InvariantCulture), uint.Parse(parts[2], CultureInfo.InvariantCulture), uint.Parse(parts[3], CultureInfo.InvariantCulture)));
                 }
 
                 break;

@@ -12,7 +12,8 @@ Timing contract (what makes this camera's sender reports true):
   RtspTestCameraTests checks exactly that, from the packets and reports as they are sent (--check).
 
 Prints "READY rtsp://127.0.0.1:<port>/<path>" on stdout once it serves. With --check, also prints one line per
-sender report: "SR ntp_unix_ns rtp" and one per frame sent: "FRAME stripe_ms rtp", so a test can verify the mapping
+sender report: "SR ntp_unix_ns rtp", one per frame sent: "FRAME stripe_ms rtp" and one per receiver report that
+comes in: "RR reporter_ssrc extended_highest_seq cumulative_lost", so a test can verify the mapping
 from what went out on the wire. --gop sets the keyframe interval in frames (default: one a second), --bitrate the H.264 rate in kbit/s, --busy fills the lower half with fresh noise every frame; --codec mjpeg serves RTP/JPEG; --switch-size WxH
 with --switch-after N changes the picture size after N frames (as a camera reconfigured mid-stream); --user and
 --password make it require RTSP Digest authentication (GstRTSPAuth), as site cameras do.
@@ -129,6 +130,7 @@ class Camera:
             stream = media.get_stream(i)
             stream.get_srcpad().add_probe(Gst.PadProbeType.BUFFER | Gst.PadProbeType.BUFFER_LIST, self.on_rtp)
             stream.get_rtpsession().connect("on-sending-rtcp", self.on_sending_rtcp)
+            stream.get_rtpsession().connect("on-receiving-rtcp", self.on_receiving_rtcp)
 
     def on_rtp(self, pad, info):
         """Each frame's last packet (marker bit) as it leaves the payloader: its RTP timestamp and the stripe time."""
@@ -158,6 +160,20 @@ class Camera:
                 say(f"SR {ntp_ns - NTP_UNIX_OFFSET_S * 10**9} {rtptime}")
             offset += (words + 1) * 4
         return False
+
+    def on_receiving_rtcp(self, session, buf):
+        """A client's receiver report as it comes in: the reporter's SSRC and, per block, the extended highest sequence
+        number and the cumulative number of packets lost."""
+        data = buf.extract_dup(0, buf.get_size())
+        offset = 0
+        while offset + 8 <= len(data):
+            count, packet_type, words = data[offset] & 0x1F, data[offset + 1], struct.unpack_from(">H", data, offset + 2)[0]
+            if packet_type == 201 and count >= 1 and offset + 32 <= len(data):
+                reporter = struct.unpack_from(">I", data, offset + 4)[0]
+                lost = struct.unpack_from(">I", data, offset + 12)[0] & 0xFFFFFF
+                highest = struct.unpack_from(">I", data, offset + 16)[0]
+                say(f"RR {reporter} {highest} {lost}")
+            offset += (words + 1) * 4
 
     def produce(self, src, stop):
         """The camera's frame clock: one frame per interval; wall clock and running time read together."""

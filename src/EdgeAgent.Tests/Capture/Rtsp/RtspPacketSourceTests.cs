@@ -149,6 +149,30 @@ public sealed class RtspPacketSourceTests(ITestOutputHelper output)
         Assert.False(timeout.IsCancellationRequested);
     }
 
+    [Fact]
+    public async Task The_camera_receives_receiver_reports_that_follow_the_stream()
+    {
+        await using var camera = await RtspTestCamera.StartAsync(size: "320x180", check: true);
+        var settings = new RtspSourceSettings(camera.Url) { ReceiverReportInterval = TimeSpan.FromSeconds(1) };
+        var source = new RtspPacketSource(settings, new FfmpegGopDecoder(320, 180), TimeProvider.System, NullLogger.Instance);
+        using var stop = new CancellationTokenSource(Patience);
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var frame in source.ReadFramesAsync(stop.Token))
+            {
+            }
+        });
+
+        await camera.WaitUntilAsync(c => c.ReceiverReports.Count >= 3, Patience);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reading);
+
+        var reports = camera.ReceiverReports;
+        Assert.Single(reports.Select(r => r.Reporter).Distinct());
+        Assert.True(reports[^1].HighestSequence > reports[0].HighestSequence, "the reports do not follow the stream");
+        Assert.All(reports, r => Assert.True(r.Lost < 0x800000, $"cumulative loss {r.Lost} is negative")); // received never counted above expected
+    }
+
     private static async Task<RawFrame> FirstAsync(RtspPacketSource source)
     {
         using var timeout = new CancellationTokenSource(Patience);

@@ -22,6 +22,7 @@ internal sealed class RtspPlayback : IAsyncDisposable
     private readonly string requestUrl;
     private readonly string source;
     private readonly CancellationTokenSource stall;
+    private readonly Action<RtspResponse> onMessage;
     private string keepaliveMethod = "OPTIONS";
     private TimeSpan keepaliveInterval = TimeSpan.FromSeconds(30);
     private NalDepacketizer? depacketizer;
@@ -46,6 +47,7 @@ internal sealed class RtspPlayback : IAsyncDisposable
         this.logger = logger;
         source = CameraUrl.Redact(settings.Url);
         stall = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
+        onMessage = OnMessage; // one delegate, not one per packet
     }
 
     /// <summary>The video medium the camera described.</summary>
@@ -100,7 +102,7 @@ internal sealed class RtspPlayback : IAsyncDisposable
         connection.Session = parts[0];
         var timeout = parts.Skip(1).Where(p => p.StartsWith("timeout=", StringComparison.OrdinalIgnoreCase))
             .Select(p => int.TryParse(p[8..], CultureInfo.InvariantCulture, out var s) ? s : 0).FirstOrDefault(s => s > 0, 60);
-        keepaliveInterval = TimeSpan.FromSeconds(Math.Max(5, timeout / 2.0));
+        keepaliveInterval = TimeSpan.FromSeconds(Math.Max(1, timeout / 2.0));
         if (setup.Header("Transport") is { } transport && transport.Split(';').FirstOrDefault(p => p.StartsWith("interleaved=", StringComparison.OrdinalIgnoreCase)) is { } interleaved)
         {
             var channels = interleaved[12..].Split('-');
@@ -125,7 +127,7 @@ internal sealed class RtspPlayback : IAsyncDisposable
         {
             while (completed.Count == 0)
             {
-                var (channel, packet) = await connection.ReadInterleavedAsync(OnMessage, linked.Token);
+                var (channel, packet) = await connection.ReadInterleavedAsync(onMessage, linked.Token);
                 if (channel == rtcpChannel)
                 {
                     rtcp!.OnRtcp(packet.Span);
