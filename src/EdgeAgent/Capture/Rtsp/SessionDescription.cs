@@ -24,6 +24,7 @@ internal sealed record SessionDescription(string Encoding, int PayloadType, int 
     {
         string? sessionControl = null;
         var inVideo = false;
+        var inMedia = false;
         var seenVideo = false;
         int? payloadType = null;
         string? encoding = null, control = null;
@@ -39,6 +40,7 @@ internal sealed record SessionDescription(string Encoding, int PayloadType, int 
                     break; // the first video medium only
                 }
 
+                inMedia = true;
                 var fields = line[2..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 inVideo = fields.Length >= 4 && fields[0] == "video";
                 seenVideo = inVideo;
@@ -59,9 +61,9 @@ internal sealed record SessionDescription(string Encoding, int PayloadType, int 
                 {
                     control = value;
                 }
-                else if (!seenVideo)
+                else if (!inMedia)
                 {
-                    sessionControl = value;
+                    sessionControl = value; // session level: before the first medium
                 }
             }
             else if (inVideo && name == "rtpmap" && ForPayload(value, payloadType, out var map))
