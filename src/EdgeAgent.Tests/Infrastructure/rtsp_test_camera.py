@@ -13,7 +13,8 @@ Timing contract (what makes this camera's sender reports true):
 
 Prints "READY rtsp://127.0.0.1:<port>/<path>" on stdout once it serves. With --check, also prints one line per
 sender report: "SR ntp_unix_ns rtp", one per frame sent: "FRAME stripe_ms rtp" and one per receiver report that
-comes in: "RR reporter_ssrc extended_highest_seq cumulative_lost", so a test can verify the mapping
+comes in: "RR reporter_ssrc extended_highest_seq cumulative_lost", and "REQUEST method" per OPTIONS, GET_PARAMETER and
+TEARDOWN it accepted, so a test can verify the mapping
 from what went out on the wire. --gop sets the keyframe interval in frames (default: one a second), --bitrate the H.264 rate in kbit/s, --busy fills the lower half with fresh noise every frame; --codec mjpeg serves RTP/JPEG; --switch-size WxH
 with --switch-after N changes the picture size after N frames (as a camera reconfigured mid-stream); --user and
 --password make it require RTSP Digest authentication (GstRTSPAuth), as site cameras do.
@@ -217,6 +218,16 @@ def _iter_list(buffer_list):
         yield buffer_list.get(i)
 
 
+def on_client(client, args):
+    """--session-timeout: each session times out after that many seconds without a keepalive. --check: one line
+    "REQUEST method" per OPTIONS, GET_PARAMETER and TEARDOWN the server accepted (authentication passed)."""
+    if args.session_timeout:
+        client.connect("new-session", lambda _client, session: session.set_timeout(args.session_timeout))
+    if args.check:
+        for signal, method in (("options-request", "OPTIONS"), ("get-parameter-request", "GET_PARAMETER"), ("teardown-request", "TEARDOWN")):
+            client.connect(signal, lambda _client, _context, m=method: say(f"REQUEST {m}"))
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--port", type=int, default=8554)
@@ -230,6 +241,7 @@ def main():
     p.add_argument("--switch-size", default="")
     p.add_argument("--switch-after", type=int, default=0)
     p.add_argument("--check", action="store_true")
+    p.add_argument("--session-timeout", type=int, default=0)  # s; 0: the server's default (60)
     p.add_argument("--user", default="")
     p.add_argument("--password", default="")
     args = p.parse_args()
@@ -254,6 +266,7 @@ def main():
         role = Gst.Structure.from_string("viewer, media.factory.access=(boolean)true, media.factory.construct=(boolean)true")[0]
         factory.add_role_from_structure(role)
     server.get_mount_points().add_factory("/" + args.path, factory)
+    server.connect("client-connected", lambda _server, client: on_client(client, args))
     if server.attach(None) == 0:
         say(f"ERROR cannot listen on 127.0.0.1:{args.port}")
         return 1

@@ -175,6 +175,34 @@ public sealed class RtspPacketSourceTests(ITestOutputHelper output)
         Assert.All(reports, r => Assert.True(r.Lost < 0x800000, $"cumulative loss {r.Lost} is negative")); // received never counted above expected
     }
 
+    [Fact]
+    public async Task Authenticated_keepalives_hold_a_short_session_and_stopping_tears_it_down()
+    {
+        await using var camera = await RtspTestCamera.StartAsync(size: "320x180", check: true, user: "site", password: "pw", sessionTimeoutSeconds: 2);
+        var url = camera.Url.Replace("rtsp://", "rtsp://site:pw@", StringComparison.Ordinal);
+        var source = new RtspPacketSource(new RtspSourceSettings(url), new FfmpegGopDecoder(320, 180), TimeProvider.System, NullLogger.Instance);
+        using var stop = new CancellationTokenSource(Patience);
+        var units = 0;
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var frame in source.ReadFramesAsync(stop.Token))
+            {
+                Interlocked.Increment(ref units);
+            }
+        });
+
+        // The camera lists GET_PARAMETER and announces timeout=2: a keepalive every second, each one accepted.
+        await camera.WaitUntilAsync(c => c.Requests.Count(r => r == "GET_PARAMETER") >= 3, Patience);
+        var before = Volatile.Read(ref units);
+        await camera.WaitUntilAsync(c => c.Requests.Count(r => r == "GET_PARAMETER") >= 5, Patience);
+        Assert.False(reading.IsCompleted, reading.Exception?.ToString());
+        Assert.True(Volatile.Read(ref units) > before, "the stream stopped while the keepalives went out");
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reading);
+        await camera.WaitUntilAsync(c => c.Requests.Contains("TEARDOWN"), Patience);
+    }
+
     private static async Task<RawFrame> FirstAsync(RtspPacketSource source)
     {
         using var timeout = new CancellationTokenSource(Patience);

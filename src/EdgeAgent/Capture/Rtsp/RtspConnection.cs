@@ -268,6 +268,9 @@ internal sealed class RtspConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Takes a new challenge that came as the answer to a keepalive (a camera rotating its nonce).</summary>
+    public void Rechallenge(RtspResponse response) => authenticator?.Accept(response.All("WWW-Authenticate"));
+
     private static bool Stale(RtspResponse response) =>
         response.All("WWW-Authenticate").Any(c => c.Contains("stale=true", StringComparison.OrdinalIgnoreCase));
 

@@ -202,9 +202,14 @@ internal sealed class RtspPlayback : IAsyncDisposable
 
     private void OnMessage(RtspResponse message)
     {
-        if (message.Status is 454 or 401)
+        if (message.Status == 454)
         {
             throw new FrameSourceException($"the camera at {source} dropped the session ({message.Status} {message.Reason})");
+        }
+
+        if (message.Status == 401)
+        {
+            connection.Rechallenge(message); // a new nonce: the next keepalive answers it
         }
 
         RtspLog.KeepaliveAnswer(logger, source, message.Status, message.Reason);
