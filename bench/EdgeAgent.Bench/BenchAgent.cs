@@ -18,6 +18,10 @@ public static class BenchAgent
         for (var i = 1; i <= cameras; i++)
         {
             cameraList.Add(new JsonObject { ["Id"] = $"cam-{i}", ["Kind"] = "ffmpeg", ["Url"] = streamUrl, ["Width"] = width, ["Height"] = height, ["PreTriggerMegabytes"] = preTriggerMegabytes, ["PreTriggerPhotos"] = preTriggerMegabytes > 0 ? 4 : 0 });
+            if (Environment.GetEnvironmentVariable("EDGEAGENT_BENCH_BACKEND") is { Length: > 0 } backend)
+            {
+                cameraList[^1]!["Backend"] = backend; // e.g. "gstreamer": the previous RTSP path, for a before/after in one setting
+            }
             ids.Add($"cam-{i}");
         }
 

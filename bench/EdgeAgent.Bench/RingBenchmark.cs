@@ -7,6 +7,7 @@ using EdgeAgent.Capture;
 using EdgeAgent.Capture.Clips;
 using EdgeAgent.Capture.Decoding;
 using EdgeAgent.Capture.Quality;
+using EdgeAgent.Capture.Rtsp;
 using EdgeAgent.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using static EdgeAgent.Bench.Stats;
@@ -106,7 +107,9 @@ public static class RingBenchmark
     /// <summary>A bare compressed reader: edge → the at photo decoded, assessed and encoded; then clips cut around edges.</summary>
     private static async Task<(List<double> Latency, List<double> StreamLatency, List<(double ReadyMs, int Frames, int Reencoded)> Clips, double Mbits, int Missed, double CpuMsPerTrigger)> InProcessAsync(BenchOptions options, string url, int triggers, IFrameDecoder decoder, int clipCount)
     {
-        var source = new GstreamerPacketSource(new GstreamerSourceSettings(url, 1920, 1080), decoder, NullLogger.Instance);
+        IFrameSource source = Environment.GetEnvironmentVariable("EDGEAGENT_BENCH_BACKEND") == "gstreamer"
+            ? new GstreamerPacketSource(new GstreamerSourceSettings(url, 1920, 1080), decoder, NullLogger.Instance)
+            : new RtspPacketSource(new RtspSourceSettings(url), decoder, TimeProvider.System, NullLogger.Instance);
         await using var reader = new CameraReader("bench", source, TimeProvider.System, NullLogger.Instance, new CameraReaderSettings());
         reader.Start();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));

@@ -86,6 +86,36 @@ public sealed class CameraOptionsValidationTests
         Assert.True(new EdgeAgentCrossReferenceValidator().Validate(null, options).Succeeded);
     }
 
+    [Theory]
+    [InlineData("rtsp://10.0.0.5/stream1", "udp", "auto")]
+    [InlineData("rtsp://10.0.0.5/stream1", "tcp", "raw")]
+    [InlineData("http://10.0.0.5/cam.mjpg", "tcp", "auto")]
+    public void Managed_backend_needs_an_rtsp_stream_over_tcp_into_the_compressed_ring(string url, string transport, string ring)
+    {
+        var options = Valid();
+        options.Cameras[0].Kind = "ffmpeg";
+        options.Cameras[0].Url = url;
+        options.Cameras[0].Transport = transport;
+        options.Cameras[0].Ring = ring;
+        options.Cameras[0].Backend = "managed";
+
+        var result = new EdgeAgentCrossReferenceValidator().Validate(null, options);
+
+        Assert.Contains("Cameras:0:Backend", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Managed_backend_on_an_rtsp_camera_is_valid()
+    {
+        var options = Valid();
+        options.Cameras[0].Kind = "ffmpeg";
+        options.Cameras[0].Url = "rtsp://user:pw@10.0.0.5/stream1";
+        options.Cameras[0].Backend = "managed";
+
+        Assert.True(new EdgeAgentOptionsValidator().Validate(null, options).Succeeded);
+        Assert.True(new EdgeAgentCrossReferenceValidator().Validate(null, options).Succeeded);
+    }
+
     private static EdgeAgentOptions Valid() => new()
     {
         DeviceId = "dev-1",

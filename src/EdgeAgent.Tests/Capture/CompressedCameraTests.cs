@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using EdgeAgent.Capture.Clips;
+using EdgeAgent.Capture.Rtsp;
 
 namespace EdgeAgent.Tests.Capture;
 
 /// <summary>
-/// The compressed ring against the real RTSP test camera: units kept as sent, decoded only on demand, and every decoded
+/// The compressed ring against the real RTSP test camera, read by the managed RTSP client (MJPEG handed to the GStreamer
+/// packet reader) as <see cref="FrameSourceFactory"/> builds it for <c>Backend</c> <c>auto</c>: units kept as sent, decoded only on demand, and every decoded
 /// picture's production time checked against the time the camera wrote into its pixels (<see cref="FrameClockStripe"/>).
 /// </summary>
 public sealed class CompressedCameraTests
@@ -193,7 +195,7 @@ public sealed class CompressedCameraTests
     public async Task A_compressed_camera_that_goes_away_is_reconnected_and_held_from_a_keyframe_again()
     {
         var camera = await RtspTestCamera.StartAsync(size: "640x360");
-        var source = new GstreamerPacketSource(new GstreamerSourceSettings(camera.Url, 640, 360), new FfmpegGopDecoder(640, 360), NullLogger.Instance);
+        var source = new RtspPacketSource(new RtspSourceSettings(camera.Url), new FfmpegGopDecoder(640, 360), TimeProvider.System, NullLogger.Instance);
         var settings = new CameraReaderSettings { InitialBackoff = TimeSpan.FromMilliseconds(200), MaxBackoff = TimeSpan.FromSeconds(1), HangTimeout = TimeSpan.FromSeconds(15) };
         await using var reader = new CameraReader("cam-1", source, TimeProvider.System, NullLogger.Instance, settings);
         using var timeout = new CancellationTokenSource(Patience);
@@ -233,7 +235,8 @@ public sealed class CompressedCameraTests
             _ => ffmpeg,
         };
 
-        var source = new GstreamerPacketSource(new GstreamerSourceSettings(url, width, height), decoder, NullLogger.Instance);
+        // As the factory builds it for Backend "auto": the managed RTSP client, handing MJPEG to the GStreamer packet reader.
+        var source = new RtspPacketSource(new RtspSourceSettings(url), decoder, TimeProvider.System, NullLogger.Instance, new GstreamerPacketSource(new GstreamerSourceSettings(url, width, height), decoder, NullLogger.Instance));
         var reader = new CameraReader("cam-1", source, TimeProvider.System, NullLogger.Instance, settings with { MaxStreamLatency = TimeSpan.FromMinutes(5) });
         reader.Start();
         return reader;

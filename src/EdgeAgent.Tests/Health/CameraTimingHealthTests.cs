@@ -29,7 +29,7 @@ public sealed class CameraTimingHealthTests
         var metrics = await PrometheusText.RenderAsync(report);
         var doctor = TimingCheck.FromAgent(health);
 
-        Assert.StartsWith("gstreamer", reader.Source, StringComparison.Ordinal);
+        Assert.StartsWith("rtsp", reader.Source, StringComparison.Ordinal); // the managed RTSP client
         Assert.Equal("camera-clock", health.ProducedBasis);
         Assert.InRange(health.LatencyMs!.Value, 0, 10_000);
         Assert.InRange(health.LatencyP95Ms!.Value, health.LatencyMs.Value, 10_000);

@@ -18,6 +18,8 @@ public sealed class RtspTestCamera : IAsyncDisposable
     private readonly Lock gate = new();
     private readonly List<(long NtpUnixNs, uint Rtp)> senderReports = [];
     private readonly List<(long StripeMs, uint Rtp)> sentFrames = [];
+    private readonly List<(uint Reporter, uint HighestSequence, uint Lost)> receiverReports = [];
+    private readonly List<string> requests = [];
     private readonly List<(Func<bool> Condition, TaskCompletionSource Done)> waiters = [];
     private readonly TaskCompletionSource<string> ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly System.Text.StringBuilder errors = new();
@@ -51,13 +53,39 @@ public sealed class RtspTestCamera : IAsyncDisposable
         }
     }
 
+    /// <summary>With <c>check</c>: every RTCP receiver report a client sent (its SSRC, extended highest sequence, cumulative loss).</summary>
+    public IReadOnlyList<(uint Reporter, uint HighestSequence, uint Lost)> ReceiverReports
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. receiverReports];
+            }
+        }
+    }
+
+    /// <summary>With <c>check</c>: the OPTIONS, GET_PARAMETER and TEARDOWN requests the camera accepted, in order.</summary>
+    public IReadOnlyList<string> Requests
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. requests];
+            }
+        }
+    }
+
     public static string ScriptPath => Path.Combine(AppContext.BaseDirectory, "Infrastructure", "rtsp_test_camera.py");
 
     /// <summary>Starts the camera on a free loopback port and completes once it serves.</summary>
     /// <param name="port">A port to reuse (a camera coming back); a free one when null.</param>
     /// <param name="gop">Keyframe interval in frames; 0: one a second.</param>
     /// <param name="switchSize">A picture size (WxH) the camera changes to after <paramref name="switchAfter"/> frames; null: never.</param>
-    public static async Task<RtspTestCamera> StartAsync(string size = "1280x720", int fps = 15, string codec = "h264", bool check = false, int? port = null, int gop = 0, string? switchSize = null, int switchAfter = 0, int bitrateKbps = 0, bool busy = false)
+    /// <param name="sessionTimeoutSeconds">The RTSP session timeout the camera announces in SETUP; 0: its default (60 s).</param>
+    /// <param name="user">With <paramref name="password"/>: the camera requires Digest authentication as this user; null: open.</param>
+    public static async Task<RtspTestCamera> StartAsync(string size = "1280x720", int fps = 15, string codec = "h264", bool check = false, int? port = null, int gop = 0, string? switchSize = null, int switchAfter = 0, int bitrateKbps = 0, bool busy = false, string? user = null, string? password = null, int sessionTimeoutSeconds = 0)
     {
         var info = new ProcessStartInfo("/usr/bin/python3") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         foreach (var arg in new[] { ScriptPath, "--port", (port ?? FreePort()).ToString(CultureInfo.InvariantCulture), "--size", size, "--fps", fps.ToString(CultureInfo.InvariantCulture), "--codec", codec })
@@ -78,6 +106,20 @@ public sealed class RtspTestCamera : IAsyncDisposable
         if (busy)
         {
             info.ArgumentList.Add("--busy");
+        }
+
+        if (sessionTimeoutSeconds > 0)
+        {
+            info.ArgumentList.Add("--session-timeout");
+            info.ArgumentList.Add(sessionTimeoutSeconds.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (user is not null)
+        {
+            foreach (var arg in new[] { "--user", user, "--password", password ?? "" })
+            {
+                info.ArgumentList.Add(arg);
+            }
         }
 
         if (switchSize is not null)
@@ -158,6 +200,20 @@ public sealed class RtspTestCamera : IAsyncDisposable
                 }
 
                 break;
+            case "RR":
+                lock (gate)
+                {
+                    receiverReports.Add((uint.Parse(parts[1], CultureInfo.InvariantCulture), uint.Parse(parts[2], CultureInfo.InvariantCulture), uint.Parse(parts[3], CultureInfo.InvariantCulture)));
+                }
+
+                break;
+            case "REQUEST":
+                lock (gate)
+                {
+                    requests.Add(parts[1]);
+                }
+
+                break;
             case "FRAME":
                 lock (gate)
                 {
@@ -182,6 +238,13 @@ public sealed class RtspTestCamera : IAsyncDisposable
         }
 
         met.ForEach(w => w.Done.TrySetResult());
+    }
+
+    /// <summary>Freezes the camera (SIGSTOP): its connections stay open but nothing more is sent, as a hung camera does.</summary>
+    public async Task FreezeAsync()
+    {
+        using var stop = Process.Start(new ProcessStartInfo("kill", ["-STOP", process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        await stop.WaitForExitAsync();
     }
 
     private static int FreePort()

@@ -12,9 +12,12 @@ Timing contract (what makes this camera's sender reports true):
   RtspTestCameraTests checks exactly that, from the packets and reports as they are sent (--check).
 
 Prints "READY rtsp://127.0.0.1:<port>/<path>" on stdout once it serves. With --check, also prints one line per
-sender report: "SR ntp_unix_ns rtp" and one per frame sent: "FRAME stripe_ms rtp", so a test can verify the mapping
+sender report: "SR ntp_unix_ns rtp", one per frame sent: "FRAME stripe_ms rtp" and one per receiver report that
+comes in: "RR reporter_ssrc extended_highest_seq cumulative_lost", and "REQUEST method" per OPTIONS, GET_PARAMETER and
+TEARDOWN it accepted, so a test can verify the mapping
 from what went out on the wire. --gop sets the keyframe interval in frames (default: one a second), --bitrate the H.264 rate in kbit/s, --busy fills the lower half with fresh noise every frame; --codec mjpeg serves RTP/JPEG; --switch-size WxH
-with --switch-after N changes the picture size after N frames (as a camera reconfigured mid-stream).
+with --switch-after N changes the picture size after N frames (as a camera reconfigured mid-stream); --user and
+--password make it require RTSP Digest authentication (GstRTSPAuth), as site cameras do.
 Usage: rtsp_test_camera.py --port 8554 [--path cam] [--size 1280x720] [--fps 15] [--codec h264|h265|mjpeg] [--gop 15]
 """
 import argparse
@@ -27,8 +30,9 @@ import time
 import gi
 
 gi.require_version("Gst", "1.0")
+gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
 Gst.init(None)  # before the media subclass registers: its signals name GStreamer types
 
@@ -127,6 +131,7 @@ class Camera:
             stream = media.get_stream(i)
             stream.get_srcpad().add_probe(Gst.PadProbeType.BUFFER | Gst.PadProbeType.BUFFER_LIST, self.on_rtp)
             stream.get_rtpsession().connect("on-sending-rtcp", self.on_sending_rtcp)
+            stream.get_rtpsession().connect("on-receiving-rtcp", self.on_receiving_rtcp)
 
     def on_rtp(self, pad, info):
         """Each frame's last packet (marker bit) as it leaves the payloader: its RTP timestamp and the stripe time."""
@@ -156,6 +161,20 @@ class Camera:
                 say(f"SR {ntp_ns - NTP_UNIX_OFFSET_S * 10**9} {rtptime}")
             offset += (words + 1) * 4
         return False
+
+    def on_receiving_rtcp(self, session, buf):
+        """A client's receiver report as it comes in: the reporter's SSRC and, per block, the extended highest sequence
+        number and the cumulative number of packets lost."""
+        data = buf.extract_dup(0, buf.get_size())
+        offset = 0
+        while offset + 8 <= len(data):
+            count, packet_type, words = data[offset] & 0x1F, data[offset + 1], struct.unpack_from(">H", data, offset + 2)[0]
+            if packet_type == 201 and count >= 1 and offset + 32 <= len(data):
+                reporter = struct.unpack_from(">I", data, offset + 4)[0]
+                lost = struct.unpack_from(">I", data, offset + 12)[0] & 0xFFFFFF
+                highest = struct.unpack_from(">I", data, offset + 16)[0]
+                say(f"RR {reporter} {highest} {lost}")
+            offset += (words + 1) * 4
 
     def produce(self, src, stop):
         """The camera's frame clock: one frame per interval; wall clock and running time read together."""
@@ -199,6 +218,16 @@ def _iter_list(buffer_list):
         yield buffer_list.get(i)
 
 
+def on_client(client, args):
+    """--session-timeout: each session times out after that many seconds without a keepalive. --check: one line
+    "REQUEST method" per OPTIONS, GET_PARAMETER and TEARDOWN the server accepted (authentication passed)."""
+    if args.session_timeout:
+        client.connect("new-session", lambda _client, session: session.set_timeout(args.session_timeout))
+    if args.check:
+        for signal, method in (("options-request", "OPTIONS"), ("get-parameter-request", "GET_PARAMETER"), ("teardown-request", "TEARDOWN")):
+            client.connect(signal, lambda _client, _context, m=method: say(f"REQUEST {m}"))
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--port", type=int, default=8554)
@@ -212,6 +241,9 @@ def main():
     p.add_argument("--switch-size", default="")
     p.add_argument("--switch-after", type=int, default=0)
     p.add_argument("--check", action="store_true")
+    p.add_argument("--session-timeout", type=int, default=0)  # s; 0: the server's default (60)
+    p.add_argument("--user", default="")
+    p.add_argument("--password", default="")
     args = p.parse_args()
 
     Gst.init(None)
@@ -224,7 +256,17 @@ def main():
     factory.set_shared(True)
     factory.set_media_gtype(CaptureTimeMedia)
     factory.connect("media-configure", camera.on_media_configure)
+    if args.user:
+        auth = GstRtspServer.RTSPAuth()
+        token = GstRtspServer.RTSPToken()
+        token.set_string("media.factory.role", "viewer")
+        auth.add_digest(args.user, args.password, token)
+        auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)
+        server.set_auth(auth)
+        role = Gst.Structure.from_string("viewer, media.factory.access=(boolean)true, media.factory.construct=(boolean)true")[0]
+        factory.add_role_from_structure(role)
     server.get_mount_points().add_factory("/" + args.path, factory)
+    server.connect("client-connected", lambda _server, client: on_client(client, args))
     if server.attach(None) == 0:
         say(f"ERROR cannot listen on 127.0.0.1:{args.port}")
         return 1

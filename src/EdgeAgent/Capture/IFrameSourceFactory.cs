@@ -1,3 +1,4 @@
+using EdgeAgent.Capture.Rtsp;
 using EdgeAgent.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -20,8 +21,8 @@ public sealed class FrameSourceFactory(TimeProvider timeProvider, ILoggerFactory
     };
 
     /// <summary>
-    /// A network stream or file: GStreamer for rtsp:// when <c>Backend</c> allows it (it reads the camera's clock),
-    /// ffmpeg otherwise; <c>auto</c> falls back to ffmpeg when GStreamer is not installed or cannot read the stream.
+    /// A network stream or file: for rtsp:// into the compressed ring over TCP the managed client (<c>Capture/Rtsp/</c>),
+    /// else GStreamer for rtsp:// when <c>Backend</c> allows it (it reads the camera's clock), ffmpeg otherwise; <c>auto</c> falls back to ffmpeg when GStreamer is not installed or cannot read the stream.
     /// </summary>
     private IFrameSource Stream(CameraOptions camera)
     {
@@ -39,12 +40,20 @@ public sealed class FrameSourceFactory(TimeProvider timeProvider, ILoggerFactory
         }
 
         var settings = new GstreamerSourceSettings(camera.Url, camera.Width, camera.Height) { RtspTransport = camera.Transport };
+        if (camera.Ring == "auto" && camera.Backend is "auto" or "managed" && camera.Transport == "tcp")
+        {
+            // The compressed ring read in process (H.264/H.265 over TCP); DESCRIBE decides: a camera sending another
+            // encoding (MJPEG) is handed to the GStreamer packet reader when it is installed.
+            var decoder = Decoder(camera);
+            var gstreamerPackets = settings.Installed ? new GstreamerPacketSource(settings, decoder, loggerFactory.CreateLogger<GstreamerPacketSource>()) : null;
+            return new RtspPacketSource(new RtspSourceSettings(camera.Url), decoder, timeProvider, loggerFactory.CreateLogger<RtspPacketSource>(), gstreamerPackets);
+        }
+
         if (camera.Ring == "auto" && (camera.Backend == "gstreamer" || settings.Installed))
         {
             // The compressed ring: units as the camera sent them, decoded only for a photo (no fallback: the raw path
             // cannot feed a compressed ring; Ring "raw" with Backend "auto" keeps the ffmpeg fallback).
-            var decoder = new Decoding.WarmGopDecoder(camera.Width, camera.Height, new InProcessGopDecoder(camera.Width, camera.Height, new FfmpegGopDecoder(camera.Width, camera.Height)), timeProvider);
-            return new GstreamerPacketSource(settings, decoder, loggerFactory.CreateLogger<GstreamerPacketSource>());
+            return new GstreamerPacketSource(settings, Decoder(camera), loggerFactory.CreateLogger<GstreamerPacketSource>());
         }
 
         var gstreamer = new GstreamerFrameSource(settings, loggerFactory.CreateLogger<GstreamerFrameSource>());
@@ -55,4 +64,8 @@ public sealed class FrameSourceFactory(TimeProvider timeProvider, ILoggerFactory
 
         return settings.Installed ? new FallbackFrameSource(gstreamer, ffmpeg, loggerFactory.CreateLogger<FallbackFrameSource>()) : ffmpeg;
     }
+
+    /// <summary>The warm libavcodec decoder, falling back to OpenCV over /dev/shm, then to an ffmpeg child.</summary>
+    private Decoding.WarmGopDecoder Decoder(CameraOptions camera) =>
+        new Decoding.WarmGopDecoder(camera.Width, camera.Height, new InProcessGopDecoder(camera.Width, camera.Height, new FfmpegGopDecoder(camera.Width, camera.Height)), timeProvider);
 }

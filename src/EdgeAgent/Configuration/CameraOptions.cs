@@ -57,9 +57,12 @@ public sealed class CameraOptions
     /// <summary>
     /// What decodes an <c>ffmpeg</c>-kind network stream: <c>gstreamer</c> (rtsp:// only: GStreamer's rtspsrc, which reads the
     /// camera's RTCP sender reports, so each frame carries the camera's capture time), <c>ffmpeg</c> (no camera time), or
-    /// <c>auto</c> (GStreamer for rtsp:// when python3-gi and GStreamer are installed, else ffmpeg).
+    /// <c>auto</c> (GStreamer for rtsp:// when python3-gi and GStreamer are installed, else ffmpeg), or <c>managed</c>
+    /// (rtsp:// H.264/H.265 over TCP into the compressed ring, read in process by <c>Capture/Rtsp/</c>: no child process,
+    /// camera time from the RTCP sender reports). With <c>Ring</c> <c>auto</c> and <c>Transport</c> <c>tcp</c>, <c>auto</c>
+    /// uses the managed client too, and hands a camera that sends MJPEG to GStreamer.
     /// </summary>
-    [AllowedValues("auto", "gstreamer", "ffmpeg", ErrorMessage = "{0} must be \"auto\", \"gstreamer\" or \"ffmpeg\"")]
+    [AllowedValues("auto", "gstreamer", "ffmpeg", "managed", ErrorMessage = "{0} must be \"auto\", \"gstreamer\", \"ffmpeg\" or \"managed\"")]
     public string Backend { get; set; } = "auto";
 
     /// <summary>

@@ -41,6 +41,11 @@ public sealed class EdgeAgentCrossReferenceValidator : IValidateOptions<EdgeAgen
                 errors.Add($"Cameras:{i}:Backend: \"gstreamer\" reads rtsp:// streams of Kind \"ffmpeg\" cameras only; use \"auto\" or \"ffmpeg\" for Kind \"{camera.Kind}\" with Url '{CameraUrl.Redact(camera.Url ?? "")}'");
             }
 
+            if (camera.Backend == "managed" && (camera.Kind != "ffmpeg" || camera.Url?.StartsWith("rtsp://", StringComparison.OrdinalIgnoreCase) != true || camera.Ring != "auto" || camera.Transport != "tcp"))
+            {
+                errors.Add($"Cameras:{i}:Backend: \"managed\" reads rtsp:// streams of Kind \"ffmpeg\" cameras into the compressed ring over TCP only (Ring \"auto\", Transport \"tcp\"); use \"auto\" for Kind \"{camera.Kind}\" with Url '{CameraUrl.Redact(camera.Url ?? "")}', Ring \"{camera.Ring}\", Transport \"{camera.Transport}\"");
+            }
+
             if (camera.Kind == "v4l2" && (string.IsNullOrWhiteSpace(camera.Url) || !camera.Url.StartsWith("/dev/", StringComparison.Ordinal)))
             {
                 errors.Add($"Cameras:{i}:Url: a v4l2 camera needs a device path under /dev, e.g. \"/dev/video0\" or \"/dev/v4l/by-id/usb-...-video-index0\"");

@@ -12,8 +12,8 @@ public static class CameraCheck
 {
     private const int FramesWanted = 5;
 
-    /// <param name="latency">When given, fed with every frame read, so the caller can judge the camera's timing; a GStreamer
-    /// source is read until a few frames carry the camera's clock (its first RTCP sender report), within the timeout.</param>
+    /// <param name="latency">When given, fed with every frame read, so the caller can judge the camera's timing; an RTSP source
+    /// (managed or GStreamer) is read until a few frames carry the camera's clock (its first RTCP sender report), within the timeout.</param>
     public static async Task<DoctorResult> RunAsync(CameraOptions camera, TimeSpan timeout, RawFrame? reference = null, StreamLatency? latency = null, CancellationToken cancellationToken = default)
     {
         var name = $"camera {camera.Id}";
@@ -52,7 +52,7 @@ public static class CameraCheck
                 }
 
                 latency?.Estimate(TimeProvider.System.GetUtcNow(), frame.CameraTime);
-                var waitingForClock = latency is not null && source.Describe().StartsWith("gstreamer", StringComparison.Ordinal)
+                var waitingForClock = latency is not null && (source.Describe().StartsWith("gstreamer", StringComparison.Ordinal) || source is Capture.Rtsp.RtspPacketSource)
                     && latency.Reading.Samples < FramesWanted && latency.Reading.RejectedCameraTimes < FramesWanted;
                 var waitingForKeyframe = encoded is not null && gop.Count == 0;
                 if (++count >= FramesWanted && !waitingForClock && !waitingForKeyframe)
