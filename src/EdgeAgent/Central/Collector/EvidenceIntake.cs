@@ -283,12 +283,15 @@ public sealed partial class EvidenceIntake : IDisposable
         }
 
         var path = Store.Store(record, json, image);
-        var previous = Index.PreviousSequence(deviceId, record.Sequence);
         if (!Index.TryAdd(record, path, timeProvider.GetUtcNow(), recordHash))
         {
             AfterCommit(() => Staging.Discard(deviceId, record.RecordId));
             return Answer(record, ReceiptStatus.Duplicate); // another collector indexed it meanwhile
         }
+
+        // One look at the neighbours serves the chain-link check and, when the predecessor is stored (a drain in order), the gap check.
+        var neighbours = Index.Neighbours(deviceId, record.Sequence);
+        var previous = neighbours.Previous.Count > 0 ? record.Sequence - 1 : Index.PreviousSequence(deviceId, record.Sequence);
 
         AfterCommit(() => Staging.Discard(deviceId, record.RecordId));
         Log.Stored(logger, deviceId, record.Sequence, record.WorkOrder.Id, record.Step.Id);
@@ -299,7 +302,7 @@ public sealed partial class EvidenceIntake : IDisposable
             GapDetected?.Invoke(this, gap);
         }
 
-        foreach (var broken in ChainLinkCheck.Around(Index, Store, record, recordHash))
+        foreach (var broken in ChainLinkCheck.Around(neighbours, Store, record, recordHash))
         {
             Index.FlagChainBreak(broken.RecordId, broken.Detail);
             Log.ChainBreak(logger, deviceId, broken.Sequence, broken.Detail);
