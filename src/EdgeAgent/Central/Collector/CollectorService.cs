@@ -175,8 +175,9 @@ public sealed partial class CollectorService : IAsyncDisposable
     }
 
     /// <summary>
-    /// Messages the broker may have in flight to the collector (MQTT 5 Receive Maximum). Messages are handled one
-    /// at a time; this keeps a flood queued at the broker, not in this process. It is also the ceiling of a group
+    /// Messages the broker may have in flight to the collector (MQTT 5 Receive Maximum). Records are read in parallel
+    /// and every message is handled one at a time (<see cref="OnMessageAsync"/>); this bounds both, and keeps a flood
+    /// queued at the broker, not in this process. It is also the ceiling of a group
     /// commit batch (the broker sends no more while a batch is unacknowledged), so it sets the drain rate: at most
     /// this many messages per durable sync. 16 gave batches of 3 to 8 records and a drain bound by syncs (issue #19);
     /// 64 amortises one sync over up to 32 records of two chunks. Memory: a handled message is held until its batch
