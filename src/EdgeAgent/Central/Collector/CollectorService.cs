@@ -13,6 +13,8 @@ namespace EdgeAgent.Central.Collector;
 /// and a receipt to the device after that, signed with the collector's <see cref="ReceiptKey"/>. The same
 /// record twice is stored once. A message that can never be stored is acknowledged, dead-lettered and answered
 /// <c>rejected</c>; only transient failures (<see cref="IsTransient"/>) leave it unacknowledged.
+/// A pipeline: records are read (<see cref="EvidenceIntake.Read"/>) in parallel as they arrive, then every message is
+/// handled one at a time in arrival order; reading goes on while a batch syncs, and receipts are signed off that path.
 /// </summary>
 public sealed partial class CollectorService : IAsyncDisposable
 {
