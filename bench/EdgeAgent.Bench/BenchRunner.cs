@@ -60,6 +60,9 @@ public static class BenchRunner
         table.AppendLine($"| backlog drain end to end (collector group commit, receipt empties the outbox), records/s | {F(endToEnd.RecordsPerSecond)} | {F(bare.RecordsPerSecond)} (bare MQTTnet publish loop) | {Ratio(bare.RecordsPerSecond, endToEnd.RecordsPerSecond)} |");
         table.AppendLine($"| backlog drain end to end, group commit vs one sync per record, records/s | {F(endToEnd.RecordsPerSecond)} | {F(singleSync.RecordsPerSecond)} (same collector, GroupCommit=false: fsync image, record, directory and index per record) | {Ratio(singleSync.RecordsPerSecond, endToEnd.RecordsPerSecond)} (under 1: group commit is faster) |");
         table.AppendLine($"| backlog drain end to end, MB/s | {F(endToEnd.MegabytesPerSecond, "0.00")} | {F(bare.MegabytesPerSecond, "0.00")} | {Ratio(bare.MegabytesPerSecond, endToEnd.MegabytesPerSecond)} |");
+        var intake = CollectorIntakeBenchmark.Run(options, image);
+        table.AppendLine($"| collector per record without MQTT (signed, {image.Length / 1024} KiB image, SQLite index, batches of {CollectorIntakeBenchmark.BatchRecords}): serial path, ms | {F(intake.SerialMs, "0.00")} ({F(intake.SerialCpuMs, "0.00")} CPU; reading {F(intake.ReadMs, "0.00")} CPU in parallel) | {F(intake.SerialMs + intake.ReadMs, "0.00")} (reading on the serial path too, as before the pipeline) | {Ratio(intake.SerialMs + intake.ReadMs, intake.SerialMs)} |");
+        progress.WriteLine($"  intake serial stage per record: chunk {intake.ChunkMs:0.00} ms, record {intake.RecordMs:0.00} ms, commits {intake.CommitMs:0.00} ms");
         if (options.ObjectStore)
         {
             progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] object store: starting Ceph");

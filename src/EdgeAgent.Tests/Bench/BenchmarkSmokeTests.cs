@@ -26,7 +26,7 @@ public sealed class BenchmarkSmokeTests
             "lock edge → trigger event at the capture stage, debounce 50 ms, p50", "lock edge → trigger event at the capture stage, debounce 50 ms, p99",
             "trigger → encoded JPEG (capture + quality + encode), p50", "trigger → encoded JPEG (capture + quality + encode), p99",
             "frame offset at capture, p50", "CPU per 640x360 stream", "CPU per 1280x720 stream",
-            "backlog drain, records/s", "backlog drain, MB/s", "peak RSS, 1 stream", "peak RSS, 2 streams", "start-up to READY" })
+            "backlog drain, records/s", "backlog drain, MB/s", "collector per record without MQTT", "peak RSS, 1 stream", "peak RSS, 2 streams", "start-up to READY" })
         {
             var row = output.Split('\n').SingleOrDefault(l => l.StartsWith("| " + measure, StringComparison.Ordinal));
             Assert.True(row is not null, $"no row '{measure}' in\n{output}");

@@ -78,6 +78,33 @@ public abstract class EvidenceIndexContract
     }
 
     [Fact]
+    public void Neighbours_are_the_records_one_before_at_and_one_after_a_sequence_of_that_device_only()
+    {
+        using var index = Open();
+        var before = Record("device-1", 4);
+        var here = Record("device-1", 5);
+        var reset = Record("device-1", 5); // a device whose outbox was reset: two records at one sequence
+        var after = Record("device-1", 6);
+        var far = Record("device-1", 8);
+        var other = Record("device-2", 5);
+        foreach (var record in new[] { before, here, reset, after, far, other })
+        {
+            Assert.True(index.TryAdd(record, PathOf(record) + record.RecordId, StoredAt, recordHash: new string('e', 64)));
+        }
+
+        var neighbours = index.Neighbours("device-1", 5);
+        Assert.Equal([before.RecordId], neighbours.Previous.Select(l => l.RecordId));
+        Assert.Equal(new[] { here.RecordId, reset.RecordId }.Order(), neighbours.Here.Select(l => l.RecordId).Order());
+        Assert.Equal([after.RecordId], neighbours.Next.Select(l => l.RecordId));
+        Assert.Equal(index.At("device-1", 4), neighbours.Previous);
+        Assert.Equal(index.At("device-1", 6), neighbours.Next);
+        var lonely = index.Neighbours("device-1", 8);
+        Assert.Empty(lonely.Previous);
+        Assert.Single(lonely.Here);
+        Assert.Empty(lonely.Next);
+    }
+
+    [Fact]
     public async Task Two_collectors_racing_on_the_same_records_index_each_exactly_once()
     {
         using var first = Open("collector-a");

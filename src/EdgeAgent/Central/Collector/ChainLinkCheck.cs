@@ -11,21 +11,22 @@ namespace EdgeAgent.Central.Collector;
 internal static class ChainLinkCheck
 {
     /// <summary>The breaks around a just-indexed record: on the record itself and on its stored successor.</summary>
-    public static IReadOnlyList<ChainBreak> Around(IEvidenceIndex index, IEvidenceStore store, EvidenceRecord record, string recordHash)
+    /// <param name="neighbours">The index's <see cref="IEvidenceIndex.Neighbours"/> of the record, read after it was indexed.</param>
+    public static IReadOnlyList<ChainBreak> Around(ChainNeighbours neighbours, IEvidenceStore store, EvidenceRecord record, string recordHash)
     {
         var breaks = new List<ChainBreak>();
         var previous = record.Sequence - 1;
         var previousHashes = previous == 0
             ? [EvidenceSignature.GenesisHash]
-            : index.At(record.DeviceId, previous).Select(l => HashOf(store, l)).OfType<string>().ToList();
+            : neighbours.Previous.Select(l => HashOf(store, l)).OfType<string>().ToList();
         if (previousHashes.Count > 0 && !previousHashes.Any(h => ChainRule.CheckLink(record, previous, h) is null))
         {
             breaks.Add(new ChainBreak(record.DeviceId, record.Sequence, record.RecordId, ChainRule.CheckLink(record, previous, previousHashes[0])!.Value.Detail));
         }
 
         // Every stored record at this sequence (normally just this one) may be the successor's predecessor.
-        var hashesHere = index.At(record.DeviceId, record.Sequence).Select(l => HashOf(store, l)).OfType<string>().Append(recordHash).ToHashSet(StringComparer.Ordinal);
-        foreach (var next in index.At(record.DeviceId, record.Sequence + 1))
+        var hashesHere = neighbours.Here.Select(l => HashOf(store, l)).OfType<string>().Append(recordHash).ToHashSet(StringComparer.Ordinal);
+        foreach (var next in neighbours.Next)
         {
             if (next.PrevHash is null || !hashesHere.Contains(next.PrevHash))
             {

@@ -13,6 +13,8 @@ namespace EdgeAgent.Central.Collector;
 /// and a receipt to the device after that, signed with the collector's <see cref="ReceiptKey"/>. The same
 /// record twice is stored once. A message that can never be stored is acknowledged, dead-lettered and answered
 /// <c>rejected</c>; only transient failures (<see cref="IsTransient"/>) leave it unacknowledged.
+/// A pipeline: records are read (<see cref="EvidenceIntake.Read"/>) in parallel as they arrive, then every message is
+/// handled one at a time in arrival order; reading goes on while a batch syncs, and receipts are signed off that path.
 /// </summary>
 public sealed partial class CollectorService : IAsyncDisposable
 {
@@ -33,6 +35,13 @@ public sealed partial class CollectorService : IAsyncDisposable
     private long transientFailures;
     private long acknowledged;
     private int disposed;
+    private readonly System.Threading.Channels.Channel<Inbound> inbound = System.Threading.Channels.Channel.CreateUnbounded<Inbound>(new() { SingleReader = true });
+    private readonly CancellationTokenSource handling = new();
+    private Task? handler;
+    private long generation;
+
+    /// <summary>A received message waiting for the serial stage; <paramref name="Record"/>: its reading, started at once (records only).</summary>
+    private sealed record Inbound(MqttApplicationMessageReceivedEventArgs Args, byte[] Payload, long Generation, Task<RecordMessage>? Record);
 
     public CollectorService(CollectorOptions options, ILogger<CollectorService> logger, TimeProvider? timeProvider = null)
     {
@@ -116,6 +125,7 @@ public sealed partial class CollectorService : IAsyncDisposable
 
         Log.ReceiptKey(logger, ReceiptKey.Path, ReceiptKey.KeyId);
         await Store.CheckAsync(cancellationToken); // a bucket that cannot keep its retention promise stops the start
+        handler = HandleLoopAsync(handling.Token);
         await ConnectAsync(cancellationToken);
         Log.Started(logger, options.Broker.Url, Store.Location);
         supervisor = SuperviseAsync(stopping.Token);
@@ -125,6 +135,7 @@ public sealed partial class CollectorService : IAsyncDisposable
     private async Task ConnectAsync(CancellationToken cancellationToken)
     {
         disconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Increment(ref generation); // whatever the last connection delivered and is still queued is redelivered on this one
         // The broker never delivers a packet bigger than we can take (MQTT 5 Maximum Packet Size): a 200 MiB
         // chunk is dropped by the broker for this client instead of being read into memory here.
         var mqtt = MqttConnectionFactory.Build(options.Broker, options.ClientId, b => b.WithCleanStart(false).WithSessionExpiryInterval(7 * 24 * 3600), MaximumPacketSize(options), ReceiveMaximum);
@@ -166,8 +177,9 @@ public sealed partial class CollectorService : IAsyncDisposable
     }
 
     /// <summary>
-    /// Messages the broker may have in flight to the collector (MQTT 5 Receive Maximum). Messages are handled one
-    /// at a time; this keeps a flood queued at the broker, not in this process. It is also the ceiling of a group
+    /// Messages the broker may have in flight to the collector (MQTT 5 Receive Maximum). Records are read in parallel
+    /// and every message is handled one at a time (<see cref="OnMessageAsync"/>); this bounds both, and keeps a flood
+    /// queued at the broker, not in this process. It is also the ceiling of a group
     /// commit batch (the broker sends no more while a batch is unacknowledged), so it sets the drain rate: at most
     /// this many messages per durable sync. 16 gave batches of 3 to 8 records and a drain bound by syncs (issue #19);
     /// 64 amortises one sync over up to 32 records of two chunks. Memory: a handled message is held until its batch
@@ -194,17 +206,62 @@ public sealed partial class CollectorService : IAsyncDisposable
     /// <summary>The largest packet the collector announces: a chunk of <see cref="CollectorOptions.MaxChunkBytes"/> (or a record) plus headroom for topic and properties.</summary>
     public static uint MaximumPacketSize(CollectorOptions options) => (uint)Math.Max(options.MaxChunkBytes, RecordValidator.MaxRecordBytes) + 16 * 1024;
 
-    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
+    /// <summary>
+    /// The MQTT client's handler, on its receive loop: copies the message, starts reading a record on the thread pool
+    /// (<see cref="EvidenceIntake.Read"/>: validation, binding, chain hash, signature, in parallel with everything
+    /// else) and queues it for <see cref="HandleLoopAsync"/>, which handles messages one at a time in arrival order.
+    /// It returns at once, so the client keeps reading packets while a message is stored or a batch syncs; at most
+    /// <see cref="ReceiveMaximum"/> unacknowledged messages are queued, read or handled at a time.
+    /// </summary>
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
     {
         args.AutoAcknowledge = false;
+        var message = args.ApplicationMessage;
+        var payload = message.Payload.ToArray();
+        var deviceId = Topics.DeviceOf(message.Topic);
+        var read = deviceId is not null && Topics.IsDeviceId(deviceId) && message.Topic == Topics.Evidence(deviceId)
+            ? Task.Run(() => Intake.Read(deviceId, payload))
+            : null;
+        inbound.Writer.TryWrite(new Inbound(args, payload, Volatile.Read(ref generation), read));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The serial stage: every queued message in arrival order (a record after the chunks sent before it).</summary>
+    private async Task HandleLoopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await inbound.Reader.WaitToReadAsync(cancellationToken))
+            {
+                while (inbound.Reader.TryRead(out var item))
+                {
+                    await HandleAsync(item);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task HandleAsync(Inbound item)
+    {
+        var args = item.Args;
         var message = args.ApplicationMessage;
         await gate.WaitAsync();
         try
         {
+            if (item.Generation != Volatile.Read(ref generation))
+            {
+                // Received on a connection that has been dropped since: the broker redelivers it on the new one, and a
+                // PUBACK sent now could acknowledge another message that reused its packet id.
+                return;
+            }
+
             Intake.BeginBatch(); // group commit (directory store with the SQLite index): nothing below is synced until the batch is
             var deviceId = Topics.DeviceOf(message.Topic);
             Receipt? receipt = null;
-            byte[]? record = null;
+            RecordMessage? record = null;
             if (deviceId is null)
             {
                 Log.NotDeviceTopic(logger, message.Topic);
@@ -212,23 +269,23 @@ public sealed partial class CollectorService : IAsyncDisposable
             else if (!Topics.IsDeviceId(deviceId))
             {
                 // Not a device this system could have: kept for people, never answered (its receipt topic is not ours to write).
-                Intake.DeadLetter(message.Topic, null, message.Payload.ToArray(), $"topic device id is not valid: {Configuration.Identifiers.Message}");
+                Intake.DeadLetter(message.Topic, null, item.Payload, $"topic device id is not valid: {Configuration.Identifiers.Message}");
             }
             else if (message.Topic == Topics.Image(deviceId))
             {
-                Intake.AcceptChunk(deviceId, Property(message, Topics.Properties.RecordId), Property(message, Topics.Properties.ChunkIndex), Property(message, Topics.Properties.ChunkCount), message.Payload.ToArray());
+                Intake.AcceptChunk(deviceId, Property(message, Topics.Properties.RecordId), Property(message, Topics.Properties.ChunkIndex), Property(message, Topics.Properties.ChunkCount), item.Payload);
             }
-            else if (message.Topic == Topics.Evidence(deviceId))
+            else if (item.Record is not null)
             {
-                record = message.Payload.ToArray();
-                receipt = AcceptRecord(deviceId, record);
+                record = await item.Record;
+                receipt = AcceptRecord(record);
             }
 
             if (Intake.SupportsGroupCommit)
             {
                 // Group commit: acknowledged and answered with its batch, after the batch's one durable sync.
-                Enlist(new Acknowledgement(args, deviceId, receipt, receipt?.Status == ReceiptStatus.Incomplete ? record : null));
-                batchBytes += message.Payload.Length;
+                Enlist(new Acknowledgement(args, deviceId, receipt, receipt?.Status == ReceiptStatus.Incomplete ? record : null, item.Generation));
+                batchBytes += item.Payload.Length;
                 if (batch.Count >= MaxBatch || batchBytes >= MaxBatchBytes)
                 {
                     await CommitBatchAsync();
@@ -242,9 +299,9 @@ public sealed partial class CollectorService : IAsyncDisposable
             Interlocked.Increment(ref acknowledged);
             if (receipt is not null)
             {
-                // Not awaited: the next message need not wait for the broker's PUBACK of this receipt. A lost
-                // receipt only means the device resends, and the record is answered 'duplicate'.
-                _ = SendReceiptAsync(deviceId!, receipt);
+                // Not awaited, and signed off this loop: the next message need not wait for the signature or the broker's
+                // PUBACK of this receipt. A lost receipt only means the device resends, and the record is answered 'duplicate'.
+                _ = Task.Run(() => SendReceiptAsync(deviceId!, receipt));
             }
         }
         catch (Exception ex) when (IsTransient(ex))
@@ -257,7 +314,7 @@ public sealed partial class CollectorService : IAsyncDisposable
             Interlocked.Increment(ref transientFailures);
             Log.HandlerFailed(logger, ex, message.Topic);
             HandlingFailed?.Invoke(this, ex);
-            _ = Task.Run(DropAsync);
+            Drop();
         }
         catch (Exception ex)
         {
@@ -265,10 +322,10 @@ public sealed partial class CollectorService : IAsyncDisposable
             Log.HandlerBug(logger, ex, Topics.DeviceOf(message.Topic) ?? message.Topic);
             try
             {
-                Intake.DeadLetter(message.Topic, Topics.DeviceOf(message.Topic), message.Payload.ToArray(), $"message could not be handled: {ex.GetType().Name}: {ex.Message}");
+                Intake.DeadLetter(message.Topic, Topics.DeviceOf(message.Topic), item.Payload, $"message could not be handled: {ex.GetType().Name}: {ex.Message}");
                 if (Intake.SupportsGroupCommit)
                 {
-                    Enlist(new Acknowledgement(args, null, null)); // after the batch's earlier messages are durable
+                    Enlist(new Acknowledgement(args, null, null, Generation: item.Generation)); // after the batch's earlier messages are durable
                 }
                 else
                 {
@@ -280,13 +337,23 @@ public sealed partial class CollectorService : IAsyncDisposable
                 AbortBatch();
                 Interlocked.Increment(ref transientFailures);
                 HandlingFailed?.Invoke(this, inner);
-                _ = Task.Run(DropAsync);
+                Drop();
             }
         }
         finally
         {
             gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Under <see cref="gate"/>: forgets every message received on this connection (queued ones are skipped, see
+    /// <see cref="HandleAsync"/>) and drops it, so the broker redelivers them on the next.
+    /// </summary>
+    private void Drop()
+    {
+        Interlocked.Increment(ref generation);
+        _ = Task.Run(DropAsync);
     }
 
     /// <summary>
@@ -363,7 +430,7 @@ public sealed partial class CollectorService : IAsyncDisposable
             Interlocked.Increment(ref transientFailures);
             Log.BatchFailed(logger, ex, committed.Length);
             HandlingFailed?.Invoke(this, ex);
-            _ = Task.Run(DropAsync);
+            Drop();
             return;
         }
         finally
@@ -373,26 +440,28 @@ public sealed partial class CollectorService : IAsyncDisposable
         }
 
         BatchCommitted?.Invoke(this, committed.Length);
-        foreach (var acknowledgement in committed)
+        // Every PUBACK of the batch at once (they go out in order on the one connection), then the receipts, signed
+        // and published off this loop: the next batch is already being read and handled meanwhile.
+        var current = Volatile.Read(ref generation);
+        await Task.WhenAll(committed.Where(a => a.Generation == current).Select(AcknowledgeAsync));
+        var receipts = committed.Where(a => a.Receipt is not null).Select(a => (DeviceId: a.DeviceId!, Receipt: a.Receipt!)).ToArray();
+        if (receipts.Length > 0)
         {
-            try
-            {
-                await acknowledgement.Message.AcknowledgeAsync(CancellationToken.None);
-                Interlocked.Increment(ref acknowledged);
-            }
-            catch (Exception)
-            {
-                // The connection is gone (or the client stopping): the batch is durable; the broker redelivers, and
-                // each stored record is answered 'duplicate'.
-            }
+            _ = Task.Run(() => Task.WhenAll(receipts.Select(r => SendReceiptAsync(r.DeviceId, r.Receipt))));
         }
+    }
 
-        foreach (var acknowledgement in committed)
+    private async Task AcknowledgeAsync(Acknowledgement acknowledgement)
+    {
+        try
         {
-            if (acknowledgement.Receipt is not null)
-            {
-                _ = SendReceiptAsync(acknowledgement.DeviceId!, acknowledgement.Receipt);
-            }
+            await acknowledgement.Message.AcknowledgeAsync(CancellationToken.None);
+            Interlocked.Increment(ref acknowledged);
+        }
+        catch (Exception)
+        {
+            // The connection is gone (or the client stopping): the batch is durable; the broker redelivers, and
+            // each stored record is answered 'duplicate'.
         }
     }
 
@@ -406,9 +475,9 @@ public sealed partial class CollectorService : IAsyncDisposable
     {
         for (var i = 0; i < batch.Count; i++)
         {
-            if (batch[i] is { Record: { } record, DeviceId: { } deviceId, Receipt.Status: ReceiptStatus.Incomplete } incomplete)
+            if (batch[i] is { Record: { } record, Receipt.Status: ReceiptStatus.Incomplete } incomplete)
             {
-                batch[i] = incomplete with { Receipt = AcceptRecord(deviceId, record), Record = null };
+                batch[i] = incomplete with { Receipt = AcceptRecord(record), Record = null };
             }
         }
     }
@@ -425,11 +494,13 @@ public sealed partial class CollectorService : IAsyncDisposable
     /// A record through the intake; a failure that is not the disk's or the index's means this message can
     /// never be stored (a bug meeting odd input): it is dead-lettered and answered, never redelivered forever.
     /// </summary>
-    private Receipt? AcceptRecord(string deviceId, byte[] payload)
+    private Receipt? AcceptRecord(RecordMessage message)
     {
+        var deviceId = message.DeviceId;
+        var payload = message.Json;
         try
         {
-            return Intake.AcceptRecord(deviceId, payload);
+            return Intake.AcceptRecord(message);
         }
         catch (Exception ex) when (!IsTransient(ex))
         {
@@ -516,6 +587,13 @@ public sealed partial class CollectorService : IAsyncDisposable
             return;
         }
 
+        inbound.Writer.TryComplete();
+        await handling.CancelAsync(); // what is queued but not handled stays unacknowledged: the broker redelivers it
+        if (handler is not null)
+        {
+            await handler;
+        }
+
         await gate.WaitAsync();
         try
         {
@@ -546,6 +624,7 @@ public sealed partial class CollectorService : IAsyncDisposable
         client.Dispose();
         gate.Dispose();
         stopping.Dispose();
+        handling.Dispose();
         Intake.Dispose();
         ReceiptKey.Dispose();
     }

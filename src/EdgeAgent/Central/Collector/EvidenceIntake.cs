@@ -198,32 +198,43 @@ public sealed partial class EvidenceIntake : IDisposable
     private static string Shorten(string reason) => reason.Length > 512 ? reason[..512] + "…" : reason;
 
     /// <summary>Handles a record message; returns the receipt to publish, or null when it is not a record at all.</summary>
-    public Receipt? AcceptRecord(string deviceId, ReadOnlySpan<byte> json)
+    public Receipt? AcceptRecord(string deviceId, ReadOnlySpan<byte> json) => AcceptRecord(Read(deviceId, json.ToArray()));
+
+    /// <summary>
+    /// Reads a record message once: validation, binding, chain hash and (with enrolled keys) the signature. Pure: it
+    /// touches no index, store or staging, so messages may be read in parallel, ahead of <see cref="AcceptRecord(RecordMessage)"/>.
+    /// </summary>
+    public RecordMessage Read(string deviceId, byte[] json)
     {
-        EvidenceRecord record;
-        string recordHash;
         var invalid = RecordValidator.Problem(json);
-        if (invalid is null)
+        if (invalid is not null)
         {
-            try
-            {
-                record = EvidenceRecord.FromJson(json);
-                recordHash = EvidenceSignature.RecordHash(json);
-            }
-            catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException or InvalidOperationException or FormatException or OverflowException)
-            {
-                invalid = $"record does not bind: {ex.Message}";
-                record = null!;
-                recordHash = "";
-            }
-        }
-        else
-        {
-            record = null!;
-            recordHash = "";
+            return new RecordMessage { DeviceId = deviceId, Json = json, Invalid = invalid };
         }
 
-        if (invalid is not null)
+        EvidenceRecord record;
+        string recordHash;
+        try
+        {
+            record = EvidenceRecord.FromJson(json);
+            recordHash = EvidenceSignature.RecordHash(json);
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException or InvalidOperationException or FormatException or OverflowException)
+        {
+            return new RecordMessage { DeviceId = deviceId, Json = json, Invalid = $"record does not bind: {ex.Message}" };
+        }
+
+        // The signature only of a record from its own topic (a mismatch is refused first, as before).
+        var forged = Keys is not null && record.DeviceId == deviceId ? SignatureProblem(record, json) : null;
+        return new RecordMessage { DeviceId = deviceId, Json = json, Record = record, RecordHash = recordHash, Forged = forged };
+    }
+
+    /// <summary>Handles a record message read by <see cref="Read"/>; returns the receipt to publish, or null when it is not a record at all.</summary>
+    public Receipt? AcceptRecord(RecordMessage message)
+    {
+        var deviceId = message.DeviceId;
+        var json = message.Json;
+        if (message.Invalid is { } invalid)
         {
             DeadLetter(Topics.Evidence(deviceId), deviceId, json, invalid);
             if (RecordValidator.Identity(json) is not { } identity)
@@ -235,13 +246,15 @@ public sealed partial class EvidenceIntake : IDisposable
             return new Receipt { RecordId = identity.RecordId, Sequence = identity.Sequence, Status = ReceiptStatus.Rejected, Reason = Shorten(invalid) };
         }
 
+        var record = message.Record!;
+        var recordHash = message.RecordHash;
         if (record.DeviceId != deviceId)
         {
             DeadLetter(Topics.Evidence(deviceId), deviceId, json, $"record claims device '{record.DeviceId}' but came on '{deviceId}'s topic");
             return Answer(record, ReceiptStatus.Rejected, reason: "device id does not match the topic");
         }
 
-        if (Keys is not null && SignatureProblem(record, json) is { } forged)
+        if (message.Forged is { } forged)
         {
             Staging.Discard(deviceId, record.RecordId);
             DeadLetter(Topics.Evidence(deviceId), deviceId, json, $"record {record.RecordId} #{record.Sequence}: {forged}");
@@ -269,13 +282,16 @@ public sealed partial class EvidenceIntake : IDisposable
             return Answer(record, ReceiptStatus.Rejected, reason: "image SHA-256 does not match the record");
         }
 
-        var path = Store.Store(record, json.ToArray(), image);
-        var previous = Index.PreviousSequence(deviceId, record.Sequence);
+        var path = Store.Store(record, json, image);
         if (!Index.TryAdd(record, path, timeProvider.GetUtcNow(), recordHash))
         {
             AfterCommit(() => Staging.Discard(deviceId, record.RecordId));
             return Answer(record, ReceiptStatus.Duplicate); // another collector indexed it meanwhile
         }
+
+        // One look at the neighbours serves the chain-link check and, when the predecessor is stored (a drain in order), the gap check.
+        var neighbours = Index.Neighbours(deviceId, record.Sequence);
+        var previous = neighbours.Previous.Count > 0 ? record.Sequence - 1 : Index.PreviousSequence(deviceId, record.Sequence);
 
         AfterCommit(() => Staging.Discard(deviceId, record.RecordId));
         Log.Stored(logger, deviceId, record.Sequence, record.WorkOrder.Id, record.Step.Id);
@@ -286,7 +302,7 @@ public sealed partial class EvidenceIntake : IDisposable
             GapDetected?.Invoke(this, gap);
         }
 
-        foreach (var broken in ChainLinkCheck.Around(Index, Store, record, recordHash))
+        foreach (var broken in ChainLinkCheck.Around(neighbours, Store, record, recordHash))
         {
             Index.FlagChainBreak(broken.RecordId, broken.Detail);
             Log.ChainBreak(logger, deviceId, broken.Sequence, broken.Detail);
@@ -298,10 +314,19 @@ public sealed partial class EvidenceIntake : IDisposable
     }
 
     /// <summary>Why the record's signature is not acceptable under the enrolled keys, or null when it verifies.</summary>
-    private string? SignatureProblem(EvidenceRecord record, ReadOnlySpan<byte> json) =>
-        Keys!.For(record.DeviceId) is { } key
-            ? EvidenceSignature.Check(json, key) is { } bad ? $"signature: {bad}" : null
-            : $"signature: no enrolled key for device '{record.DeviceId}'";
+    /// <remarks>Records are read in parallel: one verification at a time per key (an <see cref="ECDsa"/> instance is not promised to be thread-safe); different devices verify at once.</remarks>
+    private string? SignatureProblem(EvidenceRecord record, byte[] json)
+    {
+        if (Keys!.For(record.DeviceId) is not { } key)
+        {
+            return $"signature: no enrolled key for device '{record.DeviceId}'";
+        }
+
+        lock (key)
+        {
+            return EvidenceSignature.Check(json, key) is { } bad ? $"signature: {bad}" : null;
+        }
+    }
 
     private static Receipt Answer(EvidenceRecord record, ReceiptStatus status, IReadOnlyList<int>? missing = null, string? reason = null) =>
         new() { RecordId = record.RecordId, Sequence = record.Sequence, Status = status, Missing = missing, Reason = reason };

@@ -24,6 +24,9 @@ public sealed partial class EvidenceStore(string root) : IEvidenceStore, IGroupC
     /// <summary>fsync/syncfs calls made since open (per record: three; per batch under group commit: one plus one per directory).</summary>
     public long Syncs => Interlocked.Read(ref syncs);
 
+    /// <summary>Test seam: raised as a batch's sync begins (before any of its files is durable), with its file count.</summary>
+    internal event EventHandler<int>? Syncing;
+
     /// <summary>From now until <see cref="CommitBatch"/> or <see cref="AbortBatch"/>, <see cref="Store"/> writes unsynced temp files only.</summary>
     public void BeginBatch() => batching = true;
 
@@ -41,6 +44,7 @@ public sealed partial class EvidenceStore(string root) : IEvidenceStore, IGroupC
 
         try
         {
+            Syncing?.Invoke(this, pendingOrder.Count);
             if (SyncFileSystem(Root))
             {
                 Interlocked.Increment(ref syncs);

@@ -19,6 +19,13 @@ public interface IEvidenceIndex : IDisposable
     /// <summary>The device's stored records with this sequence (normally one; more after a device's outbox was reset).</summary>
     IReadOnlyList<ChainLink> At(string deviceId, long sequence);
 
+    /// <summary>
+    /// The device's stored records at <paramref name="sequence"/> − 1, <paramref name="sequence"/> and
+    /// <paramref name="sequence"/> + 1: what the chain-link check of a record at <paramref name="sequence"/> reads.
+    /// An index on a server answers it in one round trip instead of three.
+    /// </summary>
+    ChainNeighbours Neighbours(string deviceId, long sequence) => new(At(deviceId, sequence - 1), At(deviceId, sequence), At(deviceId, sequence + 1));
+
     /// <summary>Marks a stored record as breaking its device's hash chain.</summary>
     void FlagChainBreak(Guid recordId, string detail);
 

@@ -170,6 +170,23 @@ public sealed class PostgresEvidenceIndex(string connectionString, string stored
         return links;
     }
 
+    /// <summary>The three sequences in one round trip (the default asks three times).</summary>
+    public ChainNeighbours Neighbours(string deviceId, long sequence)
+    {
+        using var command = Command("SELECT sequence, record_id, path, record_hash, prev_hash FROM records WHERE device = $1 AND sequence BETWEEN $2 - 1 AND $2 + 1 ORDER BY stored_at");
+        command.Parameters.Add(new NpgsqlParameter { Value = deviceId });
+        command.Parameters.Add(new NpgsqlParameter { Value = sequence });
+        using var reader = command.ExecuteReader();
+        List<ChainLink> previous = [], here = [], next = [];
+        while (reader.Read())
+        {
+            var link = new ChainLink(reader.GetGuid(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4));
+            (reader.GetInt64(0) < sequence ? previous : reader.GetInt64(0) == sequence ? here : next).Add(link);
+        }
+
+        return new ChainNeighbours(previous, here, next);
+    }
+
     public void FlagChainBreak(Guid recordId, string detail)
     {
         using var command = Command("UPDATE records SET chain_break = $1 WHERE record_id = $2");
