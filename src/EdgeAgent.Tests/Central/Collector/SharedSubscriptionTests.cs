@@ -215,7 +215,7 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
     }
 
     private static CollectorService Collector(MosquittoProcess broker, string store, string clientId, string database) =>
-        new(
+        CollectorService.Open(
             new CollectorOptions
             {
                 Broker = new BrokerOptions { Url = broker.Url },
