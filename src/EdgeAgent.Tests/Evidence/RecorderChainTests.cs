@@ -1,4 +1,3 @@
-using EdgeAgent.Evidence;
 using EdgeAgent.Tests.Outbox;
 
 namespace EdgeAgent.Tests.Evidence;
@@ -16,17 +15,9 @@ public sealed class RecorderChainTests : IDisposable
     [Fact]
     public async Task After_a_refused_append_the_recorder_reads_the_chain_again_and_its_next_record_continues_it()
     {
-        var config = AgentConfig.Baseline(dir.Combine("state"), "mqtt://127.0.0.1:1");
-        var collection = new ServiceCollection().AddLogging();
-        collection.AddSingleton<IClockSyncProbe>(new FixedClockSyncProbe(true));
-        await using var services = collection.AddEdgeAgent(ConfigLoader.Build(AgentConfig.Write(dir.Path, config))).BuildServiceProvider();
-        var cameras = services.GetRequiredService<CameraRegistry>();
-        var firstFrame = cameras.Get("cam-1").NextFrameAsync();
-        await cameras.StartAsync(default);
-        await firstFrame.WaitAsync(TimeSpan.FromSeconds(30));
-        var recorder = services.GetRequiredService<EvidenceRecorder>();
-        var outbox = services.GetRequiredService<EvidenceOutbox>();
-        TriggerEvent T(TriggerKind kind, string input, string? step = null) => new("conveyor-1", kind, "test", input, DateTimeOffset.UtcNow, TimeProvider.System.GetTimestamp()) { StepId = step, Operator = "BADGE-0042" };
+        await using var rig = await RecorderRig.StartAsync(dir.Path, AgentConfig.Baseline(dir.Combine("state"), "mqtt://127.0.0.1:1"));
+        var (recorder, outbox) = (rig.Recorder, rig.Outbox);
+        var T = RecorderRig.Trigger;
 
         var first = await recorder.HandleAsync(T(TriggerKind.Manual, "button", "isolated"), default);
         Assert.NotEmpty(first.RecordIds);
@@ -50,9 +41,8 @@ public sealed class RecorderChainTests : IDisposable
             Assert.Null(ChainRule.CheckLink(EvidenceRecord.FromJson(rows[i].Record), rows[i - 1].Sequence, EvidenceSignature.RecordHash(rows[i - 1].Record)));
         }
 
-        var key = services.GetRequiredService<DeviceKey>().Key;
+        var key = rig.Services.GetRequiredService<DeviceKey>().Key;
         Assert.All(rows.Where(r => r.RecordId != intruder.RecordId), r => Assert.Null(EvidenceSignature.Check(r.Record, key)));
-        await cameras.StopAsync(default);
     }
 
     public void Dispose() => dir.Dispose();
