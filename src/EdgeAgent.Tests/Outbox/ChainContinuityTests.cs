@@ -39,8 +39,9 @@ public sealed class ChainContinuityTests : IDisposable
         Assert.Equal(new NextLink(3, lastHash), await outbox.ReadNextLinkAsync());
 
         // The writer reads the link again and re-signs: the right record goes in as #3.
-        await outbox.AppendAsync(EvidenceFixtures.Record(3, image) with { PrevHash = lastHash }, image);
+        var next = await outbox.AppendAsync(EvidenceFixtures.Record(3, image) with { PrevHash = lastHash }, image);
         Assert.Equal(3, RowsOnDisk(path));
+        Assert.Equal(new NextLink(4, EvidenceSignature.RecordHash((await outbox.PeekAsync(10))[2].Record)), next);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace EdgeAgent.Evidence;
 /// The end of the device's hash chain belongs to the evidence stage: it reads where the chain stands from the outbox
 /// once (<see cref="EvidenceOutbox.ReadNextLinkAsync"/>: after a restart or kill -9 that is what the outbox recovered),
 /// signs each record with that sequence and <c>prevHash</c>, hands the finished record to the outbox and advances the
-/// link only when the append returned. Photos, late photos and clips take turns under one lock, so two records never
+/// link only when the append returned (to the link it returns: this record's sequence + 1 and its hash). Photos, late photos and clips take turns under one lock, so two records never
 /// claim the same link. After any failed append the link is read again, so a refused or half-known append (disk full,
 /// cancelled after the commit) cannot leave the recorder with a stale head.
 /// </summary>
@@ -25,8 +25,7 @@ public sealed partial class EvidenceRecorder
             var link = next ?? await outbox.ReadNextLinkAsync(cancellationToken);
             next = null; // until the append is known to have succeeded
             var record = EvidenceSignature.Sign(build(link), deviceKey.Key);
-            await outbox.AppendAsync(record, image, cancellationToken);
-            next = new NextLink(record.Sequence + 1, EvidenceSignature.RecordHash(record.ToJson()));
+            next = await outbox.AppendAsync(record, image, cancellationToken); // the link after it: sequence + 1, its hash
             return record;
         }
         finally

@@ -172,13 +172,15 @@ public sealed partial class EvidenceOutbox : IDisposable
     /// Stores a finished, signed record and its image durably, in one transaction. First, under the same lock as the
     /// write, the outbox checks that the record continues its chain (its sequence is the next one, its <c>prevHash</c>
     /// the hash of the last record, <see cref="ChainRule"/>): otherwise it throws <see cref="ChainContinuityException"/>
-    /// and writes nothing. The record is stored as it is; the outbox never builds or changes one.
+    /// and writes nothing. The record is stored as it is; the outbox never builds or changes one. Returns the link the
+    /// next record must carry (this record's sequence + 1 and its hash, which the outbox computes for its chain anyway).
     /// </summary>
-    public async Task AppendAsync(EvidenceRecord record, byte[] image, CancellationToken cancellationToken = default)
+    public async Task<NextLink> AppendAsync(EvidenceRecord record, byte[] image, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(image);
         await gate.WaitAsync(cancellationToken);
+        NextLink next;
         try
         {
             var expected = ReadNextLink(null);
@@ -221,6 +223,7 @@ public sealed partial class EvidenceOutbox : IDisposable
             tx.Commit();
             lastAppendBytes = json.Length + image.Length;
             AdvanceHead(sequence, hash);
+            next = new NextLink(sequence + 1, hash);
         }
         catch (SqliteException ex) when (OutboxDiskFullException.IsDiskFull(ex))
         {
@@ -237,6 +240,7 @@ public sealed partial class EvidenceOutbox : IDisposable
         Interlocked.Exchange(ref appended, NewSignal()).TrySetResult();
         Appended?.Invoke(this, record);
         await CheckQuotaAsync(record.RecordId, cancellationToken);
+        return next;
     }
 
     /// <summary>The oldest undelivered items, in sequence order.</summary>
