@@ -169,10 +169,10 @@ public sealed partial class EvidenceOutbox : IDisposable
     }
 
     /// <summary>
-    /// Stores a finished, signed record and its image durably, in one transaction. First, under the same lock as the
-    /// write, the outbox checks that the record continues its chain (its sequence is the next one, its <c>prevHash</c>
-    /// the hash of the last record, <see cref="ChainRule"/>): otherwise it throws <see cref="ChainContinuityException"/>
-    /// and writes nothing. The record is stored as it is; the outbox never builds or changes one. Returns the link the
+    /// Stores a finished, signed record and its image durably, in one transaction. In that transaction the outbox first
+    /// checks that the record continues its chain (its sequence is the next one, its <c>prevHash</c> the hash of the
+    /// last record, <see cref="ChainRule"/>): otherwise it throws <see cref="ChainContinuityException"/>, the transaction
+    /// rolls back and no record is written. The record is stored as it is; the outbox never builds or changes one. Returns the link the
     /// next record must carry (this record's sequence + 1 and its hash, which the outbox computes for its chain anyway).
     /// </summary>
     public async Task<NextLink> AppendAsync(EvidenceRecord record, byte[] image, CancellationToken cancellationToken = default)
@@ -183,12 +183,6 @@ public sealed partial class EvidenceOutbox : IDisposable
         NextLink next;
         try
         {
-            var expected = ReadNextLink(null);
-            if (ChainRule.CheckLink(record, expected.Sequence - 1, expected.PrevHash) is { } broken)
-            {
-                throw new ChainContinuityException(expected, record.Sequence, record.PrevHash, broken.Detail); // before MakeRoom: nothing touched
-            }
-
             // Room for it beyond the reserve, after dropping non-evidence if need be; else a clear refusal.
             if (MakeRoom(image.Length + RecordAllowance) is { } full)
             {
@@ -196,6 +190,12 @@ public sealed partial class EvidenceOutbox : IDisposable
             }
 
             using var tx = connection.BeginTransaction();
+            var expected = ReadNextLink(tx);
+            if (ChainRule.CheckLink(record, expected.Sequence - 1, expected.PrevHash) is { } broken)
+            {
+                throw new ChainContinuityException(expected, record.Sequence, record.PrevHash, broken.Detail); // the transaction rolls back: nothing written
+            }
+
             var sequence = record.Sequence;
             var json = record.ToJson();
             using (var insert = connection.CreateCommand())
