@@ -16,7 +16,6 @@ public static class AgentHost
     public static WebApplication Build(IConfiguration configuration, Action<IServiceCollection>? configureServices = null, Action<ILoggingBuilder>? configureLogging = null)
     {
         var options = ConfigLoader.Load(configuration);
-        NativeHeap.Tune(); // before any camera thread allocates (docs/design-notes.md, Cameras: memory budget)
         CreateStateDirectory(options.StateDirectory);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddConfiguration(configuration);

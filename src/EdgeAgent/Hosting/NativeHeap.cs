@@ -7,14 +7,14 @@ namespace EdgeAgent.Hosting;
 /// budget). By default glibc gives each thread that allocates its own arena (up to 8 per core) and, after the first large
 /// block is freed, raises its mmap threshold to that block's size, so later frame-sized blocks (a 3 MiB YUV plane, a 6 MiB
 /// BGR picture) come from the arenas and stay resident after they are freed: measured with 4 compressed cameras, the
-/// arenas held 187 MiB at the peak and 55 MiB between triggers. With two arenas and a fixed 256 KiB mmap threshold,
-/// a large block goes back to the system when it is freed. Must run before the first camera starts (later threads
-/// take the capped arenas); a libc without <c>mallopt</c> (musl) is left as it is.
+/// arenas held 187 MiB at the peak and 55 MiB between triggers. With two arenas and the mmap threshold fixed at its 128 KiB start value,
+/// a large block goes back to the system when it is freed. Runs first in <c>Program</c>: a thread that
+/// allocated before it keeps an arena of its own; a libc without <c>mallopt</c> (musl) is left as it is.
 /// </summary>
 public static partial class NativeHeap
 {
     /// <summary>Blocks at least this large are mapped on their own and unmapped when freed.</summary>
-    public const int MmapThresholdBytes = 256 * 1024;
+    public const int MmapThresholdBytes = 128 * 1024;
 
     /// <summary>Free memory at the top of an arena beyond this goes back to the system.</summary>
     public const int TrimThresholdBytes = 1024 * 1024;
