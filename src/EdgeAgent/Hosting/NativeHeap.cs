@@ -7,9 +7,9 @@ namespace EdgeAgent.Hosting;
 /// budget). By default glibc gives each thread that allocates its own arena (up to 8 per core) and, after the first large
 /// block is freed, raises its mmap threshold to that block's size, so later frame-sized blocks (a 3 MiB YUV plane, a 6 MiB
 /// BGR picture) come from the arenas and stay resident after they are freed: measured with 4 compressed cameras, the
-/// arenas held 187 MiB at the peak and 55 MiB between triggers. With two arenas and the mmap threshold fixed at its 128 KiB start value,
-/// a large block goes back to the system when it is freed. Runs first in <c>Program</c>: a thread that
-/// allocated before it keeps an arena of its own; a libc without <c>mallopt</c> (musl) is left as it is.
+/// arenas held up to 187 MiB at the peak and 59–175 MiB between triggers. With two arenas and the mmap threshold fixed
+/// at its 128 KiB start value, a large block goes back to the system when it is freed. Runs first in <c>Program</c>: a
+/// thread that allocated before it keeps an arena of its own; a libc without <c>mallopt</c> (musl) is left as it is.
 /// </summary>
 public static partial class NativeHeap
 {
