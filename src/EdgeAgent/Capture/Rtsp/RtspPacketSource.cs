@@ -23,7 +23,7 @@ public sealed class RtspPacketSource(RtspSourceSettings settings, IFrameDecoder 
         if (playback.Track.Codec is null && fallback is not null)
         {
             await playback.DisposeAsync();
-            RtspLog.HandingOver(logger, CameraUrl.Redact(settings.Url), playback.Track.Encoding);
+            Log.HandingOver(logger, CameraUrl.Redact(settings.Url), playback.Track.Encoding);
             await foreach (var frame in fallback.ReadFramesAsync(cancellationToken))
             {
                 yield return frame;

@@ -115,7 +115,7 @@ internal sealed class RtspPlayback : IAsyncDisposable
         playing = true;
         lastKeepalive = lastReport = lastStallReset = timeProvider.GetTimestamp();
         stall.CancelAfter(settings.StallTimeout);
-        RtspLog.Playing(logger, source, Track.Encoding, Track.PayloadType, Track.ClockRate, Track.ParameterSets.Count, timeout);
+        Log.Playing(logger, source, Track.Encoding, Track.PayloadType, Track.ClockRate, Track.ParameterSets.Count, timeout);
     }
 
     /// <summary>Reads packets until at least one access unit is complete; returns them with their camera time and pts (ns).</summary>
@@ -154,7 +154,7 @@ internal sealed class RtspPlayback : IAsyncDisposable
         if (depacketizer!.LostPackets > reportedLoss)
         {
             reportedLoss = depacketizer.LostPackets;
-            RtspLog.PacketsLost(logger, source, depacketizer.LostPackets, depacketizer.DroppedUnits);
+            Log.PacketsLost(logger, source, depacketizer.LostPackets, depacketizer.DroppedUnits);
         }
 
         return completed.Select(u => (new EncodedUnit(u.Data, depacketizer.Codec, u.Keyframe, Pts(u.RtpTimestamp), u.Width, u.Height), rtcp!.CameraTime(u.RtpTimestamp))).ToList();
@@ -212,7 +212,7 @@ internal sealed class RtspPlayback : IAsyncDisposable
             connection.Rechallenge(message); // a new nonce: the next keepalive answers it
         }
 
-        RtspLog.KeepaliveAnswer(logger, source, message.Status, message.Reason);
+        Log.KeepaliveAnswer(logger, source, message.Status, message.Reason);
     }
 
     private async Task<RtspResponse> RequestAsync(string method, string uri, IEnumerable<string>? headers, CancellationToken cancellationToken)

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace EdgeAgent.Capture.Rtsp;
 
 /// <summary>Managed RTSP client events: 3141-3149. URLs are redacted (<see cref="Configuration.CameraUrl.Redact"/>).</summary>
-internal static partial class RtspLog
+internal static partial class Log
 {
     [LoggerMessage(EventId = 3141, Level = LogLevel.Information, Message = "Camera {Source}: playing {Encoding} (payload {PayloadType}, {ClockRate} Hz, {ParameterSets} parameter sets in the SDP), session timeout {TimeoutSeconds} s")]
     public static partial void Playing(ILogger logger, string source, string encoding, int payloadType, int clockRate, int parameterSets, int timeoutSeconds);
