@@ -1,5 +1,6 @@
 using System.Buffers;
 using EdgeAgent.Tests.Outbox;
+using EdgeAgent.Uplink;
 using Microsoft.Data.Sqlite;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -124,6 +125,22 @@ public sealed class PipelinedDeliveryTests : IDisposable
 
         Assert.Equal(records.Select(r => r.RecordId).Order(), collector.Stored.Select(r => r.RecordId).Order());
         Assert.Equal(4, collector.Service.Store.List().Count());
+    }
+
+    [Fact]
+    public void Publishes_ahead_of_their_PUBACKs_stay_under_the_Receive_Maximum_the_broker_announces()
+    {
+        using var outbox = EvidenceOutbox.Open(temp.Combine("outbox.db"));
+        var window = new DeliveryWindow(outbox, new BrokerOptions(), "test-device", TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        Assert.Equal(DeliveryWindow.PublishesAhead, window.PublishesAheadNow);
+        window.Reconnected(0, 6);
+        Assert.Equal(2, window.PublishesAheadNow); // room for the health and command messages on the same connection
+        window.Reconnected(0, 2);
+        Assert.Equal(1, window.PublishesAheadNow);
+        window.Reconnected(0, 0); // none announced: the protocol default (65,535)
+        Assert.Equal(DeliveryWindow.PublishesAhead, window.PublishesAheadNow);
+        window.Reconnected(0, 20); // mosquitto's default
+        Assert.Equal(DeliveryWindow.PublishesAhead, window.PublishesAheadNow);
     }
 
     /// <summary>Sequence numbers in the outbox file, read on a connection of the test's own.</summary>

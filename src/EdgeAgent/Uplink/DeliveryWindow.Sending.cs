@@ -12,13 +12,19 @@ public sealed partial class DeliveryWindow
 {
     /// <summary>
     /// QoS 1 publishes sent ahead of their PUBACKs (a sliding window), under mosquitto's default Receive Maximum of
-    /// 20, with room for the health and command messages that share the connection. Awaiting each PUBACK before the
+    /// 20, with room for the health and command messages that share the connection; fewer when the broker announces
+    /// a lower Receive Maximum (<see cref="Reconnected"/>). Awaiting each PUBACK before the
     /// next publish was a round trip per message. Messages still go out in sequence order, each image's chunks
     /// before its record, on the one connection.
     /// </summary>
     public const int PublishesAhead = 12;
 
     private readonly Lock acknowledging = new();
+
+    private int publishesAhead = PublishesAhead;
+
+    /// <summary>Publishes sent ahead of their PUBACKs on this connection: <see cref="PublishesAhead"/>, or fewer when the broker's Receive Maximum is lower.</summary>
+    public int PublishesAheadNow => publishesAhead;
 
     private async Task<bool> SendPendingAsync(IMqttClient client, Dictionary<long, OutboxItem> fresh, CancellationToken cancellationToken)
     {
@@ -115,11 +121,11 @@ public sealed partial class DeliveryWindow
         }, cancellationToken));
     }
 
-    /// <summary>Queues a publish; waits for the oldest PUBACK when <see cref="PublishesAhead"/> are outstanding.</summary>
-    private static async Task AheadAsync(Queue<Task> unacknowledged, Task publish)
+    /// <summary>Queues a publish; waits for the oldest PUBACK when <see cref="PublishesAheadNow"/> are outstanding.</summary>
+    private async Task AheadAsync(Queue<Task> unacknowledged, Task publish)
     {
         unacknowledged.Enqueue(publish);
-        if (unacknowledged.Count >= PublishesAhead)
+        if (unacknowledged.Count >= publishesAhead)
         {
             await unacknowledged.Dequeue();
         }

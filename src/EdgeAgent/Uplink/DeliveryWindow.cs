@@ -54,10 +54,12 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
     /// <summary>
     /// After a (re)connect every record without a receipt is announced again, resuming unfinished images.
     /// When the broker announces a maximum packet size (MQTT 5 CONNACK) below the configured chunk size,
-    /// chunks shrink to fit, instead of every publish being refused in an endless reconnect loop.
+    /// chunks shrink to fit, instead of every publish being refused in an endless reconnect loop. A Receive Maximum
+    /// it announces bounds the publishes sent ahead of their PUBACKs (leaving room for health and command answers).
     /// </summary>
-    public void Reconnected(uint maximumPacketSize = 0)
+    public void Reconnected(uint maximumPacketSize = 0, ushort receiveMaximum = 0)
     {
+        publishesAhead = receiveMaximum > 0 ? Math.Clamp(receiveMaximum - 4, 1, PublishesAhead) : PublishesAhead;
         var fits = maximumPacketSize > 0 ? (int)Math.Min(broker.MaxChunkBytes, Math.Max(1024, maximumPacketSize - PacketOverhead)) : broker.MaxChunkBytes;
         if (fits != chunkSize)
         {
@@ -225,6 +227,11 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
         {
             using var json = System.Text.Json.JsonDocument.Parse(record);
             var root = json.RootElement;
+            if (root.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                return (null, "image/jpeg");
+            }
+
             DateTimeOffset? edgeTime = root.TryGetProperty("trigger", out var trigger) && trigger.TryGetProperty("edgeTime", out var edge) && edge.TryGetDateTimeOffset(out var at) ? at : null;
             var clip = root.TryGetProperty("clip", out var member) && member.ValueKind != System.Text.Json.JsonValueKind.Null;
             return (edgeTime, clip ? ClipStamp.ContentType : "image/jpeg");
