@@ -19,6 +19,9 @@ public sealed record BenchOptions(int Triggers, int BacklogRecords, TimeSpan Cpu
     /// <summary>Only the central side's rows: the backlog drains and the load generator's fleets (<c>--drain-only</c>; with <c>--no-fleet</c>, the drains alone).</summary>
     public bool DrainOnly { get; init; }
 
+    /// <summary>Only the two PUBACK-only drain rows, the agent's and the bare loop's (<c>--puback-drain-only</c>, with <c>--drain-only</c>).</summary>
+    public bool PubackDrainOnly { get; init; }
+
     /// <summary>Add the drain into an S3 bucket on a Ceph RADOS Gateway started for the run (<c>--object-store</c>; needs ceph-mon, ceph-osd, radosgw).</summary>
     public bool ObjectStore { get; init; }
 

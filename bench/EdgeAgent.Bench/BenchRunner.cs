@@ -55,6 +55,12 @@ public static class BenchRunner
         var bare = await BacklogBenchmark.BareMqttnetAsync(options, broker.Url, image);
         table.AppendLine($"| backlog drain, records/s ({image.Length / 1024} KiB images) | {F(drain.RecordsPerSecond)} | {F(bare.RecordsPerSecond)} (bare MQTTnet publish loop) | {Ratio(bare.RecordsPerSecond, drain.RecordsPerSecond)} |");
         table.AppendLine($"| backlog drain, MB/s | {F(drain.MegabytesPerSecond, "0.00")} | {F(bare.MegabytesPerSecond, "0.00")} | {Ratio(bare.MegabytesPerSecond, drain.MegabytesPerSecond)} |");
+        if (options.PubackDrainOnly)
+        {
+            Directory.Delete(options.WorkDirectory, recursive: true);
+            return table.ToString();
+        }
+
         var endToEnd = await EndToEndBacklogBenchmark.RunAsync(options, broker.Url, image);
         var singleSync = await EndToEndBacklogBenchmark.RunAsync(options, broker.Url, image, groupCommit: false);
         table.AppendLine($"| backlog drain end to end (collector group commit, receipt empties the outbox), records/s | {F(endToEnd.RecordsPerSecond)} | {F(bare.RecordsPerSecond)} (bare MQTTnet publish loop) | {Ratio(bare.RecordsPerSecond, endToEnd.RecordsPerSecond)} |");

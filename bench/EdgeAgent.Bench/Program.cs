@@ -10,8 +10,9 @@ if (Array.IndexOf(args, "--synthetic-store") is var at and >= 0 && at + 1 < args
 }
 
 // --drain-only: only the central side's rows (backlog drains, then the fleets); --ring: only the compressed-ring rows (issue 17); --object-store: add the drain into an S3 bucket on a Ceph RGW started for the run.
+// --backlog-records N: records per backlog drain (300); --puback-drain-only (with --drain-only): only the PUBACK-only drain rows.
 // --fleet-only: only the load generator's rows; --fleet-devices 10,100: its fleet sizes; --no-fleet: none.
-var options = (args.Contains("--smoke") ? BenchOptions.Smoke : BenchOptions.Full) with { DrainOnly = args.Contains("--drain-only"), ObjectStore = args.Contains("--object-store"), FleetOnly = args.Contains("--fleet-only") };
+var options = (args.Contains("--smoke") ? BenchOptions.Smoke : BenchOptions.Full) with { DrainOnly = args.Contains("--drain-only"), ObjectStore = args.Contains("--object-store"), FleetOnly = args.Contains("--fleet-only"), PubackDrainOnly = args.Contains("--puback-drain-only") };
 if (args.Contains("--no-fleet"))
 {
     options = options with { FleetDevices = [] };
@@ -38,6 +39,9 @@ for (var i = 0; i < args.Length - 1; i++)
             break;
         case "--fleet-steady-rate":
             options = options with { FleetSteadyRate = double.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) };
+            break;
+        case "--backlog-records":
+            options = options with { BacklogRecords = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) };
             break;
         case "--triggers":
             options = options with { Triggers = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) };

@@ -6,6 +6,41 @@ namespace EdgeAgent.Outbox;
 /// <summary>Leaving the outbox: removal on receipts (batched) and the evidence quota that turns the condition critical.</summary>
 public sealed partial class EvidenceOutbox
 {
+    private SqliteConnection? readConnection;
+    private readonly SemaphoreSlim readGate = new(1, 1);
+
+    /// <summary>
+    /// A second connection to the same file, for the uplink's reads only (<c>query_only</c>): in WAL mode a reader sees
+    /// every committed transaction and never waits for the writer, so records are read while removals are synced.
+    /// Opened at the first read (the file is recovered by then); used under <c>readGate</c>.
+    /// </summary>
+    private SqliteConnection Reader
+    {
+        get
+        {
+            if (readConnection is null)
+            {
+                var reader = new SqliteConnection(connection.ConnectionString);
+                try
+                {
+                    reader.Open();
+                    using var command = reader.CreateCommand();
+                    command.CommandText = "PRAGMA query_only=1";
+                    command.ExecuteNonQuery();
+                }
+                catch
+                {
+                    reader.Dispose();
+                    throw;
+                }
+
+                readConnection = reader;
+            }
+
+            return readConnection;
+        }
+    }
+
     /// <summary>Removes a delivered item.</summary>
     public Task CompleteAsync(long sequence, CancellationToken cancellationToken = default) =>
         RemoveAsync([(sequence, null)], cancellationToken);
@@ -67,6 +102,22 @@ public sealed partial class EvidenceOutbox
 
         tx.Commit();
         return removed;
+    }
+
+    /// <summary>Records waiting: counted on the record-id index, a few pages per thousand records, no image read.</summary>
+    public async Task<long> CountAsync(CancellationToken cancellationToken = default)
+    {
+        await readGate.WaitAsync(cancellationToken);
+        try
+        {
+            using var command = Reader.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM items";
+            return (long)command.ExecuteScalar()!;
+        }
+        finally
+        {
+            readGate.Release();
+        }
     }
 
     /// <summary>Evidence past <see cref="OutboxOptions.EvidenceQuotaBytes"/> is kept (never dropped) but raises a critical alert.</summary>

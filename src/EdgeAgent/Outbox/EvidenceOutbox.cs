@@ -248,12 +248,13 @@ public sealed partial class EvidenceOutbox : IDisposable
         PeekAfterAsync(0, limit, cancellationToken);
 
     /// <summary>The oldest undelivered items with a sequence number above <paramref name="afterSequence"/>.</summary>
+    /// <remarks>On the reading connection: not held up by a removal's or an append's sync (WAL: readers never wait for the writer).</remarks>
     public async Task<IReadOnlyList<OutboxItem>> PeekAfterAsync(long afterSequence, int limit, CancellationToken cancellationToken = default)
     {
-        await gate.WaitAsync(cancellationToken);
+        await readGate.WaitAsync(cancellationToken);
         try
         {
-            using var command = connection.CreateCommand();
+            using var command = Reader.CreateCommand();
             command.CommandText = "SELECT seq, record_id, record, image, attempts FROM items WHERE seq > $after ORDER BY seq LIMIT $limit";
             command.Parameters.AddWithValue("$after", afterSequence);
             command.Parameters.AddWithValue("$limit", limit);
@@ -268,7 +269,7 @@ public sealed partial class EvidenceOutbox : IDisposable
         }
         finally
         {
-            gate.Release();
+            readGate.Release();
         }
     }
 
@@ -298,14 +299,16 @@ public sealed partial class EvidenceOutbox : IDisposable
         }
     }
 
-    /// <summary>Depth, total bytes and the oldest item's creation time.</summary>
+    /// <summary>Depth, total bytes and the oldest item's creation time; on the reading connection, as <see cref="PeekAfterAsync"/>.</summary>
     public async Task<(long Count, long Bytes, DateTimeOffset? Oldest)> StatsAsync(CancellationToken cancellationToken = default)
     {
-        await gate.WaitAsync(cancellationToken);
+        await readGate.WaitAsync(cancellationToken);
         try
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT COUNT(*), COALESCE(SUM(length(record) + length(image)), 0), MIN(created_at) FROM items";
+            using var command = Reader.CreateCommand();
+            // length() of a blob reads only the row header, and the oldest is the first by sequence (one row): no image
+            // is read. MIN(created_at) read every image, since created_at is stored after it (the whole outbox per call).
+            command.CommandText = "SELECT COUNT(*), COALESCE(SUM(length(record) + length(image)), 0), (SELECT created_at FROM items ORDER BY seq LIMIT 1) FROM items";
             using var reader = command.ExecuteReader();
             reader.Read();
             DateTimeOffset? oldest = reader.IsDBNull(2) ? null : DateTimeOffset.Parse(reader.GetString(2), System.Globalization.CultureInfo.InvariantCulture);
@@ -313,7 +316,7 @@ public sealed partial class EvidenceOutbox : IDisposable
         }
         finally
         {
-            gate.Release();
+            readGate.Release();
         }
     }
 
@@ -350,6 +353,8 @@ public sealed partial class EvidenceOutbox : IDisposable
     public void Dispose()
     {
         connection.Dispose();
+        readConnection?.Dispose();
+        readGate.Dispose();
         head.Dispose();
         gate.Dispose();
     }

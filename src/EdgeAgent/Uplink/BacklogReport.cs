@@ -15,6 +15,9 @@ public sealed partial class BacklogReport(ILogger logger, TimeProvider timeProvi
     private Streak? streak;
     private Drain? drain;
 
+    /// <summary>Whether a drain is being reported (started, not yet finished).</summary>
+    public bool IsDraining => drain is not null;
+
     /// <summary>Records sent again because their receipts are overdue.</summary>
     public void Resending(IReadOnlyList<long> sequences, double timeoutSeconds)
     {

@@ -23,7 +23,6 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
     private readonly SortedDictionary<long, InFlightRecord> inFlight = [];
     private readonly Channel<Receipt> receipts = Channel.CreateBounded<Receipt>(new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly TimeSpan receiptTimeout = TimeSpan.FromSeconds(broker.ReceiptTimeoutSeconds);
-    private readonly List<(long, Guid)> acknowledgedOnly = [];
     private long lastQueued;
     private int chunkSize = broker.MaxChunkBytes;
     private readonly BacklogReport backlog = new(logger, timeProvider);
@@ -55,10 +54,12 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
     /// <summary>
     /// After a (re)connect every record without a receipt is announced again, resuming unfinished images.
     /// When the broker announces a maximum packet size (MQTT 5 CONNACK) below the configured chunk size,
-    /// chunks shrink to fit, instead of every publish being refused in an endless reconnect loop.
+    /// chunks shrink to fit, instead of every publish being refused in an endless reconnect loop. A Receive Maximum
+    /// it announces bounds the publishes sent ahead of their PUBACKs (leaving room for health and command answers).
     /// </summary>
-    public void Reconnected(uint maximumPacketSize = 0)
+    public void Reconnected(uint maximumPacketSize = 0, ushort receiveMaximum = 0)
     {
+        publishesAhead = receiveMaximum > 0 ? Math.Clamp(receiveMaximum - 4, 1, PublishesAhead) : PublishesAhead;
         var fits = maximumPacketSize > 0 ? (int)Math.Min(broker.MaxChunkBytes, Math.Max(1024, maximumPacketSize - PacketOverhead)) : broker.MaxChunkBytes;
         if (fits != chunkSize)
         {
@@ -70,7 +71,7 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
         {
             if (record.ChunkSize > chunkSize)
             {
-                inFlight[sequence] = new InFlightRecord(sequence, record.RecordId, record.ImageBytes, chunkSize) { EdgeTime = record.EdgeTime }; // re-chunk from scratch
+                inFlight[sequence] = new InFlightRecord(sequence, record.RecordId, record.ImageBytes, chunkSize) { EdgeTime = record.EdgeTime, ContentType = record.ContentType }; // re-chunk from scratch
             }
             else
             {
@@ -79,33 +80,49 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
         }
     }
 
-    /// <summary>Runs until the connection fails (throws) or <paramref name="cancellationToken"/> is cancelled.</summary>
+    /// <summary>
+    /// Runs until the connection fails (throws) or <paramref name="cancellationToken"/> is cancelled. Receipts are
+    /// applied in memory here and the window refills at once; their records leave the outbox in a second stage
+    /// (<see cref="RemoveLoopAsync"/>), one transaction for all receipts that came in meanwhile, beside the sending.
+    /// </summary>
     public async Task RunAsync(IMqttClient client, CancellationToken cancellationToken)
     {
         var (waiting, waitingBytes, _) = await outbox.StatsAsync(cancellationToken);
-        backlog.Flowing(waiting, waitingBytes);
-        while (true)
+        lock (backlog)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var appended = outbox.WhenAppended;
-            await ApplyReceiptsAsync(cancellationToken);
-            await ResendOverdueAsync(cancellationToken);
-            var fresh = await FillAsync(cancellationToken);
-            if (await SendPendingAsync(client, fresh, cancellationToken) || await SendTelemetryAsync(client, cancellationToken))
-            {
-                continue;
-            }
+            backlog.Flowing(waiting, waitingBytes);
+        }
 
-            await WaitForWorkAsync(client, appended, cancellationToken);
+        using var stopRemoving = new CancellationTokenSource();
+        var removing = RemoveLoopAsync(stopRemoving.Token);
+        try
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var appended = outbox.WhenAppended;
+                ApplyReceipts();
+                await ResendOverdueAsync(cancellationToken);
+                var fresh = await FillAsync(cancellationToken);
+                if (await SendPendingAsync(client, fresh, cancellationToken) || await SendTelemetryAsync(client, cancellationToken))
+                {
+                    continue;
+                }
+
+                await WaitForWorkAsync(client, appended, cancellationToken);
+            }
+        }
+        finally
+        {
+            ApplyReceipts(); // receipts already here are removed too
+            await stopRemoving.CancelAsync();
+            await removing; // flushes what is queued before returning, even when stopping
         }
     }
 
-    private async Task ApplyReceiptsAsync(CancellationToken cancellationToken)
+    /// <summary>Applies the receipts that arrived, in memory: the window has room again at once; removal is queued.</summary>
+    private void ApplyReceipts()
     {
-        var done = new List<(long, Guid)>(acknowledgedOnly);
-        acknowledgedOnly.Clear();
-        long doneBytes = 0;
-        var doneRecords = 0;
         while (receipts.Reader.TryRead(out var receipt))
         {
             LastReceiptAt = timeProvider.GetUtcNow();
@@ -124,12 +141,7 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
             if (receipt.IsFinal)
             {
                 inFlight.Remove(receipt.Sequence);
-                done.Add((receipt.Sequence, receipt.RecordId));
-                if (record is not null)
-                {
-                    doneRecords++;
-                    doneBytes += record.ImageBytes;
-                }
+                removals.Writer.TryWrite(new Removal(receipt.Sequence, receipt.RecordId, record?.ImageBytes));
             }
             else if (receipt.Status == ReceiptStatus.Incomplete && record is not null)
             {
@@ -142,26 +154,6 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
                 Log.Rejected(logger, receipt.Sequence, receipt.Reason ?? "no reason given");
             }
         }
-
-        if (done.Count > 0)
-        {
-            try
-            {
-                await outbox.CompleteManyAsync(done, CancellationToken.None); // finish the batch even when stopping
-            }
-            catch (OutboxDiskFullException ex)
-            {
-                // Not a connection fault: keep the receipts and remove them on the next pass (never a reconnect loop).
-                Log.RemovalDeferred(logger, done.Count, ex.Message);
-                acknowledgedOnly.AddRange(done);
-                return;
-            }
-
-            var (remaining, remainingBytes, _) = await outbox.StatsAsync(CancellationToken.None);
-            backlog.Flowing(remaining + doneRecords, remainingBytes + doneBytes);
-            backlog.Delivered(doneRecords, doneBytes, remaining);
-            Delivered?.Invoke(this, done.Count); // after the drain's log line, so whoever waits for an empty outbox sees it
-        }
     }
 
     private async Task ResendOverdueAsync(CancellationToken cancellationToken)
@@ -173,7 +165,11 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
             return;
         }
 
-        backlog.Resending([.. overdue.Select(r => r.Sequence)], receiptTimeout.TotalSeconds);
+        lock (backlog)
+        {
+            backlog.Resending([.. overdue.Select(r => r.Sequence)], receiptTimeout.TotalSeconds);
+        }
+
         Resent?.Invoke(this, overdue.Count);
         foreach (var record in overdue)
         {
@@ -200,7 +196,8 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
             var batch = await outbox.PeekAfterAsync(lastQueued, wanted, cancellationToken);
             foreach (var item in batch)
             {
-                inFlight[item.Sequence] = new InFlightRecord(item.Sequence, item.RecordId, item.Image.Length, chunkSize) { EdgeTime = EdgeTimeOf(item.Record) };
+                var (edgeTime, contentType) = Describe(item.Record);
+                inFlight[item.Sequence] = new InFlightRecord(item.Sequence, item.RecordId, item.Image.Length, chunkSize) { EdgeTime = edgeTime, ContentType = contentType };
                 if (kept + item.Image.Length <= FreshBytes)
                 {
                     fresh[item.Sequence] = item;
@@ -220,17 +217,28 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
         return fresh;
     }
 
-    /// <summary>The trigger edge of a stored record's JSON, for the edge → stored latency; null when it cannot be read.</summary>
-    private static DateTimeOffset? EdgeTimeOf(byte[] record)
+    /// <summary>
+    /// Read once, when the record enters the window: its trigger edge (for the edge → stored latency; null when it
+    /// cannot be read) and its chunks' content type (<c>video/mp4</c> when its <c>clip</c> member is set).
+    /// </summary>
+    private static (DateTimeOffset? EdgeTime, string ContentType) Describe(byte[] record)
     {
         try
         {
             using var json = System.Text.Json.JsonDocument.Parse(record);
-            return json.RootElement.TryGetProperty("trigger", out var trigger) && trigger.TryGetProperty("edgeTime", out var edge) && edge.TryGetDateTimeOffset(out var at) ? at : null;
+            var root = json.RootElement;
+            if (root.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                return (null, "image/jpeg");
+            }
+
+            DateTimeOffset? edgeTime = root.TryGetProperty("trigger", out var trigger) && trigger.TryGetProperty("edgeTime", out var edge) && edge.TryGetDateTimeOffset(out var at) ? at : null;
+            var clip = root.TryGetProperty("clip", out var member) && member.ValueKind != System.Text.Json.JsonValueKind.Null;
+            return (edgeTime, clip ? ClipStamp.ContentType : "image/jpeg");
         }
         catch (System.Text.Json.JsonException)
         {
-            return null;
+            return (null, "image/jpeg"); // the collector judges the record itself
         }
     }
 

@@ -22,6 +22,9 @@ public sealed class InFlightRecord(long sequence, Guid recordId, int imageBytes,
     /// <summary>The trigger edge the record documents, when known; for the edge → stored latency.</summary>
     public DateTimeOffset? EdgeTime { get; init; }
 
+    /// <summary>The chunks' content type: <c>image/jpeg</c>, or <c>video/mp4</c> for a clip record.</summary>
+    public string ContentType { get; init; } = "image/jpeg";
+
     public static int ChunksFor(int imageBytes, int chunkSize) => Math.Max(1, (imageBytes + chunkSize - 1) / chunkSize);
 
     /// <summary>Whether the record message still has to be (re)published.</summary>
@@ -34,6 +37,9 @@ public sealed class InFlightRecord(long sequence, Guid recordId, int imageBytes,
 
     /// <summary>The next chunk to publish, or null when all chunks are with the broker.</summary>
     public int? NextChunk => chunksToSend.Count > 0 ? chunksToSend.Min : null;
+
+    /// <summary>The chunks still to publish, in order: a copy, so acknowledgements may arrive while they are sent.</summary>
+    public IReadOnlyList<int> ChunksToSend => [.. chunksToSend];
 
     public void ChunkAcknowledged(int index) => chunksToSend.Remove(index);
 

@@ -168,7 +168,7 @@ public sealed partial class MqttUplinkService : BackgroundService
         }
 
         await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(Topics.Status(agent.DeviceId)).WithPayload("online"u8.ToArray()).WithRetainFlag().WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken);
-        Window.Reconnected(connected.MaximumPacketSize ?? 0);
+        Window.Reconnected(connected.MaximumPacketSize ?? 0, connected.ReceiveMaximum ?? 0);
     }
 
     /// <summary>

@@ -1,0 +1,204 @@
+using System.Buffers;
+using EdgeAgent.Tests.Outbox;
+using EdgeAgent.Uplink;
+using Microsoft.Data.Sqlite;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace EdgeAgent.Tests.Uplink;
+
+/// <summary>
+/// The drain's stages side by side: the window refills as receipts arrive, while their records are removed in a second
+/// stage, one transaction for the receipts that came in together. Ground truth is the outbox file read on a connection
+/// of the test's own and the collector's store, not the uplink's counters.
+/// </summary>
+public sealed class PipelinedDeliveryTests : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90); // generous: a loaded 2-core machine is the normal case
+    private readonly TempDirectory temp = new();
+
+    [Fact]
+    public async Task The_window_refills_while_removals_wait_for_the_disk_and_receipts_that_arrived_together_leave_in_one_transaction()
+    {
+        await using var broker = await MosquittoProcess.StartAsync();
+        await using var uplink = new UplinkHarness(temp.Combine("agent"), broker.Url, b => (b.MaxInFlightRecords, b.ReceiptTimeoutSeconds) = (4, 3600));
+        var records = await EvidenceFixtures.AppendAsync(uplink.Outbox, 8, 5_000);
+        var removals = new List<int>();
+        var allRemoved = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        uplink.Uplink.Window.Delivered += (_, count) =>
+        {
+            lock (removals)
+            {
+                removals.Add(count);
+                if (removals.Sum() >= 4)
+                {
+                    allRemoved.TrySetResult();
+                }
+            }
+        };
+        await using var evidence = await MqttObserver.StartAsync(broker.Url, "edgeagent/v1/test-device/evidence");
+
+        // The outbox's writer is busy (an append stuck in the middle of its transaction): no removal can be written.
+        await using var writer = new HeldWriter(uplink.Outbox);
+        await writer.HeldAsync(Patience);
+        await uplink.StartAsync();
+        await evidence.WaitForAsync(4, Patience); // the window: #1..#4
+
+        // The test is the collector: a stored receipt for each of the four in flight.
+        foreach (var record in records.Take(4))
+        {
+            await SendReceiptAsync(evidence.Client, record);
+        }
+
+        // The window refills at once, #5..#8, though none of the four could be removed yet; they are all still in the file.
+        await evidence.WaitForAsync(8, Patience);
+        Assert.Equal(records.Select(r => r.RecordId), evidence.Messages.Select(m => EvidenceRecord.FromJson(m.Payload.ToArray()).RecordId));
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], Sequences(uplink.Options.StateDirectory));
+
+        writer.Release();
+        await allRemoved.Task.WaitAsync(Patience);
+        Assert.Equal([5, 6, 7, 8], Sequences(uplink.Options.StateDirectory));
+        lock (removals)
+        {
+            // The first removal may have taken only the first receipt before it blocked; the others queued behind it.
+            Assert.InRange(removals.Count, 1, 2);
+            Assert.Equal(removals.Count, uplink.Uplink.Window.RemovalBatches);
+        }
+    }
+
+    [Fact]
+    public async Task A_crash_between_the_receipt_and_the_removal_only_resends_and_the_collector_answers_duplicate()
+    {
+        await using var broker = await MosquittoProcess.StartAsync();
+        await using var collector = new CollectorHarness(temp.Combine("collector"), new() { Url = broker.Url });
+        await collector.StartAsync();
+        var state = temp.Combine("agent");
+        var crashed = temp.Combine("agent-after-crash");
+        List<EvidenceRecord> records;
+        await using (var before = new UplinkHarness(state, broker.Url, b => (b.MaxInFlightRecords, b.ReceiptTimeoutSeconds) = (4, 3600)))
+        {
+            records = await EvidenceFixtures.AppendAsync(before.Outbox, 4, 5_000);
+            var receipted = 0;
+            var allReceipted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            before.Uplink.Window.ReceiptArrived += (_, outcome) =>
+            {
+                if (outcome.Status == ReceiptStatus.Stored && Interlocked.Increment(ref receipted) == 4)
+                {
+                    allReceipted.TrySetResult();
+                }
+            };
+
+            await using var writer = new HeldWriter(before.Outbox);
+            await writer.HeldAsync(Patience);
+            await before.StartAsync();
+            await collector.WaitForStoredAsync(4, Patience);
+            await allReceipted.Task.WaitAsync(Patience);
+
+            // kill -9 now: what survives is what the files hold (committed transactions; no removal has been written).
+            Directory.CreateDirectory(crashed);
+            foreach (var file in new[] { "outbox.db", "outbox.db-wal", EdgeAgent.Outbox.ChainHead.FileName })
+            {
+                File.Copy(Path.Combine(state, file), Path.Combine(crashed, file));
+            }
+
+            writer.Release();
+        }
+
+        Assert.Equal([1, 2, 3, 4], Sequences(crashed));
+        await using var after = new UplinkHarness(crashed, broker.Url, b => b.MaxInFlightRecords = 4);
+        var answers = new List<ReceiptStatus>();
+        after.Uplink.Window.ReceiptArrived += (_, outcome) =>
+        {
+            lock (answers)
+            {
+                answers.Add(outcome.Status);
+            }
+        };
+        await after.StartAsync();
+        await after.WaitUntilDrainedAsync(Patience);
+
+        Assert.Empty(Sequences(crashed));
+        lock (answers)
+        {
+            Assert.Equal(Enumerable.Repeat(ReceiptStatus.Duplicate, 4), answers); // resent, recognised, not stored again
+        }
+
+        Assert.Equal(records.Select(r => r.RecordId).Order(), collector.Stored.Select(r => r.RecordId).Order());
+        Assert.Equal(4, collector.Service.Store.List().Count());
+    }
+
+    [Fact]
+    public void Publishes_ahead_of_their_PUBACKs_stay_under_the_Receive_Maximum_the_broker_announces()
+    {
+        using var outbox = EvidenceOutbox.Open(temp.Combine("outbox.db"));
+        var window = new DeliveryWindow(outbox, new BrokerOptions(), "test-device", TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        Assert.Equal(DeliveryWindow.PublishesAhead, window.PublishesAheadNow);
+        window.Reconnected(0, 6);
+        Assert.Equal(Math.Min(2, DeliveryWindow.PublishesAhead), window.PublishesAheadNow); // room for the health and command messages on the same connection
+        window.Reconnected(0, 2);
+        Assert.Equal(1, window.PublishesAheadNow);
+        window.Reconnected(0, 0); // none announced: the protocol default (65,535)
+        Assert.Equal(DeliveryWindow.PublishesAhead, window.PublishesAheadNow);
+        window.Reconnected(0, 20); // mosquitto's default
+        Assert.Equal(DeliveryWindow.PublishesAhead, window.PublishesAheadNow);
+    }
+
+    /// <summary>Sequence numbers in the outbox file, read on a connection of the test's own.</summary>
+    private static List<long> Sequences(string stateDirectory)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(stateDirectory, "outbox.db"), Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq FROM items ORDER BY seq";
+        using var reader = command.ExecuteReader();
+        var sequences = new List<long>();
+        while (reader.Read())
+        {
+            sequences.Add(reader.GetInt64(0));
+        }
+
+        return sequences;
+    }
+
+    private static async Task SendReceiptAsync(IMqttClient client, EvidenceRecord record)
+    {
+        var receipt = new Receipt { RecordId = record.RecordId, Sequence = record.Sequence, Status = ReceiptStatus.Stored, DeviceId = record.DeviceId };
+        await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(Topics.Receipt(record.DeviceId)).WithPayload(receipt.ToJson())
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+    }
+
+    /// <summary>
+    /// An append that stops inside its transaction until released, so the outbox's writer is taken meanwhile, and then
+    /// fails (rolled back: it adds no record of its own).
+    /// </summary>
+    private sealed class HeldWriter : IAsyncDisposable
+    {
+        private readonly TaskCompletionSource entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ManualResetEventSlim release = new();
+        private readonly Task append;
+
+        public HeldWriter(EvidenceOutbox outbox)
+        {
+            var image = EvidenceFixtures.Image(1_000);
+            append = Task.Run(() => outbox.AppendAsync((sequence, previous) =>
+            {
+                entered.TrySetResult();
+                release.Wait();
+                throw new InvalidOperationException("the held append gives up");
+            }, image));
+        }
+
+        public Task HeldAsync(TimeSpan timeout) => entered.Task.WaitAsync(timeout);
+
+        public void Release() => release.Set();
+
+        public async ValueTask DisposeAsync()
+        {
+            release.Set();
+            await Assert.ThrowsAsync<InvalidOperationException>(() => append.WaitAsync(Patience));
+            release.Dispose();
+        }
+    }
+
+    public void Dispose() => temp.Dispose();
+}
