@@ -273,6 +273,29 @@ public sealed partial class EvidenceOutbox : IDisposable
         }
     }
 
+    /// <summary>
+    /// Takes the outbox's writer until the returned handle is disposed, as a write stuck on a slow disk would: tests use
+    /// it to show that delivery goes on while no removal can be written.
+    /// </summary>
+    internal async Task<IDisposable> HoldWriterAsync(CancellationToken cancellationToken = default)
+    {
+        await gate.WaitAsync(cancellationToken);
+        return new HeldGate(gate);
+    }
+
+    private sealed class HeldGate(SemaphoreSlim gate) : IDisposable
+    {
+        private int released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref released, 1) == 0)
+            {
+                gate.Release();
+            }
+        }
+    }
+
     /// <summary>Counts a delivery attempt, so health can show records that keep failing.</summary>
     public async Task MarkAttemptAsync(long sequence, CancellationToken cancellationToken = default)
     {
