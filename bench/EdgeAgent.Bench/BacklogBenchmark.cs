@@ -43,7 +43,8 @@ public static class BacklogBenchmark
         var sha = Convert.ToHexStringLower(SHA256.HashData(image));
         for (var i = 0; i < options.BacklogRecords; i++)
         {
-            await outbox.AppendAsync(seq => Record(seq, agent, sha, image.Length), image);
+            var link = await outbox.ReadNextLinkAsync();
+            await outbox.AppendAsync(Record(link.Sequence, agent, sha, image.Length) with { PrevHash = link.PrevHash }, image);
         }
 
         var bytes = (await outbox.StatsAsync()).Bytes;

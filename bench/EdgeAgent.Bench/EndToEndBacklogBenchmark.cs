@@ -23,7 +23,7 @@ public static class EndToEndBacklogBenchmark
     {
         var run = (objectStore is null ? "e2e" : "e2e-s3") + (groupCommit ? "" : "-single");
         var collectorDirectory = Path.Combine(options.WorkDirectory, run + "-collector");
-        await using var collector = new CollectorService(
+        await using var collector = CollectorService.Open(
             new CollectorOptions { Broker = new BrokerOptions { Url = brokerUrl }, OutputDirectory = collectorDirectory, ClientId = $"bench-{run}-collector", ObjectStore = objectStore, GroupCommit = groupCommit },
             NullLogger<CollectorService>.Instance);
 
@@ -42,7 +42,8 @@ public static class EndToEndBacklogBenchmark
         var sha = Convert.ToHexStringLower(SHA256.HashData(image));
         for (var i = 0; i < options.BacklogRecords; i++)
         {
-            await outbox.AppendAsync(seq => BacklogBenchmark.Record(seq, agent, sha, image.Length), image);
+            var link = await outbox.ReadNextLinkAsync();
+            await outbox.AppendAsync(BacklogBenchmark.Record(link.Sequence, agent, sha, image.Length) with { PrevHash = link.PrevHash }, image);
         }
 
         var bytes = (await outbox.StatsAsync()).Bytes;

@@ -64,8 +64,9 @@ public sealed class SimulatedDevice : IAsyncDisposable
     /// <summary>Appends one signed, chained record as the evidence recorder does; its trigger edge is now (the receipt latency's start).</summary>
     public async Task<Guid> AppendAsync()
     {
-        var record = await Outbox.AppendAsync((sequence, previous) =>
-            EvidenceSignature.Sign(BacklogBenchmark.Record(sequence, agent, sha, image.Length) with { PrevHash = previous }, key.Key), image);
+        var link = await Outbox.ReadNextLinkAsync();
+        var record = EvidenceSignature.Sign(BacklogBenchmark.Record(link.Sequence, agent, sha, image.Length) with { PrevHash = link.PrevHash }, key.Key);
+        await Outbox.AppendAsync(record, image);
         return record.RecordId;
     }
 

@@ -1,5 +1,4 @@
 using EdgeAgent.Capture.Clips;
-using EdgeAgent.Evidence;
 using EdgeAgent.Tests.EndToEnd;
 
 namespace EdgeAgent.Tests.Evidence;
@@ -28,28 +27,23 @@ public sealed class ClipUnavailableTests : IDisposable
         };
         var config = AgentConfig.Baseline(dir.Combine("state"), "mqtt://127.0.0.1:1");
         config["ProceduresDirectory"] = ClipEvidenceTests.WriteClipTemplate(dir.Combine("procedures"), preSeconds: 2, postSeconds: 1);
-        var collection = new ServiceCollection().AddLogging();
-        collection.AddSingleton<IClockSyncProbe>(new FixedClockSyncProbe(true));
-        if (source is not null)
+        await using var rig = await RecorderRig.StartAsync(dir.Path, config, collection =>
         {
-            collection.AddSingleton(source);
-        }
-
-        await using var services = collection.AddEdgeAgent(ConfigLoader.Build(AgentConfig.Write(dir.Path, config))).BuildServiceProvider();
-        var cameras = services.GetRequiredService<CameraRegistry>();
-        var firstFrame = cameras.Get("cam-1").NextFrameAsync();
-        await cameras.StartAsync(default);
-        await firstFrame.WaitAsync(TimeSpan.FromSeconds(30));
-        var recorder = services.GetRequiredService<EvidenceRecorder>();
+            if (source is not null)
+            {
+                collection.AddSingleton(source);
+            }
+        });
+        var recorder = rig.Recorder;
         var raised = new List<Finding>();
-        services.GetRequiredService<FindingLog>().Raised += (_, f) => { lock (raised) { raised.Add(f); } };
-        TriggerEvent T(TriggerKind kind, string input, string? step = null) => new("conveyor-1", kind, "test", input, DateTimeOffset.UtcNow, TimeProvider.System.GetTimestamp()) { StepId = step, Operator = "BADGE-0042" };
+        rig.Services.GetRequiredService<FindingLog>().Raised += (_, f) => { lock (raised) { raised.Add(f); } };
+        var T = RecorderRig.Trigger;
 
         var first = await recorder.HandleAsync(T(TriggerKind.Manual, "button", "isolated"), default);
         await recorder.ClipsSettled().WaitAsync(TimeSpan.FromSeconds(60));
         var second = await recorder.HandleAsync(T(TriggerKind.LockOn, "lock-a"), default);
 
-        var outbox = services.GetRequiredService<EvidenceOutbox>();
+        var outbox = rig.Outbox;
         var records = (await outbox.PeekAsync(100)).Select(i => EvidenceRecord.FromJson(i.Record)).ToList();
         Assert.Equal([.. first.RecordIds, .. second.RecordIds], records.Select(r => r.RecordId)); // photos only, no clip record
         Assert.All(records, r => Assert.Null(r.Clip));
@@ -64,7 +58,6 @@ public sealed class ClipUnavailableTests : IDisposable
         Assert.Contains("camera cam-1", finding.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(records[0].Findings, f => f.StartsWith(FindingCodes.ClipUnavailable, StringComparison.Ordinal));
         Assert.Contains(records.Where(r => r.Step.Id == "locked").SelectMany(r => r.Findings), f => f.StartsWith(FindingCodes.ClipUnavailable + ":", StringComparison.Ordinal) && f.Contains(expected, StringComparison.Ordinal));
-        await cameras.StopAsync(default);
     }
 
     public void Dispose() => dir.Dispose();

@@ -1,3 +1,5 @@
+using EdgeAgent.Tests.Outbox;
+
 namespace EdgeAgent.Tests.Evidence;
 
 public sealed class OutboxChainTests
@@ -14,7 +16,7 @@ public sealed class OutboxChainTests
         {
             for (var i = 0; i < 2; i++)
             {
-                await outbox.AppendAsync((sequence, prev) => { seen.Add(prev); return TestRecords.Unsigned(sequence, prev, TestRecords.Image(sequence)); }, TestRecords.Image(i + 1));
+                await EvidenceFixtures.AppendChainedAsync(outbox, (sequence, prev) => { seen.Add(prev); return TestRecords.Unsigned(sequence, prev, TestRecords.Image(sequence)); }, TestRecords.Image(i + 1));
             }
 
             stored.AddRange((await outbox.PeekAsync(10)).Select(i => i.Record));
@@ -24,7 +26,7 @@ public sealed class OutboxChainTests
 
         using (var reopened = EvidenceOutbox.Open(path))
         {
-            var third = await reopened.AppendAsync((sequence, prev) => { seen.Add(prev); return TestRecords.Unsigned(sequence, prev, TestRecords.Image(sequence)); }, TestRecords.Image(3));
+            var third = await EvidenceFixtures.AppendChainedAsync(reopened, (sequence, prev) => { seen.Add(prev); return TestRecords.Unsigned(sequence, prev, TestRecords.Image(sequence)); }, TestRecords.Image(3));
             Assert.Equal(3, third.Sequence);
         }
 

@@ -24,7 +24,7 @@ public sealed class NetworkPartitionTests(Xunit.Abstractions.ITestOutputHelper o
         try
         {
             await WaitForPortAsync(central.Inside, port, cts.Token);
-            await using var collector = new CollectorService(
+            await using var collector = CollectorService.Open(
                 new CollectorOptions { Broker = new BrokerOptions { Url = $"mqtt://{central.Inside}:{port}", AllowInsecure = true }, OutputDirectory = temp.Combine("store"), ClientId = "partition-collector" },
                 NullLogger<CollectorService>.Instance);
             var stored = new List<EvidenceRecord>();

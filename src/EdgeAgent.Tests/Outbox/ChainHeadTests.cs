@@ -47,7 +47,7 @@ public sealed class ChainHeadTests : IDisposable
         var loss = Assert.IsType<StateLoss>(fresh.Condition.StateLost);
         Assert.Equal((1, 3), (loss.From, loss.To));
         var image = EvidenceFixtures.Image(1000);
-        var next = await fresh.AppendAsync((seq, prev) => EvidenceFixtures.Record(seq, image) with { PrevHash = prev }, image);
+        var next = await EvidenceFixtures.AppendChainedAsync(fresh, (seq, prev) => EvidenceFixtures.Record(seq, image) with { PrevHash = prev }, image);
         Assert.Equal(4, next.Sequence);
     }
 

@@ -20,7 +20,7 @@ public sealed class DiskFullTests : IDisposable
                 var image = EvidenceFixtures.Image(100 * 1024);
                 try
                 {
-                    stored.Add((await outbox.AppendAsync(seq => EvidenceFixtures.Record(seq, image), image)).RecordId);
+                    stored.Add((await EvidenceFixtures.AppendChainedAsync(outbox, (seq, prev) => EvidenceFixtures.Record(seq, image) with { PrevHash = prev }, image)).RecordId);
                 }
                 catch (OutboxDiskFullException ex)
                 {
@@ -40,7 +40,7 @@ public sealed class DiskFullTests : IDisposable
             // Space comes back: the same outbox, without a restart, stores again, with the next sequence number.
             File.Delete(filler);
             var image2 = EvidenceFixtures.Image(100 * 1024);
-            var after = await outbox.AppendAsync(seq => EvidenceFixtures.Record(seq, image2), image2);
+            var after = await EvidenceFixtures.AppendChainedAsync(outbox, (seq, prev) => EvidenceFixtures.Record(seq, image2) with { PrevHash = prev }, image2);
             Assert.Equal(stored.Count + 1, after.Sequence);
             Assert.Equal(OutboxState.Ok, outbox.Condition.State);
             stored.Add(after.RecordId);

@@ -34,9 +34,21 @@ public static class EvidenceFixtures
         for (var i = 0; i < count; i++)
         {
             var image = Image(imageBytes);
-            records.Add(await outbox.AppendAsync((seq, prevHash) => Record(seq, image, deviceId) with { PrevHash = prevHash }, image)); // chained, as the recorder does
+            records.Add(await AppendChainedAsync(outbox, (seq, prevHash) => Record(seq, image, deviceId) with { PrevHash = prevHash }, image));
         }
 
         return records;
+    }
+
+    /// <summary>
+    /// Appends the record <paramref name="build"/> makes for the outbox's next link (sequence, prevHash), as the
+    /// evidence recorder does: read the link, build and sign, hand the finished record over. One writer only.
+    /// </summary>
+    public static async Task<EvidenceRecord> AppendChainedAsync(EvidenceOutbox outbox, Func<long, string, EvidenceRecord> build, byte[] image)
+    {
+        var link = await outbox.ReadNextLinkAsync();
+        var record = build(link.Sequence, link.PrevHash);
+        await outbox.AppendAsync(record, image);
+        return record;
     }
 }

@@ -12,14 +12,14 @@ public sealed class PointStateTests
         var template = ProcedureFixture.Templates["conveyor-lockout"];
         string? job;
         {
-            var before = new PointProcedure("conveyor-1", template, new PointStateStore(dir.Path, time));
+            var before = PointProcedure.Open("conveyor-1", template, new PointStateStore(dir.Path, time));
             before.Handle(at.Confirm("isolated"));
             before.Handle(at.Lock("lock-a"));
             before.Handle(at.Lock("lock-b"));
             job = before.WorkOrderId;
         } // the process dies here: nothing is flushed on the way out
 
-        var after = new PointProcedure("conveyor-1", template, new PointStateStore(dir.Path, time));
+        var after = PointProcedure.Open("conveyor-1", template, new PointStateStore(dir.Path, time));
         var next = after.Handle(at.Confirm("zero-energy-verified"));
 
         Assert.Equal(job, next.WorkOrderId);
@@ -34,11 +34,11 @@ public sealed class PointStateTests
     {
         using var dir = new TempDirectory();
         var template = ProcedureFixture.Templates["conveyor-lockout"];
-        var before = new PointProcedure("conveyor-1", template, new PointStateStore(dir.Path, time));
+        var before = PointProcedure.Open("conveyor-1", template, new PointStateStore(dir.Path, time));
         before.Handle(at.Confirm("isolated"));
         Assert.Single(before.Tick(at.Now.AddHours(1)).Findings);
 
-        var after = new PointProcedure("conveyor-1", template, new PointStateStore(dir.Path, time));
+        var after = PointProcedure.Open("conveyor-1", template, new PointStateStore(dir.Path, time));
 
         Assert.Empty(after.Tick(at.Now.AddHours(2)).Findings); // not raised twice
         at.Now = at.Now.AddHours(2);
@@ -52,7 +52,7 @@ public sealed class PointStateTests
         Directory.CreateDirectory(dir.Combine("points"));
         File.WriteAllText(dir.Combine("points", "conveyor-1.json"), "{ torn write");
 
-        var point = new PointProcedure("conveyor-1", ProcedureFixture.Templates["conveyor-lockout"], new PointStateStore(dir.Path, time));
+        var point = PointProcedure.Open("conveyor-1", ProcedureFixture.Templates["conveyor-lockout"], new PointStateStore(dir.Path, time));
 
         Assert.Null(point.WorkOrderId);
         Assert.NotNull(point.Quarantined);
@@ -64,7 +64,7 @@ public sealed class PointStateTests
     public void State_file_is_replaced_atomically_leaving_no_temp_file()
     {
         using var dir = new TempDirectory();
-        var point = new PointProcedure("conveyor-1", ProcedureFixture.Templates["conveyor-lockout"], new PointStateStore(dir.Path, time));
+        var point = PointProcedure.Open("conveyor-1", ProcedureFixture.Templates["conveyor-lockout"], new PointStateStore(dir.Path, time));
 
         point.Handle(at.Confirm("isolated"));
 

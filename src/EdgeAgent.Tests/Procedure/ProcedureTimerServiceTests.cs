@@ -17,7 +17,7 @@ public sealed class ProcedureTimerServiceTests : IDisposable
             StateDirectory = dir.Path,
             Points = [new PointOptions { Id = "panel-1", Procedure = "electrical-panel" }],
         };
-        registry = new ProcedureRegistry(Options.Create(options), time);
+        registry = ProcedureRegistry.Open(Options.Create(options), time);
     }
 
     private TriggerEvent Trigger(TriggerKind kind, string input, string? step = null, string? code = null) =>

@@ -16,15 +16,15 @@ public static class EvidenceCollectorServiceCollectionExtensions
 {
     /// <summary>
     /// Registers one <see cref="CollectorService"/> for <paramref name="options"/> and a <see cref="ReportGenerator"/>.
-    /// Resolving the collector opens its store, index and receipt key (it throws what its constructor throws);
-    /// it connects only on <see cref="CollectorService.StartAsync"/>. Logging comes from the caller's <c>AddLogging</c>.
+    /// Resolving the collector opens its store, index and receipt key through <see cref="CollectorService.Open"/> (it
+    /// throws what opening throws); it connects only on <see cref="CollectorService.StartAsync"/>. Logging comes from the caller's <c>AddLogging</c>.
     /// </summary>
     public static IServiceCollection AddEvidenceCollector(this IServiceCollection services, CollectorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
-        services.AddSingleton(sp => new CollectorService(sp.GetRequiredService<CollectorOptions>(), sp.GetRequiredService<ILogger<CollectorService>>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => CollectorService.Open(sp.GetRequiredService<CollectorOptions>(), sp.GetRequiredService<ILogger<CollectorService>>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new ReportGenerator(sp.GetRequiredService<TimeProvider>()));
         return services;
     }

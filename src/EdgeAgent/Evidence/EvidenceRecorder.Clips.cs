@@ -105,17 +105,18 @@ public sealed partial class EvidenceRecorder
     {
         var received = timeProvider.GetUtcNow();
         var clock = clockTrust.Sample();
-        var record = await outbox.AppendAsync((sequence, prevHash) => BuildClip(sequence, prevHash, trigger, decision, clip, from, to, received, clock, findings), clip.Mp4, cancellationToken);
+        var record = await AppendSignedAsync(link => BuildClip(link, trigger, decision, clip, from, to, received, clock, findings), clip.Mp4, cancellationToken);
         Log.ClipRecorded(logger, record.Sequence, record.PointId, record.Step.Id, clip.CameraId, clip.Frames, clip.Mp4.Length, Math.Round((clip.FirstProducedAt - trigger.EdgeTime).TotalMilliseconds, 1), Math.Round((clip.LastProducedAt - trigger.EdgeTime).TotalMilliseconds, 1));
         Recorded?.Invoke(this, record);
     }
 
-    private EvidenceRecord BuildClip(long sequence, string prevHash, TriggerEvent trigger, StepDecision decision, Clip clip, DateTimeOffset from, DateTimeOffset to, DateTimeOffset received, ClockStamp clock, List<Finding> findings)
+    /// <summary>The clip record for <paramref name="link"/>, unsigned (<see cref="AppendSignedAsync"/> signs it).</summary>
+    private EvidenceRecord BuildClip(NextLink link, TriggerEvent trigger, StepDecision decision, Clip clip, DateTimeOffset from, DateTimeOffset to, DateTimeOffset received, ClockStamp clock, List<Finding> findings)
     {
-        var record = new EvidenceRecord
+        return new EvidenceRecord
         {
             RecordId = Guid.CreateVersion7(timeProvider.GetUtcNow()),
-            Sequence = sequence,
+            Sequence = link.Sequence,
             DeviceId = options.Value.DeviceId,
             SiteId = options.Value.SiteId,
             PointId = trigger.PointId,
@@ -135,8 +136,7 @@ public sealed partial class EvidenceRecorder
             CreatedAt = timeProvider.GetUtcNow(),
             Findings = [.. findings.Select(f => f.ToString())],
             Clock = clock,
-            PrevHash = prevHash,
+            PrevHash = link.PrevHash,
         };
-        return EvidenceSignature.Sign(record, deviceKey.Key);
     }
 }

@@ -247,7 +247,7 @@ public sealed partial class EvidenceRecorder(
         var frameFindings = quality.Findings(cameraId).Select(raise.BadFrame).ToList();
         List<Finding> shotFindings = [.. findings, .. frameFindings];
         var stamp = new PhotoStamp(cameraId, number.Number, number.Of, clock, role, late);
-        var record = await outbox.AppendAsync((sequence, prevHash) => Build(sequence, prevHash, trigger, decision, frame, stamp, jpeg, shotFindings, quality), jpeg, cancellationToken);
+        var record = await AppendSignedAsync(link => Build(link, trigger, decision, frame, stamp, jpeg, shotFindings, quality), jpeg, cancellationToken);
         PhotoStored?.Invoke(this, new StoredPhoto(record, jpeg));
         Report(frameFindings);
         var offset = record.Frame.OffsetMs ?? 0;
@@ -275,13 +275,14 @@ public sealed partial class EvidenceRecorder(
         AbortReason = decision.AbortReason,
     };
 
-    private EvidenceRecord Build(long sequence, string prevHash, TriggerEvent trigger, StepDecision decision, Frame frame, PhotoStamp photo, byte[] jpeg, List<Finding> findings, FrameQuality quality)
+    /// <summary>The photo record for <paramref name="link"/>, unsigned (<see cref="AppendSignedAsync"/> signs it).</summary>
+    private EvidenceRecord Build(NextLink link, TriggerEvent trigger, StepDecision decision, Frame frame, PhotoStamp photo, byte[] jpeg, List<Finding> findings, FrameQuality quality)
     {
         var offset = Math.Round((frame.ProducedAt - trigger.EdgeTime).TotalMilliseconds, 1);
-        var record = new EvidenceRecord
+        return new EvidenceRecord
         {
             RecordId = Guid.CreateVersion7(timeProvider.GetUtcNow()),
-            Sequence = sequence,
+            Sequence = link.Sequence,
             DeviceId = options.Value.DeviceId,
             SiteId = options.Value.SiteId,
             PointId = trigger.PointId,
@@ -306,9 +307,8 @@ public sealed partial class EvidenceRecorder(
             CreatedAt = timeProvider.GetUtcNow(),
             Findings = [.. findings.Select(f => f.ToString())],
             Clock = photo.Clock,
-            PrevHash = prevHash,
+            PrevHash = link.PrevHash,
         };
-        return EvidenceSignature.Sign(record, deviceKey.Key);
     }
 
     private sealed record PhotoStamp(string CameraId, int Number, int Of, ClockStamp Clock, FrameRole Role, LateStamp? Late);

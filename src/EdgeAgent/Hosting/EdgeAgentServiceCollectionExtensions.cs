@@ -30,7 +30,7 @@ public static class EdgeAgentServiceCollectionExtensions
         services.AddSingleton<TriggerBus>();
         services.AddSingleton<GpioDriverProvider>();
         services.AddSingleton<LockInputService>();
-        services.AddSingleton<ProcedureRegistry>();
+        services.AddSingleton(sp => ProcedureRegistry.Open(sp.GetRequiredService<IOptions<EdgeAgentOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IFrameSourceFactory, FrameSourceFactory>();
         services.AddSingleton<CameraRegistry>();
         services.TryAddSingleton<Capture.Clips.IClipSource, Capture.Clips.RingClipSource>(); // clips from the compressed rings (issue 17)

@@ -7,9 +7,11 @@ namespace EdgeAgent.Outbox;
 /// <summary>
 /// The durable store-and-forward queue: SQLite in WAL mode with <c>synchronous=FULL</c>, so a record and
 /// its image are on disk (WAL fsynced) before <c>AppendAsync</c> returns, and survive kill -9 and
-/// power loss. Records leave only through <see cref="CompleteAsync"/>. Sequence numbers are assigned here,
-/// in the same transaction, so they are gapless across restarts; the chain head is also kept in a second
-/// place (<see cref="ChainHead"/>), so a lost or rolled-back outbox never makes a number be used twice.
+/// power loss. Records leave only through <see cref="CompleteAsync"/>. The outbox keeps the chain's end (next
+/// sequence, last hash, <see cref="ReadNextLinkAsync"/>) and stores only a record that continues it, so sequences are
+/// gapless across restarts; the evidence stage signs each record with that link before handing it over. The chain
+/// head is also kept in a second place (<see cref="ChainHead"/>), so a lost or rolled-back outbox never makes a number
+/// be used twice.
 /// Start-up recovery is in <c>EvidenceOutbox.Recovery.cs</c>, disk space in <c>EvidenceOutbox.Space.cs</c>.
 /// </summary>
 public sealed partial class EvidenceOutbox : IDisposable
@@ -149,18 +151,36 @@ public sealed partial class EvidenceOutbox : IDisposable
     /// <summary>Completes when something is appended after the call; lets the uplink sleep while idle.</summary>
     public Task WhenAppended => Volatile.Read(ref appended).Task;
 
-    /// <summary>Assigns the next sequence number, builds the record with it and stores record and image durably.</summary>
-    public Task<EvidenceRecord> AppendAsync(Func<long, EvidenceRecord> build, byte[] image, CancellationToken cancellationToken = default) =>
-        AppendAsync((sequence, _) => build(sequence), image, cancellationToken);
-
     /// <summary>
-    /// As above, and also hands the builder the hash of the previous record of this device (the chain link,
-    /// <see cref="EvidenceSignature.GenesisHash"/> at first), kept in the same transaction as the sequence.
+    /// Where the chain stands: the sequence and <c>prevHash</c> the next record must carry (after a restart, a
+    /// quarantine or a crash, as <see cref="Open"/> recovered it). The evidence stage reads it once and then keeps it.
     /// </summary>
-    public async Task<EvidenceRecord> AppendAsync(Func<long, string, EvidenceRecord> build, byte[] image, CancellationToken cancellationToken = default)
+    public async Task<NextLink> ReadNextLinkAsync(CancellationToken cancellationToken = default)
     {
         await gate.WaitAsync(cancellationToken);
-        EvidenceRecord record;
+        try
+        {
+            return ReadNextLink(null);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Stores a finished, signed record and its image durably, in one transaction. In that transaction the outbox first
+    /// checks that the record continues its chain (its sequence is the next one, its <c>prevHash</c> the hash of the
+    /// last record, <see cref="ChainRule"/>): otherwise it throws <see cref="ChainContinuityException"/>, the transaction
+    /// rolls back and no record is written. The record is stored as it is; the outbox never builds or changes one. Returns the link the
+    /// next record must carry (this record's sequence + 1 and its hash, which the outbox computes for its chain anyway).
+    /// </summary>
+    public async Task<NextLink> AppendAsync(EvidenceRecord record, byte[] image, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(image);
+        await gate.WaitAsync(cancellationToken);
+        NextLink next;
         try
         {
             // Room for it beyond the reserve, after dropping non-evidence if need be; else a clear refusal.
@@ -170,9 +190,13 @@ public sealed partial class EvidenceOutbox : IDisposable
             }
 
             using var tx = connection.BeginTransaction();
-            var sequence = Scalar("SELECT value FROM meta WHERE key='next_sequence'", tx);
-            var previous = LastHash(tx);
-            record = build(sequence, previous);
+            var expected = ReadNextLink(tx);
+            if (ChainRule.CheckLink(record, expected.Sequence - 1, expected.PrevHash) is { } broken)
+            {
+                throw new ChainContinuityException(expected, record.Sequence, record.PrevHash, broken.Detail); // the transaction rolls back: nothing written
+            }
+
+            var sequence = record.Sequence;
             var json = record.ToJson();
             using (var insert = connection.CreateCommand())
             {
@@ -199,6 +223,7 @@ public sealed partial class EvidenceOutbox : IDisposable
             tx.Commit();
             lastAppendBytes = json.Length + image.Length;
             AdvanceHead(sequence, hash);
+            next = new NextLink(sequence + 1, hash);
         }
         catch (SqliteException ex) when (OutboxDiskFullException.IsDiskFull(ex))
         {
@@ -215,7 +240,7 @@ public sealed partial class EvidenceOutbox : IDisposable
         Interlocked.Exchange(ref appended, NewSignal()).TrySetResult();
         Appended?.Invoke(this, record);
         await CheckQuotaAsync(record.RecordId, cancellationToken);
-        return record;
+        return next;
     }
 
     /// <summary>The oldest undelivered items, in sequence order.</summary>
@@ -292,7 +317,11 @@ public sealed partial class EvidenceOutbox : IDisposable
         }
     }
 
-    private string LastHash(SqliteTransaction tx)
+    /// <summary>The sequence and prevHash the next record must carry; the caller holds <see cref="gate"/>.</summary>
+    private NextLink ReadNextLink(SqliteTransaction? tx) =>
+        new(Scalar("SELECT value FROM meta WHERE key='next_sequence'", tx), LastHash(tx));
+
+    private string LastHash(SqliteTransaction? tx)
     {
         using var command = connection.CreateCommand();
         command.Transaction = tx;

@@ -15,15 +15,20 @@ public sealed class PointProcedure
     private PointState state;
     private bool timerRequested;
 
-    public PointProcedure(string pointId, ProcedureTemplate template, PointStateStore? store = null, TimeSpan? badgeWindow = null)
+    /// <summary>A point that starts idle and keeps its state nowhere (no store, no I/O).</summary>
+    public PointProcedure(string pointId, ProcedureTemplate template, TimeSpan? badgeWindow = null)
+        : this(pointId, template, null, null, null, badgeWindow)
+    {
+    }
+
+    /// <summary>Only assigns: reading the saved state is <see cref="Open"/>'s.</summary>
+    private PointProcedure(string pointId, ProcedureTemplate template, PointStateStore? store, PointState? saved, string? quarantined, TimeSpan? badgeWindow)
     {
         PointId = pointId;
         BadgeWindow = badgeWindow ?? LockHolder.DefaultBadgeWindow;
         Template = template;
         this.store = store;
         state = new PointState { PointId = pointId, ProcedureId = template.Id, ProcedureVersion = template.Version };
-        string? quarantined = null;
-        var saved = store?.Load(pointId, out quarantined);
         Quarantined = quarantined;
         if (quarantined is not null)
         {
@@ -35,6 +40,17 @@ public sealed class PointProcedure
         {
             state = saved;
         }
+    }
+
+    /// <summary>
+    /// Opens the point with the state saved in <paramref name="store"/> (an unreadable file is moved aside and the
+    /// point starts idle with a <c>state-lost</c> finding); the point saves its state there from now on.
+    /// </summary>
+    public static PointProcedure Open(string pointId, ProcedureTemplate template, PointStateStore store, TimeSpan? badgeWindow = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var saved = store.Load(pointId, out var quarantined);
+        return new PointProcedure(pointId, template, store, saved, quarantined, badgeWindow);
     }
 
     public string PointId { get; }

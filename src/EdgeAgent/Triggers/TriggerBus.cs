@@ -2,7 +2,12 @@ using System.Threading.Channels;
 
 namespace EdgeAgent.Triggers;
 
-/// <summary>The queue between every trigger source and the evidence recorder. Unbounded: a trigger is never dropped.</summary>
+/// <summary>
+/// The queue between every trigger source and the evidence recorder. Unbounded: a trigger is never dropped.
+/// Written by <c>LockInputService</c> (GPIO), <c>Scanning/ScanRouter</c>, <c>Procedure/ProcedureTimerService</c>,
+/// <c>Control/ControlApi</c> and <c>Uplink/DeviceCommandHandler</c>; read by exactly one consumer,
+/// <c>Evidence/EvidenceRecorder.ExecuteAsync</c>, which turns each trigger into a step decision, photos and records.
+/// </summary>
 public sealed class TriggerBus
 {
     private readonly Channel<TriggerEvent> channel = Channel.CreateUnbounded<TriggerEvent>(new UnboundedChannelOptions { SingleReader = true });

@@ -18,7 +18,7 @@ public sealed class CollectorHarness : IAsyncDisposable
     public CollectorHarness(string root, BrokerOptions broker, string clientId = "test-collector", string? sharedGroup = "edgeagent-collectors", string? keysDirectory = null, string? receiptKeyFile = null, EdgeAgent.Central.Collector.ObjectStore.S3StoreOptions? objectStore = null)
     {
         loggers = LoggerFactory.Create(b => b.AddProvider(errors));
-        Service = new CollectorService(new CollectorOptions { Broker = broker, OutputDirectory = root, ClientId = clientId, SubscriptionGroup = sharedGroup, KeysDirectory = keysDirectory, ReceiptKeyFile = receiptKeyFile, ObjectStore = objectStore }, loggers.CreateLogger<CollectorService>());
+        Service = CollectorService.Open(new CollectorOptions { Broker = broker, OutputDirectory = root, ClientId = clientId, SubscriptionGroup = sharedGroup, KeysDirectory = keysDirectory, ReceiptKeyFile = receiptKeyFile, ObjectStore = objectStore }, loggers.CreateLogger<CollectorService>());
         Service.RecordStored += (_, record) =>
         {
             stored.Enqueue(record);

@@ -1,3 +1,4 @@
+using EdgeAgent.Tests.Outbox;
 using EdgeAgent.Tests.Uplink;
 
 namespace EdgeAgent.Tests.Central.Collector;
@@ -19,7 +20,7 @@ public sealed class ForgedRecordDeliveryTests : IDisposable
         foreach (var key in new[] { fixture.Key, attacker })
         {
             var image = TestRecords.Image(key == attacker ? 2 : 1);
-            await device.Outbox.AppendAsync((sequence, prevHash) => EvidenceSignature.Sign(TestRecords.Unsigned(sequence, prevHash, image), key), image);
+            await EvidenceFixtures.AppendChainedAsync(device.Outbox, (sequence, prevHash) => EvidenceSignature.Sign(TestRecords.Unsigned(sequence, prevHash, image), key), image);
         }
 
         var delivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -187,7 +187,7 @@ public sealed class GroupCommitTests : IDisposable
         // profiling the window was 16 messages and batches were cut 2 ms after their first message.
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TestRecords.Start);
         await using var broker = await MosquittoProcess.StartAsync();
-        await using var collector = new CollectorService(
+        await using var collector = CollectorService.Open(
             new CollectorOptions { Broker = new BrokerOptions { Url = broker.Url }, OutputDirectory = temp.Combine("window"), ClientId = "window-collector", SubscriptionGroup = "edgeagent-collectors" },
             NullLogger<CollectorService>.Instance,
             time);
@@ -231,7 +231,7 @@ public sealed class GroupCommitTests : IDisposable
         // chunk: here the record simply comes first. Time stands still, so the batch commits only when its window is full.
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TestRecords.Start);
         await using var broker = await MosquittoProcess.StartAsync();
-        await using var collector = new CollectorService(
+        await using var collector = CollectorService.Open(
             new CollectorOptions { Broker = new BrokerOptions { Url = broker.Url }, OutputDirectory = temp.Combine("recheck"), ClientId = "recheck-collector", SubscriptionGroup = "edgeagent-collectors" },
             NullLogger<CollectorService>.Instance,
             time);

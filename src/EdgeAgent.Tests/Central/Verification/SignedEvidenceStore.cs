@@ -1,3 +1,5 @@
+using EdgeAgent.Tests.Outbox;
+
 namespace EdgeAgent.Tests.Central.Verification;
 
 /// <summary>
@@ -35,7 +37,8 @@ internal sealed class SignedEvidenceStore : IDisposable
             var (step, index) = steps[i];
             var status = i == steps.Length - 1 ? finalStatus : "open";
             var image = TestRecords.Image(i + 1);
-            await outbox.AppendAsync(
+            await EvidenceFixtures.AppendChainedAsync(
+                outbox,
                 (sequence, prev) =>
                 {
                     var record = TestRecords.Unsigned(sequence, prev, image, step, index, status: status);

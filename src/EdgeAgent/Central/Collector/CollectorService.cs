@@ -43,13 +43,35 @@ public sealed partial class CollectorService : IAsyncDisposable
     /// <summary>A received message waiting for the serial stage; <paramref name="Record"/>: its reading, started at once (records only).</summary>
     private sealed record Inbound(MqttApplicationMessageReceivedEventArgs Args, byte[] Payload, long Generation, Task<RecordMessage>? Record);
 
-    public CollectorService(CollectorOptions options, ILogger<CollectorService> logger, TimeProvider? timeProvider = null)
+    /// <summary>
+    /// Opens the collector's store, index and dead letters (<see cref="EvidenceIntake.Open"/>) and loads or creates its
+    /// receipt key: all the disk and database work of a collector, before it connects in <see cref="StartAsync"/>.
+    /// </summary>
+    public static CollectorService Open(CollectorOptions options, ILogger<CollectorService> logger, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        timeProvider ??= TimeProvider.System;
+        var intake = EvidenceIntake.Open(options, logger, timeProvider);
+        try
+        {
+            var receiptKey = DeviceKey.LoadOrCreateFile(options.ReceiptKeyFile ?? Path.Combine(Path.GetFullPath(options.OutputDirectory), DefaultReceiptKeyFile));
+            return new CollectorService(options, logger, timeProvider, intake, receiptKey);
+        }
+        catch
+        {
+            intake.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Only assigns and subscribes to events: the disk and database work is <see cref="Open"/>'s.</summary>
+    private CollectorService(CollectorOptions options, ILogger<CollectorService> logger, TimeProvider timeProvider, EvidenceIntake intake, DeviceKey receiptKey)
     {
         this.options = options;
         this.logger = logger;
-        this.timeProvider = timeProvider ?? TimeProvider.System;
-        Intake = EvidenceIntake.Open(options, logger, this.timeProvider);
-        ReceiptKey = DeviceKey.LoadOrCreateFile(options.ReceiptKeyFile ?? Path.Combine(Path.GetFullPath(options.OutputDirectory), DefaultReceiptKeyFile));
+        this.timeProvider = timeProvider;
+        Intake = intake;
+        ReceiptKey = receiptKey;
         Intake.RecordStored += (_, record) =>
         {
             Interlocked.Increment(ref stored);

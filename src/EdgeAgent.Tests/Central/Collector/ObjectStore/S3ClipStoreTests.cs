@@ -1,5 +1,6 @@
 using Amazon.S3;
 using EdgeAgent.Central.Collector.ObjectStore;
+using EdgeAgent.Tests.Outbox;
 using EdgeAgent.Tests.Uplink;
 
 namespace EdgeAgent.Tests.Central.Collector.ObjectStore;
@@ -21,8 +22,8 @@ public sealed class S3ClipStoreTests(CephFixture ceph) : IDisposable
         await collector.StartAsync();
         await using var device = new UplinkHarness(fixture.Combine("device"), broker.Url, deviceId: "dev-1");
         var photo = TestRecords.Image(1);
-        await device.Outbox.AppendAsync((sequence, prevHash) => EvidenceSignature.Sign(TestRecords.Unsigned(sequence, prevHash, photo), fixture.Key), photo);
-        var clip = await device.Outbox.AppendAsync((sequence, prevHash) => EvidenceSignature.Sign(TestRecords.UnsignedClip(sequence, prevHash, mp4), fixture.Key), mp4);
+        await EvidenceFixtures.AppendChainedAsync(device.Outbox, (sequence, prevHash) => EvidenceSignature.Sign(TestRecords.Unsigned(sequence, prevHash, photo), fixture.Key), photo);
+        var clip = await EvidenceFixtures.AppendChainedAsync(device.Outbox, (sequence, prevHash) => EvidenceSignature.Sign(TestRecords.UnsignedClip(sequence, prevHash, mp4), fixture.Key), mp4);
 
         await device.StartAsync();
         await collector.WaitForStoredAsync(2, TimeSpan.FromSeconds(120));

@@ -2,6 +2,7 @@ using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
 using EdgeAgent.Central.Collector.ObjectStore;
+using EdgeAgent.Tests.Outbox;
 using EdgeAgent.Tests.Uplink;
 
 namespace EdgeAgent.Tests.Central.Collector.ObjectStore;
@@ -24,7 +25,7 @@ public sealed class S3EvidenceStoreTests(CephFixture ceph) : IDisposable
         for (var i = 1; i <= 3; i++)
         {
             var image = TestRecords.Image(i);
-            await device.Outbox.AppendAsync((sequence, prevHash) => EvidenceSignature.Sign(TestRecords.Unsigned(sequence, prevHash, image), fixture.Key), image);
+            await EvidenceFixtures.AppendChainedAsync(device.Outbox, (sequence, prevHash) => EvidenceSignature.Sign(TestRecords.Unsigned(sequence, prevHash, image), fixture.Key), image);
         }
 
         await device.StartAsync();
