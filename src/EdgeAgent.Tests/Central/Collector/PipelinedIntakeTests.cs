@@ -17,7 +17,7 @@ public sealed class PipelinedIntakeTests : IDisposable
         // Time stands still: the quiet-time timer never fires, so the 64 messages are exactly one batch.
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TestRecords.Start);
         await using var broker = await MosquittoProcess.StartAsync();
-        await using var collector = new CollectorService(
+        await using var collector = CollectorService.Open(
             new CollectorOptions { Broker = new BrokerOptions { Url = broker.Url }, OutputDirectory = temp.Combine("mixed"), ClientId = "mixed-collector", SubscriptionGroup = "edgeagent-collectors" },
             NullLogger<CollectorService>.Instance,
             time);
@@ -69,7 +69,7 @@ public sealed class PipelinedIntakeTests : IDisposable
         // Time stands still: the 64 messages are one batch, whose sync the test holds.
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TestRecords.Start);
         await using var broker = await MosquittoProcess.StartAsync();
-        await using var collector = new CollectorService(
+        await using var collector = CollectorService.Open(
             new CollectorOptions { Broker = new BrokerOptions { Url = broker.Url }, OutputDirectory = temp.Combine("blocked"), ClientId = "blocked-collector", SubscriptionGroup = "edgeagent-collectors" },
             NullLogger<CollectorService>.Instance,
             time);
