@@ -73,9 +73,9 @@ public static class EdgeAgentServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<AgentMetrics>());
         services.AddHostedService(sp => sp.GetRequiredService<FindingAlertPublisher>());
         services.AddHostedService(sp => sp.GetRequiredService<CameraRegistry>());
-        services.AddHostedService(sp => sp.GetRequiredService<ProcedureStage>());
-        services.AddHostedService(sp => sp.GetRequiredService<CaptureStage>());
-        services.AddHostedService(sp => sp.GetRequiredService<EvidenceRecorder>());
+        services.AddHostedService(sp => sp.GetRequiredService<EvidenceRecorder>()); // the stages' readers from the last: each is
+        services.AddHostedService(sp => sp.GetRequiredService<CaptureStage>());     // reading before the one that feeds it, and the
+        services.AddHostedService(sp => sp.GetRequiredService<ProcedureStage>());   // procedure stage stops first
         services.AddHostedService(sp => sp.GetRequiredService<LockInputService>());
         services.AddHostedService(sp => sp.GetRequiredService<ProcedureTimerService>());
         services.AddHostedService(sp => sp.GetRequiredService<MqttUplinkService>());

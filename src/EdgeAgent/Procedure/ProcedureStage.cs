@@ -37,6 +37,11 @@ public sealed class ProcedureStage(
                 trigger.Completion?.TrySetCanceled(stoppingToken);
                 throw;
             }
+            catch (OperationCanceledException stopped) when (stopped.CancellationToken.IsCancellationRequested)
+            {
+                // A later stage is stopping (the host stops the stages one by one): not a failure of this trigger.
+                trigger.Completion?.TrySetCanceled(stopped.CancellationToken);
+            }
             catch (Exception full) when (room.IsNoRoom(full))
             {
                 // The documented refusal; the point's next record carries it as a finding.
