@@ -9,6 +9,18 @@ namespace EdgeAgent.Tests.Infrastructure;
 /// </summary>
 internal static class PipelineDriver
 {
+    /// <summary>Starts all three stages' readers (procedure, capture, evidence), as the host would: triggers published on the bus are then recorded.</summary>
+    public static async Task StartStagesAsync(this IServiceProvider services)
+    {
+        foreach (var stage in new Microsoft.Extensions.Hosting.BackgroundService[] { services.GetRequiredService<EvidenceRecorder>(), services.GetRequiredService<CaptureStage>(), services.GetRequiredService<ProcedureStage>() })
+        {
+            if (stage.ExecuteTask is null)
+            {
+                await stage.StartAsync(CancellationToken.None);
+            }
+        }
+    }
+
     public static async Task<TriggerOutcome> HandleTriggerAsync(this IServiceProvider services, TriggerEvent trigger, CancellationToken cancellationToken = default)
     {
         foreach (var stage in new Microsoft.Extensions.Hosting.BackgroundService[] { services.GetRequiredService<CaptureStage>(), services.GetRequiredService<EvidenceRecorder>() })
