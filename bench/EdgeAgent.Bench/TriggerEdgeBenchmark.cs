@@ -12,7 +12,7 @@ namespace EdgeAgent.Bench;
 /// Lock-switch edge to trigger event at the capture stage: an edge set on the <see cref="SimulatedGpioDriver"/>
 /// under a real <see cref="GpioController"/>, through the real <see cref="LockInputService"/> (debounce, chatter
 /// count, group lockout, state persistence), until the <see cref="TriggerEvent"/> is read from the
-/// <see cref="TriggerBus"/> as the evidence recorder reads it. The floor is a bare controller callback on the
+/// <see cref="TriggerBus"/> as the procedure stage reads it. The floor is a bare controller callback on the
 /// same driver handing the edge to a channel.
 /// </summary>
 public static class TriggerEdgeBenchmark

@@ -82,6 +82,15 @@ public sealed partial class ArchitectureTraceTests
         Assert.DoesNotMatch(@"Func<[^>]*EvidenceRecord>", outbox);
     }
 
+    [Fact]
+    public void The_trace_runs_through_each_stage_folder_once_in_pipeline_order()
+    {
+        // Issue 18's "done when": Triggers, Procedure, Capture, Evidence, Outbox, each once and in this order.
+        var stages = TraceRows().OrderBy(r => r.Number).Select(r => r.Stage).ToList();
+        var runs = stages.Where((stage, i) => i == 0 || stages[i - 1] != stage).ToList();
+        Assert.Equal(["Triggers", "Procedure", "Capture", "Evidence", "Outbox"], runs);
+    }
+
     private static List<(int Number, string Stage, string Hop)> TraceRows()
     {
         var doc = File.ReadAllText(RepositoryFiles.Path("docs", "architecture.md"));

@@ -86,6 +86,16 @@ public sealed class FolderDependencyTests
     }
 
     [Fact]
+    public void The_evidence_path_stages_use_only_stages_before_them()
+    {
+        // Issue 18's pipeline: Procedure knows nothing of capture, evidence or the outbox (the room check is Platform's
+        // IEvidenceRoom), and Capture nothing of evidence or the outbox.
+        Assert.Empty(Graph.Of("Procedure").Intersect(["Capture", "Evidence", "Outbox"]));
+        Assert.Empty(Graph.Of("Capture").Intersect(["Evidence", "Outbox"]));
+        Assert.Contains("Procedure", Graph.Of("Capture")); // it reads the procedure stage's DecisionBus
+    }
+
+    [Fact]
     public void The_folder_table_in_the_docs_is_the_one_the_code_has()
     {
         // docs/architecture.md (or wherever the docs split puts it) carries the table between these markers.

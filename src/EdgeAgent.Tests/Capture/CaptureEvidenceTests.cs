@@ -138,7 +138,7 @@ public sealed class CaptureEvidenceTests : IAsyncLifetime
     private async Task<EvidenceRecord> TriggerAndPushAsync(RawFrame after)
     {
         var trigger = new TriggerEvent("conveyor-1", TriggerKind.Manual, "test", "test", time.GetUtcNow(), time.GetTimestamp());
-        var handled = services.GetRequiredService<EvidenceRecorder>().HandleAsync(trigger, CancellationToken.None);
+        var handled = services.HandleTriggerAsync(trigger, CancellationToken.None);
         time.Advance(TimeSpan.FromMilliseconds(500));
         await PushAsync(after);
         var outcome = await handled.WaitAsync(Wait);

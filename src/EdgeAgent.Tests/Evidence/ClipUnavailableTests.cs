@@ -39,9 +39,9 @@ public sealed class ClipUnavailableTests : IDisposable
         rig.Services.GetRequiredService<FindingLog>().Raised += (_, f) => { lock (raised) { raised.Add(f); } };
         var T = RecorderRig.Trigger;
 
-        var first = await recorder.HandleAsync(T(TriggerKind.Manual, "button", "isolated"), default);
+        var first = await rig.Services.HandleTriggerAsync(T(TriggerKind.Manual, "button", "isolated"), default);
         await recorder.ClipsSettled().WaitAsync(TimeSpan.FromSeconds(60));
-        var second = await recorder.HandleAsync(T(TriggerKind.LockOn, "lock-a"), default);
+        var second = await rig.Services.HandleTriggerAsync(T(TriggerKind.LockOn, "lock-a"), default);
 
         var outbox = rig.Outbox;
         var records = (await outbox.PeekAsync(100)).Select(i => EvidenceRecord.FromJson(i.Record)).ToList();

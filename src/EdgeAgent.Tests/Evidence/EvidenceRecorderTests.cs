@@ -37,7 +37,6 @@ public sealed class EvidenceRecorderTests : IAsyncLifetime
     [Fact]
     public async Task Whole_job_leaves_a_signed_chain_and_every_missing_photo_is_a_finding_and_a_completeness_failure()
     {
-        var recorder = services.GetRequiredService<EvidenceRecorder>();
         var findings = new List<Finding>();
         services.GetRequiredService<FindingLog>().Raised += (_, f) => { lock (findings) { findings.Add(f); } };
         var time = TimeProvider.System;
@@ -50,7 +49,7 @@ public sealed class EvidenceRecorderTests : IAsyncLifetime
             T(TriggerKind.Manual, "button", "area-cleared"), T(TriggerKind.LockOff, "lock-a"), T(TriggerKind.Manual, "button", "restored"),
         })
         {
-            await recorder.HandleAsync(trigger, CancellationToken.None);
+            await services.HandleTriggerAsync(trigger, CancellationToken.None);
         }
 
         var items = await services.GetRequiredService<EvidenceOutbox>().PeekAsync(100);

@@ -16,20 +16,20 @@ public sealed class RecorderChainTests : IDisposable
     public async Task After_a_refused_append_the_recorder_reads_the_chain_again_and_its_next_record_continues_it()
     {
         await using var rig = await RecorderRig.StartAsync(dir.Path, AgentConfig.Baseline(dir.Combine("state"), "mqtt://127.0.0.1:1"));
-        var (recorder, outbox) = (rig.Recorder, rig.Outbox);
+        var outbox = rig.Outbox;
         var T = RecorderRig.Trigger;
 
-        var first = await recorder.HandleAsync(T(TriggerKind.Manual, "button", "isolated"), default);
+        var first = await rig.Services.HandleTriggerAsync(T(TriggerKind.Manual, "button", "isolated"), default);
         Assert.NotEmpty(first.RecordIds);
 
         // A second writer takes the link the recorder holds: the recorder's next record is refused, nothing written.
         var image = EvidenceFixtures.Image(1000);
         var intruder = await EvidenceFixtures.AppendChainedAsync(outbox, (sequence, prev) => EvidenceFixtures.Record(sequence, image) with { PrevHash = prev }, image);
         var before = (await outbox.PeekAsync(100)).Count;
-        await Assert.ThrowsAsync<ChainContinuityException>(() => recorder.HandleAsync(T(TriggerKind.LockOn, "lock-a"), default));
+        await Assert.ThrowsAsync<ChainContinuityException>(() => rig.Services.HandleTriggerAsync(T(TriggerKind.LockOn, "lock-a"), default));
         Assert.Equal(before, (await outbox.PeekAsync(100)).Count);
 
-        var third = await recorder.HandleAsync(T(TriggerKind.Manual, "button", "zero-energy-verified"), default);
+        var third = await rig.Services.HandleTriggerAsync(T(TriggerKind.Manual, "button", "zero-energy-verified"), default);
         Assert.NotEmpty(third.RecordIds);
 
         // Ground truth from the stored bytes: gapless sequences, each prevHash the hash of the row before, signatures valid.

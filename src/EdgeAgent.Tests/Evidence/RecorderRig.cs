@@ -5,7 +5,7 @@ namespace EdgeAgent.Tests.Evidence;
 
 /// <summary>
 /// The real recorder, procedures, cameras and outbox wired by <c>AddEdgeAgent</c>, without a host: the cameras are
-/// started and cam-1 has delivered a frame; tests call <see cref="EvidenceRecorder.HandleAsync"/> themselves.
+/// started and cam-1 has delivered a frame; tests hand triggers to the stages themselves (<see cref="PipelineDriver.HandleTriggerAsync"/>).
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed class RecorderRig : IAsyncDisposable

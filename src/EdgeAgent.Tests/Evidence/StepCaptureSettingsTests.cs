@@ -16,11 +16,11 @@ public sealed class StepCaptureSettingsTests : IAsyncDisposable
     [Fact]
     public async Task Step_with_two_pre_and_three_post_frames_records_two_frames_before_the_lock_and_three_after()
     {
-        var recorder = await StartAsync(ringMegabytes: 1);
+        await StartAsync(ringMegabytes: 1);
 
-        await HandleAsync(recorder, Trigger(TriggerKind.Manual, "button", "isolated"));
+        await HandleAsync(Trigger(TriggerKind.Manual, "button", "isolated"));
         await RunCameraAsync(6); // 1.5 s between the isolation and the lock: new frames for the lock's pre-trigger photos
-        var locked = await HandleAsync(recorder, Trigger(TriggerKind.LockOn, "lock-a"));
+        var locked = await HandleAsync(Trigger(TriggerKind.LockOn, "lock-a"));
 
         var items = (await services!.GetRequiredService<EvidenceOutbox>().PeekAsync(100)).Select(i => (Record: EvidenceRecord.FromJson(i.Record), i.Image)).Where(r => r.Record.Step.Id == "locked").ToList();
         var records = items.Select(i => i.Record).ToList();
@@ -43,10 +43,10 @@ public sealed class StepCaptureSettingsTests : IAsyncDisposable
     [Fact]
     public async Task Step_asking_for_pre_trigger_frames_from_a_camera_without_a_ring_is_a_finding()
     {
-        var recorder = await StartAsync(ringMegabytes: 0);
+        await StartAsync(ringMegabytes: 0);
 
-        await HandleAsync(recorder, Trigger(TriggerKind.Manual, "button", "isolated"));
-        var locked = await HandleAsync(recorder, Trigger(TriggerKind.LockOn, "lock-a"));
+        await HandleAsync(Trigger(TriggerKind.Manual, "button", "isolated"));
+        var locked = await HandleAsync(Trigger(TriggerKind.LockOn, "lock-a"));
 
         Assert.Contains(locked.Findings, f => f.StartsWith("pre-trigger-unavailable: step 'locked' asks for 2 frames from before the trigger but camera cam-1 keeps no pre-trigger ring", StringComparison.Ordinal));
         Assert.Equal(3, locked.RecordIds.Count); // the post-trigger frames are still taken
@@ -55,10 +55,10 @@ public sealed class StepCaptureSettingsTests : IAsyncDisposable
     [Fact]
     public async Task Step_with_a_settle_time_takes_its_at_photo_from_the_first_frame_produced_after_it()
     {
-        var recorder = await StartAsync(ringMegabytes: 1, capture: new JsonObject { ["photos"] = 1, ["preFrames"] = 0, ["settleMs"] = 1000 });
+        await StartAsync(ringMegabytes: 1, capture: new JsonObject { ["photos"] = 1, ["preFrames"] = 0, ["settleMs"] = 1000 });
 
-        await HandleAsync(recorder, Trigger(TriggerKind.Manual, "button", "isolated"));
-        var locked = await HandleAsync(recorder, Trigger(TriggerKind.LockOn, "lock-a"));
+        await HandleAsync(Trigger(TriggerKind.Manual, "button", "isolated"));
+        var locked = await HandleAsync(Trigger(TriggerKind.LockOn, "lock-a"));
 
         var (record, image) = Assert.Single(await StoredAsync(), r => r.Record.Step.Id == "locked");
         var offset = Produced(image) - record.Trigger.EdgeTime.ToUnixTimeMilliseconds();
@@ -71,18 +71,18 @@ public sealed class StepCaptureSettingsTests : IAsyncDisposable
     [Fact]
     public async Task No_two_records_of_a_job_share_an_image_and_a_step_without_new_frames_says_so()
     {
-        var recorder = await StartAsync(ringMegabytes: 1);
+        await StartAsync(ringMegabytes: 1);
 
         // The lock closes 100 ms after the isolation was confirmed: no frame was produced in between.
         var isolated = Trigger(TriggerKind.Manual, "button", "isolated");
         time.Advance(TimeSpan.FromMilliseconds(100));
         var lockOn = Trigger(TriggerKind.LockOn, "lock-a");
-        await HandleAsync(recorder, isolated);
-        var locked = await HandleAsync(recorder, lockOn);
-        await HandleAsync(recorder, Trigger(TriggerKind.Manual, "button", "zero-energy-verified"));
-        await HandleAsync(recorder, Trigger(TriggerKind.Manual, "button", "area-cleared"));
-        await HandleAsync(recorder, Trigger(TriggerKind.LockOff, "lock-a"));
-        await HandleAsync(recorder, Trigger(TriggerKind.Manual, "button", "restored"));
+        await HandleAsync(isolated);
+        var locked = await HandleAsync(lockOn);
+        await HandleAsync(Trigger(TriggerKind.Manual, "button", "zero-energy-verified"));
+        await HandleAsync(Trigger(TriggerKind.Manual, "button", "area-cleared"));
+        await HandleAsync(Trigger(TriggerKind.LockOff, "lock-a"));
+        await HandleAsync(Trigger(TriggerKind.Manual, "button", "restored"));
 
         var stored = await StoredAsync();
         Assert.Equal("completed", stored[^1].Record.WorkOrder.Status);
@@ -117,7 +117,7 @@ public sealed class StepCaptureSettingsTests : IAsyncDisposable
         return FrameClockStripe.Read(image.Pixels, image.Width);
     }
 
-    private async Task<EvidenceRecorder> StartAsync(int ringMegabytes, JsonObject? capture = null)
+    private async Task StartAsync(int ringMegabytes, JsonObject? capture = null)
     {
         var procedures = dir.Combine("procedures");
         Directory.CreateDirectory(procedures);
@@ -140,17 +140,15 @@ public sealed class StepCaptureSettingsTests : IAsyncDisposable
             await PushAsync(); // 3 s of frames at 4 fps fill the ring
             time.Advance(TimeSpan.FromMilliseconds(250));
         }
-
-        return services.GetRequiredService<EvidenceRecorder>();
     }
 
     private TriggerEvent Trigger(TriggerKind kind, string input, string? step = null) =>
         new("conveyor-1", kind, "test", input, time.GetUtcNow(), time.GetTimestamp()) { StepId = step, Operator = "BADGE-0042" };
 
     /// <summary>Handles a trigger while the camera keeps producing a frame every 250 ms of fake time.</summary>
-    private async Task<TriggerOutcome> HandleAsync(EvidenceRecorder recorder, TriggerEvent trigger)
+    private async Task<TriggerOutcome> HandleAsync(TriggerEvent trigger)
     {
-        var handling = recorder.HandleAsync(trigger, CancellationToken.None);
+        var handling = services!.HandleTriggerAsync(trigger, CancellationToken.None);
         for (var round = 0; round < 40 && !handling.IsCompleted; round++)
         {
             time.Advance(TimeSpan.FromMilliseconds(250));

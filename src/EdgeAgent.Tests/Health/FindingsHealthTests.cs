@@ -1,5 +1,4 @@
 using System.Text.Json;
-using EdgeAgent.Evidence;
 using EdgeAgent.Health;
 using MQTTnet;
 
@@ -26,13 +25,12 @@ public sealed class FindingsHealthTests
         await agent.StartAsync();
         await agent.UplinkOnline.WaitAsync(Patience);
 
-        var recorder = agent.Get<EvidenceRecorder>();
         var time = TimeProvider.System;
         TriggerEvent T(TriggerKind kind, string input, string? step = null) =>
             new("conveyor-1", kind, "test", input, time.GetUtcNow(), time.GetTimestamp()) { StepId = step, Operator = "BADGE-0042" };
-        await recorder.HandleAsync(T(TriggerKind.Manual, "button", "isolated"), CancellationToken.None);
-        await recorder.HandleAsync(T(TriggerKind.LockOn, "lock-a"), CancellationToken.None);
-        await recorder.HandleAsync(T(TriggerKind.LockOff, "lock-a"), CancellationToken.None);
+        await agent.App.Services.HandleTriggerAsync(T(TriggerKind.Manual, "button", "isolated"), CancellationToken.None);
+        await agent.App.Services.HandleTriggerAsync(T(TriggerKind.LockOn, "lock-a"), CancellationToken.None);
+        await agent.App.Services.HandleTriggerAsync(T(TriggerKind.LockOff, "lock-a"), CancellationToken.None);
 
         var message = await alert.Task.WaitAsync(Patience);
         using var json = JsonDocument.Parse(message.ConvertPayloadToString());

@@ -90,7 +90,7 @@ public sealed class SystemdWatchdogTests
         var options = Microsoft.Extensions.Options.Options.Create(new EdgeAgent.Configuration.EdgeAgentOptions { Health = { RecorderStallSeconds = 60 } });
         var bus = new EdgeAgent.Triggers.TriggerBus();
         await using var cameras = new CameraRegistry(options, new ManualFrameSourceFactory(), time, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
-        var pipeline = new PipelineHealth(cameras, bus, new EdgeAgent.Evidence.RecorderActivity(time), options, time);
+        var pipeline = new PipelineHealth(cameras, bus, new EdgeAgent.Triggers.RecorderActivity(time), options, time);
 
         bus.Publish(new EdgeAgent.Triggers.TriggerEvent("conveyor-1", EdgeAgent.Triggers.TriggerKind.Manual, "test", "t", time.GetUtcNow(), time.GetTimestamp()));
         time.Advance(TimeSpan.FromSeconds(59));
@@ -108,7 +108,7 @@ public sealed class SystemdWatchdogTests
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var options = Microsoft.Extensions.Options.Options.Create(new EdgeAgent.Configuration.EdgeAgentOptions { Health = { RecorderStallSeconds = 60 } });
         await using var cameras = new CameraRegistry(options, new ManualFrameSourceFactory(), time, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
-        var activity = new EdgeAgent.Evidence.RecorderActivity(time);
+        var activity = new EdgeAgent.Triggers.RecorderActivity(time);
         var pipeline = new PipelineHealth(cameras, new EdgeAgent.Triggers.TriggerBus(), activity, options, time);
 
         activity.Begin(); // nothing queued behind it: only the recorder's own activity can tell
@@ -132,7 +132,7 @@ public sealed class SystemdWatchdogTests
         });
         await using var cameras = new CameraRegistry(options, new ManualFrameSourceFactory(), time, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
         await cameras.StartAsync(CancellationToken.None);
-        var pipeline = new PipelineHealth(cameras, new EdgeAgent.Triggers.TriggerBus(), new EdgeAgent.Evidence.RecorderActivity(time), options, time);
+        var pipeline = new PipelineHealth(cameras, new EdgeAgent.Triggers.TriggerBus(), new EdgeAgent.Triggers.RecorderActivity(time), options, time);
 
         time.Advance(TimeSpan.FromMinutes(10));
 

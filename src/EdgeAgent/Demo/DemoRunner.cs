@@ -3,7 +3,6 @@ using System.Text.Json;
 using EdgeAgent.Central;
 using EdgeAgent.Central.Collector;
 using EdgeAgent.Configuration;
-using EdgeAgent.Evidence;
 using EdgeAgent.Hosting;
 using EdgeAgent.Triggers;
 using EdgeAgent.Central.Verification;

@@ -73,7 +73,8 @@ public sealed partial class EvidenceRecorder
             }
 
             var delay = Math.Round((shot.Frame.ProducedAt - trigger.EdgeTime).TotalMilliseconds, 1);
-            await RecordAsync(trigger, decision, cameraId, shot, new PhotoNumber(1, Math.Max(1, decision.Step.Capture.PostTrigger)), findings, new LateStamp(delay, reason), cancellationToken);
+            var jpeg = JpegEncoder.Encode(shot.Frame.Image, cameras.Settings[cameraId].JpegQuality);
+            await RecordAsync(trigger, decision, cameraId, shot, jpeg, new PhotoNumber(1, Math.Max(1, decision.Step.Capture.PostTrigger)), findings, new LateStamp(delay, reason), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using EdgeAgent.Capture;
 using EdgeAgent.Configuration;
@@ -13,27 +12,26 @@ using Microsoft.Extensions.Options;
 namespace EdgeAgent.Evidence;
 
 /// <summary>
-/// The heart of the path: takes each trigger, asks the point's procedure which step it stamps, has every
-/// camera of the point hand over the frames produced around the edge (pre, at, post; each frame evidence for one
-/// record of a job at most), encodes them, and writes record and image durably to the outbox. A trigger counts as
-/// handled only when its records are on disk; a camera that gave no photo produced after the edge makes the
-/// outcome not <see cref="TriggerOutcome.Ok"/>, and its photo is taken late when the camera returns.
+/// The evidence stage: the capture bus's one reader. For each <see cref="CaptureBatch"/> (a decided trigger and
+/// every camera's photos, already encoded) it turns what was captured and what was missing into findings, stamps the
+/// clock, signs one record per photo for the chain's next link and writes record and image durably to the outbox.
+/// A trigger counts as handled only when its records are on disk (it then completes the trigger's
+/// <see cref="DecidedTrigger.Done"/>); a camera that gave no photo produced after the edge makes the outcome not
+/// <see cref="TriggerOutcome.Ok"/>, and its photo is taken late when the camera returns.
 /// </summary>
 public sealed partial class EvidenceRecorder(
     IOptions<EdgeAgentOptions> options,
-    TriggerBus bus,
+    CaptureBus bus,
     ProcedureRegistry procedures,
     CameraRegistry cameras,
     EvidenceOutbox outbox,
     DeviceKey deviceKey,
     ClockTrust clockTrust,
     FindingLog findingLog,
-    RecorderActivity activity,
     TimeProvider timeProvider,
     ILogger<EvidenceRecorder> logger,
     Capture.Clips.IClipSource? clipSource = null) : BackgroundService
 {
-    private readonly ConcurrentDictionary<string, FrameLedger> ledgers = new(StringComparer.Ordinal);
     private int quarantineReported;
 
     /// <summary>Raised after each record is durably in the outbox (late photos too); for tests and diagnostics.</summary>
@@ -44,58 +42,29 @@ public sealed partial class EvidenceRecorder(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await foreach (var trigger in bus.Reader.ReadAllAsync(stoppingToken))
+        await foreach (var batch in bus.Reader.ReadAllAsync(stoppingToken))
         {
-            activity.Begin();
             try
             {
-                var outcome = await HandleAsync(trigger, stoppingToken);
-                trigger.Completion?.TrySetResult(outcome);
+                batch.Decided.Done.TrySetResult(await RecordAsync(batch, stoppingToken));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                trigger.Completion?.TrySetCanceled(stoppingToken);
+                batch.Decided.Done.TrySetCanceled(stoppingToken);
                 throw;
-            }
-            catch (OutboxDiskFullException full)
-            {
-                // The documented refusal; the point's next record carries it as a finding.
-                var point = procedures.Get(trigger.PointId);
-                var refused = point.Procedure.NewFinding(FindingCodes.OutboxDiskFull, $"{trigger.Kind} trigger from {trigger.Source} not recorded: {full.Message}", trigger.StepId ?? point.Procedure.CurrentStep?.Id, trigger.EdgeTime, point.Procedure.WorkOrderId);
-                try
-                {
-                    point.Procedure.Defer([refused]);
-                }
-                catch (IOException)
-                {
-                    // kept in memory for the next record; saved with the next point state that fits
-                }
-
-                Report([refused]);
-                Log.TriggerFailed(logger, full, trigger.PointId, trigger.Kind);
-                trigger.Completion?.TrySetException(full);
             }
             catch (Exception ex)
             {
-                Log.TriggerFailed(logger, ex, trigger.PointId, trigger.Kind);
-                trigger.Completion?.TrySetException(ex);
-            }
-            finally
-            {
-                activity.End();
+                batch.Decided.Done.TrySetException(ex); // the procedure stage logs it, and turns a full disk into a finding
             }
         }
     }
 
-    public async Task<TriggerOutcome> HandleAsync(TriggerEvent trigger, CancellationToken cancellationToken)
+    /// <summary>Writes the records of one captured trigger durably and returns its outcome.</summary>
+    public async Task<TriggerOutcome> RecordAsync(CaptureBatch batch, CancellationToken cancellationToken)
     {
+        var (trigger, decision) = (batch.Decided.Trigger, batch.Decided.Decision);
         var point = procedures.Get(trigger.PointId);
-        if (await outbox.CheckRoomAsync(cancellationToken) is { } full)
-        {
-            throw full; // refused before the procedure moves: the step is not taken without its photo
-        }
-
-        var decision = point.Procedure.Handle(trigger);
         var raise = new CaptureFindings(trigger, decision);
         var recordIds = new List<Guid>();
         var findings = decision.Findings.ToList();
@@ -112,71 +81,66 @@ public sealed partial class EvidenceRecorder(
             return new TriggerOutcome(trigger.PointId, decision.Step.Id, recordIds, [.. findings.Select(f => f.ToString())]);
         }
 
-        // All cameras at once (each camera's capture plan: pre-trigger frames, then the at and post photos), so every
-        // photo of a trigger shows the same moment; then one record per photo. The step's capture settings drive the
-        // plan (pre-trigger frames, post-trigger frames, interval, settle); the camera's options are the defaults.
-        var step = decision.Step.Capture;
-        var wanted = step.Cameras;
-        var request = decision.Advanced
-            ? new FrameRequest(step.PreFrames, step.PostTrigger, step.IntervalMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null, TimeSpan.FromMilliseconds(step.SettleMs))
-            : new FrameRequest(null, 1);
+        // Every camera's photos were taken at once (CaptureStage), so every photo of a trigger shows the same moment;
+        // here one record per photo.
+        var request = batch.Request;
         var photos = request.PostTrigger;
-        var capturing = point.Options.Cameras.Where(c => wanted.Count == 0 || wanted.Contains(c)).ToList();
-        var ledger = ledgers.GetOrAdd(trigger.PointId, _ => new FrameLedger());
-        var moment = new CaptureMoment(trigger.EdgeTime, trigger.EdgeTimestamp, ledger.Begin(decision.WorkOrderId, trigger.EdgeTime), ledger);
-        var captures = cameras.StartCaptures(capturing, moment, request, decision.Step.Id, cancellationToken);
-        foreach (var blind in capturing.Where(c => request.PreTrigger > 0 && !cameras.HasPreTriggerRing(c)))
+        foreach (var blind in batch.WithoutRing)
         {
             findings.Add(raise.NoPreTriggerRing(blind, request.PreTrigger ?? 0));
         }
 
         var withoutPhoto = new List<string>();
-        foreach (var absent in wanted.Where(c => !point.Options.Cameras.Contains(c)))
+        foreach (var absent in batch.NotOfPoint)
         {
             withoutPhoto.Add(absent);
             findings.Add(raise.CameraNotOfPoint(absent));
         }
 
         // First every camera's outcome, so each record carries the findings of the whole trigger (a dead second camera too).
-        var taken = new List<(string CameraId, IReadOnlyList<CapturedFrame> Shots)>();
         var late = new List<(string CameraId, string Reason)>();
-        foreach (var cameraId in capturing)
+        foreach (var camera in batch.Cameras)
         {
-            try
+            var cameraId = camera.CameraId;
+            if (camera.Result is not { } result)
             {
-                var capture = await captures[cameraId];
-                taken.Add((cameraId, capture.Shots));
-                var result = capture.Result;
-                AddMissing(cameraId, result.AtAndPost, result.AtMissing is { } why
-                    ? $"{why}; a late photo will be taken when the camera delivers one"
-                    : "the camera delivered fewer frames than the plan asks for");
-                if (result.AtMissing is { } reason)
-                {
-                    withoutPhoto.Add(cameraId);
-                    late.Add((cameraId, reason));
-                }
-
-                CheckPreTrigger(cameraId, result);
-                if (result.PostShort is { } shortBy)
-                {
-                    findings.Add(raise.PostTriggerShort(cameraId, shortBy));
-                }
-            }
-            catch (CameraUnavailableException ex)
-            {
-                Log.CameraMissing(logger, cameraId, ex.Message);
+                var why = camera.Unavailable ?? "the camera gave nothing";
+                Log.CameraMissing(logger, cameraId, why);
                 withoutPhoto.Add(cameraId);
-                AddMissing(cameraId, 0, ex.Message);
+                AddMissing(cameraId, 0, why);
+                continue;
+            }
+
+            AddMissing(cameraId, result.AtAndPost, result.AtMissing is { } missing
+                ? $"{missing}; a late photo will be taken when the camera delivers one"
+                : "the camera delivered fewer frames than the plan asks for");
+            if (result.AtMissing is { } reason)
+            {
+                withoutPhoto.Add(cameraId);
+                late.Add((cameraId, reason));
+            }
+
+            if (camera.PreTriggerShort is { } pre)
+            {
+                // A ring too small for the step is a configuration fault; too few new frames (older ones are never repeated) is not.
+                findings.Add(pre.RingTooSmall
+                    ? raise.PreTriggerRingTooSmall(cameraId, pre.Wanted, result.Pre)
+                    : raise.PreTriggerTooFewNew(cameraId, pre.Wanted, result.Pre, batch.PreviousEdge));
+            }
+
+            if (result.PostShort is { } shortBy)
+            {
+                findings.Add(raise.PostTriggerShort(cameraId, shortBy));
             }
         }
 
-        foreach (var (cameraId, shots) in taken)
+        foreach (var camera in batch.Cameras.Where(c => c.Result is not null))
         {
             var photo = 0;
-            foreach (var shot in shots)
+            foreach (var (shot, jpeg) in camera.Shots)
             {
                 photo++;
-                var record = await RecordAsync(trigger, decision, cameraId, shot, new PhotoNumber(photo, Math.Max(photos, shots.Count)), findings, null, cancellationToken);
+                var record = await RecordAsync(trigger, decision, camera.CameraId, shot, jpeg, new PhotoNumber(photo, Math.Max(photos, camera.Shots.Count)), findings, null, cancellationToken);
                 recordIds.Add(record.RecordId);
             }
         }
@@ -186,14 +150,14 @@ public sealed partial class EvidenceRecorder(
             point.Procedure.Defer(findings); // no record carried them: the next record of the point will
         }
 
-        if (decision.Advanced && step.Clip is { } clip)
+        if (decision.Advanced && decision.Step.Capture.Clip is { } clip)
         {
-            TakeClips(trigger, decision, capturing, clip, [.. findings], cancellationToken); // after the photos: its own record per camera
+            TakeClips(trigger, decision, batch.Cameras.Select(c => c.CameraId), clip, [.. findings], cancellationToken); // after the photos: its own record per camera
         }
 
         foreach (var (cameraId, reason) in late)
         {
-            TakeLatePhoto(trigger, decision, cameraId, reason, [.. findings], ledger, cancellationToken);
+            TakeLatePhoto(trigger, decision, cameraId, reason, [.. findings], batch.Ledger!, cancellationToken);
         }
 
         void AddMissing(string cameraId, int taken, string error)
@@ -204,40 +168,15 @@ public sealed partial class EvidenceRecorder(
             }
         }
 
-        void CheckPreTrigger(string cameraId, CaptureResult result)
-        {
-            var preWanted = request.PreTrigger ?? cameras.Settings[cameraId].PreTriggerPhotos;
-            if (!cameras.HasPreTriggerRing(cameraId) || result.Pre >= preWanted)
-            {
-                return;
-            }
-
-            var frameBytes = result.Shots.Count > 0 ? result.Shots[0].Frame.Bytes : 0;
-            if (!cameras.Get(cameraId).Ring.Compressed && cameras.Get(cameraId).Ring.MaxBytes < preWanted * frameBytes) // a compressed ring holds every frame
-            {
-                // A ring too small for the step is a configuration fault; a ring still filling after start is not.
-                findings.Add(raise.PreTriggerRingTooSmall(cameraId, preWanted, result.Pre));
-            }
-            else if (result.PreBeforeEdge > result.Pre || (cameras.Get(cameraId).FirstFrameAt is { } first && first <= trigger.EdgeTime - cameras.Get(cameraId).Ring.Window))
-            {
-                // Older frames were left out (from before the previous trigger, or already another record's photo), or the
-                // ring had its whole window before the edge (not still filling after start): fewer new frames than asked.
-                // Older frames exist but are from before the previous trigger, or already another record's photo: never repeated.
-                findings.Add(raise.PreTriggerTooFewNew(cameraId, preWanted, result.Pre, moment.PreviousEdge));
-            }
-        }
-
         Report(findings);
         return new TriggerOutcome(trigger.PointId, decision.Step.Id, recordIds, [.. findings.Select(f => f.ToString())]) { CamerasWithoutPhoto = withoutPhoto };
     }
 
-    /// <summary>Encodes one photo and writes its record durably; keeps its overlay copy and reports its frame findings.</summary>
-    private async Task<EvidenceRecord> RecordAsync(TriggerEvent trigger, StepDecision decision, string cameraId, CapturedFrame shot, PhotoNumber number, List<Finding> findings, LateStamp? late, CancellationToken cancellationToken)
+    /// <summary>Writes one photo's record durably; keeps its overlay copy and reports its frame findings.</summary>
+    private async Task<EvidenceRecord> RecordAsync(TriggerEvent trigger, StepDecision decision, string cameraId, CapturedFrame shot, byte[] jpeg, PhotoNumber number, List<Finding> findings, LateStamp? late, CancellationToken cancellationToken)
     {
         var raise = new CaptureFindings(trigger, decision);
-        var settings = cameras.Settings[cameraId];
         var (frame, quality, role) = shot;
-        var jpeg = JpegEncoder.Encode(frame.Image, settings.JpegQuality);
         var clock = clockTrust.Sample();
         if (clock.JumpMs is { } jump)
         {

@@ -1,5 +1,4 @@
 using EdgeAgent.Protocol;
-using EdgeAgent.Triggers;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Evidence;
@@ -18,8 +17,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Record #{Sequence} at {PointId}, step {StepId}, camera {CameraId}: {Role} photo produced {OffsetMs} ms from the trigger (negative = before), basis {Basis}, holder {Holder}")]
     public static partial void Recorded(ILogger logger, long sequence, string pointId, string stepId, string cameraId, FrameRole role, double offsetMs, ProducedBasis basis, string holder);
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Trigger at {PointId} ({Kind}) could not be recorded")]
-    public static partial void TriggerFailed(ILogger logger, Exception exception, string pointId, TriggerKind kind);
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Camera {CameraId} gave no frame: {Reason}")]
     public static partial void CameraMissing(ILogger logger, string cameraId, string reason);

@@ -1,6 +1,5 @@
 using EdgeAgent.Capture;
 using EdgeAgent.Configuration;
-using EdgeAgent.Evidence;
 using EdgeAgent.Triggers;
 using Microsoft.Extensions.Options;
 

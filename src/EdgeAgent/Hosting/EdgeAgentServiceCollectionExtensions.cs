@@ -42,7 +42,12 @@ public static class EdgeAgentServiceCollectionExtensions
             outbox.Space.AddReclaimer("telemetry", () => sp.GetRequiredService<TelemetryQueue>().DropAll());
             return outbox;
         });
+        services.AddSingleton<Platform.IEvidenceRoom>(sp => sp.GetRequiredService<EvidenceOutbox>()); // the procedure stage's room check
         services.AddSingleton<RecorderActivity>();
+        services.AddSingleton<DecisionBus>();
+        services.AddSingleton<ProcedureStage>();
+        services.AddSingleton<CaptureBus>();
+        services.AddSingleton<CaptureStage>();
         services.AddSingleton(sp =>
         {
             // Overlay copies react to "record stored": the recorder hands on, it does not call back into capture.
@@ -68,7 +73,9 @@ public static class EdgeAgentServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<AgentMetrics>());
         services.AddHostedService(sp => sp.GetRequiredService<FindingAlertPublisher>());
         services.AddHostedService(sp => sp.GetRequiredService<CameraRegistry>());
-        services.AddHostedService(sp => sp.GetRequiredService<EvidenceRecorder>());
+        services.AddHostedService(sp => sp.GetRequiredService<EvidenceRecorder>()); // the stages' readers from the last: each is
+        services.AddHostedService(sp => sp.GetRequiredService<CaptureStage>());     // reading before the one that feeds it, and the
+        services.AddHostedService(sp => sp.GetRequiredService<ProcedureStage>());   // procedure stage stops first
         services.AddHostedService(sp => sp.GetRequiredService<LockInputService>());
         services.AddHostedService(sp => sp.GetRequiredService<ProcedureTimerService>());
         services.AddHostedService(sp => sp.GetRequiredService<MqttUplinkService>());

@@ -7,7 +7,7 @@ namespace EdgeAgent.Outbox;
 /// that cannot be stored gets the documented "outbox disk full" refusal; the state clears by itself as soon as
 /// receipts or the operator make room, with no restart.
 /// </summary>
-public sealed partial class EvidenceOutbox
+public sealed partial class EvidenceOutbox : Platform.IEvidenceRoom
 {
     /// <summary>Allowance for a record's JSON beside its image.</summary>
     private const int RecordAllowance = 8 * 1024;
@@ -16,6 +16,10 @@ public sealed partial class EvidenceOutbox
 
     /// <summary>The size the next record is judged by, before it exists: the last one, with a margin (photos vary).</summary>
     private long NextRecordEstimate => Volatile.Read(ref lastAppendBytes) * 5 / 4;
+
+    async Task<Exception?> Platform.IEvidenceRoom.CheckRoomAsync(CancellationToken cancellationToken) => await CheckRoomAsync(cancellationToken);
+
+    bool Platform.IEvidenceRoom.IsNoRoom(Exception exception) => exception is OutboxDiskFullException;
 
     /// <summary>
     /// Before a trigger is handled: whether a record like the last one fits (dropping non-evidence if need be).

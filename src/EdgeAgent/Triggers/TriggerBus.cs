@@ -3,10 +3,11 @@ using System.Threading.Channels;
 namespace EdgeAgent.Triggers;
 
 /// <summary>
-/// The queue between every trigger source and the evidence recorder. Unbounded: a trigger is never dropped.
+/// The queue between every trigger source and the procedure stage. Unbounded: a trigger is never dropped.
 /// Written by <c>LockInputService</c> (GPIO), <c>Scanning/ScanRouter</c>, <c>Procedure/ProcedureTimerService</c>,
 /// <c>Control/ControlApi</c> and <c>Uplink/DeviceCommandHandler</c>; read by exactly one consumer,
-/// <c>Evidence/EvidenceRecorder.ExecuteAsync</c>, which turns each trigger into a step decision, photos and records.
+/// <c>Procedure/ProcedureStage.ExecuteAsync</c>, which turns each trigger into a step decision and hands it on
+/// (then <c>Capture/CaptureStage</c> takes the photos, <c>Evidence/EvidenceRecorder</c> writes the records).
 /// </summary>
 public sealed class TriggerBus
 {

@@ -1,4 +1,4 @@
-namespace EdgeAgent.Evidence;
+namespace EdgeAgent.Triggers;
 
 /// <summary>
 /// What the recorder is doing now, for the watchdog: a recorder stuck on one trigger (a hung encode or disk

@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using EdgeAgent.Procedure;
+using Microsoft.Extensions.Hosting;
+
+namespace EdgeAgent.Capture;
+
+/// <summary>
+/// The capture stage: the decision bus's one reader. For each decided trigger it has every camera of the step
+/// hand over the frames produced around the edge (pre, at, post; each frame evidence for one record of a job at
+/// most), all cameras at once so every photo of a trigger shows the same moment, encodes the chosen frames as
+/// JPEGs, and hands a <see cref="CaptureBatch"/> to the evidence stage (<see cref="CaptureBus"/>). A failure
+/// completes the trigger's <see cref="DecidedTrigger.Done"/> with it; nothing is handed on then.
+/// </summary>
+public sealed class CaptureStage(DecisionBus decisions, CaptureBus captures, ProcedureRegistry procedures, CameraRegistry cameras) : BackgroundService
+{
+    private readonly ConcurrentDictionary<string, FrameLedger> ledgers = new(StringComparer.Ordinal);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var decided in decisions.Reader.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                captures.Publish(await CaptureAsync(decided, stoppingToken));
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                decided.Done.TrySetCanceled(stoppingToken);
+                throw;
+            }
+            catch (Exception ex)
+            {
+                decided.Done.TrySetException(ex);
+            }
+        }
+    }
+
+    /// <summary>The photos of every camera the decision asks for, encoded; none when it photographs nothing.</summary>
+    public async Task<CaptureBatch> CaptureAsync(DecidedTrigger decided, CancellationToken cancellationToken)
+    {
+        var (trigger, decision) = (decided.Trigger, decided.Decision);
+        if (!decision.Capture)
+        {
+            return new CaptureBatch(decided, new FrameRequest(null, 1), [], [], [], null, null);
+        }
+
+        // The step's capture settings drive the plan (pre-trigger frames, post-trigger frames, interval, settle); the
+        // camera's options are the defaults.
+        var point = procedures.Get(trigger.PointId);
+        var step = decision.Step.Capture;
+        var wanted = step.Cameras;
+        var request = decision.Advanced
+            ? new FrameRequest(step.PreFrames, step.PostTrigger, step.IntervalMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null, TimeSpan.FromMilliseconds(step.SettleMs))
+            : new FrameRequest(null, 1);
+        var capturing = point.Options.Cameras.Where(c => wanted.Count == 0 || wanted.Contains(c)).ToList();
+        var ledger = ledgers.GetOrAdd(trigger.PointId, _ => new FrameLedger());
+        var moment = new CaptureMoment(trigger.EdgeTime, trigger.EdgeTimestamp, ledger.Begin(decision.WorkOrderId, trigger.EdgeTime), ledger);
+        var started = cameras.StartCaptures(capturing, moment, request, decision.Step.Id, cancellationToken);
+        var withoutRing = capturing.Where(c => request.PreTrigger > 0 && !cameras.HasPreTriggerRing(c)).ToList();
+        var notOfPoint = wanted.Where(c => !point.Options.Cameras.Contains(c)).ToList();
+
+        var taken = new List<CameraShots>();
+        foreach (var cameraId in capturing)
+        {
+            try
+            {
+                var capture = await started[cameraId];
+                var quality = cameras.Settings[cameraId].JpegQuality;
+                var shots = capture.Shots.Select(shot => new EncodedShot(shot, JpegEncoder.Encode(shot.Frame.Image, quality))).ToList();
+                taken.Add(new CameraShots(cameraId, shots, capture.Result, null, PreTriggerShortOf(cameraId, capture.Result)));
+            }
+            catch (CameraUnavailableException ex)
+            {
+                taken.Add(new CameraShots(cameraId, [], null, ex.Message, null));
+            }
+        }
+
+        return new CaptureBatch(decided, request, taken, withoutRing, notOfPoint, moment.PreviousEdge, ledger);
+
+        PreTriggerShortfall? PreTriggerShortOf(string cameraId, CaptureResult result)
+        {
+            var preWanted = request.PreTrigger ?? cameras.Settings[cameraId].PreTriggerPhotos;
+            if (!cameras.HasPreTriggerRing(cameraId) || result.Pre >= preWanted)
+            {
+                return null;
+            }
+
+            var frameBytes = result.Shots.Count > 0 ? result.Shots[0].Frame.Bytes : 0;
+            if (!cameras.Get(cameraId).Ring.Compressed && cameras.Get(cameraId).Ring.MaxBytes < preWanted * frameBytes) // a compressed ring holds every frame
+            {
+                // A ring too small for the step is a configuration fault; a ring still filling after start is not.
+                return new PreTriggerShortfall(preWanted, RingTooSmall: true);
+            }
+
+            if (result.PreBeforeEdge > result.Pre || (cameras.Get(cameraId).FirstFrameAt is { } first && first <= trigger.EdgeTime - cameras.Get(cameraId).Ring.Window))
+            {
+                // Older frames were left out (from before the previous trigger, or already another record's photo), or the
+                // ring had its whole window before the edge (not still filling after start): fewer new frames than asked.
+                return new PreTriggerShortfall(preWanted, RingTooSmall: false);
+            }
+
+            return null;
+        }
+    }
+}
