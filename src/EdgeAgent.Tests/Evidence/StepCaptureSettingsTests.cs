@@ -24,7 +24,9 @@ public sealed class StepCaptureSettingsTests : IAsyncDisposable
 
         var items = (await services!.GetRequiredService<EvidenceOutbox>().PeekAsync(100)).Select(i => (Record: EvidenceRecord.FromJson(i.Record), i.Image)).Where(r => r.Record.Step.Id == "locked").ToList();
         var records = items.Select(i => i.Record).ToList();
-        Assert.Equal(5, records.Count);
+        var all = await StoredAsync();
+        var held = services!.GetRequiredService<CameraRegistry>().Get("cam-1").Held(_ => true, ringOnly: true);
+        Assert.True(records.Count == 5, $"{records.Count} records: {string.Join(", ", records.Select(r => r.Frame.Role))}; findings: {string.Join(" | ", locked.Findings)}; all: {string.Join(", ", all.Select(r => $"{r.Record.Step.Id}/{r.Record.Frame.Role}@{r.Record.Frame.ProducedAt:ss.fff}#{r.Record.Frame.Sequence} edge {r.Record.Trigger.EdgeTime:ss.fff}"))}; held: {string.Join(", ", held.Select(f => $"#{f.Sequence}@{f.ProducedAt:ss.fff}"))}; now {time.GetUtcNow():ss.fff}");
         Assert.Equal(5, locked.RecordIds.Count);
         Assert.True(locked.Ok);
         // Ground truth: the production time each stored JPEG carries in its clock stripe, against the lock's edge.
@@ -145,17 +147,51 @@ public sealed class StepCaptureSettingsTests : IAsyncDisposable
     private TriggerEvent Trigger(TriggerKind kind, string input, string? step = null) =>
         new("conveyor-1", kind, "test", input, time.GetUtcNow(), time.GetTimestamp()) { StepId = step, Operator = "BADGE-0042" };
 
-    /// <summary>Handles a trigger while the camera keeps producing a frame every 250 ms of fake time.</summary>
+    /// <summary>
+    /// Handles a trigger while the camera keeps producing a frame every 250 ms of fake time. The clock moves only while
+    /// the capture stage is capturing this trigger: the stages hand on through channels, so a clock moved before the
+    /// capture began (or after it handed on) would run ahead of the pipeline and age the frames it should take.
+    /// </summary>
     private async Task<TriggerOutcome> HandleAsync(TriggerEvent trigger)
     {
-        var handling = services!.HandleTriggerAsync(trigger, CancellationToken.None);
-        for (var round = 0; round < 40 && !handling.IsCompleted; round++)
+        var stage = services!.GetRequiredService<CaptureStage>();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handedOn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnStarted(DecidedTrigger decided)
         {
-            time.Advance(TimeSpan.FromMilliseconds(250));
-            await PushAsync();
+            if (ReferenceEquals(decided.Trigger, trigger))
+            {
+                started.TrySetResult();
+            }
         }
 
-        return await handling.WaitAsync(Wait);
+        void OnHandedOn(DecidedTrigger decided)
+        {
+            if (ReferenceEquals(decided.Trigger, trigger))
+            {
+                handedOn.TrySetResult();
+            }
+        }
+
+        stage.Started += OnStarted;
+        stage.HandedOn += OnHandedOn;
+        try
+        {
+            var handling = services!.HandleTriggerAsync(trigger, CancellationToken.None);
+            await Task.WhenAny(started.Task, handling).WaitAsync(Wait);
+            for (var round = 0; round < 40 && !handling.IsCompleted && !handedOn.Task.IsCompleted; round++)
+            {
+                time.Advance(TimeSpan.FromMilliseconds(250));
+                await PushAsync();
+            }
+
+            return await handling.WaitAsync(Wait);
+        }
+        finally
+        {
+            stage.Started -= OnStarted;
+            stage.HandedOn -= OnHandedOn;
+        }
     }
 
     private async Task RunCameraAsync(int frames)

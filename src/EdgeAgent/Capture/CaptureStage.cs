@@ -15,6 +15,12 @@ public sealed class CaptureStage(DecisionBus decisions, CaptureBus captures, Pro
 {
     private readonly ConcurrentDictionary<string, FrameLedger> ledgers = new(StringComparer.Ordinal);
 
+    /// <summary>A decided trigger's cameras have begun: its pre-trigger photos are chosen (tests on fake time wait for it).</summary>
+    internal event Action<DecidedTrigger>? Started;
+
+    /// <summary>A decided trigger's photos were handed to the evidence stage (tests on fake time stop the clock then).</summary>
+    internal event Action<DecidedTrigger>? HandedOn;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await foreach (var decided in decisions.Reader.ReadAllAsync(stoppingToken))
@@ -22,6 +28,7 @@ public sealed class CaptureStage(DecisionBus decisions, CaptureBus captures, Pro
             try
             {
                 captures.Publish(await CaptureAsync(decided, stoppingToken));
+                HandedOn?.Invoke(decided);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -56,6 +63,7 @@ public sealed class CaptureStage(DecisionBus decisions, CaptureBus captures, Pro
         var ledger = ledgers.GetOrAdd(trigger.PointId, _ => new FrameLedger());
         var moment = new CaptureMoment(trigger.EdgeTime, trigger.EdgeTimestamp, ledger.Begin(decision.WorkOrderId, trigger.EdgeTime), ledger);
         var started = cameras.StartCaptures(capturing, moment, request, decision.Step.Id, cancellationToken);
+        Started?.Invoke(decided);
         var withoutRing = capturing.Where(c => request.PreTrigger > 0 && !cameras.HasPreTriggerRing(c)).ToList();
         var notOfPoint = wanted.Where(c => !point.Options.Cameras.Contains(c)).ToList();
 
