@@ -76,7 +76,7 @@ public sealed partial class EvidenceRecorder(
 
         if (!decision.Capture)
         {
-            point.Procedure.Defer(findings); // no record now: the next record of the point carries them
+            batch.Decided.HandBack([.. findings]); // no record now: the procedure stage keeps them for the point's next record
             Report(findings);
             return new TriggerOutcome(trigger.PointId, decision.Step.Id, recordIds, [.. findings.Select(f => f.ToString())]);
         }
@@ -147,7 +147,7 @@ public sealed partial class EvidenceRecorder(
 
         if (recordIds.Count == 0)
         {
-            point.Procedure.Defer(findings); // no record carried them: the next record of the point will
+            batch.Decided.HandBack([.. findings]); // no record carried them: the procedure stage keeps them for the point's next record
         }
 
         if (decision.Advanced && decision.Step.Capture.Clip is { } clip)

@@ -9,5 +9,17 @@ namespace EdgeAgent.Procedure;
 /// </summary>
 public sealed record DecidedTrigger(TriggerEvent Trigger, StepDecision Decision)
 {
+    private IReadOnlyList<Finding> unrecorded = [];
+
     public TaskCompletionSource<TriggerOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Findings of the trigger that no record carried, handed back with the outcome (<see cref="HandBack"/>) rather
+    /// than by a call into the procedure: the procedure stage keeps them for the point's next record once
+    /// <see cref="Done"/> completes.
+    /// </summary>
+    public IReadOnlyList<Finding> Unrecorded => Volatile.Read(ref unrecorded);
+
+    /// <summary>Called by the stage that finishes the trigger, before it completes <see cref="Done"/>.</summary>
+    public void HandBack(IReadOnlyList<Finding> findings) => Volatile.Write(ref unrecorded, findings);
 }

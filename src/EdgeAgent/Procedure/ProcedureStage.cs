@@ -83,6 +83,12 @@ public sealed class ProcedureStage(
 
         var decided = new DecidedTrigger(trigger, point.Procedure.Handle(trigger));
         decisions.Publish(decided);
-        return await decided.Done.Task.WaitAsync(cancellationToken);
+        var outcome = await decided.Done.Task.WaitAsync(cancellationToken);
+        if (decided.Unrecorded.Count > 0)
+        {
+            point.Procedure.Defer(decided.Unrecorded); // no record carried them: the point's next record will
+        }
+
+        return outcome;
     }
 }
