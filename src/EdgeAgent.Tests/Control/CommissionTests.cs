@@ -99,7 +99,13 @@ public sealed class CommissionTests
         Assert.Contains("camera cam-1: reference view stored", output, StringComparison.Ordinal);
         Assert.Matches(@"sharpness \d+\.\d, brightness \d+, contrast \d+\.\d, flags none", output);
         Assert.True(File.Exists(ReferenceFile(agent)));
-        await PushAsync(agent, camera); // the same scene, a moment later (the clock text differs)
+        // The same scene a moment later (one frame at 15 fps; the clock text differs in its last digits). Drawn at the
+        // reference's time + 67 ms, not at the wall clock: on a loaded machine seconds may pass, and more changed digits
+        // would make a different, not a later, view.
+        var reference = agent.Get<CameraRegistry>().Get("cam-1").Snapshot()!.Image.CameraTime!.Value;
+        var later = agent.Get<CameraRegistry>().Get("cam-1").NextFrameAsync();
+        camera.Push(reference.AddMilliseconds(67));
+        await later.WaitAsync(TimeSpan.FromSeconds(10));
         var matching = await HealthAsync(agent);
         var cam = matching.Cameras.Single();
         Assert.True(cam.ReferenceCommissioned);

@@ -19,6 +19,9 @@ public sealed class ManualFrameSource(int width, int height) : IFrameSource
     /// <summary>Pushes a textured scene (sharp, like a focused camera).</summary>
     public void Push() => frames.Writer.TryWrite(painter.Draw(DateTimeOffset.UtcNow, Interlocked.Increment(ref count)));
 
+    /// <summary>Pushes the same scene drawn as at <paramref name="at"/> (its clock text and stripe show that time).</summary>
+    public void Push(DateTimeOffset at) => frames.Writer.TryWrite(painter.Draw(at, Interlocked.Increment(ref count)));
+
     public void Push(RawFrame frame) => frames.Writer.TryWrite(frame);
 
     public async IAsyncEnumerable<RawFrame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
