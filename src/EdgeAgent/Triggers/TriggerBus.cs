@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using EdgeAgent.Platform;
 
 namespace EdgeAgent.Triggers;
 
@@ -9,20 +9,8 @@ namespace EdgeAgent.Triggers;
 /// <c>Procedure/ProcedureStage.ExecuteAsync</c>, which turns each trigger into a step decision and hands it on
 /// (then <c>Capture/CaptureStage</c> takes the photos, <c>Evidence/EvidenceRecorder</c> writes the records).
 /// </summary>
-public sealed class TriggerBus
+public sealed class TriggerBus() : StageQueue<TriggerEvent>("trigger bus")
 {
-    private readonly Channel<TriggerEvent> channel = Channel.CreateUnbounded<TriggerEvent>(new UnboundedChannelOptions { SingleReader = true });
-
-    public ChannelReader<TriggerEvent> Reader => channel.Reader;
-
-    public void Publish(TriggerEvent trigger)
-    {
-        if (!channel.Writer.TryWrite(trigger))
-        {
-            throw new InvalidOperationException("trigger bus is closed");
-        }
-    }
-
     /// <summary>Publishes and waits until the trigger's records are durably written.</summary>
     public async Task<TriggerOutcome> PublishAndWaitAsync(TriggerEvent trigger, CancellationToken cancellationToken = default)
     {
