@@ -93,14 +93,15 @@ public sealed class CaptureStage(DecisionBus decisions, CaptureBus captures, Pro
                 return null;
             }
 
+            var reader = cameras.Get(cameraId);
             var frameBytes = result.Shots.Count > 0 ? result.Shots[0].Frame.Bytes : 0;
-            if (!cameras.Get(cameraId).Ring.Compressed && cameras.Get(cameraId).Ring.MaxBytes < preWanted * frameBytes) // a compressed ring holds every frame
+            if (!reader.Ring.Compressed && reader.Ring.MaxBytes < preWanted * frameBytes) // a compressed ring holds every frame
             {
                 // A ring too small for the step is a configuration fault; a ring still filling after start is not.
                 return new PreTriggerShortfall(preWanted, RingTooSmall: true);
             }
 
-            if (result.PreBeforeEdge > result.Pre || (cameras.Get(cameraId).FirstFrameAt is { } first && first <= trigger.EdgeTime - cameras.Get(cameraId).Ring.Window))
+            if (result.PreBeforeEdge > result.Pre || (reader.FirstFrameAt is { } first && first <= trigger.EdgeTime - reader.Ring.Window))
             {
                 // Older frames were left out (from before the previous trigger, or already another record's photo), or the
                 // ring had its whole window before the edge (not still filling after start): fewer new frames than asked.
