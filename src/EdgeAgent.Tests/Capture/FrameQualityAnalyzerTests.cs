@@ -118,4 +118,48 @@ public sealed class FrameQualityAnalyzerTests
         var box = Assert.Single(PersonDetector.Find(TestImages.WithPerson(TestImages.Scene())));
         Assert.True(box.Contains(new OpenCvSharp.Point(300, 180)), $"box {box} should surround the figure");
     }
+
+    public static TheoryData<string> Pictures => ["scene", "blurred", "dark", "bright", "covered", "blank", "moved", "frozen"];
+
+    [Theory]
+    [MemberData(nameof(Pictures))]
+    public void A_health_samples_grey_picture_is_judged_exactly_as_its_colour_picture(string kind)
+    {
+        var picture = Upscaled(kind switch
+        {
+            "blurred" => TestImages.Blurred(TestImages.Scene()),
+            "dark" => TestImages.Darkened(TestImages.Scene()),
+            "bright" => TestImages.Overexposed(TestImages.Scene()),
+            "covered" => TestImages.Covered(),
+            "blank" => TestImages.SignalLost(),
+            "moved" => TestImages.Moved(TestImages.Scene()),
+            _ => TestImages.Scene(),
+        });
+        var (frames, unchangedFor) = kind == "frozen" ? (40, TimeSpan.FromSeconds(4)) : (0, TimeSpan.Zero);
+        var reference = TestImages.Scene();
+
+        var grey = GreyPicture.Of(picture);
+        var fromGrey = FrameQualityAnalyzer.Analyze(grey, frames, unchangedFor, Defaults, reference);
+        var fromColour = FrameQualityAnalyzer.Analyze(picture, frames, unchangedFor, Defaults, reference);
+
+        Assert.Equal((640, 360, 640 * 360), (grey.Width, grey.Height, grey.Pixels.Length)); // a 1080p picture is judged at the analysis size
+        Assert.Equal(fromColour with { Flags = [] }, fromGrey with { Flags = [] });
+        Assert.Equal(fromColour.Flags, fromGrey.Flags);
+        Assert.Equal(kind == "scene", fromGrey.Flags.Count == 0);
+    }
+
+    [Fact]
+    public void A_grey_picture_wider_than_the_analysis_size_is_refused_rather_than_judged_on_other_thresholds() =>
+        Assert.Throws<ArgumentException>(() => FrameQualityAnalyzer.Analyze(new GreyPicture(new byte[1280 * 720], 1280, 720), 0, TimeSpan.Zero, Defaults));
+
+    /// <summary>The 640 x 360 test picture at 1920 x 1080, as a site camera sends it.</summary>
+    private static RawFrame Upscaled(RawFrame picture)
+    {
+        using var small = OpenCvSharp.Mat.FromPixelData(picture.Height, picture.Width, OpenCvSharp.MatType.CV_8UC3, picture.Pixels);
+        using var large = new OpenCvSharp.Mat();
+        OpenCvSharp.Cv2.Resize(small, large, new OpenCvSharp.Size(1920, 1080), interpolation: OpenCvSharp.InterpolationFlags.Linear);
+        var pixels = new byte[1920 * 1080 * 3];
+        System.Runtime.InteropServices.Marshal.Copy(large.Data, pixels, 0, pixels.Length);
+        return new RawFrame(pixels, 1920, 1080);
+    }
 }

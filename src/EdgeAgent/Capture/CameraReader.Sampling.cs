@@ -1,14 +1,19 @@
+using EdgeAgent.Capture.Quality;
+
 namespace EdgeAgent.Capture;
 
 /// <summary>
 /// Health without decoding everything: a compressed camera decodes one keyframe every
-/// <see cref="CameraReaderSettings.SampleInterval"/> (the first at once), which <see cref="CameraReader.Snapshot"/> hands to
-/// the quality checks. A sample whose pixels are the same as the one before continues its unchanged run, so frozen is
-/// still judged by time. Freshness and dead streams come from the units' arrival, never from a sample.
+/// <see cref="CameraReaderSettings.SampleInterval"/> (the first at once) straight to small grey (<see cref="HealthSample"/>),
+/// which the quality checks judge. A sample whose pixels are the same as the one before continues its unchanged run, so
+/// frozen is still judged by time. Freshness and dead streams come from the units' arrival, never from a sample.
 /// </summary>
 public sealed partial class CameraReader
 {
     private long lastSampleTimestamp;
+
+    /// <summary>A compressed camera's newest health sample, or null before the first (always null for a raw camera).</summary>
+    public HealthSample? HealthSample => Volatile.Read(ref sample);
 
     private void MaybeSample(Frame keyframe)
     {
@@ -30,21 +35,21 @@ public sealed partial class CameraReader
     {
         try
         {
-            var picture = await decoder!.DecodeLastAsync([keyframe.Image.Encoded!], cancellationToken);
-            var fingerprint = FrameFingerprint.Of(picture);
+            var grey = await decoder!.DecodeGreyAsync(keyframe.Image.Encoded!, FrameQualityAnalyzer.AnalysisWidth, cancellationToken);
+            var fingerprint = FrameFingerprint.Of(grey.Pixels);
             var previous = Volatile.Read(ref sample);
             var same = previous is not null && fingerprint == sampleFingerprint;
             sampleFingerprint = fingerprint;
             var since = same ? sampleUnchangedSince : keyframe.UnchangedSince;
             sampleUnchangedSince = since;
             var unchangedFor = timeProvider.GetElapsedTime(since, keyframe.Timestamp);
-            Volatile.Write(ref sample, keyframe with
+            var judged = keyframe with
             {
-                Image = picture with { CameraTime = keyframe.Image.CameraTime },
                 UnchangedSince = since,
                 UnchangedFor = unchangedFor > keyframe.UnchangedFor ? unchangedFor : keyframe.UnchangedFor,
-                UnchangedFrames = same ? previous!.UnchangedFrames + 1 : keyframe.UnchangedFrames,
-            });
+                UnchangedFrames = same ? previous!.Keyframe.UnchangedFrames + 1 : keyframe.UnchangedFrames,
+            };
+            Volatile.Write(ref sample, new HealthSample(judged, grey));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -14,7 +14,7 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
     private readonly CancellationTokenSource stopping = new();
     private readonly Lock buffers = new(); // guards retiring pooled frames against copying them out
     private readonly IFrameDecoder? decoder = (source as IEncodedFrameSource)?.Decoder;
-    private Frame? sample;
+    private HealthSample? sample;
     private ulong sampleFingerprint;
     private long sampleUnchangedSince;
     private int sampling;
@@ -221,14 +221,16 @@ public sealed partial class CameraReader(string cameraId, IFrameSource source, T
     }
 
     /// <summary>
-    /// A copy of the newest frame, or null before the first one. For a compressed camera: the newest health sample, a
-    /// keyframe decoded every <see cref="CameraReaderSettings.SampleInterval"/> (nothing is decoded just to look).
+    /// A copy of the newest frame, or null before the first one. For a compressed camera: the keyframe of the newest
+    /// <see cref="HealthSample"/>, decoded in colour now (commissioning, tests); health itself judges the sample's grey picture.
     /// </summary>
     public Frame? Snapshot()
     {
         if (Compressed)
         {
-            return Volatile.Read(ref sample);
+            return Volatile.Read(ref sample) is { Keyframe: var keyframe }
+                ? DecodeAsync(new Pending(keyframe, [keyframe.Image.Encoded!]), CancellationToken.None).GetAwaiter().GetResult()
+                : null;
         }
 
         return Latest is { } frame ? DetachAsync(frame).GetAwaiter().GetResult() : null;

@@ -14,6 +14,7 @@ public sealed class CameraRegistry : IHostedService, IAsyncDisposable
 {
     private readonly Dictionary<string, CameraReader> readers;
     private readonly ConcurrentDictionary<string, FrameQuality> lastQuality = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (HealthSample Sample, RawFrame? Reference, FrameQuality Quality)> sampleQuality = new(StringComparer.Ordinal);
     private readonly TimeProvider timeProvider;
 
     public CameraRegistry(IOptions<EdgeAgentOptions> options, IFrameSourceFactory sources, TimeProvider timeProvider, ILoggerFactory loggerFactory)
@@ -99,16 +100,38 @@ public sealed class CameraRegistry : IHostedService, IAsyncDisposable
         FrameQualityAnalyzer.Analyze(frame, Settings[cameraId].Quality, References.Load(cameraId));
 
     /// <summary>
-    /// Health of one camera on demand: its status and the quality of its newest frame, measured now
-    /// (a few milliseconds; health asks every few seconds at most, so nothing is measured per frame).
+    /// Health of one camera on demand: its status and the quality of its newest frame, measured now (a few milliseconds;
+    /// health asks every few seconds at most, so nothing is measured per frame). A compressed camera's newest health
+    /// sample is measured once, on its small grey picture, and that result is kept until the next sample (or a new reference).
     /// </summary>
     public CameraHealth Inspect(string cameraId)
     {
         var reader = Get(cameraId);
+        if (reader.Compressed)
+        {
+            var sample = reader.HealthSample;
+            double? sampleAge = sample is null ? null : Math.Round(timeProvider.GetElapsedTime(sample.Keyframe.Timestamp).TotalMilliseconds, 1);
+            return new CameraHealth(cameraId, reader.Source, reader.Status, sample is null ? null : Judge(cameraId, sample), sampleAge);
+        }
+
         var frame = reader.Snapshot();
         var quality = frame is null ? null : Measure(cameraId, frame);
         double? age = frame is null ? null : Math.Round(timeProvider.GetElapsedTime(frame.Timestamp).TotalMilliseconds, 1);
         return new CameraHealth(cameraId, reader.Source, reader.Status, quality, age);
+    }
+
+    /// <summary>The quality of a health sample, measured the first time it is asked for.</summary>
+    private FrameQuality Judge(string cameraId, HealthSample sample)
+    {
+        var reference = References.Load(cameraId);
+        if (sampleQuality.TryGetValue(cameraId, out var known) && ReferenceEquals(known.Sample, sample) && ReferenceEquals(known.Reference, reference))
+        {
+            return known.Quality;
+        }
+
+        var quality = FrameQualityAnalyzer.Analyze(sample.Grey, sample.Keyframe.UnchangedFrames, sample.Keyframe.UnchangedFor, Settings[cameraId].Quality, reference);
+        sampleQuality[cameraId] = (sample, reference, quality);
+        return quality;
     }
 
     /// <summary>Commissioning: stores the camera's newest frame as the reference view. Refuses a frozen, blank or covered frame.</summary>

@@ -8,9 +8,10 @@ public static class FrameFingerprint
 {
     private const int Stride = 97; // prime, so the samples do not line up with rows or colour channels
 
-    public static ulong Of(RawFrame frame)
+    public static ulong Of(RawFrame frame) => Of(frame.Pixels);
+
+    public static ulong Of(ReadOnlySpan<byte> pixels)
     {
-        var pixels = frame.Pixels;
         var hash = 14695981039346656037UL;
         for (var i = 0; i < pixels.Length; i += Stride)
         {

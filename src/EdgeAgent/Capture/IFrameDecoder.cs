@@ -14,6 +14,14 @@ public interface IFrameDecoder
     /// GOP, so that only the newer units are left then; a decoder that keeps nothing warm does nothing.
     /// </summary>
     Task PrefeedAsync(IReadOnlyList<EncodedUnit> units, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    /// <summary>
+    /// Decodes a lone <paramref name="keyframe"/> (a health sample) to 8-bit grey at most <paramref name="maxWidth"/> wide,
+    /// shaped as <see cref="DecodeLastAsync"/>'s picture would be. By default from that picture; a decoder that can read
+    /// the luma plane directly makes no colour picture at all.
+    /// </summary>
+    async Task<GreyPicture> DecodeGreyAsync(EncodedUnit keyframe, int maxWidth, CancellationToken cancellationToken = default) =>
+        GreyPicture.Of(await DecodeLastAsync([keyframe], cancellationToken), maxWidth);
 }
 
 /// <summary>A source that yields encoded units (<see cref="RawFrame.Encoded"/>) instead of pixels, and the decoder for them.</summary>

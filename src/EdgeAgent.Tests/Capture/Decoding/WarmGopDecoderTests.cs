@@ -1,4 +1,5 @@
 using EdgeAgent.Capture.Decoding;
+using EdgeAgent.Capture.Quality;
 
 namespace EdgeAgent.Tests.Capture.Decoding;
 
@@ -118,6 +119,32 @@ public sealed class WarmGopDecoderTests
         AssertStripe(gop[5], picture);
     }
 
+    [Theory]
+    [InlineData("h264")]
+    [InlineData("h265")]
+    public async Task A_health_sample_decodes_straight_to_grey_at_the_analysis_size_and_measures_as_its_colour_picture(string codec)
+    {
+        var gop = (await RecordAsync(codec, gops: 1, size: "1280x720"))[0];
+        using var decoder = NewDecoder(1280, 720);
+        var keyframe = gop[0].Image.Encoded!;
+
+        var grey = await decoder.DecodeGreyAsync(keyframe, FrameQualityAnalyzer.AnalysisWidth);
+        var colour = await decoder.DecodeLastAsync([keyframe]);
+        var fromGrey = FrameQualityAnalyzer.Analyze(grey, 0, TimeSpan.Zero, new QualityThresholds());
+        var fromColour = FrameQualityAnalyzer.Analyze(colour, 0, TimeSpan.Zero, new QualityThresholds());
+
+        Assert.Equal((640, 360, 640 * 360), (grey.Width, grey.Height, grey.Pixels.Length));
+        Assert.Equal(2, decoder.PacketsFed); // each a lone keyframe, libavcodec's luma scaled by libswscale: no colour picture for the grey one
+        Assert.False(decoder.Warm);
+        // The same thresholds keep their meaning: exposure in the same grey levels (limited-range luma expanded as for BGR),
+        // the same sharpness within the two scalers' rounding.
+        Assert.InRange(fromGrey.Brightness - fromColour.Brightness, -1.5, 1.5);
+        Assert.InRange(fromGrey.Contrast - fromColour.Contrast, -1.5, 1.5);
+        Assert.InRange(fromGrey.Sharpness / fromColour.Sharpness, 0.85, 1.15);
+        Assert.InRange(fromGrey.UniformFraction - fromColour.UniformFraction, -0.02, 0.02);
+        Assert.Equal(fromColour.Flags, fromGrey.Flags);
+    }
+
     [Fact]
     public async Task Without_the_libraries_every_picture_comes_from_the_fallback()
     {
@@ -127,12 +154,14 @@ public sealed class WarmGopDecoderTests
 
         var picture = await decoder.DecodeLastAsync(Units(gop, 6));
         await decoder.PrefeedAsync(Units(gop, 7));
+        var grey = await decoder.DecodeGreyAsync(gop[0].Image.Encoded!, 320);
 
         Assert.Null(missing);
         Assert.Contains("ffmpeg", reason, StringComparison.Ordinal);
         Assert.False(decoder.InProcess);
         Assert.Equal(0, decoder.PacketsFed);
         AssertStripe(gop[6], picture);
+        Assert.Equal((320, 180), (grey.Width, grey.Height)); // the fallback's picture, made grey
         Assert.True(NewDecoder(640, 360).InProcess, "this machine has Debian's libavcodec: scripts/deps.sh installs it with ffmpeg");
     }
 
@@ -177,9 +206,9 @@ public sealed class WarmGopDecoderTests
     }
 
     /// <summary><paramref name="gops"/> whole GOPs in a row from the test camera (GOP 15), every frame dated by its clock.</summary>
-    private static async Task<List<List<Frame>>> RecordAsync(string codec, int gops)
+    private static async Task<List<List<Frame>>> RecordAsync(string codec, int gops, string size = "640x360")
     {
-        await using var camera = await RtspTestCamera.StartAsync(size: "640x360", codec: codec, gop: 15);
+        await using var camera = await RtspTestCamera.StartAsync(size: size, codec: codec, gop: 15);
         await using var reader = StartReader(camera.Url);
         using var timeout = new CancellationTokenSource(Patience);
         await DatedAsync(reader, timeout.Token);

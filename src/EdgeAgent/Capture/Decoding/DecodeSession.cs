@@ -118,25 +118,51 @@ internal sealed unsafe class DecodeSession : IDisposable
     /// <summary>The newest picture as BGR24 at <paramref name="width"/> x <paramref name="height"/> (0: its own size).</summary>
     public RawFrame Convert(int width, int height)
     {
+        var (w0, h0) = Newest();
+        var (w, h) = width > 0 && height > 0 ? (width, height) : (w0, h0);
+        var pixels = GC.AllocateUninitializedArray<byte>(w * h * 3, pinned: false);
+        Scale(pixels, w, h, 3, FfmpegLibraries.PixelFormatBgr24, FfmpegLibraries.ScaleFlags);
+        return new RawFrame(pixels, w, h);
+    }
+
+    /// <summary>
+    /// The newest picture as 8-bit grey, shaped as <paramref name="width"/> x <paramref name="height"/> (0: its own size) and
+    /// area-scaled to at most <paramref name="maxWidth"/> wide: only the luma plane is read, no colour picture is made.
+    /// </summary>
+    public GreyPicture ConvertGrey(int width, int height, int maxWidth)
+    {
+        var (w0, h0) = Newest();
+        var (w, h) = GreyPicture.Fit(width > 0 && height > 0 ? width : w0, width > 0 && height > 0 ? height : h0, maxWidth);
+        var pixels = new byte[w * h];
+        Scale(pixels, w, h, 1, FfmpegLibraries.PixelFormatGray8, FfmpegLibraries.ShrinkFlags);
+        return new GreyPicture(pixels, w, h);
+    }
+
+    private (int Width, int Height) Newest()
+    {
         var (w0, h0, format) = (Marshal.ReadInt32(picture, FfmpegLibraries.FrameWidth), Marshal.ReadInt32(picture, FfmpegLibraries.FrameHeight), Marshal.ReadInt32(picture, FfmpegLibraries.FrameFormat));
         if (Pictures == 0 || w0 <= 0 || h0 <= 0 || format < 0 || Marshal.ReadIntPtr(picture) == 0)
         {
             throw new FrameSourceException($"libavcodec gave no picture ({w0}x{h0}, format {format})");
         }
 
-        var (w, h) = width > 0 && height > 0 ? (width, height) : (w0, h0);
-        scaler = av.GetCachedContext(scaler, w0, h0, format, w, h, FfmpegLibraries.PixelFormatBgr24, FfmpegLibraries.ScaleFlags, 0, 0, null);
+        return (w0, h0);
+    }
+
+    private void Scale(byte[] pixels, int w, int h, int bytesPerPixel, int pixelFormat, int flags)
+    {
+        var (w0, h0, format) = (Marshal.ReadInt32(picture, FfmpegLibraries.FrameWidth), Marshal.ReadInt32(picture, FfmpegLibraries.FrameHeight), Marshal.ReadInt32(picture, FfmpegLibraries.FrameFormat));
+        scaler = av.GetCachedContext(scaler, w0, h0, format, w, h, pixelFormat, flags, 0, 0, null);
         if (scaler == 0)
         {
-            throw new FrameSourceException($"libswscale cannot convert {w0}x{h0} format {format} to BGR {w}x{h}");
+            throw new FrameSourceException($"libswscale cannot convert {w0}x{h0} format {format} to format {pixelFormat} {w}x{h}");
         }
 
-        var pixels = GC.AllocateUninitializedArray<byte>(w * h * 3, pinned: false);
         int rows;
         fixed (byte* output = pixels)
         {
             var planes = stackalloc byte*[4] { output, null, null, null };
-            var strides = stackalloc int[4] { w * 3, 0, 0, 0 };
+            var strides = stackalloc int[4] { w * bytesPerPixel, 0, 0, 0 };
             rows = av.Scale(scaler, picture, picture + FfmpegLibraries.FrameLinesize, 0, h0, planes, strides);
         }
 
@@ -144,8 +170,6 @@ internal sealed unsafe class DecodeSession : IDisposable
         {
             throw new FrameSourceException($"libswscale wrote {rows} of {h} rows");
         }
-
-        return new RawFrame(pixels, w, h);
     }
 
     public void Dispose()

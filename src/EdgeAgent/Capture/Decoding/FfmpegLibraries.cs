@@ -16,9 +16,11 @@ internal sealed unsafe class FfmpegLibraries
     public static readonly IReadOnlyList<(int Avcodec, int Avutil, int Swscale)> KnownVersions = [(62, 60, 9), (61, 59, 8), (60, 58, 7), (59, 57, 6), (58, 56, 5)];
 
     public const int PixelFormatBgr24 = 3; // AV_PIX_FMT_BGR24, unchanged since the enum began
+    public const int PixelFormatGray8 = 8; // AV_PIX_FMT_GRAY8, likewise; full range, so limited-range luma is expanded as for BGR
     public const int ErrorAgain = -11; // AVERROR(EAGAIN) on Linux
     public const int ErrorEof = -0x20464F45; // AVERROR_EOF, FFERRTAG('E','O','F',' ')
     private const int SwsBilinear = 2;
+    private const int SwsArea = 0x20;
     private const int LogQuiet = -8;
     private const long NoPts = long.MinValue; // AV_NOPTS_VALUE
 
@@ -72,6 +74,9 @@ internal sealed unsafe class FfmpegLibraries
 
     /// <summary>Scales with bilinear filtering (only when the camera's configured size differs from the stream's).</summary>
     public static int ScaleFlags => SwsBilinear;
+
+    /// <summary>Averages areas when shrinking a health sample, as the quality checks' own scaling does (OpenCV's INTER_AREA).</summary>
+    public static int ShrinkFlags => SwsArea;
 
     public delegate* unmanaged<byte*, nint> FindDecoderByName { get; }
 

@@ -72,7 +72,7 @@ public sealed class WarmGopDecoder : IFrameDecoder, IDisposable
         RawFrame? picture;
         if (units.Count == 1)
         {
-            picture = await Task.Run(() => Alone(av, last), CancellationToken.None);
+            picture = await Task.Run(() => Alone(av, last, s => s.Convert(width, height)), CancellationToken.None);
         }
         else
         {
@@ -89,6 +89,22 @@ public sealed class WarmGopDecoder : IFrameDecoder, IDisposable
 
         cancellationToken.ThrowIfCancellationRequested();
         return picture is null ? await fallback.DecodeLastAsync(units, cancellationToken) : picture with { Encoded = last };
+    }
+
+    /// <summary>
+    /// A lone keyframe (a health sample) on a decoder of its own, straight to small grey from its luma plane: no BGR
+    /// picture of the full size is made. JPEG and anything libavcodec refuses go through the fallback's picture.
+    /// </summary>
+    public async Task<GreyPicture> DecodeGreyAsync(EncodedUnit keyframe, int maxWidth, CancellationToken cancellationToken = default)
+    {
+        if (!keyframe.Keyframe)
+        {
+            throw new FrameSourceException("nothing to decode: a health sample must be a keyframe");
+        }
+
+        var grey = av is not null && keyframe.IsVideo ? await Task.Run(() => Alone(av, keyframe, s => s.ConvertGrey(width, height, maxWidth)), CancellationToken.None) : null;
+        cancellationToken.ThrowIfCancellationRequested();
+        return grey ?? GreyPicture.Of(await fallback.DecodeLastAsync([keyframe], cancellationToken), maxWidth);
     }
 
     /// <summary>
@@ -191,8 +207,9 @@ public sealed class WarmGopDecoder : IFrameDecoder, IDisposable
         }
     }
 
-    /// <summary>A lone keyframe on a decoder of its own, freed at once.</summary>
-    private RawFrame? Alone(FfmpegLibraries libraries, EncodedUnit keyframe)
+    /// <summary>A lone keyframe on a single-threaded decoder of its own, freed at once; its picture as <paramref name="convert"/> makes it.</summary>
+    private T? Alone<T>(FfmpegLibraries libraries, EncodedUnit keyframe, Func<DecodeSession, T> convert)
+        where T : class
     {
         try
         {
@@ -205,7 +222,7 @@ public sealed class WarmGopDecoder : IFrameDecoder, IDisposable
                 own.Drain();
             }
 
-            return own.Pictures == 1 ? own.Convert(width, height) : null;
+            return own.Pictures == 1 ? convert(own) : null;
         }
         catch (FrameSourceException)
         {

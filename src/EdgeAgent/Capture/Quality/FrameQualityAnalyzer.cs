@@ -7,11 +7,13 @@ namespace EdgeAgent.Capture.Quality;
 /// <summary>
 /// Measures a captured frame: sharpness (variance of the Laplacian), exposure, blank/covered, frozen, and
 /// the match against a commissioning reference. Runs on the few frames selected for evidence, at a reduced
-/// analysis size (at most 640 px wide), so it costs a few milliseconds even for 1080p.
+/// analysis size (at most 640 px wide), so it costs a few milliseconds even for 1080p. A compressed camera's health
+/// sample arrives already grey at that size (<see cref="GreyPicture"/>) and is judged by the same measurements.
 /// </summary>
 public static class FrameQualityAnalyzer
 {
-    private const int AnalysisWidth = 640;
+    /// <summary>Pictures are measured at most this wide, so thresholds mean the same at any camera resolution.</summary>
+    public const int AnalysisWidth = 640;
     private const int UniformBand = 16;
 
     public static FrameQuality Analyze(Frame frame, QualityThresholds thresholds, RawFrame? reference = null, bool checkPeople = false) =>
@@ -22,13 +24,32 @@ public static class FrameQualityAnalyzer
     public static FrameQuality Analyze(RawFrame image, int unchangedFrames, TimeSpan unchangedFor, QualityThresholds thresholds, RawFrame? reference = null, bool checkPeople = false)
     {
         using var grey = AnalysisGrey(image);
+        double? scene = reference is null ? null : SceneMatcher.Score(grey, reference);
+        int? people = checkPeople ? PersonDetector.Find(image).Count : null;
+        return Judge(grey, unchangedFrames, unchangedFor, thresholds, scene, people);
+    }
+
+    /// <summary>A picture already grey at the analysis size (a compressed camera's health sample); no person check.</summary>
+    public static FrameQuality Analyze(GreyPicture grey, int unchangedFrames, TimeSpan unchangedFor, QualityThresholds thresholds, RawFrame? reference = null)
+    {
+        if (grey.Width > AnalysisWidth)
+        {
+            throw new ArgumentException($"a grey picture is judged at most {AnalysisWidth} px wide, not {grey.Width}", nameof(grey));
+        }
+
+        using var mat = Mat.FromPixelData(grey.Height, grey.Width, MatType.CV_8UC1, grey.Pixels);
+        double? scene = reference is null ? null : SceneMatcher.Score(mat, reference);
+        return Judge(mat, unchangedFrames, unchangedFor, thresholds, scene, null);
+    }
+
+    private static FrameQuality Judge(Mat grey, int unchangedFrames, TimeSpan unchangedFor, QualityThresholds thresholds, double? scene, int? people)
+    {
         using var laplacian = new Mat();
         Cv2.Laplacian(grey, laplacian, MatType.CV_64F);
         Cv2.MeanStdDev(laplacian, out _, out var lapStd);
         Cv2.MeanStdDev(grey, out var mean, out var std);
         var sharpness = lapStd.Val0 * lapStd.Val0;
         var uniform = UniformFraction(grey);
-        double? scene = reference is null ? null : SceneMatcher.Score(image, reference);
 
         var flags = new List<string>();
         // By time, not by frame count: a decoder repeating a frame or two is not a frozen camera.
@@ -50,7 +71,6 @@ public static class FrameQualityAnalyzer
         }
 
         AddIf(flags, scene < thresholds.MinSceneMatch, FrameQuality.SceneMismatch);
-        int? people = checkPeople ? PersonDetector.Find(image).Count : null;
         AddIf(flags, people > 0, FrameQuality.PersonInView);
         return new FrameQuality(Math.Round(sharpness, 1), Math.Round(mean.Val0, 1), Math.Round(std.Val0, 1), Math.Round(uniform, 3), unchangedFrames, scene is { } s ? Math.Round(s, 3) : null, flags)
         {

@@ -14,8 +14,16 @@ public static class SceneMatcher
     /// <summary>Correlation in [-1, 1]; 0 when either picture is featureless.</summary>
     public static double Score(RawFrame frame, RawFrame reference)
     {
-        using var a = Thumb(frame);
-        using var b = Thumb(reference);
+        using var grey = FrameQualityAnalyzer.AnalysisGrey(frame);
+        return Score(grey, reference);
+    }
+
+    /// <summary>As <see cref="Score(RawFrame, RawFrame)"/> for a picture already grey at the analysis size.</summary>
+    internal static double Score(Mat analysisGrey, RawFrame reference)
+    {
+        using var a = Thumb(analysisGrey);
+        using var referenceGrey = FrameQualityAnalyzer.AnalysisGrey(reference);
+        using var b = Thumb(referenceGrey);
         Cv2.MeanStdDev(a, out var meanA, out var stdA);
         Cv2.MeanStdDev(b, out var meanB, out var stdB);
         if (stdA.Val0 < 1 || stdB.Val0 < 1)
@@ -28,9 +36,8 @@ public static class SceneMatcher
         return result.At<float>(0, 0);
     }
 
-    private static Mat Thumb(RawFrame frame)
+    private static Mat Thumb(Mat grey)
     {
-        using var grey = FrameQualityAnalyzer.AnalysisGrey(frame);
         var thumb = new Mat();
         Cv2.Resize(grey, thumb, Thumbnail, interpolation: InterpolationFlags.Area);
         Cv2.GaussianBlur(thumb, thumb, new Size(5, 5), 0);
