@@ -15,6 +15,7 @@ namespace EdgeAgent.Capture;
 public sealed class FrameRing(long maxBytes, TimeSpan window, TimeSpan spacing, TimeProvider timeProvider, bool compressed = false)
 {
     private readonly LinkedList<Frame> frames = new();
+    private readonly List<LinkedListNode<Frame>> keyframes = []; // compressed: the held keyframes' nodes, oldest first
     private readonly Lock gate = new();
     private long bytes;
     private bool waitingForKeyframe = true;
@@ -112,7 +113,12 @@ public sealed class FrameRing(long maxBytes, TimeSpan window, TimeSpan spacing, 
             }
 
             waitingForKeyframe = false;
-            frames.AddLast(frame);
+            var added = frames.AddLast(frame);
+            if (key)
+            {
+                keyframes.Add(added);
+            }
+
             bytes += frame.Bytes;
             // Age, by production time (a backlog arriving in a burst is still seconds of picture): the oldest GOP goes once
             // the next GOP alone still reaches back to the window's start.
@@ -153,7 +159,16 @@ public sealed class FrameRing(long maxBytes, TimeSpan window, TimeSpan spacing, 
     {
         lock (gate)
         {
-            return frames.Any(f => ReferenceEquals(f, frame));
+            // Newest first: the reader asks about the frame before the newest, every frame.
+            for (var node = frames.Last; node is not null; node = node.Previous)
+            {
+                if (ReferenceEquals(node.Value, frame))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 
@@ -207,18 +222,8 @@ public sealed class FrameRing(long maxBytes, TimeSpan window, TimeSpan spacing, 
     private static bool Changed(Frame before, Frame now) =>
         before.Image.Encoded is { } a && now.Image.Encoded is { } b && (a.Width != b.Width || a.Height != b.Height || a.Codec != b.Codec);
 
-    private LinkedListNode<Frame>? SecondKeyframe()
-    {
-        for (var node = frames.First?.Next; node is not null; node = node.Next)
-        {
-            if (IsKeyframe(node.Value))
-            {
-                return node;
-            }
-        }
-
-        return null;
-    }
+    /// <summary>The second keyframe held (the first is the ring's first unit), without walking the units: asked every unit.</summary>
+    private LinkedListNode<Frame>? SecondKeyframe() => keyframes.Count >= 2 ? keyframes[1] : null;
 
     private void DropFirstGop(List<Frame>? evicted)
     {
@@ -231,6 +236,11 @@ public sealed class FrameRing(long maxBytes, TimeSpan window, TimeSpan spacing, 
 
     private void RemoveFirst(List<Frame>? evicted)
     {
+        if (keyframes.Count > 0 && ReferenceEquals(keyframes[0], frames.First))
+        {
+            keyframes.RemoveAt(0);
+        }
+
         var first = frames.First!.Value;
         bytes -= first.Bytes;
         evicted?.Add(first);

@@ -26,6 +26,7 @@ public sealed class StreamLatency(CameraReaderSettings settings)
     private int next;
     private long rejected;
     private double? median;
+    private double? p95;
     private StreamLatencyReading reading = new(ProducedBasis.Arrival, settings.ConfiguredLatency?.TotalMilliseconds, null, 0, 0);
 
     public StreamLatencyReading Reading => Volatile.Read(ref reading);
@@ -62,15 +63,15 @@ public sealed class StreamLatency(CameraReaderSettings settings)
         samples[next] = latencyMs;
         next = (next + 1) % Window;
         count = Math.Min(count + 1, Window);
-        median = Percentile(0.5);
+        Span<double> sorted = stackalloc double[count]; // one sort per sample, for both percentiles
+        samples.AsSpan(0, count).CopyTo(sorted);
+        sorted.Sort();
+        median = Percentile(sorted, 0.5);
+        p95 = Math.Round(Percentile(sorted, 0.95), 1);
     }
 
-    private double Percentile(double p)
-    {
-        var sorted = samples[..count];
-        Array.Sort(sorted);
-        return sorted[(int)Math.Min(count - 1, Math.Round(p * (count - 1)))];
-    }
+    private static double Percentile(ReadOnlySpan<double> sorted, double p) =>
+        sorted[(int)Math.Min(sorted.Length - 1, Math.Round(p * (sorted.Length - 1)))];
 
     private StreamLatencyReading Snapshot(ProducedBasis basis)
     {
@@ -80,7 +81,6 @@ public sealed class StreamLatency(CameraReaderSettings settings)
             ProducedBasis.ConfiguredLatency => settings.ConfiguredLatency?.TotalMilliseconds,
             _ => null,
         };
-        double? p95 = count > 0 ? Math.Round(Percentile(0.95), 1) : null;
         return new StreamLatencyReading(basis, latency is { } l ? Math.Round(l, 1) : null, p95, count, rejected);
     }
 }
