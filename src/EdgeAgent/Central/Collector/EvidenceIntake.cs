@@ -85,7 +85,9 @@ public sealed partial class EvidenceIntake : IDisposable
             return null; // a resend of a stored record's chunk: nothing to stage
         }
 
-        var refusal = Staging.Add(deviceId, id, i, n, payload);
+        // In a batch the chunk is held in memory: nothing of the batch is acknowledged before CommitBatch, which writes
+        // to disk only the chunks whose record has not come (the common case, a chunk and its record in one batch, writes none).
+        var refusal = Staging.Add(deviceId, id, i, n, payload, hold: batching);
         switch (refusal)
         {
             case null:
@@ -129,9 +131,13 @@ public sealed partial class EvidenceIntake : IDisposable
 
     /// <summary>
     /// Makes the batch durable: the files first (one file-system sync, the renames, one fsync per directory), then the
-    /// index rows (one transaction). Only then are staged chunks discarded and <see cref="RecordStored"/> raised.
+    /// index rows (one transaction). Only then are staged chunks discarded and <see cref="RecordStored"/> raised; last,
+    /// the batch's chunks still waiting for their record are staged on disk (<see cref="ChunkStaging.Flush"/>).
     /// </summary>
-    /// <exception cref="IOException">A sync or rename failed: the batch was rolled back, its messages must stay unacknowledged.</exception>
+    /// <exception cref="IOException">
+    /// A sync or rename failed (the batch was rolled back), or a chunk could not be staged (its records are stored):
+    /// either way its messages must stay unacknowledged, and are redelivered.
+    /// </exception>
     public void CommitBatch()
     {
         if (!batching)
@@ -157,6 +163,16 @@ public sealed partial class EvidenceIntake : IDisposable
         {
             action();
         }
+
+        try
+        {
+            Staging.Flush(); // before any of the batch is acknowledged
+        }
+        catch
+        {
+            Staging.DropHeld();
+            throw;
+        }
     }
 
     /// <summary>Forgets the open batch (nothing of it is acknowledged; the broker redelivers it).</summary>
@@ -164,6 +180,7 @@ public sealed partial class EvidenceIntake : IDisposable
     {
         batching = false;
         afterCommit.Clear();
+        Staging.DropHeld();
         if (SupportsGroupCommit)
         {
             ((IGroupCommitIndex)Index).RollbackBatch();
