@@ -223,27 +223,31 @@ public sealed partial class EvidenceIntake : IDisposable
     /// </summary>
     public RecordMessage Read(string deviceId, byte[] json)
     {
-        var invalid = RecordValidator.Problem(json);
+        // One parse serves validation, the chain hash and the signed bytes (before: five parses of the same bytes).
+        var invalid = RecordValidator.Problem(json, out var document);
         if (invalid is not null)
         {
             return new RecordMessage { DeviceId = deviceId, Json = json, Invalid = invalid };
         }
 
-        EvidenceRecord record;
-        string recordHash;
-        try
+        using (document)
         {
-            record = EvidenceRecord.FromJson(json);
-            recordHash = EvidenceSignature.RecordHash(json);
-        }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException or InvalidOperationException or FormatException or OverflowException)
-        {
-            return new RecordMessage { DeviceId = deviceId, Json = json, Invalid = $"record does not bind: {ex.Message}" };
-        }
+            EvidenceRecord record;
+            string recordHash;
+            try
+            {
+                record = EvidenceRecord.FromJson(json);
+                recordHash = EvidenceSignature.RecordHashOf(document!.RootElement);
+            }
+            catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException or InvalidOperationException or FormatException or OverflowException)
+            {
+                return new RecordMessage { DeviceId = deviceId, Json = json, Invalid = $"record does not bind: {ex.Message}" };
+            }
 
-        // The signature only of a record from its own topic (a mismatch is refused first, as before).
-        var forged = Keys is not null && record.DeviceId == deviceId ? SignatureProblem(record, json) : null;
-        return new RecordMessage { DeviceId = deviceId, Json = json, Record = record, RecordHash = recordHash, Forged = forged };
+            // The signature only of a record from its own topic (a mismatch is refused first, as before).
+            var forged = Keys is not null && record.DeviceId == deviceId ? SignatureProblem(record, document.RootElement) : null;
+            return new RecordMessage { DeviceId = deviceId, Json = json, Record = record, RecordHash = recordHash, Forged = forged };
+        }
     }
 
     /// <summary>Handles a record message read by <see cref="Read"/>; returns the receipt to publish, or null when it is not a record at all.</summary>
@@ -332,18 +336,32 @@ public sealed partial class EvidenceIntake : IDisposable
 
     /// <summary>Why the record's signature is not acceptable under the enrolled keys, or null when it verifies.</summary>
     /// <remarks>Records are read in parallel: one verification at a time per key (an <see cref="ECDsa"/> instance is not promised to be thread-safe); different devices verify at once.</remarks>
-    private string? SignatureProblem(EvidenceRecord record, byte[] json)
+    private string? SignatureProblem(EvidenceRecord record, JsonElement parsed)
     {
         if (Keys!.For(record.DeviceId) is not { } key)
         {
             return $"signature: no enrolled key for device '{record.DeviceId}'";
         }
 
+        byte[] signed;
+        try
+        {
+            signed = EvidenceSignature.SignedBytesOf(parsed);
+        }
+        catch (JsonException ex)
+        {
+            return $"signature: record is not valid JSON: {ex.Message}";
+        }
+
         lock (key)
         {
-            return EvidenceSignature.Check(json, key) is { } bad ? $"signature: {bad}" : null;
+            var keyId = keyIds.GetValue(key, EvidenceSignature.KeyId);
+            return EvidenceSignature.Check(record.Signature, signed, key, keyId) is { } bad ? $"signature: {bad}" : null;
         }
     }
+
+    /// <summary>Each enrolled key's <see cref="EvidenceSignature.KeyId"/>, computed once instead of once per record.</summary>
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ECDsa, string> keyIds = [];
 
     private static Receipt Answer(EvidenceRecord record, ReceiptStatus status, IReadOnlyList<int>? missing = null, string? reason = null) =>
         new() { RecordId = record.RecordId, Sequence = record.Sequence, Status = status, Missing = missing, Reason = reason };
