@@ -125,6 +125,22 @@ public sealed class GroupCommitTests : IDisposable
     }
 
     [Fact]
+    public void In_a_shared_subscription_group_a_chunk_is_staged_on_disk_at_once_for_the_member_that_gets_its_record()
+    {
+        using var member = EvidenceIntake.Open(new CollectorOptions { Broker = new BrokerOptions { Url = "mqtt://127.0.0.1:1" }, OutputDirectory = temp.Combine("shared"), SubscriptionGroup = "collectors" }, NullLogger.Instance);
+        var image = EvidenceFixtures.Image(3_500);
+        var record = EvidenceFixtures.Record(1, image);
+
+        member.BeginBatch();
+        Assert.Null(member.AcceptChunk(record.DeviceId, record.RecordId.ToString(), "0", "1", image));
+
+        // Before its batch commits: another member that gets the record finds the chunk under the shared root.
+        Assert.Equal(0, member.Staging.HeldChunks);
+        Assert.Equal(image, File.ReadAllBytes(Directory.EnumerateFiles(temp.Combine("shared", ".staging"), "*.part", SearchOption.AllDirectories).Single()));
+        member.CommitBatch();
+    }
+
+    [Fact]
     public void A_chunk_whose_record_comes_in_a_later_batch_is_staged_on_disk_when_its_batch_commits_and_survives_a_restart()
     {
         var image = EvidenceFixtures.Image(6_000);

@@ -18,6 +18,7 @@ public sealed partial class EvidenceIntake : IDisposable
 {
     private readonly ILogger logger;
     private readonly bool groupCommit;
+    private readonly bool holdChunks;
     private readonly TimeProvider timeProvider;
     private long refusedChunks;
 
@@ -26,6 +27,7 @@ public sealed partial class EvidenceIntake : IDisposable
     {
         this.logger = logger;
         groupCommit = options.GroupCommit;
+        holdChunks = options.SubscriptionGroup is null; // in a shared-subscription group another member may be waiting for the chunk: staged at once
         this.timeProvider = timeProvider;
         Keys = keys;
         Store = store;
@@ -87,7 +89,8 @@ public sealed partial class EvidenceIntake : IDisposable
 
         // In a batch the chunk is held in memory: nothing of the batch is acknowledged before CommitBatch, which writes
         // to disk only the chunks whose record has not come (the common case, a chunk and its record in one batch, writes none).
-        var refusal = Staging.Add(deviceId, id, i, n, payload, hold: batching);
+        // Not in a shared-subscription group: the record may be with another member, which looks for the chunk on disk.
+        var refusal = Staging.Add(deviceId, id, i, n, payload, hold: batching && holdChunks);
         switch (refusal)
         {
             case null:
