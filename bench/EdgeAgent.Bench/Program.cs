@@ -11,6 +11,7 @@ if (Array.IndexOf(args, "--synthetic-store") is var at and >= 0 && at + 1 < args
 
 // --drain-only: only the central side's rows (backlog drains, then the fleets); --ring: only the compressed-ring rows (issue 17); --object-store: add the drain into an S3 bucket on a Ceph RGW started for the run.
 // --backlog-records N: records per backlog drain (300); --puback-drain-only (with --drain-only): only the PUBACK-only drain rows.
+// --intake-only: only the collector's per-record path without MQTT (CollectorIntakeBenchmark, --backlog-records records).
 // --fleet-only: only the load generator's rows; --fleet-devices 10,100: its fleet sizes; --no-fleet: none.
 var options = (args.Contains("--smoke") ? BenchOptions.Smoke : BenchOptions.Full) with { DrainOnly = args.Contains("--drain-only"), ObjectStore = args.Contains("--object-store"), FleetOnly = args.Contains("--fleet-only"), PubackDrainOnly = args.Contains("--puback-drain-only") };
 if (args.Contains("--no-fleet"))
@@ -47,6 +48,18 @@ for (var i = 0; i < args.Length - 1; i++)
             options = options with { Triggers = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) };
             break;
     }
+}
+
+if (args.Contains("--intake-only"))
+{
+    // Only the collector's per-record path without MQTT (CollectorIntakeBenchmark): a short untimed run for the JIT, then the timed one.
+    Directory.CreateDirectory(options.WorkDirectory);
+    var image = BacklogBenchmark.SampleImage(options);
+    _ = CollectorIntakeBenchmark.Run(options with { BacklogRecords = 200, WorkDirectory = Path.Combine(options.WorkDirectory, "warmup") }, image);
+    var intake = CollectorIntakeBenchmark.Run(options, image);
+    Console.WriteLine(System.FormattableString.Invariant($"intake {intake.Records} records ({image.Length / 1024} KiB images): serial {intake.SerialMs:0.000} ms/record ({intake.SerialCpuMs:0.000} CPU): chunk {intake.ChunkMs:0.000}, record {intake.RecordMs:0.000}, commits {intake.CommitMs:0.000}; reading {intake.ReadMs:0.000} CPU"));
+    Directory.Delete(options.WorkDirectory, recursive: true);
+    return;
 }
 
 Console.WriteLine($"EdgeAgent benchmark on {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");

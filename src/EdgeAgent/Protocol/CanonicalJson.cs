@@ -24,10 +24,17 @@ public static class CanonicalJson
     public static byte[] Canonicalize(ReadOnlySpan<byte> json, string? omit = null)
     {
         using var document = JsonDocument.Parse(json.ToArray());
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(json.Length);
+        return Canonicalize(document.RootElement, omit, json.Length);
+    }
+
+    /// <summary>Canonical bytes of an element already parsed (the collector parses a record once for every use), leaving out the top-level member <paramref name="omit"/> if given.</summary>
+    /// <exception cref="JsonException">The element has a duplicate member name.</exception>
+    public static byte[] Canonicalize(JsonElement element, string? omit = null, int sizeHint = 4096)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(sizeHint);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
-            Write(writer, document.RootElement, omit);
+            Write(writer, element, omit);
         }
 
         return buffer.WrittenSpan.ToArray();

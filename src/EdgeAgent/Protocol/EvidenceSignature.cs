@@ -22,6 +22,13 @@ public static class EvidenceSignature
     public static string RecordHash(ReadOnlySpan<byte> recordJson) =>
         Convert.ToHexStringLower(SHA256.HashData(CanonicalJson.Canonicalize(recordJson)));
 
+    /// <summary><see cref="RecordHash(ReadOnlySpan{byte})"/> of a record already parsed.</summary>
+    public static string RecordHashOf(JsonElement record) =>
+        Convert.ToHexStringLower(SHA256.HashData(CanonicalJson.Canonicalize(record)));
+
+    /// <summary><see cref="SignedBytes(ReadOnlySpan{byte})"/> of a record already parsed.</summary>
+    public static byte[] SignedBytesOf(JsonElement record) => CanonicalJson.Canonicalize(record, omit: "signature");
+
     /// <summary>Lower-case hex SHA-256 of a public key's SubjectPublicKeyInfo (DER).</summary>
     public static string KeyId(ECDsa key) => Convert.ToHexStringLower(SHA256.HashData(key.ExportSubjectPublicKeyInfo()));
 
@@ -48,6 +55,16 @@ public static class EvidenceSignature
             return $"record is not valid JSON: {ex.Message}";
         }
 
+        return Check(stamp, signed, publicKey);
+    }
+
+    /// <summary>
+    /// Checks a signature stamp against the record's <see cref="SignedBytes(ReadOnlySpan{byte})"/>, both already read
+    /// (the collector binds and canonicalizes each record once); null when valid, else why not.
+    /// </summary>
+    /// <param name="publicKeyId">The <see cref="KeyId"/> of <paramref name="publicKey"/>, when the caller keeps it; else computed here.</param>
+    public static string? Check(SignatureStamp? stamp, byte[] signedBytes, ECDsa publicKey, string? publicKeyId = null)
+    {
         if (stamp is null)
         {
             return "record is not signed";
@@ -58,7 +75,7 @@ public static class EvidenceSignature
             return $"signature algorithm '{stamp.Alg}' is not {SignatureStamp.Es256}";
         }
 
-        var expectedKey = KeyId(publicKey);
+        var expectedKey = publicKeyId ?? KeyId(publicKey);
         if (!string.Equals(stamp.KeyId, expectedKey, StringComparison.Ordinal))
         {
             return $"signed by key {Short(stamp.KeyId)}, but the enrolled key is {Short(expectedKey)}";
@@ -70,7 +87,7 @@ public static class EvidenceSignature
             return "signature value is not 64 bytes of base64";
         }
 
-        return publicKey.VerifyData(signed, value[..length], HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
+        return publicKey.VerifyData(signedBytes, value[..length], HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
             ? null
             : "signature does not match the record's content";
     }

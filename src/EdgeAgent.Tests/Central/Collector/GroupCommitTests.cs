@@ -93,11 +93,87 @@ public sealed class GroupCommitTests : IDisposable
         Assert.False(intake.Index.Contains(record.RecordId));
         Assert.Empty(Directory.EnumerateFiles(((EvidenceStore)intake.Store).Root, "*.tmp", SearchOption.AllDirectories));
 
+        Assert.Equal(0, intake.Staging.PendingImages); // its chunk was not acknowledged either: the broker redelivers it with the record
+        Assert.Empty(Directory.EnumerateFiles(((EvidenceStore)intake.Store).Root, "*.part", SearchOption.AllDirectories));
+
         intake.BeginBatch();
-        Assert.Equal(ReceiptStatus.Stored, intake.AcceptRecord(record.DeviceId, record.ToJson())!.Status); // its chunk is still staged
+        Assert.Equal(ReceiptStatus.Stored, Deliver(intake, record, image)!.Status);
         intake.CommitBatch();
         Assert.Single(intake.Store.List());
         Assert.Equal(1, intake.Index.CountByDevice()["test-device"]);
+    }
+
+    [Fact]
+    public void A_chunk_and_its_record_in_one_batch_never_stage_a_file()
+    {
+        using var intake = NewIntake();
+        var image = EvidenceFixtures.Image(5_000);
+        var record = EvidenceFixtures.Record(1, image);
+        var staging = Path.Combine(((EvidenceStore)intake.Store).Root, ".staging");
+
+        intake.BeginBatch();
+        Assert.Null(intake.AcceptChunk(record.DeviceId, record.RecordId.ToString(), "0", "1", image));
+        Assert.Equal(1, intake.Staging.HeldChunks);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(staging, "*", SearchOption.AllDirectories)); // held in memory until the batch commits
+        Assert.Equal(ReceiptStatus.Stored, intake.AcceptRecord(record.DeviceId, record.ToJson())!.Status);
+        intake.CommitBatch();
+
+        Assert.Empty(Directory.EnumerateFileSystemEntries(staging, "*", SearchOption.AllDirectories));
+        Assert.Equal(0, intake.Staging.HeldChunks);
+        Assert.Equal(0, intake.Staging.StagedBytes);
+        Assert.Equal(image, intake.Store.Read(EvidenceLayout.ImageKeyOf(intake.Store.List().Single().RecordKey)));
+    }
+
+    [Fact]
+    public void In_a_shared_subscription_group_a_chunk_is_staged_on_disk_at_once_for_the_member_that_gets_its_record()
+    {
+        using var member = EvidenceIntake.Open(new CollectorOptions { Broker = new BrokerOptions { Url = "mqtt://127.0.0.1:1" }, OutputDirectory = temp.Combine("shared"), SubscriptionGroup = "collectors" }, NullLogger.Instance);
+        var image = EvidenceFixtures.Image(3_500);
+        var record = EvidenceFixtures.Record(1, image);
+
+        member.BeginBatch();
+        Assert.Null(member.AcceptChunk(record.DeviceId, record.RecordId.ToString(), "0", "1", image));
+
+        // Before its batch commits: another member that gets the record finds the chunk under the shared root.
+        Assert.Equal(0, member.Staging.HeldChunks);
+        Assert.Equal(image, File.ReadAllBytes(Directory.EnumerateFiles(temp.Combine("shared", ".staging"), "*.part", SearchOption.AllDirectories).Single()));
+        member.CommitBatch();
+    }
+
+    [Fact]
+    public void A_chunk_whose_record_comes_in_a_later_batch_is_staged_on_disk_when_its_batch_commits_and_survives_a_restart()
+    {
+        var image = EvidenceFixtures.Image(6_000);
+        var record = EvidenceFixtures.Record(1, image);
+        var half = image.Length / 2;
+        var other = EvidenceFixtures.Image(1_000);
+        var otherRecord = EvidenceFixtures.Record(2, other);
+        using (var intake = NewIntake())
+        {
+            intake.BeginBatch();
+            Assert.Null(intake.AcceptChunk(record.DeviceId, record.RecordId.ToString(), "0", "2", image.AsSpan(0, half)));
+            Assert.Equal(ReceiptStatus.Stored, Deliver(intake, otherRecord, other)!.Status);
+            Assert.Empty(Directory.EnumerateFiles(((EvidenceStore)intake.Store).Root, "*.part", SearchOption.AllDirectories));
+            intake.CommitBatch(); // the chunk is acknowledged with this batch: it must be on disk by now
+
+            Assert.Single(Directory.EnumerateFiles(((EvidenceStore)intake.Store).Root, "*.part", SearchOption.AllDirectories));
+            Assert.Equal(0, intake.Staging.HeldChunks);
+
+            intake.BeginBatch();
+            Assert.Null(intake.AcceptChunk(record.DeviceId, record.RecordId.ToString(), "1", "2", image.AsSpan(half)));
+            // disposed without committing: the second chunk was never acknowledged, the broker redelivers it
+        }
+
+        using var reopened = NewIntake();
+        Assert.Equal([1], reopened.Staging.Missing(record.DeviceId, record.RecordId));
+        reopened.BeginBatch();
+        Assert.Null(reopened.AcceptChunk(record.DeviceId, record.RecordId.ToString(), "1", "2", image.AsSpan(half)));
+        Assert.Equal(ReceiptStatus.Stored, reopened.AcceptRecord(record.DeviceId, record.ToJson())!.Status); // one chunk from disk, one held
+        reopened.CommitBatch();
+
+        Assert.Equal(image, reopened.Store.Read(EvidenceLayout.ImageKeyOf(reopened.Store.List().Single(p => p.RecordKey.EndsWith("/" + EvidenceLayout.RecordName(record), StringComparison.Ordinal)).RecordKey)));
+        Assert.Empty(Directory.EnumerateFiles(((EvidenceStore)reopened.Store).Root, "*.part", SearchOption.AllDirectories));
+        Assert.Equal(0, reopened.Staging.StagedBytes);
     }
 
     [Fact]

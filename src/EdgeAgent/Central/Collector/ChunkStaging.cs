@@ -14,6 +14,9 @@ namespace EdgeAgent.Central.Collector;
 /// <see cref="CollectorOptions.MaxPendingAge"/> are dropped. Past <see cref="CollectorOptions.MaxPendingBytes"/>
 /// in all, the oldest partial image of the device holding the most is evicted. The quotas are this
 /// instance's view (collectors sharing a store each count what they staged and found at start).
+/// Under group commit a chunk is first held in memory (<see cref="Add"/> with <c>hold</c>): nothing of a batch is
+/// acknowledged before the batch is durable, so a chunk whose record arrives in the same batch never touches the disk,
+/// and <see cref="Flush"/> stages on disk, before the batch is acknowledged, only the chunks still waiting for their record.
 /// </summary>
 public sealed class ChunkStaging
 {
@@ -23,6 +26,7 @@ public sealed class ChunkStaging
     private readonly long perDeviceBytes;
     private readonly Lock sync = new();
     private readonly Dictionary<string, DevicePending> devices = new(StringComparer.Ordinal);
+    private readonly HashSet<(string Device, Guid Record)> heldImages = [];
     private long stagedBytes;
     private DateTimeOffset lastSweep;
 
@@ -45,7 +49,7 @@ public sealed class ChunkStaging
         return staging;
     }
 
-    /// <summary>Bytes of staged chunks on disk (this instance's view).</summary>
+    /// <summary>Bytes of staged chunks, on disk or held for the open batch (this instance's view).</summary>
     public long StagedBytes => Interlocked.Read(ref stagedBytes);
 
     /// <summary>Partial images staged now (this instance's view).</summary>
@@ -61,7 +65,11 @@ public sealed class ChunkStaging
     }
 
     /// <summary>Stages a chunk; returns null when staged, else why not (nothing written then).</summary>
-    public StagingRefusal? Add(string deviceId, Guid recordId, int index, int count, ReadOnlySpan<byte> data)
+    /// <param name="hold">
+    /// Keep it in memory until <see cref="Flush"/> (or <see cref="DropHeld"/>): only when the chunk is not acknowledged
+    /// before the caller's next <see cref="Flush"/>, as under group commit. Otherwise it is written at once.
+    /// </param>
+    public StagingRefusal? Add(string deviceId, Guid recordId, int index, int count, ReadOnlySpan<byte> data, bool hold = false)
     {
         if (count is < 1 or > 100_000 || index < 0 || index >= count)
         {
@@ -95,8 +103,11 @@ public sealed class ChunkStaging
                 return new($"device has {device.Images.Count} partial images staged (the limit per device); chunk refused", Permanent: false);
             }
 
-            var target = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"{index:D6}.{count:D6}.part"));
-            var previous = image is not null && File.Exists(target) ? new FileInfo(target).Length : 0;
+            var target = Path.Combine(directory, PartName(index, count));
+            var previous = image is null ? 0
+                : image.Held is { } held && held.TryGetValue(index, out var part) ? part.Data.Length
+                : image.OnDisk && File.Exists(target) ? new FileInfo(target).Length
+                : 0;
             if ((image?.Bytes ?? 0) - previous + data.Length > options.MaxImageBytes)
             {
                 DiscardLocked(deviceId, recordId);
@@ -108,9 +119,22 @@ public sealed class ChunkStaging
                 return new($"device has {device.Bytes} bytes staged; the limit per device is {perDeviceBytes}; chunk refused", Permanent: false);
             }
 
-            Directory.CreateDirectory(directory);
-            WriteAtomically(target, data);
             image ??= device.Images[recordId] = new PendingImage(count, now);
+            if (hold)
+            {
+                // Replacing a held part keeps what it replaced on disk (if anything), for DropHeld to count back.
+                var replaced = image.Held is { } parts && parts.TryGetValue(index, out var earlier) ? earlier.Replaced : previous;
+                (image.Held ??= [])[index] = new HeldPart(data.ToArray(), replaced);
+                heldImages.Add((deviceId, recordId));
+            }
+            else
+            {
+                Directory.CreateDirectory(directory);
+                WriteAtomically(target, data);
+                image.OnDisk = true;
+                image.Held?.Remove(index);
+            }
+
             image.Bytes += data.Length - previous;
             image.LastWrite = now;
             device.Bytes += data.Length - previous;
@@ -153,7 +177,8 @@ public sealed class ChunkStaging
 
     /// <summary>
     /// The whole image when every chunk is staged, else null. Read into one array of the exact size (at most
-    /// <see cref="CollectorOptions.MaxImageBytes"/>), so assembling costs the image once, not twice.
+    /// <see cref="CollectorOptions.MaxImageBytes"/>), so assembling costs the image once, not twice; an image of one
+    /// chunk held in memory is that chunk's array, not a copy.
     /// </summary>
     public byte[]? TryAssemble(string deviceId, Guid recordId)
     {
@@ -163,7 +188,12 @@ public sealed class ChunkStaging
             return null;
         }
 
-        var lengths = parts.Select(p => new FileInfo(p.Path).Length).ToList();
+        if (parts is [{ Data: { } only }])
+        {
+            return only.Length > options.MaxImageBytes ? null : only;
+        }
+
+        var lengths = parts.Select(p => p.Data?.Length ?? new FileInfo(p.Path!).Length).ToList();
         var total = lengths.Sum();
         if (total > options.MaxImageBytes)
         {
@@ -174,12 +204,90 @@ public sealed class ChunkStaging
         var offset = 0;
         foreach (var part in parts.OrderBy(p => p.Index))
         {
-            using var stream = File.OpenRead(part.Path);
+            if (part.Data is { } data)
+            {
+                data.CopyTo(image, offset);
+                offset += data.Length;
+                continue;
+            }
+
+            using var stream = File.OpenRead(part.Path!);
             stream.ReadExactly(image, offset, (int)stream.Length);
             offset += (int)stream.Length;
         }
 
         return image;
+    }
+
+    /// <summary>
+    /// Writes every chunk held in memory (<see cref="Add"/> with <c>hold</c>) whose image is still staged to disk, as
+    /// <see cref="Add"/> without <c>hold</c> would have: called before the chunks are acknowledged.
+    /// </summary>
+    /// <exception cref="IOException">A chunk could not be written: the chunks not written yet stay held; the caller acknowledges none of them.</exception>
+    public void Flush()
+    {
+        lock (sync)
+        {
+            foreach (var (deviceId, recordId) in heldImages.ToList())
+            {
+                if (devices.TryGetValue(deviceId, out var device) && device.Images.TryGetValue(recordId, out var image) && image.Held is { Count: > 0 } held)
+                {
+                    var directory = RecordDirectory(deviceId, recordId);
+                    Directory.CreateDirectory(directory);
+                    foreach (var (index, part) in held.ToList())
+                    {
+                        WriteAtomically(Path.Combine(directory, PartName(index, image.Count)), part.Data);
+                        image.OnDisk = true;
+                        held.Remove(index);
+                    }
+                }
+
+                heldImages.Remove((deviceId, recordId));
+            }
+        }
+    }
+
+    /// <summary>Forgets every chunk held in memory (the batch that brought them was not acknowledged: they are redelivered).</summary>
+    public void DropHeld()
+    {
+        lock (sync)
+        {
+            foreach (var (deviceId, recordId) in heldImages)
+            {
+                if (!devices.TryGetValue(deviceId, out var device) || !device.Images.TryGetValue(recordId, out var image) || image.Held is not { } held)
+                {
+                    continue;
+                }
+
+                var bytes = held.Values.Sum(p => (long)p.Data.Length - p.Replaced);
+                image.Held = null;
+                image.Bytes -= bytes;
+                device.Bytes -= bytes;
+                Interlocked.Add(ref stagedBytes, -bytes);
+                if (!image.OnDisk)
+                {
+                    device.Images.Remove(recordId);
+                    if (device.Images.Count == 0)
+                    {
+                        devices.Remove(deviceId);
+                    }
+                }
+            }
+
+            heldImages.Clear();
+        }
+    }
+
+    /// <summary>Chunks held in memory for the open batch, not written to disk (yet); for tests and metrics.</summary>
+    public int HeldChunks
+    {
+        get
+        {
+            lock (sync)
+            {
+                return devices.Values.Sum(d => d.Images.Values.Sum(i => i.Held?.Count ?? 0));
+            }
+        }
     }
 
     /// <summary>Forgets a record's chunks (stored, rejected or evicted).</summary>
@@ -193,6 +301,7 @@ public sealed class ChunkStaging
 
     private void DiscardLocked(string deviceId, Guid recordId)
     {
+        heldImages.Remove((deviceId, recordId));
         if (devices.TryGetValue(deviceId, out var device) && device.Images.Remove(recordId, out var image))
         {
             device.Bytes -= image.Bytes;
@@ -222,13 +331,36 @@ public sealed class ChunkStaging
         }
     }
 
-    private List<(string Path, int Index, int Count)> Parts(string deviceId, Guid recordId)
+    /// <summary>The record's staged chunks: held in memory (when all are, the disk is not looked at), else on disk with the held ones in place of theirs.</summary>
+    private List<Part> Parts(string deviceId, Guid recordId)
     {
+        List<Part> held = [];
+        var count = 0;
+        var onDisk = true;
+        lock (sync)
+        {
+            if (devices.TryGetValue(deviceId, out var device) && device.Images.TryGetValue(recordId, out var image))
+            {
+                count = image.Count;
+                held = [.. (image.Held ?? []).Select(p => new Part(p.Key, image.Count, null, p.Value.Data))];
+                onDisk = image.OnDisk || held.Count < image.Count; // another collector sharing the store may have staged the rest
+            }
+        }
+
         var directory = RecordDirectory(deviceId, recordId);
-        return Directory.Exists(directory)
-            ? [.. Directory.EnumerateFiles(directory, "*.part").Select(f => (f, ParseName(Path.GetFileName(f)))).Where(p => p.Item2 is not null).Select(p => (p.f, p.Item2!.Value.Index, p.Item2!.Value.Count))]
-            : [];
+        if (!onDisk || !Directory.Exists(directory))
+        {
+            return held;
+        }
+
+        var fromDisk = Directory.EnumerateFiles(directory, "*.part")
+            .Select(f => (Path: f, Name: ParseName(Path.GetFileName(f))))
+            .Where(p => p.Name is { } name && (held.Count == 0 || name.Count == count) && !held.Any(h => h.Index == name.Index))
+            .Select(p => new Part(p.Name!.Value.Index, p.Name!.Value.Count, p.Path, null));
+        return [.. held, .. fromDisk];
     }
+
+    private static string PartName(int index, int count) => string.Create(CultureInfo.InvariantCulture, $"{index:D6}.{count:D6}.part");
 
     private string RecordDirectory(string deviceId, Guid recordId) => SafePath.Under(stagingRoot, deviceId, recordId.ToString("N"));
 
@@ -293,7 +425,7 @@ public sealed class ChunkStaging
                 }
 
                 var bytes = parts.Sum(p => p.Length);
-                device.Images[recordId] = new PendingImage(first.Count, parts.Max(p => new DateTimeOffset(p.LastWriteTimeUtc))) { Bytes = bytes };
+                device.Images[recordId] = new PendingImage(first.Count, parts.Max(p => new DateTimeOffset(p.LastWriteTimeUtc))) { Bytes = bytes, OnDisk = true };
                 device.Bytes += bytes;
                 stagedBytes += bytes;
             }
@@ -314,5 +446,17 @@ public sealed class ChunkStaging
         public long Bytes { get; set; }
 
         public DateTimeOffset LastWrite { get; set; } = lastWrite;
+
+        /// <summary>Some of its chunks were written to (or found on) disk.</summary>
+        public bool OnDisk { get; set; }
+
+        /// <summary>Chunks held in memory for the open batch, by index.</summary>
+        public Dictionary<int, HeldPart>? Held { get; set; }
     }
+
+    /// <param name="Replaced">Bytes of the part on disk it replaces (0: none), counted back when it is dropped.</param>
+    private sealed record HeldPart(byte[] Data, long Replaced);
+
+    /// <summary>A staged chunk: a file (<paramref name="Path"/>) or held in memory (<paramref name="Data"/>).</summary>
+    private sealed record Part(int Index, int Count, string? Path, byte[]? Data);
 }

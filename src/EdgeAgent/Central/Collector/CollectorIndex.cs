@@ -139,10 +139,22 @@ public sealed class CollectorIndex : IEvidenceIndex, IGroupCommitIndex
         }
     }
 
-    private SqliteCommand NewCommand()
+    private readonly Dictionary<string, SqliteCommand> commands = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Under <see cref="sync"/>: the command for <paramref name="sql"/>, made once and kept with its prepared statement
+    /// (the per-record queries are parsed and planned once per open index, not once per record), in the open batch.
+    /// </summary>
+    private SqliteCommand Command(string sql)
     {
-        var command = connection.CreateCommand();
+        if (!commands.TryGetValue(sql, out var command))
+        {
+            commands[sql] = command = connection.CreateCommand();
+            command.CommandText = sql;
+        }
+
         command.Transaction = batch;
+        command.Parameters.Clear();
         return command;
     }
 
@@ -150,8 +162,7 @@ public sealed class CollectorIndex : IEvidenceIndex, IGroupCommitIndex
     {
         lock (sync)
         {
-            using var command = NewCommand();
-            command.CommandText = "SELECT 1 FROM records WHERE record_id = $id";
+            var command = Command("SELECT 1 FROM records WHERE record_id = $id");
             command.Parameters.AddWithValue("$id", recordId.ToString());
             return command.ExecuteScalar() is not null;
         }
@@ -162,11 +173,10 @@ public sealed class CollectorIndex : IEvidenceIndex, IGroupCommitIndex
     {
         lock (sync)
         {
-            using var command = NewCommand();
-            command.CommandText = """
+            var command = Command("""
                 INSERT OR IGNORE INTO records(record_id, device, site, sequence, work_order, step, path, sha256, created_at, stored_at, record_hash, prev_hash)
                 VALUES($id, $device, $site, $seq, $wo, $step, $path, $sha, $created, $stored, $hash, $prev)
-                """;
+                """);
             command.Parameters.AddWithValue("$id", record.RecordId.ToString());
             command.Parameters.AddWithValue("$device", record.DeviceId);
             command.Parameters.AddWithValue("$site", record.SiteId);
@@ -194,8 +204,7 @@ public sealed class CollectorIndex : IEvidenceIndex, IGroupCommitIndex
     {
         lock (sync)
         {
-            using var command = NewCommand();
-            command.CommandText = "SELECT COALESCE(MAX(sequence), 0) FROM records WHERE device = $device AND sequence < $seq";
+            var command = Command("SELECT COALESCE(MAX(sequence), 0) FROM records WHERE device = $device AND sequence < $seq");
             command.Parameters.AddWithValue("$device", deviceId);
             command.Parameters.AddWithValue("$seq", sequence);
             return (long)command.ExecuteScalar()!;
@@ -207,12 +216,11 @@ public sealed class CollectorIndex : IEvidenceIndex, IGroupCommitIndex
     {
         lock (sync)
         {
-            using var command = NewCommand();
-            command.CommandText = """
+            var command = Command("""
                 SELECT prev + 1, sequence - 1 FROM (
                   SELECT sequence, COALESCE(LAG(sequence) OVER (ORDER BY sequence), 0) AS prev FROM records WHERE device = $device)
                 WHERE sequence > prev + 1 ORDER BY sequence
-                """;
+                """);
             command.Parameters.AddWithValue("$device", deviceId);
             using var reader = command.ExecuteReader();
             var gaps = new List<SequenceGap>();
@@ -229,8 +237,7 @@ public sealed class CollectorIndex : IEvidenceIndex, IGroupCommitIndex
     {
         lock (sync)
         {
-            using var command = NewCommand();
-            command.CommandText = "SELECT record_id, path, record_hash, prev_hash FROM records WHERE device = $device AND sequence = $seq ORDER BY stored_at";
+            var command = Command("SELECT record_id, path, record_hash, prev_hash FROM records WHERE device = $device AND sequence = $seq ORDER BY stored_at");
             command.Parameters.AddWithValue("$device", deviceId);
             command.Parameters.AddWithValue("$seq", sequence);
             using var reader = command.ExecuteReader();
@@ -244,12 +251,33 @@ public sealed class CollectorIndex : IEvidenceIndex, IGroupCommitIndex
         }
     }
 
+    /// <summary>The three sequences around <paramref name="sequence"/> in one query (the interface's default asks three times).</summary>
+    public ChainNeighbours Neighbours(string deviceId, long sequence)
+    {
+        lock (sync)
+        {
+            var command = Command("SELECT record_id, path, record_hash, prev_hash, sequence FROM records WHERE device = $device AND sequence BETWEEN $from AND $to ORDER BY stored_at");
+            command.Parameters.AddWithValue("$device", deviceId);
+            command.Parameters.AddWithValue("$from", sequence - 1);
+            command.Parameters.AddWithValue("$to", sequence + 1);
+            using var reader = command.ExecuteReader();
+            List<ChainLink> previous = [], here = [], next = [];
+            while (reader.Read())
+            {
+                var link = new ChainLink(Guid.Parse(reader.GetString(0)), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+                var at = reader.GetInt64(4);
+                (at < sequence ? previous : at == sequence ? here : next).Add(link);
+            }
+
+            return new ChainNeighbours(previous, here, next);
+        }
+    }
+
     public void FlagChainBreak(Guid recordId, string detail)
     {
         lock (sync)
         {
-            using var command = NewCommand();
-            command.CommandText = "UPDATE records SET chain_break = $detail WHERE record_id = $id";
+            var command = Command("UPDATE records SET chain_break = $detail WHERE record_id = $id");
             command.Parameters.AddWithValue("$detail", detail);
             command.Parameters.AddWithValue("$id", recordId.ToString());
             command.ExecuteNonQuery();
@@ -260,8 +288,7 @@ public sealed class CollectorIndex : IEvidenceIndex, IGroupCommitIndex
     {
         lock (sync)
         {
-            using var command = NewCommand();
-            command.CommandText = "SELECT sequence, record_id, chain_break FROM records WHERE device = $device AND chain_break IS NOT NULL ORDER BY sequence";
+            var command = Command("SELECT sequence, record_id, chain_break FROM records WHERE device = $device AND chain_break IS NOT NULL ORDER BY sequence");
             command.Parameters.AddWithValue("$device", deviceId);
             using var reader = command.ExecuteReader();
             var breaks = new List<ChainBreak>();
@@ -279,8 +306,7 @@ public sealed class CollectorIndex : IEvidenceIndex, IGroupCommitIndex
     {
         lock (sync)
         {
-            using var command = NewCommand();
-            command.CommandText = "SELECT device, COUNT(*) FROM records GROUP BY device";
+            var command = Command("SELECT device, COUNT(*) FROM records GROUP BY device");
             using var reader = command.ExecuteReader();
             var counts = new Dictionary<string, long>(StringComparer.Ordinal);
             while (reader.Read())
@@ -302,6 +328,16 @@ public sealed class CollectorIndex : IEvidenceIndex, IGroupCommitIndex
     public void Dispose()
     {
         RollbackBatch();
+        lock (sync)
+        {
+            foreach (var command in commands.Values)
+            {
+                command.Dispose();
+            }
+
+            commands.Clear();
+        }
+
         connection.Dispose();
     }
 }

@@ -18,6 +18,7 @@ public sealed partial class EvidenceIntake : IDisposable
 {
     private readonly ILogger logger;
     private readonly bool groupCommit;
+    private readonly bool holdChunks;
     private readonly TimeProvider timeProvider;
     private long refusedChunks;
 
@@ -26,6 +27,7 @@ public sealed partial class EvidenceIntake : IDisposable
     {
         this.logger = logger;
         groupCommit = options.GroupCommit;
+        holdChunks = options.SubscriptionGroup is null; // in a shared-subscription group another member may be waiting for the chunk: staged at once
         this.timeProvider = timeProvider;
         Keys = keys;
         Store = store;
@@ -85,7 +87,10 @@ public sealed partial class EvidenceIntake : IDisposable
             return null; // a resend of a stored record's chunk: nothing to stage
         }
 
-        var refusal = Staging.Add(deviceId, id, i, n, payload);
+        // In a batch the chunk is held in memory: nothing of the batch is acknowledged before CommitBatch, which writes
+        // to disk only the chunks whose record has not come (the common case, a chunk and its record in one batch, writes none).
+        // Not in a shared-subscription group: the record may be with another member, which looks for the chunk on disk.
+        var refusal = Staging.Add(deviceId, id, i, n, payload, hold: batching && holdChunks);
         switch (refusal)
         {
             case null:
@@ -129,9 +134,13 @@ public sealed partial class EvidenceIntake : IDisposable
 
     /// <summary>
     /// Makes the batch durable: the files first (one file-system sync, the renames, one fsync per directory), then the
-    /// index rows (one transaction). Only then are staged chunks discarded and <see cref="RecordStored"/> raised.
+    /// index rows (one transaction). Only then are staged chunks discarded and <see cref="RecordStored"/> raised; last,
+    /// the batch's chunks still waiting for their record are staged on disk (<see cref="ChunkStaging.Flush"/>).
     /// </summary>
-    /// <exception cref="IOException">A sync or rename failed: the batch was rolled back, its messages must stay unacknowledged.</exception>
+    /// <exception cref="IOException">
+    /// A sync or rename failed (the batch was rolled back), or a chunk could not be staged (its records are stored):
+    /// either way its messages must stay unacknowledged, and are redelivered.
+    /// </exception>
     public void CommitBatch()
     {
         if (!batching)
@@ -157,6 +166,16 @@ public sealed partial class EvidenceIntake : IDisposable
         {
             action();
         }
+
+        try
+        {
+            Staging.Flush(); // before any of the batch is acknowledged
+        }
+        catch
+        {
+            Staging.DropHeld();
+            throw;
+        }
     }
 
     /// <summary>Forgets the open batch (nothing of it is acknowledged; the broker redelivers it).</summary>
@@ -164,6 +183,7 @@ public sealed partial class EvidenceIntake : IDisposable
     {
         batching = false;
         afterCommit.Clear();
+        Staging.DropHeld();
         if (SupportsGroupCommit)
         {
             ((IGroupCommitIndex)Index).RollbackBatch();
@@ -206,27 +226,31 @@ public sealed partial class EvidenceIntake : IDisposable
     /// </summary>
     public RecordMessage Read(string deviceId, byte[] json)
     {
-        var invalid = RecordValidator.Problem(json);
+        // One parse serves validation, the chain hash and the signed bytes (before: five parses of the same bytes).
+        var invalid = RecordValidator.Problem(json, out var document);
         if (invalid is not null)
         {
             return new RecordMessage { DeviceId = deviceId, Json = json, Invalid = invalid };
         }
 
-        EvidenceRecord record;
-        string recordHash;
-        try
+        using (document)
         {
-            record = EvidenceRecord.FromJson(json);
-            recordHash = EvidenceSignature.RecordHash(json);
-        }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException or InvalidOperationException or FormatException or OverflowException)
-        {
-            return new RecordMessage { DeviceId = deviceId, Json = json, Invalid = $"record does not bind: {ex.Message}" };
-        }
+            EvidenceRecord record;
+            string recordHash;
+            try
+            {
+                record = EvidenceRecord.FromJson(json);
+                recordHash = EvidenceSignature.RecordHashOf(document!.RootElement);
+            }
+            catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException or InvalidOperationException or FormatException or OverflowException)
+            {
+                return new RecordMessage { DeviceId = deviceId, Json = json, Invalid = $"record does not bind: {ex.Message}" };
+            }
 
-        // The signature only of a record from its own topic (a mismatch is refused first, as before).
-        var forged = Keys is not null && record.DeviceId == deviceId ? SignatureProblem(record, json) : null;
-        return new RecordMessage { DeviceId = deviceId, Json = json, Record = record, RecordHash = recordHash, Forged = forged };
+            // The signature only of a record from its own topic (a mismatch is refused first, as before).
+            var forged = Keys is not null && record.DeviceId == deviceId ? SignatureProblem(record, document.RootElement) : null;
+            return new RecordMessage { DeviceId = deviceId, Json = json, Record = record, RecordHash = recordHash, Forged = forged };
+        }
     }
 
     /// <summary>Handles a record message read by <see cref="Read"/>; returns the receipt to publish, or null when it is not a record at all.</summary>
@@ -315,18 +339,32 @@ public sealed partial class EvidenceIntake : IDisposable
 
     /// <summary>Why the record's signature is not acceptable under the enrolled keys, or null when it verifies.</summary>
     /// <remarks>Records are read in parallel: one verification at a time per key (an <see cref="ECDsa"/> instance is not promised to be thread-safe); different devices verify at once.</remarks>
-    private string? SignatureProblem(EvidenceRecord record, byte[] json)
+    private string? SignatureProblem(EvidenceRecord record, JsonElement parsed)
     {
         if (Keys!.For(record.DeviceId) is not { } key)
         {
             return $"signature: no enrolled key for device '{record.DeviceId}'";
         }
 
+        byte[] signed;
+        try
+        {
+            signed = EvidenceSignature.SignedBytesOf(parsed);
+        }
+        catch (JsonException ex)
+        {
+            return $"signature: record is not valid JSON: {ex.Message}";
+        }
+
         lock (key)
         {
-            return EvidenceSignature.Check(json, key) is { } bad ? $"signature: {bad}" : null;
+            var keyId = keyIds.GetValue(key, EvidenceSignature.KeyId);
+            return EvidenceSignature.Check(record.Signature, signed, key, keyId) is { } bad ? $"signature: {bad}" : null;
         }
     }
+
+    /// <summary>Each enrolled key's <see cref="EvidenceSignature.KeyId"/>, computed once instead of once per record.</summary>
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ECDsa, string> keyIds = [];
 
     private static Receipt Answer(EvidenceRecord record, ReceiptStatus status, IReadOnlyList<int>? missing = null, string? reason = null) =>
         new() { RecordId = record.RecordId, Sequence = record.Sequence, Status = status, Missing = missing, Reason = reason };

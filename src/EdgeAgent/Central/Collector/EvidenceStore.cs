@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using EdgeAgent.Platform;
 using EdgeAgent.Protocol;
 
@@ -16,6 +17,7 @@ public sealed partial class EvidenceStore(string root) : IEvidenceStore, IGroupC
 {
     private readonly Dictionary<string, PendingFile> pending = new(StringComparer.Ordinal);
     private readonly List<PendingFile> pendingOrder = [];
+    private readonly HashSet<string> directories = new(StringComparer.Ordinal);
     private bool batching;
     private long syncs;
 
@@ -80,6 +82,7 @@ public sealed partial class EvidenceStore(string root) : IEvidenceStore, IGroupC
     public void AbortBatch()
     {
         batching = false;
+        directories.Clear(); // a write may have failed because a directory went away: look again
         foreach (var file in pendingOrder)
         {
             try
@@ -111,7 +114,7 @@ public sealed partial class EvidenceStore(string root) : IEvidenceStore, IGroupC
             jsonPath = Path.Combine(directory, EvidenceLayout.RecordName(record, disambiguated: true));
         }
 
-        Directory.CreateDirectory(directory);
+        CreateDirectory(directory);
         var imagePath = EvidenceLayout.ImageKeyOf(jsonPath);
 
         // Temp names of this write alone: collectors sharing the store may write the same record at once (a resend
@@ -124,6 +127,7 @@ public sealed partial class EvidenceStore(string root) : IEvidenceStore, IGroupC
             return Path.GetRelativePath(Root, jsonPath);
         }
 
+        directories.Remove(directory); // not batched: every record looks again (a failure has nothing to clear the cache)
         WriteSynced(imagePath + unique, image);
         WriteSynced(jsonPath + unique, recordJson);
         File.Move(imagePath + unique, imagePath, overwrite: true);
@@ -140,12 +144,26 @@ public sealed partial class EvidenceStore(string root) : IEvidenceStore, IGroupC
         stream.Flush(flushToDisk: true);
     }
 
+    /// <summary>Creates the record's directory once per open store: the directories it made or found are remembered (until a batch aborts).</summary>
+    private void CreateDirectory(string directory)
+    {
+        if (directories.Contains(directory))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(directory);
+        if (directories.Count >= 10_000)
+        {
+            directories.Clear();
+        }
+
+        directories.Add(directory);
+    }
+
     private void Defer(PendingFile file)
     {
-        using (var stream = new FileStream(file.TempPath, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(file.Bytes);
-        }
+        WriteNew(file.TempPath, file.Bytes);
 
         if (pending.Remove(file.FinalPath, out var earlier))
         {
@@ -155,6 +173,68 @@ public sealed partial class EvidenceStore(string root) : IEvidenceStore, IGroupC
 
         pending[file.FinalPath] = file;
         pendingOrder.Add(file);
+    }
+
+    /// <summary>
+    /// Writes a new file (a temp name of this write alone), unsynced: on Linux one open, the writes and one close, without
+    /// the advisory lock, truncate and seek a <see cref="FileStream"/> adds (a temp name nobody else opens needs none).
+    /// </summary>
+    private static unsafe void WriteNew(string path, byte[] bytes)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            stream.Write(bytes);
+            return;
+        }
+
+        const int OWrOnly = 0x1, OCreat = 0x40, OExcl = 0x80, OCloexec = 0x80000, Mode = 0x1B6; // 0666, less the umask
+        var fd = OpenMode(path, OWrOnly | OCreat | OExcl | OCloexec, Mode);
+        if (fd < 0)
+        {
+            throw Failure(Marshal.GetLastPInvokeError(), path);
+        }
+
+        try
+        {
+            fixed (byte* start = bytes)
+            {
+                for (var written = 0; written < bytes.Length;)
+                {
+                    var n = Write(fd, start + written, bytes.Length - written);
+                    if (n < 0)
+                    {
+                        var errno = Marshal.GetLastPInvokeError();
+                        if (errno == EIntr)
+                        {
+                            continue;
+                        }
+
+                        throw Failure(errno, path);
+                    }
+
+                    written += (int)n;
+                }
+            }
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
+    private const int EIntr = 4;
+
+    /// <summary>The exception a <see cref="FileStream"/> would throw for <paramref name="errno"/>.</summary>
+    private static Exception Failure(int errno, string path)
+    {
+        var message = $"{Marshal.GetPInvokeErrorMessage(errno)}: '{path}'";
+        return errno switch
+        {
+            1 or 13 => new UnauthorizedAccessException(message), // EPERM, EACCES
+            2 => new DirectoryNotFoundException(message), // ENOENT: the directory went away
+            _ => new IOException(message, errno),
+        };
     }
 
     private static void SyncFile(string path)
@@ -188,13 +268,19 @@ public sealed partial class EvidenceStore(string root) : IEvidenceStore, IGroupC
         }
     }
 
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "open", StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8, SetLastError = true)]
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Open(string path, int flags);
 
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int OpenMode(string path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    private static unsafe partial nint Write(int fd, byte* buffer, nint count);
+
+    [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
     private static partial int Syncfs(int fd);
 
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "close")]
+    [LibraryImport("libc", EntryPoint = "close")]
     private static partial int Close(int fd);
 
     private sealed record PendingFile(Guid RecordId, string TempPath, string FinalPath, byte[] Bytes);

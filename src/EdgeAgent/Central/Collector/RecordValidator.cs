@@ -31,28 +31,46 @@ public static partial class RecordValidator
     /// <summary>Null when the record may be used; else why it can never be stored.</summary>
     public static string? Problem(ReadOnlySpan<byte> json)
     {
+        var problem = Problem(json.ToArray(), out var document);
+        document?.Dispose();
+        return problem;
+    }
+
+    /// <summary>
+    /// Null when the record may be used, with <paramref name="document"/> the parsed record (the caller's to dispose:
+    /// binding, chain hash and signature read it instead of parsing again); else why it can never be stored.
+    /// </summary>
+    /// <param name="json">Not copied: the document reads it while it lives.</param>
+    public static string? Problem(byte[] json, out JsonDocument? document)
+    {
+        document = null;
         if (json.Length > MaxRecordBytes)
         {
             return $"record is {json.Length} bytes; the limit is {MaxRecordBytes}";
         }
 
-        JsonDocument document;
+        JsonDocument parsed;
         try
         {
-            document = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { MaxDepth = MaxDepth });
+            parsed = JsonDocument.Parse(json.AsMemory(), new JsonDocumentOptions { MaxDepth = MaxDepth });
         }
         catch (JsonException ex)
         {
             return $"record is not valid JSON: {ex.Message}";
         }
 
-        using (document)
+        var root = parsed.RootElement;
+        var problem = root.ValueKind != JsonValueKind.Object
+            ? "record is not a JSON object"
+            : Limits(root, "") ?? Members(root);
+        if (problem is not null)
         {
-            var root = document.RootElement;
-            return root.ValueKind != JsonValueKind.Object
-                ? "record is not a JSON object"
-                : Limits(root, "") ?? Members(root);
+            parsed.Dispose();
+            return problem;
         }
+
+        document = parsed;
+        return null;
     }
 
     /// <summary>Record id and sequence when the message carries them validly (to address a <c>rejected</c> receipt).</summary>
