@@ -55,6 +55,7 @@ public static class BenchRunner
         var bare = await BacklogBenchmark.BareMqttnetAsync(options, broker.Url, image);
         table.AppendLine($"| backlog drain, records/s ({image.Length / 1024} KiB images) | {F(drain.RecordsPerSecond)} | {F(bare.RecordsPerSecond)} (bare MQTTnet publish loop) | {Ratio(bare.RecordsPerSecond, drain.RecordsPerSecond)} |");
         table.AppendLine($"| backlog drain, MB/s | {F(drain.MegabytesPerSecond, "0.00")} | {F(bare.MegabytesPerSecond, "0.00")} | {Ratio(bare.MegabytesPerSecond, drain.MegabytesPerSecond)} |");
+        table.AppendLine($"| backlog drain, bench process CPU per record (ms) | {F(drain.CpuMsPerRecord, "0.000")} | {F(bare.CpuMsPerRecord, "0.000")} | {Ratio(bare.CpuMsPerRecord, drain.CpuMsPerRecord)} |");
         if (options.PubackDrainOnly)
         {
             Directory.Delete(options.WorkDirectory, recursive: true);

@@ -15,7 +15,9 @@ public sealed partial class DeliveryWindow
     /// image's chunks before its record, on the one connection), capped by the broker's Receive Maximum. 1: each
     /// publish waits for its PUBACK, as before. 12 ahead was measured slower on this host's loopback broker (PUBACK-only
     /// drain of 3,000 records at load average 3–6: 1,142 and 1,292 records/s against 2,003 and 2,353 with 1;
-    /// docs/deploy.md); raise it only with a measurement on a link with a real round trip, where it should pay.
+    /// docs/deploy.md); measured again with 2 and 4 ahead (3,000 records, load 9–13: 991 and 1,526, 750 and 568 records/s
+    /// against 1,958 and 2,026 with 1), and with 4 ahead on a broker with <c>set_tcp_nodelay true</c> (no better), so not
+    /// Nagle's algorithm delaying PUBACKs; raise it only with a measurement on a link with a real round trip, where it should pay.
     /// </summary>
     public const int PublishesAhead = 1;
 
@@ -42,6 +44,7 @@ public sealed partial class DeliveryWindow
                 if (fresh.TryGetValue(record.Sequence, out var item))
                 {
                     await SendAsync(client, record, item, unacknowledged, cancellationToken);
+                    TopUpReadAhead();
                     continue;
                 }
 

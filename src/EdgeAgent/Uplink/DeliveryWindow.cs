@@ -115,6 +115,7 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
         finally
         {
             ApplyReceipts(); // receipts already here are removed too
+            await DropReadAheadAsync(); // the next connection reads from the window's last record again
             await stopRemoving.CancelAsync();
             await removing; // flushes what is queued before returning, even when stopping
         }
@@ -176,45 +177,6 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
             record.ResendAll();
             await outbox.MarkAttemptAsync(record.Sequence, cancellationToken);
         }
-    }
-
-    /// <summary>Records read from the outbox at a time when the window fills.</summary>
-    private const int FillBatch = 8;
-
-    /// <summary>Image bytes a fill keeps for the first send; later records are read back one at a time when sent (a clip is megabytes).</summary>
-    private const long FreshBytes = 8 * 1024 * 1024;
-
-    private async Task<Dictionary<long, OutboxItem>> FillAsync(CancellationToken cancellationToken)
-    {
-        var free = broker.MaxInFlightRecords - inFlight.Count;
-        var fresh = new Dictionary<long, OutboxItem>();
-        long kept = 0;
-        while (free > 0)
-        {
-            // In batches, keeping at most FreshBytes: a window of 64 clips would otherwise hold 64 MP4s in memory at once.
-            var wanted = Math.Min(free, FillBatch);
-            var batch = await outbox.PeekAfterAsync(lastQueued, wanted, cancellationToken);
-            foreach (var item in batch)
-            {
-                var (edgeTime, contentType) = Describe(item.Record);
-                inFlight[item.Sequence] = new InFlightRecord(item.Sequence, item.RecordId, item.Image.Length, chunkSize) { EdgeTime = edgeTime, ContentType = contentType };
-                if (kept + item.Image.Length <= FreshBytes)
-                {
-                    fresh[item.Sequence] = item;
-                    kept += item.Image.Length;
-                }
-
-                lastQueued = item.Sequence;
-            }
-
-            free -= batch.Count;
-            if (batch.Count < wanted)
-            {
-                break;
-            }
-        }
-
-        return fresh;
     }
 
     /// <summary>
