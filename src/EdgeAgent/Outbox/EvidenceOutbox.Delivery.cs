@@ -10,15 +10,7 @@ public sealed partial class EvidenceOutbox
     private readonly SemaphoreSlim readGate = new(1, 1);
 
     /// <summary>
-    /// Bytes of the outbox file the reading connection maps into memory (<c>mmap_size</c>): a 66 KiB image is about 17
-    /// overflow pages, each one <c>pread</c> call without it (strace: 18 fewer per record drained; pread was a tenth of
-    /// the drain's CPU samples). Pages still in the WAL are read as before, and the writer's connection is not mapped
-    /// (appends and removals keep SQLite's error codes; a read from a failing card through a mapping is a SIGBUS).
-    /// </summary>
-    private static readonly long ReaderMapBytes = Environment.Is64BitProcess ? 256L << 20 : 32L << 20;
-
-    /// <summary>
-    /// A second connection to the same file, for the uplink's reads only (<c>query_only</c>, mapped, <see cref="ReaderMapBytes"/>):
+    /// A second connection to the same file, for the uplink's reads only (<c>query_only</c>; not memory-mapped: a read from a failing card through a mapping is a SIGBUS that kills the agent, where <c>pread</c> gives SQLite an error):
     /// in WAL mode a reader sees every committed transaction and never waits for the writer, so records are read while
     /// removals are synced. Opened at the first read (the file is recovered by then); used under <c>readGate</c>.
     /// </summary>
@@ -33,7 +25,7 @@ public sealed partial class EvidenceOutbox
                 {
                     reader.Open();
                     using var command = reader.CreateCommand();
-                    command.CommandText = $"PRAGMA query_only=1; PRAGMA mmap_size={ReaderMapBytes}";
+                    command.CommandText = "PRAGMA query_only=1";
                     command.ExecuteNonQuery();
                 }
                 catch
