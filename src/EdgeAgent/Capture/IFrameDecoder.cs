@@ -14,6 +14,9 @@ public interface IFrameDecoder
     /// GOP, so that only the newer units are left then; a decoder that keeps nothing warm does nothing.
     /// </summary>
     Task PrefeedAsync(IReadOnlyList<EncodedUnit> units, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    /// <summary>Frees what the decoder keeps warm for a capture (its session and pictures), now that the capture is over.</summary>
+    Task FreeAsync() => Task.CompletedTask;
 }
 
 /// <summary>A source that yields encoded units (<see cref="RawFrame.Encoded"/>) instead of pixels, and the decoder for them.</summary>
