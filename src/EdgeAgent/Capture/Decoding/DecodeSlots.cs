@@ -6,7 +6,8 @@ namespace EdgeAgent.Capture.Decoding;
 /// its peak, for no gain on a machine with fewer cores. A <see cref="WarmGopDecoder"/> takes a slot when it opens a
 /// session (or a lone keyframe's decoder) and gives it back when the session is freed. A photo that finds no free slot
 /// waits, and makes every holder that is between two decodes free its session (<see cref="WarmGopDecoder.YieldIfIdle"/>;
-/// a holder inside a decode frees it when that decode ends); a prefeed that finds none skips its head start.
+/// a holder inside a decode frees it when that decode ends); a prefeed that finds none skips its head start. A lone
+/// keyframe (a health sample) of a camera that holds a slot decodes on that slot, beside its session, for its moment.
 /// </summary>
 public sealed class DecodeSlots
 {
