@@ -85,6 +85,14 @@ public sealed class CaptureStage(DecisionBus decisions, CaptureBus captures, Pro
             }
         }
 
+        if (capturing.Any(c => cameras.Get(c).Compressed))
+        {
+            // The pictures just decoded and encoded (5.9 MiB each at 1080p) are garbage now, like the health samples
+            // before them: a full collection gives their large-object space back before the next trigger decodes,
+            // instead of when the large-object budget runs out (docs/design-notes.md, "Memory budget, compressed cameras").
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
+        }
+
         return new CaptureBatch(decided, request, taken, withoutRing, notOfPoint, moment.PreviousEdge, ledger);
 
         // Encoded: the pixels (5.9 MiB a 1080p photo) are not kept while the batch is signed and stored.
