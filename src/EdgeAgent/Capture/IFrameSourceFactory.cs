@@ -70,5 +70,5 @@ public sealed class FrameSourceFactory(TimeProvider timeProvider, ILoggerFactory
 
     /// <summary>The warm libavcodec decoder, falling back to OpenCV over /dev/shm, then to an ffmpeg child.</summary>
     private Decoding.WarmGopDecoder Decoder(CameraOptions camera) =>
-        new Decoding.WarmGopDecoder(camera.Width, camera.Height, new InProcessGopDecoder(camera.Width, camera.Height, new FfmpegGopDecoder(camera.Width, camera.Height)), timeProvider, slots: slots);
+        new Decoding.WarmGopDecoder(camera.Width, camera.Height, new InProcessGopDecoder(camera.Width, camera.Height, new FfmpegGopDecoder(camera.Width, camera.Height)), slots, timeProvider);
 }

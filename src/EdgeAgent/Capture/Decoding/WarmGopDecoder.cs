@@ -30,12 +30,18 @@ public sealed class WarmGopDecoder : IFrameDecoder, IDisposable
     private bool holdsSlot;
 
     /// <param name="idleTimeout">How long an unused session is kept (default 5 s).</param>
-    /// <param name="slots">Shared by the agent's cameras (null: a slot of its own, no bound across decoders).</param>
-    public WarmGopDecoder(int width, int height, IFrameDecoder fallback, TimeProvider? timeProvider = null, TimeSpan? idleTimeout = null, DecodeSlots? slots = null)
+    public WarmGopDecoder(int width, int height, IFrameDecoder fallback, TimeProvider? timeProvider = null, TimeSpan? idleTimeout = null)
+        : this(width, height, fallback, FfmpegLibraries.Default, timeProvider, idleTimeout)
+    {
+    }
+
+    /// <param name="slots">Shared by the agent's cameras: how many may hold a session at once.</param>
+    public WarmGopDecoder(int width, int height, IFrameDecoder fallback, DecodeSlots slots, TimeProvider? timeProvider = null, TimeSpan? idleTimeout = null)
         : this(width, height, fallback, FfmpegLibraries.Default, timeProvider, idleTimeout, slots: slots)
     {
     }
 
+    /// <param name="slots">null: a slot of its own (no bound across decoders).</param>
     internal WarmGopDecoder(int width, int height, IFrameDecoder fallback, FfmpegLibraries? libraries, TimeProvider? timeProvider = null, TimeSpan? idleTimeout = null, int threads = 2, DecodeSlots? slots = null)
     {
         this.slots = slots ?? new DecodeSlots(1);
