@@ -8,7 +8,7 @@ public sealed partial class CameraReader
 {
     /// <summary>
     /// Starts <see cref="PrefeedAsync"/> in the background for a compressed camera (null for a raw one); disposing the
-    /// result stops it and waits for it.
+    /// result (when the capture is over) stops it, waits for it and frees the decoder's session at once.
     /// </summary>
     public IAsyncDisposable? StartPrefeed(Func<Frame, bool> before, CancellationToken cancellationToken)
     {
@@ -18,7 +18,7 @@ public sealed partial class CameraReader
         }
 
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        return new Prefeeding(stop, PrefeedAsync(before, stop.Token));
+        return new Prefeeding(stop, PrefeedAsync(before, stop.Token), decoder);
     }
 
     /// <summary>
@@ -76,13 +76,14 @@ public sealed partial class CameraReader
         }
     }
 
-    private sealed class Prefeeding(CancellationTokenSource stop, Task running) : IAsyncDisposable
+    private sealed class Prefeeding(CancellationTokenSource stop, Task running, IFrameDecoder decoder) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
             await stop.CancelAsync();
             await running;
             stop.Dispose();
+            await decoder.FreeAsync(); // the capture's photos are decoded: its pictures go now, not after the idle time
         }
     }
 }

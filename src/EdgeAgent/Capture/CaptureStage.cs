@@ -74,8 +74,10 @@ public sealed class CaptureStage(DecisionBus decisions, CaptureBus captures, Pro
             {
                 var capture = await started[cameraId];
                 var quality = cameras.Settings[cameraId].JpegQuality;
-                var shots = capture.Shots.Select(shot => new EncodedShot(shot, JpegEncoder.Encode(shot.Frame.Image, quality))).ToList();
-                taken.Add(new CameraShots(cameraId, shots, capture.Result, null, PreTriggerShortOf(cameraId, capture.Result)));
+                var shots = capture.Shots.Select(shot => new EncodedShot(shot with { Frame = Spent(shot.Frame) }, JpegEncoder.Encode(shot.Frame.Image, quality))).ToList();
+                var shortfall = PreTriggerShortOf(cameraId, capture.Result);
+                var result = capture.Result with { Shots = [.. capture.Result.Shots.Select(s => s with { Frame = Spent(s.Frame) })] };
+                taken.Add(new CameraShots(cameraId, shots, result, null, shortfall));
             }
             catch (CameraUnavailableException ex)
             {
@@ -83,7 +85,18 @@ public sealed class CaptureStage(DecisionBus decisions, CaptureBus captures, Pro
             }
         }
 
+        if (capturing.Any(c => cameras.Get(c).Compressed))
+        {
+            // The pictures just decoded and encoded (5.9 MiB each at 1080p) are garbage now, like the health samples
+            // before them: a full collection gives their large-object space back before the next trigger decodes,
+            // instead of when the large-object budget runs out (docs/design-notes.md, "Memory budget, compressed cameras").
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
+        }
+
         return new CaptureBatch(decided, request, taken, withoutRing, notOfPoint, moment.PreviousEdge, ledger);
+
+        // Encoded: the pixels (5.9 MiB a 1080p photo) are not kept while the batch is signed and stored.
+        static Frame Spent(Frame frame) => frame with { Image = frame.Image with { Pixels = [] } };
 
         PreTriggerShortfall? PreTriggerShortOf(string cameraId, CaptureResult result)
         {

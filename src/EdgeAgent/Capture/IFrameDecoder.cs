@@ -22,6 +22,9 @@ public interface IFrameDecoder
     /// </summary>
     async Task<GreyPicture> DecodeGreyAsync(EncodedUnit keyframe, int maxWidth, CancellationToken cancellationToken = default) =>
         GreyPicture.Of(await DecodeLastAsync([keyframe], cancellationToken), maxWidth);
+
+    /// <summary>Frees what the decoder keeps warm for a capture (its session and pictures), now that the capture is over.</summary>
+    Task FreeAsync() => Task.CompletedTask;
 }
 
 /// <summary>A source that yields encoded units (<see cref="RawFrame.Encoded"/>) instead of pixels, and the decoder for them.</summary>

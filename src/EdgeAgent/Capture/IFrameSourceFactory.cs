@@ -12,6 +12,9 @@ public interface IFrameSourceFactory
 
 public sealed class FrameSourceFactory(TimeProvider timeProvider, ILoggerFactory loggerFactory) : IFrameSourceFactory
 {
+    /// <summary>The agent's cameras share these: at most two hold decoder pictures at once (docs/architecture.md, Memory budget).</summary>
+    private readonly Decoding.DecodeSlots slots = new(Decoding.DecodeSlots.DefaultCapacity);
+
     public IFrameSource Create(CameraOptions camera) => camera.Kind switch
     {
         "synthetic" => new SyntheticFrameSource(camera.Width, camera.Height, camera.Fps, timeProvider, camera.Id),
@@ -67,5 +70,5 @@ public sealed class FrameSourceFactory(TimeProvider timeProvider, ILoggerFactory
 
     /// <summary>The warm libavcodec decoder, falling back to OpenCV over /dev/shm, then to an ffmpeg child.</summary>
     private Decoding.WarmGopDecoder Decoder(CameraOptions camera) =>
-        new Decoding.WarmGopDecoder(camera.Width, camera.Height, new InProcessGopDecoder(camera.Width, camera.Height, new FfmpegGopDecoder(camera.Width, camera.Height)), timeProvider);
+        new Decoding.WarmGopDecoder(camera.Width, camera.Height, new InProcessGopDecoder(camera.Width, camera.Height, new FfmpegGopDecoder(camera.Width, camera.Height)), slots, timeProvider);
 }

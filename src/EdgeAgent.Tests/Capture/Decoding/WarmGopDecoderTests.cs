@@ -188,9 +188,87 @@ public sealed class WarmGopDecoderTests
             Assert.Equal(4, result.Shots.Count);
             Assert.All(result.Shots, s => AssertStripe(s.Frame, s.Frame.Image));
             Assert.True(result.Shots[1].Frame.ProducedAt >= edge);
+            Assert.False(decoder.Warm); // the capture is over: its session is freed at once, not after the idle time
         }
 
         Assert.True(decoder.PacketsFed > 0, "the in-process decoder was not used");
+    }
+
+    [Fact]
+    public async Task Four_cameras_decoding_at_once_never_hold_more_sessions_than_there_are_slots()
+    {
+        var gops = await RecordAsync("h264", gops: 2);
+        var slots = new DecodeSlots(2);
+        var decoders = Enumerable.Range(0, 4).Select(_ => new WarmGopDecoder(640, 360, new FfmpegGopDecoder(640, 360), FfmpegLibraries.Default, slots: slots)).ToList();
+        try
+        {
+            // Each camera as a trigger does it: a health sample (a lone keyframe), a prefeed, its photo later in the GOP, a post photo in the next GOP.
+            var pictures = await Task.WhenAll(decoders.Select(async (decoder, i) =>
+            {
+                var sample = await decoder.DecodeLastAsync(Units(gops[0], 0));
+                await decoder.PrefeedAsync(Units(gops[0], 3 + i));
+                var photo = await decoder.DecodeLastAsync(Units(gops[0], 6 + i));
+                var next = await decoder.DecodeLastAsync(Units(gops[1], 2 + i));
+                return (i, sample, photo, next);
+            }));
+
+            foreach (var (i, sample, photo, next) in pictures)
+            {
+                AssertStripe(gops[0][0], sample);
+                AssertStripe(gops[0][6 + i], photo);
+                AssertStripe(gops[1][2 + i], next);
+            }
+
+            Assert.InRange(slots.PeakSessions, 1, 2);
+            foreach (var decoder in decoders)
+            {
+                await decoder.FreeAsync();
+            }
+
+            Assert.Equal(0, slots.Sessions);
+        }
+        finally
+        {
+            decoders.ForEach(d => d.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task A_photo_waiting_for_a_slot_makes_an_idle_holder_free_its_session_and_a_prefeed_never_waits()
+    {
+        var gop = (await RecordAsync("h264", gops: 1))[0];
+        var slots = new DecodeSlots(1);
+        using var first = new WarmGopDecoder(640, 360, new FfmpegGopDecoder(640, 360), FfmpegLibraries.Default, slots: slots);
+        using var second = new WarmGopDecoder(640, 360, new FfmpegGopDecoder(640, 360), FfmpegLibraries.Default, slots: slots);
+        using var timeout = new CancellationTokenSource(Patience);
+
+        await first.DecodeLastAsync(Units(gop, 4), timeout.Token);
+        Assert.True(first.Warm);
+        AssertStripe(gop[5], await second.DecodeLastAsync(Units(gop, 5), timeout.Token)); // waits only for first to yield
+
+        Assert.False(first.Warm);
+        Assert.True(second.Warm);
+        await first.PrefeedAsync(Units(gop, 7), timeout.Token); // the slot is second's: no head start, no wait
+        Assert.Equal((5, false), (first.PacketsFed, first.Warm));
+        Assert.Equal(1, slots.PeakSessions);
+    }
+
+    [Fact]
+    public async Task A_lone_keyframe_on_the_camera_that_holds_the_only_slot_decodes_on_that_slot()
+    {
+        var gops = await RecordAsync("h264", gops: 2);
+        var slots = new DecodeSlots(1);
+        using var decoder = new WarmGopDecoder(640, 360, new FfmpegGopDecoder(640, 360), FfmpegLibraries.Default, slots: slots);
+        using var timeout = new CancellationTokenSource(Patience);
+
+        await decoder.DecodeLastAsync(Units(gops[0], 5), timeout.Token);
+        AssertStripe(gops[1][0], await decoder.DecodeLastAsync(Units(gops[1], 0), timeout.Token));
+
+        Assert.True(decoder.Warm); // kept, with the slot it holds
+        await decoder.FreeAsync();
+        Assert.Equal((false, 0), (decoder.Warm, slots.Sessions));
+        AssertStripe(gops[0][7], await decoder.DecodeLastAsync(Units(gops[0], 7), timeout.Token)); // again from the keyframe
+        Assert.Equal(6 + 1 + 8, decoder.PacketsFed);
     }
 
     private static WarmGopDecoder NewDecoder(int width, int height) =>

@@ -5,8 +5,9 @@ namespace EdgeAgent.Capture.Decoding;
 /// camera: a request for a later unit of the GOP the session is in feeds only the units after the last one it
 /// decoded; an earlier unit or another GOP starts again from its keyframe. <see cref="PrefeedAsync"/> lets a trigger
 /// decode the GOP so far while it waits for its photo. A lone keyframe (a health sample, doctor's first look) decodes
-/// on a decoder of its own, so it never disturbs a trigger's session. The session is freed after a few idle seconds
-/// (5 by default): nothing is held between triggers. Output is BGR at the camera's configured size (0 x 0: the stream's own).
+/// on a decoder of its own, so it never disturbs a trigger's session. The session is freed when the capture that used
+/// it is over (<see cref="FreeAsync"/>), else after a few idle seconds (5 by default): nothing is held between triggers.
+/// Sessions take a slot of the agent's <see cref="DecodeSlots"/>, so only a few cameras hold decoder pictures at once. Output is BGR at the camera's configured size (0 x 0: the stream's own).
 /// JPEG, a machine without the libraries, and a unit the libraries cannot decode go to the fallback decoder.
 /// </summary>
 public sealed class WarmGopDecoder : IFrameDecoder, IDisposable
@@ -18,6 +19,7 @@ public sealed class WarmGopDecoder : IFrameDecoder, IDisposable
     private readonly TimeProvider timeProvider;
     private readonly TimeSpan idleTimeout;
     private readonly int threads;
+    private readonly DecodeSlots slots;
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly ITimer idle;
     private DecodeSession? session;
@@ -25,6 +27,7 @@ public sealed class WarmGopDecoder : IFrameDecoder, IDisposable
     private long packetsFed;
     private int restarts;
     private bool disposed;
+    private bool holdsSlot;
 
     /// <param name="idleTimeout">How long an unused session is kept (default 5 s).</param>
     public WarmGopDecoder(int width, int height, IFrameDecoder fallback, TimeProvider? timeProvider = null, TimeSpan? idleTimeout = null)
@@ -32,8 +35,16 @@ public sealed class WarmGopDecoder : IFrameDecoder, IDisposable
     {
     }
 
-    internal WarmGopDecoder(int width, int height, IFrameDecoder fallback, FfmpegLibraries? libraries, TimeProvider? timeProvider = null, TimeSpan? idleTimeout = null, int threads = 2)
+    /// <param name="slots">Shared by the agent's cameras: how many may hold a session at once.</param>
+    public WarmGopDecoder(int width, int height, IFrameDecoder fallback, DecodeSlots slots, TimeProvider? timeProvider = null, TimeSpan? idleTimeout = null)
+        : this(width, height, fallback, FfmpegLibraries.Default, timeProvider, idleTimeout, slots: slots)
     {
+    }
+
+    /// <param name="slots">null: a slot of its own (no bound across decoders).</param>
+    internal WarmGopDecoder(int width, int height, IFrameDecoder fallback, FfmpegLibraries? libraries, TimeProvider? timeProvider = null, TimeSpan? idleTimeout = null, int threads = 2, DecodeSlots? slots = null)
+    {
+        this.slots = slots ?? new DecodeSlots(1);
         this.width = width;
         this.height = height;
         this.fallback = fallback;
@@ -72,13 +83,19 @@ public sealed class WarmGopDecoder : IFrameDecoder, IDisposable
         RawFrame? picture;
         if (units.Count == 1)
         {
-            picture = await Task.Run(() => Alone(av, last, s => s.Convert(width, height)), CancellationToken.None);
+            picture = await LoneAsync(last, s => s.Convert(width, height), cancellationToken);
         }
         else
         {
             await gate.WaitAsync(cancellationToken);
             try
             {
+                if (!holdsSlot)
+                {
+                    await slots.AcquireAsync(this, cancellationToken);
+                    holdsSlot = true;
+                }
+
                 picture = await Task.Run(() => Continue(av, units, convert: true, cancellationToken), CancellationToken.None);
             }
             finally
@@ -102,7 +119,7 @@ public sealed class WarmGopDecoder : IFrameDecoder, IDisposable
             throw new FrameSourceException("nothing to decode: a health sample must be a keyframe");
         }
 
-        var grey = av is not null && keyframe.IsVideo ? await Task.Run(() => Alone(av, keyframe, s => s.ConvertGrey(width, height, maxWidth)), CancellationToken.None) : null;
+        var grey = av is not null && keyframe.IsVideo ? await LoneAsync(keyframe, s => s.ConvertGrey(width, height, maxWidth), cancellationToken) : null;
         cancellationToken.ThrowIfCancellationRequested();
         return grey ?? GreyPicture.Of(await fallback.DecodeLastAsync([keyframe], cancellationToken), maxWidth);
     }
@@ -122,11 +139,53 @@ public sealed class WarmGopDecoder : IFrameDecoder, IDisposable
         await gate.WaitAsync(cancellationToken);
         try
         {
+            if (!holdsSlot)
+            {
+                if (!slots.TryAcquire(this))
+                {
+                    return; // other cameras hold the slots: no head start, the photo's own decode waits for one
+                }
+
+                holdsSlot = true;
+            }
+
             await Task.Run(() => Continue(av, units, convert: false, cancellationToken), CancellationToken.None);
         }
         finally
         {
             Release();
+        }
+    }
+
+    /// <summary>Frees the session now (the capture that used it is over), giving its slot to another camera.</summary>
+    public async Task FreeAsync()
+    {
+        await gate.WaitAsync();
+        try
+        {
+            Free();
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Frees the session if no decode is running on it (another camera waits for a slot).</summary>
+    internal void YieldIfIdle()
+    {
+        if (!gate.Wait(0))
+        {
+            return; // decoding: it frees the session when the decode ends (<see cref="Release"/>)
+        }
+
+        try
+        {
+            Free();
+        }
+        finally
+        {
+            gate.Release();
         }
     }
 
@@ -153,10 +212,15 @@ public sealed class WarmGopDecoder : IFrameDecoder, IDisposable
         {
             if (session is not null && session.Codec != units[0].Codec)
             {
-                Free();
+                DropSession(); // keeps the slot for the new one
             }
 
-            session ??= DecodeSession.Open(libraries, units[0].Codec, threads);
+            if (session is null)
+            {
+                session = DecodeSession.Open(libraries, units[0].Codec, threads);
+                slots.Opened();
+            }
+
             var from = 0;
             if (ReferenceEquals(session.Keyframe, units[0]) && session.Fed > 0 && session.Fed <= units.Count && ReferenceEquals(units[session.Fed - 1], session.LastFed))
             {
@@ -207,6 +271,41 @@ public sealed class WarmGopDecoder : IFrameDecoder, IDisposable
         }
     }
 
+    /// <summary>
+    /// A lone keyframe (health sample, doctor) under the camera's gate: on the session's decode slot when the camera
+    /// holds one (it never waits for a second), else on a slot of its own for the moment of the decode.
+    /// </summary>
+    private async Task<T?> LoneAsync<T>(EncodedUnit keyframe, Func<DecodeSession, T> convert, CancellationToken cancellationToken)
+        where T : class
+    {
+        var libraries = av!;
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var borrowed = !holdsSlot;
+            if (borrowed)
+            {
+                await slots.AcquireAsync(this, cancellationToken);
+            }
+
+            try
+            {
+                return await Task.Run(() => Alone(libraries, keyframe, convert), CancellationToken.None);
+            }
+            finally
+            {
+                if (borrowed)
+                {
+                    slots.Release(this);
+                }
+            }
+        }
+        finally
+        {
+            Release();
+        }
+    }
+
     /// <summary>A lone keyframe on a single-threaded decoder of its own, freed at once; its picture as <paramref name="convert"/> makes it.</summary>
     private T? Alone<T>(FfmpegLibraries libraries, EncodedUnit keyframe, Func<DecodeSession, T> convert)
         where T : class
@@ -214,6 +313,8 @@ public sealed class WarmGopDecoder : IFrameDecoder, IDisposable
         try
         {
             using var own = DecodeSession.Open(libraries, keyframe.Codec, 1);
+            slots.Opened();
+            using var counted = new Closing(slots);
             own.Restart(keyframe);
             Interlocked.Increment(ref packetsFed);
             own.Feed(keyframe);
@@ -233,7 +334,11 @@ public sealed class WarmGopDecoder : IFrameDecoder, IDisposable
     private void Release()
     {
         lastUsed = timeProvider.GetTimestamp();
-        if (!disposed && session is not null)
+        if (slots.Contended)
+        {
+            Free(); // another camera waits for a slot
+        }
+        else if (!disposed && session is not null)
         {
             idle.Change(idleTimeout, Timeout.InfiniteTimeSpan);
         }
@@ -268,8 +373,27 @@ public sealed class WarmGopDecoder : IFrameDecoder, IDisposable
 
     private void Free()
     {
+        DropSession();
+        if (holdsSlot)
+        {
+            holdsSlot = false;
+            slots.Release(this);
+        }
+    }
+
+    private void DropSession()
+    {
         var held = session;
         Volatile.Write(ref session, null);
-        held?.Dispose();
+        if (held is not null)
+        {
+            held.Dispose();
+            slots.Closed();
+        }
+    }
+
+    private readonly struct Closing(DecodeSlots slots) : IDisposable
+    {
+        public void Dispose() => slots.Closed();
     }
 }
