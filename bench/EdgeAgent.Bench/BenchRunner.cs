@@ -128,15 +128,35 @@ public static class BenchRunner
         // Several collectors share a store through PostgreSQL (docs/deploy.md): SQLite's one writer would serialise their batches.
         progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] fleet: starting PostgreSQL");
         await using var postgres = await Tests.Infrastructure.PostgresProcess.StartAsync();
+        var postgresPid = int.Parse(File.ReadLines(Path.Combine(postgres.Directory, "data", "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
+        if (options.CollectorCpu is not null && !CpuBudget.Available)
+        {
+            throw new InvalidOperationException("--collector-cpu needs root and the cgroup v1 cpu controller at /sys/fs/cgroup/cpu");
+        }
+
         foreach (var devices in options.FleetDevices)
         {
             progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] fleet: {devices} devices, backlog of {options.FleetRecords} records into 1 collector");
-            var one = await FleetBenchmark.RunAsync(options, image, devices, 1, backlog: true, options.FleetRecords, 0, progress, await postgres.CreateDatabaseAsync());
+            var one = await FleetBenchmark.RunAsync(options, image, devices, 1, backlog: true, options.FleetRecords, 0, progress, await postgres.CreateDatabaseAsync(), postgresPid: postgresPid);
             progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] fleet: {devices} devices, backlog into 2 collectors");
-            var two = await FleetBenchmark.RunAsync(options, image, devices, 2, backlog: true, options.FleetRecords, 0, progress, await postgres.CreateDatabaseAsync());
-            progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] fleet: {devices} devices, steady {options.FleetSteadyRate} records/s into 1 collector");
-            var steady = await FleetBenchmark.RunAsync(options, image, devices, 1, backlog: false, options.FleetSteadyRecords, options.FleetSteadyRate, progress);
-            foreach (var row in FleetBenchmark.Rows(one, two, steady, image.Length))
+            var two = await FleetBenchmark.RunAsync(options, image, devices, 2, backlog: true, options.FleetRecords, 0, progress, await postgres.CreateDatabaseAsync(), postgresPid: postgresPid);
+            (FleetBenchmark.Result, FleetBenchmark.Result)? budgeted = null;
+            if (options.CollectorCpu is { } cores)
+            {
+                progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] fleet: {devices} devices, backlog into 1 collector held to {cores} cores");
+                var budgetedOne = await FleetBenchmark.RunAsync(options, image, devices, 1, backlog: true, options.FleetRecords, 0, progress, await postgres.CreateDatabaseAsync(), cores, postgresPid);
+                progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] fleet: {devices} devices, backlog into 2 collectors held to {cores} cores each");
+                budgeted = (budgetedOne, await FleetBenchmark.RunAsync(options, image, devices, 2, backlog: true, options.FleetRecords, 0, progress, await postgres.CreateDatabaseAsync(), cores, postgresPid));
+            }
+
+            FleetBenchmark.Result? steady = null;
+            if (options.FleetSteadyRecords > 0)
+            {
+                progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] fleet: {devices} devices, steady {options.FleetSteadyRate} records/s into 1 collector");
+                steady = await FleetBenchmark.RunAsync(options, image, devices, 1, backlog: false, options.FleetSteadyRecords, options.FleetSteadyRate, progress);
+            }
+
+            foreach (var row in FleetBenchmark.Rows(one, two, steady, image.Length, budgeted))
             {
                 table.AppendLine(row);
             }

@@ -90,6 +90,11 @@ public sealed class ChunkStaging
                 image = null;
             }
 
+            if ((image is null && device.Images.Count >= options.MaxPendingImagesPerDevice) || device.Bytes + data.Length > perDeviceBytes)
+            {
+                ForgetTakenLocked(deviceId, device);
+            }
+
             if (image is null && device.Images.Count >= options.MaxPendingImagesPerDevice)
             {
                 return new($"device has {device.Images.Count} partial images staged (the limit per device); chunk refused", Permanent: false);
@@ -238,9 +243,34 @@ public sealed class ChunkStaging
         return parts.Length == 3 && int.TryParse(parts[0], CultureInfo.InvariantCulture, out var index) && int.TryParse(parts[1], CultureInfo.InvariantCulture, out var count) ? (index, count) : null;
     }
 
-    /// <summary>Over the total: the oldest partial image of whichever device holds the most bytes goes first.</summary>
+    /// <summary>
+    /// Forgets the images of a device whose staging directory is gone: another collector sharing the store got the record,
+    /// stored it and discarded the chunks this one staged. Without this they counted against this collector's quotas
+    /// until <see cref="CollectorOptions.MaxPendingAge"/>: with two collectors on a shared subscription, after about
+    /// <see cref="CollectorOptions.MaxPendingImagesPerDevice"/> records of one device, every further chunk of it was refused.
+    /// Only when a quota is reached (a directory check per staged image).
+    /// </summary>
+    private void ForgetTakenLocked(string deviceId, DevicePending device)
+    {
+        foreach (var (recordId, image) in device.Images.Where(i => !Directory.Exists(RecordDirectory(deviceId, i.Key))).ToList())
+        {
+            device.Images.Remove(recordId);
+            device.Bytes -= image.Bytes;
+            Interlocked.Add(ref stagedBytes, -image.Bytes);
+        }
+    }
+
+    /// <summary>Over the total: images other collectors took are forgotten, then the oldest partial image of whichever device holds the most bytes goes first.</summary>
     private void EvictPastQuota(string keepDevice, Guid keep)
     {
+        if (Interlocked.Read(ref stagedBytes) > options.MaxPendingBytes)
+        {
+            foreach (var (deviceId, device) in devices)
+            {
+                ForgetTakenLocked(deviceId, device);
+            }
+        }
+
         while (Interlocked.Read(ref stagedBytes) > options.MaxPendingBytes)
         {
             var victim = devices
