@@ -46,5 +46,8 @@ public sealed record BenchOptions(int Triggers, int BacklogRecords, TimeSpan Cpu
     /// </summary>
     public double? CollectorCpu { get; init; }
 
+    /// <summary>With <see cref="CollectorCpu"/>: only the budgeted backlog runs (<c>--budgeted-only</c>), for a quick look.</summary>
+    public bool BudgetedOnly { get; init; }
+
     public string WorkDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "edgeagent-bench-" + Guid.NewGuid().ToString("N")[..8]);
 }

@@ -25,17 +25,34 @@ public sealed class CpuBudget : IDisposable
     public static bool Available => File.Exists(Path.Combine(Root, "cpu.cfs_quota_us")) && Environment.UserName == "root";
 
     /// <summary>Creates the cgroup and moves <paramref name="pid"/> (all its threads, and the children it forks later) into it.</summary>
-    public static CpuBudget Apply(int pid, double cores, string name)
+    public static CpuBudget Apply(int pid, double cores, string name) => Create([pid], cores, name);
+
+    /// <summary>
+    /// No quota, only precedence: <paramref name="pids"/> (the simulated devices, the broker, PostgreSQL) get the CPU they
+    /// ask for before the other work on this machine, so the budgeted collectors, not a starved load generator, set the
+    /// pace. On dispose they go back to the root group.
+    /// </summary>
+    public static CpuBudget Prioritise(IEnumerable<int> pids, string name) => Create(pids, null, name);
+
+    private static CpuBudget Create(IEnumerable<int> pids, double? cores, string name)
     {
         var directory = Path.Combine(Root, $"edgeagent-bench-{name}-{Guid.NewGuid().ToString("N")[..8]}");
         Directory.CreateDirectory(directory);
-        var budget = new CpuBudget(directory, cores);
+        var budget = new CpuBudget(directory, cores ?? double.PositiveInfinity);
         try
         {
             Write("cpu.cfs_period_us", PeriodMicroseconds);
-            Write("cpu.cfs_quota_us", (long)Math.Round(cores * PeriodMicroseconds));
-            Write("cpu.shares", 100 * 1024); // its budget first; what it leaves goes to the rest
-            Write("cgroup.procs", pid);
+            if (cores is { } quota)
+            {
+                Write("cpu.cfs_quota_us", (long)Math.Round(quota * PeriodMicroseconds));
+            }
+
+            Write("cpu.shares", 100 * 1024); // first; what it leaves goes to the rest
+            foreach (var pid in pids)
+            {
+                Write("cgroup.procs", pid);
+            }
+
             return budget;
         }
         catch
@@ -54,11 +71,23 @@ public sealed class CpuBudget : IDisposable
         return (stat.GetValueOrDefault("nr_periods"), stat.GetValueOrDefault("nr_throttled"), TimeSpan.FromTicks(stat.GetValueOrDefault("throttled_time") / 100));
     }
 
-    /// <summary>Removes the cgroup (its process must have exited; otherwise it is left for the next boot).</summary>
+    /// <summary>Moves what is still alive back to the root group and removes the cgroup.</summary>
     public void Dispose()
     {
         try
         {
+            foreach (var pid in File.ReadAllLines(Path.Combine(directory, "cgroup.procs")))
+            {
+                try
+                {
+                    File.WriteAllText(Path.Combine(Root, "cgroup.procs"), pid);
+                }
+                catch (IOException)
+                {
+                    // exited meanwhile
+                }
+            }
+
             Directory.Delete(directory);
         }
         catch (IOException)
