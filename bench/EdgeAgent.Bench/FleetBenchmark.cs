@@ -13,7 +13,10 @@ namespace EdgeAgent.Bench;
 /// behind a real mosquitto started for the run. Records/s and MB/s from the first send to the last receipt; the
 /// receipt latency from a record's creation to its signed <c>stored</c> receipt at the device; CPU of the broker, the
 /// collectors and the devices from /proc. Afterwards the store is read back (files and index) against every record id
-/// the devices created: none may be missing or stored twice.
+/// the devices created: none may be missing or stored twice. Before the clock, 300 records from devices of their own
+/// warm the collectors up (not counted); the collectors run without tiered compilation (steady state, not the JIT).
+/// With a CPU budget (<c>--collector-cpu</c>) each collector is held to it by a cgroup quota, as on a host of its own,
+/// while the devices, the broker and PostgreSQL take precedence over other work on this machine.
 /// </summary>
 public static class FleetBenchmark
 {
@@ -52,6 +55,9 @@ public static class FleetBenchmark
 
     /// <summary>Records sent through the collectors before the clock starts (by devices of their own, not counted): the collectors' JIT and first connections are not timed.</summary>
     public const int WarmupRecords = 300;
+
+    /// <summary>Set to 0 for the collector processes (fully optimised code from the first call, no background recompilation): see <see cref="RunAsync"/>.</summary>
+    public const string TieredCompilation = "DOTNET_TieredCompilation";
 
     /// <param name="records">Records in all, split evenly over the devices (at least one each).</param>
     /// <param name="steadyRate">Steady mode: records per second over the whole fleet; each device creates one every <c>devices / steadyRate</c> seconds.</param>
@@ -116,10 +122,22 @@ public static class FleetBenchmark
                     budgets.Add(CpuBudget.Prioritise([Environment.ProcessId, broker.Pid!.Value, .. postgresPid is { } server ? ProcStat.Tree(server) : []], "harness"));
                 }
 
-                for (var c = 0; c < collectors; c++)
+                // Steady state, not the JIT: with tiered compilation the runtime's background recompilation of hot methods
+                // was 40% of the collectors' CPU in a measured run of 1,500 records (perf: the ".NET Tiered Com" thread),
+                // after a warm-up; paid once per process, it made two collectors look twice as costly per record as one.
+                var tiered = Environment.GetEnvironmentVariable(TieredCompilation);
+                Environment.SetEnvironmentVariable(TieredCompilation, "0");
+                try
                 {
-                    string[] index = postgres is null ? [] : ["--index", "postgresql", "--index-connection", postgres];
-                    running.Add(await CollectorProcess.StartAsync(["--broker", broker.Url, "--output", store, "--keys", keys, "--receipt-key", receiptKey, "--client-id", $"fleet-collector-{c}", "--shared-group", "fleet", .. index]));
+                    for (var c = 0; c < collectors; c++)
+                    {
+                        string[] index = postgres is null ? [] : ["--index", "postgresql", "--index-connection", postgres];
+                        running.Add(await CollectorProcess.StartAsync(["--broker", broker.Url, "--output", store, "--keys", keys, "--receipt-key", receiptKey, "--client-id", $"fleet-collector-{c}", "--shared-group", "fleet", .. index]));
+                    }
+                }
+                finally
+                {
+                    Environment.SetEnvironmentVariable(TieredCompilation, tiered);
                 }
 
                 await WarmUpAsync(warmup);
@@ -244,12 +262,7 @@ public static class FleetBenchmark
         }
     }
 
-    /// <summary>
-    /// After the warm-up, until no collector uses more than 5% of a core for half a second (at most 20 s): the JIT's
-    /// background recompilation of hot methods (tier 1) goes on for seconds after the first records. In a run of a few
-    /// thousand records it was 40% of the collectors' CPU (perf), paid once per process, so two collectors seemed to need
-    /// twice the CPU per record of one; a collector that runs for days pays it once.
-    /// </summary>
+    /// <summary>After the warm-up, until no collector uses more than 5% of a core for half a second (at most 20 s): what the warm-up started has settled.</summary>
     private static async Task QuietAsync(List<CollectorProcess> running)
     {
         var clock = Stopwatch.StartNew();
