@@ -53,7 +53,7 @@ public static class FleetBenchmark
     /// <summary>Records a device may have awaiting receipts (Broker:MaxInFlightRecords): lower than the default 64 so 1,000 devices' in-flight images fit this machine's memory.</summary>
     public const int DeviceInFlightRecords = 8;
 
-    /// <summary>Records sent through the collectors before the clock starts (by devices of their own, not counted): the collectors' JIT and first connections are not timed.</summary>
+    /// <summary>Records (at most; no more than the run's own) sent through the collectors before the clock starts (by devices of their own, not counted): the collectors' JIT and first connections are not timed.</summary>
     public const int WarmupRecords = 300;
 
     /// <summary>Set to 0 for the collector processes (fully optimised code from the first call, no background recompilation): see <see cref="RunAsync"/>.</summary>
@@ -85,6 +85,7 @@ public static class FleetBenchmark
 
         var fleet = new List<SimulatedDevice>(devices);
         var warmup = new List<SimulatedDevice>();
+        var warmupPerDevice = Math.Max(1, Math.Min(WarmupRecords, total) / 10); // a smoke run of 20 records warms up with 20
         var created = new List<Guid>(total + WarmupRecords);
         try
         {
@@ -100,7 +101,7 @@ public static class FleetBenchmark
                 var device = new SimulatedDevice($"warmup-{d:D2}", Path.Combine(run, "warmup", $"{d:D2}"), broker.Url, receiptPublic, image, DeviceInFlightRecords);
                 warmup.Add(device);
                 await File.WriteAllTextAsync(Path.Combine(keys, device.DeviceId + ".pem"), device.PublicKeyPem);
-                created.AddRange(await AppendManyAsync(device, WarmupRecords / 10)); // stored like the others: part of the store's check
+                created.AddRange(await AppendManyAsync(device, warmupPerDevice)); // stored like the others: part of the store's check
             }
 
             if (backlog)
@@ -140,7 +141,7 @@ public static class FleetBenchmark
                     Environment.SetEnvironmentVariable(TieredCompilation, tiered);
                 }
 
-                await WarmUpAsync(warmup);
+                await WarmUpAsync(warmup, warmup.Count * warmupPerDevice);
                 await QuietAsync(running);
                 for (var c = 0; c < running.Count && collectorCpu is { } budget; c++)
                 {
@@ -281,9 +282,8 @@ public static class FleetBenchmark
     }
 
     /// <summary>The warm-up devices send their records and wait for every receipt, then disconnect.</summary>
-    private static async Task WarmUpAsync(List<SimulatedDevice> warmup)
+    private static async Task WarmUpAsync(List<SimulatedDevice> warmup, int expected)
     {
-        const int expected = WarmupRecords;
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var delivered = 0;
         foreach (var device in warmup)
