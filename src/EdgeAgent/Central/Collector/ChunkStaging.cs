@@ -92,7 +92,7 @@ public sealed class ChunkStaging
 
             if ((image is null && device.Images.Count >= options.MaxPendingImagesPerDevice) || device.Bytes + data.Length > perDeviceBytes)
             {
-                ForgetTakenLocked(deviceId, device);
+                ForgetTakenLocked(deviceId, device, now);
             }
 
             if (image is null && device.Images.Count >= options.MaxPendingImagesPerDevice)
@@ -248,10 +248,18 @@ public sealed class ChunkStaging
     /// stored it and discarded the chunks this one staged. Without this they counted against this collector's quotas
     /// until <see cref="CollectorOptions.MaxPendingAge"/>: with two collectors on a shared subscription, after about
     /// <see cref="CollectorOptions.MaxPendingImagesPerDevice"/> records of one device, every further chunk of it was refused.
-    /// Only when a quota is reached (a directory check per staged image).
+    /// Only when a quota is reached, and then a directory check per staged image only when the oldest one is gone or the
+    /// last such look was a second ago or more: a device flooding junk chunks past its quota costs one check per chunk.
     /// </summary>
-    private void ForgetTakenLocked(string deviceId, DevicePending device)
+    private void ForgetTakenLocked(string deviceId, DevicePending device, DateTimeOffset now)
     {
+        var oldest = device.Images.MinBy(i => i.Value.LastWrite);
+        if (oldest.Value is null || (Directory.Exists(RecordDirectory(deviceId, oldest.Key)) && now - device.LastLook < TimeSpan.FromSeconds(1) && now >= device.LastLook))
+        {
+            return;
+        }
+
+        device.LastLook = now;
         foreach (var (recordId, image) in device.Images.Where(i => !Directory.Exists(RecordDirectory(deviceId, i.Key))).ToList())
         {
             device.Images.Remove(recordId);
@@ -265,9 +273,10 @@ public sealed class ChunkStaging
     {
         if (Interlocked.Read(ref stagedBytes) > options.MaxPendingBytes)
         {
+            var now = timeProvider.GetUtcNow();
             foreach (var (deviceId, device) in devices)
             {
-                ForgetTakenLocked(deviceId, device);
+                ForgetTakenLocked(deviceId, device, now);
             }
         }
 
@@ -335,6 +344,9 @@ public sealed class ChunkStaging
         public Dictionary<Guid, PendingImage> Images { get; } = [];
 
         public long Bytes { get; set; }
+
+        /// <summary>When <see cref="ForgetTakenLocked"/> last looked at every image of the device.</summary>
+        public DateTimeOffset LastLook { get; set; }
     }
 
     private sealed class PendingImage(int count, DateTimeOffset lastWrite)
