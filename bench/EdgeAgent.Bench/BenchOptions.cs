@@ -39,5 +39,15 @@ public sealed record BenchOptions(int Triggers, int BacklogRecords, TimeSpan Cpu
 
     public double FleetSteadyRate { get; init; }
 
+    /// <summary>
+    /// Cores each collector process is held to (<c>--collector-cpu 0.5</c>, a cgroup CPU quota: <see cref="CpuBudget"/>), as
+    /// on a host of its own: the backlog into one and into two collectors is run again with that budget each, beside the
+    /// unbudgeted runs. Null: unbudgeted runs only.
+    /// </summary>
+    public double? CollectorCpu { get; init; }
+
+    /// <summary>With <see cref="CollectorCpu"/>: only the budgeted backlog runs (<c>--budgeted-only</c>), for a quick look.</summary>
+    public bool BudgetedOnly { get; init; }
+
     public string WorkDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "edgeagent-bench-" + Guid.NewGuid().ToString("N")[..8]);
 }

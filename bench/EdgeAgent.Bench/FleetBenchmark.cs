@@ -13,13 +13,33 @@ namespace EdgeAgent.Bench;
 /// behind a real mosquitto started for the run. Records/s and MB/s from the first send to the last receipt; the
 /// receipt latency from a record's creation to its signed <c>stored</c> receipt at the device; CPU of the broker, the
 /// collectors and the devices from /proc. Afterwards the store is read back (files and index) against every record id
-/// the devices created: none may be missing or stored twice.
+/// the devices created: none may be missing or stored twice. Before the clock, 300 records from devices of their own
+/// warm the collectors up (not counted); the collectors run without tiered compilation (steady state, not the JIT).
+/// With a CPU budget (<c>--collector-cpu</c>) each collector is held to it by a cgroup quota, as on a host of its own,
+/// while the devices, the broker and PostgreSQL take precedence over other work on this machine.
 /// </summary>
 public static class FleetBenchmark
 {
     /// <param name="Backlog">True: every outbox was full before the devices connected (after an outage); false: records created at a steady rate while connected.</param>
     public sealed record Result(int Devices, int Collectors, bool Backlog, int Records, long Bytes, TimeSpan Elapsed, IReadOnlyList<double> StoredLatencyMs, double CollectorCpuSeconds, double BrokerCpuSeconds, double DeviceCpuSeconds, int Lost, int Duplicated, int Resent, bool Completed)
     {
+        /// <summary>Of <see cref="Resent"/>: records sent again on an <c>incomplete</c> receipt (the rest: no receipt within the device's timeout).</summary>
+        public int Incomplete { get; init; }
+
+        /// <summary>Each collector's CPU seconds over the run's wall clock (cores busy).</summary>
+        public IReadOnlyList<double> CollectorCores { get; init; } = [];
+
+        /// <summary>Cores each collector was held to (a cgroup CFS quota), or null: unbudgeted.</summary>
+        public double? CpuBudget { get; init; }
+
+        /// <summary>With a budget: the share of CFS periods in which a collector had used its budget up (averaged over collectors).</summary>
+        public double ThrottledShare { get; init; }
+
+        /// <summary>CPU of the PostgreSQL server's processes (the shared index), or 0 with the SQLite index.</summary>
+        public double PostgresCpuSeconds { get; init; }
+
+        public double PostgresCpuPer1000 => PostgresCpuSeconds * 1000 / Records;
+
         public double RecordsPerSecond => Records / Elapsed.TotalSeconds;
 
         public double MegabytesPerSecond => Bytes / 1e6 / Elapsed.TotalSeconds;
@@ -33,12 +53,20 @@ public static class FleetBenchmark
     /// <summary>Records a device may have awaiting receipts (Broker:MaxInFlightRecords): lower than the default 64 so 1,000 devices' in-flight images fit this machine's memory.</summary>
     public const int DeviceInFlightRecords = 8;
 
+    /// <summary>Records (at most; no more than the run's own) sent through the collectors before the clock starts (by devices of their own, not counted): the collectors' JIT and first connections are not timed.</summary>
+    public const int WarmupRecords = 300;
+
+    /// <summary>Set to 0 for the collector processes (fully optimised code from the first call, no background recompilation): see <see cref="RunAsync"/>.</summary>
+    public const string TieredCompilation = "DOTNET_TieredCompilation";
+
     /// <param name="records">Records in all, split evenly over the devices (at least one each).</param>
     /// <param name="steadyRate">Steady mode: records per second over the whole fleet; each device creates one every <c>devices / steadyRate</c> seconds.</param>
     /// <param name="postgres">Index the collectors share: a PostgreSQL connection string (a database of its own for this run), or null for the SQLite index in the store.</param>
-    public static async Task<Result> RunAsync(BenchOptions options, byte[] image, int devices, int collectors, bool backlog, int records, double steadyRate, TextWriter progress, string? postgres = null)
+    /// <param name="collectorCpu">Cores each collector process is held to (<see cref="CpuBudget"/>), as on a host of its own; null: none (all share this machine).</param>
+    /// <param name="postgresPid">The PostgreSQL server's pid (its processes' CPU is reported), or null.</param>
+    public static async Task<Result> RunAsync(BenchOptions options, byte[] image, int devices, int collectors, bool backlog, int records, double steadyRate, TextWriter progress, string? postgres = null, double? collectorCpu = null, int? postgresPid = null)
     {
-        var run = Path.Combine(options.WorkDirectory, $"fleet-{devices}-{collectors}-{(backlog ? "backlog" : "steady")}");
+        var run = Path.Combine(options.WorkDirectory, $"fleet-{devices}-{collectors}-{(backlog ? "backlog" : "steady")}-{Guid.NewGuid().ToString("N")[..6]}");
         var store = Path.Combine(run, "store");
         var keys = Path.Combine(run, "keys");
         Directory.CreateDirectory(keys);
@@ -56,7 +84,9 @@ public static class FleetBenchmark
         }
 
         var fleet = new List<SimulatedDevice>(devices);
-        var created = new List<Guid>(total);
+        var warmup = new List<SimulatedDevice>();
+        var warmupPerDevice = Math.Max(1, Math.Min(WarmupRecords, total) / 10); // a smoke run of 20 records warms up with 20
+        var created = new List<Guid>(total + WarmupRecords);
         try
         {
             for (var d = 0; d < devices; d++)
@@ -64,6 +94,14 @@ public static class FleetBenchmark
                 var device = new SimulatedDevice($"fleet-{d:D4}", Path.Combine(run, "devices", $"{d:D4}"), broker.Url, receiptPublic, image, DeviceInFlightRecords);
                 fleet.Add(device);
                 await File.WriteAllTextAsync(Path.Combine(keys, device.DeviceId + ".pem"), device.PublicKeyPem);
+            }
+
+            for (var d = 0; d < 10; d++)
+            {
+                var device = new SimulatedDevice($"warmup-{d:D2}", Path.Combine(run, "warmup", $"{d:D2}"), broker.Url, receiptPublic, image, DeviceInFlightRecords);
+                warmup.Add(device);
+                await File.WriteAllTextAsync(Path.Combine(keys, device.DeviceId + ".pem"), device.PublicKeyPem);
+                created.AddRange(await AppendManyAsync(device, warmupPerDevice)); // stored like the others: part of the store's check
             }
 
             if (backlog)
@@ -76,22 +114,54 @@ public static class FleetBenchmark
             }
 
             var running = new List<CollectorProcess>();
+            var budgets = new List<CpuBudget>();
             try
             {
-                for (var c = 0; c < collectors; c++)
+                if (collectorCpu is not null)
                 {
-                    string[] index = postgres is null ? [] : ["--index", "postgresql", "--index-connection", postgres];
-                    running.Add(await CollectorProcess.StartAsync(["--broker", broker.Url, "--output", store, "--keys", keys, "--receipt-key", receiptKey, "--client-id", $"fleet-collector-{c}", "--shared-group", "fleet", .. index]));
+                    // The load generator, the broker and PostgreSQL go first on this shared machine (no quota), the collectors get their budget.
+                    budgets.Add(CpuBudget.Prioritise([Environment.ProcessId, broker.Pid!.Value, .. postgresPid is { } server ? ProcStat.Tree(server) : []], "harness"));
+                }
+
+                // Steady state, not the JIT: with tiered compilation the runtime's background recompilation of hot methods
+                // was 40% of the collectors' CPU in a measured run of 1,500 records (perf: the ".NET Tiered Com" thread),
+                // after a warm-up; paid once per process, it made two collectors look twice as costly per record as one.
+                var tiered = Environment.GetEnvironmentVariable(TieredCompilation);
+                Environment.SetEnvironmentVariable(TieredCompilation, "0");
+                try
+                {
+                    for (var c = 0; c < collectors; c++)
+                    {
+                        string[] index = postgres is null ? [] : ["--index", "postgresql", "--index-connection", postgres];
+                        running.Add(await CollectorProcess.StartAsync(["--broker", broker.Url, "--output", store, "--keys", keys, "--receipt-key", receiptKey, "--client-id", $"fleet-collector-{c}", "--shared-group", "fleet", .. index]));
+                    }
+                }
+                finally
+                {
+                    Environment.SetEnvironmentVariable(TieredCompilation, tiered);
+                }
+
+                await WarmUpAsync(warmup, warmup.Count * warmupPerDevice);
+                await QuietAsync(running);
+                for (var c = 0; c < running.Count && collectorCpu is { } budget; c++)
+                {
+                    budgets.Add(CpuBudget.Apply(running[c].Pid, budget, $"collector-{c}"));
                 }
 
                 var latencies = new List<double>(total);
                 var resent = 0;
+                var incomplete = 0;
                 var delivered = 0;
                 var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 foreach (var device in fleet)
                 {
                     device.ReceiptArrived += (_, outcome) =>
                     {
+                        if (outcome.Status == Protocol.ReceiptStatus.Incomplete)
+                        {
+                            Interlocked.Increment(ref incomplete);
+                        }
+
                         if (outcome.Status == Protocol.ReceiptStatus.Stored && outcome.EdgeTime is { } edge)
                         {
                             lock (latencies)
@@ -110,7 +180,12 @@ public static class FleetBenchmark
                     };
                 }
 
-                var cpuBefore = (Collectors: running.Sum(c => ProcStat.CpuSeconds(c.Pid)), Broker: ProcStat.CpuSeconds(broker.Pid!.Value), Devices: Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
+                var collectorsBefore = running.Select(c => ProcStat.CpuSeconds(c.Pid)).ToList();
+                var splitBefore = running.Select(c => ProcStat.CpuSplit(c.Pid)).ToList();
+                var quotas = budgets.Where(b => !double.IsInfinity(b.Cores)).ToList();
+                var throttledBefore = quotas.Select(b => b.Throttling()).ToList();
+                var postgresBefore = postgresPid is { } pg ? ProcStat.CpuSeconds(pg) : 0;
+                var cpuBefore = (Collectors: collectorsBefore.Sum(), Broker: ProcStat.CpuSeconds(broker.Pid!.Value), Devices: Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
                 var clock = Stopwatch.StartNew();
                 await Task.WhenAll(fleet.Select(d => d.StartAsync()));
                 Task producing = Task.CompletedTask;
@@ -124,8 +199,12 @@ public static class FleetBenchmark
                 await producing;
                 var elapsed = clock.Elapsed;
                 var perCollector = running.Select(c => ProcStat.CpuSeconds(c.Pid)).ToList();
+                var cores = perCollector.Select((c, i) => (c - collectorsBefore[i]) / elapsed.TotalSeconds).ToList();
+                var split = running.Select((c, i) => ProcStat.CpuSplit(c.Pid) is var (user, system) ? $"{user - splitBefore[i].User:0.0} user + {system - splitBefore[i].System:0.0} system" : "").ToList();
+                var throttled = quotas.Select((b, i) => b.Throttling() is var t && t.Periods > throttledBefore[i].Periods ? (double)(t.Throttled - throttledBefore[i].Throttled) / (t.Periods - throttledBefore[i].Periods) : 0).DefaultIfEmpty(0).Average();
+                var postgresCpu = postgresPid is { } pgAfter ? Math.Max(0, ProcStat.CpuSeconds(pgAfter) - postgresBefore) : 0;
                 var cpu = (Collectors: perCollector.Sum() - cpuBefore.Collectors, Broker: ProcStat.CpuSeconds(broker.Pid!.Value) - cpuBefore.Broker, Devices: Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - cpuBefore.Devices);
-                progress.WriteLine($"  {(completed ? "drained" : "TIMED OUT")}: {Volatile.Read(ref delivered)} of {total} receipted in {elapsed.TotalSeconds:0.0} s; CPU s since start per collector: {string.Join(", ", perCollector.Select(c => c.ToString("0.0", CultureInfo.InvariantCulture)))}");
+                progress.WriteLine($"  {(completed ? "drained" : "TIMED OUT")}: {Volatile.Read(ref delivered)} of {total} receipted in {elapsed.TotalSeconds:0.0} s ({total / elapsed.TotalSeconds:0.0} records/s); collector cores busy: {string.Join(", ", cores.Select(c => c.ToString("0.00", CultureInfo.InvariantCulture)))}{(collectorCpu is { } b ? $" (budget {b:0.00} each, throttled in {throttled * 100:0}% of periods)" : "")}; collector CPU s {string.Join(", ", split)}; resent {Volatile.Read(ref resent)} ({Volatile.Read(ref incomplete)} on 'incomplete'); broker {cpu.Broker:0.0} CPU s, PostgreSQL {postgresCpu:0.0}, devices {cpu.Devices:0.0}; load {File.ReadAllText("/proc/loadavg").Trim()}");
 
                 foreach (var device in fleet)
                 {
@@ -145,7 +224,14 @@ public static class FleetBenchmark
                     measured = [.. latencies];
                 }
 
-                return new Result(devices, collectors, backlog, total, (long)total * image.Length, elapsed, measured, cpu.Collectors, cpu.Broker, cpu.Devices, lost, duplicated, Volatile.Read(ref resent), completed);
+                return new Result(devices, collectors, backlog, total, (long)total * image.Length, elapsed, measured, cpu.Collectors, cpu.Broker, cpu.Devices, lost, duplicated, Volatile.Read(ref resent), completed)
+                {
+                    Incomplete = Volatile.Read(ref incomplete),
+                    CollectorCores = cores,
+                    CpuBudget = collectorCpu,
+                    ThrottledShare = throttled,
+                    PostgresCpuSeconds = postgresCpu,
+                };
             }
             finally
             {
@@ -153,11 +239,16 @@ public static class FleetBenchmark
                 {
                     await collector.DisposeAsync();
                 }
+
+                foreach (var budget in budgets)
+                {
+                    budget.Dispose();
+                }
             }
         }
         finally
         {
-            foreach (var device in fleet)
+            foreach (var device in fleet.Concat(warmup))
             {
                 await device.DisposeAsync();
             }
@@ -170,6 +261,50 @@ public static class FleetBenchmark
             {
             }
         }
+    }
+
+    /// <summary>After the warm-up, until no collector uses more than 5% of a core for half a second (at most 20 s): what the warm-up started has settled.</summary>
+    private static async Task QuietAsync(List<CollectorProcess> running)
+    {
+        var clock = Stopwatch.StartNew();
+        var last = running.Select(c => ProcStat.CpuSeconds(c.Pid)).ToList();
+        while (clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            var now = running.Select(c => ProcStat.CpuSeconds(c.Pid)).ToList();
+            if (now.Select((cpu, i) => cpu - last[i]).All(busy => busy <= 0.025))
+            {
+                return;
+            }
+
+            last = now;
+        }
+    }
+
+    /// <summary>The warm-up devices send their records and wait for every receipt, then disconnect.</summary>
+    private static async Task WarmUpAsync(List<SimulatedDevice> warmup, int expected)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var delivered = 0;
+        foreach (var device in warmup)
+        {
+            device.RecordsDelivered += (_, count) =>
+            {
+                if (Interlocked.Add(ref delivered, count) >= expected)
+                {
+                    done.TrySetResult();
+                }
+            };
+        }
+
+        await Task.WhenAll(warmup.Select(d => d.StartAsync()));
+        await done.Task.WaitAsync(TimeSpan.FromMinutes(5));
+        foreach (var device in warmup)
+        {
+            await device.DisposeAsync();
+        }
+
+        warmup.Clear();
     }
 
     private static async Task<List<Guid>> AppendManyAsync(SimulatedDevice device, int count)
@@ -228,15 +363,35 @@ public static class FleetBenchmark
         return (lost, duplicated);
     }
 
-    /// <summary>The table rows for one fleet size: backlog into one and two collectors, and a steady load into one.</summary>
-    public static IEnumerable<string> Rows(Result one, Result two, Result steady, int imageBytes)
+    /// <summary>
+    /// The table rows for one fleet size: backlog into one and two collectors, and a steady load into one (null: not run).
+    /// With <paramref name="budgeted"/>: the same backlog into one and into two collectors each held to the same CPU budget.
+    /// </summary>
+    public static IEnumerable<string> Rows(Result one, Result two, Result? steady, int imageBytes, (Result One, Result Two)? budgeted = null)
     {
-        string Check(Result r) => r.Completed ? $"{r.Lost} lost, {r.Duplicated} duplicated" : $"TIMED OUT: {r.Lost} not stored";
         var n = one.Devices.ToString("N0", CultureInfo.InvariantCulture);
-        yield return $"| fleet of {n} devices, backlog of {one.Records} records ({imageBytes / 1024} KiB images) into 1 collector (PostgreSQL index), records/s | {Stats.F(one.RecordsPerSecond)} ({Stats.F(one.MegabytesPerSecond, "0.00")} MB/s; {Check(one)}; {one.Resent} resent) | n/a | n/a |";
-        yield return $"| fleet of {n} devices, same backlog into 2 collectors on a shared subscription (same store, PostgreSQL index), records/s | {Stats.F(two.RecordsPerSecond)} ({Stats.F(two.MegabytesPerSecond, "0.00")} MB/s; {Check(two)}; {two.Resent} resent) | {Stats.F(one.RecordsPerSecond)} (1 collector) | {Stats.Ratio(one.RecordsPerSecond, two.RecordsPerSecond)} (goal ≤ 0.6x: 2 collectors ≥ 1.6× one) |";
-        yield return $"| fleet of {n} devices, backlog: CPU s per 1,000 records, collector(s) / broker / devices (1 collector; 2 collectors) | {Stats.F(one.CollectorCpuPer1000, "0.00")} / {Stats.F(one.BrokerCpuPer1000, "0.00")} / {Stats.F(one.DeviceCpuSeconds * 1000 / one.Records, "0.00")}; {Stats.F(two.CollectorCpuPer1000, "0.00")} / {Stats.F(two.BrokerCpuPer1000, "0.00")} / {Stats.F(two.DeviceCpuSeconds * 1000 / two.Records, "0.00")} | n/a | n/a |";
-        yield return $"| fleet of {n} devices, steady {Stats.F(steady.RecordsPerSecond)} records/s into 1 collector (SQLite index): record created → signed stored receipt, p50 / p99 (ms) | {Stats.F(Stats.Percentile(steady.StoredLatencyMs, 50))} / {Stats.F(Stats.Percentile(steady.StoredLatencyMs, 99))} ({steady.Records} records; {Check(steady)}; {steady.Resent} resent) | n/a | n/a |";
+        yield return $"| fleet of {n} devices, backlog of {one.Records} records ({imageBytes / 1024} KiB images) into 1 collector (PostgreSQL index), records/s | {Stats.F(one.RecordsPerSecond)} ({Stats.F(one.MegabytesPerSecond, "0.00")} MB/s; {Check(one)}; {Resends(one)}) | n/a | n/a |";
+        yield return $"| fleet of {n} devices, same backlog into 2 collectors on a shared subscription (same store, PostgreSQL index; no CPU budget: collectors, devices, broker and PostgreSQL share this machine's cores), records/s | {Stats.F(two.RecordsPerSecond)} ({Stats.F(two.MegabytesPerSecond, "0.00")} MB/s; {Check(two)}; {Resends(two)}) | {Stats.F(one.RecordsPerSecond)} (1 collector) | {Stats.Ratio(one.RecordsPerSecond, two.RecordsPerSecond)} (2 collectors = {Stats.F(two.RecordsPerSecond / one.RecordsPerSecond, "0.00")}× one; goal ≥ 1.6×) |";
+        yield return $"| fleet of {n} devices, backlog: CPU s per 1,000 records, collector(s) / broker / PostgreSQL / devices (1 collector; 2 collectors) | {Cpu(one)}; {Cpu(two)} | n/a | n/a |";
+        if (budgeted is var (b1, b2))
+        {
+            var budget = Stats.F(b1.CpuBudget ?? double.NaN, "0.00");
+            yield return $"| fleet of {n} devices, same backlog, each collector held to {budget} cores (cgroup CPU quota, as on a host of its own; broker, PostgreSQL and devices unbudgeted): 1 collector, records/s | {Stats.F(b1.RecordsPerSecond)} ({Check(b1)}; {Resends(b1)}; collector cores busy {Cores(b1)}) | n/a | n/a |";
+            yield return $"| fleet of {n} devices, same backlog into 2 collectors each held to {budget} cores, records/s | {Stats.F(b2.RecordsPerSecond)} ({Check(b2)}; {Resends(b2)}; collector cores busy {Cores(b2)}) | {Stats.F(b1.RecordsPerSecond)} (1 collector held to {budget} cores) | {Stats.Ratio(b1.RecordsPerSecond, b2.RecordsPerSecond)} (2 collectors = {Stats.F(b2.RecordsPerSecond / b1.RecordsPerSecond, "0.00")}× one; goal ≥ 1.6×) |";
+            yield return $"| fleet of {n} devices, budgeted backlog: CPU s per 1,000 records, collector(s) / broker / PostgreSQL / devices (1 collector; 2 collectors) | {Cpu(b1)}; {Cpu(b2)} | n/a | n/a |";
+        }
+
+        if (steady is null)
+        {
+            yield break;
+        }
+
+        yield return $"| fleet of {n} devices, steady {Stats.F(steady.RecordsPerSecond)} records/s into 1 collector (SQLite index): record created → signed stored receipt, p50 / p99 (ms) | {Stats.F(Stats.Percentile(steady.StoredLatencyMs, 50))} / {Stats.F(Stats.Percentile(steady.StoredLatencyMs, 99))} ({steady.Records} records; {Check(steady)}; {Resends(steady)}) | n/a | n/a |";
         yield return $"| fleet of {n} devices, steady: CPU s per 1,000 records, collector / broker / devices; collector cores busy | {Stats.F(steady.CollectorCpuPer1000, "0.00")} / {Stats.F(steady.BrokerCpuPer1000, "0.00")} / {Stats.F(steady.DeviceCpuSeconds * 1000 / steady.Records, "0.00")}; {Stats.F(steady.CollectorCpuSeconds / steady.Elapsed.TotalSeconds, "0.00")} | n/a | n/a |";
+
+        static string Check(Result r) => r.Completed ? $"{r.Lost} lost, {r.Duplicated} duplicated" : $"TIMED OUT: {r.Lost} not stored";
+        static string Resends(Result r) => $"{r.Resent} resent, {r.Incomplete} of them on 'incomplete'";
+        static string Cpu(Result r) => $"{Stats.F(r.CollectorCpuPer1000, "0.00")} / {Stats.F(r.BrokerCpuPer1000, "0.00")} / {Stats.F(r.PostgresCpuPer1000, "0.00")} / {Stats.F(r.DeviceCpuSeconds * 1000 / r.Records, "0.00")}";
+        static string Cores(Result r) => string.Join(" + ", r.CollectorCores.Select(c => Stats.F(c, "0.00"))) + (r.CpuBudget is null ? "" : $", throttled in {Stats.F(r.ThrottledShare * 100, "0")}% of periods");
     }
 }

@@ -10,6 +10,19 @@ public static class ProcStat
     /// <summary>utime + stime of a process and all its live descendants, in seconds.</summary>
     public static double CpuSeconds(int pid) => Tree(pid).Sum(Cpu);
 
+    /// <summary>utime and stime of one process (all its threads), in seconds: where its CPU went, its own code or the kernel's.</summary>
+    public static (double User, double System) CpuSplit(int pid)
+    {
+        var stat = SafeRead($"/proc/{pid}/stat");
+        if (stat.Length == 0)
+        {
+            return (0, 0);
+        }
+
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) / TicksPerSecond, long.Parse(fields[12], CultureInfo.InvariantCulture) / TicksPerSecond);
+    }
+
     /// <summary>Peak resident set (VmHWM) of one process, in MiB.</summary>
     public static double PeakRssMiB(int pid) => Status(pid, "VmHWM:") / 1024.0;
 

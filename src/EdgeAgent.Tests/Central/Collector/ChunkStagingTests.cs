@@ -105,5 +105,25 @@ public sealed class ChunkStagingTests : IDisposable
         Assert.NotNull(second.Add("dev.1", Guid.NewGuid(), 0, 2, new byte[10]));
     }
 
+    [Fact]
+    public void Images_another_collector_took_from_the_shared_staging_stop_counting_against_this_ones_quotas()
+    {
+        // Two collectors on a shared subscription, one store: A gets a device's chunks, B its records, and B stores
+        // each record and discards its chunks. A must not go on counting them (it refused the device's 11th chunk).
+        var a = Staging(perDevice: 8 * 1024, images: 10);
+        var b = Staging(perDevice: 8 * 1024, images: 10);
+        for (var i = 0; i < 50; i++)
+        {
+            var id = Guid.NewGuid();
+            Assert.Null(a.Add("dev", id, 0, 1, new byte[1024]));
+            Assert.Equal(1024, b.TryAssemble("dev", id)!.Length);
+            b.Discard("dev", id);
+        }
+
+        Assert.InRange(a.PendingImages, 1, 10);
+        Assert.InRange(a.StagedBytes, 1024, 8 * 1024);
+        Assert.Empty(Directory.EnumerateFiles(temp.Combine("store/.staging"), "*.part", SearchOption.AllDirectories));
+    }
+
     public void Dispose() => temp.Dispose();
 }

@@ -41,9 +41,26 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
             await collector.StartAsync();
         }
 
-        await using (var agent1 = await StartAgentAsync(temp, broker, "device-1", receiptTimeoutSeconds: 5))
-        await using (var agent2 = await StartAgentAsync(temp, broker, "device-2", receiptTimeoutSeconds: 5))
+        // Receipt timeout and grace longer than the test: a record is sent once, or the test fails. (With a shared
+        // subscription the broker hands a record and its chunk to different collectors, and the record often arrives
+        // before the other collector has staged the chunk: it is held for it, not sent back 'incomplete'.)
+        var resent = 0;
+        var incomplete = 0;
+        await using (var agent1 = await StartAgentAsync(temp, broker, "device-1", receiptTimeoutSeconds: 120))
+        await using (var agent2 = await StartAgentAsync(temp, broker, "device-2", receiptTimeoutSeconds: 120))
         {
+            foreach (var window in new[] { agent1, agent2 }.Select(x => x.Services.GetRequiredService<MqttUplinkService>().Window))
+            {
+                window.Resent += (_, count) => Interlocked.Add(ref resent, count);
+                window.ReceiptArrived += (_, outcome) =>
+                {
+                    if (outcome.Status == ReceiptStatus.Incomplete)
+                    {
+                        Interlocked.Increment(ref incomplete);
+                    }
+                };
+            }
+
             for (var i = 0; i < TriggersPerDevice; i++)
             {
                 Trigger(agent1);
@@ -55,7 +72,9 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
             await agent2.StopAsync();
         }
 
-        output.WriteLine($"collector-a stored {a.StoredCount}, collector-b stored {b.StoredCount}");
+        output.WriteLine($"collector-a stored {a.StoredCount}, collector-b stored {b.StoredCount}; {resent} resent, {incomplete} answered incomplete");
+        Assert.Equal(0, incomplete);
+        Assert.Equal(0, resent);
         Assert.Equal(Expected, stored.Select(s => s.Record.RecordId).Distinct().Count());
         Assert.Equal(Expected, a.StoredCount + b.StoredCount);
         Assert.True(a.StoredCount > 0 && b.StoredCount > 0, "the shared subscription should split the records between both collectors");
@@ -243,6 +262,7 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
         CollectorService.Open(
             new CollectorOptions
             {
+                IncompleteGrace = TimeSpan.FromSeconds(120),
                 Broker = new BrokerOptions { Url = broker.Url },
                 OutputDirectory = store,
                 ClientId = clientId,

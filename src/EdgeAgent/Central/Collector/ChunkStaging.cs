@@ -98,6 +98,11 @@ public sealed class ChunkStaging
                 image = null;
             }
 
+            if ((image is null && device.Images.Count >= options.MaxPendingImagesPerDevice) || device.Bytes + data.Length > perDeviceBytes)
+            {
+                ForgetTakenLocked(deviceId, device, now);
+            }
+
             if (image is null && device.Images.Count >= options.MaxPendingImagesPerDevice)
             {
                 return new($"device has {device.Images.Count} partial images staged (the limit per device); chunk refused", Permanent: false);
@@ -370,9 +375,43 @@ public sealed class ChunkStaging
         return parts.Length == 3 && int.TryParse(parts[0], CultureInfo.InvariantCulture, out var index) && int.TryParse(parts[1], CultureInfo.InvariantCulture, out var count) ? (index, count) : null;
     }
 
-    /// <summary>Over the total: the oldest partial image of whichever device holds the most bytes goes first.</summary>
+    /// <summary>
+    /// Forgets the images of a device whose staging directory is gone: another collector sharing the store got the record,
+    /// stored it and discarded the chunks this one staged. Without this they counted against this collector's quotas
+    /// until <see cref="CollectorOptions.MaxPendingAge"/>: with two collectors on a shared subscription, after about
+    /// <see cref="CollectorOptions.MaxPendingImagesPerDevice"/> records of one device, every further chunk of it was refused.
+    /// Only when a quota is reached, and then a directory check per staged image only when the oldest one is gone or the
+    /// last such look was a second ago or more: a device flooding junk chunks past its quota costs one check per chunk.
+    /// </summary>
+    private void ForgetTakenLocked(string deviceId, DevicePending device, DateTimeOffset now)
+    {
+        var oldest = device.Images.MinBy(i => i.Value.LastWrite);
+        if (oldest.Value is null || (Directory.Exists(RecordDirectory(deviceId, oldest.Key)) && now - device.LastLook < TimeSpan.FromSeconds(1) && now >= device.LastLook))
+        {
+            return;
+        }
+
+        device.LastLook = now;
+        foreach (var (recordId, image) in device.Images.Where(i => !Directory.Exists(RecordDirectory(deviceId, i.Key))).ToList())
+        {
+            device.Images.Remove(recordId);
+            device.Bytes -= image.Bytes;
+            Interlocked.Add(ref stagedBytes, -image.Bytes);
+        }
+    }
+
+    /// <summary>Over the total: images other collectors took are forgotten, then the oldest partial image of whichever device holds the most bytes goes first.</summary>
     private void EvictPastQuota(string keepDevice, Guid keep)
     {
+        if (Interlocked.Read(ref stagedBytes) > options.MaxPendingBytes)
+        {
+            var now = timeProvider.GetUtcNow();
+            foreach (var (deviceId, device) in devices)
+            {
+                ForgetTakenLocked(deviceId, device, now);
+            }
+        }
+
         while (Interlocked.Read(ref stagedBytes) > options.MaxPendingBytes)
         {
             var victim = devices
@@ -437,6 +476,9 @@ public sealed class ChunkStaging
         public Dictionary<Guid, PendingImage> Images { get; } = [];
 
         public long Bytes { get; set; }
+
+        /// <summary>When <see cref="ForgetTakenLocked"/> last looked at every image of the device.</summary>
+        public DateTimeOffset LastLook { get; set; }
     }
 
     private sealed class PendingImage(int count, DateTimeOffset lastWrite)

@@ -43,6 +43,13 @@ public sealed class CollectorOptions
     public TimeSpan MaxPendingAge { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>
+    /// With a <see cref="SubscriptionGroup"/>: how long a record whose chunks are not all staged yet is held, neither
+    /// acknowledged nor answered, while another collector of the group may still be staging them; then it is answered
+    /// <c>incomplete</c> and the device resends. Keep it well below the devices' <c>Broker:ReceiptTimeoutSeconds</c> (30).
+    /// </summary>
+    public TimeSpan IncompleteGrace { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// Directory of enrolled device public keys, <c>{deviceId}.pem</c> (from <c>edgeagent key</c>), or one such file.
     /// Set: a record that is unsigned, signed with another key, altered after signing, or from a device without an
     /// enrolled key is rejected and not stored. Null: signatures are not checked (logged once at start).
