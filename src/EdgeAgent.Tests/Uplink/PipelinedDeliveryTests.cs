@@ -1,7 +1,6 @@
 using System.Buffers;
 using EdgeAgent.Tests.Outbox;
 using EdgeAgent.Uplink;
-using Microsoft.Data.Sqlite;
 using MQTTnet;
 using MQTTnet.Protocol;
 
@@ -53,11 +52,11 @@ public sealed class PipelinedDeliveryTests : IDisposable
         // The window refills at once, #5..#8, though none of the four could be removed yet; they are all still in the file.
         await evidence.WaitForAsync(8, Patience);
         Assert.Equal(records.Select(r => r.RecordId), evidence.Messages.Select(m => EvidenceRecord.FromJson(m.Payload.ToArray()).RecordId));
-        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], Sequences(uplink.Options.StateDirectory));
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], CrashedOutbox.Sequences(uplink.Options.StateDirectory));
 
         writer.Release();
         await allRemoved.Task.WaitAsync(Patience);
-        Assert.Equal([5, 6, 7, 8], Sequences(uplink.Options.StateDirectory));
+        Assert.Equal([5, 6, 7, 8], CrashedOutbox.Sequences(uplink.Options.StateDirectory));
         lock (removals)
         {
             // The first removal may have taken only the first receipt before it blocked; the others queued behind it.
@@ -104,27 +103,8 @@ public sealed class PipelinedDeliveryTests : IDisposable
             writer.Release();
         }
 
-        Assert.Equal([1, 2, 3, 4], Sequences(crashed));
-        await using var after = new UplinkHarness(crashed, broker.Url, b => b.MaxInFlightRecords = 4);
-        var answers = new List<ReceiptStatus>();
-        after.Uplink.Window.ReceiptArrived += (_, outcome) =>
-        {
-            lock (answers)
-            {
-                answers.Add(outcome.Status);
-            }
-        };
-        await after.StartAsync();
-        await after.WaitUntilDrainedAsync(Patience);
-
-        Assert.Empty(Sequences(crashed));
-        lock (answers)
-        {
-            Assert.Equal(Enumerable.Repeat(ReceiptStatus.Duplicate, 4), answers); // resent, recognised, not stored again
-        }
-
-        Assert.Equal(records.Select(r => r.RecordId).Order(), collector.Stored.Select(r => r.RecordId).Order());
-        Assert.Equal(4, collector.Service.Store.List().Count());
+        Assert.Equal([1, 2, 3, 4], CrashedOutbox.Sequences(crashed));
+        await CrashedOutbox.AssertResentAsDuplicatesAsync(crashed, broker.Url, collector, records, Patience);
     }
 
     [Fact]
@@ -141,23 +121,6 @@ public sealed class PipelinedDeliveryTests : IDisposable
         Assert.Equal(DeliveryWindow.PublishesAhead, window.PublishesAheadNow);
         window.Reconnected(0, 20); // mosquitto's default
         Assert.Equal(DeliveryWindow.PublishesAhead, window.PublishesAheadNow);
-    }
-
-    /// <summary>Sequence numbers in the outbox file, read on a connection of the test's own.</summary>
-    private static List<long> Sequences(string stateDirectory)
-    {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(stateDirectory, "outbox.db"), Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq FROM items ORDER BY seq";
-        using var reader = command.ExecuteReader();
-        var sequences = new List<long>();
-        while (reader.Read())
-        {
-            sequences.Add(reader.GetInt64(0));
-        }
-
-        return sequences;
     }
 
     private static async Task SendReceiptAsync(IMqttClient client, EvidenceRecord record)

@@ -1,6 +1,5 @@
 using System.Buffers;
 using EdgeAgent.Tests.Outbox;
-using Microsoft.Data.Sqlite;
 
 namespace EdgeAgent.Tests.Uplink;
 
@@ -35,7 +34,7 @@ public sealed class ReadAheadDeliveryTests : IDisposable
         Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), evidence.Messages.Select(m => EvidenceRecord.FromJson(m.Payload.ToArray()).Sequence));
         Assert.True(uplink.Uplink.Window.ReadsAhead > 0, "the drain never read ahead of its window");
         Assert.Equal(records.Select(r => r.RecordId).Order(), collector.Stored.Select(r => r.RecordId).Order());
-        Assert.Empty(Sequences(uplink.Options.StateDirectory));
+        Assert.Empty(CrashedOutbox.Sequences(uplink.Options.StateDirectory));
     }
 
     [Fact]
@@ -83,44 +82,8 @@ public sealed class ReadAheadDeliveryTests : IDisposable
             Assert.True(before.Uplink.Window.ReadsAhead > 0, "the drain never read ahead of its window");
         }
 
-        Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), Sequences(crashed));
-        await using var after = new UplinkHarness(crashed, broker.Url, b => b.MaxInFlightRecords = 4);
-        var answers = new List<ReceiptStatus>();
-        after.Uplink.Window.ReceiptArrived += (_, outcome) =>
-        {
-            lock (answers)
-            {
-                answers.Add(outcome.Status);
-            }
-        };
-        await after.StartAsync();
-        await after.WaitUntilDrainedAsync(Patience);
-
-        Assert.Empty(Sequences(crashed));
-        lock (answers)
-        {
-            Assert.Equal(Enumerable.Repeat(ReceiptStatus.Duplicate, 12), answers); // resent, recognised, not stored again
-        }
-
-        Assert.Equal(records.Select(r => r.RecordId).Order(), collector.Stored.Select(r => r.RecordId).Order());
-        Assert.Equal(12, collector.Service.Store.List().Count());
-    }
-
-    /// <summary>Sequence numbers in the outbox file, read on a connection of the test's own.</summary>
-    private static List<long> Sequences(string stateDirectory)
-    {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(stateDirectory, "outbox.db"), Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq FROM items ORDER BY seq";
-        using var reader = command.ExecuteReader();
-        var sequences = new List<long>();
-        while (reader.Read())
-        {
-            sequences.Add(reader.GetInt64(0));
-        }
-
-        return sequences;
+        Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), CrashedOutbox.Sequences(crashed));
+        await CrashedOutbox.AssertResentAsDuplicatesAsync(crashed, broker.Url, collector, records, Patience);
     }
 
     public void Dispose() => temp.Dispose();
