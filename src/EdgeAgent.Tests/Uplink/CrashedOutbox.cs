@@ -23,6 +23,41 @@ internal static class CrashedOutbox
     }
 
     /// <summary>
+    /// Drains <paramref name="count"/> records from <paramref name="before"/> to the collector while no removal can be
+    /// written (a write stuck on a slow disk), waits for every stored receipt, then copies the outbox files to
+    /// <paramref name="crashed"/>: what a kill -9 at that moment leaves (no removal written).
+    /// </summary>
+    public static async Task CrashAfterReceiptsAsync(UplinkHarness before, CollectorHarness collector, string crashed, int count, TimeSpan patience)
+    {
+        var receipted = 0;
+        var allReceipted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        before.Uplink.Window.ReceiptArrived += (_, outcome) =>
+        {
+            if (outcome.Status == ReceiptStatus.Stored && Interlocked.Increment(ref receipted) == count)
+            {
+                allReceipted.TrySetResult();
+            }
+        };
+
+        var held = await before.Outbox.HoldWriterAsync().WaitAsync(patience);
+        try
+        {
+            await before.StartAsync();
+            await collector.WaitForStoredAsync(count, patience);
+            await allReceipted.Task.WaitAsync(patience);
+            Directory.CreateDirectory(crashed);
+            foreach (var file in new[] { "outbox.db", "outbox.db-wal", EdgeAgent.Outbox.ChainHead.FileName })
+            {
+                File.Copy(Path.Combine(before.Options.StateDirectory, file), Path.Combine(crashed, file));
+            }
+        }
+        finally
+        {
+            held.Dispose();
+        }
+    }
+
+    /// <summary>
     /// Starts an uplink on the crashed outbox and asserts it resends every record, the collector answers each one
     /// duplicate and stores none again, and the outbox empties.
     /// </summary>

@@ -77,30 +77,7 @@ public sealed class PipelinedDeliveryTests : IDisposable
         await using (var before = new UplinkHarness(state, broker.Url, b => (b.MaxInFlightRecords, b.ReceiptTimeoutSeconds) = (4, 3600)))
         {
             records = await EvidenceFixtures.AppendAsync(before.Outbox, 4, 5_000);
-            var receipted = 0;
-            var allReceipted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            before.Uplink.Window.ReceiptArrived += (_, outcome) =>
-            {
-                if (outcome.Status == ReceiptStatus.Stored && Interlocked.Increment(ref receipted) == 4)
-                {
-                    allReceipted.TrySetResult();
-                }
-            };
-
-            await using var writer = new HeldWriter(before.Outbox);
-            await writer.HeldAsync(Patience);
-            await before.StartAsync();
-            await collector.WaitForStoredAsync(4, Patience);
-            await allReceipted.Task.WaitAsync(Patience);
-
-            // kill -9 now: what survives is what the files hold (committed transactions; no removal has been written).
-            Directory.CreateDirectory(crashed);
-            foreach (var file in new[] { "outbox.db", "outbox.db-wal", EdgeAgent.Outbox.ChainHead.FileName })
-            {
-                File.Copy(Path.Combine(state, file), Path.Combine(crashed, file));
-            }
-
-            writer.Release();
+            await CrashedOutbox.CrashAfterReceiptsAsync(before, collector, crashed, 4, Patience);
         }
 
         Assert.Equal([1, 2, 3, 4], CrashedOutbox.Sequences(crashed));

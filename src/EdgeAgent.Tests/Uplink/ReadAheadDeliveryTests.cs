@@ -49,36 +49,7 @@ public sealed class ReadAheadDeliveryTests : IDisposable
         await using (var before = new UplinkHarness(state, broker.Url, b => (b.MaxInFlightRecords, b.ReceiptTimeoutSeconds) = (4, 3600)))
         {
             records = await EvidenceFixtures.AppendAsync(before.Outbox, 12, 5_000);
-            var receipted = 0;
-            var allReceipted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            before.Uplink.Window.ReceiptArrived += (_, outcome) =>
-            {
-                if (outcome.Status == ReceiptStatus.Stored && Interlocked.Increment(ref receipted) == 12)
-                {
-                    allReceipted.TrySetResult();
-                }
-            };
-
-            // No removal can be written (a write stuck on a slow disk) while the window drains all twelve, reading ahead.
-            var held = await before.Outbox.HoldWriterAsync().WaitAsync(Patience);
-            try
-            {
-                await before.StartAsync();
-                await collector.WaitForStoredAsync(12, Patience);
-                await allReceipted.Task.WaitAsync(Patience);
-
-                // kill -9 now: what survives is what the files hold (no removal has been written).
-                Directory.CreateDirectory(crashed);
-                foreach (var file in new[] { "outbox.db", "outbox.db-wal", EdgeAgent.Outbox.ChainHead.FileName })
-                {
-                    File.Copy(Path.Combine(state, file), Path.Combine(crashed, file));
-                }
-            }
-            finally
-            {
-                held.Dispose();
-            }
-
+            await CrashedOutbox.CrashAfterReceiptsAsync(before, collector, crashed, 12, Patience); // reading ahead while no removal can be written
             Assert.True(before.Uplink.Window.ReadsAhead > 0, "the drain never read ahead of its window");
         }
 
