@@ -176,65 +176,14 @@ public sealed partial class EvidenceStore(string root) : IEvidenceStore, IGroupC
     }
 
     /// <summary>
-    /// Writes a new file (a temp name of this write alone), unsynced: on Linux one open, the writes and one close, without
-    /// the advisory lock, truncate and seek a <see cref="FileStream"/> adds (a temp name nobody else opens needs none).
+    /// Writes a new file (a temp name of this write alone), unsynced: one open, one positioned write and one close,
+    /// without the advisory lock, truncate and seek a <see cref="FileStream"/> adds (a temp name nobody else opens needs
+    /// none; a handle opened for writing with sharing allowed takes no lock).
     /// </summary>
-    private static unsafe void WriteNew(string path, byte[] bytes)
+    private static void WriteNew(string path, byte[] bytes)
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-            stream.Write(bytes);
-            return;
-        }
-
-        const int OWrOnly = 0x1, OCreat = 0x40, OExcl = 0x80, OCloexec = 0x80000, Mode = 0x1B6; // 0666, less the umask
-        var fd = OpenMode(path, OWrOnly | OCreat | OExcl | OCloexec, Mode);
-        if (fd < 0)
-        {
-            throw Failure(Marshal.GetLastPInvokeError(), path);
-        }
-
-        try
-        {
-            fixed (byte* start = bytes)
-            {
-                for (var written = 0; written < bytes.Length;)
-                {
-                    var n = Write(fd, start + written, bytes.Length - written);
-                    if (n < 0)
-                    {
-                        var errno = Marshal.GetLastPInvokeError();
-                        if (errno == EIntr)
-                        {
-                            continue;
-                        }
-
-                        throw Failure(errno, path);
-                    }
-
-                    written += (int)n;
-                }
-            }
-        }
-        finally
-        {
-            _ = Close(fd);
-        }
-    }
-
-    private const int EIntr = 4;
-
-    /// <summary>The exception a <see cref="FileStream"/> would throw for <paramref name="errno"/>.</summary>
-    private static Exception Failure(int errno, string path)
-    {
-        var message = $"{Marshal.GetPInvokeErrorMessage(errno)}: '{path}'";
-        return errno switch
-        {
-            1 or 13 => new UnauthorizedAccessException(message), // EPERM, EACCES
-            2 => new DirectoryNotFoundException(message), // ENOENT: the directory went away
-            _ => new IOException(message, errno),
-        };
+        using var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite);
+        RandomAccess.Write(handle, bytes, 0);
     }
 
     private static void SyncFile(string path)
@@ -270,12 +219,6 @@ public sealed partial class EvidenceStore(string root) : IEvidenceStore, IGroupC
 
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int OpenMode(string path, int flags, int mode);
-
-    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
-    private static unsafe partial nint Write(int fd, byte* buffer, nint count);
 
     [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
     private static partial int Syncfs(int fd);
