@@ -27,8 +27,16 @@ public sealed class CaptureStage(DecisionBus decisions, CaptureBus captures, Pro
         {
             try
             {
-                captures.Publish(await CaptureAsync(decided, stoppingToken));
+                var batch = await CaptureAsync(decided, stoppingToken);
+                captures.Publish(batch);
                 HandedOn?.Invoke(decided);
+                if (batch.Cameras.Any(c => cameras.Get(c.CameraId).Compressed))
+                {
+                    // Handed on first. The pictures just decoded and encoded (5.9 MiB each at 1080p) are garbage now: a
+                    // full collection gives their large-object space back before the next trigger decodes, instead of
+                    // when the large-object budget runs out (docs/design-notes.md, "Memory budget, compressed cameras").
+                    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -83,14 +91,6 @@ public sealed class CaptureStage(DecisionBus decisions, CaptureBus captures, Pro
             {
                 taken.Add(new CameraShots(cameraId, [], null, ex.Message, null));
             }
-        }
-
-        if (capturing.Any(c => cameras.Get(c).Compressed))
-        {
-            // The pictures just decoded and encoded (5.9 MiB each at 1080p) are garbage now, like the health samples
-            // before them: a full collection gives their large-object space back before the next trigger decodes,
-            // instead of when the large-object budget runs out (docs/design-notes.md, "Memory budget, compressed cameras").
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
         }
 
         return new CaptureBatch(decided, request, taken, withoutRing, notOfPoint, moment.PreviousEdge, ledger);
