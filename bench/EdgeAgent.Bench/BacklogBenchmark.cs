@@ -28,9 +28,15 @@ public static class BacklogBenchmark
 
         /// <summary>This process's CPU (all threads, the bench's camera stream and broker watcher too; not the broker's) per record while timed.</summary>
         public double CpuMsPerRecord { get; init; }
+
+        /// <summary>The broker's CPU (mosquitto's utime + stime) per record while timed; 0 when not read.</summary>
+        public double BrokerCpuMsPerRecord { get; init; }
     }
 
-    private static TimeSpan ProcessCpu() => Process.GetCurrentProcess().TotalProcessorTime;
+    /// <summary>A broker process's CPU so far (0 without one).</summary>
+    internal static TimeSpan BrokerCpu(int? pid) => pid is { } id ? TimeSpan.FromSeconds(ProcStat.CpuSeconds(id)) : TimeSpan.Zero;
+
+    internal static TimeSpan ProcessCpu() => Process.GetCurrentProcess().TotalProcessorTime;
 
     public static byte[] SampleImage(BenchOptions options) =>
         JpegEncoder.Encode(new SyntheticFrameSource(options.Width, options.Height, 10, TimeProvider.System).Draw(DateTimeOffset.UtcNow, 1), 85);
@@ -89,7 +95,7 @@ public static class BacklogBenchmark
         return new Result(options.BacklogRecords, bytes, elapsed) { CpuMsPerRecord = used.TotalMilliseconds / options.BacklogRecords };
     }
 
-    public static async Task<Result> BareMqttnetAsync(BenchOptions options, string brokerUrl, byte[] image)
+    public static async Task<Result> BareMqttnetAsync(BenchOptions options, string brokerUrl, byte[] image, int? brokerPid = null)
     {
         var broker = new BrokerOptions { Url = brokerUrl };
         var agent = new EdgeAgentOptions { DeviceId = "bench-bare", SiteId = "bench", Broker = broker };
@@ -98,13 +104,13 @@ public static class BacklogBenchmark
         await client.ConnectAsync(MqttConnectionFactory.Build(broker, "bench-bare"));
         var records = Enumerable.Range(1, 2 * WarmUpRecords + options.BacklogRecords).Select(i => Record(i, agent, sha, image.Length).ToJson()).ToList();
         long bytes = 0;
-        var (clock, cpu) = (Stopwatch.StartNew(), ProcessCpu());
+        var (clock, cpu, brokerCpu) = (Stopwatch.StartNew(), ProcessCpu(), BrokerCpu(brokerPid));
         foreach (var (i, record) in records.Index())
         {
             if (i > 0 && i <= 2 * WarmUpRecords && i % WarmUpRecords == 0)
             {
                 await Task.Delay(WarmUpPause); // as the agent's two warm-up drains
-                (bytes, clock, cpu) = (0, Stopwatch.StartNew(), ProcessCpu());
+                (bytes, clock, cpu, brokerCpu) = (0, Stopwatch.StartNew(), ProcessCpu(), BrokerCpu(brokerPid));
             }
 
             for (var offset = 0; offset < image.Length; offset += broker.MaxChunkBytes)
@@ -119,9 +125,9 @@ public static class BacklogBenchmark
             bytes += record.Length + image.Length;
         }
 
-        var (elapsed, used) = (clock.Elapsed, ProcessCpu() - cpu);
+        var (elapsed, used, brokerUsed) = (clock.Elapsed, ProcessCpu() - cpu, BrokerCpu(brokerPid) - brokerCpu);
         await client.DisconnectAsync();
-        return new Result(options.BacklogRecords, bytes, elapsed) { CpuMsPerRecord = used.TotalMilliseconds / options.BacklogRecords };
+        return new Result(options.BacklogRecords, bytes, elapsed) { CpuMsPerRecord = used.TotalMilliseconds / options.BacklogRecords, BrokerCpuMsPerRecord = brokerUsed.TotalMilliseconds / options.BacklogRecords };
     }
 
     /// <summary>A plausible record for a backlog item (the drain does not care what the record says).</summary>

@@ -22,6 +22,9 @@ public sealed record BenchOptions(int Triggers, int BacklogRecords, TimeSpan Cpu
     /// <summary>Only the two PUBACK-only drain rows, the agent's and the bare loop's (<c>--puback-drain-only</c>, with <c>--drain-only</c>).</summary>
     public bool PubackDrainOnly { get; init; }
 
+    /// <summary>Only the bare loop and the end-to-end drain with group commit (<c>--e2e-only</c>, with <c>--drain-only</c>).</summary>
+    public bool EndToEndOnly { get; init; }
+
     /// <summary>Add the drain into an S3 bucket on a Ceph RADOS Gateway started for the run (<c>--object-store</c>; needs ceph-mon, ceph-osd, radosgw).</summary>
     public bool ObjectStore { get; init; }
 

@@ -11,7 +11,9 @@ public static class BenchRunner
         Directory.CreateDirectory(options.WorkDirectory);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await using var broker = await Tests.Infrastructure.MosquittoProcess.StartAsync();
-        await using var stream = await ClockStreamServer.StartAsync(options.Width, options.Height, options.Fps);
+        // The camera stream (ffmpeg and OpenCV encoding frames without pause) only for the rows that read it: beside the
+        // central side's rows it took a fifth of the two cores.
+        await using var stream = options.DrainOnly || options.FleetOnly ? null : await ClockStreamServer.StartAsync(options.Width, options.Height, options.Fps);
         var table = new StringBuilder();
         table.AppendLine($"| measure | EdgeAgent | baseline | ratio (baseline / EdgeAgent) |");
         table.AppendLine("| --- | --- | --- | --- |");
@@ -26,8 +28,8 @@ public static class BenchRunner
         if (!options.DrainOnly)
         {
             progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] latency: {options.Triggers} triggers each, {options.Width}x{options.Height}@{options.Fps} MJPEG over HTTP");
-            var ours = await LatencyBenchmark.EdgeAgentAsync(options, broker.Url, stream.Url);
-            var diy = await LatencyBenchmark.DoItYourselfAsync(options, broker.Url, stream.Url);
+            var ours = await LatencyBenchmark.EdgeAgentAsync(options, broker.Url, stream!.Url);
+            var diy = await LatencyBenchmark.DoItYourselfAsync(options, broker.Url, stream!.Url);
             LatencyRows(table, ("trigger → record at broker", "frame offset at trigger"), ours, diy, "gpiomon → ffmpeg -frames:v 1 → mosquitto_pub");
 
             progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] lock edges: {options.LockEdges} without debounce, {options.DebouncedLockEdges} with 50 ms");
@@ -44,27 +46,40 @@ public static class BenchRunner
             }
 
             progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] capture: {options.Triggers} triggers on a bare camera reader");
-            var capture = await CaptureBenchmark.EdgeAgentAsync(options, stream.Url);
-            var oneFrame = await CaptureBenchmark.FfmpegOneFrameAsync(options, stream.Url);
+            var capture = await CaptureBenchmark.EdgeAgentAsync(options, stream!.Url);
+            var oneFrame = await CaptureBenchmark.FfmpegOneFrameAsync(options, stream!.Url);
             LatencyRows(table, ("trigger → encoded JPEG (capture + quality + encode)", "frame offset at capture"), capture, oneFrame, "ffmpeg -frames:v 1 → JPEG");
         }
 
         progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] backlog: {options.BacklogRecords} records with images");
         var image = BacklogBenchmark.SampleImage(options);
-        var drain = await BacklogBenchmark.EdgeAgentAsync(options, broker.Url, image);
-        var bare = await BacklogBenchmark.BareMqttnetAsync(options, broker.Url, image);
-        table.AppendLine($"| backlog drain, records/s ({image.Length / 1024} KiB images) | {F(drain.RecordsPerSecond)} | {F(bare.RecordsPerSecond)} (bare MQTTnet publish loop) | {Ratio(bare.RecordsPerSecond, drain.RecordsPerSecond)} |");
-        table.AppendLine($"| backlog drain, MB/s | {F(drain.MegabytesPerSecond, "0.00")} | {F(bare.MegabytesPerSecond, "0.00")} | {Ratio(bare.MegabytesPerSecond, drain.MegabytesPerSecond)} |");
-        table.AppendLine($"| backlog drain, bench process CPU per record (ms) | {F(drain.CpuMsPerRecord, "0.000")} | {F(bare.CpuMsPerRecord, "0.000")} | {Ratio(bare.CpuMsPerRecord, drain.CpuMsPerRecord)} |");
+        var drain = options.EndToEndOnly ? null : await BacklogBenchmark.EdgeAgentAsync(options, broker.Url, image);
+        var bare = await BacklogBenchmark.BareMqttnetAsync(options, broker.Url, image, broker.Pid);
+        if (drain is not null)
+        {
+            table.AppendLine($"| backlog drain, records/s ({image.Length / 1024} KiB images) | {F(drain.RecordsPerSecond)} | {F(bare.RecordsPerSecond)} (bare MQTTnet publish loop) | {Ratio(bare.RecordsPerSecond, drain.RecordsPerSecond)} |");
+            table.AppendLine($"| backlog drain, MB/s | {F(drain.MegabytesPerSecond, "0.00")} | {F(bare.MegabytesPerSecond, "0.00")} | {Ratio(bare.MegabytesPerSecond, drain.MegabytesPerSecond)} |");
+            table.AppendLine($"| backlog drain, bench process CPU per record (ms) | {F(drain.CpuMsPerRecord, "0.000")} | {F(bare.CpuMsPerRecord, "0.000")} | {Ratio(bare.CpuMsPerRecord, drain.CpuMsPerRecord)} |");
+        }
+
         if (options.PubackDrainOnly)
         {
             Directory.Delete(options.WorkDirectory, recursive: true);
             return table.ToString();
         }
 
-        var endToEnd = await EndToEndBacklogBenchmark.RunAsync(options, broker.Url, image);
-        var singleSync = await EndToEndBacklogBenchmark.RunAsync(options, broker.Url, image, groupCommit: false);
+        progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] end to end: {options.BacklogRecords} records through a collector");
+        var endToEnd = await EndToEndBacklogBenchmark.RunAsync(options, broker.Url, image, brokerPid: broker.Pid);
+        progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] end to end, one sync per record");
         table.AppendLine($"| backlog drain end to end (collector group commit, receipt empties the outbox), records/s | {F(endToEnd.RecordsPerSecond)} | {F(bare.RecordsPerSecond)} (bare MQTTnet publish loop) | {Ratio(bare.RecordsPerSecond, endToEnd.RecordsPerSecond)} |");
+        table.AppendLine($"| backlog drain end to end, CPU per record (ms): bench process (device and collector) + broker | {F(endToEnd.CpuMsPerRecord, "0.000")} + {F(endToEnd.BrokerCpuMsPerRecord, "0.000")} | {F(bare.CpuMsPerRecord, "0.000")} + {F(bare.BrokerCpuMsPerRecord, "0.000")} (bare loop + broker) | {Ratio(bare.CpuMsPerRecord + bare.BrokerCpuMsPerRecord, endToEnd.CpuMsPerRecord + endToEnd.BrokerCpuMsPerRecord)} |");
+        if (options.EndToEndOnly)
+        {
+            Directory.Delete(options.WorkDirectory, recursive: true);
+            return table.ToString();
+        }
+
+        var singleSync = await EndToEndBacklogBenchmark.RunAsync(options, broker.Url, image, groupCommit: false);
         table.AppendLine($"| backlog drain end to end, group commit vs one sync per record, records/s | {F(endToEnd.RecordsPerSecond)} | {F(singleSync.RecordsPerSecond)} (same collector, GroupCommit=false: fsync image, record, directory and index per record) | {Ratio(singleSync.RecordsPerSecond, endToEnd.RecordsPerSecond)} (under 1: group commit is faster) |");
         table.AppendLine($"| backlog drain end to end, MB/s | {F(endToEnd.MegabytesPerSecond, "0.00")} | {F(bare.MegabytesPerSecond, "0.00")} | {Ratio(bare.MegabytesPerSecond, endToEnd.MegabytesPerSecond)} |");
         var intake = CollectorIntakeBenchmark.Run(options, image);
@@ -89,7 +104,7 @@ public static class BenchRunner
         }
 
         progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] cpu per stream");
-        table.AppendLine(await CpuRowAsync(options, broker.Url, stream.Url));
+        table.AppendLine(await CpuRowAsync(options, broker.Url, stream!.Url));
         if ((options.Width, options.Height) != (1280, 720))
         {
             var hd = options with { Width = 1280, Height = 720 };
@@ -98,8 +113,8 @@ public static class BenchRunner
         }
 
         progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] peak rss");
-        var one = await ResourceBenchmark.PeakRssAsync(options, broker.Url, stream.Url, 1);
-        var two = await ResourceBenchmark.PeakRssAsync(options, broker.Url, stream.Url, 2);
+        var one = await ResourceBenchmark.PeakRssAsync(options, broker.Url, stream!.Url, 1);
+        var two = await ResourceBenchmark.PeakRssAsync(options, broker.Url, stream!.Url, 2);
         table.AppendLine($"| peak RSS, 1 stream (MiB; agent / with ffmpeg children; 48 MiB ring, a trigger every 5 s) | {F(one.Agent)} / {F(one.Tree)} | n/a | n/a |");
         table.AppendLine($"| peak RSS, 2 streams (MiB; agent / with ffmpeg children; 48 MiB ring each, a trigger every 5 s) | {F(two.Agent)} / {F(two.Tree)} | {F(one.Agent)} (1 stream) | {Ratio(one.Agent, two.Agent)} |");
 

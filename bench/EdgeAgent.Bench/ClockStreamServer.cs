@@ -33,7 +33,9 @@ public sealed class ClockStreamServer : IAsyncDisposable
     public static async Task<ClockStreamServer> StartAsync(int width, int height, int fps)
     {
         var port = Demo.InProcessBroker.FreeTcpPort();
-        var builder = WebApplication.CreateSlimBuilder();
+        // Content root beside the binary: the default (the working directory, often /tmp) would put a recursive file
+        // watcher over the bench's work directory, and every file a collector writes there woke it (5% of a drain's CPU).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         var web = builder.Build();

@@ -19,7 +19,7 @@ public static class EndToEndBacklogBenchmark
 {
     /// <param name="objectStore">Store into this bucket instead of a directory.</param>
     /// <param name="groupCommit">The collector's group commit (<see cref="CollectorOptions.GroupCommit"/>); false: one sync per record, as before it existed.</param>
-    public static async Task<BacklogBenchmark.Result> RunAsync(BenchOptions options, string brokerUrl, byte[] image, S3StoreOptions? objectStore = null, bool groupCommit = true)
+    public static async Task<BacklogBenchmark.Result> RunAsync(BenchOptions options, string brokerUrl, byte[] image, S3StoreOptions? objectStore = null, bool groupCommit = true, int? brokerPid = null)
     {
         var run = (objectStore is null ? "e2e" : "e2e-s3") + (groupCommit ? "" : "-single");
         var collectorDirectory = Path.Combine(options.WorkDirectory, run + "-collector");
@@ -35,7 +35,7 @@ public static class EndToEndBacklogBenchmark
         // Untimed first, as the two PUBACK-only rows do: a warm-up device's backlog through the same collector, so the
         // timed drain does not pay for the collector's JIT (docs/deploy.md, "Where the end-to-end CPU goes").
         await DrainAsync(options with { BacklogRecords = Math.Min(WarmUpRecords, options.BacklogRecords) }, brokerUrl, image, collectorKey, $"bench-{run}-warmup");
-        return await DrainAsync(options, brokerUrl, image, collectorKey, "bench-" + run);
+        return await DrainAsync(options, brokerUrl, image, collectorKey, "bench-" + run, brokerPid);
     }
 
     /// <summary>
@@ -46,7 +46,7 @@ public static class EndToEndBacklogBenchmark
     /// </summary>
     internal const int WarmUpRecords = 300;
 
-    private static async Task<BacklogBenchmark.Result> DrainAsync(BenchOptions options, string brokerUrl, byte[] image, string collectorKey, string deviceId)
+    private static async Task<BacklogBenchmark.Result> DrainAsync(BenchOptions options, string brokerUrl, byte[] image, string collectorKey, string deviceId, int? brokerPid = null)
     {
         var agent = new EdgeAgentOptions
         {
@@ -74,11 +74,12 @@ public static class EndToEndBacklogBenchmark
                 drained.TrySetResult();
             }
         };
-        var clock = Stopwatch.StartNew();
+        Console.WriteLine($"  {deviceId}: draining {options.BacklogRecords} records");
+        var (clock, cpu, brokerCpu) = (Stopwatch.StartNew(), BacklogBenchmark.ProcessCpu(), BacklogBenchmark.BrokerCpu(brokerPid));
         await uplink.StartAsync(CancellationToken.None);
         await drained.Task.WaitAsync(TimeSpan.FromMinutes(5));
-        var elapsed = clock.Elapsed;
+        var (elapsed, used, brokerUsed) = (clock.Elapsed, BacklogBenchmark.ProcessCpu() - cpu, BacklogBenchmark.BrokerCpu(brokerPid) - brokerCpu);
         await uplink.StopAsync(CancellationToken.None);
-        return new BacklogBenchmark.Result(options.BacklogRecords, bytes, elapsed);
+        return new BacklogBenchmark.Result(options.BacklogRecords, bytes, elapsed) { CpuMsPerRecord = used.TotalMilliseconds / options.BacklogRecords, BrokerCpuMsPerRecord = brokerUsed.TotalMilliseconds / options.BacklogRecords };
     }
 }

@@ -10,11 +10,11 @@ if (Array.IndexOf(args, "--synthetic-store") is var at and >= 0 && at + 1 < args
 }
 
 // --drain-only: only the central side's rows (backlog drains, then the fleets); --ring: only the compressed-ring rows (issue 17); --object-store: add the drain into an S3 bucket on a Ceph RGW started for the run.
-// --backlog-records N: records per backlog drain (300); --puback-drain-only (with --drain-only): only the PUBACK-only drain rows.
+// --backlog-records N: records per backlog drain (300); --puback-drain-only (with --drain-only): only the PUBACK-only drain rows; --e2e-only (with --drain-only): only the bare loop and the end-to-end drain.
 // --intake-only: only the collector's per-record path without MQTT (CollectorIntakeBenchmark, --backlog-records records).
 // --fleet-only: only the load generator's rows; --fleet-devices 10,100: its fleet sizes; --no-fleet: none; --fleet-steady-records 0: no steady run.
 // --collector-cpu 0.5: also run each fleet's backlog into 1 and 2 collectors held to 0.5 cores each (cgroup v1 CPU quota, needs root); --budgeted-only: only those.
-var options = (args.Contains("--smoke") ? BenchOptions.Smoke : BenchOptions.Full) with { DrainOnly = args.Contains("--drain-only"), ObjectStore = args.Contains("--object-store"), FleetOnly = args.Contains("--fleet-only"), PubackDrainOnly = args.Contains("--puback-drain-only"), BudgetedOnly = args.Contains("--budgeted-only") };
+var options = (args.Contains("--smoke") ? BenchOptions.Smoke : BenchOptions.Full) with { DrainOnly = args.Contains("--drain-only"), ObjectStore = args.Contains("--object-store"), FleetOnly = args.Contains("--fleet-only"), PubackDrainOnly = args.Contains("--puback-drain-only"), EndToEndOnly = args.Contains("--e2e-only"), BudgetedOnly = args.Contains("--budgeted-only") };
 if (args.Contains("--no-fleet"))
 {
     options = options with { FleetDevices = [] };
