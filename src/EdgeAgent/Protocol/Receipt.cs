@@ -38,7 +38,8 @@ public sealed record Receipt
     [JsonIgnore]
     public bool IsFinal => Status is ReceiptStatus.Stored or ReceiptStatus.Duplicate;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    /// <summary>The receipt JSON options, shared with <see cref="ReceiptBatch"/>.</summary>
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false) },

@@ -14,15 +14,34 @@ public static class ReceiptSignature
     public static Receipt Sign(Receipt receipt, ECDsa key)
     {
         var unsigned = receipt with { Signature = null };
-        var bytes = CanonicalJson.Canonicalize(unsigned.ToJson(), omit: "signature");
+        return unsigned with { Signature = Stamp(unsigned.ToJson(), key) };
+    }
+
+    /// <summary>Signs a batch exactly as a single receipt: over its canonical JSON without <c>signature</c>, with the same key.</summary>
+    public static ReceiptBatch Sign(ReceiptBatch batch, ECDsa key)
+    {
+        var unsigned = batch with { Signature = null };
+        return unsigned with { Signature = Stamp(unsigned.ToJson(), key) };
+    }
+
+    private static SignatureStamp Stamp(byte[] json, ECDsa key)
+    {
+        var bytes = CanonicalJson.Canonicalize(json, omit: "signature");
         var value = key.SignData(bytes, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        return unsigned with { Signature = new SignatureStamp(SignatureStamp.Es256, EvidenceSignature.KeyId(key), Convert.ToBase64String(value)) };
+        return new SignatureStamp(SignatureStamp.Es256, EvidenceSignature.KeyId(key), Convert.ToBase64String(value));
     }
 
     /// <summary>Null when <paramref name="payload"/> is a receipt for <paramref name="deviceId"/> signed by one of <paramref name="keys"/>; else why not.</summary>
-    public static string? Check(ReadOnlySpan<byte> payload, Receipt receipt, string deviceId, IReadOnlyDictionary<string, ECDsa> keys)
+    public static string? Check(ReadOnlySpan<byte> payload, Receipt receipt, string deviceId, IReadOnlyDictionary<string, ECDsa> keys) =>
+        Check(payload, receipt.Signature, receipt.DeviceId, deviceId, keys);
+
+    /// <summary>Null when <paramref name="payload"/> is a batch for <paramref name="deviceId"/> signed by one of <paramref name="keys"/>; else why not (the same checks as a single receipt's).</summary>
+    public static string? Check(ReadOnlySpan<byte> payload, ReceiptBatch batch, string deviceId, IReadOnlyDictionary<string, ECDsa> keys) =>
+        Check(payload, batch.Signature, batch.DeviceId, deviceId, keys);
+
+    private static string? Check(ReadOnlySpan<byte> payload, SignatureStamp? signature, string? receiptDevice, string deviceId, IReadOnlyDictionary<string, ECDsa> keys)
     {
-        if (receipt.Signature is not { } stamp)
+        if (signature is not { } stamp)
         {
             return "receipt is not signed";
         }
@@ -37,9 +56,9 @@ public static class ReceiptSignature
             return $"signed by key {Short(stamp.KeyId)}, which is not an enrolled collector key";
         }
 
-        if (!string.Equals(receipt.DeviceId, deviceId, StringComparison.Ordinal))
+        if (!string.Equals(receiptDevice, deviceId, StringComparison.Ordinal))
         {
-            return $"receipt is for device '{receipt.DeviceId}', not '{deviceId}'";
+            return $"receipt is for device '{receiptDevice}', not '{deviceId}'";
         }
 
         byte[] signed;

@@ -62,11 +62,14 @@ public static partial class Topics
     [System.Text.RegularExpressions.GeneratedRegex(Configuration.Identifiers.Pattern, System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex DeviceIdPattern();
 
-    /// <summary>MQTT 5 user property names on image chunk messages.</summary>
+    /// <summary>MQTT 5 user property names on image chunk messages (and <see cref="Receipts"/> on record messages).</summary>
     public static class Properties
     {
         public const string RecordId = "record-id";
         public const string ChunkIndex = "chunk";
         public const string ChunkCount = "chunks";
+
+        /// <summary>On record messages: <see cref="ReceiptBatch.SchemaV1"/> when the device also understands batch receipts.</summary>
+        public const string Receipts = "receipts";
     }
 }

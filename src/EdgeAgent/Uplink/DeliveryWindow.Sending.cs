@@ -115,6 +115,7 @@ public sealed partial class DeliveryWindow
             .WithPayload(item.Record)
             .WithContentType("application/json")
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithUserProperty(Topics.Properties.Receipts, ReceiptBatch.Announcement) // this device also takes batch receipts
             .Build();
         await AheadAsync(unacknowledged, AcknowledgedAsync(client, evidence, () =>
         {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using EdgeAgent.Configuration;
 using EdgeAgent.Outbox;
 using EdgeAgent.Protocol;
@@ -212,23 +211,7 @@ public sealed partial class MqttUplinkService : BackgroundService
         var message = args.ApplicationMessage;
         if (message.Topic == Topics.Receipt(agent.DeviceId))
         {
-            var payload = message.Payload;
-            var bytes = payload.Length <= Receipt.MaxBytes ? payload.ToArray() : [];
-            if (Receipt.TryParse(bytes) is { } receipt)
-            {
-                if (ReceiptTrust.Problem(bytes, receipt) is { } problem)
-                {
-                    Log.UntrustedReceipt(logger, receipt.Sequence, receipt.Status.ToString(), problem, ReceiptTrust.Untrusted);
-                }
-                else
-                {
-                    Window.OnReceipt(receipt);
-                }
-            }
-            else
-            {
-                Log.BadReceipt(logger, payload.Length);
-            }
+            OnReceiptMessage(message.Payload);
         }
         else if (message.Topic == Topics.Command(agent.DeviceId))
         {

@@ -56,14 +56,17 @@ public sealed class ReceiptTrust : IDisposable
     public event EventHandler<long>? Refused;
 
     /// <summary>Null when the device may act on <paramref name="receipt"/> (parsed from <paramref name="payload"/>); else why not (and counted).</summary>
-    public string? Problem(ReadOnlySpan<byte> payload, Receipt receipt)
-    {
-        if (AllowUnsigned)
-        {
-            return null;
-        }
+    public string? Problem(ReadOnlySpan<byte> payload, Receipt receipt) =>
+        AllowUnsigned ? null : Counted(keys.Count == 0 ? NoKey : ReceiptSignature.Check(payload, receipt, deviceId, keys));
 
-        var problem = keys.Count == 0 ? "no collector key is enrolled (Broker:CollectorKeys)" : ReceiptSignature.Check(payload, receipt, deviceId, keys);
+    /// <summary>As for a single receipt: null when the device may act on every entry of <paramref name="batch"/>; else why not (counted once, as one receipt).</summary>
+    public string? Problem(ReadOnlySpan<byte> payload, ReceiptBatch batch) =>
+        AllowUnsigned ? null : Counted(keys.Count == 0 ? NoKey : ReceiptSignature.Check(payload, batch, deviceId, keys));
+
+    private const string NoKey = "no collector key is enrolled (Broker:CollectorKeys)";
+
+    private string? Counted(string? problem)
+    {
         if (problem is not null)
         {
             var count = Interlocked.Increment(ref untrusted); // not inside ?.Invoke: without a subscriber it would not run

@@ -478,10 +478,10 @@ public sealed partial class CollectorService : IAsyncDisposable
         // and published off this loop: the next batch is already being read and handled meanwhile.
         var current = Volatile.Read(ref generation);
         await Task.WhenAll(committed.Where(a => a.Generation == current).Select(AcknowledgeAsync));
-        var receipts = committed.Where(a => a.Receipt is not null).Select(a => (DeviceId: a.DeviceId!, Receipt: a.Receipt!)).ToArray();
+        var receipts = committed.Where(a => a.Receipt is not null).ToArray();
         if (receipts.Length > 0)
         {
-            _ = Task.Run(() => Task.WhenAll(receipts.Select(r => SendReceiptAsync(r.DeviceId, r.Receipt))));
+            _ = Task.Run(() => SendReceiptsAsync(receipts));
         }
     }
 
