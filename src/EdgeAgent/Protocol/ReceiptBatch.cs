@@ -56,7 +56,7 @@ public sealed record ReceiptBatch
     }
 
     /// <summary>Each entry as the single receipt it stands for, applied exactly as one.</summary>
-    public IEnumerable<Receipt> Items => Receipts.Select(e => new Receipt { RecordId = e.RecordId, Sequence = e.Sequence, Status = e.Status, Missing = e.Missing, Reason = e.Reason, DeviceId = DeviceId });
+    public IEnumerable<Receipt> ToReceipts() => Receipts.Select(e => new Receipt { RecordId = e.RecordId, Sequence = e.Sequence, Status = e.Status, Missing = e.Missing, Reason = e.Reason, DeviceId = DeviceId });
 
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Receipt.Json);
 

@@ -24,7 +24,7 @@ public sealed partial class MqttUplinkService
                 }
                 else
                 {
-                    foreach (var receipt in batch.Items)
+                    foreach (var receipt in batch.ToReceipts())
                     {
                         Window.OnReceipt(receipt);
                     }
