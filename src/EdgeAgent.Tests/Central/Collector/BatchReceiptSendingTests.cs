@@ -54,7 +54,8 @@ public sealed class BatchReceiptSendingTests : IDisposable
 
         var keys = new Dictionary<string, ECDsa> { [collector.Service.ReceiptKey.KeyId] = collector.Service.ReceiptKey.Key };
         var old = received.Where(r => r.Device == "old-1").Select(r => r.Payload).ToList();
-        Assert.Equal(Records, old.Count); // one single receipt per record, as before
+        var seen = string.Join("; ", received.Select(r => $"{r.Device}: {System.Text.Encoding.UTF8.GetString(r.Payload)[..Math.Min(120, r.Payload.Length)]}"));
+        Assert.True(Records == old.Count, seen); // one single receipt per record, as before
         Assert.All(old, p => Assert.Null(ReceiptSignature.Check(p, Receipt.TryParse(p)!, "old-1", keys)));
         var batches = received.Where(r => r.Device == "new-1" && ReceiptBatch.IsBatch(r.Payload)).Select(r => (r.Payload, Batch: ReceiptBatch.TryParse(r.Payload)!)).ToList();
         Assert.NotEmpty(batches);
