@@ -125,5 +125,24 @@ public sealed class ChunkStagingTests : IDisposable
         Assert.Empty(Directory.EnumerateFiles(temp.Combine("store/.staging"), "*.part", SearchOption.AllDirectories));
     }
 
+    [Fact]
+    public void A_held_chunk_keeps_the_array_handed_over_and_copies_one_that_is_not()
+    {
+        var staging = Staging();
+        var (owned, borrowed) = (Guid.NewGuid(), Guid.NewGuid());
+        var payload = new byte[4096];
+        var other = new byte[4096];
+        payload[0] = 1;
+        other[0] = 2;
+
+        Assert.Null(staging.Add("dev", owned, 0, 1, payload, hold: true, owned: payload));
+        Assert.Null(staging.Add("dev", borrowed, 0, 1, other.AsSpan(), hold: true, owned: payload)); // not the same bytes: copied
+
+        Assert.Same(payload, staging.TryAssemble("dev", owned)); // an image of one held chunk is that chunk's array
+        var copied = staging.TryAssemble("dev", borrowed)!;
+        Assert.NotSame(other, copied);
+        Assert.Equal(2, copied[0]);
+    }
+
     public void Dispose() => temp.Dispose();
 }

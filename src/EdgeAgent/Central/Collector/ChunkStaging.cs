@@ -69,7 +69,11 @@ public sealed class ChunkStaging
     /// Keep it in memory until <see cref="Flush"/> (or <see cref="DropHeld"/>): only when the chunk is not acknowledged
     /// before the caller's next <see cref="Flush"/>, as under group commit. Otherwise it is written at once.
     /// </param>
-    public StagingRefusal? Add(string deviceId, Guid recordId, int index, int count, ReadOnlySpan<byte> data, bool hold = false)
+    /// <param name="owned">
+    /// The array <paramref name="data"/> is, when the caller hands it over (never changes it after): held as is instead of
+    /// copied (the collector's payloads, 66 KiB chunks, were copied once more here).
+    /// </param>
+    public StagingRefusal? Add(string deviceId, Guid recordId, int index, int count, ReadOnlySpan<byte> data, bool hold = false, byte[]? owned = null)
     {
         if (count is < 1 or > 100_000 || index < 0 || index >= count)
         {
@@ -129,7 +133,7 @@ public sealed class ChunkStaging
             {
                 // Replacing a held part keeps what it replaced on disk (if anything), for DropHeld to count back.
                 var replaced = image.Held is { } parts && parts.TryGetValue(index, out var earlier) ? earlier.Replaced : previous;
-                (image.Held ??= [])[index] = new HeldPart(data.ToArray(), replaced);
+                (image.Held ??= [])[index] = new HeldPart(owned is not null && owned.AsSpan() == data ? owned : data.ToArray(), replaced);
                 heldImages.Add((deviceId, recordId));
             }
             else

@@ -71,7 +71,8 @@ public sealed partial class EvidenceIntake : IDisposable
     public event EventHandler<ChainBreak>? ChainBroken;
 
     /// <summary>Stages one image chunk; returns an error text when refused (then nothing was staged).</summary>
-    public string? AcceptChunk(string deviceId, string? recordId, string? index, string? count, ReadOnlySpan<byte> payload)
+    /// <param name="owned">The array <paramref name="payload"/> is, handed over (never changed after): a chunk held for the batch keeps it instead of a copy.</param>
+    public string? AcceptChunk(string deviceId, string? recordId, string? index, string? count, ReadOnlySpan<byte> payload, byte[]? owned = null)
     {
         if (!Guid.TryParse(recordId, out var id) ||
             !int.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ||
@@ -90,7 +91,7 @@ public sealed partial class EvidenceIntake : IDisposable
         // In a batch the chunk is held in memory: nothing of the batch is acknowledged before CommitBatch, which writes
         // to disk only the chunks whose record has not come (the common case, a chunk and its record in one batch, writes none).
         // Not in a shared-subscription group: the record may be with another member, which looks for the chunk on disk.
-        var refusal = Staging.Add(deviceId, id, i, n, payload, hold: batching && holdChunks);
+        var refusal = Staging.Add(deviceId, id, i, n, payload, hold: batching && holdChunks, owned);
         switch (refusal)
         {
             case null:
