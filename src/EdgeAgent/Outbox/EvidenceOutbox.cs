@@ -22,6 +22,9 @@ public sealed partial class EvidenceOutbox : IDisposable
     private readonly ChainHead head;
     private readonly string directory;
     private long evidenceBytes = -1;
+
+    /// <summary>Records in the outbox, kept under <see cref="gate"/> once counted (-1: not yet); see <see cref="CountAsync"/>.</summary>
+    private long itemCount = -1;
     private long pageSize = 4096;
     private TaskCompletionSource appended = NewSignal();
 
@@ -221,6 +224,11 @@ public sealed partial class EvidenceOutbox : IDisposable
             }
 
             tx.Commit();
+            if (itemCount >= 0)
+            {
+                Volatile.Write(ref itemCount, itemCount + 1);
+            }
+
             lastAppendBytes = json.Length + image.Length;
             AdvanceHead(sequence, hash);
             next = new NextLink(sequence + 1, hash);

@@ -13,19 +13,19 @@ public sealed partial class DeliveryWindow
     /// <summary>Records read from the outbox at a time.</summary>
     private const int FillBatch = 8;
 
-    /// <summary>Image bytes a fill keeps for the first send; later records are read back one at a time when sent (a clip is megabytes).</summary>
+    /// <summary>Image buffer bytes a fill keeps for the first send; later records are read back one at a time when sent (a clip is megabytes).</summary>
     private const long FreshBytes = 8 * 1024 * 1024;
 
     /// <summary>Bytes held read ahead of the window at most (about a batch of photos, a single clip).</summary>
     private const long ReadAheadBytes = 4 * 1024 * 1024;
 
     /// <summary>Records read but not yet in the window, in sequence order, all after <see cref="lastQueued"/>.</summary>
-    private readonly Queue<OutboxItem> readAhead = new();
+    private readonly Queue<DeliveryItem> readAhead = new();
 
     private long readAheadBytes;
 
     /// <summary>The read under way beside the sending (the rows after <see cref="readCursor"/>), or null.</summary>
-    private Task<IReadOnlyList<OutboxItem>>? reading;
+    private Task<IReadOnlyList<DeliveryItem>>? reading;
 
     private int readingLimit;
 
@@ -38,22 +38,26 @@ public sealed partial class DeliveryWindow
     /// <summary>Reads started ahead of the window so far; for tests.</summary>
     public int ReadsAhead { get; private set; }
 
-    private async Task<Dictionary<long, OutboxItem>> FillAsync(CancellationToken cancellationToken)
+    private async Task<Dictionary<long, DeliveryItem>> FillAsync(CancellationToken cancellationToken)
     {
         var free = broker.MaxInFlightRecords - inFlight.Count;
-        var fresh = new Dictionary<long, OutboxItem>();
+        var fresh = new Dictionary<long, DeliveryItem>();
         long kept = 0;
         while (free > 0 && (readAhead.Count > 0 || await ReadMoreAsync(Math.Min(free, FillBatch), cancellationToken)))
         {
             var item = readAhead.Dequeue();
-            readAheadBytes -= item.Image.Length;
+            readAheadBytes -= item.HeldBytes;
             var (edgeTime, contentType) = Describe(item.Record);
-            inFlight[item.Sequence] = new InFlightRecord(item.Sequence, item.RecordId, item.Image.Length, chunkSize) { EdgeTime = edgeTime, ContentType = contentType };
-            if (kept + item.Image.Length <= FreshBytes)
+            inFlight[item.Sequence] = new InFlightRecord(item.Sequence, item.RecordId, item.ImageLength, chunkSize) { EdgeTime = edgeTime, ContentType = contentType };
+            if (kept + item.HeldBytes <= FreshBytes)
             {
                 // In memory for the first send up to FreshBytes: a window of 64 clips would otherwise hold 64 MP4s at once.
                 fresh[item.Sequence] = item;
-                kept += item.Image.Length;
+                kept += item.HeldBytes;
+            }
+            else
+            {
+                item.Return(); // read back when sent; never handed out
             }
 
             lastQueued = item.Sequence;
@@ -80,18 +84,24 @@ public sealed partial class DeliveryWindow
             }
         }
 
-        Take(await outbox.PeekAfterAsync(readCursor, wanted, cancellationToken), wanted);
+        Take(await outbox.ReadForDeliveryAsync(readCursor, wanted, cancellationToken), wanted);
         return readAhead.Count > 0;
     }
 
     /// <summary>Queues what a read returned (only rows after the cursor); how many.</summary>
-    private int Take(IReadOnlyList<OutboxItem> batch, int limit)
+    private int Take(IReadOnlyList<DeliveryItem> batch, int limit)
     {
         var taken = 0;
-        foreach (var item in batch.Where(i => i.Sequence > readCursor))
+        foreach (var item in batch)
         {
+            if (item.Sequence <= readCursor)
+            {
+                item.Return(); // already in the window or read ahead
+                continue;
+            }
+
             readAhead.Enqueue(item);
-            readAheadBytes += item.Image.Length;
+            readAheadBytes += item.HeldBytes;
             readCursor = item.Sequence;
             taken++;
         }
@@ -125,7 +135,7 @@ public sealed partial class DeliveryWindow
         var limit = (int)Math.Clamp((ReadAheadBytes - readAheadBytes) / size, 1, FillBatch);
         var after = readCursor;
         readingLimit = limit;
-        reading = Task.Run(() => outbox.PeekAfterAsync(after, limit, CancellationToken.None));
+        reading = Task.Run(() => outbox.ReadForDeliveryAsync(after, limit, CancellationToken.None));
         ReadsAhead++;
     }
 
@@ -136,9 +146,23 @@ public sealed partial class DeliveryWindow
         {
             reading = null;
             await ((Task)pending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing); // a failed read is read again next time
+            if (pending.IsCompletedSuccessfully)
+            {
+                ReturnAll(pending.Result);
+            }
         }
 
+        ReturnAll(readAhead);
         readAhead.Clear();
         (readAheadBytes, readCursor, moreToRead) = (0, lastQueued, true);
+    }
+
+    /// <summary>Gives back buffers that were never handed to a publish.</summary>
+    private static void ReturnAll(IEnumerable<DeliveryItem> items)
+    {
+        foreach (var item in items)
+        {
+            item.Return();
+        }
     }
 }

@@ -28,22 +28,36 @@ public sealed partial class DeliveryWindow
     /// <summary>Publishes sent ahead of their PUBACKs on this connection: <see cref="PublishesAhead"/>, or fewer when the broker's Receive Maximum is lower.</summary>
     public int PublishesAheadNow => publishesAhead;
 
-    private async Task<bool> SendPendingAsync(IMqttClient client, Dictionary<long, OutboxItem> fresh, CancellationToken cancellationToken)
+    private async Task<bool> SendPendingAsync(IMqttClient client, Dictionary<long, DeliveryItem> fresh, CancellationToken cancellationToken)
     {
         var pending = inFlight.Values.Where(r => r.HasWork).ToList();
         if (pending.Count == 0)
         {
+            ReturnAll(fresh.Values);
             return false;
         }
 
         var unacknowledged = new Queue<Task>();
+
+        // Buffers handed to publishes go back to the pool only once no publish is outstanding (every one acknowledged):
+        // MQTTnet may read a payload until its publish completes. After a failure they are left to the collector.
+        var sent = new List<DeliveryItem>();
+        long handedUpTo = 0;
         try
         {
             foreach (var record in pending)
             {
+                handedUpTo = record.Sequence;
                 if (fresh.TryGetValue(record.Sequence, out var item))
                 {
+                    sent.Add(item);
                     await SendAsync(client, record, item, unacknowledged, cancellationToken);
+                    if (unacknowledged.Count == 0)
+                    {
+                        ReturnAll(sent); // one publish ahead: each is acknowledged before the next goes out
+                        sent.Clear();
+                    }
+
                     TopUpReadAhead();
                     continue;
                 }
@@ -51,24 +65,32 @@ public sealed partial class DeliveryWindow
                 // Read back from the outbox (the fill did not keep it): one at a time in memory, a clip is megabytes.
                 await Task.WhenAll(unacknowledged);
                 unacknowledged.Clear();
-                var found = await outbox.PeekAfterAsync(record.Sequence - 1, 1, cancellationToken);
+                ReturnAll(sent);
+                sent.Clear();
+                var found = await outbox.ReadForDeliveryAsync(record.Sequence - 1, 1, cancellationToken);
                 if (found.Count == 0 || found[0].Sequence != record.Sequence)
                 {
+                    ReturnAll(found);
                     inFlight.Remove(record.Sequence); // completed by a late receipt meanwhile
                     continue;
                 }
 
+                sent.Add(found[0]);
                 await SendAsync(client, record, found[0], unacknowledged, cancellationToken);
                 await Task.WhenAll(unacknowledged);
                 unacknowledged.Clear();
+                ReturnAll(sent);
+                sent.Clear();
             }
 
             await Task.WhenAll(unacknowledged);
+            ReturnAll(sent);
         }
         finally
         {
             // On a failure, what was acknowledged is known before the window is touched again (a reconnect resumes from it).
             await Task.WhenAll(unacknowledged).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            ReturnAll(fresh.Values.Where(i => i.Sequence > handedUpTo)); // never handed to a publish
             if (!broker.RequireReceipts)
             {
                 // PUBACK is the end of the line: remove it with the next batch (a crash before that only resends).
@@ -84,7 +106,7 @@ public sealed partial class DeliveryWindow
     }
 
     /// <summary>Publishes a record's missing chunks then the record, without waiting for their PUBACKs beyond <see cref="PublishesAhead"/>.</summary>
-    private async Task SendAsync(IMqttClient client, InFlightRecord record, OutboxItem item, Queue<Task> unacknowledged, CancellationToken cancellationToken)
+    private async Task SendAsync(IMqttClient client, InFlightRecord record, DeliveryItem item, Queue<Task> unacknowledged, CancellationToken cancellationToken)
     {
         var chunkSize = record.ChunkSize;
         var recordId = Encoding.UTF8.GetBytes(item.RecordId.ToString());
@@ -100,7 +122,7 @@ public sealed partial class DeliveryWindow
             var offset = index * chunkSize;
             var message = new MqttApplicationMessageBuilder()
                 .WithTopic(Topics.Image(deviceId))
-                .WithPayload(new ArraySegment<byte>(item.Image, offset, Math.Min(chunkSize, item.Image.Length - offset)))
+                .WithPayload(item.Image.Slice(offset, Math.Min(chunkSize, item.ImageLength - offset)))
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
                 .WithContentType(record.ContentType)
                 .WithUserProperty(Topics.Properties.RecordId, recordId)
