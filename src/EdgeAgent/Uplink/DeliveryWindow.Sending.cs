@@ -12,18 +12,21 @@ public sealed partial class DeliveryWindow
 {
     /// <summary>
     /// QoS 1 publishes sent ahead of their PUBACKs (a sliding window; messages still go out in sequence order, each
-    /// image's chunks before its record, on the one connection), capped by the broker's Receive Maximum. 1: each
-    /// publish waits for its PUBACK, as before. 12 ahead was measured slower on this host's loopback broker (PUBACK-only
-    /// drain of 3,000 records at load average 3–6: 1,142 and 1,292 records/s against 2,003 and 2,353 with 1;
-    /// docs/deploy.md); measured again with 2 and 4 ahead (3,000 records, load 9–13: 991 and 1,526, 750 and 568 records/s
-    /// against 1,958 and 2,026 with 1), and with 4 ahead on a broker with <c>set_tcp_nodelay true</c> (no better), so not
-    /// Nagle's algorithm delaying PUBACKs; raise it only with a measurement on a link with a real round trip, where it should pay.
+    /// image's chunks before its record, on the one connection), capped by the broker's Receive Maximum. Earlier sessions
+    /// kept 1 (12, then 2 and 4 ahead were slower in records/s on this host's loopback broker, docs/deploy.md). Measured
+    /// again by CPU per record with pooled image buffers (2-core VM shared with other builds, load 7–15, 3,000 records,
+    /// interleaved): end to end (<c>--e2e-only</c>, bench process ms per record) 4 ahead 2.93, 2.73, 2.93 against 3.13,
+    /// 2.89, 3.24 with 1 and 3.41, 3.22 with 2 (records/s 147, 289, 290 against 290, 299, 245 with 1); PUBACK-only drain
+    /// 0.73 and 0.83 ms against 1.08 and 0.83 with 1. 4 used less CPU in every pair; records/s was within the noise.
     /// </summary>
-    public const int PublishesAhead = 1;
+    public const int PublishesAhead = 4;
 
     private readonly Lock acknowledging = new();
 
     private int publishesAhead = PublishesAhead;
+
+    /// <summary>Publishes queued and publishes completed (in order) so far on this window; see <see cref="ReturnSettled"/>.</summary>
+    private long publishesQueued, publishesSettled;
 
     /// <summary>Publishes sent ahead of their PUBACKs on this connection: <see cref="PublishesAhead"/>, or fewer when the broker's Receive Maximum is lower.</summary>
     public int PublishesAheadNow => publishesAhead;
@@ -39,9 +42,10 @@ public sealed partial class DeliveryWindow
 
         var unacknowledged = new Queue<Task>();
 
-        // Buffers handed to publishes go back to the pool only once no publish is outstanding (every one acknowledged):
-        // MQTTnet may read a payload until its publish completes. After a failure they are left to the collector.
-        var sent = new List<DeliveryItem>();
+        // A buffer goes back to the pool only once every publish of its record completed (MQTTnet may read a payload
+        // until then): publishes settle in order, so a record is done when the count settled reaches its last publish.
+        // After a failure its buffer is left to the garbage collector.
+        var sent = new Queue<(DeliveryItem Item, long LastPublish)>();
         long handedUpTo = 0;
         try
         {
@@ -50,23 +54,16 @@ public sealed partial class DeliveryWindow
                 handedUpTo = record.Sequence;
                 if (fresh.TryGetValue(record.Sequence, out var item))
                 {
-                    sent.Add(item);
                     await SendAsync(client, record, item, unacknowledged, cancellationToken);
-                    if (unacknowledged.Count == 0)
-                    {
-                        ReturnAll(sent); // one publish ahead: each is acknowledged before the next goes out
-                        sent.Clear();
-                    }
-
+                    sent.Enqueue((item, publishesQueued));
+                    ReturnSettled(sent);
                     TopUpReadAhead();
                     continue;
                 }
 
                 // Read back from the outbox (the fill did not keep it): one at a time in memory, a clip is megabytes.
-                await Task.WhenAll(unacknowledged);
-                unacknowledged.Clear();
-                ReturnAll(sent);
-                sent.Clear();
+                await SettleAllAsync(unacknowledged);
+                ReturnSettled(sent);
                 var found = await outbox.ReadForDeliveryAsync(record.Sequence - 1, 1, cancellationToken);
                 if (found.Count == 0 || found[0].Sequence != record.Sequence)
                 {
@@ -75,16 +72,14 @@ public sealed partial class DeliveryWindow
                     continue;
                 }
 
-                sent.Add(found[0]);
                 await SendAsync(client, record, found[0], unacknowledged, cancellationToken);
-                await Task.WhenAll(unacknowledged);
-                unacknowledged.Clear();
-                ReturnAll(sent);
-                sent.Clear();
+                sent.Enqueue((found[0], publishesQueued));
+                await SettleAllAsync(unacknowledged);
+                ReturnSettled(sent);
             }
 
-            await Task.WhenAll(unacknowledged);
-            ReturnAll(sent);
+            await SettleAllAsync(unacknowledged);
+            ReturnSettled(sent);
         }
         finally
         {
@@ -151,9 +146,28 @@ public sealed partial class DeliveryWindow
     private async Task AheadAsync(Queue<Task> unacknowledged, Task publish)
     {
         unacknowledged.Enqueue(publish);
+        publishesQueued++;
         if (unacknowledged.Count >= publishesAhead)
         {
             await unacknowledged.Dequeue();
+            publishesSettled++;
+        }
+    }
+
+    /// <summary>Waits for every queued publish; throws if one failed.</summary>
+    private async Task SettleAllAsync(Queue<Task> unacknowledged)
+    {
+        await Task.WhenAll(unacknowledged);
+        unacknowledged.Clear();
+        publishesSettled = publishesQueued;
+    }
+
+    /// <summary>Gives back the buffers of records whose publishes have all completed, oldest first.</summary>
+    private void ReturnSettled(Queue<(DeliveryItem Item, long LastPublish)> sent)
+    {
+        while (sent.TryPeek(out var oldest) && oldest.LastPublish <= publishesSettled)
+        {
+            sent.Dequeue().Item.Return();
         }
     }
 

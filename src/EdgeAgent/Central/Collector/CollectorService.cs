@@ -221,8 +221,8 @@ public sealed partial class CollectorService : IAsyncDisposable
     /// is larger). The collector receives up to <see cref="ReceiveMaximum"/> packets of 66-96 KiB back to back; with the
     /// shared 64 KiB setting (which also turns off the kernel's receive autotuning) the socket held one or two of them, so
     /// MQTTnet's 4 KiB reads kept waiting for data (an epoll wake-up and a thread-pool hop per few KiB) and the broker
-    /// for window. End-to-end drain, bench process CPU per record: 2.99-3.36 ms before, 2.06-2.32 ms with this and
-    /// <see cref="Own"/> (3 runs each, alternated; docs/deploy.md).
+    /// for window. End-to-end drain, bench process CPU per record: 2.99-3.36 ms before, 1.81-2.56 ms with this and
+    /// <see cref="Own"/>, most of it this (alternated runs; docs/deploy.md, "The collector's transport cut").
     /// </summary>
     public const int SocketBufferBytes = 1024 * 1024;
 
