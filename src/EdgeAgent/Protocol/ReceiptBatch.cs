@@ -8,7 +8,9 @@ namespace EdgeAgent.Protocol;
 /// on the device's receipt topic after a group commit instead of one <see cref="Receipt"/> per record. Only for record
 /// messages that announced it (<see cref="Topics.Properties.Receipts"/>): old devices keep getting single receipts.
 /// One signature and one MQTT message per device and batch instead of per record: in the end-to-end drain the single
-/// receipts cost an ES256 signature, a verification and a third broker pass per record.
+/// receipts cost an ES256 signature, a verification and a third broker pass per record. Measured (e2e drain, 3,000
+/// records of 66 KiB, six A/B runs each on a shared 2-core VM): CPU per record 2.88 -> 2.62 ms in the bench process
+/// (device and collector) and 0.45 -> 0.37 ms in the broker; libcrypto 5.5% -> 2.2% of the bench process's samples.
 /// </summary>
 public sealed record ReceiptBatch
 {
