@@ -31,11 +31,23 @@ public static class EndToEndBacklogBenchmark
         var collectorKey = Path.Combine(options.WorkDirectory, run + "-collector.pub.pem");
         await File.WriteAllTextAsync(collectorKey, collector.ReceiptKey.PublicKeyPem);
         await collector.StartAsync();
+        // What group commit did in the timed drain: how many messages a sync took, how often one came.
+        var commits = new System.Collections.Concurrent.ConcurrentQueue<(long At, int Count)>();
+        collector.BatchCommitted += (_, count) => commits.Enqueue((Stopwatch.GetTimestamp(), count));
 
         // Untimed first, as the two PUBACK-only rows do: a warm-up device's backlog through the same collector, so the
         // timed drain does not pay for the collector's JIT (docs/deploy.md, "Where the end-to-end CPU goes").
         await DrainAsync(options with { BacklogRecords = Math.Min(WarmUpRecords, options.BacklogRecords) }, brokerUrl, image, collectorKey, $"bench-{run}-warmup");
-        return await DrainAsync(options, brokerUrl, image, collectorKey, "bench-" + run, brokerPid);
+        commits.Clear();
+        var timed = await DrainAsync(options, brokerUrl, image, collectorKey, "bench-" + run, brokerPid);
+        var list = commits.ToArray();
+        if (list.Length > 1)
+        {
+            var gaps = list.Zip(list.Skip(1), (a, b) => Stopwatch.GetElapsedTime(a.At, b.At).TotalMilliseconds).Order().ToArray();
+            Console.WriteLine($"  {run}: group commit batches {list.Length}, messages mean {list.Average(c => c.Count):0.0}, sizes p10/p50/p90 {list.Select(c => c.Count).Order().ElementAt(list.Length / 10)}/{list.Select(c => c.Count).Order().ElementAt(list.Length / 2)}/{list.Select(c => c.Count).Order().ElementAt(list.Length * 9 / 10)}, interval p50/p90 {gaps[gaps.Length / 2]:0.0}/{gaps[gaps.Length * 9 / 10]:0.0} ms");
+        }
+
+        return timed;
     }
 
     /// <summary>
