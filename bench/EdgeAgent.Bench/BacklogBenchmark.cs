@@ -70,7 +70,7 @@ public static class BacklogBenchmark
             DeviceId = deviceId,
             SiteId = "bench",
             StateDirectory = Path.Combine(options.WorkDirectory, deviceId),
-            Broker = new BrokerOptions { Url = brokerUrl, RequireReceipts = false },
+            Broker = options.DeviceBroker(new BrokerOptions { Url = brokerUrl, RequireReceipts = false }),
         };
         using var outbox = EvidenceOutbox.Open(Path.Combine(agent.StateDirectory, "outbox.db"));
         var sha = Convert.ToHexStringLower(SHA256.HashData(image));

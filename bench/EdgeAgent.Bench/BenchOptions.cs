@@ -52,5 +52,19 @@ public sealed record BenchOptions(int Triggers, int BacklogRecords, TimeSpan Cpu
     /// <summary>With <see cref="CollectorCpu"/>: only the budgeted backlog runs (<c>--budgeted-only</c>), for a quick look.</summary>
     public bool BudgetedOnly { get; init; }
 
+    /// <summary>The device's window (<c>Broker:MaxInFlightRecords</c>) in the agent's drain rows and the end-to-end row's device (<c>--max-in-flight N</c>); null: the default, 64.</summary>
+    public int? MaxInFlight { get; init; }
+
+    /// <summary>Broker options for a drained device: <see cref="MaxInFlight"/> applied when set.</summary>
+    public EdgeAgent.Configuration.BrokerOptions DeviceBroker(EdgeAgent.Configuration.BrokerOptions broker)
+    {
+        if (MaxInFlight is { } window)
+        {
+            broker.MaxInFlightRecords = window;
+        }
+
+        return broker;
+    }
+
     public string WorkDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "edgeagent-bench-" + Guid.NewGuid().ToString("N")[..8]);
 }

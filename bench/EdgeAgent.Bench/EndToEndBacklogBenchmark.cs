@@ -65,7 +65,7 @@ public static class EndToEndBacklogBenchmark
             DeviceId = deviceId,
             SiteId = "bench",
             StateDirectory = Path.Combine(options.WorkDirectory, deviceId + "-agent"),
-            Broker = new BrokerOptions { Url = brokerUrl, RequireReceipts = true, CollectorKeys = [collectorKey] },
+            Broker = options.DeviceBroker(new BrokerOptions { Url = brokerUrl, RequireReceipts = true, CollectorKeys = [collectorKey] }),
         };
         using var outbox = EvidenceOutbox.Open(Path.Combine(agent.StateDirectory, "outbox.db"));
         var sha = Convert.ToHexStringLower(SHA256.HashData(image));
@@ -86,7 +86,7 @@ public static class EndToEndBacklogBenchmark
                 drained.TrySetResult();
             }
         };
-        Console.WriteLine($"  {deviceId}: draining {options.BacklogRecords} records");
+        Console.WriteLine($"  {deviceId}: draining {options.BacklogRecords} records, window {agent.Broker.MaxInFlightRecords}");
         var (clock, cpu, brokerCpu) = (Stopwatch.StartNew(), BacklogBenchmark.ProcessCpu(), BacklogBenchmark.BrokerCpu(brokerPid));
         await uplink.StartAsync(CancellationToken.None);
         await drained.Task.WaitAsync(TimeSpan.FromMinutes(5));
