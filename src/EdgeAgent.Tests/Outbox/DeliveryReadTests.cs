@@ -3,7 +3,7 @@ using System.Buffers;
 namespace EdgeAgent.Tests.Outbox;
 
 /// <summary>
-/// <see cref="EvidenceOutbox.ReadForDeliveryAsync"/>: the records after a sequence, in order, each image read into a
+/// <see cref="EvidenceOutbox.ReadForDeliveryAsync(long, int, CancellationToken)"/>: the records after a sequence, in order, each image read into a
 /// pooled buffer byte for byte as stored; a buffer goes back to the pool once, however often it is returned.
 /// </summary>
 public sealed class DeliveryReadTests : IDisposable

@@ -3,7 +3,7 @@ using System.Buffers;
 namespace EdgeAgent.Outbox;
 
 /// <summary>
-/// A record read for sending (<see cref="EvidenceOutbox.ReadForDeliveryAsync"/>): its image lies in a buffer rented
+/// A record read for sending (<see cref="EvidenceOutbox.ReadForDeliveryAsync(long, int, CancellationToken)"/>): its image lies in a buffer rented
 /// from <see cref="ArrayPool{T}.Shared"/>, the first <see cref="ImageLength"/> bytes. A new 66 KiB array per record
 /// cost the drain a fifth of its CPU in clearing fresh memory and page faults (perf, docs/deploy.md). The sender gives
 /// the buffer back with <see cref="Return"/> only once nothing can still read it (every publish of it completed);
@@ -31,11 +31,15 @@ public sealed class DeliveryItem(long sequence, Guid recordId, byte[] record, by
     /// <summary>Whether the buffer was given back.</summary>
     public bool Returned => Volatile.Read(ref buffer) is null;
 
+    /// <summary>Counts the buffer as held until it is returned; set by the outbox that rented it.</summary>
+    internal BufferLedger? Ledger { get; init; }
+
     /// <summary>Gives the buffer back to the pool, once: the caller guarantees that nothing still reads it.</summary>
     public void Return()
     {
         if (Interlocked.Exchange(ref buffer, null) is { } rented)
         {
+            Ledger?.Returned(rented.Length);
             ArrayPool<byte>.Shared.Return(rented);
         }
     }

@@ -49,7 +49,26 @@ public sealed partial class EvidenceOutbox
     /// made SQLite assemble its overflow pages into a copy of its own, which was then copied again into a new array.
     /// The rows and their images come from one snapshot (a read transaction), so a removal meanwhile cannot tear them.
     /// </summary>
-    public async Task<IReadOnlyList<DeliveryItem>> ReadForDeliveryAsync(long afterSequence, int limit, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<DeliveryItem>> ReadForDeliveryAsync(long afterSequence, int limit, CancellationToken cancellationToken = default) =>
+        ReadRowsAsync("seq > $after ORDER BY seq LIMIT $limit", p =>
+        {
+            p.AddWithValue("$after", afterSequence);
+            p.AddWithValue("$limit", limit);
+        }, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ReadForDeliveryAsync(long, int, CancellationToken)"/>, the rows with these sequence numbers that are
+    /// still here (in order): records sent again, which need not be next to each other in the outbox.
+    /// </summary>
+    public Task<IReadOnlyList<DeliveryItem>> ReadForDeliveryAsync(IReadOnlyCollection<long> sequences, CancellationToken cancellationToken = default) =>
+        sequences.Count == 0
+            ? Task.FromResult<IReadOnlyList<DeliveryItem>>([])
+            : ReadRowsAsync("seq IN (SELECT value FROM json_each($sequences)) ORDER BY seq", p => p.AddWithValue("$sequences", "[" + string.Join(',', sequences) + "]"), cancellationToken);
+
+    /// <summary>Image buffers the items read for sending hold now and held at most; for tests.</summary>
+    internal BufferLedger ImageBuffers { get; } = new();
+
+    private async Task<IReadOnlyList<DeliveryItem>> ReadRowsAsync(string where, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
     {
         await readGate.WaitAsync(cancellationToken);
         try
@@ -60,9 +79,8 @@ public sealed partial class EvidenceOutbox
             using (var command = reader.CreateCommand())
             {
                 command.Transaction = snapshot;
-                command.CommandText = "SELECT seq, record_id, record, length(image) FROM items WHERE seq > $after ORDER BY seq LIMIT $limit";
-                command.Parameters.AddWithValue("$after", afterSequence);
-                command.Parameters.AddWithValue("$limit", limit);
+                command.CommandText = "SELECT seq, record_id, record, length(image) FROM items WHERE " + where;
+                bind(command.Parameters);
                 using var rowReader = command.ExecuteReader();
                 while (rowReader.Read())
                 {
@@ -70,7 +88,7 @@ public sealed partial class EvidenceOutbox
                 }
             }
 
-            return ReadImages(reader, rows);
+            return ReadImages(reader, rows, ImageBuffers);
         }
         finally
         {
@@ -79,7 +97,7 @@ public sealed partial class EvidenceOutbox
     }
 
     /// <summary>Each row's image into a rented buffer, one blob handle moved from row to row (<c>sqlite3_blob_reopen</c> compiles nothing).</summary>
-    private static List<DeliveryItem> ReadImages(SqliteConnection reader, List<(long Sequence, Guid RecordId, byte[] Record, int ImageLength)> rows)
+    private static List<DeliveryItem> ReadImages(SqliteConnection reader, List<(long Sequence, Guid RecordId, byte[] Record, int ImageLength)> rows, BufferLedger ledger)
     {
         var items = new List<DeliveryItem>(rows.Count);
         sqlite3_blob? blob = null;
@@ -92,7 +110,8 @@ public sealed partial class EvidenceOutbox
                     : raw.sqlite3_blob_reopen(blob, sequence);
                 SqliteException.ThrowExceptionForRC(rc, reader.Handle);
                 var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
-                var item = new DeliveryItem(sequence, recordId, record, buffer, length);
+                ledger.Rented(buffer.Length);
+                var item = new DeliveryItem(sequence, recordId, record, buffer, length) { Ledger = ledger };
                 items.Add(item); // returned below if the read fails
                 SqliteException.ThrowExceptionForRC(raw.sqlite3_blob_read(blob, buffer.AsSpan(0, length), 0), reader.Handle);
             }

@@ -31,65 +31,49 @@ public sealed partial class DeliveryWindow
     /// <summary>Publishes sent ahead of their PUBACKs on this connection: <see cref="PublishesAhead"/>, or fewer when the broker's Receive Maximum is lower.</summary>
     public int PublishesAheadNow => publishesAhead;
 
-    private async Task<bool> SendPendingAsync(IMqttClient client, Dictionary<long, DeliveryItem> fresh, CancellationToken cancellationToken)
-    {
-        var pending = inFlight.Values.Where(r => r.HasWork).ToList();
-        if (pending.Count == 0)
-        {
-            ReturnAll(fresh.Values);
-            return false;
-        }
+    /// <summary>Image bytes read back at a time for records sent again (their buffers went back to the pool after the first send).</summary>
+    private const long ReadBackBytes = 2 * 1024 * 1024;
 
+    /// <summary>
+    /// One round: what is owed first (resends after a reconnect, an overdue receipt or missing chunks), then new records,
+    /// each entering the window as it is sent, until the window is full or the outbox has nothing more; false when there
+    /// was nothing to send. Publishes are pipelined (<see cref="PublishesAhead"/>) across records and settle only at the end.
+    /// </summary>
+    private async Task<bool> SendPendingAsync(IMqttClient client, CancellationToken cancellationToken)
+    {
+        var resending = inFlight.Values.Where(r => r.HasWork).ToList();
+        var entered = new List<InFlightRecord>();
         var unacknowledged = new Queue<Task>();
 
         // A buffer goes back to the pool only once every publish of its record completed (MQTTnet may read a payload
         // until then): publishes settle in order, so a record is done when the count settled reaches its last publish.
         // After a failure its buffer is left to the garbage collector.
         var sent = new Queue<(DeliveryItem Item, long LastPublish)>();
-        long handedUpTo = 0;
         try
         {
-            foreach (var record in pending)
+            await ResendAsync(client, resending, unacknowledged, sent, cancellationToken);
+            while (inFlight.Count < broker.MaxInFlightRecords && await NextAsync(cancellationToken) is { } item)
             {
-                handedUpTo = record.Sequence;
-                if (fresh.TryGetValue(record.Sequence, out var item))
-                {
-                    await SendAsync(client, record, item, unacknowledged, cancellationToken);
-                    sent.Enqueue((item, publishesQueued));
-                    ReturnSettled(sent);
-                    TopUpReadAhead();
-                    continue;
-                }
-
-                // Read back from the outbox (the fill did not keep it): one at a time in memory, a clip is megabytes.
-                await SettleAllAsync(unacknowledged);
+                var record = Enter(item);
+                entered.Add(record);
+                await SendAsync(client, record, item, unacknowledged, cancellationToken);
+                sent.Enqueue((item, publishesQueued));
                 ReturnSettled(sent);
-                var found = await outbox.ReadForDeliveryAsync(record.Sequence - 1, 1, cancellationToken);
-                if (found.Count == 0 || found[0].Sequence != record.Sequence)
-                {
-                    ReturnAll(found);
-                    inFlight.Remove(record.Sequence); // completed by a late receipt meanwhile
-                    continue;
-                }
-
-                await SendAsync(client, record, found[0], unacknowledged, cancellationToken);
-                sent.Enqueue((found[0], publishesQueued));
-                await SettleAllAsync(unacknowledged);
-                ReturnSettled(sent);
+                TopUpReadAhead();
             }
 
             await SettleAllAsync(unacknowledged);
             ReturnSettled(sent);
+            ReadAhead(); // also when the window is full: the next records are in memory when receipts make room
         }
         finally
         {
             // On a failure, what was acknowledged is known before the window is touched again (a reconnect resumes from it).
             await Task.WhenAll(unacknowledged).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            ReturnAll(fresh.Values.Where(i => i.Sequence > handedUpTo)); // never handed to a publish
             if (!broker.RequireReceipts)
             {
                 // PUBACK is the end of the line: remove it with the next batch (a crash before that only resends).
-                foreach (var record in pending.Where(r => !r.HasWork && inFlight.ContainsKey(r.Sequence)))
+                foreach (var record in resending.Concat(entered).Where(r => !r.HasWork && inFlight.ContainsKey(r.Sequence)))
                 {
                     inFlight.Remove(record.Sequence);
                     removals.Writer.TryWrite(new Removal(record.Sequence, record.RecordId, record.ImageBytes));
@@ -97,7 +81,47 @@ public sealed partial class DeliveryWindow
             }
         }
 
-        return true;
+        return resending.Count > 0 || entered.Count > 0;
+    }
+
+    /// <summary>
+    /// Sends records again, read back from the outbox in batches of up to <see cref="ReadBackBytes"/> of images (at least
+    /// one record), pipelined as the first send. Before, each was read back alone after every publish before it settled.
+    /// </summary>
+    private async Task ResendAsync(IMqttClient client, List<InFlightRecord> records, Queue<Task> unacknowledged, Queue<(DeliveryItem Item, long LastPublish)> sent, CancellationToken cancellationToken)
+    {
+        for (var start = 0; start < records.Count;)
+        {
+            var (end, bytes) = (start + 1, (long)records[start].ImageBytes);
+            while (end < records.Count && bytes + records[end].ImageBytes <= ReadBackBytes)
+            {
+                bytes += records[end++].ImageBytes;
+            }
+
+            var batch = records[start..end];
+            var found = (await outbox.ReadForDeliveryAsync([.. batch.Select(r => r.Sequence)], cancellationToken)).ToDictionary(i => i.Sequence);
+            try
+            {
+                foreach (var record in batch)
+                {
+                    if (!found.Remove(record.Sequence, out var item))
+                    {
+                        inFlight.Remove(record.Sequence); // completed by a late receipt meanwhile
+                        continue;
+                    }
+
+                    await SendAsync(client, record, item, unacknowledged, cancellationToken);
+                    sent.Enqueue((item, publishesQueued));
+                    ReturnSettled(sent);
+                }
+            }
+            finally
+            {
+                ReturnAll(found.Values); // never handed to a publish
+            }
+
+            start = end;
+        }
     }
 
     /// <summary>Publishes a record's missing chunks then the record, without waiting for their PUBACKs beyond <see cref="PublishesAhead"/>.</summary>

@@ -103,8 +103,7 @@ public sealed partial class DeliveryWindow(EvidenceOutbox outbox, BrokerOptions 
                 var appended = outbox.WhenAppended;
                 ApplyReceipts();
                 await ResendOverdueAsync(cancellationToken);
-                var fresh = await FillAsync(cancellationToken);
-                if (await SendPendingAsync(client, fresh, cancellationToken) || await SendTelemetryAsync(client, cancellationToken))
+                if (await SendPendingAsync(client, cancellationToken) || await SendTelemetryAsync(client, cancellationToken))
                 {
                     continue;
                 }
