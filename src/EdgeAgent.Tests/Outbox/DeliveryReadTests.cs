@@ -40,6 +40,30 @@ public sealed class DeliveryReadTests : IDisposable
     }
 
     [Fact]
+    public async Task Reads_the_records_with_given_sequences_that_are_still_there_in_order_and_counts_their_buffers_until_returned()
+    {
+        using var outbox = EvidenceOutbox.Open(temp.Combine("outbox.db"));
+        var records = await EvidenceFixtures.AppendAsync(outbox, 6, 30_000);
+        await outbox.CompleteAsync(4); // receipted meanwhile: not read back
+
+        var read = await outbox.ReadForDeliveryAsync([5, 2, 4, 6, 9]);
+
+        Assert.Equal([2L, 5, 6], read.Select(i => i.Sequence));
+        Assert.Equal([records[1].RecordId, records[4].RecordId, records[5].RecordId], read.Select(i => i.RecordId));
+        Assert.All(read, i => Assert.Equal(records[(int)i.Sequence - 1].Image!.Sha256, Convert.ToHexStringLower(SHA256.HashData(i.Image))));
+        Assert.Equal(read.Sum(i => (long)i.HeldBytes), outbox.ImageBuffers.Held);
+        foreach (var item in read)
+        {
+            item.Return();
+            item.Return();
+        }
+
+        Assert.Equal(0, outbox.ImageBuffers.Held);
+        Assert.Equal(read.Sum(i => (long)i.HeldBytes), outbox.ImageBuffers.Peak);
+        Assert.Empty(await outbox.ReadForDeliveryAsync(Array.Empty<long>()));
+    }
+
+    [Fact]
     public async Task A_returned_buffer_goes_back_to_the_pool_once_and_cannot_be_read_through_the_item()
     {
         using var outbox = EvidenceOutbox.Open(temp.Combine("outbox.db"));

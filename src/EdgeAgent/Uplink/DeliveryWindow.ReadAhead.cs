@@ -18,12 +18,15 @@ public sealed partial class DeliveryWindow
     /// one at a time from here as they are sent, and each buffer goes back to the pool once its publishes settled, so
     /// this, not the window, bounds the image bytes in memory: a window of 256 clips holds none of them after sending.
     /// </summary>
-    private const long ReadAheadBytes = 4 * 1024 * 1024;
+    internal const long ReadAheadBytes = 4 * 1024 * 1024;
 
     /// <summary>Records read but not yet in the window, in sequence order, all after <see cref="lastQueued"/>.</summary>
     private readonly Queue<DeliveryItem> readAhead = new();
 
     private long readAheadBytes;
+
+    /// <summary>Buffer bytes of the record that last entered the window: the size the next reads are reckoned at.</summary>
+    private int lastHeld;
 
     /// <summary>The read under way beside the sending (the rows after <see cref="readCursor"/>), or null.</summary>
     private Task<IReadOnlyList<DeliveryItem>>? reading;
@@ -47,13 +50,14 @@ public sealed partial class DeliveryWindow
     /// </summary>
     private async Task<DeliveryItem?> NextAsync(CancellationToken cancellationToken)
     {
-        if (readAhead.Count == 0 && !await ReadMoreAsync(ReadLimit(broker.MaxInFlightRecords - inFlight.Count), cancellationToken))
+        if (readAhead.Count == 0 && !await ReadMoreAsync(broker.MaxInFlightRecords - inFlight.Count, cancellationToken))
         {
             return null;
         }
 
         var item = readAhead.Dequeue();
         readAheadBytes -= item.HeldBytes;
+        lastHeld = item.HeldBytes;
         return item;
     }
 
@@ -67,29 +71,31 @@ public sealed partial class DeliveryWindow
         return record;
     }
 
-    /// <summary>Records to read at once: as many as fit in what is left of <see cref="ReadAheadBytes"/> at the size of the records just read (a batch of photos, one clip), 1 to <paramref name="most"/>.</summary>
-    private int ReadLimit(int most)
-    {
-        var size = Math.Max(1L, inFlight.TryGetValue(lastQueued, out var last) ? last.ImageBytes : 1);
-        return (int)Math.Clamp((ReadAheadBytes - readAheadBytes) / size, 1, Math.Clamp(most, 1, FillBatch));
-    }
+    /// <summary>
+    /// Records to read at once: as many as fit in what is left of <see cref="ReadAheadBytes"/> at the buffer size of the
+    /// record just taken (a batch of photos, one clip), 1 to <paramref name="most"/> (at most <see cref="FillBatch"/>).
+    /// </summary>
+    private int ReadLimit(int most) =>
+        (int)Math.Clamp((ReadAheadBytes - readAheadBytes) / Math.Max(1L, lastHeld), 1, Math.Clamp(most, 1, FillBatch));
 
     /// <summary>
-    /// Takes the read under way, or reads now; false when the outbox holds nothing after the cursor. A short read
-    /// ahead is followed by a read now: records appended after it ran are sent without waiting for the next wake.
+    /// Takes the read under way, or reads now; false when the outbox holds nothing after the cursor. When the read
+    /// ahead brought nothing, the outbox is read now: records appended after it ran are sent without waiting for the
+    /// next wake (after a short one, when its records have entered the window).
     /// </summary>
-    private async Task<bool> ReadMoreAsync(int wanted, CancellationToken cancellationToken)
+    private async Task<bool> ReadMoreAsync(int free, CancellationToken cancellationToken)
     {
         if (reading is { } pending)
         {
             reading = null;
             var limit = readingLimit;
-            if (Take(await pending.WaitAsync(cancellationToken), limit) > 0 && moreToRead)
+            if (Take(await pending.WaitAsync(cancellationToken), limit) > 0)
             {
                 return true;
             }
         }
 
+        var wanted = ReadLimit(free);
         Take(await outbox.ReadForDeliveryAsync(readCursor, wanted, cancellationToken), wanted);
         return readAhead.Count > 0;
     }
