@@ -36,8 +36,8 @@ public sealed partial class DeliveryWindow
 
     /// <summary>
     /// One round: what is owed first (resends after a reconnect, an overdue receipt or missing chunks), then new records,
-    /// each entering the window as it is sent, until the window is full or the outbox has nothing more; false when there
-    /// was nothing to send. Publishes are pipelined (<see cref="PublishesAhead"/>) across records and settle only at the end.
+    /// each entering the window as it is sent, until the window is full (receipts applied), a window's worth entered, or
+    /// the outbox has nothing more; false when there was nothing to send. Publishes are pipelined (<see cref="PublishesAhead"/>) across records and settle only at the end.
     /// </summary>
     private async Task<bool> SendPendingAsync(IMqttClient client, CancellationToken cancellationToken)
     {
@@ -52,7 +52,7 @@ public sealed partial class DeliveryWindow
         try
         {
             await ResendAsync(client, resending, unacknowledged, sent, cancellationToken);
-            while (inFlight.Count < broker.MaxInFlightRecords && await NextAsync(cancellationToken) is { } item)
+            while (entered.Count < broker.MaxInFlightRecords && HasRoom() && await NextAsync(cancellationToken) is { } item)
             {
                 var record = Enter(item);
                 entered.Add(record);
@@ -82,6 +82,21 @@ public sealed partial class DeliveryWindow
         }
 
         return resending.Count > 0 || entered.Count > 0;
+    }
+
+    /// <summary>
+    /// Whether another record fits in the window; when it is full, receipts that came in meanwhile are applied first, so
+    /// the round goes on while the collector keeps up (at most one window of new records per round, then what is overdue
+    /// is looked at again).
+    /// </summary>
+    private bool HasRoom()
+    {
+        if (inFlight.Count >= broker.MaxInFlightRecords)
+        {
+            ApplyReceipts();
+        }
+
+        return inFlight.Count < broker.MaxInFlightRecords;
     }
 
     /// <summary>
