@@ -91,6 +91,7 @@ public static class EndToEndBacklogBenchmark
         await uplink.StartAsync(CancellationToken.None);
         await drained.Task.WaitAsync(TimeSpan.FromMinutes(5));
         var (elapsed, used, brokerUsed) = (clock.Elapsed, BacklogBenchmark.ProcessCpu() - cpu, BacklogBenchmark.BrokerCpu(brokerPid) - brokerCpu);
+        Console.WriteLine($"  {deviceId}: {uplink.Window.ReadsAhead} reads ahead of the window, {uplink.Window.RemovalBatches} removal batches");
         await uplink.StopAsync(CancellationToken.None);
         return new BacklogBenchmark.Result(options.BacklogRecords, bytes, elapsed) { CpuMsPerRecord = used.TotalMilliseconds / options.BacklogRecords, BrokerCpuMsPerRecord = brokerUsed.TotalMilliseconds / options.BacklogRecords };
     }
