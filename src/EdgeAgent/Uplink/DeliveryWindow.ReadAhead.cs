@@ -42,7 +42,7 @@ public sealed partial class DeliveryWindow
     {
         var free = broker.MaxInFlightRecords - inFlight.Count;
         var fresh = new Dictionary<long, DeliveryItem>();
-        long kept = 0;
+        var kept = unsent.Values.Sum(i => (long)i.ImageLength); // still held for their first send
         while (free > 0 && (readAhead.Count > 0 || await ReadMoreAsync(Math.Min(free, FillBatch), cancellationToken)))
         {
             var item = readAhead.Dequeue();
@@ -158,6 +158,8 @@ public sealed partial class DeliveryWindow
 
         ReturnAll(readAhead);
         readAhead.Clear();
+        ReturnAll(unsent.Values);
+        unsent.Clear();
         (readAheadBytes, readCursor, moreToRead) = (0, lastQueued, true);
     }
 
