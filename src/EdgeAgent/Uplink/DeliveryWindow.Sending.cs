@@ -37,7 +37,8 @@ public sealed partial class DeliveryWindow
     /// <summary>
     /// One round: what is owed first (resends after a reconnect, an overdue receipt or missing chunks), then new records,
     /// each entering the window as it is sent, until the window is full (receipts applied), a window's worth entered, or
-    /// the outbox has nothing more; false when there was nothing to send. Publishes are pipelined (<see cref="PublishesAhead"/>) across records and settle only at the end.
+    /// the outbox has nothing more; false when there was nothing to send. Publishes are pipelined
+    /// (<see cref="PublishesAhead"/>) across records and all settle only at the end.
     /// </summary>
     private async Task<bool> SendPendingAsync(IMqttClient client, CancellationToken cancellationToken)
     {
