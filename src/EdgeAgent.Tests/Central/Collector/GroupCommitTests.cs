@@ -35,7 +35,7 @@ public sealed class GroupCommitTests : IDisposable
     {
         using var intake = NewIntake();
         var store = (EvidenceStore)intake.Store;
-        var index = (CollectorIndex)((PipelinedIndex)intake.Index).Inner;
+        var index = (CollectorIndex)intake.Index;
         var announced = 0;
         intake.RecordStored += (_, _) => announced++;
         var records = Enumerable.Range(1, 10).Select(i => (Image: EvidenceFixtures.Image(2_000 + i), Sequence: (long)i)).Select(x => (x.Image, Record: EvidenceFixtures.Record(x.Sequence, x.Image))).ToList();
@@ -75,7 +75,7 @@ public sealed class GroupCommitTests : IDisposable
 
         Assert.False(intake.SupportsGroupCommit);
         Assert.Equal(3, ((EvidenceStore)intake.Store).Syncs);
-        Assert.Equal(1, ((CollectorIndex)intake.Index).Commits); // no group commit: the index is not wrapped
+        Assert.Equal(1, ((CollectorIndex)intake.Index).Commits);
     }
 
     [Fact]

@@ -233,18 +233,12 @@ public sealed class ChunkStaging
     /// <see cref="Add"/> without <c>hold</c> would have: called before the chunks are acknowledged.
     /// </summary>
     /// <exception cref="IOException">A chunk could not be written: the chunks not written yet stay held; the caller acknowledges none of them.</exception>
-    /// <param name="except">Images to leave as they are (their records were stored in the batch: discarded once it is durable).</param>
-    public void Flush(IReadOnlySet<(string DeviceId, Guid RecordId)>? except = null)
+    public void Flush()
     {
         lock (sync)
         {
             foreach (var (deviceId, recordId) in heldImages.ToList())
             {
-                if (except is not null && except.Contains((deviceId, recordId)))
-                {
-                    continue;
-                }
-
                 if (devices.TryGetValue(deviceId, out var device) && device.Images.TryGetValue(recordId, out var image) && image.Held is { Count: > 0 } held)
                 {
                     var directory = RecordDirectory(deviceId, recordId);

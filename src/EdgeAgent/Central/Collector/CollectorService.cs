@@ -41,12 +41,6 @@ public sealed partial class CollectorService : IAsyncDisposable
     private Task? handler;
     private long generation;
 
-    /// <summary>The sync of the last sealed batch and its acknowledgements (pipelined group commit); the next batch is sealed when it ends.</summary>
-    private Task syncing = Task.CompletedTask;
-
-    /// <summary>True from sealing a batch until its sync and acknowledgements are done: the next batch waits (or grows).</summary>
-    private bool syncBusy;
-
     /// <summary>A received message waiting for the serial stage; <paramref name="Record"/>: its reading, started at once (records only).</summary>
     private sealed record Inbound(MqttApplicationMessageReceivedEventArgs Args, byte[] Payload, long Generation, Task<RecordMessage>? Record);
 
@@ -213,14 +207,14 @@ public sealed partial class CollectorService : IAsyncDisposable
     /// <summary>
     /// Messages the broker may have in flight to the collector (MQTT 5 Receive Maximum). Records are read in parallel
     /// and every message is handled one at a time (<see cref="OnMessageAsync"/>); this bounds both, and keeps a flood
-    /// queued at the broker, not in this process. Twice <see cref="MaxBatch"/>: with
-    /// pipelined group commit one batch syncs while the next one is handled, and the broker must be free to send it (16
-    /// gave batches of 3 to 8 records and a drain bound by syncs, issue #19; 64, one batch, left the collector idle for
-    /// each sync). Memory: a handled message is held until its batch is acknowledged, and a batch is committed early
-    /// once it holds <see cref="MaxBatchBytes"/>; the unhandled rest is at most this many times
-    /// <see cref="MaximumPacketSize"/> (devices send 96 KiB chunks by default).
+    /// queued at the broker, not in this process. It is also the ceiling of a group
+    /// commit batch (the broker sends no more while a batch is unacknowledged), so it sets the drain rate: at most
+    /// this many messages per durable sync. 16 gave batches of 3 to 8 records and a drain bound by syncs (issue #19);
+    /// 64 amortises one sync over up to 32 records of two chunks. Memory: a handled message is held until its batch
+    /// is acknowledged, and a batch is committed early once it holds <see cref="MaxBatchBytes"/>; the unhandled rest
+    /// is at most this many times <see cref="MaximumPacketSize"/> (devices send 96 KiB chunks by default).
     /// </summary>
-    public const ushort ReceiveMaximum = 2 * MaxBatch;
+    public const ushort ReceiveMaximum = 64;
 
     /// <summary>
     /// The collector's socket buffers (SO_RCVBUF/SO_SNDBUF; <see cref="Configuration.BrokerOptions.SocketBufferBytes"/> when that
@@ -233,18 +227,16 @@ public sealed partial class CollectorService : IAsyncDisposable
     public const int SocketBufferBytes = 1024 * 1024;
 
     /// <summary>
-    /// Group commit: at most this many messages share one durable sync (32 records of one or two chunks).
+    /// Group commit: at most this many messages share one durable sync. It equals <see cref="ReceiveMaximum"/>: the
+    /// broker sends no more while the batch is unacknowledged, so a full window is committed at once.
     /// </summary>
-    public const int MaxBatch = 64;
+    public const int MaxBatch = ReceiveMaximum;
 
     /// <summary>Group commit: a batch whose messages hold this many payload bytes is committed at once, whatever its count.</summary>
     public const long MaxBatchBytes = 16L * 1024 * 1024;
 
     /// <summary>Group commit: a batch is committed once no message joined it for this long (or when it is full).</summary>
     public static readonly TimeSpan MaxBatchWait = TimeSpan.FromMilliseconds(2);
-
-    /// <summary>Test seam: raised on the serial stage after a message joined the open batch (before a full batch is committed).</summary>
-    internal event Action? Handled;
 
     /// <summary>Raised after a batch was made durable, with its message count, before any of them is acknowledged.</summary>
     public event EventHandler<int>? BatchCommitted;
@@ -342,7 +334,6 @@ public sealed partial class CollectorService : IAsyncDisposable
                 // Group commit: acknowledged and answered with its batch, after the batch's one durable sync.
                 Enlist(new Acknowledgement(args, deviceId, receipt, receipt?.Status == ReceiptStatus.Incomplete ? record : null, item.Generation));
                 batchBytes += item.Payload.Length;
-                Handled?.Invoke();
                 if (batch.Count >= MaxBatch || batchBytes >= MaxBatchBytes)
                 {
                     await CommitBatchAsync();
@@ -426,8 +417,7 @@ public sealed partial class CollectorService : IAsyncDisposable
     }
 
     /// <summary>The batch timer: commits whatever the batch holds once no message came for <see cref="MaxBatchWait"/> (nothing when it was committed meanwhile).</summary>
-    /// <param name="quiet">Wait until no message came for <see cref="MaxBatchWait"/> (the timer); false: commit now (a sync just ended).</param>
-    private async Task FlushAsync(bool quiet = true)
+    private async Task FlushAsync()
     {
         try
         {
@@ -444,13 +434,8 @@ public sealed partial class CollectorService : IAsyncDisposable
 
         try
         {
-            if (Volatile.Read(ref disposed) == 1)
-            {
-                return; // stopping: DisposeAsync commits what is left itself
-            }
-
             var idle = timeProvider.GetElapsedTime(lastEnlisted);
-            if (quiet && batch.Count > 0 && idle < MaxBatchWait)
+            if (batch.Count > 0 && idle < MaxBatchWait)
             {
                 // A message was enlisted while this tick waited for the gate: wait for the rest of its quiet time.
                 flushTimer.Change(MaxBatchWait - idle, Timeout.InfiniteTimeSpan);
@@ -479,12 +464,6 @@ public sealed partial class CollectorService : IAsyncDisposable
             return;
         }
 
-        if (Intake.SupportsPipelinedCommit)
-        {
-            await SealAsync();
-            return;
-        }
-
         Acknowledgement[] committed;
         try
         {
@@ -502,7 +481,11 @@ public sealed partial class CollectorService : IAsyncDisposable
         catch (Exception ex)
         {
             committed = [.. batch];
-            BatchFailed(ex, committed.Length);
+            Intake.AbortBatch(); // nothing when the commit itself failed (it rolled back)
+            Interlocked.Increment(ref transientFailures);
+            Log.BatchFailed(logger, ex, committed.Length);
+            HandlingFailed?.Invoke(this, ex);
+            Drop();
             return;
         }
         finally
@@ -517,118 +500,11 @@ public sealed partial class CollectorService : IAsyncDisposable
         }
 
         BatchCommitted?.Invoke(this, committed.Length);
-        await AnswerAsync(committed, new HashSet<Guid>());
-    }
-
-    /// <summary>
-    /// Under <see cref="gate"/>, pipelined group commit: seals the batch (<see cref="EvidenceIntake.SealBatch"/>) and
-    /// makes it durable off the serial stage (<see cref="SyncAsync"/>), so the next batch is handled while this one
-    /// syncs. One batch syncs at a time: while one does, the next grows (up to <see cref="MaxBatch"/>, then handling waits
-    /// for the sync) and is sealed when the sync ends. Before (the sync under the gate): nothing was handled for the
-    /// sync's 7-18 ms, and the broker held back the rest of its window; batches of 45 messages every 27 ms.
-    /// </summary>
-    private async Task SealAsync()
-    {
-        Acknowledgement[] committed;
-        SealedBatch sealedBatch;
-        try
-        {
-            RecheckIncomplete();
-            if (batch.Count == 0)
-            {
-                Intake.AbortBatch(); // only held records, none of them settled yet
-                flushTimer.Change(HeldRecheck, Timeout.InfiniteTimeSpan);
-                return;
-            }
-
-            if (Volatile.Read(ref syncBusy))
-            {
-                if (batch.Count < MaxBatch && batchBytes < MaxBatchBytes)
-                {
-                    return; // sealed when the sync ends (SyncAsync flushes)
-                }
-
-                await syncing; // full: the serial stage waits for the sync (the broker holds back the rest)
-            }
-
-            committed = [.. batch];
-            sealedBatch = Intake.SealBatch();
-        }
-        catch (Exception ex)
-        {
-            committed = [.. batch];
-            BatchFailed(ex, committed.Length);
-            return;
-        }
-
-        batch.Clear();
-        batchBytes = 0;
-        if (held.Count > 0)
-        {
-            flushTimer.Change(HeldRecheck, Timeout.InfiniteTimeSpan); // looked at again even if no message comes
-        }
-
-        Volatile.Write(ref syncBusy, true);
-        syncing = SyncAsync(sealedBatch, committed);
-    }
-
-    /// <summary>
-    /// Off the serial stage: makes a sealed batch durable (<see cref="EvidenceIntake.CommitSealed"/>), then, and only then,
-    /// every PUBACK of the batch and its receipts; then seals the batch handled meanwhile. When the sync fails nothing
-    /// of it is acknowledged and the connection is dropped, so the broker redelivers it (and everything after it).
-    /// </summary>
-    private async Task SyncAsync(SealedBatch sealedBatch, Acknowledgement[] committed)
-    {
-        try
-        {
-            IReadOnlySet<Guid> conflicts;
-            try
-            {
-                conflicts = await Task.Run(() => Intake.CommitSealed(sealedBatch));
-            }
-            catch (Exception ex)
-            {
-                Intake.ForgetSealed(sealedBatch);
-                Interlocked.Increment(ref transientFailures);
-                Log.BatchFailed(logger, ex, committed.Length);
-                HandlingFailed?.Invoke(this, ex);
-                Drop(); // the open batch's messages are not acknowledged either: their generation is over
-                return;
-            }
-
-            BatchCommitted?.Invoke(this, committed.Length);
-            await AnswerAsync(committed, conflicts);
-        }
-        finally
-        {
-            // Not busy from here (the task itself completes only after this returns): the batch handled meanwhile is
-            // sealed at once, the sync paces the batches.
-            Volatile.Write(ref syncBusy, false);
-            _ = FlushAsync(quiet: false);
-        }
-    }
-
-    /// <summary>Under <see cref="gate"/>: a batch could not be made durable; nothing of it is acknowledged and the connection is dropped, so the broker redelivers it.</summary>
-    private void BatchFailed(Exception ex, int count)
-    {
-        Intake.AbortBatch(); // nothing when the commit itself failed (it rolled back)
-        Interlocked.Increment(ref transientFailures);
-        Log.BatchFailed(logger, ex, count);
-        HandlingFailed?.Invoke(this, ex);
-        Drop();
-    }
-
-    /// <summary>
-    /// Every PUBACK of a durable batch at once (they go out in order on the one connection), then the receipts, signed
-    /// and published off this path. A record another collector indexed first is answered <c>duplicate</c>.
-    /// </summary>
-    private async Task AnswerAsync(Acknowledgement[] committed, IReadOnlySet<Guid> conflicts)
-    {
+        // Every PUBACK of the batch at once (they go out in order on the one connection), then the receipts, signed
+        // and published off this loop: the next batch is already being read and handled meanwhile.
         var current = Volatile.Read(ref generation);
         await Task.WhenAll(committed.Where(a => a.Generation == current).Select(AcknowledgeAsync));
-        var receipts = committed.Where(a => a.Receipt is not null)
-            .Select(a => conflicts.Contains(a.Receipt!.RecordId) && a.Receipt.Status == ReceiptStatus.Stored ? a with { Receipt = a.Receipt with { Status = ReceiptStatus.Duplicate } } : a)
-            .ToArray();
+        var receipts = committed.Where(a => a.Receipt is not null).ToArray();
         if (receipts.Length > 0)
         {
             _ = Task.Run(() => SendReceiptsAsync(receipts));
@@ -708,7 +584,7 @@ public sealed partial class CollectorService : IAsyncDisposable
     private static readonly TimeSpan HeldRecheck = TimeSpan.FromMilliseconds(20);
 
     /// <summary>At most this many records are held at a time: each keeps one of the broker's <see cref="ReceiveMaximum"/> slots, and the chunks still need room.</summary>
-    public const int MaxHeld = MaxBatch / 2;
+    public const int MaxHeld = ReceiveMaximum / 2;
 
     private readonly List<(Acknowledgement Message, long Since)> held = [];
 
@@ -825,13 +701,10 @@ public sealed partial class CollectorService : IAsyncDisposable
             await handler;
         }
 
-        await syncing;
         await gate.WaitAsync();
         try
         {
-            await syncing; // a flush may have sealed a batch meanwhile
             await CommitBatchAsync(); // what was handled is made durable and acknowledged before leaving
-            await syncing;
             held.Clear(); // never acknowledged: the broker hands them to another member, or redelivers them after a restart
             flushTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }

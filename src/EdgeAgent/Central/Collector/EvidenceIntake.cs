@@ -45,11 +45,6 @@ public sealed partial class EvidenceIntake : IDisposable
         IEvidenceStore store = options.ObjectStore is { } bucket ? new ObjectStore.S3EvidenceStore(bucket, time) : new EvidenceStore(options.OutputDirectory);
         var workDirectory = Path.GetFullPath(options.OutputDirectory); // the index, chunk staging and dead letters stay local, whichever store holds the evidence
         var index = EvidenceIndexFactory.Open(options.Index, workDirectory, options.ClientId);
-        if (options.GroupCommit && store is EvidenceStore && index is CollectorIndex)
-        {
-            index = new PipelinedIndex(index); // batches sync while the next is handled (EvidenceIntake.SealBatch)
-        }
-
         return new EvidenceIntake(options, logger, time, keys, store, index, ChunkStaging.Open(workDirectory, options, time), DeadLetterStore.Open(workDirectory, time));
     }
 
@@ -111,12 +106,7 @@ public sealed partial class EvidenceIntake : IDisposable
         }
     }
 
-    /// <summary>Staged images to discard once the open batch is durable (device, record id).</summary>
-    private readonly List<(string DeviceId, Guid RecordId)> discards = [];
-
-    /// <summary>Records of the open batch to announce (<see cref="RecordStored"/>) once it is durable.</summary>
-    private readonly List<EvidenceRecord> storedInBatch = [];
-
+    private readonly List<Action> afterCommit = [];
     private bool batching;
 
     /// <summary>
@@ -125,12 +115,6 @@ public sealed partial class EvidenceIntake : IDisposable
     /// transaction (SQLite or PostgreSQL, <see cref="IGroupCommitIndex"/>).
     /// </summary>
     public bool SupportsGroupCommit => groupCommit && Store is IGroupCommitStore && Index is IGroupCommitIndex;
-
-    /// <summary>
-    /// True when a batch can be sealed (<see cref="SealBatch"/>) and made durable (<see cref="CommitSealed"/>) while the
-    /// next one is being handled: the directory store with the SQLite index, seen through a <see cref="PipelinedIndex"/>.
-    /// </summary>
-    public bool SupportsPipelinedCommit => SupportsGroupCommit && Store is EvidenceStore && Index is PipelinedIndex;
 
     /// <summary>
     /// Opens a batch (group commit): records accepted until <see cref="CommitBatch"/> are written without syncing and
@@ -165,23 +149,6 @@ public sealed partial class EvidenceIntake : IDisposable
             return;
         }
 
-        if (SupportsPipelinedCommit)
-        {
-            var sealedBatch = SealBatch();
-            try
-            {
-                CommitSealed(sealedBatch);
-            }
-            catch
-            {
-                ForgetSealed(sealedBatch);
-                AbortBatch(); // and the chunks it held
-                throw;
-            }
-
-            return;
-        }
-
         batching = false;
         try
         {
@@ -194,9 +161,13 @@ public sealed partial class EvidenceIntake : IDisposable
             throw;
         }
 
-        Durable(discards, storedInBatch, new HashSet<Guid>());
-        discards.Clear();
-        storedInBatch.Clear();
+        var actions = afterCommit.ToArray();
+        afterCommit.Clear();
+        foreach (var action in actions)
+        {
+            action();
+        }
+
         try
         {
             Staging.Flush(); // before any of the batch is acknowledged
@@ -208,65 +179,11 @@ public sealed partial class EvidenceIntake : IDisposable
         }
     }
 
-    /// <summary>
-    /// Pipelined group commit, on the serial stage: closes the open batch without syncing it. Its chunks still waiting
-    /// for their record are staged on disk first (they are acknowledged with the batch); its files, index rows, discards
-    /// and announcements go into the returned batch for <see cref="CommitSealed"/>. The next batch may be handled at
-    /// once: the index (<see cref="PipelinedIndex"/>) and the store still show the sealed batch's records.
-    /// </summary>
-    /// <exception cref="IOException">A chunk could not be staged: the open batch is forgotten, nothing was sealed.</exception>
-    public SealedBatch SealBatch()
-    {
-        if (!batching)
-        {
-            return new SealedBatch(((EvidenceStore)Store).SealBatch(), ((PipelinedIndex)Index).SealBatch(), [], []);
-        }
-
-        try
-        {
-            Staging.Flush(except: discards.ToHashSet()); // what this batch stored is discarded once durable, never staged on disk
-        }
-        catch
-        {
-            AbortBatch();
-            throw;
-        }
-
-        batching = false;
-        var sealedBatch = new SealedBatch(((EvidenceStore)Store).SealBatch(), ((PipelinedIndex)Index).SealBatch(), [.. discards], [.. storedInBatch]);
-        discards.Clear();
-        storedInBatch.Clear();
-        return sealedBatch;
-    }
-
-    /// <summary>
-    /// Makes a sealed batch durable, off the serial stage, one batch at a time in the order they were sealed: its files
-    /// (one file-system sync, the renames, one fsync per directory), then its index rows (one transaction); then its
-    /// staged images are discarded and <see cref="RecordStored"/> raised. Returns the records another collector sharing
-    /// the index had indexed meanwhile: stored by both, indexed by the other, to be answered <c>duplicate</c>.
-    /// </summary>
-    /// <exception cref="IOException">A sync or rename failed: nothing of the batch may be acknowledged (<see cref="ForgetSealed"/>).</exception>
-    public IReadOnlySet<Guid> CommitSealed(SealedBatch batch)
-    {
-        ((EvidenceStore)Store).Sync(batch.Files);
-        var conflicts = ((PipelinedIndex)Index).Commit(batch.Rows); // after the files: an index row never points at files that could still vanish
-        Durable(batch.Discards, batch.Stored, conflicts);
-        return conflicts;
-    }
-
-    /// <summary>Forgets a sealed batch that could not be made durable: its rows leave the index, its temp files are deleted; its messages are redelivered.</summary>
-    public void ForgetSealed(SealedBatch batch)
-    {
-        ((EvidenceStore)Store).Forget(batch.Files);
-        ((PipelinedIndex)Index).Forget(batch.Rows);
-    }
-
     /// <summary>Forgets the open batch (nothing of it is acknowledged; the broker redelivers it).</summary>
     public void AbortBatch()
     {
         batching = false;
-        discards.Clear();
-        storedInBatch.Clear();
+        afterCommit.Clear();
         Staging.DropHeld();
         if (SupportsGroupCommit)
         {
@@ -275,43 +192,16 @@ public sealed partial class EvidenceIntake : IDisposable
         }
     }
 
-    /// <summary>After a batch is durable: its staged images go, its stored records are announced (not those another collector indexed).</summary>
-    private void Durable(IEnumerable<(string DeviceId, Guid RecordId)> discarded, IEnumerable<EvidenceRecord> stored, IReadOnlySet<Guid> conflicts)
-    {
-        foreach (var (deviceId, recordId) in discarded)
-        {
-            Staging.Discard(deviceId, recordId);
-        }
-
-        foreach (var record in stored.Where(r => !conflicts.Contains(r.RecordId)))
-        {
-            RecordStored?.Invoke(this, record);
-        }
-    }
-
-    /// <summary>Discards the record's staged image now, or after the open batch is durable.</summary>
-    private void DiscardAfterCommit(string deviceId, Guid recordId)
+    /// <summary>Runs now, or after the open batch is durable.</summary>
+    private void AfterCommit(Action action)
     {
         if (batching)
         {
-            discards.Add((deviceId, recordId));
+            afterCommit.Add(action);
         }
         else
         {
-            Staging.Discard(deviceId, recordId);
-        }
-    }
-
-    /// <summary>Raises <see cref="RecordStored"/> now, or after the open batch is durable.</summary>
-    private void StoredAfterCommit(EvidenceRecord record)
-    {
-        if (batching)
-        {
-            storedInBatch.Add(record);
-        }
-        else
-        {
-            RecordStored?.Invoke(this, record);
+            action();
         }
     }
 
@@ -398,7 +288,7 @@ public sealed partial class EvidenceIntake : IDisposable
 
         if (Index.Contains(record.RecordId))
         {
-            DiscardAfterCommit(deviceId, record.RecordId);
+            AfterCommit(() => Staging.Discard(deviceId, record.RecordId));
             return Answer(record, ReceiptStatus.Duplicate);
         }
 
@@ -420,7 +310,7 @@ public sealed partial class EvidenceIntake : IDisposable
         var path = Store.Store(record, json, image);
         if (!Index.TryAdd(record, path, timeProvider.GetUtcNow(), recordHash))
         {
-            DiscardAfterCommit(deviceId, record.RecordId);
+            AfterCommit(() => Staging.Discard(deviceId, record.RecordId));
             return Answer(record, ReceiptStatus.Duplicate); // another collector indexed it meanwhile
         }
 
@@ -428,7 +318,7 @@ public sealed partial class EvidenceIntake : IDisposable
         var neighbours = Index.Neighbours(deviceId, record.Sequence);
         var previous = neighbours.Previous.Count > 0 ? record.Sequence - 1 : Index.PreviousSequence(deviceId, record.Sequence);
 
-        DiscardAfterCommit(deviceId, record.RecordId);
+        AfterCommit(() => Staging.Discard(deviceId, record.RecordId));
         Log.Stored(logger, deviceId, record.Sequence, record.WorkOrder.Id, record.Step.Id);
         if (record.Sequence > previous + 1)
         {
@@ -444,7 +334,7 @@ public sealed partial class EvidenceIntake : IDisposable
             ChainBroken?.Invoke(this, broken);
         }
 
-        StoredAfterCommit(record);
+        AfterCommit(() => RecordStored?.Invoke(this, record));
         return Answer(record, ReceiptStatus.Stored);
     }
 

@@ -17,9 +17,6 @@ public sealed partial class EvidenceStore(string root) : IEvidenceStore, IGroupC
 {
     private readonly Dictionary<string, PendingFile> pending = new(StringComparer.Ordinal);
     private readonly List<PendingFile> pendingOrder = [];
-
-    /// <summary>Files of sealed batches not yet renamed (pipelined group commit), by final path; locked: <see cref="Sync"/> runs beside the writes.</summary>
-    private readonly Dictionary<string, PendingFile> sealedFiles = new(StringComparer.Ordinal);
     private readonly HashSet<string> directories = new(StringComparer.Ordinal);
     private bool batching;
     private long syncs;
@@ -39,59 +36,36 @@ public sealed partial class EvidenceStore(string root) : IEvidenceStore, IGroupC
     /// Makes every pair stored since <see cref="BeginBatch"/> durable: the temp files' data (one <c>syncfs</c>, or an
     /// fsync per file where <c>syncfs</c> is not available), then the renames (image before record), then one fsync per directory.
     /// </summary>
-    public void CommitBatch() => Sync(SealBatch());
-
-    /// <summary>
-    /// Closes the open batch without syncing it (pipelined group commit): its files are handed to <see cref="Sync"/>,
-    /// which may run on another thread while the next batch is being written; until then <see cref="Read"/> still finds them.
-    /// </summary>
-    public SealedFiles SealBatch()
+    public void CommitBatch()
     {
         batching = false;
-        var files = new SealedFiles([.. pendingOrder]);
-        lock (sealedFiles)
-        {
-            foreach (var file in files.Files)
-            {
-                sealedFiles[file.FinalPath] = file;
-            }
-        }
-
-        pending.Clear();
-        pendingOrder.Clear();
-        return files;
-    }
-
-    /// <summary>Makes a sealed batch durable (see <see cref="CommitBatch"/>); one batch at a time, in the order they were sealed.</summary>
-    public void Sync(SealedFiles batch)
-    {
-        if (batch.Files.Count == 0)
+        if (pendingOrder.Count == 0)
         {
             return;
         }
 
         try
         {
-            Syncing?.Invoke(this, batch.Files.Count);
+            Syncing?.Invoke(this, pendingOrder.Count);
             if (SyncFileSystem(Root))
             {
                 Interlocked.Increment(ref syncs);
             }
             else
             {
-                foreach (var file in batch.Files)
+                foreach (var file in pendingOrder)
                 {
                     SyncFile(file.TempPath);
                     Interlocked.Increment(ref syncs);
                 }
             }
 
-            foreach (var file in batch.Files)
+            foreach (var file in pendingOrder)
             {
                 File.Move(file.TempPath, file.FinalPath, overwrite: true);
             }
 
-            foreach (var directory in batch.Files.Select(f => Path.GetDirectoryName(f.FinalPath)!).Distinct(StringComparer.Ordinal))
+            foreach (var directory in pendingOrder.Select(f => Path.GetDirectoryName(f.FinalPath)!).Distinct(StringComparer.Ordinal))
             {
                 DurableFile.SyncDirectory(directory);
                 Interlocked.Increment(ref syncs);
@@ -99,51 +73,8 @@ public sealed partial class EvidenceStore(string root) : IEvidenceStore, IGroupC
         }
         finally
         {
-            Release(batch);
-        }
-    }
-
-    /// <summary>Forgets a sealed batch that will not be synced: its temp files are deleted where they were not renamed yet.</summary>
-    public void Forget(SealedFiles batch)
-    {
-        Release(batch);
-        foreach (var file in batch.Files)
-        {
-            TryDelete(file.TempPath);
-        }
-    }
-
-    /// <summary>A sealed batch's files, in write order (each image before its record).</summary>
-    public sealed class SealedFiles
-    {
-        internal SealedFiles(List<PendingFile> files) => Files = files;
-
-        internal List<PendingFile> Files { get; }
-    }
-
-    private void Release(SealedFiles batch)
-    {
-        lock (sealedFiles)
-        {
-            foreach (var file in batch.Files)
-            {
-                if (sealedFiles.TryGetValue(file.FinalPath, out var current) && ReferenceEquals(current, file))
-                {
-                    sealedFiles.Remove(file.FinalPath);
-                }
-            }
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // a stray temp file is ignored by List and never read
+            pending.Clear();
+            pendingOrder.Clear();
         }
     }
 
@@ -154,7 +85,14 @@ public sealed partial class EvidenceStore(string root) : IEvidenceStore, IGroupC
         directories.Clear(); // a write may have failed because a directory went away: look again
         foreach (var file in pendingOrder)
         {
-            TryDelete(file.TempPath);
+            try
+            {
+                File.Delete(file.TempPath);
+            }
+            catch (IOException)
+            {
+                // a stray temp file is ignored by List and never read
+            }
         }
 
         pending.Clear();
@@ -170,7 +108,7 @@ public sealed partial class EvidenceStore(string root) : IEvidenceStore, IGroupC
     {
         var directory = SafePath.Under(Root, EvidenceLayout.Folder(record));
         var jsonPath = Path.Combine(directory, EvidenceLayout.RecordName(record));
-        if ((pending.TryGetValue(jsonPath, out var claimed) || TryGetSealed(jsonPath, out claimed) ? claimed!.RecordId != record.RecordId : File.Exists(jsonPath) && !SameRecord(jsonPath, record.RecordId)))
+        if ((pending.TryGetValue(jsonPath, out var claimed) ? claimed.RecordId != record.RecordId : File.Exists(jsonPath) && !SameRecord(jsonPath, record.RecordId)))
         {
             // Another record claims this sequence (a device whose outbox was reset): keep both.
             jsonPath = Path.Combine(directory, EvidenceLayout.RecordName(record, disambiguated: true));
@@ -288,15 +226,7 @@ public sealed partial class EvidenceStore(string root) : IEvidenceStore, IGroupC
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int Close(int fd);
 
-    private bool TryGetSealed(string finalPath, out PendingFile? file)
-    {
-        lock (sealedFiles)
-        {
-            return sealedFiles.TryGetValue(finalPath, out file);
-        }
-    }
-
-    internal sealed record PendingFile(Guid RecordId, string TempPath, string FinalPath, byte[] Bytes);
+    private sealed record PendingFile(Guid RecordId, string TempPath, string FinalPath, byte[] Bytes);
 
     public IEnumerable<StoredPair> List() =>
         Enumerate().Select(p => new StoredPair(Path.GetRelativePath(Root, p.JsonPath), Path.GetRelativePath(Root, p.ImagePath)));
@@ -304,9 +234,9 @@ public sealed partial class EvidenceStore(string root) : IEvidenceStore, IGroupC
     public byte[]? Read(string key)
     {
         var path = Path.GetFullPath(Path.Combine(Root, key));
-        if (pending.TryGetValue(path, out var unsynced) || TryGetSealed(path, out unsynced))
+        if (pending.TryGetValue(path, out var unsynced))
         {
-            return unsynced!.Bytes; // stored in the open batch or one being synced (the chain-link check reads its predecessor)
+            return unsynced.Bytes; // stored in the open batch (the chain-link check reads its predecessor)
         }
 
         if (!path.StartsWith(Root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
