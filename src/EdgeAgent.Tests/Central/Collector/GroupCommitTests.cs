@@ -257,7 +257,7 @@ public sealed class GroupCommitTests : IDisposable
     }
 
     [Fact]
-    public async Task A_full_receive_window_of_64_messages_is_committed_as_one_batch_with_no_timer_and_nothing_acknowledged_before()
+    public async Task A_full_receive_window_of_128_messages_is_committed_as_one_batch_with_no_timer_and_nothing_acknowledged_before()
     {
         // Time stands still: the quiet-time timer never fires, so only a full batch can commit. Before issue #19's
         // profiling the window was 16 messages and batches were cut 2 ms after their first message.
@@ -294,7 +294,7 @@ public sealed class GroupCommitTests : IDisposable
 
         Assert.Empty(violations);
         Assert.Equal([CollectorService.MaxBatch], batches);
-        Assert.Equal(64, CollectorService.MaxBatch);
+        Assert.Equal(128, CollectorService.MaxBatch);
         Assert.Equal(CollectorService.MaxBatch, collector.Acknowledged);
         Assert.All(receipts.Messages, m => Assert.Equal(ReceiptStatus.Stored, Receipt.TryParse(m.Payload.FirstSpan)!.Status));
         Assert.Equal(records.Select(r => r.RecordId).Order(), collector.Store.List().Select(p => EvidenceRecord.FromJson(collector.Store.Read(p.RecordKey)!).RecordId).Order());
