@@ -104,7 +104,7 @@ public static class BacklogBenchmark
     /// </param>
     public static async Task<Result> BareMqttnetAsync(BenchOptions options, string brokerUrl, byte[] image, int? brokerPid = null, bool withSubscriber = false)
     {
-        var broker = new BrokerOptions { Url = brokerUrl };
+        var broker = options.DeviceBroker(new BrokerOptions { Url = brokerUrl }); // the floor keeps the device's window
         var agent = new EdgeAgentOptions { DeviceId = "bench-bare", SiteId = "bench", Broker = broker };
         var sha = Convert.ToHexStringLower(SHA256.HashData(image));
         var prefix = withSubscriber ? "bench/bare-sub" : "bench/bare";
