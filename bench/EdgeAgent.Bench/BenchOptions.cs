@@ -55,14 +55,13 @@ public sealed record BenchOptions(int Triggers, int BacklogRecords, TimeSpan Cpu
     /// <summary>The device's window (<c>Broker:MaxInFlightRecords</c>) in the agent's drain rows and the end-to-end row's device (<c>--max-in-flight N</c>); null: the default, 64.</summary>
     public int? MaxInFlight { get; init; }
 
+    /// <summary>The drained device's window in effect: <see cref="MaxInFlight"/>, or the agent's default.</summary>
+    public int Window => MaxInFlight ?? new EdgeAgent.Configuration.BrokerOptions().MaxInFlightRecords;
+
     /// <summary>Broker options for a drained device: <see cref="MaxInFlight"/> applied when set.</summary>
     public EdgeAgent.Configuration.BrokerOptions DeviceBroker(EdgeAgent.Configuration.BrokerOptions broker)
     {
-        if (MaxInFlight is { } window)
-        {
-            broker.MaxInFlightRecords = window;
-        }
-
+        broker.MaxInFlightRecords = Window;
         return broker;
     }
 

@@ -69,7 +69,7 @@ public static class BenchRunner
         }
 
         progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] end to end: {options.BacklogRecords} records through a collector");
-        var window = options.DeviceBroker(new EdgeAgent.Configuration.BrokerOptions()).MaxInFlightRecords;
+        var window = options.Window;
         var endToEnd = await EndToEndBacklogBenchmark.RunAsync(options, broker.Url, image, brokerPid: broker.Pid);
         progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] end to end, one sync per record");
         table.AppendLine($"| backlog drain end to end (collector group commit, receipt empties the outbox; device window {window}), records/s | {F(endToEnd.RecordsPerSecond)} | {F(bare.RecordsPerSecond)} (bare MQTTnet publish loop) | {Ratio(bare.RecordsPerSecond, endToEnd.RecordsPerSecond)} |");

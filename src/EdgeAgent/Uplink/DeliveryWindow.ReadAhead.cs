@@ -3,7 +3,7 @@ using EdgeAgent.Outbox;
 namespace EdgeAgent.Uplink;
 
 /// <summary>
-/// Filling the window, with the outbox read ahead: the next records are read (on the outbox's reading connection, a
+/// Records enter the window from the outbox read ahead: the next records are read (on the outbox's reading connection, a
 /// second core) while the window publishes, so a record enters the window without waiting for its row. What is read
 /// ahead stays in sequence order after the window's last record and is used once; a short or missing read ahead
 /// never ends a round (the outbox is read again then), and a dropped connection drops it.
@@ -11,7 +11,7 @@ namespace EdgeAgent.Uplink;
 public sealed partial class DeliveryWindow
 {
     /// <summary>Records read from the outbox at a time.</summary>
-    private const int FillBatch = 8;
+    private const int ReadBatch = 8;
 
     /// <summary>
     /// Bytes held read ahead of the window at most (about a batch of photos, a single clip). Records enter the window
@@ -73,10 +73,10 @@ public sealed partial class DeliveryWindow
 
     /// <summary>
     /// Records to read at once: as many as fit in what is left of <see cref="ReadAheadBytes"/> at the buffer size of the
-    /// record just taken (a batch of photos, one clip), 1 to <paramref name="most"/> (at most <see cref="FillBatch"/>).
+    /// record just taken (a batch of photos, one clip), 1 to <paramref name="most"/> (at most <see cref="ReadBatch"/>).
     /// </summary>
     private int ReadLimit(int most) =>
-        (int)Math.Clamp((ReadAheadBytes - readAheadBytes) / Math.Max(1L, lastHeld), 1, Math.Clamp(most, 1, FillBatch));
+        (int)Math.Clamp((ReadAheadBytes - readAheadBytes) / Math.Max(1L, lastHeld), 1, Math.Clamp(most, 1, ReadBatch));
 
     /// <summary>
     /// Takes the read under way, or reads now; false when the outbox holds nothing after the cursor. When the read
@@ -136,19 +136,19 @@ public sealed partial class DeliveryWindow
 
     /// <summary>
     /// Starts reading the next records beside the sending, when the outbox may hold more and a batch fits in what is
-    /// left of <see cref="ReadAheadBytes"/> (<see cref="FillBatch"/> records, or half of it; one record when nothing is
+    /// left of <see cref="ReadAheadBytes"/> (<see cref="ReadBatch"/> records, or half of it; one record when nothing is
     /// read ahead, a clip). Topped up after every record sent, the read-ahead otherwise read one record at a time as
     /// each left it: end to end with a window of 64, a read per record cost more CPU than the reads it saved.
     /// </summary>
     private void ReadAhead()
     {
         var room = ReadAheadBytes - readAheadBytes;
-        if (reading is not null || !moreToRead || room <= 0 || (readAhead.Count > 0 && room < Math.Min(FillBatch * (long)Math.Max(1, lastHeld), ReadAheadBytes / 2)))
+        if (reading is not null || !moreToRead || room <= 0 || (readAhead.Count > 0 && room < Math.Min(ReadBatch * (long)Math.Max(1, lastHeld), ReadAheadBytes / 2)))
         {
             return;
         }
 
-        var limit = ReadLimit(FillBatch);
+        var limit = ReadLimit(ReadBatch);
         var after = readCursor;
         readingLimit = limit;
         reading = Task.Run(() => outbox.ReadForDeliveryAsync(after, limit, CancellationToken.None));
