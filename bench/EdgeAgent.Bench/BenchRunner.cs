@@ -6,6 +6,14 @@ namespace EdgeAgent.Bench;
 /// <summary>Runs every benchmark against the same mosquitto and the same camera stream, and renders one table.</summary>
 public static class BenchRunner
 {
+    /// <summary>End-to-end drains, each followed by a bare loop, for the goal row's medians.</summary>
+    private const int EndToEndRounds = 3;
+
+    /// <summary>The run with the median records/s (its CPU figures with it).</summary>
+    private static BacklogBenchmark.Result Median(List<BacklogBenchmark.Result> runs) => runs.OrderBy(r => r.RecordsPerSecond).ElementAt(runs.Count / 2);
+
+    private static string Spread(List<BacklogBenchmark.Result> runs) => "rounds " + string.Join(", ", runs.Select(r => F(r.RecordsPerSecond)));
+
     public static async Task<string> RunAsync(BenchOptions options, TextWriter progress)
     {
         Directory.CreateDirectory(options.WorkDirectory);
@@ -55,6 +63,7 @@ public static class BenchRunner
         var image = BacklogBenchmark.SampleImage(options);
         var drain = options.EndToEndOnly ? null : await BacklogBenchmark.EdgeAgentAsync(options, broker.Url, image);
         var bare = await BacklogBenchmark.BareMqttnetAsync(options, broker.Url, image, broker.Pid);
+        var bares = new List<BacklogBenchmark.Result> { bare };
         if (drain is not null)
         {
             table.AppendLine($"| backlog drain, records/s ({image.Length / 1024} KiB images) | {F(drain.RecordsPerSecond)} | {F(bare.RecordsPerSecond)} (bare MQTTnet publish loop) | {Ratio(bare.RecordsPerSecond, drain.RecordsPerSecond)} |");
@@ -70,9 +79,22 @@ public static class BenchRunner
 
         progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] end to end: {options.BacklogRecords} records through a collector");
         var window = options.Window;
-        var endToEnd = await EndToEndBacklogBenchmark.RunAsync(options, broker.Url, image, brokerPid: broker.Pid);
+        // Alternated rounds, each side's median: one bare loop on this VM ranged 4,400-11,500 records/s within minutes, so
+        // a single pair measured the machine's moment more than the code.
+        var ends = new List<BacklogBenchmark.Result>();
+        for (var round = 1; round <= EndToEndRounds; round++)
+        {
+            ends.Add(await EndToEndBacklogBenchmark.RunAsync(options, broker.Url, image, brokerPid: broker.Pid, round: round));
+            if (round < EndToEndRounds)
+            {
+                bares.Add(await BacklogBenchmark.BareMqttnetAsync(options, broker.Url, image, broker.Pid));
+            }
+        }
+
+        bare = Median(bares);
+        var endToEnd = Median(ends);
         progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] end to end, one sync per record");
-        table.AppendLine($"| backlog drain end to end (collector group commit, receipt empties the outbox; device window {window}), records/s | {F(endToEnd.RecordsPerSecond)} | {F(bare.RecordsPerSecond)} (bare MQTTnet publish loop) | {Ratio(bare.RecordsPerSecond, endToEnd.RecordsPerSecond)} |");
+        table.AppendLine($"| backlog drain end to end (collector group commit, receipt empties the outbox; device window {window}), records/s, median of {ends.Count} rounds alternated with the bare loop | {F(endToEnd.RecordsPerSecond)} ({Spread(ends)}) | {F(bare.RecordsPerSecond)} (bare MQTTnet publish loop; {Spread(bares)}) | {Ratio(bare.RecordsPerSecond, endToEnd.RecordsPerSecond)} |");
         table.AppendLine($"| backlog drain end to end, CPU per record (ms): bench process (device and collector) + broker | {F(endToEnd.CpuMsPerRecord, "0.000")} + {F(endToEnd.BrokerCpuMsPerRecord, "0.000")} | {F(bare.CpuMsPerRecord, "0.000")} + {F(bare.BrokerCpuMsPerRecord, "0.000")} (bare loop + broker) | {Ratio(bare.CpuMsPerRecord + bare.BrokerCpuMsPerRecord, endToEnd.CpuMsPerRecord + endToEnd.BrokerCpuMsPerRecord)} |");
         var bareFloor = await BacklogBenchmark.BareMqttnetAsync(options, broker.Url, image, broker.Pid, withSubscriber: true);
         table.AppendLine($"| bare MQTTnet publish loop with a bare subscriber on the same broker and host (the floor of any end-to-end delivery here, nothing stored; at most {window} records ahead), records/s | {F(bareFloor.RecordsPerSecond)} | {F(bare.RecordsPerSecond)} (bare MQTTnet publish loop) | {Ratio(bare.RecordsPerSecond, bareFloor.RecordsPerSecond)} (CPU per record {F(bareFloor.CpuMsPerRecord, "0.000")} + {F(bareFloor.BrokerCpuMsPerRecord, "0.000")} broker) |");

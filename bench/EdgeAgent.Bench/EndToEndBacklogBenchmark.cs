@@ -19,9 +19,10 @@ public static class EndToEndBacklogBenchmark
 {
     /// <param name="objectStore">Store into this bucket instead of a directory.</param>
     /// <param name="groupCommit">The collector's group commit (<see cref="CollectorOptions.GroupCommit"/>); false: one sync per record, as before it existed.</param>
-    public static async Task<BacklogBenchmark.Result> RunAsync(BenchOptions options, string brokerUrl, byte[] image, S3StoreOptions? objectStore = null, bool groupCommit = true, int? brokerPid = null)
+    /// <param name="round">Above 1: a repeated run, with a collector, store and devices of its own.</param>
+    public static async Task<BacklogBenchmark.Result> RunAsync(BenchOptions options, string brokerUrl, byte[] image, S3StoreOptions? objectStore = null, bool groupCommit = true, int? brokerPid = null, int round = 1)
     {
-        var run = (objectStore is null ? "e2e" : "e2e-s3") + (groupCommit ? "" : "-single");
+        var run = (objectStore is null ? "e2e" : "e2e-s3") + (groupCommit ? "" : "-single") + (round > 1 ? $"-r{round}" : "");
         var collectorDirectory = Path.Combine(options.WorkDirectory, run + "-collector");
         await using var collector = CollectorService.Open(
             new CollectorOptions { Broker = new BrokerOptions { Url = brokerUrl }, OutputDirectory = collectorDirectory, ClientId = $"bench-{run}-collector", ObjectStore = objectStore, GroupCommit = groupCommit },
