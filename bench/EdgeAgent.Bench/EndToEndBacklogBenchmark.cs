@@ -88,11 +88,12 @@ public static class EndToEndBacklogBenchmark
             }
         };
         Console.WriteLine($"  {deviceId}: draining {options.BacklogRecords} records, window {agent.Broker.MaxInFlightRecords}");
+        var (gen0, gen2, paused, allocated) = (GC.CollectionCount(0), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
         var (clock, cpu, brokerCpu) = (Stopwatch.StartNew(), BacklogBenchmark.ProcessCpu(), BacklogBenchmark.BrokerCpu(brokerPid));
         await uplink.StartAsync(CancellationToken.None);
         await drained.Task.WaitAsync(TimeSpan.FromMinutes(5));
         var (elapsed, used, brokerUsed) = (clock.Elapsed, BacklogBenchmark.ProcessCpu() - cpu, BacklogBenchmark.BrokerCpu(brokerPid) - brokerCpu);
-        Console.WriteLine($"  {deviceId}: {uplink.Window.ReadsAhead} reads ahead of the window, {uplink.Window.RemovalBatches} removal batches");
+        Console.WriteLine($"  {deviceId}: {uplink.Window.ReadsAhead} reads ahead of the window, {uplink.Window.RemovalBatches} removal batches; GC {GC.CollectionCount(0) - gen0} collections ({GC.CollectionCount(2) - gen2} gen2), paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:0} ms, allocated {(GC.GetTotalAllocatedBytes() - allocated) / 1024.0 / options.BacklogRecords:0} KiB per record");
         await uplink.StopAsync(CancellationToken.None);
         return new BacklogBenchmark.Result(options.BacklogRecords, bytes, elapsed) { CpuMsPerRecord = used.TotalMilliseconds / options.BacklogRecords, BrokerCpuMsPerRecord = brokerUsed.TotalMilliseconds / options.BacklogRecords };
     }
