@@ -165,6 +165,31 @@ public sealed class S3EvidenceStoreTests(CephFixture ceph) : IDisposable
     }
 
     [Fact]
+    public async Task A_bucket_listed_over_many_pages_is_verified_record_for_record()
+    {
+        // 12 pairs are 24 objects: with 5 keys per page the listing takes five pages, as a bucket of more than 1,000
+        // objects takes several at the server's default page size; a listing that stopped after one page would see 2 records.
+        var bucket = await CephBuckets.CreateAsync(admin, objectLock: true);
+        var chain = fixture.Chain(12);
+        using (var writer = new S3EvidenceStore(ceph.Server.Options(bucket, objectLockDays: 1)))
+        {
+            foreach (var (record, image) in chain)
+            {
+                writer.Store(record, record.ToJson(), image);
+            }
+        }
+
+        using var keys = EnrolledKeys.Load(fixture.KeysDirectory);
+        using var store = new S3EvidenceStore(ceph.Server.Options(bucket)) { ListPageSize = 5 };
+        var report = EvidenceVerifier.Verify(store, keys);
+
+        Assert.Equal(5, store.PagesListed);
+        Assert.True(report.Ok, string.Join("\n", report.Problems));
+        Assert.Equal(12, report.Records);
+        Assert.Equal(chain.Select(c => EvidenceLayout.RecordName(c.Record)).Order(StringComparer.Ordinal), store.List().Select(p => p.RecordKey.Split('/')[^1]).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void A_batch_whose_PUTs_the_server_refuses_is_not_committed_and_nothing_of_it_is_indexed()
     {
         // A bucket that does not exist: the server answers every PUT NoSuchBucket.

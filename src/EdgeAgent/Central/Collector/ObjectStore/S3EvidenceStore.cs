@@ -57,6 +57,14 @@ public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore
 
     public string Location => options.Location;
 
+    /// <summary>Test seam: keys per listing page (the server's default, 1,000 on S3 and Ceph, when null).</summary>
+    internal int? ListPageSize { get; init; }
+
+    /// <summary>Listing pages requested by <see cref="List"/> since open.</summary>
+    internal int PagesListed => Volatile.Read(ref pagesListed);
+
+    private int pagesListed;
+
     public bool SupportsRetention => true;
 
     /// <summary>The SDK client, for callers that manage the bucket itself (creating it, reading its lock configuration).</summary>
@@ -168,7 +176,8 @@ public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore
         string? token = null;
         do
         {
-            var page = Wait(client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = options.Bucket, Prefix = options.Prefix, ContinuationToken = token }));
+            var page = Wait(client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = options.Bucket, Prefix = options.Prefix, ContinuationToken = token, MaxKeys = ListPageSize }));
+            Interlocked.Increment(ref pagesListed);
             foreach (var item in page.S3Objects ?? [])
             {
                 var key = item.Key[options.Prefix.Length..];
