@@ -83,6 +83,35 @@ public sealed class RecordValidatorTests
     }
 
     [Theory]
+    [InlineData("\"中\"", 1024, null)] // 3072 bytes of UTF-8, 1024 characters: within the limit
+    [InlineData("\"中\"", 1025, "'frame.futureMember' is 1025 characters; the limit is 1024")]
+    [InlineData("\"\\u0078\"", 1024, null)] // 6144 bytes of escapes, 1024 characters
+    [InlineData("\"\\u0078\"", 1025, "'frame.futureMember' is 1025 characters; the limit is 1024")]
+    [InlineData("[\"x\"]", 1024, "'frame.futureMember[1]' is 1025 characters; the limit is 1024")] // the second item of ["x", "xx…"]
+    public void Strings_are_bounded_by_characters_however_they_are_written(string unit, int count, string? problem)
+    {
+        var record = Record().ToJsonString();
+        var value = unit.StartsWith('[')
+            ? $"[\"x\",\"{new string('x', count + 1)}\"]"
+            : $"\"{string.Concat(Enumerable.Repeat(unit[1..^1], count))}\"";
+        var json = record.Replace("\"frame\":{", $"\"frame\":{{\"futureMember\":{value},", StringComparison.Ordinal);
+
+        Assert.NotEqual(record, json);
+        Assert.Equal(problem, RecordValidator.Problem(System.Text.Encoding.UTF8.GetBytes(json)));
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(40)] // more members than the small-object scan: a set finds it
+    public void A_duplicate_member_in_a_nested_object_is_named_by_its_path(int members)
+    {
+        var names = string.Concat(Enumerable.Range(0, members).Select(i => $"\"m{i}\":{i},"));
+        var json = Record().ToJsonString().Replace("\"frame\":{", $"\"frame\":{{\"late\":{{{names}\"\\u006d1\":0}},", StringComparison.Ordinal);
+
+        Assert.Equal("'frame.late.m1' appears twice", RecordValidator.Problem(System.Text.Encoding.UTF8.GetBytes(json)));
+    }
+
+    [Theory]
     [InlineData("site7.conv-3")]
     [InlineData("cv_1")]
     public void Dotted_and_underscored_device_ids_are_valid(string deviceId)

@@ -1,6 +1,9 @@
+using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Text.Unicode;
 using EdgeAgent.Configuration;
 
 namespace EdgeAgent.Central.Collector;
@@ -198,6 +201,10 @@ public static partial class RecordValidator
     private static bool IsStringMember(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String;
 
     /// <summary>Every string, name, array and object anywhere: bounded; no duplicate member names.</summary>
+    /// <remarks>
+    /// A member's or item's path is built only to descend into it or to name it in a refusal, and a string is read as
+    /// text only when its raw bytes could exceed the limit or might not transcode (the refusals are the same).
+    /// </remarks>
     private static string? Limits(JsonElement element, string path)
     {
         switch (element.ValueKind)
@@ -214,7 +221,8 @@ public static partial class RecordValidator
                 var index = 0;
                 foreach (var item in element.EnumerateArray())
                 {
-                    if (Limits(item, $"{path}[{index++}]") is { } problem)
+                    var at = index++;
+                    if (!WithinLimitsAlone(item) && Limits(item, $"{path}[{at}]") is { } problem)
                     {
                         return problem;
                     }
@@ -222,34 +230,82 @@ public static partial class RecordValidator
 
                 return null;
             case JsonValueKind.Object:
-                var names = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var member in element.EnumerateObject())
-                {
-                    var at = path.Length == 0 ? member.Name : $"{path}.{member.Name}";
-                    if (member.Name.Length > MaxNameLength)
-                    {
-                        return $"a member name under '{path}' is {member.Name.Length} characters; the limit is {MaxNameLength}";
-                    }
-
-                    if (!names.Add(member.Name))
-                    {
-                        return $"'{at}' appears twice";
-                    }
-
-                    if (names.Count > MaxItems)
-                    {
-                        return $"'{path}' has more than {MaxItems} members";
-                    }
-
-                    if (Limits(member.Value, at) is { } problem)
-                    {
-                        return problem;
-                    }
-                }
-
-                return null;
+                return MemberLimits(element, path);
             default:
                 return null;
+        }
+    }
+
+    /// <summary>Objects up to this many members look for a duplicate name among the names before (no set is built).</summary>
+    private const int SmallObject = 32;
+
+    private static string? MemberLimits(JsonElement element, string path)
+    {
+        var names = element.GetPropertyCount() > SmallObject ? new HashSet<string>(StringComparer.Ordinal) : null;
+        var before = names is null ? ArrayPool<string>.Shared.Rent(SmallObject) : null;
+        var count = 0;
+        try
+        {
+            foreach (var member in element.EnumerateObject())
+            {
+                var name = member.Name;
+                if (name.Length > MaxNameLength)
+                {
+                    return $"a member name under '{path}' is {name.Length} characters; the limit is {MaxNameLength}";
+                }
+
+                if (names is not null ? !names.Add(name) : Array.IndexOf(before!, name, 0, count) >= 0)
+                {
+                    return $"'{MemberPath(path, name)}' appears twice";
+                }
+
+                if (before is not null)
+                {
+                    before[count] = name;
+                }
+
+                if (++count > MaxItems)
+                {
+                    return $"'{path}' has more than {MaxItems} members";
+                }
+
+                if (!WithinLimitsAlone(member.Value) && Limits(member.Value, MemberPath(path, name)) is { } problem)
+                {
+                    return problem;
+                }
+            }
+
+            return null;
+        }
+        finally
+        {
+            if (before is not null)
+            {
+                Array.Clear(before, 0, count);
+                ArrayPool<string>.Shared.Return(before);
+            }
+        }
+    }
+
+    private static string MemberPath(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
+
+    /// <summary>
+    /// True when <see cref="Limits"/> has nothing to say of <paramref name="value"/> without reading it as text: a number,
+    /// literal, or a string whose raw UTF-8 (no escapes, valid, so it transcodes as <see cref="JsonElement.GetString"/>
+    /// would) is no longer than the limit (a UTF-16 string is never longer than its UTF-8).
+    /// </summary>
+    private static bool WithinLimitsAlone(JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object or JsonValueKind.Array:
+                return false;
+            case JsonValueKind.String:
+                var raw = JsonMarshal.GetRawUtf8Value(value);
+                var text = raw[1..^1];
+                return text.Length <= MaxStringLength && !text.Contains((byte)'\\') && Utf8.IsValid(text);
+            default:
+                return true;
         }
     }
 
