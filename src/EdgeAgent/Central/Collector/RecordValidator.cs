@@ -182,10 +182,13 @@ public static partial class RecordValidator
     private static bool IsIdentifier(JsonElement e) => e.ValueKind == JsonValueKind.String && IdentifierRegex().IsMatch(e.GetString()!);
 
     private static bool IsName(JsonElement e) =>
-        e.ValueKind == JsonValueKind.String && e.GetString() is { Length: > 0 and <= MaxNameLength } s && !s.Any(char.IsControl) && SafePath.Fits(s);
+        e.ValueKind == JsonValueKind.String && e.GetString() is { Length: > 0 and <= MaxNameLength } s && !HasControl(s) && SafePath.Fits(s);
 
     private static bool IsFileNamePart(JsonElement e) =>
-        e.ValueKind == JsonValueKind.String && e.GetString() is { Length: > 0 } s && !s.Any(char.IsControl) && SafePath.Fits(s, SafePath.MaxFileNamePartLength);
+        e.ValueKind == JsonValueKind.String && e.GetString() is { Length: > 0 } s && !HasControl(s) && SafePath.Fits(s, SafePath.MaxFileNamePartLength);
+
+    /// <summary>Whether any character is a control character (<see cref="char.IsControl(char)"/>: U+0000–U+001F, U+007F–U+009F).</summary>
+    private static bool HasControl(string s) => s.AsSpan().IndexOfAnyInRange('\u0000', '\u001f') >= 0 || s.AsSpan().IndexOfAnyInRange('\u007f', '\u009f') >= 0;
 
     private static bool IsInt32(JsonElement e) => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out _);
 
