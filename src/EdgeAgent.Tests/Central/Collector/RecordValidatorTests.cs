@@ -111,6 +111,31 @@ public sealed class RecordValidatorTests
         Assert.Equal("'frame.late.m1' appears twice", RecordValidator.Problem(System.Text.Encoding.UTF8.GetBytes(json)));
     }
 
+    [Fact]
+    public void Timestamps_are_valid_exactly_when_DateTimeOffset_parses_them()
+    {
+        var random = new Random(11);
+        string Two(int max) => random.Next(max + 1).ToString("00", System.Globalization.CultureInfo.InvariantCulture);
+        string[] years = ["0001", "0002", "1999", "2024", "2026", "2100", "9998", "9999", "20x6"];
+        string[] fractions = ["", ".", ".0", ".06", ".123", ".1234567", ".12345678", ".123456789", ".x"];
+        string[] offsets = ["Z", "z", "+00:00", "-00:00", "+05:30", "-08:00", "+13:59", "+14:00", "-14:00", "+14:01", "+15:00", "+05:60", "+0530", "+05", "", " Z", "Z "];
+        int accepted = 0, refused = 0;
+        var record = Record();
+        for (var n = 0; n < 3000; n++)
+        {
+            var stamp = $"{years[random.Next(years.Length)]}-{Two(13)}-{Two(32)}{(random.Next(20) == 0 ? " " : "T")}{Two(24)}:{Two(60)}:{Two(60)}{fractions[random.Next(fractions.Length)]}{offsets[random.Next(offsets.Length)]}";
+            record["createdAt"] = stamp;
+            var valid = DateTimeOffset.TryParse(stamp, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _);
+
+            var problem = Problem(record);
+
+            Assert.True(valid ? problem is null : problem?.StartsWith("'createdAt' must be", StringComparison.Ordinal) == true, $"{stamp}: {problem ?? "valid"}");
+            _ = valid ? accepted++ : refused++;
+        }
+
+        Assert.True(accepted > 300 && refused > 300, $"{accepted} accepted, {refused} refused");
+    }
+
     [Theory]
     [InlineData("site7.conv-3")]
     [InlineData("cv_1")]

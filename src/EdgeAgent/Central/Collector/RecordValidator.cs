@@ -193,7 +193,60 @@ public static partial class RecordValidator
     private static bool IsInt32(JsonElement e) => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out _);
 
     private static bool IsTimestamp(JsonElement e) =>
-        e.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(e.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+        e.ValueKind == JsonValueKind.String && e.GetString() is { } s &&
+        (IsPlainTimestamp(s) || DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out _));
+
+    /// <summary>
+    /// A shortcut for the timestamps the agent writes (<c>2026-11-25T08:00:01.06+00:00</c>): true only for
+    /// <c>yyyy-MM-ddTHH:mm:ss[.f{1,7}](Z|±hh:mm)</c> with every field in range and years 2–9998 (no offset can take it
+    /// out of range), all of which <see cref="DateTimeOffset.TryParse(string?, IFormatProvider?, DateTimeStyles, out DateTimeOffset)"/>
+    /// accepts; anything else is left to it.
+    /// </summary>
+    private static bool IsPlainTimestamp(string s)
+    {
+        if (s.Length < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+            !Digits(s, 0, 4, out var year) || !Digits(s, 5, 2, out var month) || !Digits(s, 8, 2, out var day) ||
+            !Digits(s, 11, 2, out var hour) || !Digits(s, 14, 2, out var minute) || !Digits(s, 17, 2, out var second) ||
+            year is < 2 or > 9998 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        var i = 19;
+        if (s[i] == '.')
+        {
+            var first = ++i;
+            while (i < s.Length && char.IsAsciiDigit(s[i]))
+            {
+                i++;
+            }
+
+            if (i - first is < 1 or > 7)
+            {
+                return false;
+            }
+        }
+
+        return (i == s.Length - 1 && s[i] == 'Z') ||
+               (i == s.Length - 6 && s[i] is '+' or '-' && s[i + 3] == ':' && Digits(s, i + 1, 2, out var offsetHours) && Digits(s, i + 4, 2, out var offsetMinutes) &&
+                offsetMinutes <= 59 && (offsetHours < 14 || (offsetHours == 14 && offsetMinutes == 0)));
+    }
+
+    private static bool Digits(string s, int start, int count, out int value)
+    {
+        value = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            if (!char.IsAsciiDigit(s[i]))
+            {
+                return false;
+            }
+
+            value = (value * 10) + (s[i] - '0');
+        }
+
+        return true;
+    }
 
     private static bool IsSha256(JsonElement e) => e.ValueKind == JsonValueKind.String && Sha256Regex().IsMatch(e.GetString()!);
 
