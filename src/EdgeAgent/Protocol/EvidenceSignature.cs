@@ -26,6 +26,14 @@ public static class EvidenceSignature
     public static string RecordHashOf(JsonElement record) =>
         Convert.ToHexStringLower(SHA256.HashData(CanonicalJson.Canonicalize(record)));
 
+    /// <summary>
+    /// <see cref="RecordHashOf(JsonElement)"/> and, in <paramref name="signedBytes"/>, <see cref="SignedBytesOf"/> of a record
+    /// already parsed, from one canonical write (the collector needs both of every record).
+    /// </summary>
+    /// <exception cref="JsonException">The record has a duplicate member name (as <see cref="RecordHashOf(JsonElement)"/>).</exception>
+    public static string RecordHashOf(JsonElement record, out byte[] signedBytes) =>
+        Convert.ToHexStringLower(SHA256.HashData(CanonicalJson.Canonicalize(record, "signature", out signedBytes)));
+
     /// <summary><see cref="SignedBytes(ReadOnlySpan{byte})"/> of a record already parsed.</summary>
     public static byte[] SignedBytesOf(JsonElement record) => CanonicalJson.Canonicalize(record, omit: "signature");
 

@@ -83,6 +83,60 @@ public sealed class RecordValidatorTests
     }
 
     [Theory]
+    [InlineData("\"中\"", 1024, null)] // 3072 bytes of UTF-8, 1024 characters: within the limit
+    [InlineData("\"中\"", 1025, "'frame.futureMember' is 1025 characters; the limit is 1024")]
+    [InlineData("\"\\u0078\"", 1024, null)] // 6144 bytes of escapes, 1024 characters
+    [InlineData("\"\\u0078\"", 1025, "'frame.futureMember' is 1025 characters; the limit is 1024")]
+    [InlineData("[\"x\"]", 1024, "'frame.futureMember[1]' is 1025 characters; the limit is 1024")] // the second item of ["x", "xx…"]
+    public void Strings_are_bounded_by_characters_however_they_are_written(string unit, int count, string? problem)
+    {
+        var record = Record().ToJsonString();
+        var value = unit.StartsWith('[')
+            ? $"[\"x\",\"{new string('x', count + 1)}\"]"
+            : $"\"{string.Concat(Enumerable.Repeat(unit[1..^1], count))}\"";
+        var json = record.Replace("\"frame\":{", $"\"frame\":{{\"futureMember\":{value},", StringComparison.Ordinal);
+
+        Assert.NotEqual(record, json);
+        Assert.Equal(problem, RecordValidator.Problem(System.Text.Encoding.UTF8.GetBytes(json)));
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(40)] // more members than the small-object scan: a set finds it
+    public void A_duplicate_member_in_a_nested_object_is_named_by_its_path(int members)
+    {
+        var names = string.Concat(Enumerable.Range(0, members).Select(i => $"\"m{i}\":{i},"));
+        var json = Record().ToJsonString().Replace("\"frame\":{", $"\"frame\":{{\"late\":{{{names}\"\\u006d1\":0}},", StringComparison.Ordinal);
+
+        Assert.Equal("'frame.late.m1' appears twice", RecordValidator.Problem(System.Text.Encoding.UTF8.GetBytes(json)));
+    }
+
+    [Fact]
+    public void Timestamps_are_valid_exactly_when_DateTimeOffset_parses_them()
+    {
+        var random = new Random(11);
+        string Two(int max) => random.Next(max + 1).ToString("00", System.Globalization.CultureInfo.InvariantCulture);
+        string[] years = ["0001", "0002", "1999", "2024", "2026", "2100", "9998", "9999", "20x6"];
+        string[] fractions = ["", ".", ".0", ".06", ".123", ".1234567", ".12345678", ".123456789", ".x"];
+        string[] offsets = ["Z", "z", "+00:00", "-00:00", "+05:30", "-08:00", "+13:59", "+14:00", "-14:00", "+14:01", "+15:00", "+05:60", "+0530", "+05", "", " Z", "Z "];
+        int accepted = 0, refused = 0;
+        var record = Record();
+        for (var n = 0; n < 3000; n++)
+        {
+            var stamp = $"{years[random.Next(years.Length)]}-{Two(13)}-{Two(32)}{(random.Next(20) == 0 ? " " : "T")}{Two(24)}:{Two(60)}:{Two(60)}{fractions[random.Next(fractions.Length)]}{offsets[random.Next(offsets.Length)]}";
+            record["createdAt"] = stamp;
+            var valid = DateTimeOffset.TryParse(stamp, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _);
+
+            var problem = Problem(record);
+
+            Assert.True(valid ? problem is null : problem?.StartsWith("'createdAt' must be", StringComparison.Ordinal) == true, $"{stamp}: {problem ?? "valid"}");
+            _ = valid ? accepted++ : refused++;
+        }
+
+        Assert.True(accepted > 300 && refused > 300, $"{accepted} accepted, {refused} refused");
+    }
+
+    [Theory]
     [InlineData("site7.conv-3")]
     [InlineData("cv_1")]
     public void Dotted_and_underscored_device_ids_are_valid(string deviceId)

@@ -27,6 +27,26 @@ public sealed class SignatureIntakeTests : IDisposable
     }
 
     [Fact]
+    public void The_enrolled_key_id_kept_after_the_first_record_is_the_keys_own_id()
+    {
+        using var intake = fixture.NewIntake(withKeys: true);
+        using var attacker = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var genuine = fixture.Chain(2);
+        var enrolledId = EvidenceSignature.KeyId(fixture.Key)[..16];
+
+        // Reads before and after the id is kept: the same answers, naming the enrolled key's own id.
+        var before = intake.Read("dev-1", fixture.Chain(1, attacker)[0].Record.ToJson());
+        var first = intake.Read("dev-1", genuine[0].Record.ToJson());
+        var second = intake.Read("dev-1", genuine[1].Record.ToJson());
+        var after = intake.Read("dev-1", fixture.Chain(1, attacker)[0].Record.ToJson());
+
+        Assert.Null(first.Forged);
+        Assert.Null(second.Forged);
+        Assert.EndsWith($"but the enrolled key is {enrolledId}", before.Forged, StringComparison.Ordinal);
+        Assert.Equal(before.Forged, after.Forged);
+    }
+
+    [Fact]
     public void Record_changed_after_signing_is_rejected_and_not_stored()
     {
         using var intake = fixture.NewIntake(withKeys: true);

@@ -238,18 +238,25 @@ public sealed partial class EvidenceIntake : IDisposable
         {
             EvidenceRecord record;
             string recordHash;
+            byte[]? signed = null;
+            bool checkSignature;
             try
             {
                 record = EvidenceRecord.FromJson(json);
-                recordHash = EvidenceSignature.RecordHashOf(document!.RootElement);
+
+                // The signature only of a record from its own topic (a mismatch is refused first, as before). Its signed
+                // bytes come from the same canonical write as the chain hash (they are that write without 'signature').
+                checkSignature = Keys is not null && record.DeviceId == deviceId;
+                recordHash = checkSignature
+                    ? EvidenceSignature.RecordHashOf(document!.RootElement, out signed)
+                    : EvidenceSignature.RecordHashOf(document!.RootElement);
             }
             catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException or InvalidOperationException or FormatException or OverflowException)
             {
                 return new RecordMessage { DeviceId = deviceId, Json = json, Invalid = $"record does not bind: {ex.Message}" };
             }
 
-            // The signature only of a record from its own topic (a mismatch is refused first, as before).
-            var forged = Keys is not null && record.DeviceId == deviceId ? SignatureProblem(record, document.RootElement) : null;
+            var forged = checkSignature ? SignatureProblem(record, signed!) : null;
             return new RecordMessage { DeviceId = deviceId, Json = json, Record = record, RecordHash = recordHash, Forged = forged };
         }
     }
@@ -340,21 +347,12 @@ public sealed partial class EvidenceIntake : IDisposable
 
     /// <summary>Why the record's signature is not acceptable under the enrolled keys, or null when it verifies.</summary>
     /// <remarks>Records are read in parallel: one verification at a time per key (an <see cref="ECDsa"/> instance is not promised to be thread-safe); different devices verify at once.</remarks>
-    private string? SignatureProblem(EvidenceRecord record, JsonElement parsed)
+    /// <param name="signed">The record's <see cref="EvidenceSignature.SignedBytesOf"/> (a record whose canonical form has a duplicate member never gets here: its chain hash failed first).</param>
+    private string? SignatureProblem(EvidenceRecord record, byte[] signed)
     {
         if (Keys!.For(record.DeviceId) is not { } key)
         {
             return $"signature: no enrolled key for device '{record.DeviceId}'";
-        }
-
-        byte[] signed;
-        try
-        {
-            signed = EvidenceSignature.SignedBytesOf(parsed);
-        }
-        catch (JsonException ex)
-        {
-            return $"signature: record is not valid JSON: {ex.Message}";
         }
 
         lock (key)

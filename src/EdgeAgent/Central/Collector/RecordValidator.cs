@@ -1,6 +1,9 @@
+using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Text.Unicode;
 using EdgeAgent.Configuration;
 
 namespace EdgeAgent.Central.Collector;
@@ -179,15 +182,71 @@ public static partial class RecordValidator
     private static bool IsIdentifier(JsonElement e) => e.ValueKind == JsonValueKind.String && IdentifierRegex().IsMatch(e.GetString()!);
 
     private static bool IsName(JsonElement e) =>
-        e.ValueKind == JsonValueKind.String && e.GetString() is { Length: > 0 and <= MaxNameLength } s && !s.Any(char.IsControl) && SafePath.Fits(s);
+        e.ValueKind == JsonValueKind.String && e.GetString() is { Length: > 0 and <= MaxNameLength } s && !HasControl(s) && SafePath.Fits(s);
 
     private static bool IsFileNamePart(JsonElement e) =>
-        e.ValueKind == JsonValueKind.String && e.GetString() is { Length: > 0 } s && !s.Any(char.IsControl) && SafePath.Fits(s, SafePath.MaxFileNamePartLength);
+        e.ValueKind == JsonValueKind.String && e.GetString() is { Length: > 0 } s && !HasControl(s) && SafePath.Fits(s, SafePath.MaxFileNamePartLength);
+
+    /// <summary>Whether any character is a control character (<see cref="char.IsControl(char)"/>: U+0000–U+001F, U+007F–U+009F).</summary>
+    private static bool HasControl(string s) => s.AsSpan().IndexOfAnyInRange('\u0000', '\u001f') >= 0 || s.AsSpan().IndexOfAnyInRange('\u007f', '\u009f') >= 0;
 
     private static bool IsInt32(JsonElement e) => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out _);
 
     private static bool IsTimestamp(JsonElement e) =>
-        e.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(e.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+        e.ValueKind == JsonValueKind.String && e.GetString() is { } s &&
+        (IsPlainTimestamp(s) || DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out _));
+
+    /// <summary>
+    /// A shortcut for the timestamps the agent writes (<c>2026-11-25T08:00:01.06+00:00</c>): true only for
+    /// <c>yyyy-MM-ddTHH:mm:ss[.f{1,7}](Z|±hh:mm)</c> with every field in range and years 2–9998 (no offset can take it
+    /// out of range), all of which <see cref="DateTimeOffset.TryParse(string?, IFormatProvider?, DateTimeStyles, out DateTimeOffset)"/>
+    /// accepts; anything else is left to it.
+    /// </summary>
+    private static bool IsPlainTimestamp(string s)
+    {
+        if (s.Length < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+            !Digits(s, 0, 4, out var year) || !Digits(s, 5, 2, out var month) || !Digits(s, 8, 2, out var day) ||
+            !Digits(s, 11, 2, out var hour) || !Digits(s, 14, 2, out var minute) || !Digits(s, 17, 2, out var second) ||
+            year is < 2 or > 9998 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        var i = 19;
+        if (s[i] == '.')
+        {
+            var first = ++i;
+            while (i < s.Length && char.IsAsciiDigit(s[i]))
+            {
+                i++;
+            }
+
+            if (i - first is < 1 or > 7)
+            {
+                return false;
+            }
+        }
+
+        return (i == s.Length - 1 && s[i] == 'Z') ||
+               (i == s.Length - 6 && s[i] is '+' or '-' && s[i + 3] == ':' && Digits(s, i + 1, 2, out var offsetHours) && Digits(s, i + 4, 2, out var offsetMinutes) &&
+                offsetMinutes <= 59 && (offsetHours < 14 || (offsetHours == 14 && offsetMinutes == 0)));
+    }
+
+    private static bool Digits(string s, int start, int count, out int value)
+    {
+        value = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            if (!char.IsAsciiDigit(s[i]))
+            {
+                return false;
+            }
+
+            value = (value * 10) + (s[i] - '0');
+        }
+
+        return true;
+    }
 
     private static bool IsSha256(JsonElement e) => e.ValueKind == JsonValueKind.String && Sha256Regex().IsMatch(e.GetString()!);
 
@@ -198,6 +257,10 @@ public static partial class RecordValidator
     private static bool IsStringMember(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String;
 
     /// <summary>Every string, name, array and object anywhere: bounded; no duplicate member names.</summary>
+    /// <remarks>
+    /// A member's or item's path is built only to descend into it or to name it in a refusal, and a string is read as
+    /// text only when its raw bytes could exceed the limit or might not transcode (the refusals are the same).
+    /// </remarks>
     private static string? Limits(JsonElement element, string path)
     {
         switch (element.ValueKind)
@@ -214,7 +277,8 @@ public static partial class RecordValidator
                 var index = 0;
                 foreach (var item in element.EnumerateArray())
                 {
-                    if (Limits(item, $"{path}[{index++}]") is { } problem)
+                    var at = index++;
+                    if (!WithinLimitsAlone(item) && Limits(item, $"{path}[{at}]") is { } problem)
                     {
                         return problem;
                     }
@@ -222,34 +286,82 @@ public static partial class RecordValidator
 
                 return null;
             case JsonValueKind.Object:
-                var names = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var member in element.EnumerateObject())
-                {
-                    var at = path.Length == 0 ? member.Name : $"{path}.{member.Name}";
-                    if (member.Name.Length > MaxNameLength)
-                    {
-                        return $"a member name under '{path}' is {member.Name.Length} characters; the limit is {MaxNameLength}";
-                    }
-
-                    if (!names.Add(member.Name))
-                    {
-                        return $"'{at}' appears twice";
-                    }
-
-                    if (names.Count > MaxItems)
-                    {
-                        return $"'{path}' has more than {MaxItems} members";
-                    }
-
-                    if (Limits(member.Value, at) is { } problem)
-                    {
-                        return problem;
-                    }
-                }
-
-                return null;
+                return MemberLimits(element, path);
             default:
                 return null;
+        }
+    }
+
+    /// <summary>Objects up to this many members look for a duplicate name among the names before (no set is built).</summary>
+    private const int SmallObject = 32;
+
+    private static string? MemberLimits(JsonElement element, string path)
+    {
+        var names = element.GetPropertyCount() > SmallObject ? new HashSet<string>(StringComparer.Ordinal) : null;
+        var before = names is null ? ArrayPool<string>.Shared.Rent(SmallObject) : null;
+        var count = 0;
+        try
+        {
+            foreach (var member in element.EnumerateObject())
+            {
+                var name = member.Name;
+                if (name.Length > MaxNameLength)
+                {
+                    return $"a member name under '{path}' is {name.Length} characters; the limit is {MaxNameLength}";
+                }
+
+                if (names is not null ? !names.Add(name) : Array.IndexOf(before!, name, 0, count) >= 0)
+                {
+                    return $"'{MemberPath(path, name)}' appears twice";
+                }
+
+                if (before is not null)
+                {
+                    before[count] = name;
+                }
+
+                if (++count > MaxItems)
+                {
+                    return $"'{path}' has more than {MaxItems} members";
+                }
+
+                if (!WithinLimitsAlone(member.Value) && Limits(member.Value, MemberPath(path, name)) is { } problem)
+                {
+                    return problem;
+                }
+            }
+
+            return null;
+        }
+        finally
+        {
+            if (before is not null)
+            {
+                Array.Clear(before, 0, count);
+                ArrayPool<string>.Shared.Return(before);
+            }
+        }
+    }
+
+    private static string MemberPath(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
+
+    /// <summary>
+    /// True when <see cref="Limits"/> has nothing to say of <paramref name="value"/> without reading it as text: a number,
+    /// literal, or a string whose raw UTF-8 (no escapes, valid, so it transcodes as <see cref="JsonElement.GetString"/>
+    /// would) is no longer than the limit (a UTF-16 string is never longer than its UTF-8).
+    /// </summary>
+    private static bool WithinLimitsAlone(JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object or JsonValueKind.Array:
+                return false;
+            case JsonValueKind.String:
+                var raw = JsonMarshal.GetRawUtf8Value(value);
+                var text = raw[1..^1];
+                return text.Length <= MaxStringLength && !text.Contains((byte)'\\') && Utf8.IsValid(text);
+            default:
+                return true;
         }
     }
 

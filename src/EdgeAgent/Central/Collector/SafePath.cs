@@ -133,7 +133,21 @@ public static class SafePath
         return path;
     }
 
-    private static int EncodedLength(string name) => Encoding.UTF8.GetBytes(name).Sum(b => char.IsAsciiLetterOrDigit((char)b) || b is (byte)'-' or (byte)'_' ? 1 : 3);
+    /// <summary>Length of the encoding: 1 for each UTF-8 byte that is an ASCII letter, digit, '-' or '_', else 3 (without encoding it: every byte of a non-ASCII character, a replaced lone surrogate too, is 3).</summary>
+    private static int EncodedLength(string name)
+    {
+        int length = 0, ascii = 0;
+        foreach (var c in name)
+        {
+            if (char.IsAscii(c))
+            {
+                ascii++;
+                length += char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? 1 : 3;
+            }
+        }
+
+        return ascii == name.Length ? length : length + (3 * (Encoding.UTF8.GetByteCount(name) - ascii));
+    }
 
     private static string Shorten(string name) => name.Length > 40 ? name[..40] + "…" : name;
 }
