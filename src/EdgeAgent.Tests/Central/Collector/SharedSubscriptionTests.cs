@@ -271,7 +271,7 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
             },
             NullLogger<CollectorService>.Instance);
 
-    private static async Task<WebApplication> StartAgentAsync(TempDirectory temp, MosquittoProcess broker, string deviceId, int? receiptTimeoutSeconds = null)
+    internal static async Task<WebApplication> StartAgentAsync(TempDirectory temp, MosquittoProcess broker, string deviceId, int? receiptTimeoutSeconds = null)
     {
         var state = temp.Combine(deviceId);
         Directory.CreateDirectory(state);
@@ -287,7 +287,7 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
         return app;
     }
 
-    private static void Trigger(WebApplication agent)
+    internal static void Trigger(WebApplication agent)
     {
         var time = TimeProvider.System;
         agent.Services.GetRequiredService<TriggerBus>().Publish(new TriggerEvent("conveyor-1", TriggerKind.Manual, "test", "test", time.GetUtcNow(), time.GetTimestamp()));
