@@ -271,7 +271,7 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
             },
             NullLogger<CollectorService>.Instance);
 
-    internal static async Task<WebApplication> StartAgentAsync(TempDirectory temp, MosquittoProcess broker, string deviceId, int? receiptTimeoutSeconds = null)
+    internal static async Task<WebApplication> StartAgentAsync(TempDirectory temp, MosquittoProcess broker, string deviceId, int? receiptTimeoutSeconds = null, int? maxChunkBytes = null)
     {
         var state = temp.Combine(deviceId);
         Directory.CreateDirectory(state);
@@ -280,6 +280,11 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
         if (receiptTimeoutSeconds is { } timeout)
         {
             config["Broker"]!["ReceiptTimeoutSeconds"] = timeout;
+        }
+
+        if (maxChunkBytes is { } chunk)
+        {
+            config["Broker"]!["MaxChunkBytes"] = chunk; // several chunks per image: a record's chunks are spread over the group's members
         }
 
         var app = AgentHost.Build(ConfigLoader.Build(AgentConfig.Write(state, config)), configureLogging: l => l.ClearProviders());

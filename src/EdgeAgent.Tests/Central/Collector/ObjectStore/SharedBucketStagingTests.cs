@@ -9,6 +9,8 @@ namespace EdgeAgent.Tests.Central.Collector.ObjectStore;
 /// <summary>
 /// Two collectors in one shared-subscription group on one real mosquitto, storing to one Ceph bucket and indexing into one
 /// PostgreSQL, each with its own local directory (no shared file system): the chunks meet their records in the bucket.
+/// Images go in chunks of 2 KiB, so the broker's round robin spreads each record's chunks over both members (with one
+/// chunk per record, it handed each device's chunks and records to the same member, and local staging passed too).
 /// </summary>
 [Collection(CephCollection.Name)]
 public sealed class SharedBucketStagingTests(CephFixture ceph, PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>, IDisposable
@@ -43,8 +45,8 @@ public sealed class SharedBucketStagingTests(CephFixture ceph, PostgresFixture p
         }
 
         Assert.EndsWith("/.staging/", a.Intake.Staging.Location, StringComparison.Ordinal);
-        await using (var agent1 = await SharedSubscriptionTests.StartAgentAsync(temp, broker, "device-1", receiptTimeoutSeconds: 120))
-        await using (var agent2 = await SharedSubscriptionTests.StartAgentAsync(temp, broker, "device-2", receiptTimeoutSeconds: 120))
+        await using (var agent1 = await SharedSubscriptionTests.StartAgentAsync(temp, broker, "device-1", receiptTimeoutSeconds: 120, maxChunkBytes: 2048))
+        await using (var agent2 = await SharedSubscriptionTests.StartAgentAsync(temp, broker, "device-2", receiptTimeoutSeconds: 120, maxChunkBytes: 2048))
         {
             for (var i = 0; i < TriggersPerDevice; i++)
             {
