@@ -109,6 +109,11 @@ public static class CollectCommand
                 error.WriteLine($"edgeagent collect: --keys: {ex.Message}");
                 return ExitCodes.Config;
             }
+            catch (StoreCheckException ex)
+            {
+                error.WriteLine($"edgeagent collect: {ex.Message}");
+                return ExitCodes.Unavailable;
+            }
             catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException)
             {
                 error.WriteLine($"edgeagent collect: cannot open the {indexOptions.Provider} index: {ex.Message}");

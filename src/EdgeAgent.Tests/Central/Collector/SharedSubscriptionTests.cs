@@ -271,7 +271,7 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
             },
             NullLogger<CollectorService>.Instance);
 
-    private static async Task<WebApplication> StartAgentAsync(TempDirectory temp, MosquittoProcess broker, string deviceId, int? receiptTimeoutSeconds = null)
+    internal static async Task<WebApplication> StartAgentAsync(TempDirectory temp, MosquittoProcess broker, string deviceId, int? receiptTimeoutSeconds = null, int? maxChunkBytes = null)
     {
         var state = temp.Combine(deviceId);
         Directory.CreateDirectory(state);
@@ -282,12 +282,17 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
             config["Broker"]!["ReceiptTimeoutSeconds"] = timeout;
         }
 
+        if (maxChunkBytes is { } chunk)
+        {
+            config["Broker"]!["MaxChunkBytes"] = chunk; // several chunks per image: a record's chunks are spread over the group's members
+        }
+
         var app = AgentHost.Build(ConfigLoader.Build(AgentConfig.Write(state, config)), configureLogging: l => l.ClearProviders());
         await app.StartAsync();
         return app;
     }
 
-    private static void Trigger(WebApplication agent)
+    internal static void Trigger(WebApplication agent)
     {
         var time = TimeProvider.System;
         agent.Services.GetRequiredService<TriggerBus>().Publish(new TriggerEvent("conveyor-1", TriggerKind.Manual, "test", "test", time.GetUtcNow(), time.GetTimestamp()));

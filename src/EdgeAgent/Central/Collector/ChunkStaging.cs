@@ -1,12 +1,11 @@
-using System.Globalization;
-
 namespace EdgeAgent.Central.Collector;
 
 /// <summary>
-/// Image chunks staged on disk until their record arrives:
-/// <c>{root}/.staging/{device}/{record id}/{index}.{count}.part</c>. On disk, not in memory, so a collector
-/// restart loses nothing already acknowledged, collectors sharing a store (MQTT 5 shared subscriptions) can
-/// complete each other's images, and a chunk flood costs bounded disk, not memory.
+/// Image chunks staged until their record arrives, in an <see cref="IStagedParts"/>: on disk,
+/// <c>{root}/.staging/{device}/{record id}/{index}.{count}.part</c> (<see cref="DirectoryStagedParts"/>), or in the evidence
+/// bucket (<see cref="ObjectStore.S3StagedParts"/>, for a shared-subscription group on object storage). Not in memory, so a
+/// collector restart loses nothing already acknowledged, collectors sharing the staging (MQTT 5 shared subscriptions) can
+/// complete each other's images, and a chunk flood costs bounded disk, not memory. "On disk" below means in the staged parts.
 /// Bounded per device, so one device cannot starve the others: at most
 /// <see cref="CollectorOptions.MaxPendingImagesPerDevice"/> partial images and
 /// <see cref="CollectorOptions.MaxPendingBytesPerDevice"/> bytes; a chunk past either is refused without
@@ -20,7 +19,7 @@ namespace EdgeAgent.Central.Collector;
 /// </summary>
 public sealed class ChunkStaging
 {
-    private readonly string stagingRoot;
+    private readonly IStagedParts parts;
     private readonly CollectorOptions options;
     private readonly TimeProvider timeProvider;
     private readonly long perDeviceBytes;
@@ -30,10 +29,10 @@ public sealed class ChunkStaging
     private long stagedBytes;
     private DateTimeOffset lastSweep;
 
-    /// <summary>Only assigns: the disk work (creating the staging directory, reading what is staged) is <see cref="Open"/>'s.</summary>
-    private ChunkStaging(string root, CollectorOptions options, TimeProvider? timeProvider)
+    /// <summary>Only assigns: reading what is staged is <see cref="Open(IStagedParts, CollectorOptions, TimeProvider?)"/>'s.</summary>
+    private ChunkStaging(IStagedParts parts, CollectorOptions options, TimeProvider? timeProvider)
     {
-        stagingRoot = Path.Combine(Path.GetFullPath(root), ".staging");
+        this.parts = parts;
         this.options = options;
         this.timeProvider = timeProvider ?? TimeProvider.System;
         perDeviceBytes = Math.Min(options.MaxPendingBytesPerDevice, options.MaxPendingBytes);
@@ -41,13 +40,22 @@ public sealed class ChunkStaging
     }
 
     /// <summary>Opens the staging area under <paramref name="root"/>, picking up the chunks staged before a restart.</summary>
-    public static ChunkStaging Open(string root, CollectorOptions options, TimeProvider? timeProvider = null)
+    public static ChunkStaging Open(string root, CollectorOptions options, TimeProvider? timeProvider = null) =>
+        Open(DirectoryStagedParts.Open(root), options, timeProvider);
+
+    /// <summary>Opens the staging in <paramref name="parts"/>, picking up the chunks staged there before (a restart, or other collectors).</summary>
+    public static ChunkStaging Open(IStagedParts parts, CollectorOptions options, TimeProvider? timeProvider = null)
     {
-        var staging = new ChunkStaging(root, options, timeProvider);
-        Directory.CreateDirectory(staging.stagingRoot);
+        var staging = new ChunkStaging(parts, options, timeProvider);
         staging.Load();
         return staging;
     }
+
+    /// <summary>Where the staged parts are (a directory or an <c>s3://</c> location).</summary>
+    public string Location => parts.Location;
+
+    /// <summary>Checks once, at start, that staged parts can be written and deleted (a bucket with a default retention rule cannot).</summary>
+    public Task CheckAsync(CancellationToken cancellationToken = default) => parts.CheckAsync(cancellationToken);
 
     /// <summary>Bytes of staged chunks, on disk or held for the open batch (this instance's view).</summary>
     public long StagedBytes => Interlocked.Read(ref stagedBytes);
@@ -94,7 +102,6 @@ public sealed class ChunkStaging
                 devices[deviceId] = device = new DevicePending();
             }
 
-            var directory = RecordDirectory(deviceId, recordId);
             if (device.Images.TryGetValue(recordId, out var image) && image.Count != count)
             {
                 // The device re-chunked the image (smaller chunks for a capped broker): start over.
@@ -112,10 +119,9 @@ public sealed class ChunkStaging
                 return new($"device has {device.Images.Count} partial images staged (the limit per device); chunk refused", Permanent: false);
             }
 
-            var target = Path.Combine(directory, PartName(index, count));
             var previous = image is null ? 0
                 : image.Held is { } held && held.TryGetValue(index, out var part) ? part.Data.Length
-                : image.OnDisk && File.Exists(target) ? new FileInfo(target).Length
+                : image.OnDisk ? parts.Length(deviceId, recordId, index, count) ?? 0
                 : 0;
             if ((image?.Bytes ?? 0) - previous + data.Length > options.MaxImageBytes)
             {
@@ -138,8 +144,7 @@ public sealed class ChunkStaging
             }
             else
             {
-                Directory.CreateDirectory(directory);
-                WriteAtomically(target, data);
+                parts.Write(deviceId, recordId, index, count, data);
                 image.OnDisk = true;
                 image.Held?.Remove(index);
             }
@@ -153,34 +158,17 @@ public sealed class ChunkStaging
         }
     }
 
-    /// <summary>
-    /// Temp file and rename, so a chunk is whole or absent, but no fsync: staged chunks survive a collector crash
-    /// (the page cache survives the process), and what a power cut takes is recovered by the protocol: the
-    /// record gets an <c>incomplete</c> receipt and the device, which still holds it, resends the chunks. The
-    /// durable write that a receipt promises is the record's, in <see cref="EvidenceStore"/>.
-    /// </summary>
-    private static void WriteAtomically(string path, ReadOnlySpan<byte> data)
-    {
-        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp"; // collectors sharing the store may stage the same chunk at once
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(data);
-        }
-
-        File.Move(temp, path, overwrite: true);
-    }
-
     /// <summary>Chunk indexes not staged yet; null when nothing is staged (the chunk count is unknown: send all).</summary>
     public IReadOnlyList<int>? Missing(string deviceId, Guid recordId)
     {
-        var parts = Parts(deviceId, recordId);
-        if (parts.Count == 0)
+        var staged = Parts(deviceId, recordId);
+        if (staged.Count == 0)
         {
             return null;
         }
 
-        var count = parts[0].Count;
-        var have = parts.Select(p => p.Index).ToHashSet();
+        var count = staged[0].Count;
+        var have = staged.Select(p => p.Index).ToHashSet();
         return [.. Enumerable.Range(0, count).Where(i => !have.Contains(i)).Take(10_000)];
     }
 
@@ -191,18 +179,18 @@ public sealed class ChunkStaging
     /// </summary>
     public byte[]? TryAssemble(string deviceId, Guid recordId)
     {
-        var parts = Parts(deviceId, recordId);
-        if (parts.Count == 0 || parts.Count != parts[0].Count)
+        var staged = Parts(deviceId, recordId);
+        if (staged.Count == 0 || staged.Count != staged[0].Count)
         {
             return null;
         }
 
-        if (parts is [{ Data: { } only }])
+        if (staged is [{ Data: { } only }])
         {
             return only.Length > options.MaxImageBytes ? null : only;
         }
 
-        var lengths = parts.Select(p => p.Data?.Length ?? new FileInfo(p.Path!).Length).ToList();
+        var lengths = staged.Select(p => p.Data?.Length ?? p.Staged!.Length).ToList();
         var total = lengths.Sum();
         if (total > options.MaxImageBytes)
         {
@@ -211,7 +199,7 @@ public sealed class ChunkStaging
 
         var image = new byte[total];
         var offset = 0;
-        foreach (var part in parts.OrderBy(p => p.Index))
+        foreach (var part in staged.OrderBy(p => p.Index))
         {
             if (part.Data is { } data)
             {
@@ -220,9 +208,8 @@ public sealed class ChunkStaging
                 continue;
             }
 
-            using var stream = File.OpenRead(part.Path!);
-            stream.ReadExactly(image, offset, (int)stream.Length);
-            offset += (int)stream.Length;
+            parts.Read(deviceId, recordId, part.Staged!, image.AsSpan(offset, (int)part.Staged!.Length));
+            offset += (int)part.Staged!.Length;
         }
 
         return image;
@@ -241,11 +228,9 @@ public sealed class ChunkStaging
             {
                 if (devices.TryGetValue(deviceId, out var device) && device.Images.TryGetValue(recordId, out var image) && image.Held is { Count: > 0 } held)
                 {
-                    var directory = RecordDirectory(deviceId, recordId);
-                    Directory.CreateDirectory(directory);
                     foreach (var (index, part) in held.ToList())
                     {
-                        WriteAtomically(Path.Combine(directory, PartName(index, image.Count)), part.Data);
+                        parts.Write(deviceId, recordId, index, image.Count, part.Data);
                         image.OnDisk = true;
                         held.Remove(index);
                     }
@@ -321,23 +306,7 @@ public sealed class ChunkStaging
             }
         }
 
-        try
-        {
-            var directory = RecordDirectory(deviceId, recordId);
-            if (Directory.Exists(directory))
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-        }
-        catch (DirectoryNotFoundException)
-        {
-            // another collector sharing the store took it
-        }
-        catch (IOException) when (Directory.Exists(RecordDirectory(deviceId, recordId)))
-        {
-            // Another collector sharing the store wrote a chunk into it while we deleted it (a resend of a record
-            // that is now stored): whatever is left is released by the next discard or the age limit.
-        }
+        parts.Delete(deviceId, recordId);
     }
 
     /// <summary>The record's staged chunks: held in memory (when all are, the disk is not looked at), else on disk with the held ones in place of theirs.</summary>
@@ -356,27 +325,15 @@ public sealed class ChunkStaging
             }
         }
 
-        var directory = RecordDirectory(deviceId, recordId);
-        if (!onDisk || !Directory.Exists(directory))
+        if (!onDisk)
         {
             return held;
         }
 
-        var fromDisk = Directory.EnumerateFiles(directory, "*.part")
-            .Select(f => (Path: f, Name: ParseName(Path.GetFileName(f))))
-            .Where(p => p.Name is { } name && (held.Count == 0 || name.Count == count) && !held.Any(h => h.Index == name.Index))
-            .Select(p => new Part(p.Name!.Value.Index, p.Name!.Value.Count, p.Path, null));
+        var fromDisk = parts.List(deviceId, recordId)
+            .Where(p => (held.Count == 0 || p.Count == count) && !held.Any(h => h.Index == p.Index))
+            .Select(p => new Part(p.Index, p.Count, p, null));
         return [.. held, .. fromDisk];
-    }
-
-    private static string PartName(int index, int count) => string.Create(CultureInfo.InvariantCulture, $"{index:D6}.{count:D6}.part");
-
-    private string RecordDirectory(string deviceId, Guid recordId) => SafePath.Under(stagingRoot, deviceId, recordId.ToString("N"));
-
-    private static (int Index, int Count)? ParseName(string name)
-    {
-        var parts = name.Split('.');
-        return parts.Length == 3 && int.TryParse(parts[0], CultureInfo.InvariantCulture, out var index) && int.TryParse(parts[1], CultureInfo.InvariantCulture, out var count) ? (index, count) : null;
     }
 
     /// <summary>
@@ -390,13 +347,13 @@ public sealed class ChunkStaging
     private void ForgetTakenLocked(string deviceId, DevicePending device, DateTimeOffset now)
     {
         var oldest = device.Images.MinBy(i => i.Value.LastWrite);
-        if (oldest.Value is null || (Directory.Exists(RecordDirectory(deviceId, oldest.Key)) && now - device.LastLook < TimeSpan.FromSeconds(1) && now >= device.LastLook))
+        if (oldest.Value is null || (parts.Exists(deviceId, oldest.Key) && now - device.LastLook < TimeSpan.FromSeconds(1) && now >= device.LastLook))
         {
             return;
         }
 
         device.LastLook = now;
-        foreach (var (recordId, image) in device.Images.Where(i => !Directory.Exists(RecordDirectory(deviceId, i.Key))).ToList())
+        foreach (var (recordId, image) in device.Images.Where(i => !parts.Exists(deviceId, i.Key)).ToList())
         {
             device.Images.Remove(recordId);
             device.Bytes -= image.Bytes;
@@ -450,28 +407,16 @@ public sealed class ChunkStaging
     /// <summary>What is staged already (a restart, or a store shared with other collectors).</summary>
     private void Load()
     {
-        foreach (var deviceDirectory in new DirectoryInfo(stagingRoot).EnumerateDirectories())
+        foreach (var found in parts.LoadAll())
         {
-            var deviceId = SafePath.Decode(deviceDirectory.Name);
-            foreach (var recordDirectory in deviceDirectory.EnumerateDirectories())
+            if (!devices.TryGetValue(found.DeviceId, out var device))
             {
-                var parts = recordDirectory.GetFiles("*.part");
-                if (deviceId is null || !Guid.TryParseExact(recordDirectory.Name, "N", out var recordId) || parts.Length == 0 || ParseName(parts[0].Name) is not { } first)
-                {
-                    recordDirectory.Delete(recursive: true); // not ours (an older layout): the device resends
-                    continue;
-                }
-
-                if (!devices.TryGetValue(deviceId, out var device))
-                {
-                    devices[deviceId] = device = new DevicePending();
-                }
-
-                var bytes = parts.Sum(p => p.Length);
-                device.Images[recordId] = new PendingImage(first.Count, parts.Max(p => new DateTimeOffset(p.LastWriteTimeUtc))) { Bytes = bytes, OnDisk = true };
-                device.Bytes += bytes;
-                stagedBytes += bytes;
+                devices[found.DeviceId] = device = new DevicePending();
             }
+
+            device.Images[found.RecordId] = new PendingImage(found.Count, found.LastWrite) { Bytes = found.Bytes, OnDisk = true };
+            device.Bytes += found.Bytes;
+            stagedBytes += found.Bytes;
         }
     }
 
@@ -503,6 +448,6 @@ public sealed class ChunkStaging
     /// <param name="Replaced">Bytes of the part on disk it replaces (0: none), counted back when it is dropped.</param>
     private sealed record HeldPart(byte[] Data, long Replaced);
 
-    /// <summary>A staged chunk: a file (<paramref name="Path"/>) or held in memory (<paramref name="Data"/>).</summary>
-    private sealed record Part(int Index, int Count, string? Path, byte[]? Data);
+    /// <summary>A staged chunk: in the staged parts (<paramref name="Staged"/>) or held in memory (<paramref name="Data"/>).</summary>
+    private sealed record Part(int Index, int Count, StagedPart? Staged, byte[]? Data);
 }

@@ -6,7 +6,7 @@ public sealed class CollectorOptions
 {
     public required BrokerOptions Broker { get; init; }
 
-    /// <summary>The evidence store's root directory; with <see cref="ObjectStore"/> set, only the SQLite index and chunk staging live here.</summary>
+    /// <summary>The evidence store's root directory; with <see cref="ObjectStore"/> set, only the SQLite index, dead letters and (without <see cref="SubscriptionGroup"/>) chunk staging live here.</summary>
     public required string OutputDirectory { get; init; }
 
     /// <summary>An S3 bucket to store records and images in instead of <see cref="OutputDirectory"/>; null: the directory store.</summary>

@@ -148,6 +148,7 @@ public sealed partial class CollectorService : IAsyncDisposable
 
         Log.ReceiptKey(logger, ReceiptKey.Path, ReceiptKey.KeyId);
         await Store.CheckAsync(cancellationToken); // a bucket that cannot keep its retention promise stops the start
+        await Intake.Staging.CheckAsync(cancellationToken); // so does a bucket whose default retention would lock the staged chunks
         handler = HandleLoopAsync(handling.Token);
         await ConnectAsync(cancellationToken);
         Log.Started(logger, options.Broker.Url, Store.Location);

@@ -43,10 +43,22 @@ public sealed partial class EvidenceIntake : IDisposable
         var keys = options.KeysDirectory is null ? null : EnrolledKeys.Load(options.KeysDirectory); // first: a bad key leaves nothing open
         Directory.CreateDirectory(options.OutputDirectory);
         IEvidenceStore store = options.ObjectStore is { } bucket ? new ObjectStore.S3EvidenceStore(bucket, time) : new EvidenceStore(options.OutputDirectory);
-        var workDirectory = Path.GetFullPath(options.OutputDirectory); // the index, chunk staging and dead letters stay local, whichever store holds the evidence
+        var workDirectory = Path.GetFullPath(options.OutputDirectory); // the index and dead letters stay local, whichever store holds the evidence
         var index = EvidenceIndexFactory.Open(options.Index, workDirectory, options.ClientId);
-        return new EvidenceIntake(options, logger, time, keys, store, index, ChunkStaging.Open(workDirectory, options, time), DeadLetterStore.Open(workDirectory, time));
+        return new EvidenceIntake(options, logger, time, keys, store, index, ChunkStaging.Open(StagedParts(options, store, workDirectory), options, time), DeadLetterStore.Open(workDirectory, time));
     }
+
+    /// <summary>
+    /// Where chunks wait for their record. In the bucket when the evidence goes to a bucket and this collector is one of a
+    /// shared-subscription group: the broker hands a record's chunks to any member, and the member that gets the record
+    /// must find them without a shared file system. Otherwise in <see cref="CollectorOptions.OutputDirectory"/>: a single
+    /// collector gets every chunk itself, and the local disk is faster than a PUT per chunk (a group on a directory store
+    /// shares that directory anyway).
+    /// </summary>
+    private static IStagedParts StagedParts(CollectorOptions options, IEvidenceStore store, string workDirectory) =>
+        options.ObjectStore is { } bucket && options.SubscriptionGroup is not null && store is ObjectStore.S3EvidenceStore s3
+            ? new ObjectStore.S3StagedParts(s3.Client, bucket)
+            : DirectoryStagedParts.Open(workDirectory);
 
     /// <summary>Messages that can never be stored, kept with their reason (bounded).</summary>
     public DeadLetterStore DeadLetters { get; }

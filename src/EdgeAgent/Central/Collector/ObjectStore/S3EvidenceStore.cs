@@ -35,24 +35,7 @@ public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore
     {
         this.options = options;
         this.timeProvider = timeProvider ?? TimeProvider.System;
-        var config = new AmazonS3Config
-        {
-            ForcePathStyle = true,
-            AuthenticationRegion = options.Region,
-            // The SDK's default trailing CRC checksums (aws-chunked) are not understood by every S3 server; this store sets its own.
-            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-        };
-        if (options.ServiceUrl is not null)
-        {
-            config.ServiceURL = options.ServiceUrl;
-        }
-        else
-        {
-            config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(options.Region);
-        }
-
-        client = new AmazonS3Client(new BasicAWSCredentials(options.Credentials.AccessKeyId, options.Credentials.SecretAccessKey), config);
+        client = S3ClientFactory.Create(options);
     }
 
     public string Location => options.Location;
