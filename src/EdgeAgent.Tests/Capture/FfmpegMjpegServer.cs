@@ -10,6 +10,7 @@ namespace EdgeAgent.Tests.Capture;
 public sealed class FfmpegMjpegServer : IAsyncDisposable
 {
     private readonly Process process;
+    private bool disposed;
 
     private FfmpegMjpegServer(int port, Process process)
     {
@@ -41,7 +42,9 @@ public sealed class FfmpegMjpegServer : IAsyncDisposable
 
     /// <summary>
     /// Waits for the LISTEN socket in /proc/net/tcp: probing with a connection would use up the one client
-    /// that <c>-listen 1</c> serves. Bounded poll of a foreign process, not a sleep-for-sync.
+    /// that <c>-listen 1</c> serves. ffmpeg closes that socket once it accepts its client, so a client that
+    /// connects between two polls (a reconnecting reader) shows as an established connection on the port
+    /// instead; either means the server is up. Bounded poll of a foreign process, not a sleep-for-sync.
     /// </summary>
     private async Task WaitUntilListeningAsync()
     {
@@ -61,12 +64,12 @@ public sealed class FfmpegMjpegServer : IAsyncDisposable
     private static bool IsListening(string line, string local)
     {
         var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return fields.Length > 3 && fields[1] == local && fields[3] == "0A";
+        return fields.Length > 3 && fields[1] == local && fields[3] is "0A" or "01";
     }
 
     public void Kill()
     {
-        if (!process.HasExited)
+        if (!disposed && !process.HasExited)
         {
             process.Kill();
             process.WaitForExit();
@@ -76,6 +79,7 @@ public sealed class FfmpegMjpegServer : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         Kill();
+        disposed = true;
         process.Dispose();
         return ValueTask.CompletedTask;
     }
