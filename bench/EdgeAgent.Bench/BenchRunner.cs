@@ -1,4 +1,6 @@
 using System.Text;
+using EdgeAgent.Central.Collector.ObjectStore;
+using EdgeAgent.Tests.Infrastructure;
 using static EdgeAgent.Bench.Stats;
 
 namespace EdgeAgent.Bench;
@@ -28,7 +30,12 @@ public static class BenchRunner
 
         if (options.FleetOnly)
         {
-            await FleetRowsAsync(options, table, progress, clock);
+            var (onlyCeph, onlyBucket) = options.ObjectStore ? await ObjectStoreBench.StartAsync(objectLockDays: 1) : (null, null);
+            await using (onlyCeph)
+            {
+                await FleetRowsAsync(options, table, progress, clock, onlyBucket);
+            }
+
             Directory.Delete(options.WorkDirectory, recursive: true);
             return table.ToString();
         }
@@ -111,18 +118,21 @@ public static class BenchRunner
         var intake = CollectorIntakeBenchmark.Run(options, image);
         table.AppendLine($"| collector per record without MQTT (signed, {image.Length / 1024} KiB image, SQLite index, batches of {CollectorIntakeBenchmark.BatchRecords}): serial path, ms | {F(intake.SerialMs, "0.00")} ({F(intake.SerialCpuMs, "0.00")} CPU; reading {F(intake.ReadMs, "0.00")} CPU in parallel) | {F(intake.SerialMs + intake.ReadMs, "0.00")} (reading on the serial path too, as before the pipeline) | {Ratio(intake.SerialMs + intake.ReadMs, intake.SerialMs)} |");
         progress.WriteLine($"  intake serial stage per record: chunk {intake.ChunkMs:0.00} ms, record {intake.RecordMs:0.00} ms, commits {intake.CommitMs:0.00} ms");
+        CephRgwProcess? ceph = null;
+        S3StoreOptions? bucket = null;
         if (options.ObjectStore)
         {
             progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] object store: starting Ceph");
-            var (ceph, bucket) = await ObjectStoreBench.StartAsync(objectLockDays: 1);
-            await using (ceph)
-            {
-                var s3 = await EndToEndBacklogBenchmark.RunAsync(options, broker.Url, image, bucket);
-                table.AppendLine($"| backlog drain end to end into an S3 bucket (Ceph 16 RGW on this host, Object Lock COMPLIANCE), records/s | {F(s3.RecordsPerSecond)} | {F(endToEnd.RecordsPerSecond)} (same, into a directory) | {Ratio(endToEnd.RecordsPerSecond, s3.RecordsPerSecond)} |");
-            }
+            (ceph, bucket) = await ObjectStoreBench.StartAsync(objectLockDays: 1);
+            var s3 = await EndToEndBacklogBenchmark.RunAsync(options, broker.Url, image, bucket);
+            table.AppendLine($"| backlog drain end to end into an S3 bucket (Ceph 16 RGW on this host, Object Lock COMPLIANCE), records/s | {F(s3.RecordsPerSecond)} | {F(endToEnd.RecordsPerSecond)} (same, into a directory) | {Ratio(endToEnd.RecordsPerSecond, s3.RecordsPerSecond)} |");
         }
 
-        await FleetRowsAsync(options, table, progress, clock);
+        await using (ceph)
+        {
+            await FleetRowsAsync(options, table, progress, clock, bucket);
+        }
+
         if (options.DrainOnly)
         {
             Directory.Delete(options.WorkDirectory, recursive: true);
@@ -158,8 +168,11 @@ public static class BenchRunner
         return table.ToString();
     }
 
-    /// <summary>The load generator: for each fleet size, a backlog into one and into two collectors, and a steady load into one.</summary>
-    private static async Task FleetRowsAsync(BenchOptions options, StringBuilder table, TextWriter progress, System.Diagnostics.Stopwatch clock)
+    /// <summary>
+    /// The load generator: for each fleet size, a backlog into one and into two collectors, and a steady load into one.
+    /// With <paramref name="bucket"/>: for the first fleet size also the same backlog into one and two collectors storing into it.
+    /// </summary>
+    private static async Task FleetRowsAsync(BenchOptions options, StringBuilder table, TextWriter progress, System.Diagnostics.Stopwatch clock, S3StoreOptions? bucket)
     {
         if (options.FleetDevices.Count == 0)
         {
@@ -211,6 +224,18 @@ public static class BenchRunner
             foreach (var row in FleetBenchmark.Rows(one, two, steady, image.Length, budgeted))
             {
                 table.AppendLine(row);
+            }
+
+            if (bucket is not null && devices == options.FleetDevices[0])
+            {
+                progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] fleet: {devices} devices, backlog into 1 collector on the bucket");
+                var s3One = await FleetBenchmark.RunAsync(options, image, devices, 1, backlog: true, options.FleetRecords, 0, progress, await postgres.CreateDatabaseAsync(), postgresPid: postgresPid, bucket: bucket);
+                progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] fleet: {devices} devices, backlog into 2 collectors on the bucket (chunks staged in the bucket)");
+                var s3Two = await FleetBenchmark.RunAsync(options, image, devices, 2, backlog: true, options.FleetRecords, 0, progress, await postgres.CreateDatabaseAsync(), postgresPid: postgresPid, bucket: bucket);
+                foreach (var row in FleetBenchmark.BucketRows(one, s3One, s3Two, image.Length))
+                {
+                    table.AppendLine(row);
+                }
             }
         }
     }

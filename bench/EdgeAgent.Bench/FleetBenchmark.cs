@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using EdgeAgent.Central.Collector;
+using EdgeAgent.Central.Collector.ObjectStore;
 using EdgeAgent.Protocol;
 using EdgeAgent.Tests.Central.Collector;
 using EdgeAgent.Tests.Infrastructure;
@@ -64,9 +65,12 @@ public static class FleetBenchmark
     /// <param name="postgres">Index the collectors share: a PostgreSQL connection string (a database of its own for this run), or null for the SQLite index in the store.</param>
     /// <param name="collectorCpu">Cores each collector process is held to (<see cref="CpuBudget"/>), as on a host of its own; null: none (all share this machine).</param>
     /// <param name="postgresPid">The PostgreSQL server's pid (its processes' CPU is reported), or null.</param>
-    public static async Task<Result> RunAsync(BenchOptions options, byte[] image, int devices, int collectors, bool backlog, int records, double steadyRate, TextWriter progress, string? postgres = null, double? collectorCpu = null, int? postgresPid = null)
+    /// <param name="bucket">Store into this bucket (<c>--store s3://…</c>, a prefix of the run's own; with a shared group the chunks are staged in the bucket too), or null: the directory store.</param>
+    public static async Task<Result> RunAsync(BenchOptions options, byte[] image, int devices, int collectors, bool backlog, int records, double steadyRate, TextWriter progress, string? postgres = null, double? collectorCpu = null, int? postgresPid = null, S3StoreOptions? bucket = null)
     {
-        var run = Path.Combine(options.WorkDirectory, $"fleet-{devices}-{collectors}-{(backlog ? "backlog" : "steady")}-{Guid.NewGuid().ToString("N")[..6]}");
+        var name = $"fleet-{devices}-{collectors}-{(backlog ? "backlog" : "steady")}-{Guid.NewGuid().ToString("N")[..6]}";
+        var run = Path.Combine(options.WorkDirectory, name);
+        bucket = bucket is null ? null : new S3StoreOptions { Bucket = bucket.Bucket, Prefix = name + "/", ServiceUrl = bucket.ServiceUrl, Region = bucket.Region, Credentials = bucket.Credentials, ObjectLockDays = bucket.ObjectLockDays };
         var store = Path.Combine(run, "store");
         var keys = Path.Combine(run, "keys");
         Directory.CreateDirectory(keys);
@@ -133,7 +137,9 @@ public static class FleetBenchmark
                     for (var c = 0; c < collectors; c++)
                     {
                         string[] index = postgres is null ? [] : ["--index", "postgresql", "--index-connection", postgres];
-                        running.Add(await CollectorProcess.StartAsync(["--broker", broker.Url, "--output", store, "--keys", keys, "--receipt-key", receiptKey, "--client-id", $"fleet-collector-{c}", "--shared-group", "fleet", .. index]));
+                        // On object storage each collector has a local directory of its own (index and nothing else): the bucket is the shared store.
+                        var output = bucket is null ? store : Path.Combine(run, $"collector-{c}");
+                        running.Add(await CollectorProcess.StartAsync(["--broker", broker.Url, "--output", output, "--keys", keys, "--receipt-key", receiptKey, "--client-id", $"fleet-collector-{c}", "--shared-group", "fleet", .. index, .. StoreArguments(bucket, run)]));
                     }
                 }
                 finally
@@ -217,7 +223,7 @@ public static class FleetBenchmark
                     await collector.TerminateAsync(TimeSpan.FromSeconds(60));
                 }
 
-                var (lost, duplicated) = CheckStore(store, created, postgres);
+                var (lost, duplicated) = CheckStore(store, created, postgres, bucket);
                 List<double> measured;
                 lock (latencies)
                 {
@@ -342,13 +348,41 @@ public static class FleetBenchmark
         }));
     }
 
+    /// <summary>The collector's arguments for <paramref name="bucket"/> (on the bench's Ceph gateway): location, endpoint, a 0600 credentials file in <paramref name="run"/>, retention.</summary>
+    private static string[] StoreArguments(S3StoreOptions? bucket, string run)
+    {
+        if (bucket is null)
+        {
+            return [];
+        }
+
+        var credentials = Path.Combine(run, "s3-credentials");
+        File.WriteAllText(credentials, $"{S3Credentials.AccessKeyVariable}={CephRgwProcess.AccessKey}\n{S3Credentials.SecretKeyVariable}={CephRgwProcess.SecretKey}\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(credentials, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        string[] retention = bucket.ObjectLockDays is { } days ? ["--object-lock-days", days.ToString(CultureInfo.InvariantCulture)] : [];
+        return ["--store", bucket.Location, "--s3-endpoint", bucket.ServiceUrl!, "--s3-credentials-file", credentials, .. retention];
+    }
+
     /// <summary>
     /// Ground truth from the store, not from the collectors' counts: every record file is read back and its record id
     /// matched against the ids the devices created; the index must hold one row per record too.
     /// </summary>
-    private static (int Lost, int Duplicated) CheckStore(string root, List<Guid> created, string? postgres)
+    private static (int Lost, int Duplicated) CheckStore(string root, List<Guid> created, string? postgres, S3StoreOptions? bucket)
     {
-        var stored = new EvidenceStore(root).Enumerate().Select(p => EvidenceRecord.FromJson(File.ReadAllBytes(p.JsonPath)).RecordId).ToList();
+        List<Guid> stored;
+        if (bucket is null)
+        {
+            stored = [.. new EvidenceStore(root).Enumerate().Select(p => EvidenceRecord.FromJson(File.ReadAllBytes(p.JsonPath)).RecordId)];
+        }
+        else
+        {
+            using var objects = new S3EvidenceStore(bucket);
+            stored = [.. objects.List().Select(p => EvidenceRecord.FromJson(objects.Read(p.RecordKey) ?? throw new InvalidDataException($"{p.RecordKey} listed but not readable")).RecordId)];
+        }
+
         var distinct = stored.ToHashSet();
         var lost = created.Count(id => !distinct.Contains(id));
         var duplicated = stored.Count - distinct.Count + distinct.Count(id => !created.Contains(id));
@@ -361,6 +395,18 @@ public static class FleetBenchmark
         }
 
         return (lost, duplicated);
+    }
+
+    /// <summary>
+    /// The object-storage rows for one fleet size: one collector storing into the bucket against one storing into a
+    /// directory (<paramref name="directory"/>, same run and backlog), and two collectors on the bucket against one.
+    /// </summary>
+    public static IEnumerable<string> BucketRows(Result directory, Result one, Result two, int imageBytes)
+    {
+        var n = one.Devices.ToString("N0", CultureInfo.InvariantCulture);
+        yield return $"| fleet of {n} devices, backlog of {one.Records} records ({imageBytes / 1024} KiB images) into 1 collector storing into an S3 bucket (Ceph 16 RGW on this host, Object Lock COMPLIANCE; PostgreSQL index), records/s | {Stats.F(one.RecordsPerSecond)} ({Stats.F(one.MegabytesPerSecond, "0.00")} MB/s; {Check(one)}; {Resends(one)}) | {Stats.F(directory.RecordsPerSecond)} (1 collector into a directory) | {Stats.Ratio(directory.RecordsPerSecond, one.RecordsPerSecond)} |";
+        yield return $"| fleet of {n} devices, same backlog into 2 collectors on a shared subscription storing into the bucket (chunks staged in the bucket, a local directory each; no CPU budget), records/s | {Stats.F(two.RecordsPerSecond)} ({Stats.F(two.MegabytesPerSecond, "0.00")} MB/s; {Check(two)}; {Resends(two)}) | {Stats.F(one.RecordsPerSecond)} (1 collector on the bucket) | {Stats.Ratio(one.RecordsPerSecond, two.RecordsPerSecond)} (2 collectors = {Stats.F(two.RecordsPerSecond / one.RecordsPerSecond, "0.00")}× one) |";
+        yield return $"| fleet of {n} devices, backlog into the bucket: CPU s per 1,000 records, collector(s) / broker / PostgreSQL / devices (1 collector; 2 collectors) | {Cpu(one)}; {Cpu(two)} | n/a | n/a |";
     }
 
     /// <summary>
@@ -388,10 +434,13 @@ public static class FleetBenchmark
 
         yield return $"| fleet of {n} devices, steady {Stats.F(steady.RecordsPerSecond)} records/s into 1 collector (SQLite index): record created → signed stored receipt, p50 / p99 (ms) | {Stats.F(Stats.Percentile(steady.StoredLatencyMs, 50))} / {Stats.F(Stats.Percentile(steady.StoredLatencyMs, 99))} ({steady.Records} records; {Check(steady)}; {Resends(steady)}) | n/a | n/a |";
         yield return $"| fleet of {n} devices, steady: CPU s per 1,000 records, collector / broker / devices; collector cores busy | {Stats.F(steady.CollectorCpuPer1000, "0.00")} / {Stats.F(steady.BrokerCpuPer1000, "0.00")} / {Stats.F(steady.DeviceCpuSeconds * 1000 / steady.Records, "0.00")}; {Stats.F(steady.CollectorCpuSeconds / steady.Elapsed.TotalSeconds, "0.00")} | n/a | n/a |";
-
-        static string Check(Result r) => r.Completed ? $"{r.Lost} lost, {r.Duplicated} duplicated" : $"TIMED OUT: {r.Lost} not stored";
-        static string Resends(Result r) => $"{r.Resent} resent, {r.Incomplete} of them on 'incomplete'";
-        static string Cpu(Result r) => $"{Stats.F(r.CollectorCpuPer1000, "0.00")} / {Stats.F(r.BrokerCpuPer1000, "0.00")} / {Stats.F(r.PostgresCpuPer1000, "0.00")} / {Stats.F(r.DeviceCpuSeconds * 1000 / r.Records, "0.00")}";
-        static string Cores(Result r) => string.Join(" + ", r.CollectorCores.Select(c => Stats.F(c, "0.00"))) + (r.CpuBudget is null ? "" : $", throttled in {Stats.F(r.ThrottledShare * 100, "0")}% of periods");
     }
+
+    private static string Check(Result r) => r.Completed ? $"{r.Lost} lost, {r.Duplicated} duplicated" : $"TIMED OUT: {r.Lost} not stored";
+
+    private static string Resends(Result r) => $"{r.Resent} resent, {r.Incomplete} of them on 'incomplete'";
+
+    private static string Cpu(Result r) => $"{Stats.F(r.CollectorCpuPer1000, "0.00")} / {Stats.F(r.BrokerCpuPer1000, "0.00")} / {Stats.F(r.PostgresCpuPer1000, "0.00")} / {Stats.F(r.DeviceCpuSeconds * 1000 / r.Records, "0.00")}";
+
+    private static string Cores(Result r) => string.Join(" + ", r.CollectorCores.Select(c => Stats.F(c, "0.00"))) + (r.CpuBudget is null ? "" : $", throttled in {Stats.F(r.ThrottledShare * 100, "0")}% of periods");
 }
