@@ -258,7 +258,8 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
         Assert.Equal(Expected, new EvidenceStore(store).Enumerate().Count());
     }
 
-    private static CollectorService Collector(MosquittoProcess broker, string store, string clientId, string database) =>
+    /// <summary>A collector in the shared group "collectors" on a PostgreSQL index; with <paramref name="objectStore"/>, storing into that bucket.</summary>
+    internal static CollectorService Collector(MosquittoProcess broker, string store, string clientId, string database, EdgeAgent.Central.Collector.ObjectStore.S3StoreOptions? objectStore = null) =>
         CollectorService.Open(
             new CollectorOptions
             {
@@ -268,6 +269,7 @@ public sealed class SharedSubscriptionTests(PostgresFixture postgres, ITestOutpu
                 ClientId = clientId,
                 SubscriptionGroup = "collectors",
                 Index = new EvidenceIndexOptions { Provider = EvidenceIndexOptions.PostgreSql, ConnectionString = database },
+                ObjectStore = objectStore,
             },
             NullLogger<CollectorService>.Instance);
 

@@ -79,18 +79,7 @@ public sealed class SharedBucketStagingTests(CephFixture ceph, PostgresFixture p
     }
 
     private CollectorService Collector(MosquittoProcess broker, string root, string clientId, string database, string bucket) =>
-        CollectorService.Open(
-            new CollectorOptions
-            {
-                IncompleteGrace = TimeSpan.FromSeconds(120),
-                Broker = new BrokerOptions { Url = broker.Url },
-                OutputDirectory = root,
-                ClientId = clientId,
-                SubscriptionGroup = "collectors",
-                Index = new EvidenceIndexOptions { Provider = EvidenceIndexOptions.PostgreSql, ConnectionString = database },
-                ObjectStore = ceph.Server.Options(bucket, objectLockDays: 1),
-            },
-            NullLogger<CollectorService>.Instance);
+        SharedSubscriptionTests.Collector(broker, root, clientId, database, ceph.Server.Options(bucket, objectLockDays: 1));
 
     public void Dispose() => admin.Dispose();
 }
