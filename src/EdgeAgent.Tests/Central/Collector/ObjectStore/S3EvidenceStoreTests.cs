@@ -82,8 +82,12 @@ public sealed class S3EvidenceStoreTests(CephFixture ceph) : IDisposable
 
         var first = store.Store(record, record.ToJson(), image);
         var second = store.Store(record, record.ToJson(), image);
+        store.BeginBatch(); // a batch checks in the background, with its PUTs (a redelivery after a crash)
+        var third = store.Store(record, record.ToJson(), image);
+        store.CommitBatch();
 
         Assert.Equal(first, second);
+        Assert.Equal(first, third);
         var versions = await admin.ListVersionsAsync(bucket);
         Assert.Equal(2, versions.Versions.Count); // one image, one record
         Assert.Equal(image, store.Read(EvidenceLayout.ImageKeyOf(first)));
@@ -133,6 +137,29 @@ public sealed class S3EvidenceStoreTests(CephFixture ceph) : IDisposable
         Assert.Equal(EvidenceLayout.RecordKey(other, disambiguated: true), second);
         Assert.Equal(2, store.List().Count());
         Assert.Equal(record.RecordId, EvidenceRecord.FromJson(store.Read(first)!).RecordId);
+    }
+
+    [Fact]
+    public async Task A_batch_record_whose_key_another_record_holds_fails_the_batch_and_is_kept_beside_it_when_redelivered()
+    {
+        var bucket = await CephBuckets.CreateAsync(admin, objectLock: false);
+        var (record, image) = fixture.Chain(1)[0];
+        var other = record with { RecordId = Guid.NewGuid() };
+        using var store = new S3EvidenceStore(ceph.Server.Options(bucket));
+        var first = store.Store(record, record.ToJson(), image);
+
+        store.BeginBatch();
+        store.Store(other, other.ToJson(), image);
+        var failed = Assert.Throws<IOException>(store.CommitBatch); // found only by the batch's background check
+        store.BeginBatch(); // the redelivery
+        var second = store.Store(other, other.ToJson(), image);
+        store.CommitBatch();
+
+        Assert.Contains(first, failed.Message, StringComparison.Ordinal);
+        Assert.Equal(EvidenceLayout.RecordKey(other, disambiguated: true), second);
+        Assert.Equal(record.RecordId, EvidenceRecord.FromJson(store.Read(first)!).RecordId);
+        Assert.Equal(other.RecordId, EvidenceRecord.FromJson(store.Read(second)!).RecordId);
+        Assert.Equal(4, (await admin.ListVersionsAsync(bucket)).Versions.Count); // two pairs, nothing written twice
     }
 
     private EvidenceIntake BucketIntake(string root, S3StoreOptions bucket) =>
