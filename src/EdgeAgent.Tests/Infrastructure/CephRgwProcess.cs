@@ -98,7 +98,7 @@ public sealed class CephRgwProcess : IAsyncDisposable
             osd data = {directory}/osd/$id
             keyring = {directory}/keyring
             [client.rgw.a]
-            rgw frontends = beast endpoint=127.0.0.1:{rgwPort}
+            rgw frontends = beast endpoint=127.0.0.1:{rgwPort} tcp_nodelay=1
             rgw data = {directory}/rgw
 
             """)); // the parser wants the last line ended

@@ -81,7 +81,11 @@ public sealed class ChunkStaging
     /// The array <paramref name="data"/> is, when the caller hands it over (never changes it after): held as is instead of
     /// copied (the collector's payloads, 66 KiB chunks, were copied once more here).
     /// </param>
-    public StagingRefusal? Add(string deviceId, Guid recordId, int index, int count, ReadOnlySpan<byte> data, bool hold = false, byte[]? owned = null)
+    /// <param name="settled">
+    /// Not held: wait for the write before returning. False only when the caller calls <see cref="Flush"/> before it
+    /// acknowledges the chunk (group commit), so a bucket's PUTs run in the background meanwhile.
+    /// </param>
+    public StagingRefusal? Add(string deviceId, Guid recordId, int index, int count, ReadOnlySpan<byte> data, bool hold = false, byte[]? owned = null, bool settled = true)
     {
         if (count is < 1 or > 100_000 || index < 0 || index >= count)
         {
@@ -145,6 +149,11 @@ public sealed class ChunkStaging
             else
             {
                 parts.Write(deviceId, recordId, index, count, data);
+                if (settled)
+                {
+                    parts.Settle();
+                }
+
                 image.OnDisk = true;
                 image.Held?.Remove(index);
             }
@@ -239,6 +248,8 @@ public sealed class ChunkStaging
                 heldImages.Remove((deviceId, recordId));
             }
         }
+
+        parts.Settle(); // the held chunks just written, and those written in the background since the last flush
     }
 
     /// <summary>Forgets every chunk held in memory (the batch that brought them was not acknowledged: they are redelivered).</summary>
@@ -270,7 +281,22 @@ public sealed class ChunkStaging
 
             heldImages.Clear();
         }
+
+        try
+        {
+            parts.Settle(); // the batch's background writes are done (or failed: redelivered either way) before the next batch
+        }
+        catch (IOException)
+        {
+            // the chunks are redelivered and written again
+        }
     }
+
+    /// <summary>Waits for the staged parts' background work (the bucket's writes and deletes) and lets go of them.</summary>
+    public void Close() => (parts as IDisposable)?.Dispose();
+
+    /// <summary>Waits (at most 30 s) for the staged parts' background writes and deletes (the bucket's); nothing to wait for on a directory.</summary>
+    public void WaitForBackgroundWork() => (parts as ObjectStore.S3StagedParts)?.WaitIdle(TimeSpan.FromSeconds(30));
 
     /// <summary>Chunks held in memory for the open batch, not written to disk (yet); for tests and metrics.</summary>
     public int HeldChunks

@@ -775,6 +775,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 7016, Level = LogLevel.Error, Message = "A record from {DeviceId} could not be handled; dead-lettered and answered 'rejected'")]
     public static partial void HandlerBug(ILogger logger, Exception exception, string deviceId);
 
+    [LoggerMessage(EventId = 7018, Level = LogLevel.Warning, Message = "Could not delete the chunks staged for {DeviceId} record {RecordId} in {Location}; they are swept after MaxPendingAge, or at the next start")]
+    public static partial void StagedPartsNotDeleted(ILogger logger, Exception exception, string deviceId, Guid recordId, string location);
+
     [LoggerMessage(EventId = 7017, Level = LogLevel.Error, Message = "A batch of {Count} message(s) could not be made durable; none acknowledged, reconnecting so the broker redelivers")]
     public static partial void BatchFailed(ILogger logger, Exception exception, int count);
 

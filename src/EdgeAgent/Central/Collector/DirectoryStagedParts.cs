@@ -70,6 +70,11 @@ public sealed class DirectoryStagedParts : IStagedParts
         stream.ReadExactly(destination);
     }
 
+    /// <summary>Nothing to wait for: <see cref="Write"/> is done when it returns.</summary>
+    public void Settle()
+    {
+    }
+
     public bool Exists(string deviceId, Guid recordId) => Directory.Exists(RecordDirectory(deviceId, recordId));
 
     public void Delete(string deviceId, Guid recordId)

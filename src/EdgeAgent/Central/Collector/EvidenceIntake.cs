@@ -45,7 +45,7 @@ public sealed partial class EvidenceIntake : IDisposable
         IEvidenceStore store = options.ObjectStore is { } bucket ? new ObjectStore.S3EvidenceStore(bucket, time) : new EvidenceStore(options.OutputDirectory);
         var workDirectory = Path.GetFullPath(options.OutputDirectory); // the index and dead letters stay local, whichever store holds the evidence
         var index = EvidenceIndexFactory.Open(options.Index, workDirectory, options.ClientId);
-        return new EvidenceIntake(options, logger, time, keys, store, index, ChunkStaging.Open(StagedParts(options, store, workDirectory), options, time), DeadLetterStore.Open(workDirectory, time));
+        return new EvidenceIntake(options, logger, time, keys, store, index, ChunkStaging.Open(StagedParts(options, store, workDirectory, logger), options, time), DeadLetterStore.Open(workDirectory, time));
     }
 
     /// <summary>
@@ -55,9 +55,9 @@ public sealed partial class EvidenceIntake : IDisposable
     /// collector gets every chunk itself, and the local disk is faster than a PUT per chunk (a group on a directory store
     /// shares that directory anyway).
     /// </summary>
-    private static IStagedParts StagedParts(CollectorOptions options, IEvidenceStore store, string workDirectory) =>
+    private static IStagedParts StagedParts(CollectorOptions options, IEvidenceStore store, string workDirectory, ILogger logger) =>
         options.ObjectStore is { } bucket && options.SubscriptionGroup is not null && store is ObjectStore.S3EvidenceStore s3
-            ? new ObjectStore.S3StagedParts(s3.Client, bucket)
+            ? new ObjectStore.S3StagedParts(s3.Client, bucket, logger)
             : DirectoryStagedParts.Open(workDirectory);
 
     /// <summary>Messages that can never be stored, kept with their reason (bounded).</summary>
@@ -103,7 +103,7 @@ public sealed partial class EvidenceIntake : IDisposable
         // In a batch the chunk is held in memory: nothing of the batch is acknowledged before CommitBatch, which writes
         // to disk only the chunks whose record has not come (the common case, a chunk and its record in one batch, writes none).
         // Not in a shared-subscription group: the record may be with another member, which looks for the chunk on disk.
-        var refusal = Staging.Add(deviceId, id, i, n, payload, hold: batching && holdChunks, owned);
+        var refusal = Staging.Add(deviceId, id, i, n, payload, hold: batching && holdChunks, owned, settled: !batching);
         switch (refusal)
         {
             case null:
@@ -390,6 +390,7 @@ public sealed partial class EvidenceIntake : IDisposable
     public void Dispose()
     {
         AbortBatch();
+        Staging.Close(); // before the store: bucket staging shares its client
         Index.Dispose();
         Store.Dispose();
         Keys?.Dispose();

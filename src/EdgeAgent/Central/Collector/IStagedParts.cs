@@ -16,8 +16,14 @@ public interface IStagedParts
     /// <summary>Checks once, at start, that staged parts can be written and deleted; throws <see cref="StoreCheckException"/> saying what is wrong.</summary>
     Task CheckAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Writes one part whole or not at all, replacing one of the same index and count.</summary>
+    /// <summary>
+    /// Writes one part whole or not at all, replacing one of the same index and count. May finish in the background
+    /// (the bucket): <see cref="Settle"/> waits for it; this instance's reads of the record see it at once.
+    /// </summary>
     void Write(string deviceId, Guid recordId, int index, int count, ReadOnlySpan<byte> data);
+
+    /// <summary>Waits for the writes started since the last call; throws the first failure (their chunks must not be acknowledged).</summary>
+    void Settle();
 
     /// <summary>The part's length, or null when it is not staged.</summary>
     long? Length(string deviceId, Guid recordId, int index, int count);
@@ -32,7 +38,7 @@ public interface IStagedParts
     /// <summary>Whether anything is staged for the record (false: nothing, or another collector took and deleted it).</summary>
     bool Exists(string deviceId, Guid recordId);
 
-    /// <summary>Deletes every part of the record; parts already gone are no error.</summary>
+    /// <summary>Deletes every part of the record; parts already gone are no error. May finish in the background, after the record's writes.</summary>
     void Delete(string deviceId, Guid recordId);
 
     /// <summary>Every record staged now (at open: a restart, or parts other collectors staged); what is not ours is deleted.</summary>

@@ -43,6 +43,7 @@ public sealed class S3ChunkStagingTests(CephFixture ceph) : IDisposable
         Assert.Empty(Directory.EnumerateFiles(fixture.Combine("member-a"), "*.part", SearchOption.AllDirectories)); // nothing on member A's disk
 
         var receipt = b.AcceptRecord(record.DeviceId, record.ToJson())!;
+        b.Staging.WaitForBackgroundWork(); // the parts are deleted in the background
 
         Assert.Equal(ReceiptStatus.Stored, receipt.Status);
         var stored = b.Store.Read(EvidenceLayout.ImageKeyOf(b.Store.List().Single().RecordKey))!;
@@ -65,6 +66,7 @@ public sealed class S3ChunkStagingTests(CephFixture ceph) : IDisposable
         a.BeginBatch();
         Assert.Null(a.AcceptChunk(record.DeviceId, record.RecordId.ToString(), "0", "3", chunks[0]));
         Assert.Null(a.AcceptChunk(record.DeviceId, record.RecordId.ToString(), "2", "3", chunks[2]));
+        a.Staging.WaitForBackgroundWork(); // written in the background, not held for the commit:
         Assert.Equal(2, (await StagedKeysAsync(bucket)).Count); // in the bucket before A's batch commits: B may get the record now
         Assert.Equal(0, a.Staging.HeldChunks);
         a.CommitBatch();
@@ -74,6 +76,7 @@ public sealed class S3ChunkStagingTests(CephFixture ceph) : IDisposable
         Assert.Null(b.AcceptChunk(record.DeviceId, record.RecordId.ToString(), "1", "3", chunks[1]));
         Assert.Equal(ReceiptStatus.Stored, b.AcceptRecord(record.DeviceId, record.ToJson())!.Status);
         b.CommitBatch();
+        b.Staging.WaitForBackgroundWork();
 
         Assert.Equal(image, b.Store.Read(EvidenceLayout.ImageKeyOf(b.Store.List().Single().RecordKey)));
         Assert.Empty(await StagedVersionsAsync(bucket));
@@ -97,6 +100,7 @@ public sealed class S3ChunkStagingTests(CephFixture ceph) : IDisposable
         Assert.Equal([1], after.Staging.Missing(record.DeviceId, record.RecordId));
         Assert.Null(after.AcceptChunk(record.DeviceId, record.RecordId.ToString(), "1", "2", image.AsSpan(half)));
         Assert.Equal(ReceiptStatus.Stored, after.AcceptRecord(record.DeviceId, record.ToJson())!.Status);
+        after.Staging.WaitForBackgroundWork();
         Assert.Equal(image, after.Store.Read(EvidenceLayout.ImageKeyOf(after.Store.List().Single().RecordKey)));
         Assert.Equal(0, after.Staging.StagedBytes);
         Assert.Empty(await StagedVersionsAsync(bucket));
@@ -145,12 +149,60 @@ public sealed class S3ChunkStagingTests(CephFixture ceph) : IDisposable
         var recordId = Guid.NewGuid();
 
         parts.Write("../cv.1/x", recordId, 0, 1, [1, 2, 3]);
+        parts.Settle();
 
         Assert.Equal([$"{Prefix}.staging/%2E%2E%2Fcv%2E1%2Fx/{recordId:N}/000000.000001.part"], await CephBuckets.KeysAsync(admin, bucket));
         Assert.Equal([new StagedPart(0, 1, 3)], parts.List("../cv.1/x", recordId));
         Assert.Equal(new StagedImage("../cv.1/x", recordId, 1, 3, default), parts.LoadAll().Single() with { LastWrite = default });
         parts.Delete("../cv.1/x", recordId);
+        parts.WaitIdle(TimeSpan.FromSeconds(30));
         Assert.Empty(await CephBuckets.KeysAsync(admin, bucket));
+    }
+
+    [Fact]
+    public async Task A_part_written_in_a_batch_is_read_back_at_once_and_a_delete_right_after_it_leaves_no_version()
+    {
+        var bucket = await CephBuckets.CreateAsync(admin, objectLock: true);
+        using var parts = new S3StagedParts(ceph.Server.Options(bucket, prefix: Prefix));
+        byte[] chunk = [4, 5, 6, 7];
+
+        // Ten records, each written and at once deleted: every delete is queued after its record's PUT, never beside it.
+        var read = Enumerable.Range(0, 10).Select(_ =>
+        {
+            var recordId = Guid.NewGuid();
+            parts.Write("dev-1", recordId, 0, 1, chunk); // not settled: the PUT may still be on its way
+            var listed = parts.List("dev-1", recordId).Single();
+            var bytes = new byte[listed.Length];
+            parts.Read("dev-1", recordId, listed, bytes);
+            parts.Delete("dev-1", recordId);
+            return bytes;
+        }).ToList();
+        parts.Settle();
+        parts.WaitIdle(TimeSpan.FromSeconds(30));
+
+        Assert.All(read, bytes => Assert.Equal(chunk, bytes));
+        Assert.Empty(await StagedVersionsAsync(bucket));
+        Assert.Equal(0, parts.FailedDeletes);
+    }
+
+    [Fact]
+    public void A_write_the_server_refuses_is_read_back_from_memory_fails_the_settle_and_a_refused_delete_is_logged()
+    {
+        var logger = new ListLogger<S3StagedParts>();
+        var missing = "no-such-bucket-" + Guid.NewGuid().ToString("N")[..8];
+        using var parts = new S3StagedParts(ceph.Server.Options(missing, prefix: Prefix), logger);
+        var recordId = Guid.NewGuid();
+
+        parts.Write("dev-1", recordId, 0, 1, [1, 2, 3]); // returns at once: the PUT runs in the background
+        var listed = parts.List("dev-1", recordId); // from memory: no request (the bucket would refuse it)
+        var refused = Assert.Throws<IOException>(parts.Settle); // where the collector waits before acknowledging the chunk
+        parts.Delete("dev-1", recordId);
+        parts.WaitIdle(TimeSpan.FromSeconds(30));
+
+        Assert.Equal([new StagedPart(0, 1, 3)], listed);
+        Assert.Contains("NoSuchBucket", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(1, parts.FailedDeletes);
+        Assert.Contains(logger.Lines, line => line.EventId == 7018 && line.Message.Contains(recordId.ToString(), StringComparison.Ordinal));
     }
 
     private async Task<List<string>> StagedKeysAsync(string bucket) =>

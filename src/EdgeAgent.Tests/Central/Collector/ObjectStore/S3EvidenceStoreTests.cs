@@ -30,6 +30,7 @@ public sealed class S3EvidenceStoreTests(CephFixture ceph) : IDisposable
 
         await device.StartAsync();
         await collector.WaitForStoredAsync(3, TimeSpan.FromSeconds(30));
+        collector.Service.Intake.Staging.WaitForBackgroundWork(); // staged chunks are deleted in the background
 
         var expected = collector.Stored.SelectMany(r => new[] { EvidenceLayout.RecordKey(r), EvidenceLayout.ImageKeyOf(EvidenceLayout.RecordKey(r)) }).Order(StringComparer.Ordinal);
         Assert.Equal(expected, await CephBuckets.KeysAsync(admin, bucket));

@@ -69,6 +69,8 @@ public sealed class SharedBucketStagingTests(CephFixture ceph, PostgresFixture p
             Assert.Empty(index.Gaps("device-2"));
         }
 
+        a.Intake.Staging.WaitForBackgroundWork(); // staged chunks are deleted in the background
+        b.Intake.Staging.WaitForBackgroundWork();
         using var store = new S3EvidenceStore(ceph.Server.Options(bucket));
         var report = EvidenceVerifier.Verify(store);
         Assert.True(report.Ok, string.Join("\n", report.Problems));

@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAgent.Central.Collector.ObjectStore;
 
@@ -16,7 +18,12 @@ namespace EdgeAgent.Central.Collector.ObjectStore;
 /// store's (<see cref="S3ClientFactory"/>).
 /// </summary>
 /// <remarks>
-/// Synchronous, as <see cref="ChunkStaging"/> is; each call waits for the SDK's HTTP request. A failing request is an
+/// Writes and deletes run in the background, in order per record (a record's reads wait for them): each request took
+/// 2–20 ms against Ceph's gateway on this host, and the collector's loop waited for a PUT per chunk, a listing and a
+/// GET per record and a listing and a delete per stored record, one after another. <see cref="Settle"/> waits for the
+/// writes (the collector calls it before it acknowledges their chunks); parts written since then are also kept in
+/// memory, so a record arriving in the same batch as its chunks is assembled without a request. A deletion that fails
+/// is logged and its parts are left to the sweep. Reads are synchronous. A failing request is an
 /// <see cref="IOException"/>, which the collector treats as transient: the message is not acknowledged, and redelivered.
 /// </remarks>
 public sealed class S3StagedParts : IStagedParts, IDisposable
@@ -29,20 +36,38 @@ public sealed class S3StagedParts : IStagedParts, IDisposable
     private readonly AmazonS3Client client;
     private readonly bool ownsClient;
     private readonly S3StoreOptions options;
+    private readonly ILogger logger;
+
+    private readonly Lock gate = new();
+
+    /// <summary>Per record prefix: its last background request; the next one for that record starts after it.</summary>
+    private readonly Dictionary<string, Task> queued = new(StringComparer.Ordinal);
+
+    /// <summary>Writes since the last <see cref="Settle"/>.</summary>
+    private readonly List<Task> writes = [];
+
+    /// <summary>Parts written since the last <see cref="Settle"/>, by key: read from here, not the bucket.</summary>
+    private readonly Dictionary<string, byte[]> unsettled = new(StringComparer.Ordinal);
 
     /// <summary>With a client of its own, built as the evidence store's is.</summary>
-    public S3StagedParts(S3StoreOptions options)
-        : this(S3ClientFactory.Create(options), options, ownsClient: true)
+    public S3StagedParts(S3StoreOptions options, ILogger? logger = null)
+        : this(S3ClientFactory.Create(options), options, logger, ownsClient: true)
     {
     }
 
-    /// <summary>On <paramref name="client"/> (the evidence store's), which the caller disposes.</summary>
-    internal S3StagedParts(AmazonS3Client client, S3StoreOptions options, bool ownsClient = false)
+    /// <summary>On <paramref name="client"/> (the evidence store's), which the caller disposes after this.</summary>
+    internal S3StagedParts(AmazonS3Client client, S3StoreOptions options, ILogger? logger = null, bool ownsClient = false)
     {
         this.client = client;
         this.options = options;
+        this.logger = logger ?? NullLogger.Instance;
         this.ownsClient = ownsClient;
     }
+
+    /// <summary>Deletions that failed since open (their parts are left to the sweep).</summary>
+    public int FailedDeletes => Volatile.Read(ref failedDeletes);
+
+    private int failedDeletes;
 
     public string Location => options.Location + Root;
 
@@ -73,24 +98,53 @@ public sealed class S3StagedParts : IStagedParts, IDisposable
         }
     }
 
+    /// <summary>Starts the PUT in the background; <see cref="Settle"/> waits for it.</summary>
     public void Write(string deviceId, Guid recordId, int index, int count, ReadOnlySpan<byte> data)
     {
         var bytes = data.ToArray();
-        Call(() => client.PutObjectAsync(new PutObjectRequest
+        var prefix = RecordPrefix(deviceId, recordId);
+        var key = prefix + StagedPart.Name(index, count);
+        var request = new PutObjectRequest
         {
             BucketName = options.Bucket,
-            Key = RecordPrefix(deviceId, recordId) + StagedPart.Name(index, count),
+            Key = key,
             InputStream = new MemoryStream(bytes, writable: false),
             ContentType = "application/octet-stream",
 #pragma warning disable CA5351 // Content-MD5 is the transfer check S3 servers verify, not a security measure
             MD5Digest = Convert.ToBase64String(MD5.HashData(bytes)),
 #pragma warning restore CA5351
             UseChunkEncoding = false,
-        }));
+        };
+        lock (gate)
+        {
+            unsettled[key] = bytes;
+            writes.Add(Enqueue(prefix, () => CallAsync(() => client.PutObjectAsync(request))));
+        }
+    }
+
+    /// <summary>Waits for every write started since the last call; throws the first failure as an <see cref="IOException"/>.</summary>
+    public void Settle()
+    {
+        Task[] pending;
+        lock (gate)
+        {
+            pending = [.. writes];
+            writes.Clear();
+            unsettled.Clear(); // read from the bucket from now on, after their writes (Wait)
+        }
+
+        Task.WhenAll(pending).GetAwaiter().GetResult();
     }
 
     public long? Length(string deviceId, Guid recordId, int index, int count)
     {
+        var prefix = RecordPrefix(deviceId, recordId);
+        if (Unsettled(prefix + StagedPart.Name(index, count)) is { } bytes)
+        {
+            return bytes.Length;
+        }
+
+        Wait(prefix);
         try
         {
             return Call(() => client.GetObjectMetadataAsync(options.Bucket, RecordPrefix(deviceId, recordId) + StagedPart.Name(index, count))).ContentLength;
@@ -104,6 +158,20 @@ public sealed class S3StagedParts : IStagedParts, IDisposable
     public IReadOnlyList<StagedPart> List(string deviceId, Guid recordId)
     {
         var prefix = RecordPrefix(deviceId, recordId);
+        lock (gate)
+        {
+            // Every part of the record written here since the last Settle: the image is complete without asking the bucket.
+            List<StagedPart> mine = [.. unsettled.Where(u => u.Key.StartsWith(prefix, StringComparison.Ordinal))
+                .Select(u => (Name: StagedPart.ParseName(u.Key[prefix.Length..]), u.Value.Length))
+                .Where(p => p.Name is not null)
+                .Select(p => new StagedPart(p.Name!.Value.Index, p.Name!.Value.Count, p.Length))];
+            if (mine.Count > 0 && mine.All(p => p.Count == mine.Count))
+            {
+                return mine;
+            }
+        }
+
+        Wait(prefix);
         return [.. Objects(prefix)
             .Select(o => (Object: o, Name: StagedPart.ParseName(o.Key[prefix.Length..])))
             .Where(p => p.Name is not null)
@@ -112,6 +180,14 @@ public sealed class S3StagedParts : IStagedParts, IDisposable
 
     public void Read(string deviceId, Guid recordId, StagedPart part, Span<byte> destination)
     {
+        var prefix = RecordPrefix(deviceId, recordId);
+        if (Unsettled(prefix + StagedPart.Name(part.Index, part.Count)) is { } bytes && bytes.Length == destination.Length)
+        {
+            bytes.CopyTo(destination);
+            return;
+        }
+
+        Wait(prefix);
         using var response = Call(() => client.GetObjectAsync(options.Bucket, RecordPrefix(deviceId, recordId) + StagedPart.Name(part.Index, part.Count)));
         if (response.ContentLength != destination.Length)
         {
@@ -121,11 +197,98 @@ public sealed class S3StagedParts : IStagedParts, IDisposable
         response.ResponseStream.ReadExactly(destination);
     }
 
-    public bool Exists(string deviceId, Guid recordId) =>
-        Call(() => client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = options.Bucket, Prefix = RecordPrefix(deviceId, recordId), MaxKeys = 1 })).S3Objects is { Count: > 0 };
+    public bool Exists(string deviceId, Guid recordId)
+    {
+        var prefix = RecordPrefix(deviceId, recordId);
+        lock (gate)
+        {
+            if (unsettled.Keys.Any(k => k.StartsWith(prefix, StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
 
-    /// <summary>Every version of every part of the record, delete markers included: nothing of it is left in the bucket.</summary>
-    public void Delete(string deviceId, Guid recordId) => DeleteVersions(RecordPrefix(deviceId, recordId));
+        Wait(prefix);
+        return Call(() => client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = options.Bucket, Prefix = prefix, MaxKeys = 1 })).S3Objects is { Count: > 0 };
+    }
+
+    /// <summary>
+    /// Every version of every part of the record, delete markers included: nothing of it is left in the bucket. In the
+    /// background, after the record's writes; a failure is logged (the parts are found at the next start and swept).
+    /// </summary>
+    public void Delete(string deviceId, Guid recordId)
+    {
+        var prefix = RecordPrefix(deviceId, recordId);
+        lock (gate)
+        {
+            foreach (var key in unsettled.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList())
+            {
+                unsettled.Remove(key);
+            }
+
+            _ = Enqueue(prefix, async () =>
+            {
+                try
+                {
+                    await DeleteVersionsAsync(prefix).ConfigureAwait(false);
+                }
+                catch (IOException ex)
+                {
+                    Interlocked.Increment(ref failedDeletes);
+                    Log.StagedPartsNotDeleted(logger, ex, deviceId, recordId, Location);
+                }
+            });
+        }
+    }
+
+    /// <summary>Under <see cref="gate"/>: <paramref name="request"/> after the record's queued requests (whether they failed or not).</summary>
+    private Task Enqueue(string prefix, Func<Task> request)
+    {
+        var previous = queued.GetValueOrDefault(prefix) ?? Task.CompletedTask;
+        var next = After(previous, request);
+        queued[prefix] = next;
+        _ = next.ContinueWith(
+            done =>
+            {
+                lock (gate)
+                {
+                    if (queued.TryGetValue(prefix, out var last) && last == done)
+                    {
+                        queued.Remove(prefix);
+                    }
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.None,
+            TaskScheduler.Default);
+        return next;
+
+        static async Task After(Task previous, Func<Task> request)
+        {
+            await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await request().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits for the record's queued writes and deletes (their failures are reported elsewhere).</summary>
+    private void Wait(string prefix)
+    {
+        Task? pending;
+        lock (gate)
+        {
+            pending = queued.GetValueOrDefault(prefix);
+        }
+
+        pending?.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing).GetAwaiter().GetResult();
+    }
+
+    private byte[]? Unsettled(string key)
+    {
+        lock (gate)
+        {
+            return unsettled.GetValueOrDefault(key);
+        }
+    }
 
     /// <exception cref="StoreCheckException">The bucket cannot be listed (missing, unreachable, not allowed).</exception>
     public IEnumerable<StagedImage> LoadAll()
@@ -196,14 +359,16 @@ public sealed class S3StagedParts : IStagedParts, IDisposable
         while (token is not null);
     }
 
-    private void DeleteVersions(string prefix)
+    private void DeleteVersions(string prefix) => DeleteVersionsAsync(prefix).GetAwaiter().GetResult();
+
+    private async Task DeleteVersionsAsync(string prefix)
     {
         List<KeyVersion> versions = [];
         string? keyMarker = null;
         string? versionMarker = null;
         do
         {
-            var page = Call(() => client.ListVersionsAsync(new ListVersionsRequest { BucketName = options.Bucket, Prefix = prefix, KeyMarker = keyMarker, VersionIdMarker = versionMarker, MaxKeys = ListPageSize }));
+            var page = await CallAsync(() => client.ListVersionsAsync(new ListVersionsRequest { BucketName = options.Bucket, Prefix = prefix, KeyMarker = keyMarker, VersionIdMarker = versionMarker, MaxKeys = ListPageSize })).ConfigureAwait(false);
             versions.AddRange((page.Versions ?? []).Select(v => new KeyVersion { Key = v.Key, VersionId = v.VersionId }));
             (keyMarker, versionMarker) = page.IsTruncated == true ? (page.NextKeyMarker, page.NextVersionIdMarker) : (null, null);
         }
@@ -211,7 +376,7 @@ public sealed class S3StagedParts : IStagedParts, IDisposable
 
         foreach (var batch in versions.Chunk(DeleteBatch))
         {
-            var response = Call(() => client.DeleteObjectsAsync(new DeleteObjectsRequest { BucketName = options.Bucket, Objects = [.. batch], Quiet = true }));
+            var response = await CallAsync(() => client.DeleteObjectsAsync(new DeleteObjectsRequest { BucketName = options.Bucket, Objects = [.. batch], Quiet = true })).ConfigureAwait(false);
             if (response.DeleteErrors is [var error, ..])
             {
                 throw new IOException($"cannot delete staged part {error.Key} (version {error.VersionId}) in bucket '{options.Bucket}': {error.Code} {error.Message}");
@@ -220,11 +385,13 @@ public sealed class S3StagedParts : IStagedParts, IDisposable
     }
 
     /// <summary>Waits for one request; a failure is an <see cref="IOException"/> (transient for the collector).</summary>
-    private T Call<T>(Func<Task<T>> request)
+    private T Call<T>(Func<Task<T>> request) => CallAsync(request).GetAwaiter().GetResult();
+
+    private async Task<T> CallAsync<T>(Func<Task<T>> request)
     {
         try
         {
-            return request().GetAwaiter().GetResult();
+            return await request().ConfigureAwait(false);
         }
         catch (AmazonServiceException ex)
         {
@@ -236,8 +403,22 @@ public sealed class S3StagedParts : IStagedParts, IDisposable
         }
     }
 
+    /// <summary>Waits (at most <paramref name="timeout"/>) for every queued write and delete; their failures are reported elsewhere.</summary>
+    public void WaitIdle(TimeSpan timeout)
+    {
+        Task[] pending;
+        lock (gate)
+        {
+            pending = [.. queued.Values];
+        }
+
+        Task.WhenAll(pending).WaitAsync(timeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Waits (at most 30 s) for the queued writes and deletes, then lets go of the client.</summary>
     public void Dispose()
     {
+        WaitIdle(TimeSpan.FromSeconds(30));
         if (ownsClient)
         {
             client.Dispose();
