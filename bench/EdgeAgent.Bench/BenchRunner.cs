@@ -195,7 +195,7 @@ public static class BenchRunner
             {
                 var budgetedTwo = await FleetBenchmark.RunAsync(options, image, devices, 2, backlog: true, options.FleetRecords, 0, progress, await postgres.CreateDatabaseAsync(), quick, postgresPid);
                 var budgetedOne = await FleetBenchmark.RunAsync(options, image, devices, 1, backlog: true, options.FleetRecords, 0, progress, await postgres.CreateDatabaseAsync(), quick, postgresPid);
-                table.AppendLine($"| {devices} devices, {options.FleetRecords} records, collectors held to {quick} cores each: 1 collector / 2 collectors, records/s | {budgetedOne.RecordsPerSecond:0.0} / {budgetedTwo.RecordsPerSecond:0.0} | 2 collectors = {budgetedTwo.RecordsPerSecond / budgetedOne.RecordsPerSecond:0.00}× one | CPU s per 1,000 records {budgetedOne.CollectorCpuPer1000:0.00} / {budgetedTwo.CollectorCpuPer1000:0.00} |");
+                table.AppendLine($"| {devices} devices, {options.FleetRecords} records, collectors held to {quick} cores each: 1 collector / 2 collectors, records/s | {budgetedOne.RecordsPerSecond:0.0} / {budgetedTwo.RecordsPerSecond:0.0} | 2 collectors = {budgetedTwo.RecordsPerSecond / budgetedOne.RecordsPerSecond:0.00}× one | CPU s per 1,000 records {budgetedOne.CollectorCpuPer1000:0.00} / {budgetedTwo.CollectorCpuPer1000:0.00}; {FleetBenchmark.Check(budgetedOne)} / {FleetBenchmark.Check(budgetedTwo)} |");
                 continue;
             }
 

@@ -436,7 +436,7 @@ public static class FleetBenchmark
         yield return $"| fleet of {n} devices, steady: CPU s per 1,000 records, collector / broker / devices; collector cores busy | {Stats.F(steady.CollectorCpuPer1000, "0.00")} / {Stats.F(steady.BrokerCpuPer1000, "0.00")} / {Stats.F(steady.DeviceCpuSeconds * 1000 / steady.Records, "0.00")}; {Stats.F(steady.CollectorCpuSeconds / steady.Elapsed.TotalSeconds, "0.00")} | n/a | n/a |";
     }
 
-    private static string Check(Result r) => r.Completed ? $"{r.Lost} lost, {r.Duplicated} duplicated" : $"TIMED OUT: {r.Lost} not stored";
+    internal static string Check(Result r) => r.Completed ? $"{r.Lost} lost, {r.Duplicated} duplicated" : $"TIMED OUT: {r.Lost} not stored";
 
     private static string Resends(Result r) => $"{r.Resent} resent, {r.Incomplete} of them on 'incomplete'";
 

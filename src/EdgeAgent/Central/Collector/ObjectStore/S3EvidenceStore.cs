@@ -136,7 +136,7 @@ public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore
             // queueing one round trip each on the collector's loop. A key found held by another record fails the
             // batch (CommitBatch throws, nothing is acknowledged); redelivered, the record takes the checked path below.
             uploading[key] = recordJson;
-            uploads.Add(Task.Run(() => StoreUncheckedAsync(key, record.RecordId, image, imageSha256, recordJson, contentType)));
+            uploads.Add(Task.Run(() => CheckAndPutPairAsync(key, record.RecordId, image, imageSha256, recordJson, contentType)));
             return key;
         }
 
@@ -170,7 +170,7 @@ public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore
 
     /// <summary>The batch's path: the pair under <paramref name="key"/> unless that key is already stored.</summary>
     /// <exception cref="IOException">The key holds another record: the batch must not commit.</exception>
-    private async Task StoreUncheckedAsync(string key, Guid recordId, byte[] image, byte[] imageSha256, byte[] recordJson, string contentType)
+    private async Task CheckAndPutPairAsync(string key, Guid recordId, byte[] image, byte[] imageSha256, byte[] recordJson, string contentType)
     {
         if (await ReadIfExistsAsync(key).ConfigureAwait(false) is { } existing)
         {
