@@ -16,6 +16,8 @@ namespace EdgeAgent.Central.Collector;
 /// Under group commit a chunk is first held in memory (<see cref="Add"/> with <c>hold</c>): nothing of a batch is
 /// acknowledged before the batch is durable, so a chunk whose record arrives in the same batch never touches the disk,
 /// and <see cref="Flush"/> stages on disk, before the batch is acknowledged, only the chunks still waiting for their record.
+/// In a shared-subscription group a chunk is written at once instead, so other members can find it (in a bucket the PUT
+/// runs in the background, and <see cref="Flush"/> waits for it before the batch is acknowledged).
 /// </summary>
 public sealed class ChunkStaging
 {
