@@ -298,7 +298,7 @@ public sealed class ChunkStaging
     public void Close() => (parts as IDisposable)?.Dispose();
 
     /// <summary>Waits (at most 30 s) for the staged parts' background writes and deletes (the bucket's); nothing to wait for on a directory.</summary>
-    public void WaitForBackgroundWork() => (parts as ObjectStore.S3StagedParts)?.WaitIdle(TimeSpan.FromSeconds(30));
+    internal void WaitForBackgroundWork() => (parts as ObjectStore.S3StagedParts)?.WaitIdle(TimeSpan.FromSeconds(30));
 
     /// <summary>Chunks held in memory for the open batch, not written to disk (yet); for tests and metrics.</summary>
     public int HeldChunks

@@ -220,25 +220,8 @@ public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore
         while (token is not null);
     }
 
-    public byte[]? Read(string key)
-    {
-        if (uploading.TryGetValue(key, out var unsent))
-        {
-            return unsent; // stored in the open batch, still on its way
-        }
-
-        try
-        {
-            using var response = Wait(client.GetObjectAsync(options.Bucket, options.Prefix + key));
-            using var buffer = new MemoryStream();
-            response.ResponseStream.CopyTo(buffer);
-            return buffer.ToArray();
-        }
-        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
+    public byte[]? Read(string key) =>
+        uploading.TryGetValue(key, out var unsent) ? unsent : Wait(GetAsync(key)); // unsent: stored in the open batch, still on its way
 
     /// <summary>
     /// <see cref="Read"/> for the existence check on the store path, where the object is almost always absent: a HEAD
@@ -253,6 +236,20 @@ public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore
         try
         {
             await client.GetObjectMetadataAsync(options.Bucket, options.Prefix + key).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        return await GetAsync(key).ConfigureAwait(false);
+    }
+
+    /// <summary>The object's bytes; null when there is none.</summary>
+    private async Task<byte[]?> GetAsync(string key)
+    {
+        try
+        {
             using var response = await client.GetObjectAsync(options.Bucket, options.Prefix + key).ConfigureAwait(false);
             using var buffer = new MemoryStream();
             await response.ResponseStream.CopyToAsync(buffer).ConfigureAwait(false);

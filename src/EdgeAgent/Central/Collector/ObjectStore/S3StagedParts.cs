@@ -65,7 +65,7 @@ public sealed class S3StagedParts : IStagedParts, IDisposable
     }
 
     /// <summary>Deletions that failed since open (their parts are left to the sweep).</summary>
-    public int FailedDeletes => Volatile.Read(ref failedDeletes);
+    internal int FailedDeletes => Volatile.Read(ref failedDeletes);
 
     private int failedDeletes;
 
@@ -147,7 +147,7 @@ public sealed class S3StagedParts : IStagedParts, IDisposable
         Wait(prefix);
         try
         {
-            return Call(() => client.GetObjectMetadataAsync(options.Bucket, RecordPrefix(deviceId, recordId) + StagedPart.Name(index, count))).ContentLength;
+            return Call(() => client.GetObjectMetadataAsync(options.Bucket, prefix + StagedPart.Name(index, count))).ContentLength;
         }
         catch (IOException ex) when (ex.InnerException is AmazonS3Exception { StatusCode: HttpStatusCode.NotFound })
         {
@@ -188,7 +188,7 @@ public sealed class S3StagedParts : IStagedParts, IDisposable
         }
 
         Wait(prefix);
-        using var response = Call(() => client.GetObjectAsync(options.Bucket, RecordPrefix(deviceId, recordId) + StagedPart.Name(part.Index, part.Count)));
+        using var response = Call(() => client.GetObjectAsync(options.Bucket, prefix + StagedPart.Name(part.Index, part.Count)));
         if (response.ContentLength != destination.Length)
         {
             throw new IOException($"staged part {part.Index} of {part.Count} for {recordId} is {response.ContentLength} bytes, not {destination.Length} (staged again meanwhile)");
@@ -404,7 +404,7 @@ public sealed class S3StagedParts : IStagedParts, IDisposable
     }
 
     /// <summary>Waits (at most <paramref name="timeout"/>) for every queued write and delete; their failures are reported elsewhere.</summary>
-    public void WaitIdle(TimeSpan timeout)
+    internal void WaitIdle(TimeSpan timeout)
     {
         Task[] pending;
         lock (gate)
