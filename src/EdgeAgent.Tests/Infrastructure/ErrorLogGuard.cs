@@ -5,12 +5,26 @@ namespace EdgeAgent.Tests.Infrastructure;
 /// <summary>
 /// A logger provider that keeps every error (and critical) the code under test logged, so a harness fails the test
 /// when one was not expected, as MQTTnet's TestEnvironment does. A test that provokes errors names them with
-/// <see cref="Allow"/> (a fragment of the message, the category or the event id's number).
+/// <see cref="Allow"/> (a fragment of the message, the category or the event id's number). Warnings are kept
+/// apart, for tests that assert one was logged.
 /// </summary>
 public sealed class ErrorLogGuard : ILoggerProvider
 {
     private readonly List<string> errors = [];
     private readonly List<string> allowed = [];
+    private readonly List<string> warnings = [];
+
+    /// <summary>Every warning logged so far, in the same form as <see cref="Errors"/>.</summary>
+    public IReadOnlyList<string> Warnings
+    {
+        get
+        {
+            lock (errors)
+            {
+                return [.. warnings];
+            }
+        }
+    }
 
     /// <summary>Every error logged so far, as "category[event id] message: exception".</summary>
     public IReadOnlyList<string> Errors
@@ -55,11 +69,11 @@ public sealed class ErrorLogGuard : ILoggerProvider
     {
     }
 
-    private void Add(string entry)
+    private void Add(LogLevel level, string entry)
     {
         lock (errors)
         {
-            errors.Add(entry);
+            (level >= LogLevel.Error ? errors : warnings).Add(entry);
         }
     }
 
@@ -68,13 +82,13 @@ public sealed class ErrorLogGuard : ILoggerProvider
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             if (IsEnabled(logLevel))
             {
-                guard.Add($"{category}[{eventId.Id}] {formatter(state, exception)}{(exception is null ? "" : ": " + exception.GetType().Name + ": " + exception.Message)}");
+                guard.Add(logLevel, $"{category}[{eventId.Id}] {formatter(state, exception)}{(exception is null ? "" : ": " + exception.GetType().Name + ": " + exception.Message)}");
             }
         }
     }

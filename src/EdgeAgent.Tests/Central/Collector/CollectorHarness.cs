@@ -62,6 +62,9 @@ public sealed class CollectorHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>Warnings the collector logged so far, as "category[event id] message".</summary>
+    public IReadOnlyList<string> Warnings => errors.Warnings;
+
     /// <summary>This test provokes errors containing these fragments (message or event id): they do not fail it.</summary>
     public CollectorHarness AllowErrors(params string[] fragments)
     {

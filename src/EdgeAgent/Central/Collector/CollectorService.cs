@@ -486,7 +486,15 @@ public sealed partial class CollectorService : IAsyncDisposable
             committed = [.. batch];
             Intake.AbortBatch(); // nothing when the commit itself failed (it rolled back)
             Interlocked.Increment(ref transientFailures);
-            Log.BatchFailed(logger, ex, committed.Length);
+            if (ex is KeyHeldException held)
+            {
+                Log.KeyHeld(logger, held.RecordId, held.Key, committed.Length); // nothing failed: a reset device's sequence
+            }
+            else
+            {
+                Log.BatchFailed(logger, ex, committed.Length);
+            }
+
             HandlingFailed?.Invoke(this, ex);
             Drop();
             return;
@@ -780,6 +788,9 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 7017, Level = LogLevel.Error, Message = "A batch of {Count} message(s) could not be made durable; none acknowledged, reconnecting so the broker redelivers")]
     public static partial void BatchFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(EventId = 7019, Level = LogLevel.Warning, Message = "Record {RecordId} found {Key} held by another record (a device whose outbox was reset); its batch of {Count} message(s) is redelivered and the record stored beside it")]
+    public static partial void KeyHeld(ILogger logger, Guid recordId, string key, int count);
 
     [LoggerMessage(EventId = 7009, Level = LogLevel.Warning, Message = "Ignored a message on {Topic}: not a device topic")]
     public static partial void NotDeviceTopic(ILogger logger, string topic);

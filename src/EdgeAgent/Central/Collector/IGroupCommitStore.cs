@@ -11,6 +11,7 @@ public interface IGroupCommitStore
     void BeginBatch();
 
     /// <summary>Makes every pair of the batch durable; throws when any could not be (then none of the batch may be acknowledged).</summary>
+    /// <exception cref="KeyHeldException">A record found its key held by another record; redelivered, it is stored beside it.</exception>
     void CommitBatch();
 
     /// <summary>Forgets the batch; its messages are redelivered and stored again (idempotently).</summary>

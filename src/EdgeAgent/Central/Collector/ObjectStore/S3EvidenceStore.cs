@@ -26,6 +26,7 @@ public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore
     private readonly List<Task> uploads = [];
     private readonly Dictionary<string, byte[]> uploading = new(StringComparer.Ordinal);
     private readonly HashSet<string> contested = new(StringComparer.Ordinal);
+    private readonly Queue<string> contestedOrder = new();
     private bool batching;
 
     private readonly AmazonS3Client client;
@@ -43,6 +44,25 @@ public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore
 
     /// <summary>Test seam: keys per listing page (the server's default, 1,000 on S3 and Ceph, when null).</summary>
     internal int? ListPageSize { get; init; }
+
+    /// <summary>
+    /// Keys a batch found held by another record, remembered so that their redelivery takes the checked path. Held to
+    /// this many, the oldest forgotten first: a redelivery that went to another collector is never seen here, and a
+    /// forgotten key costs one more redelivery, not a record.
+    /// </summary>
+    internal int MaxContested { get; init; } = 1024;
+
+    /// <summary>Keys remembered as contested.</summary>
+    internal int ContestedCount
+    {
+        get
+        {
+            lock (contested)
+            {
+                return contested.Count;
+            }
+        }
+    }
 
     /// <summary>Listing pages requested by <see cref="List"/> since open.</summary>
     internal int PagesListed => Volatile.Read(ref pagesListed);
@@ -169,7 +189,7 @@ public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore
     }
 
     /// <summary>The batch's path: the pair under <paramref name="key"/> unless that key is already stored.</summary>
-    /// <exception cref="IOException">The key holds another record: the batch must not commit.</exception>
+    /// <exception cref="KeyHeldException">The key holds another record: the batch must not commit.</exception>
     private async Task CheckAndPutPairAsync(string key, Guid recordId, byte[] image, byte[] imageSha256, byte[] recordJson, string contentType)
     {
         if (await ReadIfExistsAsync(key).ConfigureAwait(false) is { } existing)
@@ -179,15 +199,28 @@ public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore
                 return; // stored before, image first (a redelivery after a crash): nothing to write
             }
 
-            lock (contested)
-            {
-                contested.Add(key);
-            }
-
-            throw new IOException($"{key} already holds another record than {recordId} (a device whose outbox was reset); the batch is redelivered and this record stored beside it");
+            Remember(key);
+            throw new KeyHeldException(key, recordId);
         }
 
         await PutPairAsync(EvidenceLayout.ImageKeyOf(key), image, imageSha256, key, recordJson, contentType).ConfigureAwait(false);
+    }
+
+    private void Remember(string key)
+    {
+        lock (contested)
+        {
+            if (!contested.Add(key))
+            {
+                return;
+            }
+
+            contestedOrder.Enqueue(key); // a key forgotten (redelivered here) stays queued until it is the oldest: the queue bounds both
+            while (contestedOrder.Count > MaxContested)
+            {
+                contested.Remove(contestedOrder.Dequeue());
+            }
+        }
     }
 
     /// <summary>Whether a batch found <paramref name="key"/> held by another record; <paramref name="forget"/>: and no longer remember it.</summary>
