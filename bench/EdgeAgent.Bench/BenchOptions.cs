@@ -49,6 +49,13 @@ public sealed record BenchOptions(int Triggers, int BacklogRecords, TimeSpan Cpu
     /// </summary>
     public double? CollectorCpu { get; init; }
 
+    /// <summary>
+    /// With <see cref="CollectorCpu"/>: rounds of the budgeted pair (one collector, two collectors), alternating which
+    /// goes first; the table reports each one's median and every round (<c>--budget-rounds N</c>). One budgeted
+    /// collector alone ranged from 73 to 113 records/s between runs on this host (session 10), so one round's ratio is noise.
+    /// </summary>
+    public int BudgetRounds { get; init; } = 3;
+
     /// <summary>With <see cref="CollectorCpu"/>: only the budgeted backlog runs (<c>--budgeted-only</c>), for a quick look.</summary>
     public bool BudgetedOnly { get; init; }
 

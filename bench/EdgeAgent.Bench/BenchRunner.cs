@@ -12,6 +12,28 @@ public static class BenchRunner
     private const int EndToEndRounds = 3;
 
     /// <summary>The run with the median records/s (its CPU figures with it).</summary>
+    /// <summary>
+    /// The budgeted pair (<see cref="BenchOptions.BudgetRounds"/> rounds of one collector and two, each held to
+    /// <paramref name="cores"/>), alternating which goes first: a run follows the file churn of the one before it (ext4
+    /// inode allocation skips recently freed inodes), so neither always has the fresher file system.
+    /// </summary>
+    private static async Task<FleetBenchmark.Budgeted> BudgetedAsync(BenchOptions options, byte[] image, int devices, double cores, Tests.Infrastructure.PostgresProcess postgres, int postgresPid, TextWriter progress, System.Diagnostics.Stopwatch clock)
+    {
+        var ones = new List<FleetBenchmark.Result>();
+        var twos = new List<FleetBenchmark.Result>();
+        for (var round = 1; round <= options.BudgetRounds; round++)
+        {
+            foreach (var collectors in round % 2 == 1 ? new[] { 2, 1 } : [1, 2])
+            {
+                progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] fleet: {devices} devices, backlog into {collectors} collector(s) held to {cores} cores each, round {round} of {options.BudgetRounds}");
+                var result = await FleetBenchmark.RunAsync(options, image, devices, collectors, backlog: true, options.FleetRecords, 0, progress, await postgres.CreateDatabaseAsync(), cores, postgresPid);
+                (collectors == 1 ? ones : twos).Add(result);
+            }
+        }
+
+        return new(ones, twos);
+    }
+
     private static BacklogBenchmark.Result Median(List<BacklogBenchmark.Result> runs) => runs.OrderBy(r => r.RecordsPerSecond).ElementAt(runs.Count / 2);
 
     private static string Spread(List<BacklogBenchmark.Result> runs) => "rounds " + string.Join(", ", runs.Select(r => F(r.RecordsPerSecond)));
@@ -193,9 +215,8 @@ public static class BenchRunner
         {
             if (options.BudgetedOnly && options.CollectorCpu is { } quick)
             {
-                var budgetedTwo = await FleetBenchmark.RunAsync(options, image, devices, 2, backlog: true, options.FleetRecords, 0, progress, await postgres.CreateDatabaseAsync(), quick, postgresPid);
-                var budgetedOne = await FleetBenchmark.RunAsync(options, image, devices, 1, backlog: true, options.FleetRecords, 0, progress, await postgres.CreateDatabaseAsync(), quick, postgresPid);
-                table.AppendLine($"| {devices} devices, {options.FleetRecords} records, collectors held to {quick} cores each: 1 collector / 2 collectors, records/s | {budgetedOne.RecordsPerSecond:0.0} / {budgetedTwo.RecordsPerSecond:0.0} | 2 collectors = {budgetedTwo.RecordsPerSecond / budgetedOne.RecordsPerSecond:0.00}× one | CPU s per 1,000 records {budgetedOne.CollectorCpuPer1000:0.00} / {budgetedTwo.CollectorCpuPer1000:0.00}; {FleetBenchmark.Check(budgetedOne)} / {FleetBenchmark.Check(budgetedTwo)} |");
+                var pair = await BudgetedAsync(options, image, devices, quick, postgres, postgresPid, progress, clock);
+                table.AppendLine($"| {devices} devices, {options.FleetRecords} records, collectors held to {quick} cores each, median of {pair.Ones.Count} rounds: 1 collector / 2 collectors, records/s | {pair.One.RecordsPerSecond:0.0} / {pair.Two.RecordsPerSecond:0.0} (rounds {FleetBenchmark.Rounds(pair.Ones)} / {FleetBenchmark.Rounds(pair.Twos)}) | 2 collectors = {pair.Ratio:0.00}× one | CPU s per 1,000 records {pair.One.CollectorCpuPer1000:0.00} / {pair.Two.CollectorCpuPer1000:0.00}; all rounds: {FleetBenchmark.Check(pair.Ones)} / {FleetBenchmark.Check(pair.Twos)} |");
                 continue;
             }
 
@@ -203,17 +224,7 @@ public static class BenchRunner
             var one = await FleetBenchmark.RunAsync(options, image, devices, 1, backlog: true, options.FleetRecords, 0, progress, await postgres.CreateDatabaseAsync(), postgresPid: postgresPid);
             progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] fleet: {devices} devices, backlog into 2 collectors");
             var two = await FleetBenchmark.RunAsync(options, image, devices, 2, backlog: true, options.FleetRecords, 0, progress, await postgres.CreateDatabaseAsync(), postgresPid: postgresPid);
-            (FleetBenchmark.Result, FleetBenchmark.Result)? budgeted = null;
-            if (options.CollectorCpu is { } cores)
-            {
-                // Two first this time: a run follows the file churn of the one before it (ext4 inode allocation skips
-                // recently freed inodes), so the order is the other way round from the unbudgeted pair.
-                progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] fleet: {devices} devices, backlog into 2 collectors held to {cores} cores each");
-                var budgetedTwo = await FleetBenchmark.RunAsync(options, image, devices, 2, backlog: true, options.FleetRecords, 0, progress, await postgres.CreateDatabaseAsync(), cores, postgresPid);
-                progress.WriteLine($"[{clock.Elapsed.TotalSeconds:0}s] fleet: {devices} devices, backlog into 1 collector held to {cores} cores");
-                budgeted = (await FleetBenchmark.RunAsync(options, image, devices, 1, backlog: true, options.FleetRecords, 0, progress, await postgres.CreateDatabaseAsync(), cores, postgresPid), budgetedTwo);
-            }
-
+            FleetBenchmark.Budgeted? budgeted = options.CollectorCpu is { } cores ? await BudgetedAsync(options, image, devices, cores, postgres, postgresPid, progress, clock) : null;
             FleetBenchmark.Result? steady = null;
             if (options.FleetSteadyRecords > 0)
             {

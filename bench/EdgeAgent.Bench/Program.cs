@@ -14,7 +14,7 @@ if (Array.IndexOf(args, "--synthetic-store") is var at and >= 0 && at + 1 < args
 // --max-in-flight N: the device's window (Broker:MaxInFlightRecords, default 64) in the agent's drain rows and the end-to-end row's device, and the floor row's publisher (records ahead of its subscriber).
 // --intake-only: only the collector's per-record path without MQTT (CollectorIntakeBenchmark, --backlog-records records).
 // --fleet-only: only the load generator's rows; --fleet-devices 10,100: its fleet sizes; --no-fleet: none; --fleet-steady-records 0: no steady run.
-// --collector-cpu 0.5: also run each fleet's backlog into 1 and 2 collectors held to 0.5 cores each (cgroup v1 CPU quota, needs root); --budgeted-only: only those.
+// --collector-cpu 0.5: also run each fleet's backlog into 1 and 2 collectors held to 0.5 cores each (cgroup v1 CPU quota, needs root); --budgeted-only: only those; --budget-rounds N: rounds of that pair, the median reported (3).
 var options = (args.Contains("--smoke") ? BenchOptions.Smoke : BenchOptions.Full) with { DrainOnly = args.Contains("--drain-only"), ObjectStore = args.Contains("--object-store"), FleetOnly = args.Contains("--fleet-only"), PubackDrainOnly = args.Contains("--puback-drain-only"), EndToEndOnly = args.Contains("--e2e-only"), BudgetedOnly = args.Contains("--budgeted-only") };
 if (args.Contains("--no-fleet"))
 {
@@ -45,6 +45,9 @@ for (var i = 0; i < args.Length - 1; i++)
             break;
         case "--collector-cpu":
             options = options with { CollectorCpu = double.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) };
+            break;
+        case "--budget-rounds":
+            options = options with { BudgetRounds = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) };
             break;
         case "--backlog-records":
             options = options with { BacklogRecords = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) };
