@@ -14,13 +14,14 @@ public static class VerifyCommand
         var s3 = new S3Arguments();
         var keys = new Option<string?>("--keys") { Description = "Enrolled public keys: a directory of {deviceId}.pem files (from 'edgeagent key'), or one such file." };
         var requireRetention = new Option<int?>("--require-retention-days") { Description = "For an s3:// store: fail unless every record and image is locked (Object Lock) for at least this many more days." };
+        var asWritten = new Option<bool>("--as-written") { Description = "For an s3:// store: verify every record and image as the collector wrote it (its first version), beneath any later version or delete marker; what was done on top is listed as warnings." };
         var procedures = new Option<string?>("--procedures")
         {
             Description = "Directory of procedure templates for the completeness check (default: the templates shipped with edgeagent).",
         };
         var command = new Command("verify", "Check a collector's output: per-device hash chains (gaps, reordering), signatures, image SHA-256s and completeness against the procedure templates. Exits 1 on any failure and names the first broken link.")
         {
-            dir, keys, procedures, requireRetention,
+            dir, keys, procedures, requireRetention, asWritten,
         };
         foreach (var option in s3.All)
         {
@@ -33,6 +34,12 @@ public static class VerifyCommand
             if (!Central.Collector.ObjectStore.S3StoreOptions.IsLocation(root) && !Directory.Exists(root))
             {
                 error.WriteLine($"edgeagent verify: '{root}' is neither a directory nor an s3://bucket location");
+                return ExitCodes.Usage;
+            }
+
+            if (parse.GetValue(asWritten) && !Central.Collector.ObjectStore.S3StoreOptions.IsLocation(root))
+            {
+                error.WriteLine("edgeagent verify: --as-written is for an s3:// store (a directory keeps no earlier versions)");
                 return ExitCodes.Usage;
             }
 
@@ -55,7 +62,7 @@ public static class VerifyCommand
                 Central.Collector.IEvidenceStore store;
                 try
                 {
-                    store = Central.Collector.ObjectStore.S3StoreOptions.IsLocation(root) ? new Central.Collector.ObjectStore.S3EvidenceStore(s3.Build(parse, root)) : new Central.Collector.EvidenceStore(root);
+                    store = Central.Collector.ObjectStore.S3StoreOptions.IsLocation(root) ? new Central.Collector.ObjectStore.S3EvidenceStore(s3.Build(parse, root)) { AsWritten = parse.GetValue(asWritten) } : new Central.Collector.EvidenceStore(root);
                 }
                 catch (Configuration.ConfigException ex)
                 {

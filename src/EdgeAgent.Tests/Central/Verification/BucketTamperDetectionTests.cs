@@ -102,6 +102,79 @@ public sealed class BucketTamperDetectionTests(CephFixture ceph) : IDisposable
         }
     }
 
+    /// <summary>On a locked bucket: image 3 overwritten and record 6 deleted by plain S3 calls; returns their keys and the versions the collector wrote.</summary>
+    private async Task<(string ImageKey, string ImageVersion, string RecordKey, string RecordVersion)> TamperAsync(SignedEvidenceStore job, S3EvidenceStore bucket)
+    {
+        var (imageKey, recordKey) = (Path.ChangeExtension(job.Relative(3), ".jpg"), job.Relative(6));
+        var imageVersion = (await admin.GetObjectMetadataAsync(BucketName(bucket), "site-a/" + imageKey)).VersionId;
+        var recordVersion = (await admin.GetObjectMetadataAsync(BucketName(bucket), "site-a/" + recordKey)).VersionId;
+        var image = File.ReadAllBytes(job.Image(3));
+        image[100] ^= 0x01;
+        await admin.PutObjectAsync(new PutObjectRequest { BucketName = BucketName(bucket), Key = "site-a/" + imageKey, InputStream = new MemoryStream(image) });
+        await admin.DeleteObjectAsync(BucketName(bucket), "site-a/" + recordKey); // a delete marker on top of the locked version
+        return (imageKey, imageVersion, recordKey, recordVersion);
+    }
+
+    [Fact]
+    public async Task An_overwritten_image_and_a_deleted_record_are_named_with_the_version_the_collector_wrote_which_verifies_as_written()
+    {
+        var (job, bucket) = await StoreJobAsync(objectLockDays: 1);
+        using (job)
+        using (bucket)
+        {
+            var (imageKey, imageVersion, recordKey, recordVersion) = await TamperAsync(job, bucket);
+            var options = ceph.Server.Options(BucketName(bucket), prefix: "site-a/");
+
+            var now = Verify(job, bucket);
+            using var asWrittenStore = new S3EvidenceStore(options) { AsWritten = true };
+            using var keys = EnrolledKeys.Load(job.KeysDirectory);
+            var asWritten = EvidenceVerifier.Verify(asWrittenStore, keys, ProcedureTemplate.LoadDirectory(SignedEvidenceStore.Procedures));
+
+            Assert.Contains(now.Failures, f => f.Sequence == 3 && f.Check == Checks.Image);
+            var rewritten = now.Failures.Where(f => f.Check == Checks.Rewritten).ToDictionary(f => f.File, f => f.Detail);
+            Assert.Equal([imageKey, recordKey], rewritten.Keys.Order(StringComparer.Ordinal));
+            Assert.Contains("overwritten", rewritten[imageKey]);
+            Assert.Contains(imageVersion, rewritten[imageKey]);
+            Assert.Contains("deleted", rewritten[recordKey]);
+            Assert.Contains(recordVersion, rewritten[recordKey]);
+            Assert.All(now.Failures.Where(f => f.Check == Checks.Rewritten), f => Assert.Equal(recordKey.Split('/')[1], f.DeviceId));
+
+            Assert.True(asWritten.Ok, string.Join("\n", asWritten.Problems));
+            Assert.Equal(6, asWritten.Records); // the deleted record too, read from beneath its delete marker
+            Assert.Equal(2, asWritten.Warnings.Count(w => w.Contains("verified as written", StringComparison.Ordinal)));
+            Assert.Equal(12, asWritten.Retention.Count);
+            Assert.All(asWritten.Retention, r => Assert.Equal("COMPLIANCE", r.Retention?.Mode)); // the written versions' locks, not the unlocked overwrite's
+        }
+    }
+
+    [Fact]
+    public async Task Verify_command_as_written_passes_a_tampered_locked_bucket_and_lists_what_was_done_on_top()
+    {
+        var (job, bucket) = await StoreJobAsync(objectLockDays: 1);
+        using (job)
+        using (bucket)
+        {
+            var (imageKey, _, recordKey, _) = await TamperAsync(job, bucket);
+            var credentials = temp.Combine("s3.env");
+            File.WriteAllText(credentials, $"{S3Credentials.AccessKeyVariable}={CephRgwProcess.AccessKey}\n{S3Credentials.SecretKeyVariable}={CephRgwProcess.SecretKey}\n");
+            string[] args = ["verify", bucket.Location, "--s3-endpoint", ceph.Server.Endpoint, "--s3-credentials-file", credentials, "--keys", job.KeysDirectory, "--procedures", SignedEvidenceStore.Procedures];
+            var (nowOut, nowError, writtenOut, writtenError) = (new StringWriter(), new StringWriter(), new StringWriter(), new StringWriter());
+
+            var now = await EdgeAgentCli.InvokeAsync(args, nowOut, nowError);
+            var written = await EdgeAgentCli.InvokeAsync([.. args, "--as-written"], writtenOut, writtenError);
+            var onDirectory = await EdgeAgentCli.InvokeAsync(["verify", temp.Path, "--as-written"], new StringWriter(), new StringWriter());
+
+            Assert.Equal(1, now);
+            var device = recordKey.Split('/')[1];
+            Assert.Contains($"FAIL {recordKey} (device {device}): rewritten: deleted ", nowError.ToString());
+            Assert.Contains($"FAIL {imageKey} (device {device}): rewritten: overwritten ", nowError.ToString());
+            Assert.True(written == 0, writtenError.ToString());
+            Assert.Contains("OK: 6 records verified", writtenOut.ToString());
+            Assert.Contains($"WARN {recordKey}: deleted ", writtenError.ToString());
+            Assert.Equal(ExitCodes.Usage, onDirectory);
+        }
+    }
+
     [Fact]
     public async Task Verify_command_on_a_locked_bucket_reports_each_objects_retention()
     {

@@ -77,6 +77,23 @@ public static class EvidenceVerifier
         var retention = store.SupportsRetention
             ? layout.SelectMany(p => new[] { p.RecordKey, p.ImageKey }).Select(k => new ObjectRetention(k, store.Retention(k))).ToList()
             : [];
+        if (store is IVersionedStore versioned)
+        {
+            // The tail record deleted, or any object overwritten: named here with the collector's own version, which
+            // Object Lock keeps (a plain read only shows the damage, or nothing at all for a deleted last record).
+            foreach (var history in versioned.Rewritten())
+            {
+                if (versioned.AsWritten)
+                {
+                    warnings.Add($"{history.Key}: {history.Describe()}; verified as written");
+                }
+                else
+                {
+                    failures.Add(new(VerificationReport.DeviceOf(history.Key), history.Key, null, VerificationFailure.Checks.Rewritten, $"{history.Describe()}; verify --as-written checks the evidence as the collector wrote it"));
+                }
+            }
+        }
+
         return new VerificationReport(count, failures, warnings) { Jobs = jobs, Retention = retention };
     }
 

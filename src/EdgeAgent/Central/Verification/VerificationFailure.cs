@@ -22,5 +22,6 @@ public sealed record VerificationFailure(string DeviceId, string File, long? Seq
         public const string PrevHash = Protocol.ChainRule.PrevHashCheck;
         public const string Completeness = "completeness";
         public const string Retention = "retention";
+        public const string Rewritten = "rewritten";
     }
 }

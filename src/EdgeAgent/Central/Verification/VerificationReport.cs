@@ -20,7 +20,8 @@ public sealed record VerificationReport(int Records, IReadOnlyList<VerificationF
         return this with { Failures = [.. Failures, .. tooShort, .. missing] };
     }
 
-    private static string DeviceOf(string key) => key.Split('/') is { Length: > 1 } segments ? segments[1] : "";
+    /// <summary>The device segment of a store key ({site}/{device}/…).</summary>
+    internal static string DeviceOf(string key) => key.Split('/') is { Length: > 1 } segments ? segments[1] : "";
 
     public bool Ok => Failures.Count == 0 && Records > 0;
 

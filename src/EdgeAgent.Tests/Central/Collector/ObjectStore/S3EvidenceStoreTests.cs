@@ -271,6 +271,7 @@ public sealed class S3EvidenceStoreTests(CephFixture ceph) : IDisposable
         var report = EvidenceVerifier.Verify(store, keys);
 
         Assert.Equal(5, store.PagesListed);
+        Assert.Equal(5, store.VersionPagesListed); // the versions too (24, one each): a listing that stopped early would miss what was written on top
         Assert.True(report.Ok, string.Join("\n", report.Problems));
         Assert.Equal(12, report.Records);
         Assert.Equal(chain.Select(c => EvidenceLayout.RecordName(c.Record)).Order(StringComparer.Ordinal), store.List().Select(p => p.RecordKey.Split('/')[^1]).Order(StringComparer.Ordinal));

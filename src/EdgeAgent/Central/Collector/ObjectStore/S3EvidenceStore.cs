@@ -21,7 +21,7 @@ namespace EdgeAgent.Central.Collector.ObjectStore;
 /// Under group commit (<see cref="BeginBatch"/>) nothing waits: each pair's existence check and two PUTs (image, then
 /// record) run in the background, the batch's pairs concurrently, and <see cref="CommitBatch"/> waits for all of them.
 /// </remarks>
-public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore
+public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore, IVersionedStore
 {
     private readonly List<Task> uploads = [];
     private readonly Dictionary<string, byte[]> uploading = new(StringComparer.Ordinal);
@@ -69,7 +69,19 @@ public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore
 
     private int pagesListed;
 
+    /// <summary>Version listing pages requested by <see cref="Rewritten"/> and <see cref="AsWritten"/> reads since open.</summary>
+    internal int VersionPagesListed => Volatile.Read(ref versionPagesListed);
+
+    private int versionPagesListed;
+
     public bool SupportsRetention => true;
+
+    /// <inheritdoc/>
+    /// <remarks>For <c>verify --as-written</c>; the collector never sets it.</remarks>
+    public bool AsWritten { get; init; }
+
+    /// <summary>With <see cref="AsWritten"/>: every evidence key's versions, listed once on first use.</summary>
+    private Dictionary<string, ObjectHistory>? histories;
 
     /// <summary>The SDK client, for callers that manage the bucket itself (creating it, reading its lock configuration).</summary>
     internal AmazonS3Client Client => client;
@@ -234,6 +246,16 @@ public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore
 
     public IEnumerable<StoredPair> List()
     {
+        if (AsWritten)
+        {
+            foreach (var history in Histories().Values.Where(h => h.Written is not null && h.Key.EndsWith(EvidenceLayout.RecordExtension, StringComparison.Ordinal)))
+            {
+                yield return new StoredPair(history.Key, EvidenceLayout.ImageKeyOf(history.Key));
+            }
+
+            yield break;
+        }
+
         string? token = null;
         do
         {
@@ -242,7 +264,7 @@ public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore
             foreach (var item in page.S3Objects ?? [])
             {
                 var key = item.Key[options.Prefix.Length..];
-                if (key.EndsWith(EvidenceLayout.RecordExtension, StringComparison.Ordinal) && !key.StartsWith("reports/", StringComparison.Ordinal) && !key.StartsWith(".staging/", StringComparison.Ordinal))
+                if (key.EndsWith(EvidenceLayout.RecordExtension, StringComparison.Ordinal) && IsEvidence(key))
                 {
                     yield return new StoredPair(key, EvidenceLayout.ImageKeyOf(key));
                 }
@@ -254,7 +276,43 @@ public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore
     }
 
     public byte[]? Read(string key) =>
-        uploading.TryGetValue(key, out var unsent) ? unsent : Wait(GetAsync(key)); // unsent: stored in the open batch, still on its way
+        AsWritten ? (Histories().GetValueOrDefault(key)?.Written is { } written ? Wait(GetAsync(key, written.VersionId)) : null)
+        : uploading.TryGetValue(key, out var unsent) ? unsent : Wait(GetAsync(key)); // unsent: stored in the open batch, still on its way
+
+    /// <inheritdoc/>
+    public IEnumerable<ObjectHistory> Rewritten() =>
+        (AsWritten ? Histories() : ListHistories()).Values.Where(h => h.Versions.Count > 1 || h.Newest.DeleteMarker);
+
+    private Dictionary<string, ObjectHistory> Histories() => histories ??= ListHistories();
+
+    /// <summary>Every evidence key's versions (ListObjectVersions, newest first per key, as S3 lists them), in key order.</summary>
+    private Dictionary<string, ObjectHistory> ListHistories()
+    {
+        var versions = new Dictionary<string, List<ObjectVersion>>(StringComparer.Ordinal);
+        string? keyMarker = null;
+        string? versionMarker = null;
+        do
+        {
+            var page = Wait(client.ListVersionsAsync(new ListVersionsRequest { BucketName = options.Bucket, Prefix = options.Prefix, KeyMarker = keyMarker, VersionIdMarker = versionMarker, MaxKeys = ListPageSize }));
+            Interlocked.Increment(ref versionPagesListed);
+            foreach (var version in page.Versions ?? [])
+            {
+                var key = version.Key[options.Prefix.Length..];
+                if (IsEvidence(key))
+                {
+                    var modified = new DateTimeOffset(DateTime.SpecifyKind(version.LastModified ?? default, DateTimeKind.Utc));
+                    (versions.TryGetValue(key, out var list) ? list : versions[key] = []).Add(new ObjectVersion(version.VersionId, modified, version.IsDeleteMarker == true));
+                }
+            }
+
+            (keyMarker, versionMarker) = page.IsTruncated == true ? (page.NextKeyMarker, page.NextVersionIdMarker) : (null, null);
+        }
+        while (keyMarker is not null);
+        return versions.ToDictionary(v => v.Key, v => new ObjectHistory(v.Key, v.Value), StringComparer.Ordinal);
+    }
+
+    /// <summary>A record or image key: not a staged chunk, not a report.</summary>
+    private static bool IsEvidence(string key) => !key.StartsWith("reports/", StringComparison.Ordinal) && !key.StartsWith(".staging/", StringComparison.Ordinal);
 
     /// <summary>
     /// <see cref="Read"/> for the existence check on the store path, where the object is almost always absent: a HEAD
@@ -279,11 +337,11 @@ public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore
     }
 
     /// <summary>The object's bytes; null when there is none.</summary>
-    private async Task<byte[]?> GetAsync(string key)
+    private async Task<byte[]?> GetAsync(string key, string? versionId = null)
     {
         try
         {
-            using var response = await client.GetObjectAsync(options.Bucket, options.Prefix + key).ConfigureAwait(false);
+            using var response = await client.GetObjectAsync(new GetObjectRequest { BucketName = options.Bucket, Key = options.Prefix + key, VersionId = versionId }).ConfigureAwait(false);
             using var buffer = new MemoryStream();
             await response.ResponseStream.CopyToAsync(buffer).ConfigureAwait(false);
             return buffer.ToArray();
@@ -298,7 +356,8 @@ public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore
     {
         try
         {
-            var response = Wait(client.GetObjectRetentionAsync(new GetObjectRetentionRequest { BucketName = options.Bucket, Key = options.Prefix + key }));
+            var version = AsWritten ? Histories().GetValueOrDefault(key)?.Written?.VersionId : null;
+            var response = Wait(client.GetObjectRetentionAsync(new GetObjectRetentionRequest { BucketName = options.Bucket, Key = options.Prefix + key, VersionId = version }));
             return response.Retention is { Mode: { } mode, RetainUntilDate: { } until }
                 ? new StoredRetention(mode.Value, new DateTimeOffset(DateTime.SpecifyKind(until, DateTimeKind.Utc)))
                 : null;
