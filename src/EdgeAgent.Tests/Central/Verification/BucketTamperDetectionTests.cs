@@ -148,6 +148,24 @@ public sealed class BucketTamperDetectionTests(CephFixture ceph) : IDisposable
     }
 
     [Fact]
+    public async Task An_image_written_again_with_the_same_bytes_is_the_collectors_retry_not_a_rewrite()
+    {
+        var (job, bucket) = await StoreJobAsync(objectLockDays: 1);
+        using (job)
+        using (bucket)
+        {
+            // A batch whose image PUT landed but whose record PUT failed writes the image again when redelivered.
+            var imageKey = "site-a/" + Path.ChangeExtension(job.Relative(2), ".jpg");
+            await admin.PutObjectAsync(new PutObjectRequest { BucketName = BucketName(bucket), Key = imageKey, InputStream = new MemoryStream(File.ReadAllBytes(job.Image(2))) });
+            Assert.Equal(2, (await admin.ListVersionsAsync(new ListVersionsRequest { BucketName = BucketName(bucket), Prefix = imageKey })).Versions.Count);
+
+            var report = Verify(job, bucket);
+
+            Assert.True(report.Ok, string.Join("\n", report.Problems));
+        }
+    }
+
+    [Fact]
     public async Task Verify_command_as_written_passes_a_tampered_locked_bucket_and_lists_what_was_done_on_top()
     {
         var (job, bucket) = await StoreJobAsync(objectLockDays: 1);

@@ -12,6 +12,6 @@ public interface IVersionedStore
     /// </summary>
     bool AsWritten { get; }
 
-    /// <summary>Evidence keys (records and images) with anything on top of the collector's write, in key order.</summary>
+    /// <summary>Evidence keys (records and images) with anything on top of the collector's write (<see cref="ObjectHistory.Changed"/>), in key order.</summary>
     IEnumerable<ObjectHistory> Rewritten();
 }

@@ -14,6 +14,13 @@ public sealed record ObjectHistory(string Key, IReadOnlyList<ObjectVersion> Vers
     /// <summary>What a plain read sees: the newest version, or the delete marker that hides the key.</summary>
     public ObjectVersion Newest => Versions[0];
 
+    /// <summary>
+    /// Whether anything other than the collector's own bytes lies on top of its write: a delete marker, or a version
+    /// with other bytes (another ETag). The same bytes written again are the collector's retry (a batch whose image
+    /// PUT landed but whose record PUT failed writes the image again when redelivered), not a change.
+    /// </summary>
+    public bool Changed => Versions.Any(v => v.DeleteMarker) || Versions.Select(v => v.ETag).Distinct(StringComparer.Ordinal).Count() > 1;
+
     /// <summary>What was done on top of the collector's write, for an auditor.</summary>
     public string Describe()
     {
@@ -27,5 +34,5 @@ public sealed record ObjectHistory(string Key, IReadOnlyList<ObjectVersion> Vers
     private static string Stamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 }
 
-/// <summary>One version of a key in a versioned store.</summary>
-public sealed record ObjectVersion(string VersionId, DateTimeOffset LastModified, bool DeleteMarker);
+/// <summary>One version of a key in a versioned store; <paramref name="ETag"/> identifies its bytes (null for a delete marker).</summary>
+public sealed record ObjectVersion(string VersionId, DateTimeOffset LastModified, bool DeleteMarker, string? ETag = null);

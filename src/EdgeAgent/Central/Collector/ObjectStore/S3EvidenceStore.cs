@@ -281,7 +281,7 @@ public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore, IVersio
 
     /// <inheritdoc/>
     public IEnumerable<ObjectHistory> Rewritten() =>
-        (AsWritten ? Histories() : ListHistories()).Values.Where(h => h.Versions.Count > 1 || h.Newest.DeleteMarker);
+        (AsWritten ? Histories() : ListHistories()).Values.Where(h => h.Changed);
 
     private Dictionary<string, ObjectHistory> Histories() => histories ??= ListHistories();
 
@@ -301,7 +301,7 @@ public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore, IVersio
                 if (IsEvidence(key))
                 {
                     var modified = new DateTimeOffset(DateTime.SpecifyKind(version.LastModified ?? default, DateTimeKind.Utc));
-                    (versions.TryGetValue(key, out var list) ? list : versions[key] = []).Add(new ObjectVersion(version.VersionId, modified, version.IsDeleteMarker == true));
+                    (versions.TryGetValue(key, out var list) ? list : versions[key] = []).Add(new ObjectVersion(version.VersionId, modified, version.IsDeleteMarker == true, version.IsDeleteMarker == true ? null : version.ETag));
                 }
             }
 
