@@ -23,9 +23,10 @@ public static class ReportCommand
         var keys = new Option<string?>("--keys") { Description = "Enrolled public keys ({deviceId}.pem files, as for verify); without them signatures are not checked." };
         var pdf = new Option<bool>("--pdf") { Description = "Also print each job page to job-….pdf with headless Chromium (exit 69 when Chromium is not installed)." };
         var chromium = new Option<string?>("--chromium") { Description = "Chromium executable for --pdf (default: chromium on PATH)." };
+        var asWritten = new Option<bool>("--as-written") { Description = "For an s3:// store: copy and report every record and image as the collector wrote it (its first version), beneath any later version or delete marker." };
         var command = new Command("report", "Write a static, offline HTML report (a page per work order with its timeline and stamped photos, an index with filters, English and Chinese) and a JSON export.")
         {
-            dir, outputDir, procedures, keys, pdf, chromium,
+            dir, outputDir, procedures, keys, pdf, chromium, asWritten,
         };
         foreach (var option in s3.All)
         {
@@ -36,6 +37,13 @@ public static class ReportCommand
         {
             var root = parse.GetValue(dir)!;
             var requestedOutput = parse.GetValue(outputDir);
+            var rewritten = 0;
+            if (parse.GetValue(asWritten) && !Central.Collector.ObjectStore.S3StoreOptions.IsLocation(root))
+            {
+                error.WriteLine("edgeagent report: --as-written is for an s3:// store (a directory keeps no earlier versions)");
+                return ExitCodes.Usage;
+            }
+
             if (Central.Collector.ObjectStore.S3StoreOptions.IsLocation(root))
             {
                 if (parse.GetValue(outputDir) is not { } snapshot)
@@ -46,10 +54,17 @@ public static class ReportCommand
 
                 try
                 {
-                    using var bucket = new Central.Collector.ObjectStore.S3EvidenceStore(s3.Build(parse, root));
+                    using var bucket = new Central.Collector.ObjectStore.S3EvidenceStore(s3.Build(parse, root)) { AsWritten = parse.GetValue(asWritten) };
                     foreach (var refused in StoreSnapshot.CopyTo(bucket, snapshot))
                     {
                         error.WriteLine($"WARN not copied, the key could leave {snapshot}: {refused}");
+                    }
+
+                    // What was overwritten or deleted in the bucket (a deleted last record leaves no trace in the copy).
+                    foreach (var history in bucket.Rewritten())
+                    {
+                        error.WriteLine(bucket.AsWritten ? $"WARN {history.Key}: {history.Describe()}; copied as written" : $"FAIL {history.Key}: rewritten: {history.Describe()}; --as-written copies the evidence as the collector wrote it");
+                        rewritten += bucket.AsWritten ? 0 : 1;
                     }
                 }
                 catch (Configuration.ConfigException ex)
@@ -106,7 +121,7 @@ public static class ReportCommand
                 error.WriteLine($"FAIL {failure}");
             }
 
-            var exit = result.Failures.Count > 0 ? ExitCodes.Failure : ExitCodes.Ok;
+            var exit = result.Failures.Count > 0 || rewritten > 0 ? ExitCodes.Failure : ExitCodes.Ok;
             var pdfs = 0;
             if (parse.GetValue(pdf))
             {

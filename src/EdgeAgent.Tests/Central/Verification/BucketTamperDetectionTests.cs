@@ -239,6 +239,35 @@ public sealed class BucketTamperDetectionTests(CephFixture ceph) : IDisposable
     }
 
     [Fact]
+    public async Task Report_command_as_written_copies_the_evidence_the_collector_wrote_from_a_tampered_locked_bucket()
+    {
+        var (job, bucket) = await StoreJobAsync(objectLockDays: 1);
+        using (job)
+        using (bucket)
+        {
+            var (imageKey, _, recordKey, _) = await TamperAsync(job, bucket);
+            var credentials = temp.Combine("s3.env");
+            File.WriteAllText(credentials, $"{S3Credentials.AccessKeyVariable}={CephRgwProcess.AccessKey}\n{S3Credentials.SecretKeyVariable}={CephRgwProcess.SecretKey}\n");
+            string[] args = ["report", bucket.Location, "--s3-endpoint", ceph.Server.Endpoint, "--s3-credentials-file", credentials, "--keys", job.KeysDirectory, "--procedures", SignedEvidenceStore.Procedures];
+            var (nowOut, nowError, writtenOut, writtenError) = (new StringWriter(), new StringWriter(), new StringWriter(), new StringWriter());
+
+            var now = await EdgeAgentCli.InvokeAsync([.. args, "-o", temp.Combine("now")], nowOut, nowError);
+            var written = await EdgeAgentCli.InvokeAsync([.. args, "-o", temp.Combine("written"), "--as-written"], writtenOut, writtenError);
+            var onDirectory = await EdgeAgentCli.InvokeAsync(["report", job.Root, "--as-written"], new StringWriter(), new StringWriter());
+
+            Assert.Equal(1, now);
+            Assert.Contains($"FAIL {recordKey}: rewritten: deleted ", nowError.ToString());
+            Assert.False(File.Exists(temp.Combine("now", recordKey))); // the copy of the bucket as it is now lacks the deleted record
+            Assert.True(written == 0, writtenError.ToString());
+            Assert.Contains("report: 1 jobs, 6 records, 0 failures", writtenOut.ToString());
+            Assert.Equal(File.ReadAllBytes(job.Image(3)), File.ReadAllBytes(temp.Combine("written", imageKey))); // the original, not the overwrite
+            Assert.Equal(File.ReadAllBytes(job.Record(6)), File.ReadAllBytes(temp.Combine("written", recordKey)));
+            Assert.Contains($"WARN {imageKey}: overwritten ", writtenError.ToString());
+            Assert.Equal(ExitCodes.Usage, onDirectory);
+        }
+    }
+
+    [Fact]
     public async Task Report_command_on_a_bucket_copies_the_evidence_and_writes_the_offline_report()
     {
         var (job, bucket) = await StoreJobAsync();
