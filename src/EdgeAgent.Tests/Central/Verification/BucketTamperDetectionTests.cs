@@ -34,6 +34,14 @@ public sealed class BucketTamperDetectionTests(CephFixture ceph) : IDisposable
         return EvidenceVerifier.Verify(bucket, keys, ProcedureTemplate.LoadDirectory(SignedEvidenceStore.Procedures));
     }
 
+    /// <summary><paramref name="command"/> (verify, report) on the bucket, with the gateway's credentials in a file, the job's keys and the shipped procedures.</summary>
+    private string[] CliArgs(string command, SignedEvidenceStore job, S3EvidenceStore bucket)
+    {
+        var credentials = temp.Combine("s3.env");
+        File.WriteAllText(credentials, $"{S3Credentials.AccessKeyVariable}={CephRgwProcess.AccessKey}\n{S3Credentials.SecretKeyVariable}={CephRgwProcess.SecretKey}\n");
+        return [command, bucket.Location, "--s3-endpoint", ceph.Server.Endpoint, "--s3-credentials-file", credentials, "--keys", job.KeysDirectory, "--procedures", SignedEvidenceStore.Procedures];
+    }
+
     private static string BucketName(S3EvidenceStore bucket) => bucket.Location["s3://".Length..].Split('/')[0];
 
     [Fact]
@@ -173,9 +181,7 @@ public sealed class BucketTamperDetectionTests(CephFixture ceph) : IDisposable
         using (bucket)
         {
             var (imageKey, _, recordKey, _) = await TamperAsync(job, bucket);
-            var credentials = temp.Combine("s3.env");
-            File.WriteAllText(credentials, $"{S3Credentials.AccessKeyVariable}={CephRgwProcess.AccessKey}\n{S3Credentials.SecretKeyVariable}={CephRgwProcess.SecretKey}\n");
-            string[] args = ["verify", bucket.Location, "--s3-endpoint", ceph.Server.Endpoint, "--s3-credentials-file", credentials, "--keys", job.KeysDirectory, "--procedures", SignedEvidenceStore.Procedures];
+            var args = CliArgs("verify", job, bucket);
             var (nowOut, nowError, writtenOut, writtenError) = (new StringWriter(), new StringWriter(), new StringWriter(), new StringWriter());
 
             var now = await EdgeAgentCli.InvokeAsync(args, nowOut, nowError);
@@ -200,11 +206,9 @@ public sealed class BucketTamperDetectionTests(CephFixture ceph) : IDisposable
         using (job)
         using (bucket)
         {
-            var credentials = temp.Combine("s3.env");
-            File.WriteAllText(credentials, $"{S3Credentials.AccessKeyVariable}={CephRgwProcess.AccessKey}\n{S3Credentials.SecretKeyVariable}={CephRgwProcess.SecretKey}\n");
             var (output, error) = (new StringWriter(), new StringWriter());
 
-            var code = await EdgeAgentCli.InvokeAsync(["verify", bucket.Location, "--s3-endpoint", ceph.Server.Endpoint, "--s3-credentials-file", credentials, "--keys", job.KeysDirectory, "--procedures", SignedEvidenceStore.Procedures], output, error);
+            var code = await EdgeAgentCli.InvokeAsync(CliArgs("verify", job, bucket), output, error);
 
             Assert.True(code == 0, error.ToString());
             Assert.Contains("OK: 6 records verified", output.ToString());
@@ -223,9 +227,7 @@ public sealed class BucketTamperDetectionTests(CephFixture ceph) : IDisposable
         using (job)
         using (bucket)
         {
-            var credentials = temp.Combine("s3.env");
-            File.WriteAllText(credentials, $"{S3Credentials.AccessKeyVariable}={CephRgwProcess.AccessKey}\n{S3Credentials.SecretKeyVariable}={CephRgwProcess.SecretKey}\n");
-            string[] args = ["verify", bucket.Location, "--s3-endpoint", ceph.Server.Endpoint, "--s3-credentials-file", credentials, "--keys", job.KeysDirectory, "--procedures", SignedEvidenceStore.Procedures];
+            var args = CliArgs("verify", job, bucket);
             var (output, error) = (new StringWriter(), new StringWriter());
 
             var enough = await EdgeAgentCli.InvokeAsync([.. args, "--require-retention-days", "1"], new StringWriter(), new StringWriter());
@@ -246,9 +248,7 @@ public sealed class BucketTamperDetectionTests(CephFixture ceph) : IDisposable
         using (bucket)
         {
             var (imageKey, _, recordKey, _) = await TamperAsync(job, bucket);
-            var credentials = temp.Combine("s3.env");
-            File.WriteAllText(credentials, $"{S3Credentials.AccessKeyVariable}={CephRgwProcess.AccessKey}\n{S3Credentials.SecretKeyVariable}={CephRgwProcess.SecretKey}\n");
-            string[] args = ["report", bucket.Location, "--s3-endpoint", ceph.Server.Endpoint, "--s3-credentials-file", credentials, "--keys", job.KeysDirectory, "--procedures", SignedEvidenceStore.Procedures];
+            var args = CliArgs("report", job, bucket);
             var (nowOut, nowError, writtenOut, writtenError) = (new StringWriter(), new StringWriter(), new StringWriter(), new StringWriter());
 
             var now = await EdgeAgentCli.InvokeAsync([.. args, "-o", temp.Combine("now")], nowOut, nowError);
@@ -274,11 +274,9 @@ public sealed class BucketTamperDetectionTests(CephFixture ceph) : IDisposable
         using (job)
         using (bucket)
         {
-            var credentials = temp.Combine("s3.env");
-            File.WriteAllText(credentials, $"{S3Credentials.AccessKeyVariable}={CephRgwProcess.AccessKey}\n{S3Credentials.SecretKeyVariable}={CephRgwProcess.SecretKey}\n");
             var (output, error) = (new StringWriter(), new StringWriter());
 
-            var code = await EdgeAgentCli.InvokeAsync(["report", bucket.Location, "-o", temp.Combine("copy"), "--s3-endpoint", ceph.Server.Endpoint, "--s3-credentials-file", credentials, "--keys", job.KeysDirectory, "--procedures", SignedEvidenceStore.Procedures], output, error);
+            var code = await EdgeAgentCli.InvokeAsync([.. CliArgs("report", job, bucket), "-o", temp.Combine("copy")], output, error);
 
             Assert.True(code == 0, error.ToString());
             Assert.Contains("report: 1 jobs, 6 records", output.ToString());
