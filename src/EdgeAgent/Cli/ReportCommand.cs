@@ -38,6 +38,7 @@ public static class ReportCommand
             var root = parse.GetValue(dir)!;
             var requestedOutput = parse.GetValue(outputDir);
             var rewritten = 0;
+            var storeNotes = new List<string>();
             if (parse.GetValue(asWritten) && !Central.Collector.ObjectStore.S3StoreOptions.IsLocation(root))
             {
                 error.WriteLine("edgeagent report: --as-written is for an s3:// store (a directory keeps no earlier versions)");
@@ -63,7 +64,9 @@ public static class ReportCommand
                     // What was overwritten or deleted in the bucket (a deleted last record leaves no trace in the copy).
                     foreach (var history in bucket.Rewritten())
                     {
-                        error.WriteLine(bucket.AsWritten ? $"WARN {history.Key}: {history.Describe()}; copied as written" : $"FAIL {history.Key}: rewritten: {history.Describe()}; --as-written copies the evidence as the collector wrote it");
+                        var note = bucket.AsWritten ? $"{history.Key}: {history.Describe()}; copied as written" : $"{history.Key}: rewritten: {history.Describe()}; --as-written copies the evidence as the collector wrote it";
+                        error.WriteLine((bucket.AsWritten ? "WARN " : "FAIL ") + note);
+                        storeNotes.Add($"{root}: {note}");
                         rewritten += bucket.AsWritten ? 0 : 1;
                     }
                 }
@@ -114,7 +117,7 @@ public static class ReportCommand
             using var keysLifetime = enrolled;
             var clock = Stopwatch.StartNew();
             var progress = TerminalProgress.ForConsole(error);
-            var result = new ReportGenerator(TimeProvider.System).Generate(root, target, templates, enrolled, progress);
+            var result = new ReportGenerator(TimeProvider.System).Generate(root, target, templates, enrolled, progress, storeNotes);
             progress?.Finish();
             foreach (var failure in result.Failures)
             {

@@ -22,7 +22,8 @@ public sealed class ReportGenerator(TimeProvider timeProvider)
 
     /// <param name="keys">Enrolled device keys; null leaves signatures unchecked (the index page says so).</param>
     /// <param name="progress">Told as records are verified, then as their photos are written; called from several threads.</param>
-    public ReportResult Generate(string storeRoot, string? outputDirectory = null, IReadOnlyDictionary<string, ProcedureTemplate>? procedures = null, Collector.EnrolledKeys? keys = null, IProgress<WorkProgress>? progress = null)
+    /// <param name="storeNotes">What the store itself showed beyond the copy (a bucket's overwritten or deleted objects), listed with the verification notes on the index page and in the JSON export.</param>
+    public ReportResult Generate(string storeRoot, string? outputDirectory = null, IReadOnlyDictionary<string, ProcedureTemplate>? procedures = null, Collector.EnrolledKeys? keys = null, IProgress<WorkProgress>? progress = null, IReadOnlyList<string>? storeNotes = null)
     {
         var store = new EvidenceStore(storeRoot);
         var output = Path.GetFullPath(outputDirectory ?? DefaultOutput(storeRoot));
@@ -86,8 +87,9 @@ public sealed class ReportGenerator(TimeProvider timeProvider)
         }
 
         var indexPath = Path.Combine(output, IndexFile);
-        File.WriteAllText(indexPath, IndexPage.Render(jobs, unreadable, verification.Warnings, store.Root, generatedAt));
-        File.WriteAllBytes(Path.Combine(output, JsonFile), ReportJson.Serialize(jobs, [.. unreadable.Select(u => u.Text)], verification.Warnings, store.Root, generatedAt));
+        IReadOnlyList<string> notes = [.. storeNotes ?? [], .. verification.Warnings];
+        File.WriteAllText(indexPath, IndexPage.Render(jobs, unreadable, notes, store.Root, generatedAt));
+        File.WriteAllBytes(Path.Combine(output, JsonFile), ReportJson.Serialize(jobs, [.. unreadable.Select(u => u.Text)], notes, store.Root, generatedAt));
         return new ReportResult(indexPath, jobs, [.. unreadable.Select(u => u.Text)], failures);
     }
 
