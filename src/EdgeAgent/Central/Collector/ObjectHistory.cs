@@ -33,6 +33,3 @@ public sealed record ObjectHistory(string Key, IReadOnlyList<ObjectVersion> Vers
 
     private static string Stamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 }
-
-/// <summary>One version of a key in a versioned store; <paramref name="ETag"/> identifies its bytes (null for a delete marker).</summary>
-public sealed record ObjectVersion(string VersionId, DateTimeOffset LastModified, bool DeleteMarker, string? ETag = null);

@@ -184,7 +184,7 @@ public sealed class S3EvidenceStoreTests(CephFixture ceph) : IDisposable
         store.CommitBatch();
 
         Assert.Equal((first, other.RecordId), (failed.Key, failed.RecordId));
-        Assert.Equal(0, store.ContestedCount); // forgotten once the redelivery took the checked path
+        Assert.Equal(0, store.Contested.Count); // forgotten once the redelivery took the checked path
         Assert.Equal(EvidenceLayout.RecordKey(other, disambiguated: true), second);
         Assert.Equal(record.RecordId, EvidenceRecord.FromJson(store.Read(first)!).RecordId);
         Assert.Equal(other.RecordId, EvidenceRecord.FromJson(store.Read(second)!).RecordId);
@@ -197,7 +197,7 @@ public sealed class S3EvidenceStoreTests(CephFixture ceph) : IDisposable
         var bucket = await CephBuckets.CreateAsync(admin, objectLock: false);
         var chain = fixture.Chain(2);
         var others = chain.Select(c => (Record: c.Record with { RecordId = Guid.NewGuid() }, c.Image)).ToArray();
-        using var store = new S3EvidenceStore(ceph.Server.Options(bucket)) { MaxContested = 1 };
+        using var store = new S3EvidenceStore(ceph.Server.Options(bucket)) { Contested = new ContestedKeys(1) };
         foreach (var (record, image) in chain)
         {
             store.Store(record, record.ToJson(), image);
@@ -213,7 +213,7 @@ public sealed class S3EvidenceStoreTests(CephFixture ceph) : IDisposable
 
         Assert.Throws<KeyHeldException>(() => Deliver(others[0]));
         Assert.Throws<KeyHeldException>(() => Deliver(others[1]));
-        Assert.Equal(1, store.ContestedCount); // the first key was forgotten to keep the bound
+        Assert.Equal(1, store.Contested.Count); // the first key was forgotten to keep the bound
         var second = Deliver(others[1]);
         Assert.Throws<KeyHeldException>(() => Deliver(others[0])); // forgotten: one more redelivery
         var first = Deliver(others[0]);

@@ -25,8 +25,6 @@ public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore, IVersio
 {
     private readonly List<Task> uploads = [];
     private readonly Dictionary<string, byte[]> uploading = new(StringComparer.Ordinal);
-    private readonly HashSet<string> contested = new(StringComparer.Ordinal);
-    private readonly Queue<string> contestedOrder = new();
     private bool batching;
 
     private readonly AmazonS3Client client;
@@ -45,24 +43,8 @@ public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore, IVersio
     /// <summary>Test seam: keys per listing page (the server's default, 1,000 on S3 and Ceph, when null).</summary>
     internal int? ListPageSize { get; init; }
 
-    /// <summary>
-    /// Keys a batch found held by another record, remembered so that their redelivery takes the checked path. Held to
-    /// this many, the oldest forgotten first: a redelivery that went to another collector is never seen here, and a
-    /// forgotten key costs one more redelivery, not a record.
-    /// </summary>
-    internal int MaxContested { get; init; } = 1024;
-
-    /// <summary>Keys remembered as contested.</summary>
-    internal int ContestedCount
-    {
-        get
-        {
-            lock (contested)
-            {
-                return contested.Count;
-            }
-        }
-    }
+    /// <summary>Keys a batch found held by another record, remembered for their redelivery (1,024 at most; a test seam sets fewer).</summary>
+    internal ContestedKeys Contested { get; init; } = new(1024);
 
     /// <summary>Listing pages requested by <see cref="List"/> since open.</summary>
     internal int PagesListed => Volatile.Read(ref pagesListed);
@@ -162,7 +144,7 @@ public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore, IVersio
         var key = EvidenceLayout.RecordKey(record);
         var contentType = record.Clip is null ? "image/jpeg" : ClipStamp.ContentType;
         var imageSha256 = Convert.FromHexString(record.Image.Sha256);
-        if (batching && !uploading.ContainsKey(key) && !Contested(key, forget: false))
+        if (batching && !uploading.ContainsKey(key) && !Contested.Contains(key))
         {
             // The existence check runs with the PUTs, in the background, so a batch's checks overlap instead of
             // queueing one round trip each on the collector's loop. A key found held by another record fails the
@@ -172,7 +154,7 @@ public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore, IVersio
             return key;
         }
 
-        Contested(key, forget: true);
+        Contested.Forget(key);
         if (ReadIfExists(key) is { } existing)
         {
             if (SameRecord(existing, record.RecordId))
@@ -211,37 +193,11 @@ public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore, IVersio
                 return; // stored before, image first (a redelivery after a crash): nothing to write
             }
 
-            Remember(key);
+            Contested.Add(key);
             throw new KeyHeldException(key, recordId);
         }
 
         await PutPairAsync(EvidenceLayout.ImageKeyOf(key), image, imageSha256, key, recordJson, contentType).ConfigureAwait(false);
-    }
-
-    private void Remember(string key)
-    {
-        lock (contested)
-        {
-            if (!contested.Add(key))
-            {
-                return;
-            }
-
-            contestedOrder.Enqueue(key); // a key forgotten (redelivered here) stays queued until it is the oldest: the queue bounds both
-            while (contestedOrder.Count > MaxContested)
-            {
-                contested.Remove(contestedOrder.Dequeue());
-            }
-        }
-    }
-
-    /// <summary>Whether a batch found <paramref name="key"/> held by another record; <paramref name="forget"/>: and no longer remember it.</summary>
-    private bool Contested(string key, bool forget)
-    {
-        lock (contested)
-        {
-            return forget ? contested.Remove(key) : contested.Contains(key);
-        }
     }
 
     public IEnumerable<StoredPair> List()
@@ -285,31 +241,8 @@ public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore, IVersio
 
     private Dictionary<string, ObjectHistory> Histories() => histories ??= ListHistories();
 
-    /// <summary>Every evidence key's versions (ListObjectVersions, newest first per key, as S3 lists them), in key order.</summary>
-    private Dictionary<string, ObjectHistory> ListHistories()
-    {
-        var versions = new Dictionary<string, List<ObjectVersion>>(StringComparer.Ordinal);
-        string? keyMarker = null;
-        string? versionMarker = null;
-        do
-        {
-            var page = Wait(client.ListVersionsAsync(new ListVersionsRequest { BucketName = options.Bucket, Prefix = options.Prefix, KeyMarker = keyMarker, VersionIdMarker = versionMarker, MaxKeys = ListPageSize }));
-            Interlocked.Increment(ref versionPagesListed);
-            foreach (var version in page.Versions ?? [])
-            {
-                var key = version.Key[options.Prefix.Length..];
-                if (IsEvidence(key))
-                {
-                    var modified = new DateTimeOffset(DateTime.SpecifyKind(version.LastModified ?? default, DateTimeKind.Utc));
-                    (versions.TryGetValue(key, out var list) ? list : versions[key] = []).Add(new ObjectVersion(version.VersionId, modified, version.IsDeleteMarker == true, version.IsDeleteMarker == true ? null : version.ETag));
-                }
-            }
-
-            (keyMarker, versionMarker) = page.IsTruncated == true ? (page.NextKeyMarker, page.NextVersionIdMarker) : (null, null);
-        }
-        while (keyMarker is not null);
-        return versions.ToDictionary(v => v.Key, v => new ObjectHistory(v.Key, v.Value), StringComparer.Ordinal);
-    }
+    private Dictionary<string, ObjectHistory> ListHistories() =>
+        BucketVersions.List(client, options, ListPageSize, IsEvidence, () => Interlocked.Increment(ref versionPagesListed));
 
     /// <summary>A record or image key: not a staged chunk, not a report.</summary>
     private static bool IsEvidence(string key) => !key.StartsWith("reports/", StringComparison.Ordinal) && !key.StartsWith(".staging/", StringComparison.Ordinal);
