@@ -88,7 +88,7 @@ public sealed class MetricsTests
     }
 
     /// <summary>Debian's promtool (package prometheus) lints an exposition read from stdin.</summary>
-    private static async Task<(int Exit, string Output)> PromtoolCheckAsync(string exposition)
+    internal static async Task<(int Exit, string Output)> PromtoolCheckAsync(string exposition)
     {
         var info = new ProcessStartInfo("promtool", ["check", "metrics"]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         using var promtool = Process.Start(info)!;

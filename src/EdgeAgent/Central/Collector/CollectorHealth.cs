@@ -23,6 +23,9 @@ public sealed record CollectorHealth(
 {
     public const string FileName = ".collector-health.json";
 
+    /// <summary>Batches redelivered because a record found its key held by another record (a device whose outbox was reset; the record is then stored beside it). Not a fault.</summary>
+    public long KeyHeld { get; init; }
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     /// <summary>Prometheus text file beside the JSON (for node_exporter's textfile collector).</summary>
@@ -41,6 +44,7 @@ public sealed record CollectorHealth(
         Metric("edgeagent_collector_dead_letters_on_disk", "gauge", "Entries in the dead-letter area.", DeadLettersOnDisk);
         Metric("edgeagent_collector_refused_chunks_total", "counter", "Chunks refused because their device was over its staging quota.", RefusedChunks);
         Metric("edgeagent_collector_transient_failures_total", "counter", "Messages left unacknowledged for redelivery (disk full, index unreachable).", TransientFailures);
+        Metric("edgeagent_collector_key_held_total", "counter", "Batches redelivered because a record's key held another record (a device whose outbox was reset); stored beside it.", KeyHeld);
         Metric("edgeagent_collector_staged_images", "gauge", "Partial images in staging.", StagedImages);
         Metric("edgeagent_collector_staged_bytes", "gauge", "Bytes of partial images in staging.", StagedBytes);
         Metric("edgeagent_collector_broker_connected", "gauge", "1 while connected to the broker.", Connected ? 1 : 0);

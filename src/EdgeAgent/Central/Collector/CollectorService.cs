@@ -34,6 +34,7 @@ public sealed partial class CollectorService : IAsyncDisposable
     private Task? healthWriter;
     private long stored;
     private long transientFailures;
+    private long keyHeld;
     private long acknowledged;
     private int disposed;
     private readonly System.Threading.Channels.Channel<Inbound> inbound = System.Threading.Channels.Channel.CreateUnbounded<Inbound>(new() { SingleReader = true });
@@ -108,7 +109,10 @@ public sealed partial class CollectorService : IAsyncDisposable
         Intake.Staging.PendingImages,
         Intake.Staging.StagedBytes,
         client.IsConnected,
-        ReceiptKey.KeyId);
+        ReceiptKey.KeyId)
+    {
+        KeyHeld = Interlocked.Read(ref keyHeld),
+    };
 
     public IEvidenceStore Store => Intake.Store;
 
@@ -485,13 +489,14 @@ public sealed partial class CollectorService : IAsyncDisposable
         {
             committed = [.. batch];
             Intake.AbortBatch(); // nothing when the commit itself failed (it rolled back)
-            Interlocked.Increment(ref transientFailures);
             if (ex is KeyHeldException held)
             {
+                Interlocked.Increment(ref keyHeld);
                 Log.KeyHeld(logger, held.RecordId, held.Key, committed.Length); // nothing failed: a reset device's sequence
             }
             else
             {
+                Interlocked.Increment(ref transientFailures);
                 Log.BatchFailed(logger, ex, committed.Length);
             }
 

@@ -164,6 +164,12 @@ public sealed class S3EvidenceStoreTests(CephFixture ceph) : IDisposable
         var stored = collector.Stored;
         var expected = stored.Take(2).Select(r => EvidenceLayout.RecordKey(r)).Concat(stored.Skip(2).Select(r => EvidenceLayout.RecordKey(r, disambiguated: true)));
         Assert.Equal(expected.Order(StringComparer.Ordinal), (await CephBuckets.KeysAsync(admin, bucket)).Where(k => k.EndsWith(".json", StringComparison.Ordinal)));
+        Assert.True(collector.Service.Health.KeyHeld >= 1, "the redelivered batch is counted for ops");
+        Assert.Equal(0, collector.Service.Health.TransientFailures); // and not as a fault
+        var metrics = collector.Service.Health.ToPrometheus();
+        Assert.Matches(@"\nedgeagent_collector_key_held_total [1-9]\d*\n", metrics);
+        var (exit, lint) = await EdgeAgent.Tests.Control.MetricsTests.PromtoolCheckAsync(metrics);
+        Assert.True(exit == 0 && lint.Length == 0, $"promtool check metrics exited {exit}: {lint}");
         Assert.Contains(collector.Warnings, w => w.Contains("[7019]", StringComparison.Ordinal) && (w.Contains(stored[2].RecordId.ToString(), StringComparison.Ordinal) || w.Contains(stored[3].RecordId.ToString(), StringComparison.Ordinal)));
     } // the harness fails the test if anything was logged as an error (before: event 7017, "could not be made durable")
 
