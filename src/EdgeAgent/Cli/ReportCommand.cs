@@ -66,7 +66,7 @@ public static class ReportCommand
                     {
                         var note = bucket.AsWritten ? $"{history.Key}: {history.Describe()}; copied as written" : $"{history.Key}: rewritten: {history.Describe()}; --as-written copies the evidence as the collector wrote it";
                         error.WriteLine((bucket.AsWritten ? "WARN " : "FAIL ") + note);
-                        storeNotes.Add($"{root}: {note}");
+                        storeNotes.Add(bucket.Location + note); // the whole object address: s3://bucket/prefix/key: …
                         rewritten += bucket.AsWritten ? 0 : 1;
                     }
                 }

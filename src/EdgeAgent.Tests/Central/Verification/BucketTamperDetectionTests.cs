@@ -258,8 +258,8 @@ public sealed class BucketTamperDetectionTests(CephFixture ceph) : IDisposable
             Assert.Equal(1, now);
             Assert.Contains($"FAIL {recordKey}: rewritten: deleted ", nowError.ToString());
             Assert.False(File.Exists(temp.Combine("now", recordKey))); // the copy of the bucket as it is now lacks the deleted record
-            Assert.Contains($"{recordKey}: rewritten: deleted ", File.ReadAllText(temp.Combine("now", "reports", "index.html"))); // but the auditor's index page names it
-            Assert.Contains($"{recordKey}: rewritten: deleted ", File.ReadAllText(temp.Combine("now", "reports", "report.json")));
+            Assert.Contains($"{bucket.Location}{recordKey}: rewritten: deleted ", File.ReadAllText(temp.Combine("now", "reports", "index.html"))); // but the auditor's index page names it
+            Assert.Contains($"{bucket.Location}{recordKey}: rewritten: deleted ", File.ReadAllText(temp.Combine("now", "reports", "report.json")));
             Assert.True(written == 0, writtenError.ToString());
             Assert.Contains("report: 1 jobs, 6 records, 0 failures", writtenOut.ToString());
             Assert.Equal(File.ReadAllBytes(job.Image(3)), File.ReadAllBytes(temp.Combine("written", imageKey))); // the original, not the overwrite

@@ -190,11 +190,43 @@ public sealed class S3EvidenceStoreTests(CephFixture ceph) : IDisposable
         store.CommitBatch();
 
         Assert.Equal((first, other.RecordId), (failed.Key, failed.RecordId));
-        Assert.Equal(0, store.Contested.Count); // forgotten once the redelivery took the checked path
+        Assert.Equal(1, store.Contested.Count); // kept: every later delivery of it takes the checked path too
         Assert.Equal(EvidenceLayout.RecordKey(other, disambiguated: true), second);
         Assert.Equal(record.RecordId, EvidenceRecord.FromJson(store.Read(first)!).RecordId);
         Assert.Equal(other.RecordId, EvidenceRecord.FromJson(store.Read(second)!).RecordId);
         Assert.Equal(4, (await admin.ListVersionsAsync(bucket)).Versions.Count); // two pairs, nothing written twice
+    }
+
+    [Fact]
+    public async Task Two_records_of_a_reset_device_redelivered_together_are_stored_on_the_second_try_not_failed_in_turn()
+    {
+        // The first batch held only the first record; the redelivery brings both. Before, the key that took the
+        // checked path was forgotten, so each redelivery failed on the other record's key, for ever.
+        var bucket = await CephBuckets.CreateAsync(admin, objectLock: false);
+        var chain = fixture.Chain(2);
+        var others = chain.Select(c => (Record: c.Record with { RecordId = Guid.NewGuid() }, c.Image)).ToArray();
+        using var store = new S3EvidenceStore(ceph.Server.Options(bucket));
+        foreach (var (record, image) in chain)
+        {
+            store.Store(record, record.ToJson(), image);
+        }
+
+        void Deliver(params (EvidenceRecord Record, byte[] Image)[] items)
+        {
+            store.BeginBatch();
+            foreach (var (record, image) in items)
+            {
+                store.Store(record, record.ToJson(), image);
+            }
+
+            store.CommitBatch();
+        }
+
+        Assert.Throws<KeyHeldException>(() => Deliver(others[0]));
+        Assert.Throws<KeyHeldException>(() => Deliver(others)); // the second record's key is new to the store
+        Deliver(others);
+
+        Assert.Equal(8, (await admin.ListVersionsAsync(bucket)).Versions.Count); // four pairs, each written once
     }
 
     [Fact]

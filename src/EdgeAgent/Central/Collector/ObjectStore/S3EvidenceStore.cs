@@ -154,7 +154,6 @@ public sealed class S3EvidenceStore : IEvidenceStore, IGroupCommitStore, IVersio
             return key;
         }
 
-        Contested.Forget(key);
         if (ReadIfExists(key) is { } existing)
         {
             if (SameRecord(existing, record.RecordId))
