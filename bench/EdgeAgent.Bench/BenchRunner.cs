@@ -34,7 +34,7 @@ public static class BenchRunner
         return new(ones, twos);
     }
 
-    private static BacklogBenchmark.Result Median(List<BacklogBenchmark.Result> runs) => runs.OrderBy(r => r.RecordsPerSecond).ElementAt(runs.Count / 2);
+    private static BacklogBenchmark.Result Median(List<BacklogBenchmark.Result> runs) => Stats.Median(runs, r => r.RecordsPerSecond);
 
     private static string Spread(List<BacklogBenchmark.Result> runs) => "rounds " + string.Join(", ", runs.Select(r => F(r.RecordsPerSecond)));
 

@@ -54,14 +54,12 @@ public static class FleetBenchmark
     /// <summary>Rounds of the same backlog into one collector and into two, each held to the same CPU budget; <see cref="One"/> and <see cref="Two"/> are the median runs by records/s.</summary>
     public sealed record Budgeted(IReadOnlyList<Result> Ones, IReadOnlyList<Result> Twos)
     {
-        public Result One => Median(Ones);
+        public Result One => Stats.Median(Ones, r => r.RecordsPerSecond);
 
-        public Result Two => Median(Twos);
+        public Result Two => Stats.Median(Twos, r => r.RecordsPerSecond);
 
         /// <summary>Two collectors' median records/s over one's.</summary>
         public double Ratio => Two.RecordsPerSecond / One.RecordsPerSecond;
-
-        private static Result Median(IReadOnlyList<Result> runs) => runs.OrderBy(r => r.RecordsPerSecond).ElementAt(runs.Count / 2);
     }
 
     /// <summary>Records a device may have awaiting receipts (Broker:MaxInFlightRecords): lower than the default 64 so 1,000 devices' in-flight images fit this machine's memory.</summary>

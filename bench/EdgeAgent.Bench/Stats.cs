@@ -18,6 +18,9 @@ public static class Stats
         return sorted[lo] + ((sorted[hi] - sorted[lo]) * (rank - lo));
     }
 
+    /// <summary>The middle run by <paramref name="rate"/> (the upper middle of an even count).</summary>
+    public static T Median<T>(IReadOnlyCollection<T> runs, Func<T, double> rate) => runs.OrderBy(rate).ElementAt(runs.Count / 2);
+
     public static string F(double value, string format = "0.0") => double.IsNaN(value) ? "n/a" : value.ToString(format, CultureInfo.InvariantCulture);
 
     /// <summary>baseline / ours; below 0.1 with the digits that matter (a 50 ms debounce against a microsecond callback).</summary>

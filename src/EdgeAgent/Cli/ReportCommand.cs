@@ -37,7 +37,6 @@ public static class ReportCommand
         {
             var root = parse.GetValue(dir)!;
             var requestedOutput = parse.GetValue(outputDir);
-            var rewritten = 0;
             var storeNotes = new List<string>();
             if (parse.GetValue(asWritten) && !Central.Collector.ObjectStore.S3StoreOptions.IsLocation(root))
             {
@@ -67,7 +66,6 @@ public static class ReportCommand
                         var note = bucket.AsWritten ? $"{history.Key}: {history.Describe()}; copied as written" : $"{history.Key}: rewritten: {history.Describe()}; --as-written copies the evidence as the collector wrote it";
                         error.WriteLine((bucket.AsWritten ? "WARN " : "FAIL ") + note);
                         storeNotes.Add(bucket.Location + note); // the whole object address: s3://bucket/prefix/key: …
-                        rewritten += bucket.AsWritten ? 0 : 1;
                     }
                 }
                 catch (Configuration.ConfigException ex)
@@ -124,7 +122,7 @@ public static class ReportCommand
                 error.WriteLine($"FAIL {failure}");
             }
 
-            var exit = result.Failures.Count > 0 || rewritten > 0 ? ExitCodes.Failure : ExitCodes.Ok;
+            var exit = result.Failures.Count > 0 || (storeNotes.Count > 0 && !parse.GetValue(asWritten)) ? ExitCodes.Failure : ExitCodes.Ok; // a rewritten object fails unless reported as written
             var pdfs = 0;
             if (parse.GetValue(pdf))
             {
